@@ -1,0 +1,34 @@
+/**
+ * `npx spec-session install [--dir <project>] [--statusline] [--claude-version X]` and
+ * `npx spec-session uninstall [--dir <project>]`: thin CLI glue over src/install/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from './src/cli/args.js';
+import { installProject, uninstallProject } from './src/install/install-project.js';
+import { resolveProjectDir } from './src/project/paths.js';
+
+export function installCommand(argv: string[]): string {
+  const { values } = parse(argv, { dir: { type: 'string' }, statusline: { type: 'boolean' }, 'claude-version': { type: 'string' } }, 0);
+  const bundleDir = __dirname;
+  return installProject({
+    projectDir: resolveProjectDir(values.dir),
+    bundleDir,
+    commandsDir: findCommandsDir(bundleDir),
+    ...(values['claude-version'] ? { claudeVersion: values['claude-version'] } : {}),
+    ...(values.statusline ? { statusline: true } : {}),
+  });
+}
+
+export function uninstallCommand(argv: string[]): string {
+  const { values } = parse(argv, { dir: { type: 'string' } }, 0);
+  return uninstallProject(resolveProjectDir(values.dir));
+}
+
+/** The package's commands/ folder: beside dist/ in the npm package and in the repo. */
+function findCommandsDir(from: string): string {
+  for (const candidate of [path.join(from, '..', 'commands'), path.join(from, 'commands')]) {
+    if (fs.existsSync(path.join(candidate, 'do-task.md'))) return candidate;
+  }
+  throw new Error(`cannot find spec-session's commands/ folder near ${from}`);
+}

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Attribution, BindRecord, CallRecord, GapRecord, LedgerRecord } from '../ledger/records.js';
+import { ledgerFileFor } from '../ledger/ledger-files.js';
+import { appendLines } from '../store/atomic-file.js';
+import { withFileLock } from '../store/lock.js';
+import { readTranscriptFrom } from '../transcript/read-transcript.js';
+import type { ApiCall, CostState } from '../usage/api-call.js';
+import { maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { projectPaths } from '../project/paths.js';
+import {
+  bindingAt,
+  emptySessionState,
+  loadSessionState,
+  saveSessionState,
+  sessionStatePath,
+  type ClaudeSessionState,
+} from './claude-session-state.js';
+import { subagentTranscripts } from './subagent-files.js';
+import { rebuildBindings } from './rebuild-bindings.js';
+
+export interface ClaudeSessionRef {
+  projectDir: string;
+  sessionId: string;
+  /** The main transcript (hooks give it; for subagents too it is the main one). */
+  transcriptPath: string;
+}
+
+/** What a caller can do inside a captured, locked Claude session. */
+export interface SessionWriter {
+  readonly state: ClaudeSessionState;
+  readonly ledgerPath: string;
+  bind(to: Attribution, why: string, at: number): void;
+  append(record: LedgerRecord): void;
+}
+
+export interface CaptureOptions {
+  now?: () => number;
+  lockTimeoutMs?: number;
+}
+
+/**
+ * The one ledger writer for a Claude session. Under the session's lock: read the new bytes of its
+ * transcripts (subagents first, then the main file), attribute each new API call to the binding in
+ * force at the call's time, add what cost-state shows that no line does, let `then` bind or record,
+ * append everything to the session's ledger file, and only then advance the cursors. A crash at any
+ * point leaves records that a later run writes again and the fold merges: nothing lost, nothing doubled.
+ */
+export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: SessionWriter) => T, options: CaptureOptions = {}): T {
+  const now = options.now ?? Date.now;
+  const paths = projectPaths(ref.projectDir);
+  fs.mkdirSync(paths.claudeSessionsState, { recursive: true });
+  const statePath = sessionStatePath(paths.claudeSessionsState, ref.sessionId);
+  return withFileLock(
+    statePath,
+    () => {
+      const state = loadSessionState(paths.claudeSessionsState, ref.sessionId) ?? freshState(ref, now());
+      const ledgerPath = path.join(paths.ledger, state.ledgerFile);
+      const pending: LedgerRecord[] = [];
+      captureTranscripts(ref, state, pending, now);
+      const writer: SessionWriter = {
+        state,
+        ledgerPath,
+        bind(to, why, at) {
+          const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ws: to.ws, spec: to.spec, task: to.task, why };
+          pending.push(record);
+          state.bindings.push({ t: at, ws: to.ws, spec: to.spec, task: to.task });
+          state.bindings.sort((a, b) => a.t - b.t);
+        },
+        append(record) {
+          pending.push(record);
+        },
+      };
+      const result = then(writer);
+      appendLines(ledgerPath, pending.map((r) => JSON.stringify(r)));
+      saveSessionState(paths.claudeSessionsState, state);
+      return result;
+    },
+    { timeoutMs: options.lockTimeoutMs ?? 3000 },
+  );
+}
+
+function freshState(ref: ClaudeSessionRef, now: number): ClaudeSessionState {
+  const paths = projectPaths(ref.projectDir);
+  const ledgerFile = ledgerFileFor(paths.ledger, ref.sessionId, now);
+  const state = emptySessionState(ref.sessionId, ledgerFile, ref.transcriptPath);
+  // State lost (new clone, deleted folder): bindings live on in the committed ledger.
+  state.bindings = rebuildBindings(path.join(paths.ledger, ledgerFile));
+  return state;
+}
+
+function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, out: LedgerRecord[], now: () => number): void {
+  const files = [...subagentTranscripts(ref.transcriptPath, ref.sessionId), ref.transcriptPath];
+  let lastCostState: CostState | undefined;
+  for (const file of files) {
+    let read;
+    try {
+      read = readTranscriptFrom(file, state.cursors[file]);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // not written yet
+      throw error;
+    }
+    for (const call of read.calls) {
+      if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
+      takeCall(ref.sessionId, state, call, out);
+    }
+    for (const time of read.compactions) state.lastCompactAt = Math.max(state.lastCompactAt ?? 0, time);
+    if (file === ref.transcriptPath && read.costStates.length) lastCostState = read.costStates[read.costStates.length - 1];
+    state.cursors[file] = read.cursor;
+  }
+  if (lastCostState) takeCostState(ref.sessionId, state, lastCostState, out, now());
+}
+
+function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, out: LedgerRecord[]): void {
+  const key = `${call.messageId}:${call.requestId ?? ''}`;
+  const seen = state.seen[key];
+  const merged = seen ? maxTokens(fromSeen(seen), call.tokens) : call.tokens;
+  if (seen && totalTokens(merged) === totalTokens(fromSeen(seen))) return; // a copy already recorded
+  state.seen[key] = [merged.input, merged.output, merged.cacheWrite5m, merged.cacheWrite1h, merged.cacheRead, call.model];
+  state.lastCallAt = Math.max(state.lastCallAt ?? 0, call.time);
+  const record: CallRecord = {
+    k: 'call',
+    msg: call.messageId,
+    req: call.requestId,
+    t: new Date(call.time).toISOString(),
+    cs: sessionId,
+    model: call.model,
+    ...(call.agentId ? { agent: call.agentId } : {}),
+    ...(call.speed === 'fast' ? { fast: true as const } : {}),
+    in: merged.input,
+    out: merged.output,
+    cw5: merged.cacheWrite5m,
+    cw1h: merged.cacheWrite1h,
+    cr: merged.cacheRead,
+    ...bindingAt(state, call.time),
+  };
+  out.push(record);
+}
+
+/**
+ * cost-state is Claude Code's cumulative count for the session; whatever it has beyond the calls
+ * captured from lines (main and subagents) was never written as a line: record that gap.
+ */
+function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostState, out: LedgerRecord[], now: number): void {
+  const captured = new Map<string, TokenCounts>();
+  for (const [i, o, c5, c1, r, model] of Object.values(state.seen)) {
+    const sum = captured.get(model) ?? zeroTokens();
+    captured.set(model, { input: sum.input + i, output: sum.output + o, cacheWrite5m: sum.cacheWrite5m + c5, cacheWrite1h: sum.cacheWrite1h + c1, cacheRead: sum.cacheRead + r });
+  }
+  for (const [model, counted] of Object.entries(cost.models)) {
+    const have = captured.get(model) ?? zeroTokens();
+    const gap = maxTokens(zeroTokens(), {
+      input: counted.input - have.input,
+      output: counted.output - have.output,
+      cacheWrite5m: counted.cacheWrite5m + counted.cacheWrite1h - have.cacheWrite5m - have.cacheWrite1h - Math.max(0, counted.cacheWrite1h - have.cacheWrite1h),
+      cacheWrite1h: counted.cacheWrite1h - have.cacheWrite1h,
+      cacheRead: counted.cacheRead - have.cacheRead,
+    });
+    const before = state.gaps[model] ?? zeroTokens();
+    const cumulative = maxTokens(before, gap);
+    if (totalTokens(cumulative) === totalTokens(before)) continue;
+    state.gaps[model] = cumulative;
+    const at = state.lastCompactAt ?? state.lastCallAt ?? now;
+    const record: GapRecord = {
+      k: 'gap',
+      id: `gap:${sessionId}:${model}:${totalTokens(cumulative)}`,
+      t: new Date(at).toISOString(),
+      cs: sessionId,
+      model,
+      in: cumulative.input,
+      out: cumulative.output,
+      cw5: cumulative.cacheWrite5m,
+      cw1h: cumulative.cacheWrite1h,
+      cr: cumulative.cacheRead,
+      ...bindingAt(state, at),
+    };
+    out.push(record);
+  }
+}
+
+function fromSeen(s: ClaudeSessionState['seen'][string]): TokenCounts {
+  return { input: s[0], output: s[1], cacheWrite5m: s[2], cacheWrite1h: s[3], cacheRead: s[4] };
+}

@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Cursor } from '../transcript/read-transcript.js';
+import type { TokenCounts } from '../usage/tokens.js';
+import type { Attribution } from '../ledger/records.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+
+/** A binding in force from `t` (epoch ms) on. */
+export interface BindPoint extends Attribution {
+  t: number;
+}
+
+/**
+ * Machine-local state of one Claude session (git-ignored): how far each of its transcripts has
+ * been read, and what has been captured from it. A cache of the ledger, never the truth: if it is
+ * lost, transcripts are read again from the start and the ledger folds the copies away.
+ */
+export interface ClaudeSessionState {
+  version: 1;
+  sessionId: string;
+  /** The session's ledger file, relative to docs/sessions/ledger/. */
+  ledgerFile: string;
+  /** Its main transcript, so reports can catch up on what hooks missed. */
+  transcript: string;
+  cursors: Record<string, Cursor>;
+  bindings: BindPoint[];
+  /** Usage captured per API call key (field-wise max), so copies are neither re-written nor re-summed. */
+  seen: Record<string, [number, number, number, number, number, string]>;
+  /** Cumulative usage already recorded as gap records, per model. */
+  gaps: Record<string, TokenCounts>;
+  lastCompactAt: number | null;
+  lastCallAt: number | null;
+  /** Tasks whose completion was already announced, as "spec/task". */
+  announced: string[];
+}
+
+export function emptySessionState(sessionId: string, ledgerFile: string, transcript: string): ClaudeSessionState {
+  return { version: 1, sessionId, ledgerFile, transcript, cursors: {}, bindings: [], seen: {}, gaps: {}, lastCompactAt: null, lastCallAt: null, announced: [] };
+}
+
+export function sessionStatePath(stateDir: string, sessionId: string): string {
+  return path.join(stateDir, `${sessionId}.json`);
+}
+
+export function loadSessionState(stateDir: string, sessionId: string): ClaudeSessionState | undefined {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(sessionStatePath(stateDir, sessionId), 'utf8')) as ClaudeSessionState;
+    return parsed.version === 1 && parsed.sessionId === sessionId ? parsed : undefined;
+  } catch {
+    return undefined; // missing or torn: rebuilt from the ledger and the transcripts
+  }
+}
+
+export function saveSessionState(stateDir: string, state: ClaudeSessionState): void {
+  writeFileAtomic(sessionStatePath(stateDir, state.sessionId), JSON.stringify(state));
+}
+
+/** What was active for this Claude session at `time`: the last binding at or before it. */
+export function bindingAt(state: ClaudeSessionState, time: number): Attribution {
+  let found: Attribution = { ws: null, spec: null, task: null };
+  for (const b of state.bindings) {
+    if (b.t <= time) found = b;
+    else break;
+  }
+  return { ws: found.ws, spec: found.spec, task: found.task };
+}
+
+export function currentBinding(state: ClaudeSessionState): Attribution {
+  const last = state.bindings[state.bindings.length - 1];
+  return last ? { ws: last.ws, spec: last.spec, task: last.task } : { ws: null, spec: null, task: null };
+}

@@ -1,0 +1,55 @@
+/**
+ * What Claude Code sends a hook on stdin (checked against 2.1.331; see docs/claude-code-contract.md).
+ * Every event has session_id, transcript_path, cwd and hook_event_name; the rest depends on it.
+ * Hand-validated, not zod: this runs after every tool call and must start fast.
+ */
+export interface HookInput {
+  event: string;
+  sessionId: string;
+  transcriptPath: string;
+  cwd: string;
+  prompt?: string;
+  source?: string;
+  reason?: string;
+  toolName?: string;
+  toolFilePath?: string;
+  agentId?: string;
+}
+
+export class HookInputError extends Error {}
+
+export function parseHookInput(text: string, eventArg?: string): HookInput {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new HookInputError('hook stdin is not JSON');
+  }
+  if (typeof raw !== 'object' || raw === null) throw new HookInputError('hook stdin is not a JSON object');
+  const r = raw as Record<string, unknown>;
+  const s = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : undefined);
+  const sessionId = s('session_id');
+  const transcriptPath = s('transcript_path');
+  const event = s('hook_event_name') ?? eventArg;
+  if (!sessionId || !/^[A-Za-z0-9_-]{1,128}$/.test(sessionId)) throw new HookInputError('hook stdin has no valid session_id');
+  if (!transcriptPath) throw new HookInputError('hook stdin has no transcript_path');
+  if (!event) throw new HookInputError('hook stdin has no hook_event_name');
+  const toolInput = typeof r.tool_input === 'object' && r.tool_input !== null ? (r.tool_input as Record<string, unknown>) : undefined;
+  const filePath = toolInput && typeof toolInput.file_path === 'string' ? toolInput.file_path : undefined;
+  return {
+    event,
+    sessionId,
+    transcriptPath,
+    cwd: s('cwd') ?? process.cwd(),
+    ...optional('prompt', s('prompt')),
+    ...optional('source', s('source')),
+    ...optional('reason', s('reason')),
+    ...optional('toolName', s('tool_name')),
+    ...optional('toolFilePath', filePath),
+    ...optional('agentId', s('agent_id')),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}

@@ -1,0 +1,71 @@
+import { projectPaths, resolveProjectDir } from '../project/paths.js';
+import { currentBinding, loadSessionState } from './claude-session-state.js';
+import { withClaudeSession, type ClaudeSessionRef } from './capture-session.js';
+import { claudeProcessId, lastSessionOfProcess, rememberSessionOfProcess } from './claude-process.js';
+import { logHookError } from './hook-log.js';
+import { parseHookInput, type HookInput } from './hook-input.js';
+
+/** The JSON a hook prints for Claude Code (block a prompt, add context, show a message). */
+export type HookResponse = Record<string, unknown>;
+
+/** The parts of hook handling that need the full library (specs, prices, reports). Loaded only
+ * for prompts and turn ends, never on the per-tool-call path. */
+export interface HeavyHooks {
+  onPrompt(ref: ClaudeSessionRef, prompt: string): HookResponse | undefined;
+  afterTurn(ref: ClaudeSessionRef): HookResponse | undefined;
+  afterTasksEdit(ref: ClaudeSessionRef): void;
+}
+
+/**
+ * Runs one hook event and returns what to print. Never throws: a hook must not break Claude Code.
+ * Whatever fails here is logged for `spec-session doctor`, and the next hook or report catches up,
+ * because nothing advances a transcript cursor until its records are in the ledger.
+ */
+export function runHook(stdin: string, eventArg: string | undefined, heavy: () => HeavyHooks): string | undefined {
+  let input: HookInput | undefined;
+  let projectDir = resolveProjectDir();
+  try {
+    input = parseHookInput(stdin, eventArg);
+    projectDir = resolveProjectDir(process.env.CLAUDE_PROJECT_DIR ?? input.cwd);
+    const ref: ClaudeSessionRef = { projectDir, sessionId: input.sessionId, transcriptPath: input.transcriptPath };
+    const response = dispatch(input, ref, heavy);
+    return response ? JSON.stringify(response) : undefined;
+  } catch (error) {
+    logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
+    return undefined;
+  }
+}
+
+function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks): HookResponse | undefined {
+  switch (input.event) {
+    case 'UserPromptSubmit':
+      return heavy().onPrompt(ref, input.prompt ?? '');
+    case 'Stop':
+      return heavy().afterTurn(ref);
+    case 'PostToolUse':
+      withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500 });
+      if (input.toolFilePath && /(^|[\\/])tasks\.md$/.test(input.toolFilePath)) heavy().afterTasksEdit(ref);
+      return undefined;
+    case 'SessionStart':
+      startSession(input, ref);
+      return undefined;
+    default:
+      // SubagentStop, SessionEnd, and any other event: catch up.
+      withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500 });
+      return undefined;
+  }
+}
+
+/** A session started by /clear in the same Claude Code process keeps the previous one's binding. */
+function startSession(input: HookInput, ref: ClaudeSessionRef): void {
+  const paths = projectPaths(ref.projectDir);
+  const pid = claudeProcessId();
+  const previous = pid === undefined ? undefined : lastSessionOfProcess(paths.state, pid);
+  withClaudeSession(ref, (writer) => {
+    if (input.source !== 'clear' || !previous || previous === ref.sessionId || writer.state.bindings.length > 0) return;
+    const before = loadSessionState(paths.claudeSessionsState, previous);
+    const binding = before ? currentBinding(before) : undefined;
+    if (binding?.ws) writer.bind(binding, `clear:${previous}`, Date.now());
+  });
+  if (pid !== undefined) rememberSessionOfProcess(paths.state, pid, ref.sessionId);
+}

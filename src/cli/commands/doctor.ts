@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readHookLog } from '../../capture/hook-log.js';
+import { readLedger } from '../../ledger/read-ledger.js';
+import { projectPaths, resolveProjectDir } from '../../project/paths.js';
+import { readSettings } from '../../install/settings-file.js';
+import { HOOK_MARK } from '../../install/hook-events.js';
+import { projectTranscriptDirs } from '../../workflow/catch-up.js';
+import { parse } from '../args.js';
+
+/** `spec-session doctor`: is capture working here, and what went wrong if not. */
+export function doctorCommand(argv: string[]): string {
+  const { values } = parse(argv, { dir: { type: 'string' } }, 0);
+  const p = projectPaths(resolveProjectDir(values.dir));
+  const lines = [`spec-session doctor · ${p.root}`];
+  const check = (ok: boolean, text: string) => lines.push(`${ok ? '✓' : '✗'} ${text}`);
+  let settings: ReturnType<typeof readSettings> = {};
+  try {
+    settings = readSettings(path.join(p.root, '.claude', 'settings.json'));
+  } catch (error) {
+    check(false, (error as Error).message);
+  }
+  const events = Object.entries(settings.hooks ?? {}).filter(([, groups]) => groups.some((g) => g.hooks.some((h) => h.command?.includes(HOOK_MARK)))).map(([e]) => e);
+  check(events.length > 0, events.length ? `hooks registered: ${events.join(', ')}` : 'no spec-session hooks in .claude/settings.json (run: npx spec-session install)');
+  for (const bundle of ['hook.cjs', 'spec-session.cjs']) check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
+  const dirs = projectTranscriptDirs(p.root);
+  check(dirs.length > 0, dirs.length ? `transcripts: ${dirs.join(', ')}` : 'no Claude Code transcripts for this project yet');
+  const sessions = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.json')).length : 0;
+  lines.push(`  Claude sessions tracked on this machine: ${sessions}`);
+  const view = readLedger(p.ledger);
+  lines.push(`  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`);
+  const locks = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock')) : [];
+  if (locks.length) lines.push(`  locks held now: ${locks.length} (a lock of a dead process is recovered by the next hook)`);
+  const errors = readHookLog(p.hookLog);
+  check(errors.length === 0, errors.length ? `hook errors (last ${errors.length}, from ${path.relative(p.root, p.hookLog)}):` : 'no hook errors logged');
+  for (const e of errors) lines.push(`  ${e.t} ${e.event}: ${e.error}${e.where ? ` [${e.where}]` : ''}`);
+  return `${lines.join('\n')}\n`;
+}

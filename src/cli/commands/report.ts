@@ -1,0 +1,31 @@
+import { claudeConfigDirs } from '../../transcript/discover.js';
+import { historyDir } from '../../history/history-store.js';
+import { updateHistory } from '../../history/update-history.js';
+import { buildUsageReport, usageReportJson, type Period } from '../../report/usage-report.js';
+import { renderUsageTable } from '../../render/usage-table.js';
+import { assertDay, assertTimeZone, systemTimeZone } from '../../time/zoned.js';
+import { commonReportOptions, parse, UsageError } from '../args.js';
+import { priceBookFrom } from '../price-options.js';
+import { progressBar } from '../progress.js';
+
+const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
+
+/** `spec-session report daily|weekly|monthly|session`: usage across the whole Claude Code history. */
+export async function reportCommand(argv: string[]): Promise<string> {
+  const { values, positionals } = parse(argv, { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } }, 1);
+  const period = positionals[0] ?? 'daily';
+  if (!PERIODS.includes(period)) throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
+  const tz = assertTimeZone(values.tz ?? systemTimeZone());
+  const since = values.since === undefined ? undefined : assertDay(values.since, '--since');
+  const until = values.until === undefined ? undefined : assertDay(values.until, '--until');
+  const book = priceBookFrom(values);
+  const configDirs = claudeConfigDirs(values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env);
+  const bar = progressBar(!values.json, 'Reading transcripts');
+  const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
+  bar.end();
+  for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
+  const report = buildUsageReport(view.rows, view.sessions, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
+  if (values.json) return JSON.stringify(usageReportJson(report), null, 2) + '\n';
+  if (configDirs.length === 0) return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
+  return renderUsageTable(report, values.breakdown === true);
+}

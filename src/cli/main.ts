@@ -1,0 +1,48 @@
+import { runScanWorkerIfAsked } from '../history/scan-parallel.js';
+import { UsageError } from './args.js';
+import { COMMANDS, helpText } from './registry.js';
+
+export { hookHandlers } from '../workflow/hook-handlers.js';
+
+/**
+ * The `spec-session` command line. Each command parses its arguments, calls the library and returns
+ * what to print; errors are caught here once: one line on stderr, exit code 1.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}" (run: spec-session help)`);
+    const output = await command.run(rest);
+    if (output) process.stdout.write(output);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`spec-session ${name}: ${message.split('\n')[0]}\n`);
+    if (process.env.SPEC_SESSION_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+if (!runScanWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`spec-session: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

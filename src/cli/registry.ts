@@ -1,0 +1,40 @@
+import { installCommand, uninstallCommand } from '../../install.js';
+import { reportCommand } from './commands/report.js';
+import { workflowCommand } from './commands/workflow.js';
+import { doctorCommand } from './commands/doctor.js';
+import { knowledgeCommand } from './commands/knowledge.js';
+import { demoCommand } from './commands/demo.js';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<string | void> | string | void;
+}
+
+const PROJECT = '[--dir <project>] [--tz Zone] [--prices anthropic|claude-code]';
+
+/** Every CLI command, in the order `spec-session help` lists them. */
+export const COMMANDS: Record<string, Command> = {
+  demo: { summary: 'run the whole workflow on an embedded demo project (no Claude Code, no API key)', usage: 'demo [--keep]', run: demoCommand },
+  install: { summary: 'install the hooks and slash commands into a project', usage: 'install [--dir <project>] [--statusline] [--claude-version X.Y.Z]', run: installCommand },
+  uninstall: { summary: 'remove exactly what install added (the ledger and docs/ stay)', usage: 'uninstall [--dir <project>]', run: uninstallCommand },
+  'start-session': { summary: 'start a work session on a spec (/start-session)', usage: `start-session <name> spec <spec> ${PROJECT}`, run: workflowCommand('start-session') },
+  'do-task': { summary: 'mark a task in progress and print its brief (/do-task)', usage: `do-task <spec> <task-id> ${PROJECT}`, run: workflowCommand('do-task') },
+  'log-task': { summary: 'record work done outside Claude Code (/log-task)', usage: `log-task <task-id|spec/task-id> <status> <tokens: 45k | in:30k,out:15k> [model] ${PROJECT}`, run: workflowCommand('log-task') },
+  'session-status': { summary: 'active work sessions with live numbers (/session-status)', usage: `session-status ${PROJECT}`, run: workflowCommand('session-status') },
+  cost: { summary: 'cost by session, spec, task and model vs budgets (/cost)', usage: `cost [today|week|month|all] [--json] [--since D] [--until D] ${PROJECT}`, run: workflowCommand('cost') },
+  eod: { summary: 'daily summary, PROGRESS.md, archived session logs (/eod)', usage: `eod [--date YYYY-MM-DD] ${PROJECT}`, run: workflowCommand('eod') },
+  report: {
+    summary: 'usage across your whole Claude Code history (like ccusage, exact)',
+    usage: 'report [daily|weekly|monthly|session] [--json] [--since D] [--until D] [--tz Zone] [--breakdown] [--prices anthropic|claude-code]',
+    run: reportCommand,
+  },
+  knowledge: { summary: "search the implementation logs' artifacts across specs", usage: 'knowledge <term> [--dir <project>] [--json]', run: knowledgeCommand },
+  doctor: { summary: 'check the install, and show hook errors and skipped lines', usage: 'doctor [--dir <project>]', run: doctorCommand },
+};
+
+export function helpText(): string {
+  const lines = ['spec-session: exact token cost per spec task, work session and day for Claude Code', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(15)} ${c.summary}`, `  ${''.padEnd(15)} spec-session ${c.usage}`);
+  return `${lines.join('\n')}\n`;
+}

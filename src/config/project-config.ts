@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import { z } from 'zod';
+import { projectPaths } from '../project/paths.js';
+
+/**
+ * The project's spec-session config, `.claude/spec-session/config.json` (committed, optional).
+ * Budgets default to the guide's: $5 a day, $25 a week, $100 a month.
+ */
+export const ProjectConfigSchema = z.object({
+  budgets: z
+    .object({
+      daily: z.number().positive().nullable().default(5),
+      weekly: z.number().positive().nullable().default(25),
+      monthly: z.number().positive().nullable().default(100),
+      perTask: z.number().positive().nullable().default(null),
+    })
+    .prefault({}),
+  /** IANA zone for days, weeks and months; default: the system's. */
+  timeZone: z.string().nullable().default(null),
+  /** Which price table figures use: Anthropic's list prices, or Claude Code's own table. */
+  prices: z.enum(['anthropic', 'claude-code']).default('anthropic'),
+  /** The guide's model split, used to show what the same tokens would cost on it. */
+  guideModels: z
+    .object({ execution: z.string().default('claude-haiku-4-5'), planning: z.string().default('claude-sonnet-4-6') })
+    .prefault({}),
+  /** Model that /log-task prices with when none is given and the session has none. */
+  defaultModel: z.string().default('claude-sonnet-4-6'),
+});
+export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
+
+export function loadProjectConfig(projectDir: string): ProjectConfig {
+  const file = projectPaths(projectDir).config;
+  let raw: unknown = {};
+  if (fs.existsSync(file)) {
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = ProjectConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export const DEFAULT_CONFIG_TEXT = `${JSON.stringify({ budgets: { daily: 5, weekly: 25, monthly: 100, perTask: null }, timeZone: null, prices: 'anthropic' }, null, 2)}\n`;

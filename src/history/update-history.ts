@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { withFileLock } from '../store/lock.js';
+import { discoverTranscripts, type TranscriptFile } from '../transcript/discover.js';
+import { CallSet } from '../usage/call-set.js';
+import { appendCalls, loadCalls, loadState, saveState, type HistoryState, type StoredCall } from './history-store.js';
+import { scanTranscripts } from './scan-parallel.js';
+import { summarizeCalls } from './usage-rows.js';
+
+export interface UpdateOptions {
+  configDirs: string[];
+  storeDir: string;
+  /** Called with (bytesDone, bytesTotal) while new bytes are read. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface HistoryView extends HistoryState {
+  /** Bytes read in this run: 0 on a warm run with nothing new. */
+  bytesRead: number;
+  filesRead: number;
+  errors: string[];
+}
+
+/**
+ * Brings the machine-local history up to date with every transcript on disk and returns it.
+ * Only new bytes are read; files Claude Code has since deleted keep their usage.
+ */
+export async function updateHistory({ configDirs, storeDir, onProgress }: UpdateOptions): Promise<HistoryView> {
+  fs.mkdirSync(storeDir, { recursive: true });
+  const files = discoverTranscripts(configDirs);
+  const peek = loadState(storeDir);
+  const changed = files.filter((f) => isChanged(peek, f));
+  if (changed.length === 0) return { ...peek, bytesRead: 0, filesRead: 0, errors: [] };
+  // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
+  // only means some copies are seen twice, which the call set absorbs.
+  const total = changed.reduce((s, f) => s + f.size - (peek.files[f.path]?.offset ?? 0), 0);
+  let done = 0;
+  const outcomes = await scanTranscripts(
+    changed.map((f) => ({ path: f.path, cursor: peek.files[f.path], size: f.size })),
+    (bytes) => onProgress?.((done += bytes), total),
+  );
+  return withFileLock(path.join(storeDir, 'state.json'), () => {
+    const state = loadState(storeDir);
+    const calls = new CallSet();
+    const projectOf = new Map<string, string>();
+    for (const call of loadCalls(storeDir, state.callsBytes)) {
+      calls.add(call);
+      if (!projectOf.has(call.messageId)) projectOf.set(call.messageId, call.project);
+    }
+    const fresh: StoredCall[] = [];
+    const errors: string[] = [];
+    let bytesRead = 0;
+    const byPath = new Map(changed.map((f) => [f.path, f]));
+    for (const outcome of outcomes) {
+      const file = byPath.get(outcome.path)!;
+      if (!outcome.read) {
+        errors.push(`${outcome.path}: ${outcome.error}`);
+        continue;
+      }
+      bytesRead += outcome.read.bytesRead;
+      state.malformed += outcome.read.malformed;
+      for (const call of outcome.read.calls) {
+        const stored: StoredCall = { ...call, sessionId: call.sessionId ?? file.sessionId, project: file.project };
+        const { entry, before } = calls.add(stored);
+        if (!projectOf.has(call.messageId)) projectOf.set(call.messageId, file.project);
+        if (before === null || JSON.stringify(before) !== JSON.stringify(entry.tokens) || entry.first === stored) fresh.push(stored);
+      }
+      state.files[file.path] = { ...outcome.read.cursor, size: file.size, mtimeMs: file.mtimeMs, project: file.project, sessionId: file.sessionId };
+    }
+    state.callsBytes = appendCalls(storeDir, fresh);
+    const summary = summarizeCalls(calls, (id) => projectOf.get(id) ?? 'unknown');
+    state.rows = summary.rows;
+    state.sessions = summary.sessions;
+    saveState(storeDir, state);
+    return { ...state, bytesRead, filesRead: outcomes.length, errors };
+  });
+}
+
+function isChanged(state: HistoryState, file: TranscriptFile): boolean {
+  const known = state.files[file.path];
+  return !known || known.ino !== file.ino || known.size !== file.size || known.mtimeMs !== file.mtimeMs;
+}

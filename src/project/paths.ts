@@ -1,0 +1,37 @@
+import path from 'node:path';
+
+/**
+ * Where spec-session keeps things in a project. Committed: the ledger and the Markdown it writes
+ * (docs/), the hook bundles and config (.claude/spec-session/). Machine-local, git-ignored:
+ * .claude/spec-session/state/ (transcript cursors, locks, the hook log).
+ */
+export function projectPaths(projectDir: string) {
+  const root = path.resolve(projectDir);
+  const own = path.join(root, '.claude', 'spec-session');
+  const sessions = path.join(root, 'docs', 'sessions');
+  return {
+    root,
+    own,
+    config: path.join(own, 'config.json'),
+    prices: path.join(own, 'prices.json'),
+    state: path.join(own, 'state'),
+    claudeSessionsState: path.join(own, 'state', 'claude-sessions'),
+    hookLog: path.join(own, 'state', 'hook.log'),
+    notices: path.join(own, 'state', 'notices.json'),
+    writerId: path.join(own, 'state', 'writer-id'),
+    sessions,
+    ledger: path.join(sessions, 'ledger'),
+    current: path.join(sessions, '.current'),
+    daily: path.join(sessions, 'daily'),
+    archive: path.join(sessions, 'archive'),
+    progress: path.join(root, 'docs', 'PROGRESS.md'),
+    specs: path.join(root, '.spec-workflow', 'specs'),
+  };
+}
+
+export type ProjectPaths = ReturnType<typeof projectPaths>;
+
+/** The project a hook or command works on: $CLAUDE_PROJECT_DIR (set by Claude Code), else cwd. */
+export function resolveProjectDir(explicit?: string, cwd = process.cwd()): string {
+  return path.resolve(explicit ?? process.env.CLAUDE_PROJECT_DIR ?? cwd);
+}

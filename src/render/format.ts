@@ -1,0 +1,32 @@
+/** Numbers as people read them in a terminal: full counts up to a million, then 1.23M. */
+export function formatTokens(n: number): string {
+  if (n >= 1_000_000_000) return `${(n / 1_000_000_000).toFixed(2)}B`;
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(2)}M`;
+  return n.toLocaleString('en-US');
+}
+
+/** Full digits with separators: what `✅ Task 1.1 completed (42,311 tokens, $0.09)` shows. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function formatUsd(usd: number | null, digits = 2): string {
+  if (usd === null) return 'unpriced';
+  if (usd > 0 && usd < 0.01 && digits === 2) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(digits)}`;
+}
+
+/** claude-sonnet-4-5-20250929 → sonnet-4-5: model names short enough for an 80-column table. */
+export function shortModel(model: string): string {
+  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+}
+
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `${minutes}m`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return Boolean(stream.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+}

@@ -1,0 +1,34 @@
+import type { UsageReport } from '../report/usage-report.js';
+import { formatTokens, formatUsd, shortModel } from './format.js';
+import { makeTable } from './table.js';
+
+const TITLES = { daily: 'Date', weekly: 'Week of', monthly: 'Month', session: 'Session' } as const;
+
+/** The human view of `spec-session report`: one row per period (or session), optional model rows. */
+export function renderUsageTable(report: UsageReport, breakdown: boolean): string {
+  const table = makeTable([TITLES[report.period], 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  for (const g of report.groups) {
+    const t = g.tally;
+    const label = report.period === 'session' ? g.key.slice(0, 8) : g.key;
+    table.push([label, ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
+    if (breakdown) {
+      for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
+        const total = m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
+        table.push([` └ ${shortModel(model)}`, ...cells(m.tokens), formatTokens(total), formatUsd(m.cost)]);
+      }
+    }
+  }
+  const t = report.totals;
+  table.push(['Total', ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
+  const notes = [`Prices: ${report.priceTable} table · times in ${report.tz}`];
+  if (t.unpriced.size) notes.push(`* unpriced models, not in the cost: ${[...t.unpriced].join(', ')} (add them to a prices file: see spec-session help prices)`);
+  return `${table.toString()}\n${notes.join('\n')}\n`;
+}
+
+function cells(t: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }): string[] {
+  return [formatTokens(t.input), formatTokens(t.output), formatTokens(t.cacheWrite5m + t.cacheWrite1h), formatTokens(t.cacheRead)];
+}
+
+function costCell(cost: number, partial: boolean): string {
+  return formatUsd(cost) + (partial ? '*' : '');
+}

@@ -1,0 +1,104 @@
+import type { PriceBook } from '../pricing/price-call.js';
+import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
+import { promptTokens } from '../usage/tokens.js';
+import { dayKey } from '../time/zoned.js';
+import { LONG_CONTEXT_THRESHOLD } from '../history/usage-rows.js';
+import { UsageTally } from './tally.js';
+
+/** A date range in the user's zone, inclusive; open ends allowed. */
+export interface DayRange {
+  since?: string;
+  until?: string;
+}
+
+export function inRange(item: { time: number }, range: DayRange, tz: string): boolean {
+  if (!range.since && !range.until) return true;
+  const day = dayKey(item.time, tz);
+  return (!range.since || day >= range.since) && (!range.until || day <= range.until);
+}
+
+export function addItem(tally: UsageTally, item: UsageItem): void {
+  tally.add(item.model, item.tokens, item.speed, promptTokens(item.tokens) > LONG_CONTEXT_THRESHOLD && item.kind === 'call');
+}
+
+export interface TaskUsage {
+  spec: string;
+  taskId: string;
+  session: string | null;
+  tally: UsageTally;
+  manualTokens: number;
+  first: number;
+  last: number;
+}
+
+export interface SessionUsage {
+  name: string;
+  spec: string | null;
+  tally: UsageTally;
+  first: number | null;
+  last: number | null;
+}
+
+/** The project's usage in a range, split the ways every project view needs. */
+export interface ProjectUsage {
+  tasks: TaskUsage[];
+  sessions: SessionUsage[];
+  specs: Map<string, UsageTally>;
+  days: Map<string, UsageTally>;
+  unattributed: UsageTally;
+  totals: UsageTally;
+  items: UsageItem[];
+}
+
+export function projectUsage(view: LedgerView, book: PriceBook, tz: string, range: DayRange = {}): ProjectUsage {
+  const tasks = new Map<string, TaskUsage>();
+  const sessions = new Map<string, SessionUsage>();
+  const specs = new Map<string, UsageTally>();
+  const days = new Map<string, UsageTally>();
+  const unattributed = new UsageTally(book);
+  const totals = new UsageTally(book);
+  const items = view.usage.filter((i) => inRange(i, range, tz));
+  for (const ws of view.sessions.values()) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
+  for (const item of items) {
+    addItem(totals, item);
+    addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item);
+    if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item);
+    if (item.ws) {
+      const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: item.spec, tally: new UsageTally(book), first: null, last: null }));
+      addItem(s.tally, item);
+      s.first = Math.min(s.first ?? item.time, item.time);
+      s.last = Math.max(s.last ?? item.time, item.time);
+    }
+    if (item.spec && item.task) {
+      const key = `${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`;
+      const t = getOr(tasks, key, () => ({ spec: item.spec!, taskId: item.task!, session: item.ws, tally: new UsageTally(book), manualTokens: 0, first: item.time, last: item.time }));
+      addItem(t.tally, item);
+      if (item.kind === 'manual') t.manualTokens += sumTokens(item);
+      t.first = Math.min(t.first, item.time);
+      t.last = Math.max(t.last, item.time);
+    } else if (!item.ws) addItem(unattributed, item);
+  }
+  return {
+    tasks: [...tasks.values()].sort((a, b) => a.first - b.first),
+    sessions: [...sessions.values()].filter((s) => s.tally.calls > 0 || (view.sessions.get(s.name)?.started ?? 0) > 0).sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name)),
+    specs,
+    days,
+    unattributed,
+    totals,
+    items,
+  };
+}
+
+function sumTokens(item: UsageItem): number {
+  const t = item.tokens;
+  return t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
+}
+
+function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let v = map.get(key);
+  if (v === undefined) {
+    v = make();
+    map.set(key, v);
+  }
+  return v;
+}

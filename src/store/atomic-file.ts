@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Replace a file's contents atomically: write a temp file beside it, fsync, rename over. */
+export function writeFileAtomic(file: string, data: string | Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  let mode = 0o644;
+  try {
+    mode = fs.statSync(file).mode & 0o777; // keep the file's permissions
+  } catch {
+    // new file
+  }
+  try {
+    const fd = fs.openSync(temp, 'w', mode);
+    try {
+      fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Append whole lines with one write(2) on an O_APPEND descriptor. If a crash left the file without
+ * a final newline, start with one, so the torn line stays one malformed line and never swallows
+ * the next record. Callers hold the file's lock.
+ */
+export function appendLines(file: string, lines: string[]): void {
+  if (lines.length === 0) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a+');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let prefix = '';
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 10) prefix = '\n';
+    }
+    fs.writeSync(fd, prefix + lines.join('\n') + '\n');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function readJsonFile<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,50 @@
+/** Calendar keys in the user's time zone. Days follow the zone, not UTC. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function assertTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+    return tz;
+  } catch {
+    throw new Error(`unknown time zone "${tz}": use an IANA name such as Europe/Berlin or UTC`);
+  }
+}
+
+/** YYYY-MM-DD of an instant in `tz`. */
+export function dayKey(time: number, tz: string): string {
+  let format = dayFormats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(tz, format);
+  }
+  return format.format(time);
+}
+
+export function monthKey(day: string): string {
+  return day.slice(0, 7);
+}
+
+/** The Monday (ISO week start) of the week holding `day`, as YYYY-MM-DD. */
+export function weekKey(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const back = (date.getUTCDay() + 6) % 7;
+  date.setUTCDate(date.getUTCDate() - back);
+  return date.toISOString().slice(0, 10);
+}
+
+export function assertDay(value: string, flag: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new Error(`${flag} expects a date as YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
+}
+
+/** Days from `day` back `count - 1` days, oldest first. */
+export function lastDays(day: string, count: number): string[] {
+  const end = new Date(`${day}T00:00:00Z`).getTime();
+  return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+}

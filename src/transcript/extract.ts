@@ -1,0 +1,134 @@
+import type { ApiCall, CostState } from '../usage/api-call.js';
+import { zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { parseAssistantRow, parseCostStateRow, type AssistantRow, type CostStateRow } from './rows.js';
+
+/** What one pass over transcript bytes found. Only counts and ids: no content is kept. */
+export interface Extracted {
+  calls: ApiCall[];
+  costStates: CostState[];
+  /** Times of compact_boundary lines: the compaction call itself is never written as a line. */
+  compactions: number[];
+  /** Lines that could hold usage but did not parse or did not fit the schema. */
+  malformed: number;
+}
+
+export function emptyExtracted(): Extracted {
+  return { calls: [], costStates: [], compactions: [], malformed: 0 };
+}
+
+const USAGE_MARK = Buffer.from('"usage"');
+const COST_STATE_MARK = Buffer.from('"cost-state"');
+const COMPACT_MARK = Buffer.from('"compact_boundary"');
+
+/**
+ * Finds the lines of `buf[start, end)` worth parsing by searching for byte markers, so the bulk of
+ * a transcript (tool results, file snapshots, progress lines without usage) is never parsed.
+ * The marker is `"usage"` without the colon and brace, so pretty-printed lines are not missed.
+ */
+export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted): void {
+  forEachLineWith(buf, start, end, USAGE_MARK, (line) => takeAssistantLine(line, into));
+  forEachLineWith(buf, start, end, COST_STATE_MARK, (line) => takeCostStateLine(line, into));
+  forEachLineWith(buf, start, end, COMPACT_MARK, (line) => takeCompactLine(line, into));
+}
+
+function takeCompactLine(line: string, into: Extracted): void {
+  const row = parseJson(line) as Record<string, unknown> | undefined;
+  if (!row || row.type !== 'system' || row.subtype !== 'compact_boundary' || typeof row.timestamp !== 'string') return;
+  const time = Date.parse(row.timestamp);
+  if (!Number.isNaN(time)) into.compactions.push(time);
+}
+
+function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string) => void): void {
+  let from = start;
+  while (from < end) {
+    const hit = buf.indexOf(mark, from);
+    if (hit < 0 || hit >= end) return;
+    const lineStart = hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1;
+    let lineEnd = buf.indexOf(10, hit);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    visit(buf.toString('utf8', Math.max(lineStart, start), lineEnd));
+    from = lineEnd + 1;
+  }
+}
+
+function parseJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+}
+
+export function takeAssistantLine(line: string, into: Extracted): void {
+  const row = parseJson(line) as Record<string, unknown> | undefined;
+  if (row === undefined || typeof row !== 'object' || row === null) {
+    into.malformed++;
+    return;
+  }
+  // progress lines embed subagent messages that the subagent's own file already holds.
+  if (row.type !== 'assistant') return;
+  const parsed = parseAssistantRow(row);
+  if (!parsed) {
+    into.malformed++;
+    return;
+  }
+  const call = toApiCall(parsed);
+  if (call) into.calls.push(call);
+}
+
+export function toApiCall(row: AssistantRow): ApiCall | undefined {
+  const model = row.message.model ?? 'unknown';
+  if (model === '<synthetic>') return undefined; // a local placeholder for an API error, not a billed call
+  const time = Date.parse(row.timestamp);
+  if (Number.isNaN(time)) return undefined;
+  return {
+    messageId: row.message.id,
+    requestId: row.requestId ?? null,
+    time,
+    model,
+    sessionId: row.sessionId ?? null,
+    agentId: row.agentId ?? null,
+    sidechain: row.isSidechain,
+    tokens: usageToTokens(row.message.usage),
+    speed: row.message.usage.speed === 'fast' ? 'fast' : 'standard',
+  };
+}
+
+export function usageToTokens(usage: AssistantRow['message']['usage']): TokenCounts {
+  const tokens = zeroTokens();
+  tokens.input = usage.input_tokens;
+  tokens.output = usage.output_tokens;
+  tokens.cacheRead = usage.cache_read_input_tokens;
+  const split = usage.cache_creation;
+  const oneHour = split?.ephemeral_1h_input_tokens ?? 0;
+  const fiveMinutes = split?.ephemeral_5m_input_tokens ?? 0;
+  // Older versions give only the total; whatever the split does not explain is a 5-minute write.
+  tokens.cacheWrite1h = oneHour;
+  tokens.cacheWrite5m = Math.max(fiveMinutes, usage.cache_creation_input_tokens - oneHour);
+  return tokens;
+}
+
+function takeCostStateLine(line: string, into: Extracted): void {
+  const row = parseJson(line) as Record<string, unknown> | undefined;
+  if (row === undefined || typeof row !== 'object' || row === null) {
+    into.malformed++;
+    return;
+  }
+  if (row.type !== 'cost-state') return;
+  const parsed = parseCostStateRow(row);
+  if (!parsed) {
+    into.malformed++;
+    return;
+  }
+  into.costStates.push(toCostState(parsed));
+}
+
+function toCostState(row: CostStateRow): CostState {
+  const models: Record<string, TokenCounts> = {};
+  for (const [model, u] of Object.entries(row.modelUsage)) {
+    const oneHour = Math.min(u.cacheCreation1hInputTokens, u.cacheCreationInputTokens);
+    models[model] = { input: u.inputTokens, output: u.outputTokens, cacheWrite5m: u.cacheCreationInputTokens - oneHour, cacheWrite1h: oneHour, cacheRead: u.cacheReadInputTokens };
+  }
+  const time = row.timestamp ? Date.parse(row.timestamp) : NaN;
+  return { sessionId: row.sessionId ?? null, time: Number.isNaN(time) ? null : time, models, totalCostUsd: row.totalCostUSD ?? null };
+}

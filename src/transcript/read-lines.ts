@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+
+/**
+ * Reads a JSONL file from a byte offset up to its last complete line, in fixed-size chunks, so
+ * memory stays bounded whatever the file size. A partial last line is left for the next read:
+ * the returned `endOffset` points at its first byte.
+ *
+ * `onLines(buf, start, end)` receives regions that hold only whole lines (each ending in '\n').
+ * The consumer searches them for what it needs; most bytes of a transcript are never looked at.
+ * A line longer than `maxLineBytes` is not buffered whole: its first and last `edgeBytes` go to
+ * `onOversizedLine` (an assistant line keeps its ids at the start and its usage at the end).
+ */
+export interface ReadOptions {
+  chunkBytes?: number;
+  maxLineBytes?: number;
+  edgeBytes?: number;
+  onOversizedLine?: (head: Buffer, tail: Buffer) => void;
+}
+
+export interface ReadResult {
+  endOffset: number;
+  bytesRead: number;
+  oversizedLines: number;
+}
+
+export type LinesVisitor = (buf: Buffer, start: number, end: number) => void;
+
+export function readCompleteLines(
+  path: string,
+  offset: number,
+  onLines: LinesVisitor,
+  { chunkBytes = 4 << 20, maxLineBytes = 64 << 20, edgeBytes = 64 << 10, onOversizedLine }: ReadOptions = {},
+): ReadResult {
+  const fd = fs.openSync(path, 'r');
+  let buf = Buffer.allocUnsafe(chunkBytes);
+  let filled = 0; // bytes of buf holding file data
+  let bufOffset = offset; // file offset of buf[0]
+  let readPos = offset;
+  let oversizedLines = 0;
+  try {
+    for (;;) {
+      if (filled === buf.length) {
+        if (buf.length < maxLineBytes) {
+          const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLineBytes));
+          buf.copy(bigger, 0, 0, filled);
+          buf = bigger;
+        } else {
+          const skipped = skipOversizedLine(fd, buf, readPos, edgeBytes, onOversizedLine);
+          oversizedLines++;
+          if (skipped.nextLineOffset < 0) break; // no newline yet: the line is still being written
+          readPos = bufOffset = skipped.nextLineOffset;
+          filled = 0;
+          continue;
+        }
+      }
+      const n = fs.readSync(fd, buf, filled, buf.length - filled, readPos);
+      if (n === 0) break;
+      const scanFrom = filled;
+      readPos += n;
+      filled += n;
+      const lastNewline = buf.subarray(scanFrom, filled).lastIndexOf(10);
+      if (lastNewline < 0) continue;
+      const end = scanFrom + lastNewline + 1;
+      onLines(buf, 0, end);
+      buf.copy(buf, 0, end, filled);
+      filled -= end;
+      bufOffset += end;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { endOffset: bufOffset, bytesRead: bufOffset - offset, oversizedLines };
+}
+
+/**
+ * The buffer is full of one line that has no newline yet. Stream past it keeping only its head
+ * (the buffer's start) and a rolling tail; return where the next line starts, or -1 at EOF.
+ */
+function skipOversizedLine(
+  fd: number,
+  full: Buffer,
+  readPos: number,
+  edgeBytes: number,
+  onOversizedLine: ReadOptions['onOversizedLine'],
+): { nextLineOffset: number } {
+  const head = Buffer.from(full.subarray(0, edgeBytes));
+  let tail = Buffer.from(full.subarray(full.length - edgeBytes));
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let pos = readPos;
+  for (;;) {
+    const n = fs.readSync(fd, chunk, 0, chunk.length, pos);
+    if (n === 0) return { nextLineOffset: -1 };
+    const nl = chunk.subarray(0, n).indexOf(10);
+    const upto = nl < 0 ? n : nl;
+    tail = Buffer.concat([tail, chunk.subarray(0, upto)]);
+    if (tail.length > edgeBytes) tail = Buffer.from(tail.subarray(tail.length - edgeBytes));
+    if (nl >= 0) {
+      onOversizedLine?.(head, tail);
+      return { nextLineOffset: pos + nl + 1 };
+    }
+    pos += n;
+  }
+}

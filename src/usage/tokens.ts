@@ -1,0 +1,42 @@
+/** The five kinds of tokens an API call is billed for. Kept apart everywhere: prices differ by up to 12x. */
+export interface TokenCounts {
+  input: number;
+  output: number;
+  /** Cache writes with the default 5-minute lifetime. */
+  cacheWrite5m: number;
+  /** Cache writes with the 1-hour lifetime (billed at 2x input by Anthropic). */
+  cacheWrite1h: number;
+  cacheRead: number;
+}
+
+export const TOKEN_KINDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+export function zeroTokens(): TokenCounts {
+  return { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+}
+
+export function addTokens(into: TokenCounts, add: TokenCounts): TokenCounts {
+  for (const k of TOKEN_KINDS) into[k] += add[k];
+  return into;
+}
+
+/** Field-wise max: how copies of one API call (per-block lines, resumed sessions) are merged. */
+export function maxTokens(a: TokenCounts, b: TokenCounts): TokenCounts {
+  return {
+    input: Math.max(a.input, b.input),
+    output: Math.max(a.output, b.output),
+    cacheWrite5m: Math.max(a.cacheWrite5m, b.cacheWrite5m),
+    cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
+    cacheRead: Math.max(a.cacheRead, b.cacheRead),
+  };
+}
+
+export function totalTokens(t: TokenCounts): number {
+  return t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
+}
+
+/** The prompt size that decides the long-context rate: everything the model read. */
+export function promptTokens(t: TokenCounts): number {
+  return t.input + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
+}

@@ -1,0 +1,63 @@
+import { costJson } from '../report/cost-json.js';
+import { projectUsage, type DayRange } from '../report/project-usage.js';
+import { formatTokens, formatUsd, shortModel } from '../render/format.js';
+import { makeTable } from '../render/table.js';
+import { renderDailyBars, renderTopTasks } from '../render/charts.js';
+import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
+import { budgetStates, budgetText } from './budgets.js';
+import type { ProjectContext } from './context.js';
+import { guideSplitCost } from './guide-split.js';
+import { projectSnapshot } from './snapshot.js';
+
+export type CostPeriod = 'today' | 'week' | 'month' | 'all';
+
+/** `spec-session cost --json`: all time unless a range is given. */
+export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
+  const usage = projectUsage(projectSnapshot(ctx), ctx.book, ctx.tz, range);
+  return `${JSON.stringify(costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }), null, 2)}\n`;
+}
+
+/** `/cost`: budgets today, this week and this month; then one period by session, spec, task, model. */
+export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRange = {}): string {
+  const view = projectSnapshot(ctx);
+  const all = projectUsage(view, ctx.book, ctx.tz);
+  const today = dayKey(ctx.now(), ctx.tz);
+  const chosen: DayRange = range.since || range.until ? range : periodRange(period, today);
+  const usage = projectUsage(view, ctx.book, ctx.tz, chosen);
+  const title = range.since || range.until ? `${range.since ?? '…'} → ${range.until ?? '…'}` : { today: `today (${today})`, week: `this week (from ${weekKey(today)})`, month: `this month (${monthKey(today)})`, all: 'all time' }[period];
+  const out: string[] = [`spec-session cost · ${title} · ${ctx.book.table} prices · ${ctx.tz}`, ''];
+  for (const b of budgetStates(ctx, all)) out.push(`${b.label.padEnd(11)} ${budgetText(b)}`);
+  out.push('');
+  const table = makeTable(['', 'Tokens', 'Input', 'Output', 'Cache W', 'Cache R', 'Cost'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  const row = (label: string, t: { tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }; total: number; cost: number; unpriced: Set<string> }) =>
+    table.push([label, formatTokens(t.total), formatTokens(t.tokens.input), formatTokens(t.tokens.output), formatTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h), formatTokens(t.tokens.cacheRead), formatUsd(t.cost) + (t.unpriced.size ? '*' : '')]);
+  const section = (name: string) => table.push([{ colSpan: 7, content: name }]);
+  if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
+  for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
+  if (usage.specs.size) section('By spec');
+  for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) row(`  ${spec}`, t);
+  if (usage.tasks.length) section('By task');
+  for (const t of [...usage.tasks].sort((a, b) => b.tally.cost - a.tally.cost)) row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' ✍' : ''}`, t.tally);
+  section('By model');
+  for (const [model, m] of [...usage.totals.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
+    row(`  ${shortModel(model)}`, { tokens: m.tokens, total: m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead, cost: m.cost ?? 0, unpriced: m.cost === null ? new Set([model]) : new Set() });
+  }
+  if (usage.unattributed.calls > 0) row('Unattributed', usage.unattributed);
+  row('Total', usage.totals);
+  out.push(table.toString(), '');
+  const split = guideSplitCost(ctx, usage);
+  out.push(`On the guide's split (${shortModel(split.execution)} executes tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)} vs ${formatUsd(usage.totals.cost)} actual.`);
+  if (usage.totals.unpriced.size) out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
+  if (usage.tasks.some((t) => t.manualTokens)) out.push('✍ includes tokens logged by hand (/log-task)');
+  out.push('', renderDailyBars(lastDays(today, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
+  out.push(renderTopTasks(all.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5));
+  return `${out.join('\n')}\n`;
+}
+
+function periodRange(period: CostPeriod, today: string): DayRange {
+  if (period === 'today') return { since: today, until: today };
+  if (period === 'week') return { since: weekKey(today), until: today };
+  if (period === 'month') return { since: `${monthKey(today)}-01`, until: today };
+  return {};
+}
+

@@ -1,0 +1,81 @@
+import type { SessionRecord } from '../ledger/records.js';
+import { readLedger } from '../ledger/read-ledger.js';
+import { projectUsage } from '../report/project-usage.js';
+import { formatCount, formatUsd } from '../render/format.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { dayKey, lastDays } from '../time/zoned.js';
+import { renderDailyBars, renderTopTasks } from '../render/charts.js';
+import path from 'node:path';
+import type { ProjectContext } from './context.js';
+import { recordEvents } from './context.js';
+import { renderDailySummary } from './daily-summary.js';
+import { renderProgress } from './progress-file.js';
+import { writeSessionLog } from './session-log.js';
+import { projectSnapshot } from './snapshot.js';
+import { recordTaskUsage } from './task-completion.js';
+
+/**
+ * `/eod [--date YYYY-MM-DD]`: close the day. Ends the day's active sessions, writes the daily
+ * summary, regenerates PROGRESS.md, archives the session logs, refreshes the usage of the day's
+ * implementation logs. Everything is regenerated from the ledger: running it twice changes nothing.
+ */
+export function endOfDay(ctx: ProjectContext, date?: string): string {
+  const today = dayKey(ctx.now(), ctx.tz);
+  const day = date ?? today;
+  let view = projectSnapshot(ctx);
+  const toEnd = [...view.sessions.values()].filter((s) => s.ended === null && dayKey(s.started, ctx.tz) <= day && day === today);
+  if (toEnd.length) {
+    const now = new Date(ctx.now()).toISOString();
+    recordEvents(ctx, (w) => {
+      for (const s of toEnd) {
+        const end: SessionRecord = { k: 'session', t: now, ws: s.name, spec: s.spec, event: 'end', cs: ctx.claude?.sessionId ?? null };
+        w.append(end);
+      }
+      // This window's binding ends with its session; later calls are unattributed until /start-session.
+      if (w.bind && w.state && toEnd.some((s) => w.state!.bindings.at(-1)?.ws === s.name)) w.bind({ ws: null, spec: null, task: null }, 'eod', ctx.now());
+    });
+    view = readLedger(ctx.paths.ledger);
+  }
+  const usage = projectUsage(view, ctx.book, ctx.tz, { since: day, until: day });
+  const daySessions = [...view.sessions.values()].filter((s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day);
+  const archived: string[] = [];
+  for (const s of daySessions) {
+    if (s.ended !== null && dayKey(s.ended, ctx.tz) >= day) {
+      writeSessionLog(ctx, s.name, dayKey(s.ended, ctx.tz));
+      archived.push(s.name);
+    }
+  }
+  const doneToday = view.tasks.filter((t) => t.event === 'done' && dayKey(t.time, ctx.tz) === day);
+  for (const t of uniqueTasks(doneToday)) {
+    try {
+      recordTaskUsage(ctx, t.spec, t.task);
+    } catch {
+      // a spec renamed since: its log stays as it was
+    }
+  }
+  const dailyFile = path.join(ctx.paths.daily, `${day}.md`);
+  writeFileAtomic(dailyFile, renderDailySummary(ctx, view, usage, day, daySessions));
+  writeFileAtomic(ctx.paths.progress, renderProgress(ctx, view));
+  const all = projectUsage(view, ctx.book, ctx.tz);
+  const rel = (p: string) => path.relative(ctx.projectDir, p);
+  const lines = [
+    `📊 EOD Summary: ${day}`,
+    `├── Sessions: ${daySessions.length}`,
+    `├── Tasks: ${uniqueTasks(doneToday).length} done (${new Set(usage.tasks.map((t) => `${t.spec}/${t.taskId}`)).size} worked on)`,
+    `├── Tokens: ${formatCount(usage.totals.total)}`,
+    `└── Cost: ${formatUsd(usage.totals.cost)}${usage.totals.unpriced.size ? ` + unpriced ${[...usage.totals.unpriced].join(', ')}` : ''} (${ctx.book.table} prices)`,
+    `✅ Daily summary: ${rel(dailyFile)}`,
+    `✅ Progress: ${rel(ctx.paths.progress)}`,
+    archived.length ? `✅ Session logs archived: ${archived.join(', ')}` : '✅ No session logs to archive',
+    '',
+    renderDailyBars(lastDays(day, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
+    renderTopTasks(usage.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function uniqueTasks<T extends { spec: string; task: string }>(events: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const e of events) seen.set(`${e.spec}/${e.task}`, e);
+  return [...seen.values()];
+}

@@ -1,0 +1,94 @@
+import { currentBinding } from '../capture/claude-session-state.js';
+import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-session.js';
+import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
+import { readLedger } from '../ledger/read-ledger.js';
+import { projectUsage } from '../report/project-usage.js';
+import { readSpecTasks } from '../spec/spec-dir.js';
+import { findTask } from '../spec/tasks-file.js';
+import { budgetStates, takeBudgetNotices } from './budgets.js';
+import { projectContext, type ProjectContext } from './context.js';
+import { doTask } from './do-task.js';
+import { runWorkflowCommand } from './run-command.js';
+import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
+import { parseSlashCommand } from './slash-command.js';
+import { writeSessionLog } from './session-log.js';
+
+/**
+ * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
+ * hook and block the prompt, so showing a number costs no model tokens; /do-task lets the prompt
+ * through with the task's text added as context.
+ */
+export const hookHandlers: HeavyHooks = {
+  onPrompt(ref, prompt) {
+    const ctx = projectContext(ref.projectDir, { claude: ref });
+    const command = parseSlashCommand(prompt);
+    if (!command) {
+      releaseFinishedTask(ctx, ref);
+      return undefined;
+    }
+    try {
+      if (command.name === 'do-task') {
+        const { message, brief } = doTask(ctx, command.args);
+        return { systemMessage: message, hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: brief } };
+      }
+      return block(runWorkflowCommand(ctx, command.name, command.args).trimEnd());
+    } catch (error) {
+      return block(`spec-session /${command.name}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  },
+
+  afterTurn(ref) {
+    const ctx = projectContext(ref.projectDir, { claude: ref });
+    const done = withClaudeSession(ref, (w) => {
+      const finished = noticeCompletion(ctx, w);
+      if (!finished || w.state.announced.includes(`announced:${finished.spec}/${finished.task}`)) return undefined;
+      w.state.announced.push(`announced:${finished.spec}/${finished.task}`);
+      return finished;
+    });
+    const messages: string[] = [];
+    if (done) {
+      messages.push(completionLine(ctx, done.spec, done.task));
+      recordTaskUsage(ctx, done.spec, done.task);
+      if (done.ws) writeSessionLog(ctx, done.ws);
+    }
+    messages.push(...budgetMessages(ctx, ref));
+    return messages.length ? { systemMessage: messages.join('\n') } : undefined;
+  },
+
+  afterTasksEdit(ref) {
+    const ctx = projectContext(ref.projectDir, { claude: ref });
+    withClaudeSession(ref, (w) => noticeCompletion(ctx, w));
+  },
+};
+
+function block(text: string): HookResponse {
+  return { decision: 'block', reason: text };
+}
+
+/** A task marked done stays active to the end of its turn; the next prompt is session work. */
+function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
+  withClaudeSession(ref, (w) => {
+    const bound = currentBinding(w.state);
+    if (!bound.spec || !bound.task) return;
+    let status;
+    try {
+      status = findTask(readSpecTasks(ctx.projectDir, bound.spec), bound.task)?.status;
+    } catch {
+      return;
+    }
+    if (status === 'done') w.bind({ ws: bound.ws, spec: bound.ws ? bound.spec : null, task: null }, 'task-done', ctx.now());
+  });
+}
+
+function budgetMessages(ctx: ProjectContext, ref: ClaudeSessionRef): string[] {
+  const usage = projectUsage(readLedger(ctx.paths.ledger), ctx.book, ctx.tz);
+  const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
+  const perTask = ctx.config.budgets.perTask;
+  const bound = withClaudeSession(ref, (w) => currentBinding(w.state));
+  if (perTask !== null && bound.spec && bound.task) {
+    const spent = usage.tasks.filter((t) => t.spec === bound.spec && t.taskId === bound.task).reduce((s, t) => s + t.tally.cost, 0);
+    const level = spent >= perTask ? 'over' : spent >= 0.8 * perTask ? 'warn' : 'ok';
+    states.push({ period: 'task', key: `${bound.spec}/${bound.task}`, label: `Task ${bound.task}`, limit: perTask, spent, level });
+  }
+  return takeBudgetNotices(ctx, states);
+}

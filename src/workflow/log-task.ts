@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { ManualRecord, TaskRecord } from '../ledger/records.js';
+import { priceTokens } from '../pricing/price-call.js';
+import { formatCount, formatUsd } from '../render/format.js';
+import { SpecError } from '../spec/errors.js';
+import { assertSafeName, readSpecTasks } from '../spec/spec-dir.js';
+import { updateTaskStatusFile } from '../spec/task-status-file.js';
+import { findTask, type TaskStatus } from '../spec/tasks-file.js';
+import { zeroTokens, totalTokens, type TokenCounts } from '../usage/tokens.js';
+import type { ProjectContext } from './context.js';
+import { recordEvents } from './context.js';
+import { activeSessions, claudeBinding, projectSnapshot } from './snapshot.js';
+import { writeSessionLog } from './session-log.js';
+
+const STATUS: Record<string, TaskStatus> = { done: 'done', completed: 'done', 'in-progress': 'in-progress', wip: 'in-progress', doing: 'in-progress', pending: 'pending', todo: 'pending', blocked: 'blocked' };
+
+/** "45k", "1.2M", "45000", "45,000" → 45000; null when it is not a token count. */
+export function parseTokenCount(text: string): number | null {
+  const m = /^(\d+(?:[.,]\d+)*)([kKmM]?)$/.exec(text.trim());
+  if (!m) return null;
+  const unit = m[2]!.toLowerCase();
+  const number = unit ? Number(m[1]!.replace(/,/g, '.')) : Number(m[1]!.replace(/,/g, ''));
+  const value = number * (unit === 'k' ? 1e3 : unit === 'm' ? 1e6 : 1);
+  return Number.isFinite(value) ? Math.round(value) : null;
+}
+
+/** "45k" (all input) or "in:30k,out:15k,cw:1k,cr:100k" (an exact split). */
+export function parseTokenSpec(text: string): TokenCounts {
+  const tokens = zeroTokens();
+  const plain = parseTokenCount(text);
+  if (plain !== null) {
+    tokens.input = plain;
+    return tokens;
+  }
+  const kinds: Record<string, keyof TokenCounts> = { in: 'input', input: 'input', out: 'output', output: 'output', cw: 'cacheWrite5m', cw5: 'cacheWrite5m', cw1h: 'cacheWrite1h', cr: 'cacheRead' };
+  for (const part of text.split(',')) {
+    const [k, v] = part.split(':');
+    const kind = kinds[k?.trim().toLowerCase() ?? ''];
+    const n = v === undefined ? null : parseTokenCount(v);
+    if (!kind || n === null) throw new SpecError(`invalid token count "${text}": use 45k, 1.2M, 45000 or in:30k,out:15k,cw:1k,cr:100k`);
+    tokens[kind] += n;
+  }
+  return tokens;
+}
+
+/** `/log-task <id> <status> <tokens> [model]`: record work done outside Claude Code. */
+export function logTask(ctx: ProjectContext, args: string[]): string {
+  const [target, statusText, tokenText, modelArg, ...extra] = args;
+  if (!target || !statusText || !tokenText || extra.length) throw new SpecError('usage: /log-task <task id> <done|in-progress|pending|blocked> <tokens, e.g. 45k> [model]');
+  const status = STATUS[statusText.toLowerCase()];
+  if (!status) throw new SpecError(`invalid status "${statusText}": use done, in-progress, pending or blocked`);
+  const tokens = parseTokenSpec(tokenText);
+  const view = projectSnapshot(ctx);
+  const bound = claudeBinding(ctx);
+  const [specPart, idPart] = target.includes('/') ? target.split('/', 2) : [undefined, target];
+  const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
+  const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
+  if (!spec) throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
+  assertSafeName('spec', spec);
+  assertSafeName('task', idPart!);
+  const task = findTask(readSpecTasks(ctx.projectDir, spec), idPart!);
+  if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
+  const model = modelArg ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
+  const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);
+  if (priced.cost === null) throw new SpecError(`no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`);
+  updateTaskStatusFile(ctx.projectDir, spec, task.id, status);
+  const now = new Date(ctx.now()).toISOString();
+  recordEvents(ctx, (w) => {
+    const manual: ManualRecord = { k: 'manual', id: `manual:${randomUUID()}`, t: now, ws: ws && view.sessions.get(ws)?.spec === spec ? ws : null, spec, task: task.id, status, model, in: tokens.input, out: tokens.output, cw5: tokens.cacheWrite5m, cw1h: tokens.cacheWrite1h, cr: tokens.cacheRead };
+    w.append(manual);
+    if (status === 'done') {
+      const done: TaskRecord = { k: 'task', t: now, ws: manual.ws, spec, task: task.id, event: 'done', cs: ctx.claude?.sessionId ?? null, source: 'log-task' };
+      w.append(done);
+    }
+  });
+  if (ws && view.sessions.get(ws)?.spec === spec) writeSessionLog(ctx, ws);
+  const split = tokens.input === totalTokens(tokens) ? ' as input tokens; give in:…,out:… for an exact split' : '';
+  return `✍ Task ${task.id} (${spec}) logged by hand: ${status}, ${formatCount(totalTokens(tokens))} tokens, ${formatUsd(priced.cost)} at ${model}${split} [manual]\n`;
+}
+
+/** The model a work session used most, by tokens. */
+function sessionModel(view: ReturnType<typeof projectSnapshot>, ws: string | null): string | undefined {
+  if (!ws) return undefined;
+  const counts = new Map<string, number>();
+  for (const item of view.usage) if (item.ws === ws && item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}

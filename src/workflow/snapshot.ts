@@ -1,0 +1,28 @@
+import { readLedger, type LedgerView, type WorkSession } from '../ledger/read-ledger.js';
+import { loadSessionState, currentBinding } from '../capture/claude-session-state.js';
+import type { Attribution } from '../ledger/records.js';
+import { catchUpProject } from './catch-up.js';
+import type { ProjectContext } from './context.js';
+
+/** The ledger after catching up on every transcript: what every project view starts from. */
+export function projectSnapshot(ctx: ProjectContext, options: { catchUp?: boolean } = {}): LedgerView {
+  if (options.catchUp !== false) catchUpProject(ctx);
+  return readLedger(ctx.paths.ledger);
+}
+
+export function activeSessions(view: LedgerView): WorkSession[] {
+  return [...view.sessions.values()].filter((s) => s.ended === null).sort((a, b) => a.started - b.started);
+}
+
+/** What the Claude session running this command is bound to now. */
+export function claudeBinding(ctx: ProjectContext): Attribution {
+  if (!ctx.claude) return { ws: null, spec: null, task: null };
+  const state = loadSessionState(ctx.paths.claudeSessionsState, ctx.claude.sessionId);
+  return state ? currentBinding(state) : { ws: null, spec: null, task: null };
+}
+
+/** The active task of a work session: the latest binding of any of its Claude sessions. */
+export function activeTaskOf(view: LedgerView, ws: string): string | null {
+  const last = [...view.bindings].reverse().find((b) => b.ws === ws);
+  return last?.task ?? null;
+}

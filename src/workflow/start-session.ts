@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { assertSafeName, listSpecs, readSpecTasks } from '../spec/spec-dir.js';
+import { summarize, type SpecTask } from '../spec/tasks-file.js';
+import { SpecError } from '../spec/errors.js';
+import type { SessionRecord } from '../ledger/records.js';
+import type { ProjectContext } from './context.js';
+import { recordEvents } from './context.js';
+import { activeSessions, projectSnapshot } from './snapshot.js';
+import { writeSessionLog } from './session-log.js';
+
+const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]' } as const;
+
+/** `/start-session <name> spec <spec>`: open a work session, bind this Claude session to it. */
+export function startSession(ctx: ProjectContext, args: string[]): string {
+  const [name, ...rest] = args;
+  const spec = rest[0] === 'spec' ? rest[1] : rest[0];
+  if (!name || !spec || rest.length > (rest[0] === 'spec' ? 2 : 1)) throw new SpecError('usage: /start-session <name> spec <spec>   e.g. /start-session inv-1000 spec invoice-management');
+  assertSafeName('session', name);
+  assertSafeName('spec', spec);
+  const specs = listSpecs(ctx.projectDir);
+  if (!specs.includes(spec)) throw new SpecError(`unknown spec "${spec}"; specs here: ${specs.join(', ') || 'none (create one with spec-workflow first)'}`);
+  const view = projectSnapshot(ctx);
+  const active = activeSessions(view);
+  if (active.some((s) => s.name === name)) throw new SpecError(`session "${name}" is already active; active sessions: ${active.map((s) => s.name).join(', ')}`);
+  const tasks = readSpecTasks(ctx.projectDir, spec);
+  const now = ctx.now();
+  recordEvents(ctx, (w) => {
+    const record: SessionRecord = { k: 'session', t: new Date(now).toISOString(), ws: name, spec, event: 'start', cs: ctx.claude?.sessionId ?? null };
+    w.append(record);
+    w.bind?.({ ws: name, spec, task: null }, 'start-session', now);
+  });
+  writeSessionLog(ctx, name);
+  const sameSpec = active.filter((s) => s.spec === spec);
+  return renderStart(ctx, name, spec, tasks, sameSpec.map((s) => s.name));
+}
+
+function renderStart(ctx: ProjectContext, name: string, spec: string, tasks: SpecTask[], conflicts: string[]): string {
+  const sum = summarize(tasks);
+  const lines = [`Session ${name} created · spec ${spec}${ctx.claude ? '' : ' (not bound: run /start-session inside Claude Code to track its tokens)'}`];
+  lines.push(`Tasks: ${tasks.map((t) => t.id).join(', ') || 'none'} (${sum.done}/${sum.total} done)`);
+  for (const t of tasks) lines.push(`  ${'  '.repeat(t.depth)}${MARK[t.status]} ${t.id} ${t.title}`);
+  if (sum.next) lines.push(sum.done > 0 ? `Continue from task ${sum.next.id}: /do-task ${spec} ${sum.next.id}` : `Start with task ${sum.next.id}: /do-task ${spec} ${sum.next.id}`);
+  else lines.push('All tasks are done.');
+  for (const other of conflicts) lines.push(`⚠ Session ${other} is also active on spec ${spec}: same module = conflict risk. Prefer one session per module.`);
+  const lastDaily = lastDailySummary(ctx);
+  if (lastDaily) lines.push(`Last daily summary: ${lastDaily}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Recovery on a new day: the newest daily summary before today. */
+function lastDailySummary(ctx: ProjectContext): string | undefined {
+  try {
+    const files = fs.readdirSync(ctx.paths.daily).filter((f) => /^\d{4}-\d{2}-\d{2}\.md$/.test(f)).sort();
+    const last = files[files.length - 1];
+    return last ? path.relative(ctx.projectDir, path.join(ctx.paths.daily, last)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
