@@ -1,9 +1,8 @@
+import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
 import type { CallSet } from '../usage/call-set.js';
-import { addTokens, promptTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { addTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 
-/** Above this many prompt tokens a call is billed at long-context rates on models that have them. */
-export const LONG_CONTEXT_THRESHOLD = 200_000;
 
 /**
  * Deduplicated usage summed into 15-minute UTC slots. Every real time-zone offset is a multiple
@@ -37,7 +36,7 @@ export function summarizeCalls(calls: CallSet, projectOf: (messageId: string) =>
     const project = projectOf(messageId);
     const sessionId = call.sessionId ?? 'unknown';
     const slot = Math.floor(call.time / SLOT_MS) * SLOT_MS;
-    const longContext = promptTokens(entry.tokens) > LONG_CONTEXT_THRESHOLD;
+    const longContext = isLongContextPrompt(entry.tokens);
     const key = `${slot}|${call.model}|${sessionId}|${project}|${call.speed}|${longContext}`;
     let row = rows.get(key);
     if (!row) {

@@ -1,8 +1,7 @@
+import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
-import { promptTokens } from '../usage/tokens.js';
 import { dayKey } from '../time/zoned.js';
-import { LONG_CONTEXT_THRESHOLD } from '../history/usage-rows.js';
 import { UsageTally } from './tally.js';
 
 /** A date range in the user's zone, inclusive; open ends allowed. */
@@ -18,7 +17,7 @@ export function inRange(item: { time: number }, range: DayRange, tz: string): bo
 }
 
 export function addItem(tally: UsageTally, item: UsageItem): void {
-  tally.add(item.model, item.tokens, item.speed, promptTokens(item.tokens) > LONG_CONTEXT_THRESHOLD && item.kind === 'call');
+  tally.add(item.model, item.tokens, item.speed, isLongContextPrompt(item.tokens) && item.kind === 'call');
 }
 
 export interface TaskUsage {

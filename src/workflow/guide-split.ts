@@ -1,8 +1,6 @@
-import { priceTokens } from '../pricing/price-call.js';
+import { isLongContextPrompt, priceTokens } from '../pricing/price-call.js';
 import type { ProjectUsage } from '../report/project-usage.js';
-import { promptTokens } from '../usage/tokens.js';
 import type { ProjectContext } from './context.js';
-import { LONG_CONTEXT_THRESHOLD } from '../history/usage-rows.js';
 
 /**
  * What the same tokens, kind by kind, would have cost on the guide's model split: the execution
@@ -13,7 +11,7 @@ export function guideSplitCost(ctx: ProjectContext, usage: ProjectUsage): { cost
   let cost = 0;
   for (const item of usage.items) {
     const model = item.task ? execution : planning;
-    const priced = priceTokens({ model, tokens: item.tokens, speed: 'standard', longContext: promptTokens(item.tokens) > LONG_CONTEXT_THRESHOLD }, ctx.book);
+    const priced = priceTokens({ model, tokens: item.tokens, speed: 'standard', longContext: isLongContextPrompt(item.tokens) }, ctx.book);
     cost += priced.cost ?? 0;
   }
   return { cost, execution, planning };

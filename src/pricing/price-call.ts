@@ -1,0 +1,120 @@
+import { promptTokens, TOKEN_KINDS, totalTokens, type TokenCounts } from '../usage/tokens.js';
+import { resolveModelId } from './model-name.js';
+import { readPriceOverrides } from './price-overrides.js';
+import { claudeCodeFallbackRates, PRICE_TABLES } from './price-tables.js';
+import type { ModelRates, PriceTableName, PricedCallInput, TokenRates } from './types.js';
+
+/**
+ * Anthropic's long-context rule, the one we apply: once a request's prompt (input + cache writes +
+ * cache reads) exceeds 200,000 tokens, the WHOLE request (output included) is billed at the
+ * long-context rates. That is what Anthropic's invoice shows, so it is what `anthropic` figures
+ * must match. ccusage differs: it prices only the tokens above 200k at the higher rate, per kind.
+ */
+export const LONG_CONTEXT_THRESHOLD = 200_000;
+
+export function isLongContextPrompt(tokens: TokenCounts): boolean {
+  return promptTokens(tokens) > LONG_CONTEXT_THRESHOLD;
+}
+
+/** The rates a command prices with: one table, plus the user's overrides, which win. */
+export interface PriceBook {
+  table: PriceTableName;
+  asOf: string;
+  /** Short name of the table for reports, e.g. "Anthropic list prices". */
+  label: string;
+  rates(model: string): ModelRates | undefined;
+  /** Which row a model prices from, or why it is unpriced: one line for reports. */
+  source(model: string): string;
+}
+
+export interface LoadPriceBookOptions {
+  table?: PriceTableName;
+  /** A user price file (see price-overrides.ts); it must exist. */
+  overridesFile?: string;
+}
+
+export function loadPriceBook({ table = 'anthropic', overridesFile }: LoadPriceBookOptions = {}): PriceBook {
+  const data = PRICE_TABLES[table];
+  const overrides = overridesFile ? readPriceOverrides(overridesFile) : new Map<string, ModelRates>();
+  const resolved = new Map<string, { rates: ModelRates; source: string } | null>();
+  const lookup = (model: string) => {
+    let hit = resolved.get(model);
+    if (hit !== undefined) return hit;
+    const own = resolveModelId(model, (id) => overrides.has(id));
+    const row = own === undefined ? resolveModelId(model, (id) => Object.hasOwn(data.models, id), data.aliases) : undefined;
+    if (own !== undefined) hit = { rates: overrides.get(own)!, source: `prices file ${overridesFile}: ${own}` };
+    else if (row !== undefined) {
+      const rates = data.models[row]!;
+      hit = { rates, source: `${data.label} as of ${data.asOf}: ${row}${rates.note ? ` (${rates.note})` : ''}` };
+    } else hit = null;
+    resolved.set(model, hit);
+    return hit;
+  };
+  const unpricedSource = (model: string) =>
+    table === 'claude-code'
+      ? `unpriced: ${model} is not in Claude Code's table (Claude Code would bill it as ${claudeCodeFallbackRates.model})`
+      : `unpriced: ${model} is not in ${data.label}`;
+  return {
+    table,
+    asOf: data.asOf,
+    label: data.label,
+    rates: (model) => lookup(model)?.rates,
+    source: (model) => lookup(model)?.source ?? unpricedSource(model),
+  };
+}
+
+/**
+ * USD for `tokens` at `rates` (USD per million) × `multiplier`. Exact: each rate is held as an
+ * integer number of 1e-6 USD per million tokens, the per-kind products are summed as BigInt, and
+ * the only rounding is the final conversion to a float. So summing tokens first and pricing once
+ * gives the same figure as pricing each call (a tally relies on that), and 250k × $3.75 is $0.9375.
+ */
+export function costAtRates(tokens: TokenCounts, rates: TokenRates, multiplier = 1): number {
+  let picoUsd = 0n;
+  for (const kind of TOKEN_KINDS) {
+    const count = tokens[kind];
+    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`${kind} token count must be a non-negative integer, got ${count}`);
+    picoUsd += BigInt(count) * BigInt(Math.round(rates[kind] * multiplier * 1e6));
+  }
+  return Number(picoUsd) / 1e12;
+}
+
+export interface CallPrice {
+  /** USD; null = unpriced (the model has no rate): never shown as $0. */
+  cost: number | null;
+  /** Which table and row produced the cost, or why there is none. */
+  rateSource: string;
+  /** True when long-context rates were applied. */
+  longContext: boolean;
+}
+
+/**
+ * Prices tokens whose long-context status is already known: a tally that sums many calls must
+ * decide it per call (isLongContextPrompt) before summing. Zero tokens cost $0 on any model
+ * (Claude Code's `<synthetic>` lines), so they never make a report "unpriced".
+ */
+export function priceTokens(input: PricedCallInput & { longContext: boolean }, book: PriceBook): CallPrice {
+  if (totalTokens(input.tokens) === 0) return { cost: 0, rateSource: 'no tokens', longContext: false };
+  const rates = book.rates(input.model);
+  if (!rates) return { cost: null, rateSource: book.source(input.model), longContext: false };
+  const longContext = input.longContext && rates.longContext !== undefined;
+  let rateSource = book.source(input.model);
+  if (longContext) rateSource += `, long-context rates (prompt over ${LONG_CONTEXT_THRESHOLD.toLocaleString('en-US')} tokens)`;
+  let multiplier = 1;
+  if (input.speed === 'fast') {
+    multiplier = rates.fastMultiplier ?? 1;
+    rateSource += rates.fastMultiplier ? `, fast mode ×${multiplier}` : ', fast mode at standard rates (no fast price)';
+  }
+  const base = longContext && rates.longContext ? rates.longContext : rates;
+  return { cost: costAtRates(input.tokens, base, multiplier), rateSource, longContext };
+}
+
+/** Prices one API call as the API returned it: the call's own prompt size decides long context. */
+export function priceCall(call: PricedCallInput, book: PriceBook): CallPrice {
+  return priceTokens({ ...call, longContext: isLongContextPrompt(call.tokens) }, book);
+}
+
+/** One line telling the user how to price a model we have no rate for. */
+export function unpricedHint(model: string): string {
+  return `no price for "${model}": add "${model}" to .claude/spec-session/prices.json as {"models": {"${model}": {"input": 3, "output": 15}}} (USD per million tokens)`;
+}
