@@ -30,7 +30,7 @@ function sum(replies: RecordedReply[]) {
   return { ...t, totalTokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens };
 }
 
-const pick = (o: Record<string, unknown>) => ({ inputTokens: o.inputTokens, outputTokens: o.outputTokens, cacheCreationTokens: o.cacheCreationTokens, cacheReadTokens: o.cacheReadTokens, totalTokens: o.totalTokens });
+const pick = (o: { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number }) => ({ inputTokens: o.inputTokens, outputTokens: o.outputTokens, cacheCreationTokens: o.cacheCreationTokens, cacheReadTokens: o.cacheReadTokens, totalTokens: o.totalTokens });
 
 describe('capture with the real Claude Code CLI', () => {
   it('one task: every token the mock returned lands on the task, at Claude Code\'s own price', async () => {
