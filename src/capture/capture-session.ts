@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Attribution, BindRecord, CallRecord, GapRecord, LedgerRecord } from '../ledger/records.js';
 import { ledgerFileFor } from '../ledger/ledger-files.js';
 import { appendLines } from '../store/atomic-file.js';
+import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { readTranscriptFrom } from '../transcript/read-transcript.js';
 import type { ApiCall, CostState } from '../usage/api-call.js';
@@ -72,7 +73,9 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
         },
       };
       const result = then(writer);
+      faultPoint('before-ledger-append');
       appendLines(ledgerPath, pending.map((r) => JSON.stringify(r)));
+      faultPoint('before-state-save');
       saveSessionState(paths.claudeSessionsState, state);
       return result;
     },

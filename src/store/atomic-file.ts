@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { faultPoint } from './fault-point.js';
 
 /** Replace a file's contents atomically: write a temp file beside it, fsync, rename over. */
 export function writeFileAtomic(file: string, data: string | Buffer): void {
@@ -44,7 +45,10 @@ export function appendLines(file: string, lines: string[]): void {
       fs.readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 10) prefix = '\n';
     }
-    fs.writeSync(fd, prefix + lines.join('\n') + '\n');
+    const text = prefix + lines.join('\n') + '\n';
+    if (process.env.SPEC_SESSION_FAULT === 'mid-ledger-append') fs.writeSync(fd, text.slice(0, Math.ceil(text.length / 2)));
+    faultPoint('mid-ledger-append');
+    fs.writeSync(fd, text);
   } finally {
     fs.closeSync(fd);
   }
