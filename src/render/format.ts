@@ -10,10 +10,12 @@ export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Dollars, rounded half-up (0.045 → $0.05, not the float artefact $0.04); small amounts keep 4 digits. */
 export function formatUsd(usd: number | null, digits = 2): string {
   if (usd === null) return 'unpriced';
-  if (usd > 0 && usd < 0.01 && digits === 2) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(digits)}`;
+  if (usd > 0 && usd < 0.01 && digits === 2) digits = 4;
+  const scale = 10 ** digits;
+  return `$${(Math.round(usd * scale + 1e-7) / scale).toFixed(digits)}`;
 }
 
 /** claude-sonnet-4-5-20250929 → sonnet-4-5: model names short enough for an 80-column table. */

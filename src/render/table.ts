@@ -7,8 +7,8 @@ export function makeTable(head: string[], align: Array<'left' | 'right'>): Table
     colAligns: align,
     style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact: true },
     chars: {
-      top: '─', 'top-mid': '┬', 'top-left': '', 'top-right': '',
-      bottom: '─', 'bottom-mid': '┴', 'bottom-left': '', 'bottom-right': '',
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+      bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
       left: '', 'left-mid': '', mid: '─', 'mid-mid': '┼', right: '', 'right-mid': '', middle: '│',
     },
   });
