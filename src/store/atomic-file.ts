@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { faultPoint } from './fault-point.js';
 
 /** Replace a file's contents atomically: write a temp file beside it, fsync, rename over. */
 export function writeFileAtomic(file: string, data: string | Buffer): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   let mode = 0o644;
   try {
     mode = fs.statSync(file).mode & 0o777; // keep the file's permissions

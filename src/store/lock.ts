@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 
 /**
  * A synchronous cross-process file lock: `<target>.lock`, created atomically with link(2) from a
@@ -33,6 +32,11 @@ interface Owner {
 const HOST = os.hostname();
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/** Unique enough to tell lock owners apart (pid + time + random); no crypto module in the hook's start-up. */
+function nonce(): string {
+  return `${process.pid.toString(36)}${process.hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+}
+
 export function withFileLock<T>(target: string, fn: () => T, options: LockOptions = {}): T {
   const release = acquireLock(`${target}.lock`, options);
   try {
@@ -43,7 +47,7 @@ export function withFileLock<T>(target: string, fn: () => T, options: LockOption
 }
 
 export function acquireLock(lockPath: string, { timeoutMs = 5000, staleMs = 30_000 }: LockOptions = {}): () => void {
-  const me: Owner = { pid: process.pid, host: HOST, nonce: randomBytes(8).toString('hex') };
+  const me: Owner = { pid: process.pid, host: HOST, nonce: nonce() };
   const staged = `${lockPath}.${me.pid}.${me.nonce}`;
   fs.writeFileSync(staged, JSON.stringify(me));
   const deadline = Date.now() + timeoutMs;
@@ -103,7 +107,7 @@ function processAlive(pid: number): boolean {
 
 /** Move the stale lock aside atomically; if a live owner took it in the meantime, put it back. */
 function breakLock(lockPath: string, judged: Owner | null): void {
-  const aside = `${lockPath}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+  const aside = `${lockPath}.stale.${nonce()}`;
   try {
     fs.renameSync(lockPath, aside);
   } catch {

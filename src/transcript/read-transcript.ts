@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createHash } from 'node:crypto';
 import { emptyExtracted, extractFromLines, takeAssistantLine, type Extracted } from './extract.js';
 import { readCompleteLines } from './read-lines.js';
 
@@ -48,7 +47,7 @@ export function headHash(file: string, offset: number): string {
   try {
     const buf = Buffer.alloc(length);
     const n = fs.readSync(fd, buf, 0, length, 0);
-    return createHash('sha1').update(buf.subarray(0, n)).digest('hex').slice(0, 16);
+    return fnv1a(buf.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }
@@ -81,4 +80,14 @@ function takeOversizedLine(first: Buffer, last: Buffer, into: Extracted): void {
     message: { id, model, usage: JSON.parse(usage) as unknown },
   };
   takeAssistantLine(JSON.stringify(row), into);
+}
+
+/** 32-bit FNV-1a: enough to notice a rewritten file head, without loading the crypto module in hooks. */
+function fnv1a(bytes: Buffer): string {
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return `${bytes.length}:${hash.toString(16)}`;
 }
