@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseTokenCount, parseTokenSpec } from '../../src/workflow/log-task.js';
+import { makeProject } from '../e2e/support/project.js';
+
+describe('token counts typed by hand', () => {
+  it.each([
+    ['45k', 45_000],
+    ['45K', 45_000],
+    ['1.2M', 1_200_000],
+    ['45000', 45_000],
+    ['45,000', 45_000],
+    ['0.5k', 500],
+    ['abc', null],
+    ['-5', null],
+    ['12x', null],
+  ])('%s → %s', (text, expected) => expect(parseTokenCount(text)).toBe(expected));
+
+  it('splits by kind', () => {
+    expect(parseTokenSpec('in:30k,out:15k,cw:1k,cr:100k')).toEqual({ input: 30_000, output: 15_000, cacheWrite5m: 1_000, cacheWrite1h: 0, cacheRead: 100_000 });
+    expect(() => parseTokenSpec('in:lots')).toThrow('invalid token count "in:lots"');
+  });
+});
+
+describe('/log-task from the command line', () => {
+  it('records manual work, priced by the given model, marked manual in every report', () => {
+    const p = makeProject();
+    p.specSession(['start-session', 'inv-1000', 'spec', 'invoice-management']);
+    const out = p.specSession(['log-task', '1.1', 'done', '1.2M', 'claude-haiku-4-5']).stdout;
+    // 1,200,000 input tokens of Haiku 4.5 at $1 per million.
+    expect(out).toBe('✍ Task 1.1 (invoice-management) logged by hand: done, 1,200,000 tokens, $1.20 at claude-haiku-4-5 as input tokens; give in:…,out:… for an exact split [manual]\n');
+    const cost = p.costJson();
+    expect(cost.tasks[0]).toMatchObject({ taskId: '1.1', session: 'inv-1000', manual: true, inputTokens: 1_200_000, totalCost: 1.2 });
+    expect(p.specSession(['eod']).stdout).toContain('├── Tasks: 1 done (1 worked on)');
+  });
+
+  it.each([
+    [['log-task', '1.1', 'finished', '45k'], 'invalid status "finished": use done, in-progress, pending or blocked'],
+    [['log-task', '1.1', 'done', 'lots'], 'invalid token count "lots"'],
+    [['log-task', '1.1', 'done'], 'usage: /log-task <task id>'],
+    [['log-task', '9.9', 'done', '45k', 'claude-haiku-4-5'], 'no task 9.9 in spec invoice-management'],
+    [['log-task', '1.1', 'done', '45k', 'gpt-9'], 'no price for model "gpt-9"'],
+  ])('%j → one line: %s', (args, message) => {
+    const p = makeProject();
+    p.specSession(['start-session', 'inv-1000', 'spec', 'invoice-management']);
+    const r = p.specSession(args, { allowFail: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('needs a session or a spec/task name', () => {
+    const p = makeProject();
+    const r = p.specSession(['log-task', '1.1', 'done', '45k'], { allowFail: true });
+    expect(r.stderr).toBe('spec-session log-task: no active session to log against: /start-session first, or name the task as <spec>/<id>\n');
+    expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '45k']).stdout).toContain('45,000 tokens');
+  });
+});
