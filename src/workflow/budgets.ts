@@ -36,11 +36,11 @@ export function levelOf(spent: number, limit: number | null): BudgetState['level
   return spent >= limit ? 'over' : spent >= 0.8 * limit ? 'warn' : 'ok';
 }
 
-export function budgetText(b: { spent: number; limit: number | null; level: BudgetState['level'] }): string {
+export function budgetText(b: { spent: number; limit: number | null; level: BudgetState['level'] }, flag = true): string {
   if (b.limit === null) return `${formatUsd(b.spent)} (no budget)`;
   const pct = Math.round((b.spent / b.limit) * 100);
-  const flag = b.level === 'over' ? ' ⛔ over budget' : b.level === 'warn' ? ' ⚠' : '';
-  return `${formatUsd(b.spent)} of ${formatUsd(b.limit)} (${pct}%)${flag}`;
+  const mark = !flag ? '' : b.level === 'over' ? ' ⛔ over budget' : b.level === 'warn' ? ' ⚠' : '';
+  return `${formatUsd(b.spent)} of ${formatUsd(b.limit)} (${pct}%)${mark}`;
 }
 
 /**
@@ -62,7 +62,7 @@ export function takeBudgetNotices(ctx: ProjectContext, states: Array<BudgetState
       const id = `${s.period}:${s.key}`;
       if (said[id] === s.level || (said[id] === 'over' && s.level === 'warn')) continue;
       said[id] = s.level;
-      out.push(s.level === 'over' ? `⛔ spec-session: ${s.label} budget exceeded: ${budgetText(s)}` : `⚠ spec-session: ${s.label} at ${budgetText(s)}`);
+      out.push(s.level === 'over' ? `⛔ spec-session: ${s.label} budget exceeded: ${budgetText(s, false)}` : `⚠ spec-session: ${s.label} at ${budgetText(s, false)}, past 80% of the budget`);
     }
     if (out.length) writeFileAtomic(file, JSON.stringify(said));
     return out;
