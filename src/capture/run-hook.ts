@@ -4,6 +4,7 @@ import { withClaudeSession, type ClaudeSessionRef } from './capture-session.js';
 import { claudeProcessId, lastSessionOfProcess, rememberSessionOfProcess } from './claude-process.js';
 import { logHookError } from './hook-log.js';
 import { parseHookInput, type HookInput } from './hook-input.js';
+import { LockTimeoutError } from '../store/lock.js';
 
 /** The JSON a hook prints for Claude Code (block a prompt, add context, show a message). */
 export type HookResponse = Record<string, unknown>;
@@ -31,7 +32,8 @@ export function runHook(stdin: string, eventArg: string | undefined, heavy: () =
     const response = dispatch(input, ref, heavy);
     return response ? JSON.stringify(response) : undefined;
   } catch (error) {
-    logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
+    // Another hook of the same session holds the lock and is capturing the same bytes: not an error.
+    if (!(error instanceof LockTimeoutError)) logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
     return undefined;
   }
 }
