@@ -1,5 +1,6 @@
 import { currentBinding } from '../capture/claude-session-state.js';
 import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-session.js';
+import { waitForTurnEnd } from '../capture/turn-end.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
 import { readLedger } from '../ledger/read-ledger.js';
 import { projectUsage } from '../report/project-usage.js';
@@ -47,6 +48,8 @@ export const hookHandlers: HeavyHooks = {
     });
     const messages: string[] = [];
     if (done) {
+      // The number is shown now, so make sure the turn's last message is in it.
+      if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
       messages.push(completionLine(ctx, done.spec, done.task));
       recordTaskUsage(ctx, done.spec, done.task);
       if (done.ws) writeSessionLog(ctx, done.ws);

@@ -44,7 +44,7 @@ async function doTask(run: ReturnType<typeof claudeSession>, id: string, calls: 
 }
 
 describe("the guide's full day", () => {
-  it('two sessions, five tasks, status, cost and eod with measured numbers', async () => {
+  it('two sessions, five tasks, status, cost and eod with measured numbers', { timeout: 240_000 }, async () => {
     const p = makeProject({ 'invoice-management': INVOICE_TASKS });
     mock.reset();
     const morning = claudeSession(p);
