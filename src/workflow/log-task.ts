@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
 import { priceTokens } from '../pricing/price-call.js';
+import { modelNameCandidates } from '../pricing/model-name.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { SpecError } from '../spec/errors.js';
 import { assertSafeName, readSpecTasks } from '../spec/spec-dir.js';
@@ -60,7 +61,7 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   assertSafeName('task', idPart!);
   const task = findTask(readSpecTasks(ctx.projectDir, spec), idPart!);
   if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
-  const model = modelArg ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
+  const model = sameModelAsLogged(view, modelArg) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
   const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);
   if (priced.cost === null) throw new SpecError(`no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`);
   updateTaskStatusFile(ctx.projectDir, spec, task.id, status);
@@ -84,4 +85,12 @@ function sessionModel(view: ReturnType<typeof projectSnapshot>, ws: string | nul
   const counts = new Map<string, number>();
   for (const item of view.usage) if (item.ws === ws && item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** A typed model name (`claude-haiku-4-5`) as the transcripts spell it (`claude-haiku-4-5-20251001`)
+ * when the project has used it, so reports show one model, not two. */
+function sameModelAsLogged(view: ReturnType<typeof projectSnapshot>, typed: string | undefined): string | undefined {
+  if (!typed) return undefined;
+  const undated = (m: string) => modelNameCandidates(m).at(-1);
+  return [...new Set(view.usage.map((i) => i.model))].sort().find((m) => undated(m) === undated(typed)) ?? typed;
 }

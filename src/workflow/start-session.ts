@@ -4,6 +4,8 @@ import { assertSafeName, listSpecs, readSpecTasks } from '../spec/spec-dir.js';
 import { summarize, type SpecTask } from '../spec/tasks-file.js';
 import { SpecError } from '../spec/errors.js';
 import type { SessionRecord } from '../ledger/records.js';
+import type { LedgerView } from '../ledger/read-ledger.js';
+import { formatDuration } from '../render/format.js';
 import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
 import { activeSessions, projectSnapshot } from './snapshot.js';
@@ -31,18 +33,31 @@ export function startSession(ctx: ProjectContext, args: string[]): string {
     w.bind?.({ ws: name, spec, task: null }, 'start-session', now);
   });
   writeSessionLog(ctx, name);
-  const sameSpec = active.filter((s) => s.spec === spec);
-  return renderStart(ctx, name, spec, tasks, sameSpec.map((s) => s.name));
+  const sameSpec = active.filter((s) => s.spec === spec).map((s) => ({ name: s.name, idleMs: now - lastActivity(view, s.name, s.started) }));
+  return renderStart(ctx, name, spec, tasks, sameSpec);
 }
 
-function renderStart(ctx: ProjectContext, name: string, spec: string, tasks: SpecTask[], conflicts: string[]): string {
+/** Sessions on the same spec active this recently are "parallel": the guide's conflict rule. */
+const PARALLEL_WINDOW_MS = 30 * 60_000;
+
+function lastActivity(view: LedgerView, ws: string, started: number): number {
+  let last = started;
+  for (const item of view.usage) if (item.ws === ws && item.time > last) last = item.time;
+  for (const b of view.bindings) if (b.ws === ws && b.time > last) last = b.time;
+  return last;
+}
+
+function renderStart(ctx: ProjectContext, name: string, spec: string, tasks: SpecTask[], others: Array<{ name: string; idleMs: number }>): string {
   const sum = summarize(tasks);
   const lines = [`Session ${name} created · spec ${spec}${ctx.claude ? '' : ' (not bound: run /start-session inside Claude Code to track its tokens)'}`];
   lines.push(`Tasks: ${tasks.map((t) => t.id).join(', ') || 'none'} (${sum.done}/${sum.total} done)`);
   for (const t of tasks) lines.push(`  ${'  '.repeat(t.depth)}${MARK[t.status]} ${t.id} ${t.title}`);
   if (sum.next) lines.push(sum.done > 0 ? `Continue from task ${sum.next.id}: /do-task ${spec} ${sum.next.id}` : `Start with task ${sum.next.id}: /do-task ${spec} ${sum.next.id}`);
   else lines.push('All tasks are done.');
-  for (const other of conflicts) lines.push(`⚠ Session ${other} is also active on spec ${spec}: same module = conflict risk. Prefer one session per module.`);
+  for (const other of others) {
+    if (other.idleMs < PARALLEL_WINDOW_MS) lines.push(`⚠ Session ${other.name} is also active on spec ${spec}: same module = conflict risk. Prefer one session per module.`);
+    else lines.push(`Session ${other.name} on this spec is still open (idle ${formatDuration(other.idleMs)}); /eod closes it.`);
+  }
   const lastDaily = lastDailySummary(ctx);
   if (lastDaily) lines.push(`Last daily summary: ${lastDaily}`);
   return `${lines.join('\n')}\n`;
