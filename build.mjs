@@ -1,6 +1,6 @@
 // Builds the prebuilt bundles that hooks and the CLI run: plain CommonJS for node, no tsx/npx at run time.
 // dist/hook.cjs is kept small (capture only) because Claude Code starts it after every tool call;
-// it loads dist/spec-session.cjs lazily, only when a prompt is one of our slash commands.
+// it loads dist/spec-session.cjs (through a V8 code cache) only for prompts and turn ends.
 import { build } from 'esbuild';
 
 const common = {
@@ -14,6 +14,6 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', external: ['./spec-session.cjs'], minify: true }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' }, minify: true, keepNames: true }),
+  build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
 ]);

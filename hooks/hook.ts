@@ -4,9 +4,10 @@
  */
 import fs from 'node:fs';
 import { runHook, type HeavyHooks } from '../src/capture/run-hook.js';
+import { loadLibrary } from './load-library.js';
 
 // The full library sits beside this bundle and is loaded only when an event needs it.
-const heavy = (): HeavyHooks => (require('./spec-session.cjs') as { hookHandlers: HeavyHooks }).hookHandlers;
+const heavy = (): HeavyHooks => loadLibrary<{ hookHandlers: HeavyHooks }>().hookHandlers;
 
 let stdin = '';
 try {
