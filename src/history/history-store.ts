@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiCall } from '../usage/api-call.js';
+import type { TokenCounts } from '../usage/tokens.js';
 import { appendLines, readJsonFile, writeFileAtomic } from '../store/atomic-file.js';
 import type { Cursor } from '../transcript/read-transcript.js';
 import { packRows, unpackRows, type PackedRow, type SessionSpan, type UsageRow } from './usage-rows.js';
@@ -19,6 +20,10 @@ export interface FileEntry extends Cursor {
   mtimeMs: number;
   project: string;
   sessionId: string;
+  /** A main transcript's last cost-state: Claude Code's own count for the session (2.1.331+). */
+  costState?: Record<string, TokenCounts>;
+  /** Its last compaction's time. */
+  compactAt?: number;
 }
 
 export interface HistoryState {

@@ -6,6 +6,7 @@ import { CallSet } from '../usage/call-set.js';
 import { appendCalls, loadCalls, loadState, saveState, type HistoryState, type StoredCall } from './history-store.js';
 import { scanTranscripts } from './scan-parallel.js';
 import { summarizeCalls } from './usage-rows.js';
+import { costStateGaps, type CallOrigin, type SessionCount } from './cost-state-gaps.js';
 
 export interface UpdateOptions {
   configDirs: string[];
@@ -42,10 +43,17 @@ export async function updateHistory({ configDirs, storeDir, onProgress }: Update
   return withFileLock(path.join(storeDir, 'state.json'), () => {
     const state = loadState(storeDir);
     const calls = new CallSet();
-    const projectOf = new Map<string, string>();
+    const origins = new Map<string, CallOrigin>();
+    const noteOrigin = (call: StoredCall): boolean => {
+      const origin = origins.get(call.messageId);
+      if (!origin) origins.set(call.messageId, { project: call.project, sessions: [call.sessionId ?? 'unknown'] });
+      else if (!origin.sessions.includes(call.sessionId ?? 'unknown')) origin.sessions.push(call.sessionId ?? 'unknown');
+      else return false;
+      return true;
+    };
     for (const call of loadCalls(storeDir, state.callsBytes)) {
       calls.add(call);
-      if (!projectOf.has(call.messageId)) projectOf.set(call.messageId, call.project);
+      noteOrigin(call);
     }
     const fresh: StoredCall[] = [];
     const errors: string[] = [];
@@ -62,14 +70,27 @@ export async function updateHistory({ configDirs, storeDir, onProgress }: Update
       for (const call of outcome.read.calls) {
         const stored: StoredCall = { ...call, sessionId: call.sessionId ?? file.sessionId, project: file.project };
         const { entry, before } = calls.add(stored);
-        if (!projectOf.has(call.messageId)) projectOf.set(call.messageId, file.project);
-        if (before === null || JSON.stringify(before) !== JSON.stringify(entry.tokens) || entry.first === stored) fresh.push(stored);
+        const newOrigin = noteOrigin(stored);
+        if (newOrigin || before === null || JSON.stringify(before) !== JSON.stringify(entry.tokens) || entry.first === stored) fresh.push(stored);
       }
-      state.files[file.path] = { ...outcome.read.cursor, size: file.size, mtimeMs: file.mtimeMs, project: file.project, sessionId: file.sessionId };
+      const previous = state.files[file.path];
+      const lastCount = outcome.read.costStates.at(-1);
+      const compactAt = outcome.read.compactions.at(-1) ?? previous?.compactAt;
+      state.files[file.path] = {
+        ...outcome.read.cursor,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        project: file.project,
+        sessionId: file.sessionId,
+        ...(lastCount && !isSubagentFile(file.path) ? { costState: lastCount.models } : previous?.costState ? { costState: previous.costState } : {}),
+        ...(compactAt !== undefined ? { compactAt } : {}),
+      };
     }
     state.callsBytes = appendCalls(storeDir, fresh);
-    const summary = summarizeCalls(calls, (id) => projectOf.get(id) ?? 'unknown');
-    state.rows = summary.rows;
+    const summary = summarizeCalls(calls, (id) => origins.get(id)?.project ?? 'unknown');
+    const counts: SessionCount[] = Object.values(state.files).flatMap((f) => (f.costState ? [{ sessionId: f.sessionId, project: f.project, models: f.costState, compactAt: f.compactAt ?? null }] : []));
+    const gaps = costStateGaps(calls, origins, counts, (s) => summary.sessions[s]?.last);
+    state.rows = [...summary.rows, ...gaps];
     state.sessions = summary.sessions;
     saveState(storeDir, state);
     return { ...state, bytesRead, filesRead: outcomes.length, errors };
@@ -79,4 +100,8 @@ export async function updateHistory({ configDirs, storeDir, onProgress }: Update
 function isChanged(state: HistoryState, file: TranscriptFile): boolean {
   const known = state.files[file.path];
   return !known || known.ino !== file.ino || known.size !== file.size || known.mtimeMs !== file.mtimeMs;
+}
+
+function isSubagentFile(file: string): boolean {
+  return /[\\/]subagents[\\/]/.test(file) || /[\\/]agent-[^\\/]*\.jsonl$/.test(file);
 }
