@@ -107,6 +107,7 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
       takeCall(ref.sessionId, state, call, out);
     }
+    state.malformed = (state.malformed ?? 0) + read.malformed;
     for (const time of read.compactions) state.lastCompactAt = Math.max(state.lastCompactAt ?? 0, time);
     if (file === ref.transcriptPath && read.costStates.length) lastCostState = read.costStates[read.costStates.length - 1];
     state.cursors[file] = read.cursor;

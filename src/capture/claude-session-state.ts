@@ -32,6 +32,8 @@ export interface ClaudeSessionState {
   lastCallAt: number | null;
   /** Tasks whose completion was already announced, as "spec/task". */
   announced: string[];
+  /** Transcript lines that could hold usage but did not parse: skipped, shown by doctor. */
+  malformed?: number;
 }
 
 export function emptySessionState(sessionId: string, ledgerFile: string, transcript: string): ClaudeSessionState {

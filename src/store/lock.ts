@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /**
  * A synchronous cross-process file lock: `<target>.lock`, created atomically with link(2) from a
@@ -8,7 +9,8 @@ import os from 'node:os';
  * Why not proper-lockfile: its staleness is mtime-only (a lock left by a SIGKILLed hook blocks
  * everyone for ≥2 s, default 10 s) and its retrying API is async with refresh timers. Hooks must
  * finish in milliseconds, so here a lock whose owner process is dead (same host) is recovered at
- * once, and any lock older than `staleMs` is recovered whatever its owner.
+ * once, and any lock older than `staleMs` is recovered whatever its owner. Only the holder of the
+ * `<lock>.break` guard may remove a stale lock, and only the very lock it judged stale.
  */
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string) {
@@ -34,7 +36,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Unique enough to tell lock owners apart (pid + time + random); no crypto module in the hook's start-up. */
 function nonce(): string {
-  return `${process.pid.toString(36)}${process.hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+  return `${process.hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
 }
 
 export function withFileLock<T>(target: string, fn: () => T, options: LockOptions = {}): T {
@@ -53,15 +55,13 @@ export function acquireLock(lockPath: string, { timeoutMs = 5000, staleMs = 30_0
   const deadline = Date.now() + timeoutMs;
   try {
     for (let attempt = 0; ; attempt++) {
-      try {
-        fs.linkSync(staged, lockPath);
+      if (tryLink(staged, lockPath)) {
+        sweepLeftovers(lockPath);
         return () => releaseLock(lockPath, me.nonce);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
       const holder = readOwner(lockPath);
       if (holder !== undefined && isStale(lockPath, holder, staleMs)) {
-        breakLock(lockPath, holder);
+        breakStaleLock(lockPath, holder, staleMs);
         continue;
       }
       if (Date.now() >= deadline) throw new LockTimeoutError(lockPath);
@@ -72,9 +72,19 @@ export function acquireLock(lockPath: string, { timeoutMs = 5000, staleMs = 30_0
   }
 }
 
-function releaseLock(lockPath: string, nonce: string): void {
+function tryLink(from: string, to: string): boolean {
+  try {
+    fs.linkSync(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function releaseLock(lockPath: string, mine: string): void {
   // Only remove our own lock: if ours was judged stale and taken over, the new owner keeps it.
-  if (readOwner(lockPath)?.nonce === nonce) fs.rmSync(lockPath, { force: true });
+  if (readOwner(lockPath)?.nonce === mine) fs.rmSync(lockPath, { force: true });
 }
 
 function readOwner(lockPath: string): Owner | null | undefined {
@@ -105,21 +115,47 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Move the stale lock aside atomically; if a live owner took it in the meantime, put it back. */
-function breakLock(lockPath: string, judged: Owner | null): void {
-  const aside = `${lockPath}.stale.${nonce()}`;
+/**
+ * Remove a stale lock under the `<lock>.break` guard, and only if it is still the lock that was
+ * judged stale (same owner nonce): two processes that both saw it stale cannot remove a fresh lock.
+ */
+function breakStaleLock(lockPath: string, judged: Owner | null, staleMs: number): void {
+  const guard = `${lockPath}.break`;
+  const me: Owner = { pid: process.pid, host: HOST, nonce: nonce() };
+  const staged = `${guard}.${me.pid}.${me.nonce}`;
+  fs.writeFileSync(staged, JSON.stringify(me));
   try {
-    fs.renameSync(lockPath, aside);
-  } catch {
-    return; // someone else broke it first
-  }
-  const moved = readOwner(aside);
-  if (judged && moved && moved.nonce !== judged.nonce) {
-    try {
-      fs.linkSync(aside, lockPath);
-    } catch {
-      // the path was taken again; the moved owner will find its lock gone and not release another's
+    if (!tryLink(staged, guard)) {
+      const breaker = readOwner(guard);
+      if (breaker !== undefined && isStale(guard, breaker, staleMs)) fs.rmSync(guard, { force: true });
+      return; // someone else is breaking it; retry the lock
     }
+    try {
+      const current = readOwner(lockPath);
+      if (current === undefined) return;
+      const same = judged === null ? current === null : current?.nonce === judged.nonce;
+      if (same) fs.rmSync(lockPath, { force: true });
+    } finally {
+      if (readOwner(guard)?.nonce === me.nonce) fs.rmSync(guard, { force: true });
+    }
+  } finally {
+    fs.rmSync(staged, { force: true });
   }
-  fs.rmSync(aside, { force: true });
+}
+
+/** Staged owner files of processes killed before they could clean up (`<lock>.<pid>.<nonce>`). */
+function sweepLeftovers(lockPath: string): void {
+  const dir = path.dirname(lockPath);
+  const base = path.basename(lockPath);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`)) continue;
+    const pid = Number(/^\.(?:break\.)?(\d+)\./.exec(name.slice(base.length))?.[1]);
+    if (pid && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
+  }
 }

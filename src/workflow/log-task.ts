@@ -53,7 +53,9 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   const tokens = parseTokenSpec(tokenText);
   const view = projectSnapshot(ctx);
   const bound = claudeBinding(ctx);
-  const [specPart, idPart] = target.includes('/') ? target.split('/', 2) : [undefined, target];
+  // Split at the first '/' only: the rest is the task id and is checked whole, never cut short.
+  const slash = target.indexOf('/');
+  const [specPart, idPart] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
   const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
   const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
   if (!spec) throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');

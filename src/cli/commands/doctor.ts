@@ -25,8 +25,16 @@ export function doctorCommand(argv: string[]): string {
   for (const bundle of ['hook.cjs', 'spec-session.cjs']) check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
   const dirs = projectTranscriptDirs(p.root);
   check(dirs.length > 0, dirs.length ? `transcripts: ${dirs.join(', ')}` : 'no Claude Code transcripts for this project yet');
-  const sessions = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.json')).length : 0;
-  lines.push(`  Claude sessions tracked on this machine: ${sessions}`);
+  const states = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.json')) : [];
+  let skipped = 0;
+  for (const f of states) {
+    try {
+      skipped += (JSON.parse(fs.readFileSync(path.join(p.claudeSessionsState, f), 'utf8')) as { malformed?: number }).malformed ?? 0;
+    } catch {
+      // a torn state file is rebuilt by the next hook
+    }
+  }
+  lines.push(`  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`);
   const view = readLedger(p.ledger);
   lines.push(`  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`);
   const locks = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock')) : [];
