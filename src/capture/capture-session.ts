@@ -8,6 +8,7 @@ import { withFileLock } from '../store/lock.js';
 import { readTranscriptFrom } from '../transcript/read-transcript.js';
 import type { ApiCall, CostState } from '../usage/api-call.js';
 import { maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { uncountedUsage } from '../usage/uncounted.js';
 import { projectPaths } from '../project/paths.js';
 import {
   bindingAt,
@@ -151,15 +152,7 @@ function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostS
     const sum = captured.get(model) ?? zeroTokens();
     captured.set(model, { input: sum.input + i, output: sum.output + o, cacheWrite5m: sum.cacheWrite5m + c5, cacheWrite1h: sum.cacheWrite1h + c1, cacheRead: sum.cacheRead + r });
   }
-  for (const [model, counted] of Object.entries(cost.models)) {
-    const have = captured.get(model) ?? zeroTokens();
-    const gap = maxTokens(zeroTokens(), {
-      input: counted.input - have.input,
-      output: counted.output - have.output,
-      cacheWrite5m: counted.cacheWrite5m + counted.cacheWrite1h - have.cacheWrite5m - have.cacheWrite1h - Math.max(0, counted.cacheWrite1h - have.cacheWrite1h),
-      cacheWrite1h: counted.cacheWrite1h - have.cacheWrite1h,
-      cacheRead: counted.cacheRead - have.cacheRead,
-    });
+  for (const [model, gap] of uncountedUsage(cost.models, captured)) {
     const before = state.gaps[model] ?? zeroTokens();
     const cumulative = maxTokens(before, gap);
     if (totalTokens(cumulative) === totalTokens(before)) continue;

@@ -1,5 +1,6 @@
 import type { CallSet } from '../usage/call-set.js';
 import { addTokens, maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { uncountedUsage } from '../usage/uncounted.js';
 import { SLOT_MS, type UsageRow } from './usage-rows.js';
 
 /** Where a call's copies were seen: its project, and every Claude session whose files hold one. */
@@ -41,9 +42,7 @@ export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, 
   const rows: UsageRow[] = [];
   for (const count of ordered) {
     const mine = new Map<string, TokenCounts>();
-    for (const [model, counted] of Object.entries(count.models)) {
-      const have = captured.get(count.sessionId)?.get(model) ?? zeroTokens();
-      let gap = difference(counted, have);
+    for (let [model, gap] of uncountedUsage(count.models, captured.get(count.sessionId) ?? new Map())) {
       for (const parent of parents.get(count.sessionId) ?? []) gap = difference(gap, gaps.get(parent)?.get(model) ?? zeroTokens());
       mine.set(model, gap);
       if (totalTokens(gap) === 0) continue;
