@@ -14,6 +14,6 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' }, minify: true, keepNames: true }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' }, minify: true }),
   build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
 ]);

@@ -4,6 +4,9 @@ import { workflowCommand } from './commands/workflow.js';
 import { doctorCommand } from './commands/doctor.js';
 import { knowledgeCommand } from './commands/knowledge.js';
 import { demoCommand } from './commands/demo.js';
+import { dashboardCommand } from './commands/dashboard.js';
+import { statuslineCommand } from './commands/statusline.js';
+import { exportCommand } from './commands/export.js';
 
 export interface Command {
   summary: string;
@@ -30,6 +33,9 @@ export const COMMANDS: Record<string, Command> = {
     run: reportCommand,
   },
   knowledge: { summary: "search the implementation logs' artifacts across specs", usage: 'knowledge <term> [--dir <project>] [--json]', run: knowledgeCommand },
+  dashboard: { summary: 'cost charts in the browser: served on 127.0.0.1, or one offline HTML file (--out)', usage: `dashboard [--port N] [--out report.html] [--since D] [--until D] ${PROJECT}`, run: dashboardCommand },
+  statusline: { summary: "one line for Claude Code's statusLine: session, task cost, today vs budget", usage: 'statusline (reads Claude Code\'s statusline JSON on stdin)', run: statuslineCommand },
+  export: { summary: 'every API call as a priced row, for spreadsheets and scripts', usage: `export [--format csv|json] [--since D] [--until D] ${PROJECT}`, run: exportCommand },
   doctor: { summary: 'check the install, and show hook errors and skipped lines', usage: 'doctor [--dir <project>]', run: doctorCommand },
 };
 

@@ -46,7 +46,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   row('Total', usage.totals);
   out.push(table.toString(), '');
   const split = guideSplitCost(ctx, usage);
-  out.push(`On the guide's split (${shortModel(split.execution)} executes tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)} vs ${formatUsd(usage.totals.cost)} actual.`);
+  out.push(`Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`);
   if (usage.totals.unpriced.size) out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
   if (usage.tasks.some((t) => t.manualTokens)) out.push('✍ includes tokens logged by hand (/log-task)');
   out.push('', renderDailyBars(lastDays(today, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));

@@ -84,7 +84,7 @@ describe("the guide's full day", () => {
 
     const shown = await afternoon('/cost');
     expect(shown.json?.result).toContain(`Today       ${usd(haikuCost(all))} of $5.00`);
-    expect(shown.json?.result).toMatch(/On the guide's split \(haiku-4-5 executes tasks, sonnet-4-6 plans\): \$/);
+    expect(shown.json?.result).toMatch(/Guide's split \(haiku-4-5 runs tasks, sonnet-4-6 plans\): \$[\d.]+; actual \$/);
     expect(mock.replies).toHaveLength(16); // report commands cost no model tokens
 
     const eod = await afternoon('/eod');

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/**
+ * What Claude Code sends a `statusLine` command on stdin: the fields relied on here (checked on
+ * 2.1.331; a whole captured example is tests/statusline/fixtures/statusline-input-2.1.331.json).
+ * Lenient: unknown fields are fine, and a missing one only makes the line say less.
+ */
+export const StatusLineInputSchema = z.looseObject({
+  session_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).optional(),
+  transcript_path: z.string().optional(),
+  cwd: z.string().optional(),
+  workspace: z.looseObject({ project_dir: z.string().optional(), current_dir: z.string().optional() }).optional(),
+  model: z.looseObject({ id: z.string().optional(), display_name: z.string().optional() }).optional(),
+});
+export type StatusLineInput = z.infer<typeof StatusLineInputSchema>;
+
+export function parseStatusLineInput(text: string): StatusLineInput {
+  if (!text.trim()) return {};
+  return StatusLineInputSchema.parse(JSON.parse(text));
+}
+
+/** The project: the one Claude Code names, else $CLAUDE_PROJECT_DIR, else the working directory. */
+export function statusLineProjectDir(input: StatusLineInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  return input.workspace?.project_dir ?? env.CLAUDE_PROJECT_DIR ?? input.cwd ?? cwd;
+}

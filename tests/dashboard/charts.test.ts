@@ -1,0 +1,72 @@
+/**
+ * The terminal charts of /cost and /eod (src/render/charts.ts) fit an 80-column terminal and,
+ * with NO_COLOR, are plain text: no ANSI escape anywhere.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderDailyBars, renderTopTasks } from '../../src/render/charts.js';
+import { cli } from '../e2e/support/project.js';
+
+const columns = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
+const ESC = '\u001b';
+
+const days = (values: number[]) => values.map((value, i) => ({ label: `11-${String(10 + i).padStart(2, '0')}`, value }));
+
+describe('renderDailyBars', () => {
+  it.each([
+    ['no spend, no budget', days([0, 0, 0, 0, 0, 0, 0]), null],
+    ['under budget', days([0.5, 1.2, 0, 3.1, 4.99, 0.01, 2]), 5],
+    ['over budget', days([12.5, 48, 7, 0, 3, 9.99, 60]), 25],
+    ['budget far above spend', days([0.02, 0.31]), 500],
+    ['a very expensive day', days([12_345.67, 98_765.43]), 100_000],
+    ['a month of days', days(Array.from({ length: 31 }, (_, i) => i * 1.5)), 20],
+  ])('%s', (_name, input, budget) => {
+    const chart = renderDailyBars(input, budget);
+    expect(columns(chart)).toBeLessThanOrEqual(80);
+    expect(chart).not.toContain(ESC);
+    expect(chart.split('\n')).toHaveLength(input.length + 1);
+  });
+});
+
+describe('renderTopTasks', () => {
+  it.each([
+    ['no tasks', []],
+    ['short names', [{ label: 'billing 1.1', value: 0.42, tokens: 42_311 }]],
+    ['long names and huge counts', [{ label: `a-very-long-spec-name-that-goes-on-and-on 12.4.1`, value: 1234.56, tokens: 12_345_678_901 }, { label: 'x 1', value: 0.0001, tokens: 3 }]],
+    ['more tasks than shown', Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 }))],
+  ])('%s', (_name, tasks) => {
+    const chart = renderTopTasks(tasks, 5);
+    expect(columns(chart)).toBeLessThanOrEqual(80);
+    expect(chart).not.toContain(ESC);
+  });
+});
+
+describe('as /cost and /eod print them (NO_COLOR)', () => {
+  const project = mkdtempSync(join(tmpdir(), 'spec-session-charts-'));
+  mkdirSync(join(project, 'home'));
+  cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(project, 'home'), NO_COLOR: '1' };
+  delete env.FORCE_COLOR;
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [cli, ...args, '--dir', project, '--tz', 'America/New_York'], { env, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  const charts = (out: string) => out.slice(out.indexOf('Last 7 days'));
+
+  it.each([
+    ['cost all', ['cost', 'all']],
+    ['eod of a busy day', ['eod', '--date', '2026-11-19']],
+  ])('%s', (_name, args) => {
+    const out = run(...args);
+    expect(out).toContain('Last 7 days');
+    expect(out).toMatch(/Top \d tasks by cost/);
+    expect(out).not.toContain(ESC);
+    expect(columns(charts(out))).toBeLessThanOrEqual(80);
+  });
+});
