@@ -60,7 +60,7 @@ export interface StoredCall extends ApiCall {
   project: string;
 }
 
-type PackedCall = [string, string | null, number, string, string | null, string | null, 0 | 1, 0 | 1, number, number, number, number, number, string];
+type PackedCall = [string, string | null, number, string, string | null, string | null, 0 | 1, 0 | 1, number, number, number, number, number, string, (string | null)?];
 
 /** Reads the calls the state reflects, cutting off a tail left by an interrupted run. */
 export function loadCalls(dir: string, callsBytes: number): StoredCall[] {
@@ -76,8 +76,8 @@ export function loadCalls(dir: string, callsBytes: number): StoredCall[] {
   const calls: StoredCall[] = [];
   for (const line of text.split('\n')) {
     if (!line) continue;
-    const [messageId, requestId, time, model, sessionId, agentId, side, fast, input, output, cacheWrite5m, cacheWrite1h, cacheRead, project] = JSON.parse(line) as PackedCall;
-    calls.push({ messageId, requestId, time, model, sessionId, agentId, sidechain: side === 1, speed: fast ? 'fast' : 'standard', tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, project });
+    const [messageId, requestId, time, model, sessionId, agentId, side, fast, input, output, cacheWrite5m, cacheWrite1h, cacheRead, project, copiedFrom = null] = JSON.parse(line) as PackedCall;
+    calls.push({ messageId, requestId, time, model, sessionId, agentId, sidechain: side === 1, speed: fast ? 'fast' : 'standard', tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, project, copiedFrom });
   }
   return calls;
 }
@@ -90,6 +90,7 @@ export function appendCalls(dir: string, calls: StoredCall[]): number {
     calls.map((c) => {
       const t = c.tokens;
       const packed: PackedCall = [c.messageId, c.requestId, c.time, c.model, c.sessionId, c.agentId, c.sidechain ? 1 : 0, c.speed === 'fast' ? 1 : 0, t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead, c.project];
+      if (c.copiedFrom) packed.push(c.copiedFrom);
       return JSON.stringify(packed);
     }),
   );

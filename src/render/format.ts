@@ -1,3 +1,5 @@
+import { normalizeModelName } from '../pricing/model-name.js';
+
 /** Numbers as people read them in a terminal: full counts up to a million, then 1.23M. */
 export function formatTokens(n: number): string {
   if (n >= 1_000_000_000) return `${(n / 1_000_000_000).toFixed(2)}B`;
@@ -20,7 +22,7 @@ export function formatUsd(usd: number | null, digits = 2): string {
 
 /** claude-sonnet-4-5-20250929 → sonnet-4-5: model names short enough for an 80-column table. */
 export function shortModel(model: string): string {
-  return model.replace(/^claude-/, '').replace(/-\d{8}$/, '');
+  return normalizeModelName(model).replace(/^claude-/, '').replace(/-\d{8}$/, '');
 }
 
 export function formatDuration(ms: number): string {

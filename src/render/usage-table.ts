@@ -14,14 +14,14 @@ export function renderUsageTable(report: UsageReport, breakdown: boolean): strin
     if (breakdown) {
       for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
         const total = m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
-        table.push([` └ ${shortModel(model)}`, ...cells(m.tokens), formatTokens(total), formatUsd(m.cost)]);
+        table.push([` └ ${fit(shortModel(model), 13)}`, ...cells(m.tokens), formatTokens(total), formatUsd(m.cost)]);
       }
     }
   }
   const t = report.totals;
   table.push(['Total', ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
   const notes = [`Prices: ${report.priceTable} table · times in ${report.tz}`];
-  if (t.unpriced.size) notes.push(`* unpriced models, not in the cost: ${[...t.unpriced].join(', ')} (add them to a prices file: see spec-session help prices)`);
+  if (t.unpriced.size) notes.push(...wrap(`* unpriced models, not in the cost: ${[...t.unpriced].join(', ')}. Add their prices to .claude/spec-session/prices.json.`, 80));
   return `${table.toString()}\n${notes.join('\n')}\n`;
 }
 
@@ -31,4 +31,22 @@ function cells(t: { input: number; output: number; cacheWrite5m: number; cacheWr
 
 function costCell(cost: number, partial: boolean): string {
   return formatUsd(cost) + (partial ? '*' : '');
+}
+
+/** Words on lines of at most `width` columns (a word longer than that gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** 80 columns leave 13 for a model name beside five 7-digit counts and the cost. */
+function fit(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }

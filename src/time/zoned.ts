@@ -37,7 +37,9 @@ export function weekKey(day: string): string {
 }
 
 export function assertDay(value: string, flag: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over to March 2nd: a real day must survive the round trip.
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) {
     throw new Error(`${flag} expects a date as YYYY-MM-DD, got "${value}"`);
   }
   return value;

@@ -39,9 +39,11 @@ function takeCompactLine(line: string, into: Extracted): void {
 }
 
 function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string) => void): void {
+  // Search [start, end) only: the rest of the read buffer is stale or uninitialised bytes.
+  const region = buf.subarray(0, end);
   let from = start;
   while (from < end) {
-    const hit = buf.indexOf(mark, from);
+    const hit = region.indexOf(mark, from);
     if (hit < 0 || hit >= end) return;
     const lineStart = hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1;
     let lineEnd = buf.indexOf(10, hit);
@@ -89,6 +91,7 @@ export function toApiCall(row: AssistantRow): ApiCall | undefined {
     sessionId: row.sessionId ?? null,
     agentId: row.agentId ?? null,
     sidechain: row.isSidechain,
+    copiedFrom: row.requestSessionId !== null && row.requestSessionId !== row.sessionId ? row.requestSessionId : null,
     tokens: usageToTokens(row.message.usage),
     speed: row.message.usage.speed === 'fast' ? 'fast' : 'standard',
   };

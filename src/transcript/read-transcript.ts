@@ -75,6 +75,7 @@ function takeOversizedLine(first: Buffer, last: Buffer, into: Extracted): void {
     timestamp: pick('timestamp'),
     sessionId: pick('sessionId'),
     requestId: pick('requestId'),
+    requestSessionId: pick('requestSessionId'),
     agentId: pick('agentId'),
     isSidechain: /"isSidechain"\s*:\s*true/.test(head),
     message: { id, model, usage: JSON.parse(usage) as unknown },

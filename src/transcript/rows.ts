@@ -22,6 +22,8 @@ export interface AssistantRow {
   timestamp: string;
   sessionId: string | null;
   requestId: string | null;
+  /** 2.1.331: on a forked session's copy of an earlier call, the session that made it. */
+  requestSessionId: string | null;
   isSidechain: boolean;
   agentId: string | null;
   message: { id: string; model: string | null; usage: Usage };
@@ -75,6 +77,7 @@ export function parseAssistantRow(row: Obj): AssistantRow | undefined {
     timestamp,
     sessionId: str(row.sessionId),
     requestId: str(row.requestId),
+    requestSessionId: str(row.requestSessionId),
     isSidechain: row.isSidechain === true,
     agentId: str(row.agentId),
     message: { id, model: str(message.model), usage },

@@ -12,6 +12,8 @@ export interface ApiCall {
   sessionId: string | null;
   agentId: string | null;
   sidechain: boolean;
+  /** Set on a forked session's copy of a call another session made (the copy keeps its timestamp). */
+  copiedFrom?: string | null;
   tokens: TokenCounts;
   speed: Speed;
 }

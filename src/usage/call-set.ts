@@ -51,6 +51,8 @@ export class CallSet {
 
 function precedes(a: ApiCall, b: ApiCall): boolean {
   if (a.time !== b.time) return a.time < b.time;
+  // A fork's copy keeps the original's timestamp: the original wins, whatever the session ids.
+  if (!a.copiedFrom !== !b.copiedFrom) return !a.copiedFrom;
   return (a.sessionId ?? '') < (b.sessionId ?? '');
 }
 
