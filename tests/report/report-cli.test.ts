@@ -1,0 +1,304 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
+import { tempDir } from '../transcript/corpus.js';
+import { cliEnv, ensureBuilt, runCli } from './cli.js';
+
+beforeAll(() => ensureBuilt());
+
+/** `spec-session report …` as a user runs it, on a fresh history store; stdout must be all there is. */
+function report(args: string[], extraEnv: Record<string, string> = {}) {
+  const r = runCli(['report', ...args], cliEnv(tempDir('spec-session-report-'), extraEnv));
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+interface Tally {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  totalCost: number;
+  cacheCreation5mTokens: number;
+  cacheCreation1hTokens: number;
+}
+interface Breakdown extends Omit<Tally, 'totalCost'> {
+  modelName: string;
+  cost: number | null;
+}
+interface Row extends Tally {
+  modelsUsed: string[];
+  modelBreakdowns: Breakdown[];
+  unpricedModels: string[];
+}
+interface SessionRow extends Row {
+  sessionId: string;
+  projectPath: string;
+  firstActivity: string;
+  lastActivity: string;
+}
+interface Report {
+  daily?: Array<Row & { date: string }>;
+  weekly?: Array<Row & { week: string }>;
+  monthly?: Array<Row & { month: string }>;
+  sessions?: SessionRow[];
+  totals: Tally;
+  unpricedModels: string[];
+  priceTable: string;
+  timeZone: string;
+}
+
+const json = (args: string[], env: Record<string, string> = {}) => JSON.parse(report([...args, '--json'], env)) as Report;
+const ALL = CASES.map((c) => configDir(c.name)).join(',');
+const CALENDAR = ['--config-dir', configDir('calendar')];
+/** [key, input tokens] of each row: what a user reads first. */
+const inputs = <R extends Row>(rows: R[], key: keyof R) => rows.map((r) => [r[key], r.inputTokens]);
+
+describe('report session --json on every fixture at once (CLAUDE_CONFIG_DIR as a comma list)', () => {
+  let all: Report;
+  beforeAll(() => {
+    all = json(['session', '--config-dir', ALL]);
+  });
+
+  it.each(CASES.map((c) => [c.name, c] as const))('%s: its sessions and totals', (_, c) => {
+    const rows = all.sessions!.filter((s) => s.sessionId in c.sessions);
+    expect(Object.fromEntries(rows.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(c.sessions);
+    const sum = (f: (r: SessionRow) => number) => rows.reduce((n, r) => n + f(r), 0);
+    expect({
+      input: sum((r) => r.inputTokens),
+      output: sum((r) => r.outputTokens),
+      cacheWrite5m: sum((r) => r.cacheCreation5mTokens),
+      cacheWrite1h: sum((r) => r.cacheCreation1hTokens),
+      cacheRead: sum((r) => r.cacheReadTokens),
+    }).toEqual(c.totals);
+    expect(sum((r) => r.totalCost)).toBeCloseTo(c.costUsd, 9);
+    for (const r of rows) {
+      expect(r.projectPath).toBe('-home-dev-shop');
+      expect(r.cacheCreationTokens).toBe(r.cacheCreation5mTokens + r.cacheCreation1hTokens);
+      expect(r.totalTokens).toBe(r.inputTokens + r.outputTokens + r.cacheCreationTokens + r.cacheReadTokens);
+    }
+  });
+
+  it('no session appears that is not in a fixture (agent files and <synthetic> included)', () => {
+    expect(all.sessions!.map((s) => s.sessionId).sort()).toEqual(CASES.flatMap((c) => Object.keys(c.sessions)).sort());
+    expect(all.sessions!.flatMap((s) => s.modelsUsed)).not.toContain('<synthetic>');
+  });
+
+  it('the totals are the sum of the fixtures', () => {
+    const sum = (k: 'input' | 'output' | 'cacheRead') => CASES.reduce((n, c) => n + c.totals[k], 0);
+    expect(all.totals).toMatchObject({ inputTokens: sum('input'), outputTokens: sum('output'), cacheReadTokens: sum('cacheRead') });
+    expect(all.totals.totalCost).toBeCloseTo(CASES.reduce((n, c) => n + c.costUsd, 0), 9);
+  });
+});
+
+describe('ccusage field names', () => {
+  const CCUSAGE_ROW = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost', 'modelsUsed', 'modelBreakdowns'];
+  const CCUSAGE_BREAKDOWN = ['modelName', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'cost'];
+  const CCUSAGE_TOTALS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost'];
+
+  it.each([
+    ['daily', 'daily', 'date'],
+    ['weekly', 'weekly', 'week'],
+    ['monthly', 'monthly', 'month'],
+    ['session', 'sessions', 'sessionId'],
+  ] as const)('report %s: "%s"[] rows keyed by %s', (period, list, key) => {
+    const out = json([period, ...CALENDAR]) as unknown as Record<string, Array<Record<string, unknown>>> & { totals: object };
+    const rows = out[list]!;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(Object.keys(row)).toEqual(expect.arrayContaining([key, ...CCUSAGE_ROW]));
+      for (const b of row.modelBreakdowns as object[]) expect(Object.keys(b)).toEqual(expect.arrayContaining(CCUSAGE_BREAKDOWN));
+    }
+    expect(Object.keys(out.totals)).toEqual(expect.arrayContaining(CCUSAGE_TOTALS));
+    if (period === 'session') {
+      expect(rows.map((r) => [r.sessionId, r.projectPath, r.firstActivity, r.lastActivity])).toEqual([
+        [session(19), '-home-dev-shop', '2026-10-31T12:00:00.000Z', '2026-11-02T10:00:00.000Z'],
+        [session(20), '-home-dev-shop', '2026-11-10T09:00:00.000Z', '2026-11-10T09:00:00.000Z'],
+      ]);
+    }
+  });
+});
+
+describe('days, weeks and months in the user time zone', () => {
+  it('daily in UTC: 23:30 UTC stays on its day', () => {
+    const out = json(['daily', ...CALENDAR]);
+    expect(inputs(out.daily!, 'date')).toEqual([
+      ['2026-10-31', 1000],
+      ['2026-11-01', 2000],
+      ['2026-11-02', 3000],
+      ['2026-11-10', 4000],
+    ]);
+    expect(out.timeZone).toBe('UTC');
+    expect(out.daily![0]).toMatchObject({ date: '2026-10-31', inputTokens: 1000, outputTokens: 100, totalTokens: 1100, totalCost: 0.0045, modelsUsed: ['claude-sonnet-4-5-20250929'] });
+  });
+
+  it('--tz Asia/Tokyo moves Sunday 23:30 UTC to Monday 2026-11-02', () => {
+    const out = json(['daily', ...CALENDAR, '--tz', 'Asia/Tokyo']);
+    expect(inputs(out.daily!, 'date')).toEqual([
+      ['2026-10-31', 1000],
+      ['2026-11-02', 5000],
+      ['2026-11-10', 4000],
+    ]);
+    expect(out.timeZone).toBe('Asia/Tokyo');
+  });
+
+  it('without --tz, TZ decides', () => {
+    expect(inputs(json(['daily', ...CALENDAR], { TZ: 'Asia/Tokyo' }).daily!, 'date')).toEqual([
+      ['2026-10-31', 1000],
+      ['2026-11-02', 5000],
+      ['2026-11-10', 4000],
+    ]);
+  });
+
+  it('weekly: weeks start on Monday, in the zone', () => {
+    expect(inputs(json(['weekly', ...CALENDAR]).weekly!, 'week')).toEqual([
+      ['2026-10-26', 3000],
+      ['2026-11-02', 3000],
+      ['2026-11-09', 4000],
+    ]);
+    expect(inputs(json(['weekly', ...CALENDAR, '--tz', 'Asia/Tokyo']).weekly!, 'week')).toEqual([
+      ['2026-10-26', 1000],
+      ['2026-11-02', 5000],
+      ['2026-11-09', 4000],
+    ]);
+  });
+
+  it('monthly', () => {
+    expect(inputs(json(['monthly', ...CALENDAR]).monthly!, 'month')).toEqual([
+      ['2026-10', 1000],
+      ['2026-11', 9000],
+    ]);
+    // 2026-10-31 12:00 UTC is still October in Los Angeles, 2026-11-01 23:30 UTC is November 1st there.
+    expect(inputs(json(['monthly', ...CALENDAR, '--tz', 'America/Los_Angeles']).monthly!, 'month')).toEqual([
+      ['2026-10', 1000],
+      ['2026-11', 9000],
+    ]);
+  });
+});
+
+describe('--since and --until (inclusive days in the zone)', () => {
+  it('daily', () => {
+    const out = json(['daily', ...CALENDAR, '--since', '2026-11-01', '--until', '2026-11-02']);
+    expect(inputs(out.daily!, 'date')).toEqual([
+      ['2026-11-01', 2000],
+      ['2026-11-02', 3000],
+    ]);
+    expect(out.totals).toMatchObject({ inputTokens: 5000, outputTokens: 500, totalCost: 0.0225 });
+  });
+
+  it('the same range in Tokyo holds only Monday, with the 23:30 UTC call', () => {
+    const out = json(['daily', ...CALENDAR, '--since', '2026-11-01', '--until', '2026-11-02', '--tz', 'Asia/Tokyo']);
+    expect(inputs(out.daily!, 'date')).toEqual([['2026-11-02', 5000]]);
+  });
+
+  it('open ends, and sessions', () => {
+    expect(json(['daily', ...CALENDAR, '--since', '2026-11-03']).totals.inputTokens).toBe(4000);
+    expect(json(['daily', ...CALENDAR, '--until', '2026-10-31']).totals.inputTokens).toBe(1000);
+    expect(inputs(json(['session', ...CALENDAR, '--since', '2026-11-03']).sessions!, 'sessionId')).toEqual([[session(20), 4000]]);
+    expect(json(['monthly', ...CALENDAR, '--since', '2027-01-01'])).toMatchObject({ monthly: [], totals: { inputTokens: 0, totalCost: 0 } });
+  });
+});
+
+describe('prices the user sees', () => {
+  it('an unknown model is unpriced, never $0: JSON names it and its cost is null', () => {
+    const out = json(['daily', '--config-dir', configDir('unknown-model')]);
+    expect(out.unpricedModels).toEqual(['claude-nonexistent-9']);
+    expect(out.totals.totalCost).toBe(0.0045); // the priced call only
+    const day = out.daily![0]!;
+    expect(day.unpricedModels).toEqual(['claude-nonexistent-9']);
+    expect(day.modelBreakdowns.map((b) => [b.modelName, b.inputTokens, b.cost])).toEqual([
+      ['claude-sonnet-4-5-20250929', 1000, 0.0045],
+      ['claude-nonexistent-9', 1000, null],
+    ]);
+  });
+
+  it('an unknown model in the table: the cost carries a * and a note names the model', () => {
+    const text = report(['daily', '--config-dir', configDir('unknown-model')]);
+    expect(text.split('\n').filter((l) => l.startsWith(' 2026-11-20') || l.startsWith(' Total'))).toEqual([
+      ' 2026-11-20 │ 2,000 │    200 │       0 │       0 │ 2,200 │ $0.0045* ',
+      ' Total      │ 2,000 │    200 │       0 │       0 │ 2,200 │ $0.0045* ',
+    ]);
+    expect(text).toMatch(/^\* .*claude-nonexistent-9/m);
+  });
+
+  it('fast mode (x6 on opus-4-6), the 5m/1h split, long context, and the claude-code table', () => {
+    expect(json(['daily', '--config-dir', configDir('fast-mode')]).totals.totalCost).toBe(0.0525);
+    expect(json(['daily', '--config-dir', configDir('cache-creation-split')]).totals).toMatchObject({
+      cacheCreationTokens: 1400,
+      cacheCreation5mTokens: 700,
+      cacheCreation1hTokens: 700,
+      totalCost: 0.007065,
+    });
+    expect(json(['daily', '--config-dir', configDir('long-context')]).totals.totalCost).toBe(0.9945);
+    const claudeCode = json(['daily', '--config-dir', configDir('long-context'), '--prices', 'claude-code']);
+    expect(claudeCode).toMatchObject({ priceTable: 'claude-code', totals: { totalCost: 0.537 } });
+  });
+});
+
+describe('the table', () => {
+  it('--breakdown adds one line per model under each period', () => {
+    expect(report(['daily', ...CALENDAR, '--breakdown'])).toBe(
+      [
+        ' Date          │  Input │ Output │ Cache W │ Cache R │  Total │    Cost ',
+        '───────────────┼────────┼────────┼─────────┼─────────┼────────┼─────────',
+        ' 2026-10-31    │  1,000 │    100 │       0 │       0 │  1,100 │ $0.0045 ',
+        '  └ sonnet-4-5 │  1,000 │    100 │       0 │       0 │  1,100 │ $0.0045 ',
+        ' 2026-11-01    │  2,000 │    200 │       0 │       0 │  2,200 │ $0.0090 ',
+        '  └ sonnet-4-5 │  2,000 │    200 │       0 │       0 │  2,200 │ $0.0090 ',
+        ' 2026-11-02    │  3,000 │    300 │       0 │       0 │  3,300 │   $0.01 ',
+        '  └ sonnet-4-5 │  3,000 │    300 │       0 │       0 │  3,300 │   $0.01 ',
+        ' 2026-11-10    │  4,000 │    400 │       0 │       0 │  4,400 │   $0.02 ',
+        '  └ sonnet-4-5 │  4,000 │    400 │       0 │       0 │  4,400 │   $0.02 ',
+        ' Total         │ 10,000 │  1,000 │       0 │       0 │ 11,000 │   $0.05 ',
+        'Prices: anthropic table · times in UTC',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  const tooWide = (text: string) => text.split('\n').filter((line) => [...line].length > 80);
+
+  it.each([
+    ['daily', false],
+    ['daily', true],
+    ['weekly', true],
+    ['monthly', true],
+    ['session', false],
+    ['session', true],
+  ] as const)('every line fits 80 columns: %s, breakdown %s, every fixture at once', (period, breakdown) => {
+    expect(tooWide(report([period, '--config-dir', ALL, ...(breakdown ? ['--breakdown'] : [])]))).toEqual([]);
+  });
+
+  it('fits 80 columns with Bedrock model names and six-digit counts', () => {
+    expect(tooWide(report(['daily', '--breakdown', '--config-dir', configDir('long-model-names')]))).toEqual([]);
+  });
+
+  it('fits 80 columns when it has to name an unpriced model', () => {
+    expect(tooWide(report(['daily', '--config-dir', configDir('unknown-model')]))).toEqual([]);
+  });
+});
+
+describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => {
+  it.each([
+    [['daily', '--since', 'yesterday'], '--since expects a date as YYYY-MM-DD, got "yesterday"'],
+    [['daily', '--until', '2026-13-01'], '--until'],
+    [['daily', '--since', '2026-02-30'], '--since'],
+    [['daily', '--tz', 'Mars/Olympus_Mons'], 'Mars/Olympus_Mons'],
+    [['fortnightly'], 'fortnightly'],
+    [['daily', '--prices', 'cheapest'], '--prices'],
+    [['daily', '--bogus'], '--bogus'],
+  ])('report %j', (args, mentions) => {
+    const r = runCli(['report', ...args, ...CALENDAR], cliEnv(tempDir('spec-session-report-')));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^spec-session report: /);
+    expect(r.stderr).toContain(mentions);
+  });
+});
+
+it('the case table in cases.ts covers the fixtures this file relies on', () => {
+  expect(fixtureCase('calendar').sessions).toEqual({ [session(19)]: [6000, 600], [session(20)]: [4000, 400] });
+});
