@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { claudeConfigDirs } from '../../transcript/discover.js';
 import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
@@ -24,7 +25,12 @@ export async function reportCommand(argv: string[]): Promise<string> {
   const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
   bar.end();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
-  const report = buildUsageReport(view.rows, view.sessions, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
+  // The history store is shared by every config dir on this machine: show only the sessions whose
+  // transcripts live (or lived, before Claude Code's cleanup) under the dirs asked for.
+  const roots = configDirs.map((d) => path.join(d, 'projects') + path.sep);
+  const wanted = new Set(Object.entries(view.files).filter(([file]) => roots.some((r) => file.startsWith(r))).map(([, f]) => f.sessionId));
+  const rows = view.rows.filter((r) => wanted.has(r.sessionId));
+  const report = buildUsageReport(rows, view.sessions, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
   if (values.json) return JSON.stringify(usageReportJson(report), null, 2) + '\n';
   if (configDirs.length === 0) return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   return renderUsageTable(report, values.breakdown === true);
