@@ -7,7 +7,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { readTranscriptFrom } from '../transcript/read-transcript.js';
 import type { ApiCall, CostState } from '../usage/api-call.js';
-import { maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, TOKEN_KINDS, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { uncountedUsage } from '../usage/uncounted.js';
 import { projectPaths } from '../project/paths.js';
 import {
@@ -104,6 +104,12 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // not written yet
       throw error;
     }
+    if (read.restarted) {
+      // A transcript was rewritten: start the whole session over, so the captured sums behind
+      // the cost-state gap stay exact. Records written again fold away in the ledger.
+      Object.assign(state, { cursors: {}, seen: {}, captured: {}, gaps: {} });
+      return captureTranscripts(ref, state, out, now);
+    }
     for (const call of read.calls) {
       if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
       takeCall(ref.sessionId, state, call, out);
@@ -119,9 +125,15 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
 function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, out: LedgerRecord[]): void {
   const key = `${call.messageId}:${call.requestId ?? ''}`;
   const seen = state.seen[key];
-  const merged = seen ? maxTokens(fromSeen(seen), call.tokens) : call.tokens;
-  if (seen && totalTokens(merged) === totalTokens(fromSeen(seen))) return; // a copy already recorded
+  const before = seen ? fromSeen(seen) : zeroTokens();
+  const merged = seen ? maxTokens(before, call.tokens) : call.tokens;
+  if (seen && totalTokens(merged) === totalTokens(before)) return; // a copy already recorded
+  delete state.seen[key]; // re-inserted last: the most recent keys survive pruning
   state.seen[key] = [merged.input, merged.output, merged.cacheWrite5m, merged.cacheWrite1h, merged.cacheRead, call.model];
+  const model = seen ? seen[5] : call.model;
+  const sum = (state.captured[model] ??= zeroTokens());
+  for (const k of TOKEN_KINDS) sum[k] += merged[k] - before[k];
+  pruneSeen(state);
   state.lastCallAt = Math.max(state.lastCallAt ?? 0, call.time);
   const record: CallRecord = {
     k: 'call',
@@ -147,11 +159,7 @@ function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, o
  * captured from lines (main and subagents) was never written as a line: record that gap.
  */
 function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostState, out: LedgerRecord[], now: number): void {
-  const captured = new Map<string, TokenCounts>();
-  for (const [i, o, c5, c1, r, model] of Object.values(state.seen)) {
-    const sum = captured.get(model) ?? zeroTokens();
-    captured.set(model, { input: sum.input + i, output: sum.output + o, cacheWrite5m: sum.cacheWrite5m + c5, cacheWrite1h: sum.cacheWrite1h + c1, cacheRead: sum.cacheRead + r });
-  }
+  const captured = new Map(Object.entries(state.captured));
   for (const [model, gap] of uncountedUsage(cost.models, captured)) {
     const before = state.gaps[model] ?? zeroTokens();
     const cumulative = maxTokens(before, gap);
@@ -173,6 +181,18 @@ function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostS
     };
     out.push(record);
   }
+}
+
+/**
+ * Copies of a call arrive close together (the lines of one response, a retried read), so only the
+ * most recent keys are kept: the state, read and written by every hook, stays small however long
+ * the session. The exact per-model sums live in `captured`.
+ */
+const SEEN_KEEP = 512;
+function pruneSeen(state: ClaudeSessionState): void {
+  const keys = Object.keys(state.seen);
+  if (keys.length <= SEEN_KEEP * 2) return;
+  for (const key of keys.slice(0, keys.length - SEEN_KEEP)) delete state.seen[key];
 }
 
 function fromSeen(s: ClaudeSessionState['seen'][string]): TokenCounts {

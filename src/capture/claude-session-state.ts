@@ -24,8 +24,10 @@ export interface ClaudeSessionState {
   transcript: string;
   cursors: Record<string, Cursor>;
   bindings: BindPoint[];
-  /** Usage captured per API call key (field-wise max), so copies are neither re-written nor re-summed. */
+  /** Recent API call keys with their usage (field-wise max), so copies are neither re-written nor re-summed. */
   seen: Record<string, [number, number, number, number, number, string]>;
+  /** Exact usage captured from lines, per model: what the cost-state gap is measured against. */
+  captured: Record<string, TokenCounts>;
   /** Cumulative usage already recorded as gap records, per model. */
   gaps: Record<string, TokenCounts>;
   lastCompactAt: number | null;
@@ -37,7 +39,7 @@ export interface ClaudeSessionState {
 }
 
 export function emptySessionState(sessionId: string, ledgerFile: string, transcript: string): ClaudeSessionState {
-  return { version: 1, sessionId, ledgerFile, transcript, cursors: {}, bindings: [], seen: {}, gaps: {}, lastCompactAt: null, lastCallAt: null, announced: [] };
+  return { version: 1, sessionId, ledgerFile, transcript, cursors: {}, bindings: [], seen: {}, captured: {}, gaps: {}, lastCompactAt: null, lastCallAt: null, announced: [] };
 }
 
 export function sessionStatePath(stateDir: string, sessionId: string): string {
@@ -47,14 +49,16 @@ export function sessionStatePath(stateDir: string, sessionId: string): string {
 export function loadSessionState(stateDir: string, sessionId: string): ClaudeSessionState | undefined {
   try {
     const parsed = JSON.parse(fs.readFileSync(sessionStatePath(stateDir, sessionId), 'utf8')) as ClaudeSessionState;
-    return parsed.version === 1 && parsed.sessionId === sessionId ? parsed : undefined;
+    return parsed.version === 1 && parsed.sessionId === sessionId && parsed.captured ? parsed : undefined;
   } catch {
     return undefined; // missing or torn: rebuilt from the ledger and the transcripts
   }
 }
 
 export function saveSessionState(stateDir: string, state: ClaudeSessionState): void {
-  writeFileAtomic(sessionStatePath(stateDir, state.sessionId), JSON.stringify(state));
+  // No fsync: this is a cache. A torn file after a power cut reads as missing, and the transcripts
+  // are read again; the ledger (appended and never rewritten) is what must be durable.
+  writeFileAtomic(sessionStatePath(stateDir, state.sessionId), JSON.stringify(state), { durable: false });
 }
 
 /** What was active for this Claude session at `time`: the last binding at or before it. */

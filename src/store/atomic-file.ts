@@ -3,7 +3,7 @@ import path from 'node:path';
 import { faultPoint } from './fault-point.js';
 
 /** Replace a file's contents atomically: write a temp file beside it, fsync, rename over. */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
+export function writeFileAtomic(file: string, data: string | Buffer, { durable = true }: { durable?: boolean } = {}): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   let mode = 0o644;
@@ -16,7 +16,7 @@ export function writeFileAtomic(file: string, data: string | Buffer): void {
     const fd = fs.openSync(temp, 'w', mode);
     try {
       fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }

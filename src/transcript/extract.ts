@@ -16,14 +16,17 @@ export function emptyExtracted(): Extracted {
   return { calls: [], costStates: [], compactions: [], malformed: 0 };
 }
 
-const USAGE_MARK = Buffer.from('"usage"');
-const COST_STATE_MARK = Buffer.from('"cost-state"');
-const COMPACT_MARK = Buffer.from('"compact_boundary"');
+// Markers without their leading quote: `"` is the commonest byte in JSON and makes a byte search
+// slow; the quote before the hit is checked instead. `"usage"` without the colon and brace, so
+// pretty-printed lines are not missed; `"modelUsage"` does not match (capital U).
+const USAGE_MARK = Buffer.from('usage"');
+const COST_STATE_MARK = Buffer.from('cost-state"');
+const COMPACT_MARK = Buffer.from('compact_boundary"');
+const QUOTE = 0x22;
 
 /**
  * Finds the lines of `buf[start, end)` worth parsing by searching for byte markers, so the bulk of
  * a transcript (tool results, file snapshots, progress lines without usage) is never parsed.
- * The marker is `"usage"` without the colon and brace, so pretty-printed lines are not missed.
  */
 export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted): void {
   forEachLineWith(buf, start, end, USAGE_MARK, (line) => takeAssistantLine(line, into));
@@ -44,10 +47,14 @@ function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, 
   let from = start;
   while (from < end) {
     const hit = region.indexOf(mark, from);
-    if (hit < 0 || hit >= end) return;
-    const lineStart = hit === 0 ? 0 : buf.lastIndexOf(10, hit - 1) + 1;
-    let lineEnd = buf.indexOf(10, hit);
-    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    if (hit < 0) return;
+    if (hit === 0 || region[hit - 1] !== QUOTE) {
+      from = hit + mark.length;
+      continue;
+    }
+    const lineStart = region.lastIndexOf(10, hit) + 1;
+    let lineEnd = region.indexOf(10, hit);
+    if (lineEnd < 0) lineEnd = end;
     visit(buf.toString('utf8', Math.max(lineStart, start), lineEnd));
     from = lineEnd + 1;
   }

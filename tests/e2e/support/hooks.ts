@@ -20,9 +20,9 @@ export function cutLastAssistantMessage(p: Project, sessionId: string): () => vo
   let lastId: string | undefined;
   for (const l of lines) if (l.includes('"type":"assistant"')) lastId = (JSON.parse(l) as { message: { id: string } }).message.id;
   const cutAt = lines.findIndex((l) => l.includes('"type":"assistant"') && l.includes(`"id":"${lastId}"`));
-  const kept = lines.slice(0, cutAt).join('\n') + '\n';
-  const removed = text.slice(Buffer.byteLength(kept));
-  truncateSync(file, Buffer.byteLength(kept));
-  if (statSync(file).size !== Buffer.byteLength(kept)) throw new Error('truncate failed');
+  const kept = Buffer.from(lines.slice(0, cutAt).join('\n') + '\n');
+  const removed = readFileSync(file).subarray(kept.length); // bytes, not characters: transcripts hold UTF-8
+  truncateSync(file, kept.length);
+  if (statSync(file).size !== kept.length) throw new Error('truncate failed');
   return () => appendFileSync(file, removed);
 }
