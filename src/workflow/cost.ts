@@ -37,7 +37,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   if (usage.specs.size) section('By spec');
   for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) row(`  ${spec}`, t);
   if (usage.tasks.length) section('By task');
-  for (const t of [...usage.tasks].sort((a, b) => b.tally.cost - a.tally.cost)) row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' ✍' : ''}`, t.tally);
+  for (const t of [...usage.tasks].sort((a, b) => b.tally.cost - a.tally.cost)) row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
   section('By model');
   for (const [model, m] of [...usage.totals.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
     row(`  ${shortModel(model)}`, { tokens: m.tokens, total: m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead, cost: m.cost ?? 0, unpriced: m.cost === null ? new Set([model]) : new Set() });
@@ -48,7 +48,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const split = guideSplitCost(ctx, usage);
   out.push(`Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`);
   if (usage.totals.unpriced.size) out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
-  if (usage.tasks.some((t) => t.manualTokens)) out.push('✍ includes tokens logged by hand (/log-task)');
+  if (usage.tasks.some((t) => t.manualTokens)) out.push('(m) includes tokens logged by hand (/log-task)');
   out.push('', renderDailyBars(lastDays(today, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
   out.push(renderTopTasks(all.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5));
   return `${out.join('\n')}\n`;
