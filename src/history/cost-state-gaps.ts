@@ -21,20 +21,37 @@ export interface SessionCount {
 /**
  * Usage Claude Code counted that no assistant line shows (the /compact summary call): per session
  * and model, its cost-state minus the calls captured from its files. A fork copies its parent's
- * lines and continues its count, so what the parent already showed as a gap is taken off the fork's.
+ * main-file lines and continues its count (subagents included), so the fork is also credited with
+ * the parent's other calls up to the fork, and what the parent already showed as a gap is taken
+ * off the fork's.
  */
 export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, counts: SessionCount[], lastActivity: (session: string) => number | undefined): UsageRow[] {
   const captured = new Map<string, Map<string, TokenCounts>>();
+  const credit = (session: string, model: string, tokens: TokenCounts) => {
+    const byModel = captured.get(session) ?? new Map<string, TokenCounts>();
+    addTokens(byModel.get(model) ?? byModel.set(model, zeroTokens()).get(model)!, tokens);
+    captured.set(session, byModel);
+  };
   const parents = new Map<string, Set<string>>();
+  const forkedAt = new Map<string, number>();
   for (const [messageId, entry] of calls.entries) {
     const origin = origins.get(messageId);
     if (!origin) continue;
     for (const session of origin.sessions) {
-      const byModel = captured.get(session) ?? new Map<string, TokenCounts>();
-      addTokens(byModel.get(entry.first.model) ?? byModel.set(entry.first.model, zeroTokens()).get(entry.first.model)!, entry.tokens);
-      captured.set(session, byModel);
+      credit(session, entry.first.model, entry.tokens);
       // Copies in later sessions come from a fork of the session that holds the earliest copy.
-      if (session !== entry.first.sessionId && entry.first.sessionId) parents.set(session, (parents.get(session) ?? new Set()).add(entry.first.sessionId));
+      if (session !== entry.first.sessionId && entry.first.sessionId) {
+        parents.set(session, (parents.get(session) ?? new Set()).add(entry.first.sessionId));
+        forkedAt.set(session, Math.max(forkedAt.get(session) ?? 0, entry.first.time));
+      }
+    }
+  }
+  // The parent's calls a fork did not copy (its subagents' calls) up to the fork are in the fork's count.
+  for (const [fork, from] of parents) {
+    const upTo = forkedAt.get(fork)!;
+    for (const [messageId, entry] of calls.entries) {
+      const sessions = origins.get(messageId)?.sessions;
+      if (sessions && entry.first.time <= upTo && !sessions.includes(fork) && sessions.some((s) => from.has(s))) credit(fork, entry.first.model, entry.tokens);
     }
   }
   const gaps = new Map<string, Map<string, TokenCounts>>();
