@@ -47,11 +47,24 @@ export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, 
     }
   }
   // The parent's calls a fork did not copy (its subagents' calls) up to the fork are in the fork's count.
-  for (const [fork, from] of parents) {
-    const upTo = forkedAt.get(fork)!;
+  if (parents.size > 0) {
+    const parentSet = new Set([...parents.values()].flatMap((p) => [...p]));
+    const ofParent = new Map<string, Array<{ sessions: string[]; time: number; model: string; tokens: TokenCounts }>>();
     for (const [messageId, entry] of calls.entries) {
       const sessions = origins.get(messageId)?.sessions;
-      if (sessions && entry.first.time <= upTo && !sessions.includes(fork) && sessions.some((s) => from.has(s))) credit(fork, entry.first.model, entry.tokens);
+      for (const s of sessions ?? []) if (parentSet.has(s)) (ofParent.get(s) ?? ofParent.set(s, []).get(s)!).push({ sessions: sessions!, time: entry.first.time, model: entry.first.model, tokens: entry.tokens });
+    }
+    for (const [fork, from] of parents) {
+      const upTo = forkedAt.get(fork)!;
+      const seen = new Set<object>();
+      for (const parent of from) {
+        for (const c of ofParent.get(parent) ?? []) {
+          if (c.time <= upTo && !c.sessions.includes(fork) && !seen.has(c)) {
+            seen.add(c);
+            credit(fork, c.model, c.tokens);
+          }
+        }
+      }
     }
   }
   const gaps = new Map<string, Map<string, TokenCounts>>();

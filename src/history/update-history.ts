@@ -3,6 +3,7 @@ import path from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { discoverTranscripts, type TranscriptFile } from '../transcript/discover.js';
 import { CallSet } from '../usage/call-set.js';
+import { TOKEN_KINDS, type TokenCounts } from '../usage/tokens.js';
 import { appendCalls, loadCalls, loadState, saveState, type HistoryState, type StoredCall } from './history-store.js';
 import { scanTranscripts } from './scan-parallel.js';
 import { summarizeCalls } from './usage-rows.js';
@@ -71,7 +72,7 @@ export async function updateHistory({ configDirs, storeDir, onProgress }: Update
         const stored: StoredCall = { ...call, sessionId: call.sessionId ?? file.sessionId, project: file.project };
         const { entry, before } = calls.add(stored);
         const newOrigin = noteOrigin(stored);
-        if (newOrigin || before === null || JSON.stringify(before) !== JSON.stringify(entry.tokens) || entry.first === stored) fresh.push(stored);
+        if (newOrigin || before === null || !sameTokens(before, entry.tokens) || entry.first === stored) fresh.push(stored);
       }
       const previous = state.files[file.path];
       const lastCount = outcome.read.costStates.at(-1);
@@ -104,4 +105,8 @@ function isChanged(state: HistoryState, file: TranscriptFile): boolean {
 
 function isSubagentFile(file: string): boolean {
   return /[\\/]subagents[\\/]/.test(file) || /[\\/]agent-[^\\/]*\.jsonl$/.test(file);
+}
+
+function sameTokens(a: TokenCounts, b: TokenCounts): boolean {
+  return TOKEN_KINDS.every((k) => a[k] === b[k]);
 }
