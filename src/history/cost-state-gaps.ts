@@ -1,6 +1,7 @@
 import type { CallSet } from '../usage/call-set.js';
-import { addTokens, maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, TOKEN_KINDS, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { uncountedUsage } from '../usage/uncounted.js';
+import type { CountSnapshot } from './history-store.js';
 import { SLOT_MS, type UsageRow } from './usage-rows.js';
 
 /** Where a call's copies were seen: its project, and every Claude session whose files hold one. */
@@ -9,36 +10,39 @@ export interface CallOrigin {
   sessions: string[];
 }
 
-/** The last cost-state of a main transcript: Claude Code's own cumulative count for its session. */
+/** A main transcript's cost-state snapshots: Claude Code's own cumulative count for its session. */
 export interface SessionCount {
   sessionId: string;
   project: string;
-  models: Record<string, TokenCounts>;
-  /** The last compaction's time, when the file has one: where the uncounted call most likely is. */
-  compactAt: number | null;
+  snapshots: CountSnapshot[];
+}
+
+interface Credit {
+  time: number;
+  model: string;
+  tokens: TokenCounts;
 }
 
 /**
- * Usage Claude Code counted that no assistant line shows (the /compact summary call): per session
- * and model, its cost-state minus the calls captured from its files. A fork copies its parent's
- * main-file lines and continues its count (subagents included), so the fork is also credited with
- * the parent's other calls up to the fork, and what the parent already showed as a gap is taken
- * off the fork's.
+ * Usage Claude Code counted that no assistant line shows (the /compact summary call). For each
+ * cost-state snapshot of a session: its count minus the session's calls up to the snapshot; what
+ * that adds over the previous snapshot is placed at the snapshot's compaction, so each compaction
+ * lands on its own day.
+ *
+ * A fork copies its parent's main-file lines and continues the parent's count (subagents included):
+ * the fork is credited with the parent's other calls up to the fork, and the parent's own uncounted
+ * usage up to then is taken off the fork's.
  */
 export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, counts: SessionCount[], lastActivity: (session: string) => number | undefined): UsageRow[] {
-  const captured = new Map<string, Map<string, TokenCounts>>();
-  const credit = (session: string, model: string, tokens: TokenCounts) => {
-    const byModel = captured.get(session) ?? new Map<string, TokenCounts>();
-    addTokens(byModel.get(model) ?? byModel.set(model, zeroTokens()).get(model)!, tokens);
-    captured.set(session, byModel);
-  };
+  const credits = new Map<string, Credit[]>();
   const parents = new Map<string, Set<string>>();
   const forkedAt = new Map<string, number>();
   for (const [messageId, entry] of calls.entries) {
     const origin = origins.get(messageId);
     if (!origin) continue;
+    const credit = { time: entry.first.time, model: entry.first.model, tokens: entry.tokens };
     for (const session of origin.sessions) {
-      credit(session, entry.first.model, entry.tokens);
+      (credits.get(session) ?? credits.set(session, []).get(session)!).push(credit);
       // Copies in later sessions come from a fork of the session that holds the earliest copy.
       if (session !== entry.first.sessionId && entry.first.sessionId) {
         parents.set(session, (parents.get(session) ?? new Set()).add(entry.first.sessionId));
@@ -46,47 +50,61 @@ export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, 
       }
     }
   }
-  // The parent's calls a fork did not copy (its subagents' calls) up to the fork are in the fork's count.
-  if (parents.size > 0) {
-    const parentSet = new Set([...parents.values()].flatMap((p) => [...p]));
-    const ofParent = new Map<string, Array<{ sessions: string[]; time: number; model: string; tokens: TokenCounts }>>();
-    for (const [messageId, entry] of calls.entries) {
-      const sessions = origins.get(messageId)?.sessions;
-      for (const s of sessions ?? []) if (parentSet.has(s)) (ofParent.get(s) ?? ofParent.set(s, []).get(s)!).push({ sessions: sessions!, time: entry.first.time, model: entry.first.model, tokens: entry.tokens });
-    }
-    for (const [fork, from] of parents) {
-      const upTo = forkedAt.get(fork)!;
-      const seen = new Set<object>();
-      for (const parent of from) {
-        for (const c of ofParent.get(parent) ?? []) {
-          if (c.time <= upTo && !c.sessions.includes(fork) && !seen.has(c)) {
-            seen.add(c);
-            credit(fork, c.model, c.tokens);
-          }
-        }
-      }
+  for (const [fork, from] of parents) {
+    const mine = new Set(credits.get(fork));
+    for (const parent of from) {
+      for (const c of credits.get(parent) ?? []) if (c.time <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), credits.get(fork)!.push(c));
     }
   }
-  const gaps = new Map<string, Map<string, TokenCounts>>();
-  const ordered = [...counts].sort((a, b) => (lastActivity(a.sessionId) ?? 0) - (lastActivity(b.sessionId) ?? 0));
+
+  const timelines = new Map<string, Array<{ cut: number; gaps: Map<string, TokenCounts> }>>();
   const rows: UsageRow[] = [];
+  // Parents first, so a fork can take off what its parent had uncounted at the fork.
+  const ordered = [...counts].sort((a, b) => Number(parents.has(a.sessionId)) - Number(parents.has(b.sessionId)));
   for (const count of ordered) {
-    const mine = new Map<string, TokenCounts>();
-    for (let [model, gap] of uncountedUsage(count.models, captured.get(count.sessionId) ?? new Map())) {
-      for (const parent of parents.get(count.sessionId) ?? []) gap = difference(gap, gaps.get(parent)?.get(model) ?? zeroTokens());
-      mine.set(model, gap);
-      if (totalTokens(gap) === 0) continue;
-      const time = count.compactAt ?? lastActivity(count.sessionId) ?? 0;
-      rows.push({ slot: Math.floor(time / SLOT_MS) * SLOT_MS, model, sessionId: count.sessionId, project: count.project, speed: 'standard', longContext: false, tokens: gap, calls: 1 });
+    const mine = (credits.get(count.sessionId) ?? []).sort((a, b) => a.time - b.time);
+    const captured = new Map<string, TokenCounts>();
+    let next = 0;
+    const before = new Map<string, TokenCounts>();
+    const timeline: Array<{ cut: number; gaps: Map<string, TokenCounts> }> = [];
+    for (const snapshot of count.snapshots) {
+      const cut = snapshot.at === null ? Infinity : snapshot.cut;
+      for (; next < mine.length && mine[next]!.time <= cut; next++) add(captured, mine[next]!.model, mine[next]!.tokens);
+      const parentGaps = inherited(parents.get(count.sessionId), forkedAt.get(count.sessionId), timelines);
+      const now = new Map<string, TokenCounts>();
+      for (const [model, raw] of uncountedUsage(snapshot.models, captured)) {
+        const gap = maxTokens(before.get(model) ?? zeroTokens(), minus(raw, parentGaps.get(model)));
+        const added = minus(gap, before.get(model));
+        now.set(model, gap);
+        if (totalTokens(added) === 0) continue;
+        const time = snapshot.at ?? lastActivity(count.sessionId) ?? 0;
+        rows.push({ slot: Math.floor(time / SLOT_MS) * SLOT_MS, model, sessionId: count.sessionId, project: count.project, speed: 'standard', longContext: false, tokens: added, calls: 1 });
+      }
+      for (const [model, gap] of now) before.set(model, gap);
+      timeline.push({ cut, gaps: new Map(before) });
     }
-    gaps.set(count.sessionId, mine);
+    timelines.set(count.sessionId, timeline);
   }
   return rows;
 }
 
-function difference(a: TokenCounts, b: TokenCounts): TokenCounts {
-  // Cache writes: cost-state may not split 5m/1h the way lines do, so compare their sum.
-  const writes = Math.max(0, a.cacheWrite5m + a.cacheWrite1h - b.cacheWrite5m - b.cacheWrite1h);
-  const oneHour = Math.min(writes, Math.max(0, a.cacheWrite1h - b.cacheWrite1h));
-  return maxTokens(zeroTokens(), { input: a.input - b.input, output: a.output - b.output, cacheWrite5m: writes - oneHour, cacheWrite1h: oneHour, cacheRead: a.cacheRead - b.cacheRead });
+/** What a fork's parents had uncounted at the fork. */
+function inherited(from: Set<string> | undefined, at: number | undefined, timelines: Map<string, Array<{ cut: number; gaps: Map<string, TokenCounts> }>>): Map<string, TokenCounts> {
+  const total = new Map<string, TokenCounts>();
+  for (const parent of from ?? []) {
+    const known = (timelines.get(parent) ?? []).filter((t) => t.cut <= (at ?? 0)).at(-1);
+    for (const [model, gap] of known?.gaps ?? []) add(total, model, gap);
+  }
+  return total;
+}
+
+function add(into: Map<string, TokenCounts>, model: string, tokens: TokenCounts): void {
+  const sum = into.get(model) ?? into.set(model, zeroTokens()).get(model)!;
+  for (const k of TOKEN_KINDS) sum[k] += tokens[k];
+}
+
+function minus(a: TokenCounts, b: TokenCounts | undefined): TokenCounts {
+  const out = zeroTokens();
+  for (const k of TOKEN_KINDS) out[k] = Math.max(0, a[k] - (b?.[k] ?? 0));
+  return out;
 }

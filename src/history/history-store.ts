@@ -15,15 +15,28 @@ import { packRows, unpackRows, type PackedRow, type SessionSpan, type UsageRow }
  * Crash safety: calls.jsonl is append-only and state.json (atomically replaced) records how many of
  * its bytes it reflects; bytes beyond that are from an interrupted run and are cut off on load.
  */
+/** A cost-state snapshot: where to place what it adds (`at`: its compaction's time, null for the
+ * latest one) and which calls it covers (those up to `cut`, the last call before it in its file). */
+export interface CountSnapshot {
+  at: number | null;
+  cut: number;
+  models: Record<string, TokenCounts>;
+}
+
 export interface FileEntry extends Cursor {
   size: number;
   mtimeMs: number;
   project: string;
   sessionId: string;
-  /** A main transcript's last cost-state: Claude Code's own count for the session (2.1.331+). */
-  costState?: Record<string, TokenCounts>;
-  /** Its last compaction's time. */
-  compactAt?: number;
+  /**
+   * A main transcript's cost-state snapshots (Claude Code's own cumulative count, 2.1.331+): each
+   * one that follows a compaction, with that compaction's time, and the latest one.
+   */
+  counts?: CountSnapshot[];
+  /** A compaction read after the last cost-state: the next snapshot's time. */
+  pendingCompactAt?: number;
+  /** The latest call time read from this file so far. */
+  lastCallAt?: number;
 }
 
 export interface HistoryState {

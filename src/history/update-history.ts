@@ -4,8 +4,9 @@ import { withFileLock } from '../store/lock.js';
 import { discoverTranscripts, type TranscriptFile } from '../transcript/discover.js';
 import { CallSet } from '../usage/call-set.js';
 import { TOKEN_KINDS, type TokenCounts } from '../usage/tokens.js';
-import { appendCalls, loadCalls, loadState, saveState, type HistoryState, type StoredCall } from './history-store.js';
+import { appendCalls, loadCalls, loadState, saveState, type CountSnapshot, type FileEntry, type HistoryState, type StoredCall } from './history-store.js';
 import { scanTranscripts } from './scan-parallel.js';
+import type { TranscriptRead } from '../transcript/read-transcript.js';
 import { summarizeCalls } from './usage-rows.js';
 import { costStateGaps, type CallOrigin, type SessionCount } from './cost-state-gaps.js';
 
@@ -74,22 +75,22 @@ export async function updateHistory({ configDirs, storeDir, onProgress }: Update
         const newOrigin = noteOrigin(stored);
         if (newOrigin || before === null || !sameTokens(before, entry.tokens) || entry.first === stored) fresh.push(stored);
       }
-      const previous = state.files[file.path];
-      const lastCount = outcome.read.costStates.at(-1);
-      const compactAt = outcome.read.compactions.at(-1) ?? previous?.compactAt;
+      const previous = outcome.read.restarted ? undefined : state.files[file.path];
+      const located = isSubagentFile(file.path) ? { counts: [], pendingCompactAt: undefined, lastCallAt: undefined } : locateCounts(outcome.read, previous);
       state.files[file.path] = {
         ...outcome.read.cursor,
         size: file.size,
         mtimeMs: file.mtimeMs,
         project: file.project,
         sessionId: file.sessionId,
-        ...(lastCount && !isSubagentFile(file.path) ? { costState: lastCount.models } : previous?.costState ? { costState: previous.costState } : {}),
-        ...(compactAt !== undefined ? { compactAt } : {}),
+        ...(located.counts.length ? { counts: located.counts } : {}),
+        ...(located.pendingCompactAt !== undefined ? { pendingCompactAt: located.pendingCompactAt } : {}),
+        ...(located.lastCallAt ? { lastCallAt: located.lastCallAt } : {}),
       };
     }
     state.callsBytes = appendCalls(storeDir, fresh);
     const summary = summarizeCalls(calls, (id) => origins.get(id)?.project ?? 'unknown');
-    const counts: SessionCount[] = Object.values(state.files).flatMap((f) => (f.costState ? [{ sessionId: f.sessionId, project: f.project, models: f.costState, compactAt: f.compactAt ?? null }] : []));
+    const counts: SessionCount[] = Object.values(state.files).flatMap((f) => (f.counts?.length ? [{ sessionId: f.sessionId, project: f.project, snapshots: f.counts }] : []));
     const gaps = costStateGaps(calls, origins, counts, (s) => summary.sessions[s]?.last);
     state.rows = [...summary.rows, ...gaps];
     state.sessions = summary.sessions;
@@ -109,4 +110,33 @@ function isSubagentFile(file: string): boolean {
 
 function sameTokens(a: TokenCounts, b: TokenCounts): boolean {
   return TOKEN_KINDS.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Keeps the cost-state snapshots that can be placed in time: each that follows a compaction (the
+ * call no line shows happened then), plus the latest. Snapshots in between add nothing: counts
+ * are cumulative, so whatever they held is in the next kept one.
+ */
+function locateCounts(read: TranscriptRead, previous: FileEntry | undefined): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
+  const kept = (previous?.counts ?? []).filter((c) => c.at !== null);
+  const latest = previous?.counts?.at(-1);
+  let last = latest && latest.at === null ? latest : undefined;
+  let pending = previous?.pendingCompactAt;
+  let lastCallAt = previous?.lastCallAt ?? 0;
+  type Event = { offset: number; kind: 'call' | 'compact' | 'count'; time: number; models?: CountSnapshot['models'] };
+  const events: Event[] = [
+    ...read.calls.map((c, i) => ({ offset: read.callOffsets[i]!, kind: 'call' as const, time: c.time })),
+    ...read.compactions.map((time, i) => ({ offset: read.compactionOffsets[i]!, kind: 'compact' as const, time })),
+    ...read.costStates.map((c, i) => ({ offset: read.costStateOffsets[i]!, kind: 'count' as const, time: 0, models: c.models })),
+  ].sort((a, b) => a.offset - b.offset);
+  for (const e of events) {
+    if (e.kind === 'call') lastCallAt = Math.max(lastCallAt, e.time);
+    else if (e.kind === 'compact') pending = e.time;
+    else if (pending !== undefined) {
+      kept.push({ at: pending, cut: Math.max(lastCallAt, pending), models: e.models! });
+      pending = undefined;
+      last = undefined;
+    } else last = { at: null, cut: lastCallAt, models: e.models! };
+  }
+  return { counts: last ? [...kept, last] : kept, ...(pending !== undefined ? { pendingCompactAt: pending } : {}), lastCallAt };
 }

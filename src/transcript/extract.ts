@@ -8,12 +8,16 @@ export interface Extracted {
   costStates: CostState[];
   /** Times of compact_boundary lines: the compaction call itself is never written as a line. */
   compactions: number[];
+  /** File offsets of those lines, of the cost-state lines and of the calls' lines, in array order. */
+  compactionOffsets: number[];
+  costStateOffsets: number[];
+  callOffsets: number[];
   /** Lines that could hold usage but did not parse or did not fit the schema. */
   malformed: number;
 }
 
 export function emptyExtracted(): Extracted {
-  return { calls: [], costStates: [], compactions: [], malformed: 0 };
+  return { calls: [], costStates: [], compactions: [], compactionOffsets: [], costStateOffsets: [], callOffsets: [], malformed: 0 };
 }
 
 // Markers without their leading quote: `"` is the commonest byte in JSON and makes a byte search
@@ -28,20 +32,22 @@ const QUOTE = 0x22;
  * Finds the lines of `buf[start, end)` worth parsing by searching for byte markers, so the bulk of
  * a transcript (tool results, file snapshots, progress lines without usage) is never parsed.
  */
-export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted): void {
-  forEachLineWith(buf, start, end, USAGE_MARK, (line) => takeAssistantLine(line, into));
-  forEachLineWith(buf, start, end, COST_STATE_MARK, (line) => takeCostStateLine(line, into));
-  forEachLineWith(buf, start, end, COMPACT_MARK, (line) => takeCompactLine(line, into));
+export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted, fileOffset = 0): void {
+  forEachLineWith(buf, start, end, USAGE_MARK, (line, at) => takeAssistantLine(line, into, fileOffset + at));
+  forEachLineWith(buf, start, end, COST_STATE_MARK, (line, at) => takeCostStateLine(line, into, fileOffset + at));
+  forEachLineWith(buf, start, end, COMPACT_MARK, (line, at) => takeCompactLine(line, into, fileOffset + at));
 }
 
-function takeCompactLine(line: string, into: Extracted): void {
+function takeCompactLine(line: string, into: Extracted, offset: number): void {
   const row = parseJson(line) as Record<string, unknown> | undefined;
   if (!row || row.type !== 'system' || row.subtype !== 'compact_boundary' || typeof row.timestamp !== 'string') return;
   const time = Date.parse(row.timestamp);
-  if (!Number.isNaN(time)) into.compactions.push(time);
+  if (Number.isNaN(time)) return;
+  into.compactions.push(time);
+  into.compactionOffsets.push(offset);
 }
 
-function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string) => void): void {
+function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string, lineStart: number) => void): void {
   // Search [start, end) only: the rest of the read buffer is stale or uninitialised bytes.
   const region = buf.subarray(0, end);
   let from = start;
@@ -55,7 +61,7 @@ function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, 
     const lineStart = region.lastIndexOf(10, hit) + 1;
     let lineEnd = region.indexOf(10, hit);
     if (lineEnd < 0) lineEnd = end;
-    visit(buf.toString('utf8', Math.max(lineStart, start), lineEnd));
+    visit(buf.toString('utf8', Math.max(lineStart, start), lineEnd), Math.max(lineStart, start));
     from = lineEnd + 1;
   }
 }
@@ -68,7 +74,7 @@ function parseJson(line: string): unknown {
   }
 }
 
-export function takeAssistantLine(line: string, into: Extracted): void {
+export function takeAssistantLine(line: string, into: Extracted, offset = 0): void {
   const row = parseJson(line) as Record<string, unknown> | undefined;
   if (row === undefined || typeof row !== 'object' || row === null) {
     into.malformed++;
@@ -82,7 +88,9 @@ export function takeAssistantLine(line: string, into: Extracted): void {
     return;
   }
   const call = toApiCall(parsed);
-  if (call) into.calls.push(call);
+  if (!call) return;
+  into.calls.push(call);
+  into.callOffsets.push(offset);
 }
 
 export function toApiCall(row: AssistantRow): ApiCall | undefined {
@@ -118,7 +126,7 @@ export function usageToTokens(usage: AssistantRow['message']['usage']): TokenCou
   return tokens;
 }
 
-function takeCostStateLine(line: string, into: Extracted): void {
+function takeCostStateLine(line: string, into: Extracted, offset: number): void {
   const row = parseJson(line) as Record<string, unknown> | undefined;
   if (row === undefined || typeof row !== 'object' || row === null) {
     into.malformed++;
@@ -131,6 +139,7 @@ function takeCostStateLine(line: string, into: Extracted): void {
     return;
   }
   into.costStates.push(toCostState(parsed));
+  into.costStateOffsets.push(offset);
 }
 
 function toCostState(row: CostStateRow): CostState {

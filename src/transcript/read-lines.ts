@@ -23,7 +23,8 @@ export interface ReadResult {
   oversizedLines: number;
 }
 
-export type LinesVisitor = (buf: Buffer, start: number, end: number) => void;
+/** `fileOffset` is the file offset of buf[0]. */
+export type LinesVisitor = (buf: Buffer, start: number, end: number, fileOffset: number) => void;
 
 // One read buffer per thread, reused across files: a cold scan reads a thousand files, and a
 // fresh 4 MiB buffer each would be garbage the size of the corpus. Reads are synchronous, so
@@ -66,7 +67,7 @@ export function readCompleteLines(
       const lastNewline = buf.subarray(scanFrom, filled).lastIndexOf(10);
       if (lastNewline < 0) continue;
       const end = scanFrom + lastNewline + 1;
-      onLines(buf, 0, end);
+      onLines(buf, 0, end, bufOffset);
       buf.copy(buf, 0, end, filled);
       filled -= end;
       bufOffset += end;

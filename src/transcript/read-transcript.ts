@@ -29,7 +29,7 @@ export function readTranscriptFrom(file: string, cursor: Cursor | undefined): Tr
     cursor !== undefined && cursor.ino === stat.ino && stat.size >= cursor.offset && cursor.head === headHash(file, cursor.offset);
   const start = same ? cursor.offset : 0;
   const found = emptyExtracted();
-  const result = readCompleteLines(file, start, (buf, s, e) => extractFromLines(buf, s, e, found), {
+  const result = readCompleteLines(file, start, (buf, s, e, at) => extractFromLines(buf, s, e, found, at), {
     onOversizedLine: (first, last) => takeOversizedLine(first, last, found),
   });
   return {
