@@ -110,6 +110,7 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       Object.assign(state, { cursors: {}, seen: {}, captured: {}, gaps: {} });
       return captureTranscripts(ref, state, out, now);
     }
+    if (file === ref.transcriptPath) carryForkBinding(ref, state, read.calls, out);
     for (const call of read.calls) {
       if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
       takeCall(ref.sessionId, state, call, out);
@@ -120,6 +121,45 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
     state.cursors[file] = read.cursor;
   }
   if (lastCostState) takeCostState(ref.sessionId, state, lastCostState, out, now());
+}
+
+/**
+ * `--fork-session` starts a new session whose transcript begins with copies of the parent's calls
+ * (2.1.331 marks them with the parent's id, `requestSessionId`). The fork keeps working on what the
+ * parent was bound to: bind it from just after the last copy, so the copies keep the parent's own
+ * attribution and the fork's new calls get the parent's current one.
+ */
+function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, calls: ApiCall[], out: LedgerRecord[]): void {
+  if (state.bindings.length > 0) return;
+  const copies = calls.filter((c) => c.copiedFrom && c.copiedFrom !== ref.sessionId);
+  const parent = copies[0]?.copiedFrom;
+  if (!parent || !/^[A-Za-z0-9_-]{1,128}$/.test(parent)) return;
+  const paths = projectPaths(ref.projectDir);
+  const parentState = loadSessionState(paths.claudeSessionsState, parent);
+  const bindings = parentState?.bindings ?? rebuildBindings(path.join(paths.ledger, ledgerFileFor(paths.ledger, parent, Date.now())));
+  const last = bindings[bindings.length - 1];
+  if (!last?.ws && !last?.task) return;
+  const at = Math.max(...copies.map((c) => c.time)) + 1;
+  if (parentState) state.inherited = inheritedCount(parentState, copies);
+  const to = { ws: last.ws, spec: last.spec, task: last.task };
+  state.bindings.push({ t: at, ...to });
+  const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ...to, why: `fork:${parent}` };
+  out.push(record);
+}
+
+/**
+ * What the fork's cost-state carries over from its parent beyond the copied lines: the parent's
+ * subagent calls and its own uncounted usage. It is no gap of the fork's.
+ */
+function inheritedCount(parent: ClaudeSessionState, copies: ApiCall[]): Record<string, TokenCounts> {
+  const out: Record<string, TokenCounts> = {};
+  for (const [model, t] of Object.entries(parent.captured)) out[model] = { ...t };
+  for (const [model, t] of Object.entries(parent.gaps)) for (const k of TOKEN_KINDS) (out[model] ??= zeroTokens())[k] += t[k];
+  const copied = new Map<string, ApiCall>();
+  for (const c of copies) copied.set(`${c.messageId}:${c.requestId ?? ''}`, c);
+  for (const c of copied.values()) for (const k of TOKEN_KINDS) (out[c.model] ??= zeroTokens())[k] -= c.tokens[k];
+  for (const t of Object.values(out)) for (const k of TOKEN_KINDS) t[k] = Math.max(0, t[k]);
+  return out;
 }
 
 function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, out: LedgerRecord[]): void {
@@ -160,7 +200,9 @@ function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, o
  */
 function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostState, out: LedgerRecord[], now: number): void {
   const captured = new Map(Object.entries(state.captured));
-  for (const [model, gap] of uncountedUsage(cost.models, captured)) {
+  for (const [model, raw] of uncountedUsage(cost.models, captured)) {
+    const gap = zeroTokens();
+    for (const k of TOKEN_KINDS) gap[k] = Math.max(0, raw[k] - (state.inherited?.[model]?.[k] ?? 0));
     const before = state.gaps[model] ?? zeroTokens();
     const cumulative = maxTokens(before, gap);
     if (totalTokens(cumulative) === totalTokens(before)) continue;

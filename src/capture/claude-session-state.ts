@@ -30,6 +30,8 @@ export interface ClaudeSessionState {
   captured: Record<string, TokenCounts>;
   /** Cumulative usage already recorded as gap records, per model. */
   gaps: Record<string, TokenCounts>;
+  /** A fork's: what its cost-state carries over from the parent beyond the copied lines. */
+  inherited?: Record<string, TokenCounts>;
   lastCompactAt: number | null;
   lastCallAt: number | null;
   /** Tasks whose completion was already announced, as "spec/task". */

@@ -88,6 +88,22 @@ describe('capture scenarios (real CLI)', () => {
     expect(tokenFields(cost.totals)).toEqual(sumReplies(mock.replies));
   });
 
+  it('a forked session (--fork-session) keeps the binding, and its copies of earlier calls count once', async () => {
+    const p = makeProject();
+    const s = session(p);
+    mock.reset();
+    await s.run('/start-session inv-1000 spec invoice-management');
+    mock.script({ content: [text('Part one.'), bash('true')] }, { content: [text('Paused.')] });
+    await s.run('/do-task invoice-management 1.1');
+    mock.script({ content: [text('Forked: part two.'), bash('true')] }, { content: [text('Forked: done.')] });
+    const forked = await runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt: 'carry on in a fork', resume: s.sid, args: ['--fork-session'] });
+    expect(forked.json?.session_id).not.toBe(s.sid);
+    expect(mock.replies).toHaveLength(4);
+    const cost = p.costJson();
+    expect(tokenFields(cost.tasks.find((t) => t.taskId === '1.1')!)).toEqual(sumReplies(mock.replies));
+    expect(tokenFields(cost.totals)).toEqual(sumReplies(mock.replies));
+  });
+
   it('two Claude sessions at the same time on different tasks stay apart', async () => {
     const p = makeProject({ 'invoice-management': (await import('./support/project.js')).INVOICE_TASKS, 'patient-search': '# Tasks\n\n- [ ] 2.1 Search patients by name\n- [ ] 2.2 Paginate results\n' });
     const a = session(p);
