@@ -17,11 +17,13 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
   }
 }
 
-export const commonReportOptions = {
-  json: { type: 'boolean' },
+/** The day range, time zone and prices every report takes. */
+export const rangeOptions = {
   since: { type: 'string' },
   until: { type: 'string' },
   tz: { type: 'string' },
   prices: { type: 'string' },
   'prices-file': { type: 'string' },
 } as const satisfies Options;
+
+export const commonReportOptions = { json: { type: 'boolean' }, ...rangeOptions } as const satisfies Options;

@@ -2,17 +2,10 @@ import { resolveProjectDir } from '../project/paths.js';
 import type { DayRange } from '../report/project-usage.js';
 import { assertDay } from '../time/zoned.js';
 import { projectContext } from '../workflow/context.js';
-import { UsageError, type Options } from './args.js';
+import { rangeOptions, UsageError, type Options } from './args.js';
 
 /** Flags every project-level reporting command takes. */
-export const projectOptions = {
-  dir: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  tz: { type: 'string' },
-  prices: { type: 'string' },
-  'prices-file': { type: 'string' },
-} as const satisfies Options;
+export const projectOptions = { dir: { type: 'string' }, ...rangeOptions } as const satisfies Options;
 
 /** The project context and day range every project-level command takes from its flags. */
 export function projectFromFlags(values: { dir?: string; since?: string; until?: string; tz?: string; prices?: string; 'prices-file'?: string }) {

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bash, startMockApi, text, type MockApi, type RecordedReply } from './support/mock-api.js';
+import { bash, startMockApi, text, type MockApi } from './support/mock-api.js';
 import { runClaude } from './support/claude.js';
 import { makeProject, markDoneCommand, readText } from './support/project.js';
+import { sumReplies } from './support/tokens.js';
 
 const TIMEOUT = 90_000;
 let mock: MockApi;
@@ -18,17 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mock.close();
 });
-
-function sum(replies: RecordedReply[]) {
-  const t = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0 };
-  for (const r of replies) {
-    t.inputTokens += r.usage.input_tokens;
-    t.outputTokens += r.usage.output_tokens;
-    t.cacheCreationTokens += r.usage.cache_creation_input_tokens;
-    t.cacheReadTokens += r.usage.cache_read_input_tokens;
-  }
-  return { ...t, totalTokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens };
-}
 
 const pick = (o: { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number }) => ({ inputTokens: o.inputTokens, outputTokens: o.outputTokens, cacheCreationTokens: o.cacheCreationTokens, cacheReadTokens: o.cacheReadTokens, totalTokens: o.totalTokens });
 
@@ -56,7 +46,7 @@ describe('capture with the real Claude Code CLI', () => {
     expect(readText(p.tasksFile())).toContain('- [x] 1.1 Create invoice model');
 
     const cost = p.costJson();
-    const expected = sum(mock.replies);
+    const expected = sumReplies(mock.replies);
     expect(cost.tasks).toHaveLength(1);
     expect(cost.tasks[0]).toMatchObject({ spec: 'invoice-management', taskId: '1.1', session: 'inv-1000' });
     expect(pick(cost.tasks[0]!)).toEqual(expected);
