@@ -47,11 +47,16 @@ export interface LedgerView {
 type Of<K extends LedgerLine['k']> = Extract<LedgerLine, { k: K }>;
 const tokensOf = (r: { in: number; out: number; cw5: number; cw1h: number; cr: number }): TokenCounts => ({ input: r.in, output: r.out, cacheWrite5m: r.cw5, cacheWrite1h: r.cw1h, cacheRead: r.cr });
 
-/** Reads every ledger file and folds the records: the single source of every project report. */
-export function readLedger(ledgerDir: string): LedgerView {
+/**
+ * Reads every ledger file and folds the records: the single source of every project report.
+ * `modifiedSince` (epoch ms) skips files last written before it: they hold nothing newer, so a
+ * view of this month need not read the project's whole history.
+ */
+export function readLedger(ledgerDir: string, { modifiedSince }: { modifiedSince?: number } = {}): LedgerView {
   const lines: LedgerLine[] = [];
   let malformed = 0;
   for (const file of listLedgerFiles(ledgerDir)) {
+    if (modifiedSince !== undefined && fs.statSync(file).mtimeMs < modifiedSince) continue;
     for (const text of fs.readFileSync(file, 'utf8').split('\n')) {
       if (!text.trim()) continue;
       let raw: unknown;

@@ -3,6 +3,7 @@ import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-ses
 import { waitForTurnEnd } from '../capture/turn-end.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
 import { readLedger } from '../ledger/read-ledger.js';
+import { dayKey, monthKey, weekKey } from '../time/zoned.js';
 import { projectUsage } from '../report/project-usage.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
@@ -84,7 +85,11 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
 }
 
 function budgetMessages(ctx: ProjectContext, ref: ClaudeSessionRef): string[] {
-  const usage = projectUsage(readLedger(ctx.paths.ledger), ctx.book, ctx.tz);
+  // Budgets look at this week and this month only: skip ledger files untouched since before both
+  // (with a day of slack for time zones), so a turn's end does not read the whole history.
+  const day = dayKey(ctx.now(), ctx.tz);
+  const since = Math.min(Date.parse(`${weekKey(day)}T00:00:00Z`), Date.parse(`${monthKey(day)}-01T00:00:00Z`)) - 86_400_000;
+  const usage = projectUsage(readLedger(ctx.paths.ledger, { modifiedSince: since }), ctx.book, ctx.tz);
   const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
   const perTask = ctx.config.budgets.perTask;
   const bound = withClaudeSession(ref, (w) => currentBinding(w.state));
