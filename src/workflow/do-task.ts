@@ -6,7 +6,7 @@ import { findTask, type SpecTask } from '../spec/tasks-file.js';
 import path from 'node:path';
 import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
-import { claudeBinding } from './snapshot.js';
+import { activeSessions, claudeBinding, projectSnapshot } from './snapshot.js';
 import { writeSessionLog } from './session-log.js';
 
 export interface DoTaskResult {
@@ -26,7 +26,10 @@ export function doTask(ctx: ProjectContext, args: string[]): DoTaskResult {
   const task = findTask(tasks, id);
   if (!task) throw new SpecError(`no task ${id} in spec ${spec}; tasks: ${tasks.map((t) => t.id).join(', ')}`);
   const bound = claudeBinding(ctx);
-  const ws = bound.spec === spec ? bound.ws : null;
+  // This window's session if it works on the spec; else the one active session on the spec (started
+  // from a terminal, or in a window whose hooks were off), when there is exactly one.
+  const onSpec = activeSessions(projectSnapshot(ctx, { catchUp: false })).filter((s) => s.spec === spec);
+  const ws = bound.spec === spec ? bound.ws : !bound.ws && onSpec.length === 1 ? onSpec[0]!.name : null;
   const notes: string[] = [];
   if (!ctx.claude) notes.push('(not inside Claude Code: the task is marked, but no Claude session is bound to it)');
   else if (!ws) notes.push(bound.ws ? `note: session ${bound.ws} works on spec ${bound.spec}; this task is tracked without a work session` : 'note: no work session is active here (/start-session <name> spec <spec>); the task is still tracked');

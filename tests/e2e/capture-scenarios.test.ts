@@ -53,6 +53,18 @@ describe('capture scenarios (real CLI)', () => {
     expect(tokenFields(cost.unattributed)).toEqual(ZERO);
   });
 
+  it('a session started from a terminal is picked up by /do-task in Claude Code', async () => {
+    const p = makeProject();
+    p.specSession(['start-session', 'inv-0900', 'spec', 'invoice-management']);
+    const s = session(p);
+    mock.reset();
+    mock.script({ content: [text('On it.'), bash(markDoneCommand('1.1'))] }, { content: [text('Done.')] });
+    await s.run('/do-task invoice-management 1.1');
+    const row = p.costJson().tasks.find((t) => t.taskId === '1.1')!;
+    expect(row.session).toBe('inv-0900');
+    expect(tokenFields(row)).toEqual(sumReplies(mock.replies));
+  });
+
   it('a subagent: its calls go to the parent task', async () => {
     const p = makeProject();
     const s = session(p);
