@@ -110,7 +110,10 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       Object.assign(state, { cursors: {}, seen: {}, captured: {}, gaps: {} });
       return captureTranscripts(ref, state, out, now);
     }
-    if (file === ref.transcriptPath) carryForkBinding(ref, state, read.calls, out);
+    if (file === ref.transcriptPath) {
+      carryForkBinding(ref, state, read.calls, out);
+      recoverTaskBindings(ref, state, read.taskCommands, out);
+    }
     for (const call of read.calls) {
       if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
       takeCall(ref.sessionId, state, call, out);
@@ -145,6 +148,28 @@ function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, call
   state.bindings.push({ t: at, ...to });
   const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ...to, why: `fork:${parent}` };
   out.push(record);
+}
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SAME_PROMPT_MS = 120_000;
+
+/**
+ * A `/do-task` the transcript records but no binding matches: its UserPromptSubmit hook did not
+ * run or died before writing. Bind from the prompt's time, so the task's calls are not left
+ * unattributed.
+ */
+function recoverTaskBindings(ref: ClaudeSessionRef, state: ClaudeSessionState, commands: Array<{ time: number; args: string[] }>, out: LedgerRecord[]): void {
+  for (const { time, args } of commands) {
+    const [spec, task] = args;
+    if (args.length !== 2 || !spec || !task || !SAFE_NAME.test(spec) || !SAFE_NAME.test(task) || `${spec}${task}`.includes('..')) continue;
+    if (state.bindings.some((b) => b.spec === spec && b.task === task && Math.abs(b.t - time) <= SAME_PROMPT_MS)) continue;
+    const before = bindingAt(state, time);
+    const to = { ws: before.spec === spec ? before.ws : null, spec, task };
+    state.bindings.push({ t: time, ...to });
+    state.bindings.sort((a, b) => a.t - b.t);
+    const record: BindRecord = { k: 'bind', t: new Date(time).toISOString(), cs: ref.sessionId, ...to, why: 'recovered:do-task' };
+    out.push(record);
+  }
 }
 
 /**

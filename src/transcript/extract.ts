@@ -8,6 +8,8 @@ export interface Extracted {
   costStates: CostState[];
   /** Times of compact_boundary lines: the compaction call itself is never written as a line. */
   compactions: number[];
+  /** `/do-task` prompts as the transcript records them (so a binding a failed hook missed can be recovered). */
+  taskCommands: Array<{ time: number; args: string[] }>;
   /** File offsets of those lines, of the cost-state lines and of the calls' lines, in array order. */
   compactionOffsets: number[];
   costStateOffsets: number[];
@@ -17,7 +19,7 @@ export interface Extracted {
 }
 
 export function emptyExtracted(): Extracted {
-  return { calls: [], costStates: [], compactions: [], compactionOffsets: [], costStateOffsets: [], callOffsets: [], malformed: 0 };
+  return { calls: [], costStates: [], compactions: [], taskCommands: [], compactionOffsets: [], costStateOffsets: [], callOffsets: [], malformed: 0 };
 }
 
 // Markers without their leading quote: `"` is the commonest byte in JSON and makes a byte search
@@ -26,6 +28,9 @@ export function emptyExtracted(): Extracted {
 const USAGE_MARK = Buffer.from('usage"');
 const COST_STATE_MARK = Buffer.from('cost-state"');
 const COMPACT_MARK = Buffer.from('compact_boundary"');
+// `<command-name>/do-task</command-name>` (or `/spec-session:do-task` from the plugin); checked for
+// its '/' or ':' the way the quote is for the other markers.
+const DO_TASK_MARK = Buffer.from('do-task</command-name>');
 const QUOTE = 0x22;
 
 /**
@@ -36,6 +41,18 @@ export function extractFromLines(buf: Buffer, start: number, end: number, into: 
   forEachLineWith(buf, start, end, USAGE_MARK, (line, at) => takeAssistantLine(line, into, fileOffset + at));
   forEachLineWith(buf, start, end, COST_STATE_MARK, (line, at) => takeCostStateLine(line, into, fileOffset + at));
   forEachLineWith(buf, start, end, COMPACT_MARK, (line, at) => takeCompactLine(line, into, fileOffset + at));
+  forEachLineWith(buf, start, end, DO_TASK_MARK, (line) => takeTaskCommand(line, into), [0x2f, 0x3a]);
+}
+
+function takeTaskCommand(line: string, into: Extracted): void {
+  const row = parseJson(line) as { type?: unknown; timestamp?: unknown; message?: { content?: unknown } } | undefined;
+  if (!row || row.type !== 'user' || typeof row.timestamp !== 'string') return;
+  const content = row.message?.content;
+  const text = typeof content === 'string' ? content : Array.isArray(content) ? content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('\n') : '';
+  if (!/<command-name>\/(?:spec-session:)?do-task<\/command-name>/.test(text)) return;
+  const args = /<command-args>([\s\S]*?)<\/command-args>/.exec(text)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const time = Date.parse(row.timestamp);
+  if (!Number.isNaN(time)) into.taskCommands.push({ time, args });
 }
 
 function takeCompactLine(line: string, into: Extracted, offset: number): void {
@@ -47,14 +64,14 @@ function takeCompactLine(line: string, into: Extracted, offset: number): void {
   into.compactionOffsets.push(offset);
 }
 
-function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string, lineStart: number) => void): void {
+function forEachLineWith(buf: Buffer, start: number, end: number, mark: Buffer, visit: (line: string, lineStart: number) => void, before: number[] = [QUOTE]): void {
   // Search [start, end) only: the rest of the read buffer is stale or uninitialised bytes.
   const region = buf.subarray(0, end);
   let from = start;
   while (from < end) {
     const hit = region.indexOf(mark, from);
     if (hit < 0) return;
-    if (hit === 0 || region[hit - 1] !== QUOTE) {
+    if (hit === 0 || !before.includes(region[hit - 1]!)) {
       from = hit + mark.length;
       continue;
     }

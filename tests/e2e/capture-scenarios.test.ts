@@ -162,6 +162,23 @@ describe('capture scenarios (real CLI)', () => {
     });
   }
 
+  it('a /do-task whose hooks all died is still attributed: the binding is recovered from the transcript', async () => {
+    const p = makeProject();
+    const s = session(p);
+    mock.reset();
+    await s.run('/start-session inv-1000 spec invoice-management');
+    mock.script({ content: [text('Working.'), bash('true')] }, { content: [text('Part one.')] });
+    const crashed = await s.run('/do-task invoice-management 1.1', { SPEC_SESSION_FAULT: 'before-ledger-append' });
+    expect(crashed.code).toBe(0);
+    mock.script({ content: [text('Finishing.'), bash(markDoneCommand('1.1'))] }, { content: [text('Done.')] });
+    await s.run('finish the task');
+    const cost = p.costJson();
+    const row = cost.tasks.find((t) => t.taskId === '1.1')!;
+    expect(row.session).toBe('inv-1000');
+    expect(tokenFields(row)).toEqual(sumReplies(mock.replies));
+    expect(tokenFields(cost.unattributed)).toEqual(ZERO);
+  });
+
   it('a Stop hook that runs before the transcript has the last message: the next hook picks it up', async () => {
     const p = makeProject();
     const s = session(p);
