@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { currentBinding, loadSessionState } from '../capture/claude-session-state.js';
+import { listLedgerFiles } from '../ledger/ledger-files.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { dayKey } from '../time/zoned.js';
 import { readLedger, type LedgerView } from '../ledger/read-ledger.js';
 import type { Attribution } from '../ledger/records.js';
 import { formatUsd } from '../render/format.js';
@@ -14,6 +19,25 @@ import type { ProjectContext } from '../workflow/context.js';
  * so it can trail the newest call by one hook run.
  */
 export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefined): string {
+  // Claude Code refreshes the status line often; the ledger changes far less often. Reuse the last
+  // line while nothing it depends on has changed: the ledger files (bindings are written there
+  // too, with the session state), the config and price files, the day.
+  const key = claudeSessionId ?? '-';
+  const signature = inputsSignature(ctx);
+  const cacheFile = path.join(ctx.paths.state, 'statusline-cache.json');
+  const cache = readCache(cacheFile);
+  if (cache[key]?.signature === signature) return cache[key].line;
+  const line = computeStatusLine(ctx, claudeSessionId);
+  cache[key] = { signature, line };
+  try {
+    writeFileAtomic(cacheFile, JSON.stringify(cache), { durable: false });
+  } catch {
+    // no cache this time
+  }
+  return line;
+}
+
+function computeStatusLine(ctx: ProjectContext, claudeSessionId: string | undefined): string {
   const view = readLedger(ctx.paths.ledger);
   const usage = projectUsage(view, ctx.book, ctx.tz);
   const bound = bindingOf(ctx, view, claudeSessionId);
@@ -41,3 +65,27 @@ function bindingOf(ctx: ProjectContext, view: LedgerView, claudeSessionId: strin
 
 /** What the status line says when something went wrong: short, and never an error in Claude Code's face. */
 export const STATUS_LINE_FALLBACK = 'spec-session · (no data: run spec-session doctor)';
+
+function readCache(file: string): Record<string, { signature: string; line: string }> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, { signature: string; line: string }>;
+  } catch {
+    return {};
+  }
+}
+
+function inputsSignature(ctx: ProjectContext): string {
+  const parts = [dayKey(ctx.now(), ctx.tz), ctx.book.table];
+  const stamp = (file: string) => {
+    try {
+      const st = fs.statSync(file);
+      parts.push(`${file}:${st.size}:${st.mtimeMs}`);
+    } catch {
+      parts.push(`${file}:-`);
+    }
+  };
+  for (const file of listLedgerFiles(ctx.paths.ledger)) stamp(file);
+  stamp(ctx.paths.config);
+  stamp(ctx.paths.prices);
+  return parts.join('|');
+}

@@ -4,7 +4,7 @@
  * shown by Claude Code itself under its prompt.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatUsd } from '../../src/render/format.js';
@@ -45,14 +45,22 @@ describe('spec-session statusline', () => {
     expect(statusline(inputFor(p.sessions.invoice)).stdout).toMatch(/^inv-1000 · 1\.3 \$0\.04 · today \$0\.21\/\$5\.00\n$/);
   });
 
-  it('reads state and the ledger only: no transcript catch-up, nothing written', () => {
+  it('reads state and the ledger only: no transcript catch-up, nothing written but its own cache', () => {
+    const cache = join(p.project, '.claude', 'spec-session', 'state', 'statusline-cache.json');
     const files = () => {
       const dirs = [join(p.project, '.claude', 'spec-session', 'state'), join(p.project, 'docs', 'sessions')];
-      return dirs.flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f))).map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`).sort();
+      return dirs.flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f))).filter((f) => f !== cache).map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`).sort();
     };
+    rmSync(cache, { force: true }); // computed afresh, not served from the cache
+    const todayOf = (line: string) => /today \$([\d.]+)/.exec(line)?.[1];
     const before = files();
-    statusline(inputFor(p.sessions.invoice));
+    const first = statusline(inputFor(p.sessions.invoice));
     expect(files()).toEqual(before);
+    expect(statusline(inputFor(p.sessions.invoice))).toEqual(first); // and the cached line is the same
+    // A new ledger record invalidates the cache: $1.00 more today (1M Haiku 4.5 input tokens).
+    p.specSession(['log-task', 'invoice-management/1.5', 'in-progress', '1M', 'claude-haiku-4-5']);
+    const after = statusline(inputFor(p.sessions.invoice));
+    expect(Number(todayOf(after.stdout)) - Number(todayOf(first.stdout))).toBeCloseTo(1, 2);
   });
 
   it('never fails loudly: a short line and exit 0, the error logged for doctor', () => {
@@ -74,7 +82,8 @@ describe('spec-session statusline', () => {
     const mock = await startMockApi();
     const claude = startInteractive({ cwd: p.project, home: p.home, baseUrl: mock.url, args: ['--resume', p.sessions.invoice] });
     try {
-      await claude.waitFor(/inv-1000 · 1\.3 \$0\.04 · today \$0\.21\/\$5\.00/, 30_000);
+      const line = expectedLine('inv-1000', 'invoice-management', '1.3').trim();
+      await claude.waitFor(new RegExp(line.replace(/[.$*+?()[\]{}|^\\/]/g, '\\$&')), 30_000);
     } finally {
       claude.kill();
       await mock.close();
