@@ -7,7 +7,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { readTranscriptFrom } from '../transcript/read-transcript.js';
 import type { ApiCall, CostState } from '../usage/api-call.js';
-import { maxTokens, TOKEN_KINDS, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, TOKEN_KINDS, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { uncountedUsage } from '../usage/uncounted.js';
 import { projectPaths } from '../project/paths.js';
 import {
@@ -182,8 +182,7 @@ function inheritedCount(parent: ClaudeSessionState, copies: ApiCall[]): Record<s
   for (const [model, t] of Object.entries(parent.gaps)) for (const k of TOKEN_KINDS) (out[model] ??= zeroTokens())[k] += t[k];
   const copied = new Map<string, ApiCall>();
   for (const c of copies) copied.set(`${c.messageId}:${c.requestId ?? ''}`, c);
-  for (const c of copied.values()) for (const k of TOKEN_KINDS) (out[c.model] ??= zeroTokens())[k] -= c.tokens[k];
-  for (const t of Object.values(out)) for (const k of TOKEN_KINDS) t[k] = Math.max(0, t[k]);
+  for (const c of copied.values()) out[c.model] = tokensAbove(out[c.model] ?? zeroTokens(), c.tokens);
   return out;
 }
 
@@ -226,8 +225,7 @@ function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, o
 function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostState, out: LedgerRecord[], now: number): void {
   const captured = new Map(Object.entries(state.captured));
   for (const [model, raw] of uncountedUsage(cost.models, captured)) {
-    const gap = zeroTokens();
-    for (const k of TOKEN_KINDS) gap[k] = Math.max(0, raw[k] - (state.inherited?.[model]?.[k] ?? 0));
+    const gap = tokensAbove(raw, state.inherited?.[model]);
     const before = state.gaps[model] ?? zeroTokens();
     const cumulative = maxTokens(before, gap);
     if (totalTokens(cumulative) === totalTokens(before)) continue;

@@ -1,5 +1,5 @@
 import type { CallSet } from '../usage/call-set.js';
-import { maxTokens, TOKEN_KINDS, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, TOKEN_KINDS, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { uncountedUsage } from '../usage/uncounted.js';
 import type { CountSnapshot } from './history-store.js';
 import { SLOT_MS, type UsageRow } from './usage-rows.js';
@@ -73,8 +73,8 @@ export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, 
       const parentGaps = inherited(parents.get(count.sessionId), forkedAt.get(count.sessionId), timelines);
       const now = new Map<string, TokenCounts>();
       for (const [model, raw] of uncountedUsage(snapshot.models, captured)) {
-        const gap = maxTokens(before.get(model) ?? zeroTokens(), minus(raw, parentGaps.get(model)));
-        const added = minus(gap, before.get(model));
+        const gap = maxTokens(before.get(model) ?? zeroTokens(), tokensAbove(raw, parentGaps.get(model)));
+        const added = tokensAbove(gap, before.get(model));
         now.set(model, gap);
         if (totalTokens(added) === 0) continue;
         const time = snapshot.at ?? lastActivity(count.sessionId) ?? 0;
@@ -101,10 +101,4 @@ function inherited(from: Set<string> | undefined, at: number | undefined, timeli
 function add(into: Map<string, TokenCounts>, model: string, tokens: TokenCounts): void {
   const sum = into.get(model) ?? into.set(model, zeroTokens()).get(model)!;
   for (const k of TOKEN_KINDS) sum[k] += tokens[k];
-}
-
-function minus(a: TokenCounts, b: TokenCounts | undefined): TokenCounts {
-  const out = zeroTokens();
-  for (const k of TOKEN_KINDS) out[k] = Math.max(0, a[k] - (b?.[k] ?? 0));
-  return out;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Speed } from '../pricing/types.js';
 import { CallSet } from '../usage/call-set.js';
-import { maxTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { Attribution } from './records.js';
 import { listLedgerFiles } from './ledger-files.js';
 import { LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
@@ -119,14 +119,17 @@ function better(a: Of<'call'>, b: Of<'call'>): boolean {
  * cumulative values are the usage, each attributed as its record says. */
 function foldGaps(gaps: Of<'gap'>[]): UsageItem[] {
   const groups = new Map<string, Of<'gap'>[]>();
-  for (const g of gaps) groups.set(`${g.cs}|${g.model}`, [...(groups.get(`${g.cs}|${g.model}`) ?? []), g]);
+  for (const g of gaps) {
+    const key = `${g.cs}|${g.model}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(g);
+  }
   const items: UsageItem[] = [];
   for (const group of groups.values()) {
     const ordered = dedupeBy(group, (g) => String(totalTokens(tokensOf(g)))).sort((a, b) => totalTokens(tokensOf(a)) - totalTokens(tokensOf(b)));
     let before = zeroTokens();
     for (const g of ordered) {
       const cumulative = maxTokens(before, tokensOf(g));
-      const segment = { input: cumulative.input - before.input, output: cumulative.output - before.output, cacheWrite5m: cumulative.cacheWrite5m - before.cacheWrite5m, cacheWrite1h: cumulative.cacheWrite1h - before.cacheWrite1h, cacheRead: cumulative.cacheRead - before.cacheRead };
+      const segment = tokensAbove(cumulative, before);
       before = cumulative;
       items.push({ kind: 'gap', key: g.id, time: Date.parse(g.t), model: g.model, cs: g.cs, agent: null, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task });
     }

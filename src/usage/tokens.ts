@@ -40,3 +40,10 @@ export function totalTokens(t: TokenCounts): number {
 export function promptTokens(t: TokenCounts): number {
   return t.input + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
 }
+
+/** Field-wise `a - b`, never below zero: what `a` holds beyond `b`. */
+export function tokensAbove(a: TokenCounts, b: TokenCounts | undefined): TokenCounts {
+  const out = zeroTokens();
+  for (const k of TOKEN_KINDS) out[k] = Math.max(0, a[k] - (b?.[k] ?? 0));
+  return out;
+}
