@@ -79,7 +79,7 @@ export function projectUsage(view: LedgerView, book: PriceBook, tz: string, rang
   }
   return {
     tasks: [...tasks.values()].sort((a, b) => a.first - b.first),
-    sessions: [...sessions.values()].filter((s) => s.tally.calls > 0 || (view.sessions.get(s.name)?.started ?? 0) > 0).sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name)),
+    sessions: [...sessions.values()].sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name)),
     specs,
     days,
     unattributed,
