@@ -46,9 +46,10 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     }
   }
   const doneToday = view.tasks.filter((t) => t.event === 'done' && dayKey(t.time, ctx.tz) === day);
+  const all = projectUsage(view, ctx.book, ctx.tz);
   for (const t of uniqueTasks(doneToday)) {
     try {
-      recordTaskUsage(ctx, t.spec, t.task);
+      recordTaskUsage(ctx, t.spec, t.task, { view, usage: all });
     } catch {
       // a spec renamed since: its log stays as it was
     }
@@ -56,7 +57,6 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
   const dailyFile = path.join(ctx.paths.daily, `${day}.md`);
   writeFileAtomic(dailyFile, renderDailySummary(ctx, view, usage, day, daySessions));
   writeFileAtomic(ctx.paths.progress, renderProgress(ctx, view));
-  const all = projectUsage(view, ctx.book, ctx.tz);
   const rel = (p: string) => path.relative(ctx.projectDir, p);
   const lines = [
     `📊 EOD Summary: ${day}`,

@@ -11,7 +11,7 @@ import { budgetStates, takeBudgetNotices } from './budgets.js';
 import { projectContext, type ProjectContext } from './context.js';
 import { doTask } from './do-task.js';
 import { runWorkflowCommand } from './run-command.js';
-import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
+import { completionLine, ledgerSnapshot, noticeCompletion, recordTaskUsage } from './task-completion.js';
 import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
 
@@ -51,8 +51,9 @@ export const hookHandlers: HeavyHooks = {
     if (done) {
       // The number is shown now, so make sure the turn's last message is in it.
       if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
-      messages.push(completionLine(ctx, done.spec, done.task));
-      recordTaskUsage(ctx, done.spec, done.task);
+      const snapshot = ledgerSnapshot(ctx);
+      messages.push(completionLine(ctx, done.spec, done.task, snapshot));
+      recordTaskUsage(ctx, done.spec, done.task, snapshot);
       if (done.ws) writeSessionLog(ctx, done.ws);
     }
     messages.push(...budgetMessages(ctx, ref));

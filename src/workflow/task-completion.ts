@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
-import { readLedger } from '../ledger/read-ledger.js';
-import { projectUsage } from '../report/project-usage.js';
+import { readLedger, type LedgerView } from '../ledger/read-ledger.js';
+import { projectUsage, type ProjectUsage } from '../report/project-usage.js';
+import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
@@ -37,8 +38,18 @@ export function noticeCompletion(ctx: ProjectContext, writer: SessionWriter): { 
 }
 
 /** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
-export function completionLine(ctx: ProjectContext, spec: string, task: string): string {
-  const usage = projectUsage(readLedger(ctx.paths.ledger), ctx.book, ctx.tz);
+/** The ledger folded once, for callers that report on several tasks in a row. */
+export interface LedgerSnapshot {
+  view: LedgerView;
+  usage: ProjectUsage;
+}
+
+export function ledgerSnapshot(ctx: ProjectContext): LedgerSnapshot {
+  const view = readLedger(ctx.paths.ledger);
+  return { view, usage: projectUsage(view, ctx.book, ctx.tz) };
+}
+
+export function completionLine(ctx: ProjectContext, spec: string, task: string, { usage }: LedgerSnapshot = ledgerSnapshot(ctx)): string {
   const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task);
   const tokens = rows.reduce((s, r) => s + r.tally.total, 0);
   const cost = rows.reduce((s, r) => s + r.tally.cost, 0);
@@ -46,29 +57,12 @@ export function completionLine(ctx: ProjectContext, spec: string, task: string):
 }
 
 /** Writes (or refreshes) the task's implementation log with a `## Usage` section. */
-export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string): string {
-  const view = readLedger(ctx.paths.ledger);
-  const usage = projectUsage(view, ctx.book, ctx.tz);
+export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string, { view, usage }: LedgerSnapshot = ledgerSnapshot(ctx)): string {
   const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task);
-  const models = new Map<string, UsageBlock['models'][number]>();
-  let tokens = 0;
-  let cost: number | null = 0;
+  const all = new UsageTally(ctx.book);
+  for (const row of rows) all.merge(row.tally);
   const claudeSessions = new Set<string>();
   for (const item of usage.items) if (item.spec === spec && item.task === task && item.cs) claudeSessions.add(item.cs);
-  for (const row of rows) {
-    tokens += row.tally.total;
-    for (const [model, m] of row.tally.models) {
-      const into = models.get(model) ?? { model, input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0, cost: 0 };
-      into.input += m.tokens.input;
-      into.output += m.tokens.output;
-      into.cacheWrite5m += m.tokens.cacheWrite5m;
-      into.cacheWrite1h += m.tokens.cacheWrite1h;
-      into.cacheRead += m.tokens.cacheRead;
-      into.cost = into.cost === null || m.cost === null ? null : into.cost + m.cost;
-      models.set(model, into);
-      cost = cost === null || m.cost === null ? null : cost + m.cost;
-    }
-  }
   const times = taskTimes(view, spec).get(task);
   const started = times?.started ?? rows[0]?.first ?? null;
   const finished = times?.done ?? rows[rows.length - 1]?.last ?? null;
@@ -78,8 +72,8 @@ export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string)
     ...(started ? { started: new Date(started).toISOString() } : {}),
     ...(finished ? { finished: new Date(finished).toISOString() } : {}),
     ...(started && finished ? { durationMinutes: Math.round((finished - started) / 60_000) } : {}),
-    models: [...models.values()],
-    total: { tokens, cost },
+    models: [...all.models].map(([model, m]) => ({ model, ...m.tokens, cost: m.cost })),
+    total: { tokens: all.total, cost: all.unpriced.size ? null : all.cost },
     priceTable: ctx.book.table,
     ...(rows.some((r) => r.manualTokens > 0) ? { manual: true } : {}),
   };
