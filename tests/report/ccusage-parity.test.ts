@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, FORK, configDir, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
 import { cliEnv, ensureBuilt, REPO, runCli } from './cli.js';
+import type { TokenFields } from '../e2e/support/project.js';
 
 /**
  * `spec-session report session --json` against ccusage 20.0.24 (`ccusage claude session --json`)
@@ -40,14 +41,7 @@ function installPeer(): string | { skipped: string } {
 const peer = installPeer();
 if (typeof peer !== 'string') console.warn(`ccusage parity tests skipped: ${peer.skipped}`);
 
-interface Tokens {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  totalCost: number;
-}
+type Tokens = TokenFields;
 interface Row extends Tokens {
   sessionId: string;
   projectPath: string;

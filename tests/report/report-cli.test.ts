@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
 import { cliEnv, ensureBuilt, runCli } from './cli.js';
+import type { TokenFields } from '../e2e/support/project.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -13,13 +14,7 @@ function report(args: string[], extraEnv: Record<string, string> = {}) {
   return r.stdout;
 }
 
-interface Tally {
-  inputTokens: number;
-  outputTokens: number;
-  cacheCreationTokens: number;
-  cacheReadTokens: number;
-  totalTokens: number;
-  totalCost: number;
+interface Tally extends TokenFields {
   cacheCreation5mTokens: number;
   cacheCreation1hTokens: number;
 }
