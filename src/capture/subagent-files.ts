@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { listDir } from '../store/fs-utils.js';
 
 /**
  * The subagent transcripts of a session, in the layouts Claude Code has used: 2.1.2+ writes
@@ -11,15 +11,8 @@ export function subagentTranscripts(mainTranscript: string, sessionId: string): 
   const dir = path.dirname(mainTranscript);
   const nested = path.join(dir, sessionId, 'subagents');
   const found: string[] = [];
-  for (const name of safeList(nested)) if (name.endsWith('.jsonl')) found.push(path.join(nested, name));
-  for (const name of safeList(dir)) if (name.startsWith('agent-') && name.endsWith('.jsonl')) found.push(path.join(dir, name));
+  for (const name of listDir(nested)) if (name.endsWith('.jsonl')) found.push(path.join(nested, name));
+  for (const name of listDir(dir)) if (name.startsWith('agent-') && name.endsWith('.jsonl')) found.push(path.join(dir, name));
   return found.sort();
 }
 
-function safeList(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
+import { sleepSync } from '../store/fs-utils.js';
 
 const TAIL_BYTES = 256 * 1024;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Claude Code writes the transcript asynchronously: a Stop hook can run before the turn's last
@@ -14,7 +14,7 @@ export function waitForTurnEnd(transcript: string, timeoutMs = 1500): boolean {
   for (;;) {
     if (lastStopReason(transcript) !== 'tool_use') return true;
     if (Date.now() >= deadline) return false;
-    Atomics.wait(sleeper, 0, 0, 50);
+    sleepSync(50);
   }
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sleepSync } from './fs-utils.js';
 
 /**
  * A synchronous cross-process file lock: `<target>.lock`, created atomically with link(2) from a
@@ -32,7 +33,6 @@ interface Owner {
 }
 
 const HOST = os.hostname();
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Unique enough to tell lock owners apart (pid + time + random); no crypto module in the hook's start-up. */
 function nonce(): string {
@@ -65,7 +65,7 @@ export function acquireLock(lockPath: string, { timeoutMs = 5000, staleMs = 30_0
         continue;
       }
       if (Date.now() >= deadline) throw new LockTimeoutError(lockPath);
-      Atomics.wait(sleeper, 0, 0, Math.min(2 + attempt * 2, 25));
+      sleepSync(Math.min(2 + attempt * 2, 25));
     }
   } finally {
     fs.rmSync(staged, { force: true });

@@ -4,6 +4,7 @@ import { withClaudeSession } from '../capture/capture-session.js';
 import { claudeConfigDirs } from '../transcript/discover.js';
 import type { ProjectContext } from './context.js';
 import { logHookError } from '../capture/hook-log.js';
+import { listDir } from '../store/fs-utils.js';
 
 /**
  * Before any report: read what hooks missed (a hook killed, a transcript written after the last
@@ -12,7 +13,7 @@ import { logHookError } from '../capture/hook-log.js';
  */
 export function catchUpProject(ctx: ProjectContext): void {
   const sessions = new Map<string, string>();
-  for (const name of safeList(ctx.paths.claudeSessionsState)) {
+  for (const name of listDir(ctx.paths.claudeSessionsState)) {
     if (!name.endsWith('.json')) continue;
     try {
       const state = JSON.parse(fs.readFileSync(path.join(ctx.paths.claudeSessionsState, name), 'utf8')) as { sessionId: string; transcript?: string };
@@ -22,7 +23,7 @@ export function catchUpProject(ctx: ProjectContext): void {
     }
   }
   for (const dir of projectTranscriptDirs(ctx.projectDir)) {
-    for (const name of safeList(dir)) {
+    for (const name of listDir(dir)) {
       if (name.endsWith('.jsonl') && !name.startsWith('agent-')) sessions.set(name.slice(0, -6), path.join(dir, name));
     }
   }
@@ -47,10 +48,3 @@ export function projectTranscriptDirs(projectDir: string): string[] {
   return claudeConfigDirs().map((d) => path.join(d, 'projects', munged)).filter((d) => fs.existsSync(d));
 }
 
-function safeList(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
