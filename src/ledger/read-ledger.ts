@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
 import { CallSet } from '../usage/call-set.js';
 import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
@@ -10,7 +11,15 @@ import { LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
 export interface UsageItem extends Attribution {
   kind: 'call' | 'gap' | 'manual';
   key: string;
+  /** When the usage happened: a raw record's time; for an aggregate, its first call's (all of it lies in one 15-minute UTC slot, so its day is exact in every zone). */
   time: number;
+  /** First and last call time the item covers (equal to \`time\` for one call). */
+  first: number;
+  last: number;
+  /** API calls the item stands for: 1 for a raw record, more for a rolled-up aggregate. */
+  calls: number;
+  /** Priced at long-context rates (decided per call, before any summing). */
+  longContext: boolean;
   model: string;
   cs: string | null;
   agent: string | null;
@@ -105,7 +114,8 @@ function foldCalls(calls: Of<'call'>[]): UsageItem[] {
   }
   return [...set.entries].map(([msg, entry]) => {
     const r = best.get(msg)!;
-    return { kind: 'call', key: msg, time: entry.first.time, model: entry.first.model, cs: r.cs, agent: r.agent ?? null, speed: entry.first.speed, tokens: entry.tokens, ws: r.ws, spec: r.spec, task: r.task };
+    const time = entry.first.time;
+    return { kind: 'call', key: msg, time, first: time, last: time, calls: 1, longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: r.cs, agent: r.agent ?? null, speed: entry.first.speed, tokens: entry.tokens, ws: r.ws, spec: r.spec, task: r.task };
   });
 }
 
@@ -131,14 +141,15 @@ function foldGaps(gaps: Of<'gap'>[]): UsageItem[] {
       const cumulative = maxTokens(before, tokensOf(g));
       const segment = tokensAbove(cumulative, before);
       before = cumulative;
-      items.push({ kind: 'gap', key: g.id, time: Date.parse(g.t), model: g.model, cs: g.cs, agent: null, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task });
+      const time = Date.parse(g.t);
+      items.push({ kind: 'gap', key: g.id, time, first: time, last: time, calls: 1, longContext: false, model: g.model, cs: g.cs, agent: null, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task });
     }
   }
   return items;
 }
 
 function foldManual(entries: Of<'manual'>[]): UsageItem[] {
-  return dedupeBy(entries, (m) => m.id).map((m) => ({ kind: 'manual', key: m.id, time: Date.parse(m.t), model: m.model, cs: null, agent: null, speed: 'standard', tokens: tokensOf(m), ws: m.ws, spec: m.spec, task: m.task }));
+  return dedupeBy(entries, (m) => m.id).map((m) => ({ kind: 'manual', key: m.id, time: Date.parse(m.t), first: Date.parse(m.t), last: Date.parse(m.t), calls: 1, longContext: false, model: m.model, cs: null, agent: null, speed: 'standard', tokens: tokensOf(m), ws: m.ws, spec: m.spec, task: m.task }));
 }
 
 function dedupe(events: TaskEvent[]): TaskEvent[] {

@@ -1,4 +1,3 @@
-import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import { dayKey } from '../time/zoned.js';
@@ -17,7 +16,7 @@ export function inRange(item: { time: number }, range: DayRange, tz: string): bo
 }
 
 export function addItem(tally: UsageTally, item: UsageItem): void {
-  tally.add(item.model, item.tokens, item.speed, isLongContextPrompt(item.tokens) && item.kind === 'call');
+  tally.add(item.model, item.tokens, item.speed, item.longContext, item.calls);
 }
 
 export interface TaskUsage {
@@ -65,16 +64,16 @@ export function projectUsage(view: LedgerView, book: PriceBook, tz: string, rang
     if (item.ws) {
       const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: item.spec, tally: new UsageTally(book), first: null, last: null }));
       addItem(s.tally, item);
-      s.first = Math.min(s.first ?? item.time, item.time);
-      s.last = Math.max(s.last ?? item.time, item.time);
+      s.first = Math.min(s.first ?? item.first, item.first);
+      s.last = Math.max(s.last ?? item.last, item.last);
     }
     if (item.spec && item.task) {
       const key = `${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`;
-      const t = getOr(tasks, key, () => ({ spec: item.spec!, taskId: item.task!, session: item.ws, tally: new UsageTally(book), manualTokens: 0, first: item.time, last: item.time }));
+      const t = getOr(tasks, key, () => ({ spec: item.spec!, taskId: item.task!, session: item.ws, tally: new UsageTally(book), manualTokens: 0, first: item.first, last: item.last }));
       addItem(t.tally, item);
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
-      t.first = Math.min(t.first, item.time);
-      t.last = Math.max(t.last, item.time);
+      t.first = Math.min(t.first, item.first);
+      t.last = Math.max(t.last, item.last);
     } else if (!item.ws) addItem(unattributed, item);
   }
   return {

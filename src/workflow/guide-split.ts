@@ -1,4 +1,4 @@
-import { isLongContextPrompt, priceTokens } from '../pricing/price-call.js';
+import { priceTokens } from '../pricing/price-call.js';
 import type { ProjectUsage } from '../report/project-usage.js';
 import type { ProjectContext } from './context.js';
 
@@ -11,7 +11,7 @@ export function guideSplitCost(ctx: ProjectContext, usage: ProjectUsage): { cost
   let cost = 0;
   for (const item of usage.items) {
     const model = item.task ? execution : planning;
-    const priced = priceTokens({ model, tokens: item.tokens, speed: 'standard', longContext: isLongContextPrompt(item.tokens) }, ctx.book);
+    const priced = priceTokens({ model, tokens: item.tokens, speed: 'standard', longContext: item.longContext }, ctx.book);
     cost += priced.cost ?? 0;
   }
   return { cost, execution, planning };
