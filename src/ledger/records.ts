@@ -2,88 +2,39 @@
  * The ledger: what spec-session commits to the repo. One JSON object per line, in append-only files
  * docs/sessions/ledger/<YYYY-MM-DD>/<writer>.jsonl where the writer is one Claude session (or one
  * machine's CLI), so two people or two terminals never write the same file: no merge conflicts.
+ * Closed files are later rolled up into `rollup-<hash>.json` files (rollup-format.ts).
  *
  * Counts, ids, names and timestamps only, never transcript content. Every total is a fold of the
  * set of records (read-ledger.ts): a record written twice, by a retried hook or a parallel one,
  * folds to the same totals, because calls are keyed by their API ids and merged field-wise by max.
+ *
+ * The record types are derived from the one schema (ledger-schema.ts); type-only imports keep zod
+ * out of the hook bundle. Meanings:
+ * - `call`: one copy of one API call, attributed to what was active for its Claude session at its time.
+ * - `gap`: usage Claude Code counted (its cost-state line) that no assistant line shows, e.g. the
+ *   compaction summary call. Its token fields are CUMULATIVE for (cs, model): the fold takes the
+ *   segments between distinct cumulative values, so any re-reading or chunking folds to the same total.
+ * - `bind`: from time t on, calls of Claude session cs belong to (ws, spec, task).
+ * - `session`, `task`: work-session and task events; `manual`: work done outside Claude Code (/log-task).
+ * - `end`: the Claude session ended (SessionEnd); its file is closed.
  */
+import type { LedgerRecordInput, LineOf } from './ledger-schema.js';
+
 export interface Attribution {
   ws: string | null;
   spec: string | null;
   task: string | null;
 }
 
-interface Tokens {
-  in: number;
-  out: number;
-  cw5: number;
-  cw1h: number;
-  cr: number;
-}
+type Written<K extends LedgerRecordInput['k']> = Extract<LedgerRecordInput, { k: K }>;
+export type CallRecord = Written<'call'>;
+export type GapRecord = Written<'gap'>;
+export type BindRecord = Written<'bind'>;
+export type SessionRecord = Written<'session'>;
+export type TaskRecord = Written<'task'>;
+export type ManualRecord = Written<'manual'>;
+export type EndRecord = Written<'end'>;
+export type LedgerRecord = LedgerRecordInput;
 
-/** One copy of one API call, attributed to what was active for its Claude session at its time. */
-export interface CallRecord extends Attribution, Tokens {
-  k: 'call';
-  msg: string;
-  req: string | null;
-  t: string;
-  cs: string;
-  model: string;
-  agent?: string;
-  fast?: true;
-}
-
-/**
- * Usage Claude Code counted (its cost-state line) that no assistant line shows, e.g. the compaction
- * summary call. The token fields are CUMULATIVE for (cs, model): the fold takes the segments between
- * distinct cumulative values, so any re-reading or chunking folds to the same total.
- */
-export interface GapRecord extends Attribution, Tokens {
-  k: 'gap';
-  id: string;
-  t: string;
-  cs: string;
-  model: string;
-}
-
-/** From time t on, calls of Claude session cs belong to (ws, spec, task). */
-export interface BindRecord extends Attribution {
-  k: 'bind';
-  t: string;
-  cs: string;
-  why: string;
-}
-
-export interface SessionRecord {
-  k: 'session';
-  t: string;
-  ws: string;
-  spec: string;
-  event: 'start' | 'end';
-  cs: string | null;
-}
-
-export interface TaskRecord {
-  k: 'task';
-  t: string;
-  ws: string | null;
-  spec: string;
-  task: string;
-  event: 'start' | 'done';
-  cs: string | null;
-  source: string;
-}
-
-/** Work done outside Claude Code, recorded by /log-task. */
-export interface ManualRecord extends Tokens {
-  k: 'manual';
-  id: string;
-  t: string;
-  ws: string | null;
-  spec: string;
-  task: string;
-  status: string;
-  model: string;
-}
-
-export type LedgerRecord = CallRecord | GapRecord | BindRecord | SessionRecord | TaskRecord | ManualRecord;
+/** A record as read back, with the schema's defaults applied. */
+export type ReadRecord<K extends LedgerRecordInput['k']> = LineOf<K>;
