@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Attribution, BindRecord, CallRecord, GapRecord, LedgerRecord } from '../ledger/records.js';
-import { ledgerFileFor } from '../ledger/ledger-files.js';
+import type { Attribution, BindRecord, CallRecord, EndRecord, GapRecord, LedgerRecord } from '../ledger/records.js';
+import { isAppendable, writerFile } from '../ledger/ledger-files.js';
 import { appendLines } from '../store/atomic-file.js';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
@@ -31,9 +31,10 @@ export interface ClaudeSessionRef {
 /** What a caller can do inside a captured, locked Claude session. */
 export interface SessionWriter {
   readonly state: ClaudeSessionState;
-  readonly ledgerPath: string;
   bind(to: Attribution, why: string, at: number): void;
   append(record: LedgerRecord): void;
+  /** The Claude session ended (SessionEnd): its ledger file is closed; anything later goes to a new one. */
+  end(why: string, at: number): void;
 }
 
 export interface CaptureOptions {
@@ -57,12 +58,21 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
     statePath,
     () => {
       const state = loadSessionState(paths.claudeSessionsState, ref.sessionId) ?? freshState(ref, now());
+      if (state.closed || !isAppendable(state.ledgerFile, now())) {
+        state.ledgerFile = writerFile(paths.ledger, ref.sessionId, now());
+        state.closed = false;
+      }
       const ledgerPath = path.join(paths.ledger, state.ledgerFile);
       const pending: LedgerRecord[] = [];
       captureTranscripts(ref, state, pending, now);
+      let closing = false;
       const writer: SessionWriter = {
         state,
-        ledgerPath,
+        end(why, at) {
+          const record: EndRecord = { k: 'end', t: new Date(at).toISOString(), cs: ref.sessionId, why };
+          pending.push(record);
+          closing = true;
+        },
         bind(to, why, at) {
           const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ws: to.ws, spec: to.spec, task: to.task, why };
           pending.push(record);
@@ -74,8 +84,11 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
         },
       };
       const result = then(writer);
+      // The end record goes last: a file's end record is its last line.
+      pending.sort((a, b) => Number(a.k === 'end') - Number(b.k === 'end'));
       faultPoint('before-ledger-append');
       appendLines(ledgerPath, pending.map((r) => JSON.stringify(r)));
+      if (closing) state.closed = true;
       faultPoint('before-state-save');
       saveSessionState(paths.claudeSessionsState, state);
       return result;
@@ -86,10 +99,9 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
 
 function freshState(ref: ClaudeSessionRef, now: number): ClaudeSessionState {
   const paths = projectPaths(ref.projectDir);
-  const ledgerFile = ledgerFileFor(paths.ledger, ref.sessionId, now);
-  const state = emptySessionState(ref.sessionId, ledgerFile, ref.transcriptPath);
+  const state = emptySessionState(ref.sessionId, writerFile(paths.ledger, ref.sessionId, now), ref.transcriptPath);
   // State lost (new clone, deleted folder): bindings live on in the committed ledger.
-  state.bindings = rebuildBindings(path.join(paths.ledger, ledgerFile));
+  state.bindings = rebuildBindings(paths.ledger, ref.sessionId);
   return state;
 }
 
@@ -139,7 +151,7 @@ function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, call
   if (!parent || !/^[A-Za-z0-9_-]{1,128}$/.test(parent)) return;
   const paths = projectPaths(ref.projectDir);
   const parentState = loadSessionState(paths.claudeSessionsState, parent);
-  const bindings = parentState?.bindings ?? rebuildBindings(path.join(paths.ledger, ledgerFileFor(paths.ledger, parent, Date.now())));
+  const bindings = parentState?.bindings ?? rebuildBindings(paths.ledger, parent);
   const last = bindings[bindings.length - 1];
   if (!last?.ws && !last?.task) return;
   const at = Math.max(...copies.map((c) => c.time)) + 1;

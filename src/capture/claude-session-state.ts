@@ -20,6 +20,8 @@ export interface ClaudeSessionState {
   sessionId: string;
   /** The session's ledger file, relative to docs/sessions/ledger/. */
   ledgerFile: string;
+  /** An end record closed `ledgerFile` (SessionEnd): a resumed session writes to a new file. */
+  closed?: boolean;
   /** Its main transcript, so reports can catch up on what hooks missed. */
   transcript: string;
   cursors: Record<string, Cursor>;

@@ -51,6 +51,10 @@ function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHoo
     case 'SessionStart':
       startSession(input, ref);
       return undefined;
+    case 'SessionEnd':
+      // The session's ledger file is closed: it can be rolled up, and a resumed session writes a new one.
+      withClaudeSession(ref, (writer) => writer.end(input.reason ?? '', Date.now()), { lockTimeoutMs: 1500 });
+      return undefined;
     default:
       // SubagentStop, SessionEnd, and any other event: catch up.
       withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500 });

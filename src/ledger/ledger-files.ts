@@ -1,34 +1,126 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { dayKey, systemTimeZone } from '../time/zoned.js';
+import { listDir } from '../store/fs-utils.js';
 
 /**
- * The ledger file of a writer (a Claude session id, or `cli-<machine id>`), relative to the ledger
- * folder: the existing one if there is one, else `<today>/<writer>.jsonl`. A session that runs past
- * midnight keeps its file; every record carries its own time.
+ * The ledger folder, docs/sessions/ledger/:
+ *   <day>/<writer>.jsonl          raw records of one writer (a Claude session, or one machine's CLI)
+ *   <day>/<writer>+<n>.jsonl      the same writer's next file, once its earlier one was closed
+ *   <day>/rollup-<hash>.json      closed raw files of that folder, rolled up (rollup-format.ts)
+ *
+ * A writer appends only to an open file: one without an `end` record, in a folder of today or
+ * yesterday (UTC). So a file that is closed never changes again, and any clone may roll it up and
+ * delete it without a merge conflict.
  */
-export function ledgerFileFor(ledgerDir: string, writer: string, now: number, tz = systemTimeZone()): string {
-  for (const day of dayFolders(ledgerDir)) {
-    if (fs.existsSync(path.join(ledgerDir, day, `${writer}.jsonl`))) return path.join(day, `${writer}.jsonl`);
-  }
-  return path.join(dayKey(now, tz), `${writer}.jsonl`);
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const RAW = /^([A-Za-z0-9_-]{1,160})(?:\+(\d{1,6}))?\.jsonl$/;
+const ROLLUP = /^rollup-[0-9a-f]{12}\.json$/;
+
+/** A folder this old (in days before today, UTC) is long over: its files are closed, whatever they hold. */
+export const LONG_OVER_DAYS = 3;
+/** A writer keeps appending to its file only while the file's folder is at most this many days old. */
+const APPEND_DAYS = 1;
+
+export interface LedgerFiles {
+  /** Raw record files, relative to the ledger folder (`<day>/<name>`), oldest folder first. */
+  raw: string[];
+  /** Rollup files, relative to the ledger folder. */
+  rollups: string[];
 }
 
-/** Every ledger file, oldest day first. */
-export function listLedgerFiles(ledgerDir: string): string[] {
-  const files: string[] = [];
+export function listLedger(ledgerDir: string): LedgerFiles {
+  const raw: string[] = [];
+  const rollups: string[] = [];
   for (const day of dayFolders(ledgerDir)) {
-    for (const name of fs.readdirSync(path.join(ledgerDir, day)).sort()) {
-      if (name.endsWith('.jsonl')) files.push(path.join(ledgerDir, day, name));
+    for (const name of listDir(path.join(ledgerDir, day)).sort()) {
+      if (RAW.test(name)) raw.push(`${day}/${name}`);
+      else if (ROLLUP.test(name)) rollups.push(`${day}/${name}`);
     }
   }
-  return files;
+  return { raw, rollups };
 }
 
-function dayFolders(ledgerDir: string): string[] {
+export function dayFolders(ledgerDir: string): string[] {
+  return listDir(ledgerDir).filter((d) => DAY.test(d)).sort();
+}
+
+/** The writer of a raw file (`<day>/<writer>+2.jsonl` → writer). */
+export function writerOf(rel: string): string {
+  return RAW.exec(path.basename(rel))?.[1] ?? path.basename(rel, '.jsonl');
+}
+
+export function folderDay(rel: string): string {
+  return rel.slice(0, 10);
+}
+
+/** YYYY-MM-DD in UTC, `daysBack` days before `now`. */
+export function utcDay(now: number, daysBack = 0): string {
+  return new Date(now - daysBack * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Whether a raw file is closed: it says so (an `end` record), or its folder is long over. */
+export function isClosedFile(ledgerDir: string, rel: string, now: number): boolean {
+  return folderDay(rel) <= utcDay(now, LONG_OVER_DAYS) || hasEndRecord(path.join(ledgerDir, rel));
+}
+
+/** The `end` record is a writer's last line; a torn tail after it still counts as closed. */
+export function hasEndRecord(file: string): boolean {
+  let fd: number;
   try {
-    return fs.readdirSync(ledgerDir).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
+    fd = fs.openSync(file, 'r');
   } catch {
-    return [];
+    return false;
   }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size, 4096);
+    const buf = Buffer.alloc(length);
+    fs.readSync(fd, buf, 0, length, size - length);
+    return buf.includes('"k":"end"');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The file a writer appends to now: its newest file if that is still open, else a new file in
+ * today's folder (UTC): `<writer>.jsonl`, or `<writer>+<n>.jsonl` when that name is taken. Only
+ * today's and yesterday's folders can hold an open file, so only they are looked at.
+ */
+export function writerFile(ledgerDir: string, writer: string, now: number): string {
+  const existing = newestFileOf(ledgerDir, writer, [utcDay(now, APPEND_DAYS), utcDay(now)]);
+  if (existing && isAppendable(existing, now) && !hasEndRecord(path.join(ledgerDir, existing))) return existing;
+  const day = utcDay(now);
+  for (let n = 1; ; n++) {
+    const rel = `${day}/${writer}${n === 1 ? '' : `+${n}`}.jsonl`;
+    if (!fs.existsSync(path.join(ledgerDir, rel)) && !rolledUp(ledgerDir, rel)) return rel;
+  }
+}
+
+/** A writer may append to a file in today's or yesterday's folder (UTC); older ones are left alone. */
+export function isAppendable(rel: string, now: number): boolean {
+  return folderDay(rel) >= utcDay(now, APPEND_DAYS);
+}
+
+/** A rolled-up file's name stays taken: its rollup lists it as a source. */
+function rolledUp(ledgerDir: string, rel: string): boolean {
+  const dir = path.join(ledgerDir, folderDay(rel));
+  const needle = `"${rel}"`;
+  for (const name of listDir(dir)) {
+    if (ROLLUP.test(name) && fs.readFileSync(path.join(dir, name), 'utf8').includes(needle)) return true;
+  }
+  return false;
+}
+
+function newestFileOf(ledgerDir: string, writer: string, days: string[]): string | undefined {
+  let newest: { rel: string; n: number } | undefined;
+  for (const day of days) {
+    for (const name of listDir(path.join(ledgerDir, day))) {
+      const m = RAW.exec(name);
+      if (!m || m[1] !== writer) continue;
+      const n = Number(m[2] ?? 1);
+      if (!newest || day > folderDay(newest.rel) || (day === folderDay(newest.rel) && n > newest.n)) newest = { rel: `${day}/${name}`, n };
+    }
+  }
+  return newest?.rel;
 }

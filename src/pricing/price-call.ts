@@ -70,18 +70,29 @@ export function loadPriceBook({ table = 'anthropic', overridesFile }: LoadPriceB
  * gives the same figure as pricing each call (a tally relies on that), and 250k × $3.75 is $0.9375.
  */
 export function costAtRates(tokens: TokenCounts, rates: TokenRates, multiplier = 1): number {
+  return picoUsdToUsd(picoUsdAtRates(tokens, rates, multiplier));
+}
+
+/** The same, in pico-USD (1e-12 USD) as a BigInt: sums of these are exact in any order or grouping. */
+export function picoUsdAtRates(tokens: TokenCounts, rates: TokenRates, multiplier = 1): bigint {
   let picoUsd = 0n;
   for (const kind of TOKEN_KINDS) {
     const count = tokens[kind];
     if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`${kind} token count must be a non-negative integer, got ${count}`);
     picoUsd += BigInt(count) * BigInt(Math.round(rates[kind] * multiplier * 1e6));
   }
+  return picoUsd;
+}
+
+export function picoUsdToUsd(picoUsd: bigint): number {
   return Number(picoUsd) / 1e12;
 }
 
 export interface CallPrice {
   /** USD; null = unpriced (the model has no rate): never shown as $0. */
   cost: number | null;
+  /** The same in pico-USD, exact; null = unpriced. */
+  picoUsd: bigint | null;
   /** Which table and row produced the cost, or why there is none. */
   rateSource: string;
   /** True when long-context rates were applied. */
@@ -94,9 +105,9 @@ export interface CallPrice {
  * (Claude Code's `<synthetic>` lines), so they never make a report "unpriced".
  */
 export function priceTokens(input: PricedCallInput & { longContext: boolean }, book: PriceBook): CallPrice {
-  if (totalTokens(input.tokens) === 0) return { cost: 0, rateSource: 'no tokens', longContext: false };
+  if (totalTokens(input.tokens) === 0) return { cost: 0, picoUsd: 0n, rateSource: 'no tokens', longContext: false };
   const rates = book.rates(input.model);
-  if (!rates) return { cost: null, rateSource: book.source(input.model), longContext: false };
+  if (!rates) return { cost: null, picoUsd: null, rateSource: book.source(input.model), longContext: false };
   const longContext = input.longContext && rates.longContext !== undefined;
   let rateSource = book.source(input.model);
   if (longContext) rateSource += `, long-context rates (prompt over ${LONG_CONTEXT_THRESHOLD.toLocaleString('en-US')} tokens)`;
@@ -106,7 +117,8 @@ export function priceTokens(input: PricedCallInput & { longContext: boolean }, b
     rateSource += rates.fastMultiplier ? `, fast mode ×${multiplier}` : ', fast mode at standard rates (no fast price)';
   }
   const base = longContext && rates.longContext ? rates.longContext : rates;
-  return { cost: costAtRates(input.tokens, base, multiplier), rateSource, longContext };
+  const picoUsd = picoUsdAtRates(input.tokens, base, multiplier);
+  return { cost: picoUsdToUsd(picoUsd), picoUsd, rateSource, longContext };
 }
 
 /** Prices one API call as the API returned it: the call's own prompt size decides long context. */

@@ -19,6 +19,7 @@ export function projectPaths(projectDir: string) {
     hookLog: path.join(own, 'state', 'hook.log'),
     notices: path.join(own, 'state', 'notices.json'),
     writerId: path.join(own, 'state', 'writer-id'),
+    ledgerIndex: path.join(own, 'state', 'index'),
     sessions,
     ledger: path.join(sessions, 'ledger'),
     current: path.join(sessions, '.current'),

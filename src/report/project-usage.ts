@@ -1,4 +1,4 @@
-import type { PriceBook } from '../pricing/price-call.js';
+import { priceTokens, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import { dayKey } from '../time/zoned.js';
 import { UsageTally } from './tally.js';
@@ -15,14 +15,31 @@ export function inRange(item: { time: number }, range: DayRange, tz: string): bo
   return (!range.since || day >= range.since) && (!range.until || day <= range.until);
 }
 
-export function addItem(tally: UsageTally, item: UsageItem): void {
-  tally.add(item.model, item.tokens, item.speed, item.longContext, item.calls);
+export function addItem(tally: UsageTally, item: UsageItem, picoUsd: bigint | null = priceItem(item, tally.book)): void {
+  tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
+}
+
+/** An item's price in pico-USD (null = unpriced), decided once per item: per call for long context. */
+export function priceItem(item: UsageItem, book: PriceBook): bigint | null {
+  return priceTokens({ model: item.model, tokens: item.tokens, speed: item.speed, longContext: item.longContext }, book).picoUsd;
 }
 
 export interface TaskUsage {
   spec: string;
   taskId: string;
   session: string | null;
+  tally: UsageTally;
+  manualTokens: number;
+  first: number;
+  last: number;
+}
+
+/** A task over every work session it spanned: a task resumed tomorrow, or in another session, is one row. */
+export interface TaskTotal {
+  spec: string;
+  taskId: string;
+  /** Its rows per work session, in order of first activity. */
+  sessions: TaskUsage[];
   tally: UsageTally;
   manualTokens: number;
   first: number;
@@ -39,7 +56,10 @@ export interface SessionUsage {
 
 /** The project's usage in a range, split the ways every project view needs. */
 export interface ProjectUsage {
+  /** Per (spec, task, work session). */
   tasks: TaskUsage[];
+  /** Per (spec, task), with its work sessions beneath. */
+  taskTotals: TaskTotal[];
   sessions: SessionUsage[];
   specs: Map<string, UsageTally>;
   days: Map<string, UsageTally>;
@@ -58,26 +78,29 @@ export function projectUsage(view: LedgerView, book: PriceBook, tz: string, rang
   const items = view.usage.filter((i) => inRange(i, range, tz));
   for (const ws of view.sessions.values()) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
-    addItem(totals, item);
-    addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item);
-    if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item);
+    const pico = priceItem(item, book);
+    addItem(totals, item, pico);
+    addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item, pico);
+    if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item, pico);
     if (item.ws) {
       const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: item.spec, tally: new UsageTally(book), first: null, last: null }));
-      addItem(s.tally, item);
+      addItem(s.tally, item, pico);
       s.first = Math.min(s.first ?? item.first, item.first);
       s.last = Math.max(s.last ?? item.last, item.last);
     }
     if (item.spec && item.task) {
       const key = `${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`;
       const t = getOr(tasks, key, () => ({ spec: item.spec!, taskId: item.task!, session: item.ws, tally: new UsageTally(book), manualTokens: 0, first: item.first, last: item.last }));
-      addItem(t.tally, item);
+      addItem(t.tally, item, pico);
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
       t.first = Math.min(t.first, item.first);
       t.last = Math.max(t.last, item.last);
-    } else if (!item.ws) addItem(unattributed, item);
+    } else if (!item.ws) addItem(unattributed, item, pico);
   }
+  const taskRows = [...tasks.values()].sort((a, b) => a.first - b.first);
   return {
-    tasks: [...tasks.values()].sort((a, b) => a.first - b.first),
+    tasks: taskRows,
+    taskTotals: taskTotals(taskRows, book),
     sessions: [...sessions.values()].sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name)),
     specs,
     days,
@@ -85,6 +108,20 @@ export function projectUsage(view: LedgerView, book: PriceBook, tz: string, rang
     totals,
     items,
   };
+}
+
+function taskTotals(rows: TaskUsage[], book: PriceBook): TaskTotal[] {
+  const totals = new Map<string, TaskTotal>();
+  for (const row of rows) {
+    const key = `${row.spec}\u0000${row.taskId}`;
+    const t = getOr(totals, key, () => ({ spec: row.spec, taskId: row.taskId, sessions: [], tally: new UsageTally(book), manualTokens: 0, first: row.first, last: row.last }));
+    t.sessions.push(row);
+    t.tally.merge(row.tally);
+    t.manualTokens += row.manualTokens;
+    t.first = Math.min(t.first, row.first);
+    t.last = Math.max(t.last, row.last);
+  }
+  return [...totals.values()];
 }
 
 function sumTokens(item: UsageItem): number {

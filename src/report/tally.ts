@@ -1,54 +1,85 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { priceTokens } from '../pricing/price-call.js';
+import { picoUsdToUsd, priceTokens } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
 import { addTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+
+interface ModelSum {
+  tokens: TokenCounts;
+  /** USD; null once any of its usage is unpriced. */
+  readonly cost: number | null;
+  calls: number;
+}
+
+class ModelTally implements ModelSum {
+  tokens = zeroTokens();
+  calls = 0;
+  picoUsd: bigint | null = 0n;
+  get cost(): number | null {
+    return this.picoUsd === null ? null : picoUsdToUsd(this.picoUsd);
+  }
+}
 
 /**
  * Sums priced usage per model. The one place usage becomes dollars for reports: every view
  * (report, cost, eod, dashboard, statusline) tallies through here, so no two of them can disagree.
  * An unpriced model adds its tokens but no cost, and is named in `unpriced`: never a silent $0.
+ * Dollars are summed as integer pico-USD, so a total is the same whether its calls were added one
+ * by one or as rolled-up sums, in any order.
  */
 export class UsageTally {
   readonly tokens: TokenCounts = zeroTokens();
-  readonly models = new Map<string, { tokens: TokenCounts; cost: number | null; calls: number }>();
-  cost = 0;
+  readonly models = new Map<string, ModelTally>();
+  picoUsd = 0n;
   calls = 0;
   readonly unpriced = new Set<string>();
 
-  constructor(private readonly book: PriceBook) {}
+  constructor(readonly book: PriceBook) {}
 
   add(model: string, tokens: TokenCounts, speed: Speed, longContext: boolean, calls = 1): void {
-    const priced = priceTokens({ model, tokens, speed, longContext }, this.book);
+    this.addPriced(model, tokens, priceTokens({ model, tokens, speed, longContext }, this.book).picoUsd, calls);
+  }
+
+  /** Adds usage already priced (pico-USD, null = unpriced): a caller that adds one item to several tallies prices it once. */
+  addPriced(model: string, tokens: TokenCounts, picoUsd: bigint | null, calls = 1): void {
     addTokens(this.tokens, tokens);
     this.calls += calls;
-    let m = this.models.get(model);
-    if (!m) {
-      m = { tokens: zeroTokens(), cost: 0, calls: 0 };
-      this.models.set(model, m);
-    }
+    const m = this.model(model);
     addTokens(m.tokens, tokens);
     m.calls += calls;
-    if (priced.cost === null) {
-      m.cost = null;
+    if (picoUsd === null) {
+      m.picoUsd = null;
       this.unpriced.add(model);
     } else {
-      if (m.cost !== null) m.cost += priced.cost;
-      this.cost += priced.cost;
+      if (m.picoUsd !== null) m.picoUsd += picoUsd;
+      this.picoUsd += picoUsd;
     }
   }
 
   merge(other: UsageTally): void {
     for (const [model, m] of other.models) {
-      const mine = this.models.get(model) ?? { tokens: zeroTokens(), cost: 0, calls: 0 };
+      const mine = this.model(model);
       addTokens(mine.tokens, m.tokens);
       mine.calls += m.calls;
-      mine.cost = mine.cost === null || m.cost === null ? null : mine.cost + m.cost;
-      this.models.set(model, mine);
+      mine.picoUsd = mine.picoUsd === null || m.picoUsd === null ? null : mine.picoUsd + m.picoUsd;
     }
     addTokens(this.tokens, other.tokens);
-    this.cost += other.cost;
+    this.picoUsd += other.picoUsd;
     this.calls += other.calls;
     for (const model of other.unpriced) this.unpriced.add(model);
+  }
+
+  private model(name: string): ModelTally {
+    let m = this.models.get(name);
+    if (!m) {
+      m = new ModelTally();
+      this.models.set(name, m);
+    }
+    return m;
+  }
+
+  /** USD of the priced usage. */
+  get cost(): number {
+    return picoUsdToUsd(this.picoUsd);
   }
 
   get total(): number {

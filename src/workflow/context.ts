@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { withClaudeSession, type ClaudeSessionRef, type SessionWriter } from '../capture/capture-session.js';
 import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
-import { ledgerFileFor } from '../ledger/ledger-files.js';
+import { writerFile } from '../ledger/ledger-files.js';
 import type { LedgerRecord } from '../ledger/records.js';
 import type { PriceBook } from '../pricing/price-call.js';
 import { projectPaths, type ProjectPaths } from '../project/paths.js';
@@ -37,7 +37,7 @@ export function projectContext(projectDir: string, options: { tz?: string; price
 export function recordEvents<T>(ctx: ProjectContext, fn: (writer: Pick<SessionWriter, 'append'> & Partial<Pick<SessionWriter, 'bind' | 'state'>>) => T): T {
   if (ctx.claude) return withClaudeSession(ctx.claude, fn, { now: ctx.now });
   const writer = `cli-${machineWriterId(ctx.paths)}`;
-  const file = path.join(ctx.paths.ledger, ledgerFileFor(ctx.paths.ledger, writer, ctx.now(), ctx.tz));
+  const file = path.join(ctx.paths.ledger, writerFile(ctx.paths.ledger, writer, ctx.now()));
   fs.mkdirSync(path.dirname(file), { recursive: true });
   return withFileLock(file, () => {
     const pending: LedgerRecord[] = [];

@@ -1,5 +1,6 @@
+import { utcDay } from '../ledger/ledger-files.js';
 import type { SessionRecord } from '../ledger/records.js';
-import { readLedger } from '../ledger/read-ledger.js';
+import { rollUpLedger } from '../ledger/rollup.js';
 import { projectUsage } from '../report/project-usage.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -34,8 +35,11 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
       // This window's binding ends with its session; later calls are unattributed until /start-session.
       if (w.bind && w.state && toEnd.some((s) => w.state!.bindings.at(-1)?.ws === s.name)) w.bind({ ws: null, spec: null, task: null }, 'eod', ctx.now());
     });
-    view = readLedger(ctx.paths.ledger);
+    view = projectSnapshot(ctx, { catchUp: false });
   }
+  // Closed days before today roll up into committed aggregates: reads stay as cheap in year three as on day one.
+  const rolled = rollUpLedger(ctx.paths.ledger, { now: ctx.now(), before: [today, utcDay(ctx.now())].sort()[0]! });
+  if (rolled.rolled.length) view = projectSnapshot(ctx, { catchUp: false });
   const usage = projectUsage(view, ctx.book, ctx.tz, { since: day, until: day });
   const daySessions = [...view.sessions.values()].filter((s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day);
   const archived: string[] = [];
@@ -67,6 +71,7 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     `✅ Daily summary: ${rel(dailyFile)}`,
     `✅ Progress: ${rel(ctx.paths.progress)}`,
     archived.length ? `✅ Session logs archived: ${archived.join(', ')}` : '✅ No session logs to archive',
+    ...(rolled.rolled.length ? [`✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`] : []),
     '',
     renderDailyBars(lastDays(day, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
     renderTopTasks(usage.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5),

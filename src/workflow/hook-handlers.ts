@@ -2,7 +2,6 @@ import { currentBinding } from '../capture/claude-session-state.js';
 import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-session.js';
 import { waitForTurnEnd } from '../capture/turn-end.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
-import { readLedger } from '../ledger/read-ledger.js';
 import { dayKey, monthKey, weekKey } from '../time/zoned.js';
 import { projectUsage } from '../report/project-usage.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
@@ -14,6 +13,7 @@ import { runWorkflowCommand } from './run-command.js';
 import { completionLine, ledgerSnapshot, noticeCompletion, recordTaskUsage } from './task-completion.js';
 import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
+import { projectSnapshot } from './snapshot.js';
 
 /**
  * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
@@ -86,11 +86,10 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
 }
 
 function budgetMessages(ctx: ProjectContext, ref: ClaudeSessionRef): string[] {
-  // Budgets look at this week and this month only: skip ledger files untouched since before both
-  // (with a day of slack for time zones), so a turn's end does not read the whole history.
+  // Budgets look at this week and this month only; the index folds only what is new since its last read.
   const day = dayKey(ctx.now(), ctx.tz);
-  const since = Math.min(Date.parse(`${weekKey(day)}T00:00:00Z`), Date.parse(`${monthKey(day)}-01T00:00:00Z`)) - 86_400_000;
-  const usage = projectUsage(readLedger(ctx.paths.ledger, { modifiedSince: since }), ctx.book, ctx.tz);
+  const since = weekKey(day) < `${monthKey(day)}-01` ? weekKey(day) : `${monthKey(day)}-01`;
+  const usage = projectUsage(projectSnapshot(ctx, { catchUp: false }), ctx.book, ctx.tz, { since });
   const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
   const perTask = ctx.config.budgets.perTask;
   const bound = withClaudeSession(ref, (w) => currentBinding(w.state));

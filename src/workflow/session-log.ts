@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { readLedger } from '../ledger/read-ledger.js';
 import { projectUsage } from '../report/project-usage.js';
 import { formatCount, formatUsd, shortModel } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import type { ProjectContext } from './context.js';
+import { projectSnapshot } from './snapshot.js';
 import { taskTimes } from './task-progress.js';
 import { clock } from './time-format.js';
 
@@ -14,7 +14,7 @@ import { clock } from './time-format.js';
  * docs/sessions/.current/<name>.md while active, docs/sessions/archive/<day>/<name>.md once ended.
  */
 export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: string): string {
-  const view = readLedger(ctx.paths.ledger);
+  const view = projectSnapshot(ctx, { catchUp: false });
   const ws = view.sessions.get(name);
   if (!ws) throw new Error(`no session "${name}"`);
   const usage = projectUsage(view, ctx.book, ctx.tz);

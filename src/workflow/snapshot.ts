@@ -1,13 +1,17 @@
-import { readLedger, type LedgerView, type WorkSession } from '../ledger/read-ledger.js';
-import { loadSessionState, currentBinding } from '../capture/claude-session-state.js';
+import { currentBinding, loadSessionState } from '../capture/claude-session-state.js';
+import { readIndexedLedger } from '../ledger/ledger-index.js';
+import type { LedgerView, WorkSession } from '../ledger/read-ledger.js';
 import type { Attribution } from '../ledger/records.js';
 import { catchUpProject } from './catch-up.js';
 import type { ProjectContext } from './context.js';
 
-/** The ledger after catching up on every transcript: what every project view starts from. */
+/**
+ * The ledger after catching up on every transcript: what every project view starts from. Read
+ * through the machine-local index, so only what is new since the last read is folded.
+ */
 export function projectSnapshot(ctx: ProjectContext, options: { catchUp?: boolean } = {}): LedgerView {
   if (options.catchUp !== false) catchUpProject(ctx);
-  return readLedger(ctx.paths.ledger);
+  return readIndexedLedger(ctx.paths.ledger, ctx.paths.ledgerIndex, ctx.tz).view;
 }
 
 export function activeSessions(view: LedgerView): WorkSession[] {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
-import { readLedger, type LedgerView } from '../ledger/read-ledger.js';
+import type { LedgerView } from '../ledger/read-ledger.js';
 import { projectUsage, type ProjectUsage } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
@@ -11,6 +11,7 @@ import { findTask } from '../spec/tasks-file.js';
 import { writeTaskUsage } from '../spec/implementation-log.js';
 import type { UsageBlock } from '../spec/usage-section.js';
 import type { ProjectContext } from './context.js';
+import { projectSnapshot } from './snapshot.js';
 import { taskTimes } from './task-progress.js';
 
 /**
@@ -45,7 +46,7 @@ export interface LedgerSnapshot {
 }
 
 export function ledgerSnapshot(ctx: ProjectContext): LedgerSnapshot {
-  const view = readLedger(ctx.paths.ledger);
+  const view = projectSnapshot(ctx, { catchUp: false });
   return { view, usage: projectUsage(view, ctx.book, ctx.tz) };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,14 +25,6 @@ describe('the ledger fold', () => {
     const view = readLedger(dir);
     expect(view.usage.map((u) => [u.key, u.tokens.input, u.task])).toEqual([['m1', 100, '1.1'], ['m2', 7, '1.1']]);
     expect(view.malformed).toBe(1);
-  });
-
-  it('skips files last written before modifiedSince', () => {
-    const dir = ledger({ '2026-09-01/old.jsonl': [call('m9', '2026-09-01T10:00:00Z', 5000)], '2026-11-25/new.jsonl': [call('m2', '2026-11-25T09:00:00Z', 7)] });
-    const past = new Date('2026-09-02T00:00:00Z');
-    utimesSync(join(dir, '2026-09-01', 'old.jsonl'), past, past);
-    expect(readLedger(dir, { modifiedSince: Date.parse('2026-11-01T00:00:00Z') }).usage.map((u) => u.key)).toEqual(['m2']);
-    expect(readLedger(dir).usage.map((u) => u.key)).toEqual(['m9', 'm2']);
   });
 
   it('folds cumulative gap records into segments, whatever the re-reads', () => {

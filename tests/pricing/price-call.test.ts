@@ -52,7 +52,7 @@ describe('long context: over 200k prompt tokens, the whole call at long-context 
   it('anthropic prices the whole 250k-prompt sonnet-4-5 call at 6 / 22.5 / 7.5 / 0.6', () => {
     const priced = priceCall({ model: 'claude-sonnet-4-5', tokens: tokens(call), speed: 'standard' }, anthropic);
     // 50k × 6 + 150k × 0.6 + 50k × 7.5 + 10k × 22.5 per million
-    expect(priced).toEqual({ cost: 0.99, rateSource: expect.stringMatching(/long-context rates \(prompt over 200,000 tokens\)$/), longContext: true });
+    expect(priced).toEqual({ cost: 0.99, picoUsd: 990_000_000_000n, rateSource: expect.stringMatching(/long-context rates \(prompt over 200,000 tokens\)$/), longContext: true });
   });
 
   it('claude-code has no long-context rate: the same call at normal prices', () => {
@@ -94,6 +94,7 @@ describe('fast mode multiplies every kind', () => {
     expect(cost(anthropic, 'claude-opus-4-6', { input: M }, 'fast')).toBe(30);
     expect(priceCall({ model: 'claude-opus-4-6', tokens: tokens({ output: M }), speed: 'fast' }, anthropic)).toEqual({
       cost: 150,
+      picoUsd: 150_000_000_000_000n,
       rateSource: 'Anthropic list prices as of 2026-11-24: claude-opus-4-6, fast mode ×6',
       longContext: false,
     });
@@ -103,7 +104,7 @@ describe('fast mode multiplies every kind', () => {
 describe('unknown models are unpriced, never $0', () => {
   it('claude-nonexistent-9 → null, with a hint saying how to add a price', () => {
     const priced = priceCall({ model: 'claude-nonexistent-9', tokens: tokens({ input: M }), speed: 'standard' }, anthropic);
-    expect(priced).toEqual({ cost: null, rateSource: 'unpriced: claude-nonexistent-9 is not in Anthropic list prices', longContext: false });
+    expect(priced).toEqual({ cost: null, picoUsd: null, rateSource: 'unpriced: claude-nonexistent-9 is not in Anthropic list prices', longContext: false });
     expect(unpricedHint('claude-nonexistent-9')).toBe(
       'no price for "claude-nonexistent-9": add "claude-nonexistent-9" to .claude/spec-session/prices.json as {"models": {"claude-nonexistent-9": {"input": 3, "output": 15}}} (USD per million tokens)',
     );
@@ -112,13 +113,14 @@ describe('unknown models are unpriced, never $0', () => {
   it("claude-code: unpriced, naming what Claude Code would silently bill instead", () => {
     expect(priceCall({ model: 'claude-opus-4-1-20250805', tokens: tokens({ input: M }), speed: 'standard' }, claudeCode)).toEqual({
       cost: null,
+      picoUsd: null,
       rateSource: "unpriced: claude-opus-4-1-20250805 is not in Claude Code's table (Claude Code would bill it as claude-opus-5-5)",
       longContext: false,
     });
   });
 
   it('a call with no tokens costs $0 on any model (Claude Code writes <synthetic> lines)', () => {
-    expect(priceCall({ model: '<synthetic>', tokens: zeroTokens(), speed: 'standard' }, anthropic)).toEqual({ cost: 0, rateSource: 'no tokens', longContext: false });
+    expect(priceCall({ model: '<synthetic>', tokens: zeroTokens(), speed: 'standard' }, anthropic)).toEqual({ cost: 0, picoUsd: 0n, rateSource: 'no tokens', longContext: false });
   });
 });
 

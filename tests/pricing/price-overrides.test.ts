@@ -23,6 +23,7 @@ describe('a user price file', () => {
     const book = loadPriceBook({ overridesFile: file });
     expect(priceCall({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', tokens: tokens({ input: M, output: M }), speed: 'standard' }, book)).toEqual({
       cost: 14.5,
+      picoUsd: 14_500_000_000_000n,
       rateSource: `prices file ${file}: claude-sonnet-4-5`,
       longContext: false,
     });

@@ -45,19 +45,19 @@ describe('spec-session statusline', () => {
     expect(statusline(inputFor(p.sessions.invoice)).stdout).toMatch(/^inv-1000 · 1\.3 \$0\.04 · today \$0\.21\/\$5\.00\n$/);
   });
 
-  it('reads state and the ledger only: no transcript catch-up, nothing written but its own cache', () => {
-    const cache = join(p.project, '.claude', 'spec-session', 'state', 'statusline-cache.json');
+  it('reads state and the ledger only: no transcript catch-up, nothing written but the ledger index', () => {
+    const index = join(p.project, '.claude', 'spec-session', 'state', 'index');
     const files = () => {
       const dirs = [join(p.project, '.claude', 'spec-session', 'state'), join(p.project, 'docs', 'sessions')];
-      return dirs.flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f))).filter((f) => f !== cache).map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`).sort();
+      return dirs.flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f))).filter((f) => !f.startsWith(index)).map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`).sort();
     };
-    rmSync(cache, { force: true }); // computed afresh, not served from the cache
+    rmSync(index, { recursive: true, force: true }); // computed afresh from the ledger
     const todayOf = (line: string) => /today \$([\d.]+)/.exec(line)?.[1];
     const before = files();
     const first = statusline(inputFor(p.sessions.invoice));
     expect(files()).toEqual(before);
-    expect(statusline(inputFor(p.sessions.invoice))).toEqual(first); // and the cached line is the same
-    // A new ledger record invalidates the cache: $1.00 more today (1M Haiku 4.5 input tokens).
+    expect(statusline(inputFor(p.sessions.invoice))).toEqual(first); // and from the index, the same line
+    // A new ledger record is folded in: $1.00 more today (1M Haiku 4.5 input tokens).
     p.specSession(['log-task', 'invoice-management/1.5', 'in-progress', '1M', 'claude-haiku-4-5']);
     const after = statusline(inputFor(p.sessions.invoice));
     expect(Number(todayOf(after.stdout)) - Number(todayOf(first.stdout))).toBeCloseTo(1, 2);

@@ -1,0 +1,21 @@
+import { compactLedger } from '../../ledger/compact.js';
+import { LONG_OVER_DAYS } from '../../ledger/ledger-files.js';
+import { projectPaths, resolveProjectDir } from '../../project/paths.js';
+import { formatCount } from '../../render/format.js';
+import { parse } from '../args.js';
+
+/** `spec-session compact [--dir P]`: roll up every closed ledger file, checking that no figure moves. */
+export function compactCommand(argv: string[]): string {
+  const { values } = parse(argv, { dir: { type: 'string' } }, 0);
+  const paths = projectPaths(resolveProjectDir(values.dir));
+  const r = compactLedger(paths.ledger, Date.now());
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1)} MB`;
+  const share = r.bytesBefore ? ` (${((100 * r.bytesAfter) / r.bytesBefore).toFixed(1)}% of before)` : '';
+  return [
+    `spec-session compact · ${paths.root}`,
+    r.rolled.length ? `Rolled up ${formatCount(r.rolled.length)} closed ledger files into ${formatCount(r.written.length)} rollup files: the ledger went from ${mb(r.bytesBefore)} to ${mb(r.bytesAfter)}${share}.` : 'Nothing to roll up: no closed raw ledger file.',
+    `Totals checked before and after, identical: ${formatCount(r.calls)} calls, ${formatCount(r.tokens)} tokens.`,
+    r.open ? `Left raw: ${r.open} open file${r.open === 1 ? '' : 's'} (sessions still running, or of the last ${LONG_OVER_DAYS} days without an end).` : '',
+    r.rolled.length ? 'Commit docs/sessions/ledger/ (the deleted raw files stay in git history).' : '',
+  ].filter(Boolean).join('\n') + '\n';
+}
