@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertSafeName, logsDir, specDir, unknownSpecError } from './spec-dir.js';
-import { upsertUsageSection, usageSection, type UsageBlock } from './usage-section.js';
+import { logsDir } from './spec-dir.js';
+import { usageSection, type UsageBlock } from './usage-section.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
  * Implementation logs in spec-workflow-mcp 2.2.x's own format (its `log-implementation` MCP tool
- * writes them; checked 2025-11): one Markdown file per log in `<spec>/Implementation Logs/`,
+ * writes them; checked 2026-12 against 2.2.7's writer, tests/spec/fixtures/spec-workflow-2.2.7/logs):
+ * one Markdown file per log in `<spec>/Implementation Logs/`,
  * named `task-<id, '.' → '-'>_<YYYY-MM-DDTHHmm UTC>_<first 8 of the log id>.md`. Its reader goes
  * by content, not name, and drops a file without both the `# Implementation Log: Task <id>`
  * heading and a `**Log ID:**` line.
@@ -74,6 +75,8 @@ export interface LogHeader {
   logId: string;
   /** '' when the log has no `**Timestamp:**` line. */
   timestamp: string;
+  /** '' when the log has no `**Summary:**` line. */
+  summary: string;
 }
 
 /** The fields spec-workflow's reader needs to accept a file as a log; null when it would drop it. */
@@ -81,63 +84,83 @@ export function readLogHeader(text: string): LogHeader | null {
   let taskId = '';
   let logId = '';
   let timestamp = '';
+  let summary = '';
   for (const line of text.split(/\r?\n/)) {
     const heading = /^# Implementation Log: Task (.+)$/.exec(line);
     if (heading) taskId = heading[1]!.trim();
     if (line.includes('**Log ID:**')) logId = line.split('**Log ID:**')[1]!.trim();
     if (line.includes('**Timestamp:**')) timestamp = line.split('**Timestamp:**')[1]!.trim();
+    if (line.includes('**Summary:**')) summary = line.split('**Summary:**')[1]!.trim();
   }
-  return taskId !== '' && logId !== '' ? { taskId, logId, timestamp } : null;
+  return taskId !== '' && logId !== '' ? { taskId, logId, timestamp, summary } : null;
 }
 
-/** Every `.md` file in the spec's log folder that is a log, with its header; [] without a folder. */
-export function readLogHeaders(projectDir: string, spec: string): Array<{ file: string; header: LogHeader; text: string }> {
-  const dir = logsDir(projectDir, spec);
-  let names: string[];
+export interface LogFile {
+  file: string;
+  header: LogHeader;
+  text: string;
+}
+
+/** The `.md` file names in the spec's log folder, sorted; [] without a folder. */
+export function listLogNames(projectDir: string, spec: string): string[] {
   try {
-    names = fs.readdirSync(dir).filter((name) => name.endsWith('.md')).sort();
+    return fs.readdirSync(logsDir(projectDir, spec)).filter((name) => name.endsWith('.md')).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** These files of the spec's log folder that are logs, with their headers. */
+export function readLogFiles(projectDir: string, spec: string, names: string[]): LogFile[] {
   return names.flatMap((name) => {
-    const file = path.join(dir, name);
-    const text = fs.readFileSync(file, 'utf8');
+    const file = path.join(logsDir(projectDir, spec), name);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []; // removed since the listing
+      throw error;
+    }
     const header = readLogHeader(text);
     return header ? [{ file, header, text }] : [];
   });
 }
 
-/** Paths of the task's logs, oldest first by `**Timestamp:**` (then by file name). */
+/** Every `.md` file in the spec's log folder that is a log, with its header; [] without a folder. */
+export function readLogHeaders(projectDir: string, spec: string): LogFile[] {
+  return readLogFiles(projectDir, spec, listLogNames(projectDir, spec));
+}
+
+/** Oldest first by `**Timestamp:**` (an unreadable time sorts first), then by file name. */
+export function byTimestamp(logs: LogFile[]): LogFile[] {
+  const time = (timestamp: string) => Date.parse(timestamp) || 0;
+  return [...logs].sort((a, b) => time(a.header.timestamp) - time(b.header.timestamp));
+}
+
+/** Paths of the task's logs, oldest first. */
 export function findTaskLogs(projectDir: string, spec: string, taskId: string): string[] {
-  const time = (timestamp: string) => Date.parse(timestamp) || 0; // an unreadable time sorts first
-  return readLogHeaders(projectDir, spec)
-    .filter((log) => log.header.taskId === taskId)
-    .sort((a, b) => time(a.header.timestamp) - time(b.header.timestamp))
-    .map((log) => log.file);
+  return byTimestamp(readLogHeaders(projectDir, spec).filter((log) => log.header.taskId === taskId)).map((log) => log.file);
 }
 
 /**
- * Record a task's usage: into the newest existing log for the task (typically the one the agent
- * wrote with spec-workflow's `log-implementation` tool), else into a new log of our own that
- * spec-workflow's dashboard lists like any other. Returns the log's path.
+ * The summary of the log spec-session writes for a task done with no log of its own: a
+ * placeholder that only carries the `## Usage` section until the agent's log appears.
  */
-export function writeTaskUsage(projectDir: string, spec: string, taskId: string, usage: UsageBlock, now: Date, newId: () => string): string {
-  assertSafeName('task', taskId);
-  if (!fs.existsSync(specDir(projectDir, spec))) throw unknownSpecError(projectDir, spec);
-  const logs = findTaskLogs(projectDir, spec, taskId);
-  const newest = logs[logs.length - 1];
-  if (newest !== undefined) {
-    const text = fs.readFileSync(newest, 'utf8');
-    const updated = upsertUsageSection(text, usage);
-    if (updated !== text) writeFileAtomic(newest, updated);
-    return newest;
-  }
+export function placeholderSummary(taskId: string): string {
+  return `Task ${taskId} completed; usage recorded by spec-session.`;
+}
+
+export function isPlaceholder(header: LogHeader): boolean {
+  return header.summary === placeholderSummary(header.taskId);
+}
+
+/** A new placeholder log for the task, holding this usage section; returns its path. */
+export function writePlaceholderLog(projectDir: string, spec: string, taskId: string, usage: UsageBlock, now: Date, newId: () => string): string {
   const logId = newId();
   const timestamp = now.toISOString();
-  const summary = `Task ${taskId} completed; usage recorded by spec-session.`;
   const statistics = { linesAdded: 0, linesRemoved: 0, filesChanged: 0 };
-  const text = renderImplementationLog({ taskId, summary, timestamp, logId, statistics, filesModified: [], filesCreated: [], usage });
+  const text = renderImplementationLog({ taskId, summary: placeholderSummary(taskId), timestamp, logId, statistics, filesModified: [], filesCreated: [], usage });
   const dir = logsDir(projectDir, spec);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, logFileName(taskId, timestamp, logId));

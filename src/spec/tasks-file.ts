@@ -1,27 +1,21 @@
 import { SpecError } from './errors.js';
+import { readTaskDetails, type TaskDetails } from './task-details.js';
+
+export type { TaskDetails } from './task-details.js';
 
 /**
- * A spec's tasks.md, as spec-workflow-mcp 2.2.x writes it (checked 2025-11), plus the two other
- * formats users bring: spec-kit (`- [ ] T001 [P] [US1] …`, done = `[X]`) and Kiro (optional
- * tasks `- [ ]* 1.1 …`). Pure text functions only: writing the file is the caller's job, under a
- * lock (see task-status-file.ts), because spec-workflow's dashboard may write it too.
+ * A spec's tasks.md, read as spec-workflow-mcp 2.2.7 reads it (src/core/task-parser.ts; checked
+ * 2026-12 against its recorded outputs in tests/spec/fixtures/spec-workflow-2.2.7), plus the two
+ * other formats users bring: spec-kit (`- [ ] T001 [P] [US1] …`, done = `[X]`) and Kiro
+ * (optional tasks `- [ ]* 1.1 …`), on lines spec-workflow does not take for tasks. Pure text
+ * functions only: writing the file is the caller's job, under a lock (see task-status-file.ts),
+ * because spec-workflow's dashboard may write it too.
  */
 export type TaskStatus = 'pending' | 'in-progress' | 'done' | 'blocked';
 
-export interface TaskDetails {
-  files: string[];
-  purpose?: string;
-  leverage?: string;
-  requirements?: string;
-  prompt?: string;
-  blockedReason?: string;
-  /** Every detail list item under the task, marker removed, in file order. */
-  raw: string[];
-}
-
 export interface SpecTask {
   id: string;
-  /** The text after the id (spec-kit tags such as `[P] [US1]` are kept). */
+  /** The text after the id, as spec-workflow shows it (spec-kit tags such as `[P] [US1]` are kept). */
   title: string;
   status: TaskStatus;
   /** 0-based line number in the file. */
@@ -35,84 +29,86 @@ export interface SpecTask {
 const CHECKBOX = /^(\s*)([-*])(\s+)\[([ xX\-~])\]\*?\s+(.+)/;
 const NUMERIC_ID = /^(\d+(?:\.\d+)*)\s*\\?\.?\s+(.+)/; // 1, 1.1, `4.`, MDX-escaped `4\.`
 const SPEC_KIT_ID = /^(T\d+)\s+(.+)/;
-const ANY_CHECKBOX = /^\s*[-*]\s+\[.\]/;
-const LIST_ITEM = /^\s*[-*]\s+(.*)$/;
-const FENCE = /^\s*(```|~~~)/;
-const DETAIL_KEY = /^(Files?|Purpose|Leverage|Requirements|Prompt|Blocked)\s*:\s*(.*)$/i;
+// What spec-workflow takes for a checkbox line: it ends the task above, id or not.
+const SPEC_WORKFLOW_CHECKBOX = /^\s*[-*]\s+\[[ x\-~]\]/;
+// spec-workflow deletes the first line like this under a task whose status changes.
+const BLOCKED_REASON_LINE = /_Blocked:\s*[^_]+?_/;
 
 const STATUS_BY_MARKER: Record<string, TaskStatus> = { ' ': 'pending', '-': 'in-progress', x: 'done', X: 'done', '~': 'blocked' };
 const MARKER_BY_STATUS: Record<TaskStatus, string> = { pending: ' ', 'in-progress': '-', done: 'x', blocked: '~' };
 
+interface TaskLine {
+  id: string;
+  title: string;
+  marker: string;
+  indent: number;
+}
+
+function taskLine(line: string): TaskLine | undefined {
+  const checkbox = CHECKBOX.exec(line);
+  const id = checkbox && (NUMERIC_ID.exec(checkbox[5]!) ?? SPEC_KIT_ID.exec(checkbox[5]!));
+  return id ? { id: id[1]!, title: id[2]!, marker: checkbox![4]!, indent: checkbox![1]!.length } : undefined;
+}
+
+/** Where a task's lines end: at the next checkbox line, spec-workflow's or one of our task lines. */
+function endOfTask(lines: readonly string[], taskLineIndex: number): number {
+  let end = taskLineIndex + 1;
+  while (end < lines.length && !SPEC_WORKFLOW_CHECKBOX.test(lines[end]!) && !taskLine(lines[end]!)) end++;
+  return end;
+}
+
+const withoutCR = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+
 /**
  * Task lines are checkbox items whose text starts with an id; checkbox items without an id are
- * ignored, as spec-workflow does. Lines in fenced code blocks are skipped (spec-workflow counts
- * them; an example in a fence is not a task). Detail lines are the non-checkbox list items
- * indented under a task; anything less indented ends the task's details.
+ * not tasks, but end the task above, as in spec-workflow. Checkboxes in code fences are tasks too:
+ * spec-workflow counts them, and one count is what users must see.
  */
 export function parseTasks(text: string): SpecTask[] {
+  const lines = text.split('\n').map(withoutCR);
   const tasks: SpecTask[] = [];
-  const enclosing: number[] = []; // indents of the task lines enclosing the current position
-  let current: { task: SpecTask; indent: number } | undefined;
-  let inFence = false;
-  text.split('\n').forEach((rawLine, index) => {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (FENCE.test(line)) {
-      inFence = !inFence;
-      return;
-    }
-    if (inFence || line.trim() === '') return;
-    const indent = /^\s*/.exec(line)![0].length;
-    const checkbox = CHECKBOX.exec(line);
-    const idMatch = checkbox && (NUMERIC_ID.exec(checkbox[5]!) ?? SPEC_KIT_ID.exec(checkbox[5]!));
-    if (idMatch) {
-      while (enclosing.length > 0 && enclosing[enclosing.length - 1]! >= indent) enclosing.pop();
-      const task: SpecTask = {
-        id: idMatch[1]!,
-        title: idMatch[2]!.trim(),
-        status: STATUS_BY_MARKER[checkbox![4]!]!,
-        line: index,
-        depth: enclosing.length,
-        details: { files: [], raw: [] },
-      };
-      enclosing.push(indent);
-      tasks.push(task);
-      current = { task, indent };
-      return;
-    }
-    if (!current || indent <= current.indent || ANY_CHECKBOX.test(line)) {
-      current = undefined; // a heading, a less indented line or an id-less checkbox ends the details
-      return;
-    }
-    const item = LIST_ITEM.exec(line);
-    if (item) addDetail(current.task.details, item[1]!.trim()); // indented prose is skipped
+  const enclosing: number[] = []; // indents of the task lines enclosing the current one
+  lines.forEach((line, index) => {
+    const found = taskLine(line);
+    if (!found) return;
+    while (enclosing.length > 0 && enclosing[enclosing.length - 1]! >= found.indent) enclosing.pop();
+    const details = readTaskDetails(lines.slice(index + 1, endOfTask(lines, index)));
+    tasks.push({ id: found.id, title: found.title, status: STATUS_BY_MARKER[found.marker]!, line: index, depth: enclosing.length, details });
+    enclosing.push(found.indent);
   });
   return tasks;
 }
 
-function addDetail(details: TaskDetails, itemText: string): void {
-  details.raw.push(itemText);
-  // `_Leverage: src/file_utils.ts_`: only the first and last characters are the italic wrapper.
-  const unwrapped = itemText.length >= 2 && itemText.startsWith('_') && itemText.endsWith('_') ? itemText.slice(1, -1) : itemText;
-  const keyed = DETAIL_KEY.exec(unwrapped);
-  if (!keyed) return;
-  const key = keyed[1]!.toLowerCase();
-  const value = keyed[2]!.trim();
-  if (key === 'file' || key === 'files') {
-    details.files.push(...value.split(',').map((f) => f.trim().replace(/^`(.*)`$/, '$1')).filter((f) => f !== ''));
-    return;
-  }
-  const field = key === 'blocked' ? 'blockedReason' : (key as 'purpose' | 'leverage' | 'requirements' | 'prompt');
-  details[field] ??= value; // the first line of a kind wins
+/** The first task with this id: the one spec-workflow's tools and dashboard mean by it. */
+export function findTask(tasks: SpecTask[], id: string): SpecTask | undefined {
+  return tasks.find((task) => task.id === id);
+}
+
+/** Ids carried by more than one task line, with their 0-based lines, in file order. */
+export function duplicateIds(tasks: SpecTask[]): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
+  for (const task of tasks) lines.set(task.id, [...(lines.get(task.id) ?? []), task.line]);
+  return new Map([...lines].filter(([, at]) => at.length > 1));
+}
+
+/** "lines 12 and 40", "lines 12, 40 and 77": 1-based, as an editor shows them. */
+export function lineList(lines: number[]): string {
+  const shown = lines.map((line) => String(line + 1));
+  return `lines ${shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}` : shown[0]}`;
 }
 
 /**
- * Ids are not unique in the wild (spec-workflow's own template repeats 4, 5 and 6). Of several
- * tasks with this id, the first that is not done is the one being worked on; if all are done,
- * the first. spec-workflow itself always takes the first match.
+ * The task with this id, or undefined. Ids are not unique in the wild (spec-workflow's own
+ * template repeats 4, 5 and 6); spec-workflow's tools then always take the first line, which may
+ * not be the task the user means, so an id on several lines is refused, naming them.
  */
-export function findTask(tasks: SpecTask[], id: string): SpecTask | undefined {
+export function findUniqueTask(tasks: SpecTask[], id: string, file = 'tasks.md'): SpecTask | undefined {
   const matches = tasks.filter((task) => task.id === id);
-  return matches.find((task) => task.status !== 'done') ?? matches[0];
+  if (matches.length > 1) {
+    const lines = lineList(matches.map((task) => task.line));
+    throw new SpecError(`task ${id} is ambiguous: ${lines} of ${file} carry it, and spec-workflow's tools always take the first; renumber the tasks so each id is unique`);
+  }
+  return matches[0];
 }
 
 export interface StatusChange {
@@ -121,9 +117,14 @@ export interface StatusChange {
   previous: TaskStatus;
 }
 
-/** Rewrites only the marker character of the task's line; every other byte stays as it was. */
+/**
+ * Sets a task's marker as spec-workflow's dashboard does: nothing happens when the task already
+ * has the status; otherwise the marker changes and the first `_Blocked: reason_` line under the
+ * task is deleted, so an unblocked task carries no reason. Unlike spec-workflow, every other byte
+ * of the task's line stays (its spacing, its CRLF).
+ */
 export function setTaskStatus(text: string, id: string, status: TaskStatus): StatusChange {
-  const task = findTask(parseTasks(text), id);
+  const task = findUniqueTask(parseTasks(text), id);
   if (!task) throw new SpecError(`no task ${JSON.stringify(id)} in tasks.md`);
   if (task.status === status) return { text, changed: false, previous: status };
   const lines = text.split('\n');
@@ -132,6 +133,13 @@ export function setTaskStatus(text: string, id: string, status: TaskStatus): Sta
   const at = checkbox[1]!.length + checkbox[2]!.length + checkbox[3]!.length + 1; // just after `[`
   const marker = status === 'done' && /^T\d+$/.test(task.id) ? 'X' : MARKER_BY_STATUS[status]; // spec-kit writes [X]
   lines[task.line] = line.slice(0, at) + marker + line.slice(at + 1);
+  const end = endOfTask(lines, task.line);
+  for (let i = task.line + 1; i < end; i++) {
+    if (BLOCKED_REASON_LINE.test(lines[i]!)) {
+      lines.splice(i, 1);
+      break;
+    }
+  }
   return { text: lines.join('\n'), changed: true, previous: task.status };
 }
 

@@ -69,15 +69,8 @@ const STATISTICS_HEADING = /^## Statistics\s*$/;
 const FILES_MODIFIED_HEADING = /^## Files Modified\s*$/;
 const SECTION_BOUNDARY = /^(## |---\s*$)/;
 
-/**
- * Put the usage section into a log: replace an existing `## Usage` section (up to the next `## `
- * heading or `---` rule), else insert it before `## Files Modified`, else after the
- * `## Statistics` section, else at the end. Every other byte is kept, CRLF files get CRLF, and
- * applying it twice gives the same text as once.
- */
-export function upsertUsageSection(logText: string, usage: UsageBlock): string {
-  const eol = logText.includes('\r\n') ? '\r\n' : '\n';
-  const section = usageSection(usage).replace(/\n/g, eol);
+/** A log's lines without their `\r`, and where each line starts in the text. */
+function logLines(logText: string) {
   const lines = logText.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   const starts: number[] = [];
   let offset = 0;
@@ -91,7 +84,24 @@ export function upsertUsageSection(logText: string, usage: UsageBlock): string {
     return next === -1 ? lines.length : next;
   };
   const offsetOf = (lineIndex: number) => (lineIndex < lines.length ? starts[lineIndex]! : logText.length);
+  return { lines, starts, find, sectionEnd, offsetOf };
+}
 
+/**
+ * Put the usage section into a log: replace an existing `## Usage` section (up to the next `## `
+ * heading or `---` rule), else insert it before `## Files Modified`, else after the
+ * `## Statistics` section, else at the end. Every other byte is kept, CRLF files get CRLF, and
+ * applying it twice gives the same text as once.
+ */
+export function upsertUsageSection(logText: string, usage: UsageBlock): string {
+  return placeUsageSection(logText, usageSection(usage));
+}
+
+/** upsertUsageSection with the section's text (as usageSection renders it, or as read from a log). */
+export function placeUsageSection(logText: string, sectionText: string): string {
+  const eol = logText.includes('\r\n') ? '\r\n' : '\n';
+  const section = sectionText.replace(/\r\n/g, '\n').replace(/\n/g, eol);
+  const { lines, starts, find, sectionEnd, offsetOf } = logLines(logText);
   const existing = find(USAGE_HEADING);
   if (existing !== -1) {
     return logText.slice(0, starts[existing]) + section + logText.slice(offsetOf(sectionEnd(existing)));
@@ -102,4 +112,18 @@ export function upsertUsageSection(logText: string, usage: UsageBlock): string {
   if (at < lines.length) return logText.slice(0, starts[at]) + section + logText.slice(starts[at]);
   const gap = logText === '' || logText.endsWith(eol + eol) ? '' : logText.endsWith(eol) ? eol : eol + eol;
   return logText + gap + section;
+}
+
+/** The log's `## Usage` section as written (up to the next `## ` heading or `---`), if it has one. */
+export function readUsageSection(logText: string): string | undefined {
+  const { find, sectionEnd, starts, offsetOf } = logLines(logText);
+  const at = find(USAGE_HEADING);
+  return at === -1 ? undefined : logText.slice(starts[at], offsetOf(sectionEnd(at)));
+}
+
+/** The log without its `## Usage` section: the bytes it had before the section was inserted. */
+export function removeUsageSection(logText: string): string {
+  const { find, sectionEnd, starts, offsetOf } = logLines(logText);
+  const at = find(USAGE_HEADING);
+  return at === -1 ? logText : logText.slice(0, starts[at]) + logText.slice(offsetOf(sectionEnd(at)));
 }

@@ -2,7 +2,7 @@ import type { TaskRecord } from '../ledger/records.js';
 import { SpecError } from '../spec/errors.js';
 import { assertSafeName, readSpecTasks, tasksPath } from '../spec/spec-dir.js';
 import { updateTaskStatusFile } from '../spec/task-status-file.js';
-import { findTask, type SpecTask } from '../spec/tasks-file.js';
+import { findUniqueTask, type SpecTask } from '../spec/tasks-file.js';
 import path from 'node:path';
 import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
@@ -23,7 +23,7 @@ export function doTask(ctx: ProjectContext, args: string[]): DoTaskResult {
   assertSafeName('spec', spec);
   assertSafeName('task', id);
   const tasks = readSpecTasks(ctx.projectDir, spec);
-  const task = findTask(tasks, id);
+  const task = findUniqueTask(tasks, id, path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)));
   if (!task) throw new SpecError(`no task ${id} in spec ${spec}; tasks: ${tasks.map((t) => t.id).join(', ')}`);
   const bound = claudeBinding(ctx);
   // This window's session if it works on the spec; else the one active session on the spec (started
@@ -34,7 +34,10 @@ export function doTask(ctx: ProjectContext, args: string[]): DoTaskResult {
   if (!ctx.claude) notes.push('(not inside Claude Code: the task is marked, but no Claude session is bound to it)');
   else if (!ws) notes.push(bound.ws ? `note: session ${bound.ws} works on spec ${bound.spec}; this task is tracked without a work session` : 'note: no work session is active here (/start-session <name> spec <spec>); the task is still tracked');
   if (task.status === 'done') notes.push(`note: task ${id} is already marked [x]; its usage keeps adding up while it is active`);
-  else updateTaskStatusFile(ctx.projectDir, spec, task.id, 'in-progress');
+  else {
+    const { changed } = updateTaskStatusFile(ctx.projectDir, spec, task.id, 'in-progress');
+    if (changed && task.details.blockedReason) notes.push(`note: removed task ${id}'s blocked reason (${task.details.blockedReason}), as spec-workflow does when a task's status changes`);
+  }
   const now = ctx.now();
   recordEvents(ctx, (w) => {
     const record: TaskRecord = { k: 'task', t: new Date(now).toISOString(), ws, spec, task: task.id, event: 'start', cs: ctx.claude?.sessionId ?? null, source: 'do-task' };
@@ -50,10 +53,11 @@ function taskBrief(ctx: ProjectContext, spec: string, task: SpecTask, ws: string
   const file = path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec));
   const lines = [`spec-session: task ${task.id} of spec ${spec}${ws ? ` (work session ${ws})` : ''} is now in progress.`, `Task ${task.id}: ${task.title}`];
   if (d.files.length) lines.push(`Files: ${d.files.join(', ')}`);
-  if (d.purpose) lines.push(`Purpose: ${d.purpose}`);
+  for (const purpose of d.purposes) lines.push(`Purpose: ${purpose}`);
   if (d.leverage) lines.push(`Leverage: ${d.leverage}`);
-  if (d.requirements) lines.push(`Requirements: ${d.requirements}`);
+  if (d.requirements.length) lines.push(`Requirements: ${d.requirements.join(', ')}`);
   if (d.prompt) lines.push(`Prompt: ${d.prompt}`);
+  if (d.notes.length) lines.push('Details:', ...d.notes.map((note) => `- ${note}`));
   lines.push(`Specs for context: .spec-workflow/specs/${spec}/requirements.md and design.md.`);
   lines.push(`When the task is complete, change its checkbox from [-] to [x] in ${file}, and record it with spec-workflow's log-implementation tool if you have it.`);
   return lines.join('\n');

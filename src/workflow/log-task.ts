@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
 import { priceTokens } from '../pricing/price-call.js';
 import { modelNameCandidates } from '../pricing/model-name.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { SpecError } from '../spec/errors.js';
-import { assertSafeName, readSpecTasks } from '../spec/spec-dir.js';
+import { assertSafeName, readSpecTasks, tasksPath } from '../spec/spec-dir.js';
 import { updateTaskStatusFile } from '../spec/task-status-file.js';
-import { findTask, type TaskStatus } from '../spec/tasks-file.js';
+import { findUniqueTask, type TaskStatus } from '../spec/tasks-file.js';
 import { zeroTokens, totalTokens, type TokenCounts } from '../usage/tokens.js';
 import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
@@ -61,7 +62,7 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   if (!spec) throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
   assertSafeName('spec', spec);
   assertSafeName('task', idPart!);
-  const task = findTask(readSpecTasks(ctx.projectDir, spec), idPart!);
+  const task = findUniqueTask(readSpecTasks(ctx.projectDir, spec), idPart!, path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)));
   if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
   const model = sameModelAsLogged(view, modelArg) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
   const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { assertSafeName, listSpecs, readSpecTasks } from '../spec/spec-dir.js';
-import { summarize, type SpecTask } from '../spec/tasks-file.js';
+import { assertSafeName, listSpecs, readSpecTasks, tasksPath } from '../spec/spec-dir.js';
+import { duplicateIds, lineList, summarize, type SpecTask } from '../spec/tasks-file.js';
 import { SpecError } from '../spec/errors.js';
 import type { SessionRecord } from '../ledger/records.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
@@ -52,6 +52,9 @@ function renderStart(ctx: ProjectContext, name: string, spec: string, tasks: Spe
   const lines = [`Session ${name} created · spec ${spec}${ctx.claude ? '' : ' (not bound: run /start-session inside Claude Code to track its tokens)'}`];
   lines.push(`Tasks: ${tasks.map((t) => t.id).join(', ') || 'none'} (${sum.done}/${sum.total} done)`);
   for (const t of tasks) lines.push(`  ${'  '.repeat(t.depth)}${MARK[t.status]} ${t.id} ${t.title}`);
+  const duplicates = [...duplicateIds(tasks)].map(([id, at]) => `${id} (${lineList(at)})`);
+  const file = path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec));
+  if (duplicates.length) lines.push(`⚠ Duplicate task ids in ${file}: ${duplicates.join(', ')}. spec-workflow's tools always take the first line with an id, so /do-task refuses these until they are renumbered.`);
   if (sum.next) lines.push(sum.done > 0 ? `Continue from task ${sum.next.id}: /do-task ${spec} ${sum.next.id}` : `Start with task ${sum.next.id}: /do-task ${spec} ${sum.next.id}`);
   else lines.push('All tasks are done.');
   for (const other of others) {

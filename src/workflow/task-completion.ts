@@ -6,9 +6,10 @@ import type { LedgerView } from '../ledger/read-ledger.js';
 import { projectUsage, type ProjectUsage } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
-import { readSpecTasks } from '../spec/spec-dir.js';
+import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
-import { writeTaskUsage } from '../spec/implementation-log.js';
+import { adoptAgentLogs, writeTaskUsage } from '../spec/task-usage-log.js';
+import { logHookError } from '../capture/hook-log.js';
 import type { UsageBlock } from '../spec/usage-section.js';
 import type { ProjectContext } from './context.js';
 import { projectSnapshot } from './snapshot.js';
@@ -17,9 +18,11 @@ import { taskTimes } from './task-progress.js';
 /**
  * Inside a locked Claude session: if its active task is now marked [x] in tasks.md (by
  * spec-session or by an agent editing the file as spec-workflow teaches), record that once.
- * Returns the task's "spec/id" when it is done.
+ * Returns the task's "spec/id" when it is done. Every turn's end passes here, so it also moves
+ * usage out of spec-session's placeholder logs into agent logs that appeared since.
  */
 export function noticeCompletion(ctx: ProjectContext, writer: SessionWriter): { spec: string; task: string; ws: string | null } | undefined {
+  adoptNewAgentLogs(ctx);
   const bound = currentBinding(writer.state);
   if (!bound.spec || !bound.task) return undefined;
   let status;
@@ -38,7 +41,22 @@ export function noticeCompletion(ctx: ProjectContext, writer: SessionWriter): { 
   return { spec: bound.spec, task: bound.task, ws: bound.ws };
 }
 
-/** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
+/** In every spec; a failure is logged for `spec-session doctor` and never stops the completion notice. */
+function adoptNewAgentLogs(ctx: ProjectContext): void {
+  const adopt = (spec: string) => {
+    try {
+      adoptAgentLogs(ctx.projectDir, spec);
+    } catch (error) {
+      logHookError(ctx.paths.hookLog, 'adopt-agent-logs', error);
+    }
+  };
+  try {
+    listSpecDirs(ctx.projectDir).forEach(adopt);
+  } catch (error) {
+    logHookError(ctx.paths.hookLog, 'adopt-agent-logs', error);
+  }
+}
+
 /** The ledger folded once, for callers that report on several tasks in a row. */
 export interface LedgerSnapshot {
   view: LedgerView;
@@ -50,6 +68,7 @@ export function ledgerSnapshot(ctx: ProjectContext): LedgerSnapshot {
   return { view, usage: projectUsage(view, ctx.book, ctx.tz) };
 }
 
+/** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
 export function completionLine(ctx: ProjectContext, spec: string, task: string, { usage }: LedgerSnapshot = ledgerSnapshot(ctx)): string {
   const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task);
   const tokens = rows.reduce((s, r) => s + r.tally.total, 0);

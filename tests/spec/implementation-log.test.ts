@@ -7,9 +7,9 @@ import {
   logFileName,
   readLogHeader,
   renderImplementationLog,
-  writeTaskUsage,
   type ImplementationLogEntry,
 } from '../../src/spec/implementation-log.js';
+import { writeTaskUsage } from '../../src/spec/task-usage-log.js';
 import { logsDir } from '../../src/spec/spec-dir.js';
 import { upsertUsageSection } from '../../src/spec/usage-section.js';
 import { listFiles, tempProject } from './temp-project.js';
@@ -98,9 +98,9 @@ describe('logFileName', () => {
 
 describe('readLogHeader', () => {
   it.each([
-    ['spec-workflow log', SPEC_WORKFLOW_LOG, { taskId: '2.1', logId: ENTRY.logId, timestamp: ENTRY.timestamp }],
-    ['CRLF, markdown line breaks', '# Implementation Log: Task 1.2.1\r\n\r\n**Timestamp:** 2025-11-21T00:00:00.000Z  \r\n**Log ID:** abc  \r\n', { taskId: '1.2.1', logId: 'abc', timestamp: '2025-11-21T00:00:00.000Z' }],
-    ['no timestamp', '# Implementation Log: Task 3\n**Log ID:** x\n', { taskId: '3', logId: 'x', timestamp: '' }],
+    ['spec-workflow log', SPEC_WORKFLOW_LOG, { taskId: '2.1', logId: ENTRY.logId, timestamp: ENTRY.timestamp, summary: ENTRY.summary }],
+    ['CRLF, markdown line breaks', '# Implementation Log: Task 1.2.1\r\n\r\n**Timestamp:** 2025-11-21T00:00:00.000Z  \r\n**Log ID:** abc  \r\n', { taskId: '1.2.1', logId: 'abc', timestamp: '2025-11-21T00:00:00.000Z', summary: '' }],
+    ['no timestamp', '# Implementation Log: Task 3\n**Log ID:** x\n', { taskId: '3', logId: 'x', timestamp: '', summary: '' }],
     ['no Log ID', '# Implementation Log: Task 3\n**Timestamp:** 2025-11-21T00:00:00.000Z\n', null],
     ['another heading', '# Implementation Log: task-2601-foo\n**Log ID:** x\n', null],
     ['empty', '', null],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SpecError } from '../../src/spec/errors.js';
-import { findTask, parseTasks, setTaskStatus, summarize, type SpecTask, type TaskStatus } from '../../src/spec/tasks-file.js';
+import { duplicateIds, findTask, findUniqueTask, lineList, parseTasks, setTaskStatus, summarize, type SpecTask, type TaskStatus } from '../../src/spec/tasks-file.js';
 
 const brief = (tasks: SpecTask[]) => tasks.map((t) => `${t.id}|${t.status}|${t.depth}|${t.line}|${t.title}`);
 
@@ -16,7 +16,7 @@ describe('parseTasks: one line', () => {
     ['- [ ] T001 [P] [US1] Create project structure', 'T001|pending|0|0|[P] [US1] Create project structure'],
     ['- [X] T012 [US2] Done in spec-kit', 'T012|done|0|0|[US2] Done in spec-kit'],
     ['- [ ]* 1.1 Optional Kiro task', '1.1|pending|0|0|Optional Kiro task'],
-    ['- [x] 6.   Extra spaces  ', '6|done|0|0|Extra spaces'],
+    ['- [x] 6.   Extra spaces  ', '6|done|0|0|Extra spaces  '], // trailing spaces kept, as spec-workflow shows them
   ])('%s', (line, expected) => {
     expect(brief(parseTasks(line))).toEqual([expected]);
   });
@@ -34,70 +34,20 @@ describe('parseTasks: one line', () => {
   });
 });
 
-const TEMPLATE = [
-  '# Tasks Document',
-  '',
-  '- [x] 1. Create core interfaces in src/types/feature.ts',
-  '  - File: src/types/feature.ts, `src/types/file_utils.ts`',
-  '  - Purpose: Establish type safety for feature_flags',
-  '  - _Leverage: src/types/base_types.ts, src/file_utils.ts_',
-  '  - _Requirements: 1.1, 2_3_',
-  '  - _Prompt: Role: TypeScript Developer | Task: Create interfaces | Restrictions: Do not modify base_types | Success: Compiles_',
-  '  - Some free note',
-  '  - [ ] 1.1 Add feature_flag type',
-  '    - File: src/types/flags.ts',
-  '',
-  '- [~] 2. Wire the service',
-  '  - _Blocked: waiting on API_KEY from ops_',
-  'Indented prose belongs to nobody',
-  '  - Not a detail of task 2 any more',
-  '',
-  '```markdown',
-  '- [ ] 9. An example inside a fence',
-  '```',
-  '- [-] 3. Implement the service',
-].join('\n');
+// spec-workflow's own shapes are checked against its recorded outputs in spec-workflow-parity.test.ts;
+// these are the formats it does not read.
+describe('parseTasks: spec-kit and Kiro files', () => {
+  const SPEC_KIT = ['- [ ] T001 [P] Create project structure', '  - File: src/index.ts', '  - [X] done sub-note', '- [X] T002 [US1] Done', '  - _Requirements: FR-1_'].join('\n');
 
-describe('parseTasks: a spec-workflow tasks.md', () => {
-  it('parses ids, statuses, lines, depth and details without cutting at underscores', () => {
-    expect(parseTasks(TEMPLATE)).toEqual([
-      {
-        id: '1',
-        title: 'Create core interfaces in src/types/feature.ts',
-        status: 'done',
-        line: 2,
-        depth: 0,
-        details: {
-          files: ['src/types/feature.ts', 'src/types/file_utils.ts'],
-          purpose: 'Establish type safety for feature_flags',
-          leverage: 'src/types/base_types.ts, src/file_utils.ts',
-          requirements: '1.1, 2_3',
-          prompt: 'Role: TypeScript Developer | Task: Create interfaces | Restrictions: Do not modify base_types | Success: Compiles',
-          raw: [
-            'File: src/types/feature.ts, `src/types/file_utils.ts`',
-            'Purpose: Establish type safety for feature_flags',
-            '_Leverage: src/types/base_types.ts, src/file_utils.ts_',
-            '_Requirements: 1.1, 2_3_',
-            '_Prompt: Role: TypeScript Developer | Task: Create interfaces | Restrictions: Do not modify base_types | Success: Compiles_',
-            'Some free note',
-          ],
-        },
-      },
-      { id: '1.1', title: 'Add feature_flag type', status: 'pending', line: 9, depth: 1, details: { files: ['src/types/flags.ts'], raw: ['File: src/types/flags.ts'] } },
-      {
-        id: '2',
-        title: 'Wire the service',
-        status: 'blocked',
-        line: 12,
-        depth: 0,
-        details: { files: [], blockedReason: 'waiting on API_KEY from ops', raw: ['_Blocked: waiting on API_KEY from ops_'] },
-      },
-      { id: '3', title: 'Implement the service', status: 'in-progress', line: 20, depth: 0, details: { files: [], raw: [] } },
+  it('reads spec-kit tasks and their details; a [X] task line ends the one above', () => {
+    expect(parseTasks(SPEC_KIT).map((t) => [t.id, t.status, t.details.files, t.details.requirements, t.details.notes])).toEqual([
+      ['T001', 'pending', ['src/index.ts'], [], []],
+      ['T002', 'done', [], ['FR-1'], []],
     ]);
   });
 
   it('reads a CRLF file exactly like the LF one', () => {
-    expect(parseTasks(TEMPLATE.replace(/\n/g, '\r\n'))).toEqual(parseTasks(TEMPLATE));
+    expect(parseTasks(SPEC_KIT.replace(/\n/g, '\r\n'))).toEqual(parseTasks(SPEC_KIT));
   });
 
   it('gives Kiro nesting (4-space indents) its depth', () => {
@@ -106,17 +56,34 @@ describe('parseTasks: a spec-workflow tasks.md', () => {
   });
 });
 
-describe('findTask', () => {
+describe('duplicate ids', () => {
   // spec-workflow's own template repeats ids 4, 5 and 6.
-  const duplicated = parseTasks(['- [x] 4. First four', '- [ ] 4. Second four', '- [ ] 4. Third four', '- [x] 5. Five', '- [x] 5. Five again'].join('\n'));
+  const duplicated = parseTasks(['- [x] 4. First four', '- [ ] 4. Second four', '- [ ] 4. Third four', '- [x] 5. Five', '- [ ] 6. Six', '- [x] 5. Five again'].join('\n'));
+
   it.each([
-    ['4', 1],
+    ['4', 0],
     ['5', 3],
-  ])('id %s → the task on line %i', (id, line) => {
+    ['6', 4],
+  ])('findTask(%s) is the first line with it, as spec-workflow takes: line %i', (id, line) => {
     expect(findTask(duplicated, id)?.line).toBe(line);
   });
-  it('is undefined for an unknown id', () => {
-    expect(findTask(duplicated, '7')).toBeUndefined();
+
+  it('findUniqueTask refuses an ambiguous id, naming its lines', () => {
+    expect(() => findUniqueTask(duplicated, '4')).toThrow(
+      new SpecError("task 4 is ambiguous: lines 1, 2 and 3 of tasks.md carry it, and spec-workflow's tools always take the first; renumber the tasks so each id is unique"),
+    );
+    expect(() => findUniqueTask(duplicated, '5', 'the tasks.md of spec shop')).toThrow(/^task 5 is ambiguous: lines 4 and 6 of the tasks.md of spec shop carry it/);
+    expect(findUniqueTask(duplicated, '6')?.title).toBe('Six');
+    expect(findUniqueTask(duplicated, '7')).toBeUndefined();
+  });
+
+  it('duplicateIds lists each repeated id with its lines', () => {
+    expect([...duplicateIds(duplicated)]).toEqual([
+      ['4', [0, 1, 2]],
+      ['5', [3, 5]],
+    ]);
+    expect(duplicateIds(parseTasks('- [ ] 1. A\n- [ ] 2. B'))).toEqual(new Map());
+    expect([lineList([0]), lineList([0, 9]), lineList([0, 9, 41])]).toEqual(['lines 1', 'lines 1 and 10', 'lines 1, 10 and 42']);
   });
 });
 
@@ -128,13 +95,24 @@ describe('setTaskStatus', () => {
     ['*   [~] 3\\. Tabs\tand   spacing ', '3', 'pending', '*   [ ] 3\\. Tabs\tand   spacing ', 'blocked'],
     ['- [ ]* 1.2 Optional', '1.2', 'done', '- [x]* 1.2 Optional', 'pending'],
     ['- [ ] T003 [P] Spec-kit', 'T003', 'done', '- [X] T003 [P] Spec-kit', 'pending'],
-    ['- [x] 4. Done\n- [ ] 4. Open\n', '4', 'in-progress', '- [x] 4. Done\n- [-] 4. Open\n', 'pending'],
+    // leaving [~] deletes the reason line, as spec-workflow 2.2.7 does
+    ['- [~] 1. A\n  - File: a.ts\n  - _Blocked: waiting on ops_\n- [ ] 2. B', '1', 'in-progress', '- [-] 1. A\n  - File: a.ts\n- [ ] 2. B', 'blocked'],
+    ['- [ ] 1. A\r\n  - _Blocked: stale_\r\n', '1', 'blocked', '- [~] 1. A\r\n', 'pending'],
   ])('%j: %s → %s', (text, id, status, expected, previous) => {
     expect(setTaskStatus(text, id, status)).toEqual({ text: expected, changed: true, previous });
   });
 
   it('reports no change when the task already has the status, and keeps [X]', () => {
     expect(setTaskStatus('- [X] 1. A\n', '1', 'done')).toEqual({ text: '- [X] 1. A\n', changed: false, previous: 'done' });
+  });
+
+  it('refuses an id on two lines', () => {
+    expect(() => setTaskStatus('- [x] 4. Done\n- [ ] 4. Open\n', '4', 'in-progress')).toThrow(/^task 4 is ambiguous: lines 1 and 2 of tasks.md carry it/);
+  });
+
+  it('keeps the reason when the status does not change, as the dashboard does', () => {
+    const text = '- [~] 1. A\n  - _Blocked: why_\n';
+    expect(setTaskStatus(text, '1', 'blocked')).toEqual({ text, changed: false, previous: 'blocked' });
   });
 
   it('throws a SpecError naming the missing task', () => {

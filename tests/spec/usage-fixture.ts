@@ -34,5 +34,5 @@ export const USAGE_TEXT = `## Usage
 
 `;
 
-/** Exactly what spec-workflow's log-implementation tool writes (2.2.x). */
-export const SPEC_WORKFLOW_LOG = fs.readFileSync(new URL('fixtures/spec-workflow-log.md', import.meta.url), 'utf8');
+/** What spec-workflow 2.2.7's log-implementation tool writes, recorded from its own writer. */
+export const SPEC_WORKFLOW_LOG = fs.readFileSync(new URL('fixtures/spec-workflow-2.2.7/logs/agent-log.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { upsertUsageSection, usageSection, type UsageBlock } from '../../src/spec/usage-section.js';
+import { readUsageSection, removeUsageSection, upsertUsageSection, usageSection, type UsageBlock } from '../../src/spec/usage-section.js';
 import { SPEC_WORKFLOW_LOG, USAGE, USAGE_TEXT } from './usage-fixture.js';
 
 const MINIMAL: UsageBlock = { session: 's1', claudeSessions: [], models: [], total: { tokens: 0, cost: 0.09124 }, priceTable: 'none', manual: true };
@@ -43,5 +43,22 @@ describe('upsertUsageSection', () => {
     const withFull = upsertUsageSection(SPEC_WORKFLOW_LOG, USAGE);
     expect(withFull).toBe(HEAD + USAGE_TEXT + TAIL);
     expect(upsertUsageSection(withFull, MINIMAL)).toBe(HEAD + MINIMAL_TEXT + TAIL);
+  });
+});
+
+describe('readUsageSection and removeUsageSection', () => {
+  it.each([
+    ['LF', SPEC_WORKFLOW_LOG],
+    ['CRLF', SPEC_WORKFLOW_LOG.replace(/\n/g, '\r\n')],
+  ])('%s: read back what was put in, and remove it to the original bytes', (_name, log) => {
+    const withUsage = upsertUsageSection(log, USAGE);
+    const eol = log.includes('\r\n') ? '\r\n' : '\n';
+    expect(readUsageSection(withUsage)).toBe(USAGE_TEXT.replace(/\n/g, eol));
+    expect(removeUsageSection(withUsage)).toBe(log);
+  });
+
+  it('leaves a log without the section as it is', () => {
+    expect(readUsageSection(SPEC_WORKFLOW_LOG)).toBeUndefined();
+    expect(removeUsageSection(SPEC_WORKFLOW_LOG)).toBe(SPEC_WORKFLOW_LOG);
   });
 });
