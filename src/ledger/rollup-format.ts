@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { LedgerLine } from './ledger-schema.js';
+import { z } from 'zod';
+import { BindLine, EndLine, ManualLine, SessionLine, TaskLine, type LedgerLine } from './ledger-schema.js';
 
 /**
  * A rollup file, `<day>/rollup-<hash>.json`: the closed raw files of one ledger folder, summed.
@@ -74,6 +75,16 @@ const FLAG_FAST = 1;
 const FLAG_LONG = 2;
 const FLAG_GAP = 4;
 
+/**
+ * Workflow events are stored as arrays: [kind, ms after the entry's first slot, ...fields], with
+ * every string as an index into the entry's `names` (-1 for null); the field lists come from the
+ * ledger schema itself. A record with a field the list does not know is kept as it was written.
+ */
+const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end'] as const;
+const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine };
+const EVENT_FIELDS = Object.fromEntries(EVENT_KINDS.map((k) => [k, Object.keys(EVENT_SCHEMAS[k].shape).filter((f) => f !== 'k' && f !== 't')])) as Record<(typeof EVENT_KINDS)[number], string[]>;
+const NUMERIC = new Set(Object.keys(ManualLine.shape).filter((f) => ManualLine.shape[f as keyof typeof ManualLine.shape] instanceof z.ZodNumber));
+
 /** Encodes a rollup file: compact, one entry per line, and the same bytes for the same content. */
 export function encodeRollup(file: RollupFile): string {
   const entries = [...file.entries].sort((a, b) => (a.src < b.src ? -1 : 1)).map(encodeEntry);
@@ -85,33 +96,62 @@ export function rollupFileName(text: string): string {
 }
 
 function encodeEntry(e: RollupEntry): string {
-  const models = [...new Set(e.rows.map((r) => r.model))].sort();
-  const attrKey = (a: RowAttribution) => JSON.stringify(a);
+  const strings = new Set<string>();
+  for (const r of e.rows) {
+    strings.add(r.model);
+    for (const a of r.attribution) if (a !== null) strings.add(a);
+  }
+  for (const ev of e.events) for (const [f, v] of Object.entries(ev)) if (typeof v === 'string' && f !== 'k' && f !== 't') strings.add(v);
+  const names = [...strings].sort();
+  const index = new Map(names.map((n, i) => [n, i]));
+  const ref = (v: string | null) => (v === null ? -1 : index.get(v)!);
+  const attrKey = (a: RowAttribution) => a.map(ref).join(',');
   const attrs = [...new Set(e.rows.map((r) => attrKey(r.attribution)))].sort();
-  const modelIndex = new Map(models.map((m, i) => [m, i]));
   const attrIndex = new Map(attrs.map((a, i) => [a, i]));
-  const base = e.rows.length ? Math.min(...e.rows.map((r) => r.slot)) : 0;
+  const eventSlots = e.events.map((ev) => Math.floor(Date.parse(ev.t) / SLOT_MS)).filter(Number.isFinite);
+  const base = e.rows.length ? Math.min(...e.rows.map((r) => r.slot)) : eventSlots.length ? Math.min(...eventSlots) : 0;
   const rows = e.rows
-    .map((r) => [
-      r.slot - base,
-      attrIndex.get(attrKey(r.attribution))!,
-      modelIndex.get(r.model)!,
-      (r.fast ? FLAG_FAST : 0) | (r.longContext ? FLAG_LONG : 0) | (r.kind === 'gap' ? FLAG_GAP : 0),
-      r.calls,
-      ...r.tokens,
-      r.first - r.slot * SLOT_MS,
-      r.last - r.slot * SLOT_MS,
-    ])
+    .map((r) => {
+      const row = [r.slot - base, attrIndex.get(attrKey(r.attribution))!, ref(r.model), (r.fast ? FLAG_FAST : 0) | (r.longContext ? FLAG_LONG : 0) | (r.kind === 'gap' ? FLAG_GAP : 0), r.calls, ...r.tokens, r.first - r.slot * SLOT_MS];
+      if (r.last !== r.first) row.push(r.last - r.slot * SLOT_MS);
+      return row;
+    })
     .sort(compareArrays);
+  const events = e.events.map((ev) => JSON.stringify(encodeEvent(ev, base * SLOT_MS, ref))).sort();
   const gaps = Object.fromEntries(Object.entries(e.gaps).sort(([a], [b]) => (a < b ? -1 : 1)));
   const keys = Object.fromEntries(Object.entries(e.keys).sort(([a], [b]) => (a < b ? -1 : 1)));
-  const events = e.events.map((ev) => JSON.stringify(ev)).sort();
-  return `{"src":${JSON.stringify(e.src)},"bytes":${e.bytes},"sha":${JSON.stringify(e.sha)},"cs":${JSON.stringify(e.cs)},"models":${JSON.stringify(models)},"attrs":[${attrs.join(',')}],"base":${base},"rows":${JSON.stringify(rows)},"gaps":${JSON.stringify(gaps)},"keys":${JSON.stringify(keys)},"events":[${events.join(',')}]}`;
+  return `{"src":${JSON.stringify(e.src)},"bytes":${e.bytes},"sha":${JSON.stringify(e.sha)},"cs":${JSON.stringify(e.cs)},"names":${JSON.stringify(names)},"attrs":[${attrs.map((a) => `[${a}]`).join(',')}],"base":${base},"rows":${JSON.stringify(rows)},"gaps":${JSON.stringify(gaps)},"keys":${JSON.stringify(keys)},"events":[${events.join(',')}]}`;
+}
+
+function encodeEvent(ev: LedgerLine, baseMs: number, ref: (v: string | null) => number): unknown {
+  const kind = ev.k as (typeof EVENT_KINDS)[number];
+  const fields = EVENT_FIELDS[kind];
+  const t = Date.parse(ev.t);
+  const known = fields !== undefined && Object.keys(ev).every((f) => f === 'k' || f === 't' || fields.includes(f)) && new Date(t).toISOString() === ev.t;
+  if (!known) return ev;
+  const values = fields.map((f) => {
+    const v = (ev as Record<string, unknown>)[f];
+    return NUMERIC.has(f) ? v : ref(v as string | null);
+  });
+  return [EVENT_KINDS.indexOf(kind), t - baseMs, ...values];
+}
+
+function decodeEvent(raw: unknown, baseMs: number, names: string[]): unknown {
+  if (!Array.isArray(raw)) return raw;
+  const [code, dt, ...values] = raw as [number, number, ...unknown[]];
+  const kind = EVENT_KINDS[code];
+  if (kind === undefined || typeof dt !== 'number') return undefined;
+  const record: Record<string, unknown> = { k: kind, t: new Date(baseMs + dt).toISOString() };
+  EVENT_FIELDS[kind].forEach((f, i) => {
+    const v = values[i];
+    record[f] = NUMERIC.has(f) ? v : typeof v === 'number' && v >= 0 ? names[v] : null;
+  });
+  return record;
 }
 
 function compareArrays(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 export class RollupFormatError extends Error {}
@@ -142,28 +182,30 @@ export function decodeRollup(text: string): RollupFile & { rawEvents: unknown[][
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-const isName = (v: unknown): v is string | null => v === null || typeof v === 'string';
 
 function decodeEntry(raw: unknown): { entry: RollupEntry; events: unknown[] } {
   const e = raw as Record<string, unknown>;
   const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
-  if (typeof e !== 'object' || e === null || typeof e.src !== 'string' || !isCount(e.bytes) || typeof e.sha !== 'string' || !isName(e.cs)) throw bad('bad header');
-  const models = e.models;
+  if (typeof e !== 'object' || e === null || typeof e.src !== 'string' || !isCount(e.bytes) || typeof e.sha !== 'string' || !(e.cs === null || typeof e.cs === 'string')) throw bad('bad header');
+  const names = e.names;
   const attrs = e.attrs;
-  if (!Array.isArray(models) || !models.every((m) => typeof m === 'string')) throw bad('bad models');
-  if (!Array.isArray(attrs) || !attrs.every((a) => Array.isArray(a) && a.length === 6 && a.every(isName))) throw bad('bad attrs');
-  if (!isCount(e.base) || !Array.isArray(e.rows)) throw bad('bad rows');
+  if (!Array.isArray(names) || !names.every((m) => typeof m === 'string')) throw bad('bad names');
+  const name = (i: unknown) => (i === -1 ? null : typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < names.length ? (names[i] as string) : undefined);
+  if (!Array.isArray(attrs) || !attrs.every((a) => Array.isArray(a) && a.length === 6 && a.every((i) => name(i) !== undefined))) throw bad('bad attrs');
+  const attributions = (attrs as number[][]).map((a) => a.map(name) as RowAttribution);
+  if (typeof e.base !== 'number' || !Number.isSafeInteger(e.base) || !Array.isArray(e.rows)) throw bad('bad rows');
   const base = e.base;
   const rows: RollupRow[] = [];
   for (const r of e.rows as unknown[]) {
-    if (!Array.isArray(r) || r.length !== 12 || !r.every(isCount)) throw bad('bad row');
-    const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last] = r as number[];
-    if (attr! >= attrs.length || model! >= models.length || first! >= SLOT_MS || last! >= SLOT_MS) throw bad('row out of range');
+    if (!Array.isArray(r) || (r.length !== 11 && r.length !== 12) || !r.every(isCount)) throw bad('bad row');
+    const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r as number[];
+    const modelName = name(model);
+    if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS) throw bad('row out of range');
     const slot = base + offset!;
     rows.push({
       slot,
-      attribution: attrs[attr!] as RowAttribution,
-      model: models[model!] as string,
+      attribution: attributions[attr!]!,
+      model: modelName,
       fast: (flags! & FLAG_FAST) !== 0,
       longContext: (flags! & FLAG_LONG) !== 0,
       kind: flags! & FLAG_GAP ? 'gap' : 'call',
@@ -184,5 +226,6 @@ function decodeEntry(raw: unknown): { entry: RollupEntry; events: unknown[] } {
     keys[day] = run;
   }
   if (!Array.isArray(e.events)) throw bad('bad events');
-  return { entry: { src: e.src, bytes: e.bytes, sha: e.sha, cs: e.cs, rows, keys, gaps, events: [] }, events: e.events as unknown[] };
+  const events = (e.events as unknown[]).map((ev) => decodeEvent(ev, base * SLOT_MS, names as string[]));
+  return { entry: { src: e.src, bytes: e.bytes, sha: e.sha, cs: e.cs as string | null, rows, keys, gaps, events: [] }, events };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isLongContextPrompt } from '../pricing/price-call.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
+import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { foldGaps, foldLedger, type RawFile } from './fold.js';
@@ -85,6 +86,7 @@ function rollUpFolder(ledgerDir: string, day: string, closing: string[], allRaw:
     const name = `${day}/${rollupFileName(text)}`;
     writeFileAtomic(path.join(ledgerDir, name), text);
     result.written.push(name);
+    faultPoint('after-rollup-write');
     for (const old of ownRollups) if (old !== name) fs.rmSync(path.join(ledgerDir, old), { force: true });
   }
   for (const rel of [...toRoll, ...leftovers]) {

@@ -1,13 +1,27 @@
 import type { ProjectUsage } from './project-usage.js';
 import { modelBreakdowns, tallyFields } from './tally.js';
 
-/** `spec-session cost --json`: the machine-readable answer (issue #3's shape, fields only added). */
+/**
+ * `spec-session cost --json`: the machine-readable answer (fields are only ever added). `tasks` has
+ * a row per (spec, task, work session); `taskTotals` one per (spec, task) over every session it spanned.
+ */
 export function costJson(usage: ProjectUsage, meta: { priceTable: string; timeZone: string; since: string | null; until: string | null }) {
   return {
     tasks: usage.tasks.map((t) => ({
       spec: t.spec,
       taskId: t.taskId,
       session: t.session,
+      ...tallyFields(t.tally),
+      manual: t.manualTokens > 0,
+      manualTokens: t.manualTokens,
+      firstActivity: new Date(t.first).toISOString(),
+      lastActivity: new Date(t.last).toISOString(),
+      modelBreakdowns: modelBreakdowns(t.tally),
+    })),
+    taskTotals: usage.taskTotals.map((t) => ({
+      spec: t.spec,
+      taskId: t.taskId,
+      sessions: t.sessions.map((s) => s.session),
       ...tallyFields(t.tally),
       manual: t.manualTokens > 0,
       manualTokens: t.manualTokens,

@@ -1,0 +1,156 @@
+/**
+ * Closed days roll up into committed aggregates, and every figure stays exact: after `compact`,
+ * after a rolled-up call is captured again, after two clones compact the same days and merge,
+ * after a crash half-way, and through the machine-local index whatever happens to it. Expected
+ * figures are the generator's truth (every distinct call once), never the program's own output.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliIn, dirBytes, fieldsOf, git, ledgerProject, tokenFields, type CostJson, type Expected } from './support/ledger-project.js';
+
+const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
+
+function expectExact(cost: CostJson, expected: Expected): void {
+  expect(tokenFields(cost.totals)).toEqual(fieldsOf(expected.total.get('all')!));
+  expect(cost.totals.calls).toBe(expected.total.get('all')!.calls);
+  const tasks = byKey(cost.taskTotals, (t) => `${t.spec}/${t.taskId}`);
+  expect([...tasks.keys()].sort()).toEqual([...expected.tasks.keys()].sort());
+  for (const [key, sums] of expected.tasks) expect(tokenFields(tasks.get(key)!), key).toEqual(fieldsOf(sums));
+  const sessions = byKey(cost.sessions, (s) => s.name);
+  for (const [name, sums] of expected.sessions) expect(tokenFields(sessions.get(name)!), name).toEqual(fieldsOf(sums));
+  const days = byKey(cost.days, (d) => d.date);
+  expect([...days.keys()].sort()).toEqual([...expected.days.keys()].sort());
+  for (const [day, sums] of expected.days) expect(tokenFields(days.get(day)!), day).toEqual(fieldsOf(sums));
+  const models = byKey(cost.models, (m) => m.modelName);
+  for (const [model, sums] of expected.models) {
+    expect(tokenFields(models.get(model)!), model).toEqual(fieldsOf(sums));
+    expect(models.get(model)!.calls).toBe(sums.calls);
+  }
+}
+
+const rawFiles = (p: { ledger: string }) => (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => f.endsWith('.jsonl'));
+const rollupFiles = (p: { ledger: string }) => (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => /rollup-[0-9a-f]{12}\.json$/.test(f)).sort();
+
+describe('compact: a 0.1.0 ledger rolled up', () => {
+  it('is read as it is, and after compact every task, session, day and model is exact, in under 5% of the bytes', () => {
+    const p = ledgerProject({ devs: 2, days: 4, callsPerDay: 800 });
+    const before = p.costJson();
+    expectExact(before, p.expected);
+    const out = p.run(['compact']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/Totals checked before and after, identical: [\d,]+ calls/);
+    expect(rawFiles(p)).toEqual([]);
+    expect(rollupFiles(p).length).toBeGreaterThan(0);
+    const after = p.costJson();
+    expectExact(after, p.expected);
+    expect(after.totals.totalCost).toBe(before.totals.totalCost);
+    expect(after.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity])).toEqual(before.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity]));
+    expect(dirBytes(p.ledger) / p.truth.bytes).toBeLessThan(0.05);
+    // Twice is the same as once.
+    expect(p.run(['compact']).stdout).toContain('Nothing to roll up');
+    expect(rollupFiles(p)).toEqual(rollupFiles(p));
+  });
+
+  it('a rolled-up call captured again (state lost, a transcript re-read) counts once; a new one counts', () => {
+    const p = ledgerProject({ days: 3 });
+    p.run(['compact']);
+    const again = p.truth.calls.filter((c) => !c.gap).slice(0, 40);
+    const cs = again[0]!.cs;
+    const line = (c: (typeof again)[number]) => JSON.stringify({ k: 'call', msg: c.msg, req: null, t: new Date(c.time).toISOString(), cs, model: c.model, ...c.tokens, ws: c.ws, spec: c.spec, task: c.task });
+    const fresh = { k: 'call', msg: 'msg_01NEWCALL', req: 'req_new', t: new Date(again[0]!.time + 1).toISOString(), cs, model: 'claude-sonnet-4-6', in: 5, out: 6, cw5: 7, cw1h: 0, cr: 8, ws: 'late', spec: 'invoice-management', task: '9.1' };
+    const today = new Date().toISOString().slice(0, 10);
+    mkdirSync(join(p.ledger, today), { recursive: true });
+    writeFileSync(join(p.ledger, today, `${cs}.jsonl`), [...again.map(line), JSON.stringify(fresh)].join('\n') + '\n');
+    const cost = p.costJson();
+    const all = p.expected.total.get('all')!;
+    expect(tokenFields(cost.totals)).toEqual(fieldsOf({ ...all, in: all.in + 5, out: all.out + 6, cw5: all.cw5 + 7, cr: all.cr + 8 }));
+    expect(cost.totals.calls).toBe(all.calls + 1);
+  });
+
+  it('a crash after the rollup is written and before the raw files go: the same figures, and the next run cleans up', () => {
+    const p = ledgerProject({ days: 2 });
+    const crashed = p.run(['compact'], { SPEC_SESSION_FAULT: 'after-rollup-write' });
+    expect(crashed.code).not.toBe(0);
+    expect(rollupFiles(p)).toHaveLength(1);
+    expect(rawFiles(p).length).toBeGreaterThan(0);
+    expectExact(p.costJson(), p.expected);
+    expect(p.run(['compact']).code).toBe(0);
+    expect(rawFiles(p)).toEqual([]);
+    expectExact(p.costJson(), p.expected);
+  });
+});
+
+describe('two clones', () => {
+  it('compact the same days independently: identical files, a merge without conflict, the same totals', () => {
+    const origin = ledgerProject({ days: 3 });
+    git(origin.dir, 'init', '-q', '-b', 'main');
+    git(origin.dir, 'add', '-A');
+    git(origin.dir, 'commit', '-qm', 'ledger');
+    const a = join(origin.dir, '..', `${origin.dir.split('/').pop()}-a`);
+    const b = join(origin.dir, '..', `${origin.dir.split('/').pop()}-b`);
+    for (const dir of [a, b]) git(join(origin.dir, '..'), 'clone', '-q', origin.dir, dir);
+    for (const dir of [a, b]) {
+      writeFileSync(join(dir, '.gitignore'), '.claude/spec-session/state/\n');
+      expect(cliIn(dir).run(['compact']).code).toBe(0);
+      git(dir, 'add', '-A');
+      git(dir, 'commit', '-qm', 'compact');
+    }
+    expect(rollupFiles(cliIn(a)).length).toBeGreaterThan(0);
+    expect(rollupFiles(cliIn(a))).toEqual(rollupFiles(cliIn(b)));
+    for (const f of rollupFiles(cliIn(a))) expect(readFileSync(join(a, 'docs/sessions/ledger', f), 'utf8')).toBe(readFileSync(join(b, 'docs/sessions/ledger', f), 'utf8'));
+    git(a, 'pull', '-q', '--no-rebase', b, 'main');
+    expect(git(a, 'status', '--porcelain')).toBe('');
+    expectExact(cliIn(a).costJson(), origin.expected);
+  });
+
+  it('that rolled up different files of one day merge into the union, each call once', () => {
+    const p = ledgerProject({ days: 2, devs: 2 });
+    const day = readdirSync(p.ledger).sort()[0]!;
+    const files = readdirSync(join(p.ledger, day)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('cli-')).sort();
+    // Clone A has not pulled the last file of the day yet; clone B has all of them.
+    const a = `${p.dir}-a`;
+    cpSync(p.dir, a, { recursive: true });
+    rmSync(join(a, 'docs/sessions/ledger', day, files.at(-1)!));
+    const bRun = p.run(['compact']);
+    const aRun = cliIn(a).run(['compact']);
+    expect([aRun.code, bRun.code]).toEqual([0, 0]);
+    // The merge: B's files, plus A's rollup of the same day (another content, another name).
+    for (const f of rollupFiles(cliIn(a))) cpSync(join(a, 'docs/sessions/ledger', f), join(p.ledger, f));
+    expect(rollupFiles(p).filter((f) => f.startsWith(day)).length).toBe(2);
+    expectExact(p.costJson(), p.expected);
+  });
+});
+
+describe('the machine-local index', () => {
+  it('deleted, truncated or corrupted: the same figures, rebuilt from the ledger', () => {
+    const p = ledgerProject({ days: 3 });
+    p.run(['compact']);
+    // Some raw records after the rollups, as a live day has.
+    const today = new Date().toISOString().slice(0, 10);
+    mkdirSync(join(p.ledger, today), { recursive: true });
+    writeFileSync(join(p.ledger, today, 'live-session.jsonl'), `${JSON.stringify({ k: 'call', msg: 'msg_live', req: 'r', t: new Date().toISOString(), cs: 'live-session', model: 'claude-sonnet-4-6', in: 1, out: 2, cw5: 3, cw1h: 4, cr: 5, ws: null, spec: null, task: null })}\n`);
+    const reference = JSON.stringify(p.costJson());
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const files = readdirSync(index).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBe(2);
+    for (const damage of [(f: string) => truncateSync(f, 100), (f: string) => writeFileSync(f, 'garbage'), (f: string) => writeFileSync(f, '{"v":4,"tz":"UTC","rollups":[],"events":[]}'), (f: string) => rmSync(f)]) {
+      for (const f of files) {
+        damage(join(index, f));
+        expect(JSON.stringify(p.costJson())).toBe(reference);
+      }
+    }
+    rmSync(index, { recursive: true });
+    expect(JSON.stringify(p.costJson())).toBe(reference);
+    expect(existsSync(index)).toBe(true);
+  });
+
+  it('reads only what is new: a record appended to a raw file is folded in', () => {
+    const p = ledgerProject({ days: 2 });
+    const before = p.costJson().totals;
+    const day = readdirSync(p.ledger).sort()[0]!;
+    const file = join(p.ledger, day, readdirSync(join(p.ledger, day)).find((f) => !f.startsWith('cli-'))!);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}${JSON.stringify({ k: 'call', msg: 'msg_appended', req: 'r', t: `${day}T23:00:00.000Z`, cs: 'x', model: 'claude-sonnet-4-6', in: 100, out: 0, cw5: 0, cw1h: 0, cr: 0, ws: null, spec: null, task: null })}\n`);
+    expect(p.costJson().totals.inputTokens).toBe(before.inputTokens + 100);
+  });
+});
