@@ -4,6 +4,7 @@ import { CallSet, type CallEntry } from '../usage/call-set.js';
 import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { Attribution } from './records.js';
+import { memoryView, type LedgerView } from './ledger-view.js';
 import { callKeyHash, KEY_CHARS, type RollupEntry } from './rollup-format.js';
 
 /** One unit of usage after folding: a deduplicated API call, a gap segment, a manual entry, or a rolled-up sum of many. */
@@ -47,18 +48,6 @@ export interface Binding extends Attribution {
   why: string;
 }
 
-export interface LedgerView {
-  usage: UsageItem[];
-  sessions: Map<string, WorkSession>;
-  tasks: TaskEvent[];
-  bindings: Binding[];
-  manual: Array<{ id: string; spec: string; task: string; status: string; time: number }>;
-  /** Raw lines that are not valid records, skipped: reports say so. */
-  malformed: number;
-  /** Ledger files that could not be read at all (a corrupt rollup): reports say so. */
-  problems: string[];
-}
-
 /** A raw file's records, with where they come from. */
 export interface RawFile {
   rel: string;
@@ -74,11 +63,11 @@ export interface RawCall {
   files: Set<string>;
 }
 
-export interface FoldResult extends LedgerView {
+export type FoldResult = LedgerView & {
   rawCalls: Map<string, RawCall>;
   /** The rollup entries the fold used, one per source file. */
   entries: Map<string, RollupEntry>;
-}
+};
 
 const tokensOf = (r: { in: number; out: number; cw5: number; cw1h: number; cr: number }): TokenCounts => ({ input: r.in, output: r.out, cacheWrite5m: r.cw5, cacheWrite1h: r.cw1h, cacheRead: r.cr });
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
@@ -132,7 +121,7 @@ export function foldLedger(input: FoldInput): FoldResult {
   const workflow = foldEvents(events);
   usage.push(...workflow.manualUsage);
   usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
-  return { usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [], rawCalls, entries };
+  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries });
 }
 
 /** Rollup entries as items (one per row), events and gap baselines. */
@@ -242,18 +231,9 @@ export function foldGaps(gaps: LineOf<'gap'>[], baselines: Map<string, TokenCoun
  * later start of an ended session's name keeps the first session's spec and times (history is
  * never rewritten); only a restart on the same spec reopens it.
  */
-function foldEvents(events: LedgerLine[]) {
+export function foldEvents(events: LedgerLine[], sessions = new Map<string, WorkSession>()) {
   const by = <K extends LedgerLine['k']>(k: K) => events.filter((l): l is LineOf<K> => l.k === k);
-  const sessions = new Map<string, WorkSession>();
-  for (const s of by('session').sort((a, b) => a.t.localeCompare(b.t))) {
-    const time = Date.parse(s.t);
-    const known = sessions.get(s.ws);
-    if (s.event === 'start') {
-      if (!known) sessions.set(s.ws, { name: s.ws, spec: s.spec, started: time, ended: null, claudeSessions: new Set() });
-      else if (known.ended !== null && known.spec === s.spec) known.ended = null;
-      if (s.cs && sessions.get(s.ws)!.spec === s.spec) sessions.get(s.ws)!.claudeSessions.add(s.cs);
-    } else if (known && known.ended === null) known.ended = time;
-  }
+  for (const s of by('session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
   const tasks = dedupeBy(
     by('task').map((t) => ({ time: Date.parse(t.t), ws: t.ws, spec: t.spec, task: t.task, event: t.event, source: t.source })),
     (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`,
@@ -272,7 +252,18 @@ function foldEvents(events: LedgerLine[]) {
   return { view: { sessions, tasks, bindings, manual }, manualUsage };
 }
 
-function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
+/** One session record applied to the folded sessions (records in time order). */
+export function applySessionRecord(sessions: Map<string, WorkSession>, s: LineOf<'session'>): void {
+  const time = Date.parse(s.t);
+  const known = sessions.get(s.ws);
+  if (s.event === 'start') {
+    if (!known) sessions.set(s.ws, { name: s.ws, spec: s.spec, started: time, ended: null, claudeSessions: new Set() });
+    else if (known.ended !== null && known.spec === s.spec) known.ended = null;
+    if (s.cs && sessions.get(s.ws)!.spec === s.spec) sessions.get(s.ws)!.claudeSessions.add(s.cs);
+  } else if (known && known.ended === null) known.ended = time;
+}
+
+export function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();
   for (const item of items) {
     const k = key(item);

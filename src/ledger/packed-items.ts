@@ -31,10 +31,10 @@ export function packItems(items: UsageItem[]): PackedItems {
   return { names, rows };
 }
 
-export function unpackItems({ names, rows }: PackedItems): UsageItem[] {
+export function unpackItems({ names, rows }: PackedItems, keyPrefix = 'r'): UsageItem[] {
   const name = (id: number) => (id < 0 ? null : names[id]!);
   return rows.map((r, n) => {
     const [kind, first, span, calls, long, fast, model, cs, ws, spec, task, input, output, cacheWrite5m, cacheWrite1h, cacheRead] = r as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-    return { kind: KINDS[kind]!, key: `r${n}`, time: first, first, last: first + span, calls, longContext: long === 1, speed: fast === 1 ? 'fast' : 'standard', model: name(model)!, cs: name(cs), ws: name(ws), spec: name(spec), task: name(task), tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead } };
+    return { kind: KINDS[kind]!, key: `${keyPrefix}${n}`, time: first, first, last: first + span, calls, longContext: long === 1, speed: fast === 1 ? 'fast' : 'standard', model: name(model)!, cs: name(cs), ws: name(ws), spec: name(spec), task: name(task), tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead } };
   });
 }

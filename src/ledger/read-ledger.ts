@@ -5,7 +5,8 @@ import { LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
 import { decodeRollup, type RollupEntry } from './rollup-format.js';
 import { foldLedger, type FoldResult, type RawFile } from './fold.js';
 
-export type { LedgerView, UsageItem, WorkSession, TaskEvent, Binding } from './fold.js';
+export type { UsageItem, WorkSession, TaskEvent, Binding } from './fold.js';
+export type { LedgerView } from './ledger-view.js';
 
 /** Raw ledger lines (JSONL) into records; a line that is not JSON or not a valid record is counted and skipped. */
 export function parseLedgerLines(text: string): { lines: LedgerLine[]; malformed: number } {

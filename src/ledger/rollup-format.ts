@@ -120,7 +120,8 @@ function encodeEntry(e: RollupEntry): string {
   const events = e.events.map((ev) => JSON.stringify(encodeEvent(ev, base * SLOT_MS, ref))).sort();
   const gaps = Object.fromEntries(Object.entries(e.gaps).sort(([a], [b]) => (a < b ? -1 : 1)));
   const keys = Object.fromEntries(Object.entries(e.keys).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return `{"src":${JSON.stringify(e.src)},"bytes":${e.bytes},"sha":${JSON.stringify(e.sha)},"cs":${JSON.stringify(e.cs)},"names":${JSON.stringify(names)},"attrs":[${attrs.map((a) => `[${a}]`).join(',')}],"base":${base},"rows":${JSON.stringify(rows)},"gaps":${JSON.stringify(gaps)},"keys":${JSON.stringify(keys)},"events":[${events.join(',')}]}`;
+  // `keys` last: a reader that needs only the sums cuts the line there and parses less.
+  return `{"src":${JSON.stringify(e.src)},"bytes":${e.bytes},"sha":${JSON.stringify(e.sha)},"cs":${JSON.stringify(e.cs)},"names":${JSON.stringify(names)},"attrs":[${attrs.map((a) => `[${a}]`).join(',')}],"base":${base},"rows":${JSON.stringify(rows)},"gaps":${JSON.stringify(gaps)},"events":[${events.join(',')}],"keys":${JSON.stringify(keys)}}`;
 }
 
 function encodeEvent(ev: LedgerLine, baseMs: number, ref: (v: string | null) => number): unknown {
@@ -159,26 +160,68 @@ export class RollupFormatError extends Error {}
 /**
  * Decodes a rollup file. Rows are checked by hand (a year of a team's rollups holds a few hundred
  * thousand of them); events are returned raw, for the caller to validate like any ledger line.
+ * Without `keys`, entries are parsed up to their call keys only (most of a rollup's bytes).
  */
-export function decodeRollup(text: string): RollupFile & { rawEvents: unknown[][] } {
-  let raw: unknown;
+export function decodeRollup(text: string, { keys = true }: { keys?: boolean } = {}): RollupFile & { rawEvents: unknown[][] } {
+  const entries: RollupEntry[] = [];
+  const rawEvents: unknown[][] = [];
+  const day = forEachEntryLine(text, (line) => {
+    const cut = keys ? -1 : line.lastIndexOf(',"keys":{');
+    let decoded;
+    try {
+      decoded = decodeEntry(parseJson(cut < 0 ? line : `${line.slice(0, cut)}}`));
+    } catch (error) {
+      if (cut < 0) throw error;
+      decoded = decodeEntry(parseJson(line)); // `keys` was not last: read the whole entry
+    }
+    entries.push(decoded.entry);
+    rawEvents.push(decoded.events);
+  });
+  return { day, entries, rawEvents };
+}
+
+/** Each entry's source, size and hash, without parsing the entries. */
+export function rollupSources(text: string): Array<{ src: string; bytes: number; sha: string }> {
+  const out: Array<{ src: string; bytes: number; sha: string }> = [];
+  forEachEntryLine(text, (line) => {
+    const m = /^\{"src":("(?:[^"\\]|\\.)*"),"bytes":(\d+),"sha":"([0-9a-f]+)"/.exec(line);
+    if (!m) throw new RollupFormatError('bad entry header');
+    out.push({ src: JSON.parse(m[1]!) as string, bytes: Number(m[2]), sha: m[3]! });
+  });
+  return out;
+}
+
+/**
+ * The file as its encoder writes it: a header line, one entry per line, a closing line. A file in
+ * any other shape (edited by hand, say) is parsed whole and its entries re-serialised.
+ */
+function forEachEntryLine(text: string, visit: (line: string) => void): string {
+  const lines = text.split('\n');
+  const header = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/.exec(lines[0] ?? '');
+  const closing = lines.at(-1) === '' ? lines.at(-2) : lines.at(-1);
+  if (header && closing === ']}') {
+    const last = lines.lastIndexOf(']}');
+    for (let i = 1; i < last; i++) {
+      const line = lines[i]!;
+      visit(line.endsWith(',') ? line.slice(0, -1) : line);
+    }
+    return header[1]!;
+  }
+  const file = parseJson(text) as { v?: unknown; day?: unknown; entries?: unknown };
+  if (typeof file !== 'object' || file === null || file.v !== 1 || typeof file.day !== 'string' || !Array.isArray(file.entries)) throw new RollupFormatError('not a version 1 rollup');
+  for (const entry of file.entries as Array<Record<string, unknown>>) {
+    const { keys, ...rest } = entry;
+    visit(JSON.stringify({ ...rest, keys })); // keys last, as the encoder writes them
+  }
+  return file.day;
+}
+
+function parseJson(text: string): unknown {
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new RollupFormatError(`not JSON: ${(error as Error).message}`);
   }
-  const file = raw as { v?: unknown; day?: unknown; entries?: unknown };
-  if (typeof file !== 'object' || file === null || file.v !== 1 || typeof file.day !== 'string' || !Array.isArray(file.entries)) {
-    throw new RollupFormatError('not a version 1 rollup');
-  }
-  const entries: RollupEntry[] = [];
-  const rawEvents: unknown[][] = [];
-  for (const e of file.entries as unknown[]) {
-    const { entry, events } = decodeEntry(e);
-    entries.push(entry);
-    rawEvents.push(events);
-  }
-  return { day: file.day, entries, rawEvents };
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;

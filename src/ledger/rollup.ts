@@ -5,11 +5,11 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
-import { foldGaps, foldLedger, type RawFile } from './fold.js';
+import { foldGaps, foldLedger, type FoldResult, type RawFile } from './fold.js';
 import { folderDay, isClosedFile, listLedger, writerOf } from './ledger-files.js';
 import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
-import { callKeyHash, contentHash, encodeRollup, rollupFileName, SLOT_MS, type RollupEntry, type RollupRow } from './rollup-format.js';
+import { callKeyHash, contentHash, encodeRollup, KEY_CHARS, rollupFileName, SLOT_MS, type RollupEntry, type RollupRow } from './rollup-format.js';
 
 export interface RollupOptions {
   now: number;
@@ -23,87 +23,144 @@ export interface RollupResult {
   /** Rollup files written. */
   written: string[];
   rawBytes: number;
+  /** What the new entries count. */
+  calls: number;
+  tokens: number;
 }
 
+export class RollupCheckError extends Error {}
+
 /**
- * Rolls up the closed raw files of the ledger, one folder at a time, oldest first, so memory
- * stays bounded by a day's records. Each folder ends with one rollup file holding its earlier
- * rollups' entries and the new ones; then the raw files it replaces are deleted. The new rollup is
- * written before anything is deleted: a crash in between leaves records both rolled up and raw,
- * which the fold counts once, and the next run only deletes the leftovers.
+ * Rolls up the closed raw files of the ledger, one folder at a time, oldest first: memory stays
+ * bounded by a day's records, whatever the history. Each folder ends with one rollup file holding
+ * its earlier rollups' entries and the new ones; each rollup file is read back and must encode to
+ * the same bytes before the raw files it replaces are deleted. A crash in between leaves records
+ * both rolled up and raw, which the fold counts once, and the next run deletes the leftovers.
  */
 export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupResult {
   return withFileLock(path.join(ledgerDir, '.rollup'), () => {
     const files = listLedger(ledgerDir);
     const candidates = files.raw.filter((rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now));
-    const result: RollupResult = { rolled: [], written: [], rawBytes: 0 };
-    const folders = [...new Set(candidates.map(folderDay))].sort();
-    for (const day of folders) rollUpFolder(ledgerDir, day, candidates.filter((rel) => folderDay(rel) === day), files.raw, options.now, result);
+    const result: RollupResult = { rolled: [], written: [], rawBytes: 0, calls: 0, tokens: 0 };
+    if (candidates.length === 0) return result;
+    const context = new RollupContext(ledgerDir, files.rollups, files.raw.filter((rel) => !candidates.includes(rel)), candidates);
+    for (const day of [...new Set(candidates.map(folderDay))].sort()) rollUpFolder(context, day, candidates.filter((rel) => folderDay(rel) === day), result);
     return result;
   });
 }
 
-function rollUpFolder(ledgerDir: string, day: string, closing: string[], allRaw: string[], now: number, result: RollupResult): void {
-  const { rollups } = listLedger(ledgerDir);
-  const earlier: RollupEntry[] = [];
-  for (const rel of rollups) earlier.push(...readRollupFile(path.join(ledgerDir, rel)).entries);
-  const own = earlier.filter((e) => folderDay(e.src) === day);
-  const ownRollups = rollups.filter((rel) => folderDay(rel) === day);
-  // Besides the closing files: every other raw file of their writers (a call's later, larger copy
+/**
+ * What rolling up one folder needs to know of the rest of the ledger, kept across folders: the
+ * call keys rollups already count (by UTC day), their cost-state gap baselines, and the raw files
+ * that stay raw (an open file may hold the copy that attributes a call).
+ */
+class RollupContext {
+  private readonly keys = new Map<string, Set<string>>();
+  /** Per source file: its Claude session and the cumulative gaps its entry counted. */
+  readonly gapsBySource = new Map<string, { cs: string | null; gaps: RollupEntry['gaps'] }>();
+  private readonly parsed = new Map<string, RawFile & { size: number; sha: string }>();
+
+  constructor(
+    readonly ledgerDir: string,
+    rollups: string[],
+    /** Raw files this run leaves raw. */
+    readonly staying: string[],
+    /** Raw files this run rolls up, folder by folder. */
+    readonly closing: string[],
+  ) {
+    for (const rel of rollups) this.learn(readRollupFile(path.join(ledgerDir, rel)).entries);
+  }
+
+  learn(entries: RollupEntry[]): void {
+    for (const e of entries) {
+      for (const [day, run] of Object.entries(e.keys)) {
+        const set = this.keys.get(day) ?? this.keys.set(day, new Set()).get(day)!;
+        for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+      }
+      this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
+    }
+  }
+
+  isRolled = (time: number, messageId: string): boolean => this.keys.get(new Date(time).toISOString().slice(0, 10))?.has(callKeyHash(messageId)) ?? false;
+
+  /** A raw file, read once. */
+  raw(rel: string): (RawFile & { size: number; sha: string }) | undefined {
+    let file = this.parsed.get(rel);
+    if (!file) {
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(path.join(this.ledgerDir, rel));
+      } catch {
+        return undefined; // removed meanwhile
+      }
+      file = { rel, lines: parseLedgerLines(buf.toString('utf8')).lines, size: buf.length, sha: contentHash(buf) };
+      this.parsed.set(rel, file);
+    }
+    return file;
+  }
+
+  forget(rel: string): void {
+    this.parsed.delete(rel);
+  }
+}
+
+function rollUpFolder(context: RollupContext, day: string, closing: string[], result: RollupResult): void {
+  const { ledgerDir } = context;
+  const ownRollups = listLedger(ledgerDir).rollups.filter((rel) => folderDay(rel) === day);
+  const own = ownRollups.flatMap((rel) => readRollupFile(path.join(ledgerDir, rel)).entries);
+  const leftovers = closing.filter((rel) => {
+    const done = own.find((e) => e.src === rel);
+    return done !== undefined && done.bytes >= (context.raw(rel)?.size ?? 0); // rolled up before a crash
+  });
+  const toRoll = closing.filter((rel) => !leftovers.includes(rel));
+  // Besides the closing files: the other raw files of their writers (a call's later, larger copy
   // may be in the writer's next file) and every open file (a fork's parent may still be open,
   // and its copy is the one that attributes the call).
-  const writers = new Set(closing.map(writerOf));
-  const inputs = allRaw.filter((rel) => fs.existsSync(path.join(ledgerDir, rel)) && (closing.includes(rel) || writers.has(writerOf(rel)) || !isClosedFile(ledgerDir, rel, now)));
-  const raw: RawFile[] = [];
-  const bytes = new Map<string, { size: number; sha: string }>();
-  for (const rel of inputs) {
-    const buf = fs.readFileSync(path.join(ledgerDir, rel));
-    raw.push({ rel, lines: parseLedgerLines(buf.toString('utf8')).lines });
-    bytes.set(rel, { size: buf.length, sha: contentHash(buf) });
-  }
-  const fresh: RollupEntry[] = [];
-  const leftovers: string[] = [];
-  for (const rel of closing) {
-    const done = own.find((e) => e.src === rel);
-    if (done && done.bytes >= bytes.get(rel)!.size) leftovers.push(rel); // rolled up before a crash
-  }
-  const toRoll = closing.filter((rel) => !leftovers.includes(rel));
-  // Keys other rollups count are skipped; each remaining call goes to the first closing file that holds a copy.
-  const fold = foldLedger({ entries: earlier.filter((e) => !toRoll.includes(e.src)), raw });
+  const writers = new Set(toRoll.map(writerOf));
+  const sameWriters = context.closing.filter((rel) => !toRoll.includes(rel) && folderDay(rel) > day && writers.has(writerOf(rel)));
+  const inputs = [...toRoll, ...sameWriters, ...context.staying].map((rel) => context.raw(rel)).filter((f) => f !== undefined);
+  const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
   // A call goes to the closing file of the copy that attributes it, else to the first closing file holding one.
   const owner = new Map<string, string>();
   for (const [msg, call] of fold.rawCalls) {
     const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
     if (home) owner.set(msg, home);
   }
-  for (const rel of toRoll) {
-    const file = raw.find((f) => f.rel === rel)!;
-    fresh.push(entryFor(file, bytes.get(rel)!, fold, owner, earlier));
-  }
-  const kept = own.filter((e) => !toRoll.includes(e.src));
+  const fresh = toRoll.map((rel) => entryFor(context.raw(rel)!, fold, owner, context));
   if (fresh.length) {
-    const text = encodeRollup({ day, entries: [...kept, ...fresh] });
+    const entries = [...own.filter((e) => !toRoll.includes(e.src)), ...fresh];
+    const text = encodeRollup({ day, entries });
     const name = `${day}/${rollupFileName(text)}`;
     writeFileAtomic(path.join(ledgerDir, name), text);
+    const back = readRollupFile(path.join(ledgerDir, name));
+    if (back.malformed > 0 || encodeRollup({ day, entries: back.entries }) !== text) throw new RollupCheckError(`${name} does not read back as written: nothing was deleted`);
     result.written.push(name);
     faultPoint('after-rollup-write');
     for (const old of ownRollups) if (old !== name) fs.rmSync(path.join(ledgerDir, old), { force: true });
+    context.learn(fresh);
+    for (const e of fresh) {
+      for (const row of e.rows) {
+        result.calls += row.calls;
+        result.tokens += row.tokens.reduce((a, b) => a + b, 0);
+      }
+    }
   }
-  for (const rel of [...toRoll, ...leftovers]) {
-    result.rawBytes += bytes.get(rel)!.size;
+  for (const rel of closing) {
+    result.rawBytes += context.raw(rel)?.size ?? 0;
     fs.rmSync(path.join(ledgerDir, rel), { force: true });
+    context.forget(rel);
     result.rolled.push(rel);
   }
 }
 
-function entryFor(file: RawFile, source: { size: number; sha: string }, fold: ReturnType<typeof foldLedger>, owner: Map<string, string>, earlier: RollupEntry[]): RollupEntry {
-  const cs = isClaudeSession(file) ? writerOf(file.rel) : null;
+function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResult, owner: Map<string, string>, context: RollupContext): RollupEntry {
+  const cs = writerOf(file.rel).startsWith('cli-') ? null : writerOf(file.rel);
   const rows = new Map<string, RollupRow>();
   const keys: Record<string, string[]> = {};
-  const add = (row: Omit<RollupRow, 'calls' | 'tokens' | 'first' | 'last'>, tokens: TokenCounts, time: number, calls: number) => {
-    const id = JSON.stringify([row.slot, row.attribution, row.model, row.fast, row.longContext, row.kind]);
+  const add = (row: Omit<RollupRow, 'calls' | 'tokens' | 'first' | 'last'>, tokens: TokenCounts, time: number) => {
+    const id = `${row.slot}|${JSON.stringify(row.attribution)}|${row.model}|${row.fast}|${row.longContext}|${row.kind}`;
     const r = rows.get(id) ?? rows.set(id, { ...row, calls: 0, tokens: [0, 0, 0, 0, 0], first: time, last: time }).get(id)!;
-    r.calls += calls;
+    r.calls += 1;
     const t = [tokens.input, tokens.output, tokens.cacheWrite5m, tokens.cacheWrite1h, tokens.cacheRead];
     for (let i = 0; i < 5; i++) r.tokens[i]! += t[i]!;
     r.first = Math.min(r.first, time);
@@ -115,41 +172,27 @@ function entryFor(file: RawFile, source: { size: number; sha: string }, fold: Re
     const call = fold.rawCalls.get(line.msg)!;
     mine.add(line.msg);
     const time = call.entry.first.time;
-    const slot = Math.floor(time / SLOT_MS);
-    add({ slot, attribution: [call.best.ws, call.best.spec, call.best.task, null, null, null], model: call.entry.first.model, fast: call.entry.first.speed === 'fast', longContext: isLongContextPrompt(call.entry.tokens), kind: 'call' }, call.entry.tokens, time, 1);
-    const day = new Date(time).toISOString().slice(0, 10);
-    (keys[day] ??= []).push(callKeyHash(line.msg));
+    add({ slot: Math.floor(time / SLOT_MS), attribution: [call.best.ws, call.best.spec, call.best.task, null, null, null], model: call.entry.first.model, fast: call.entry.first.speed === 'fast', longContext: isLongContextPrompt(call.entry.tokens), kind: 'call' }, call.entry.tokens, time);
+    (keys[new Date(time).toISOString().slice(0, 10)] ??= []).push(callKeyHash(line.msg));
   }
+  // Gap records are cumulative per (Claude session, model): what this file adds above the session's earlier rollups.
   const gapLines = file.lines.filter((l): l is LineOf<'gap'> => l.k === 'gap');
-  const baselines = new Map<string, TokenCounts>();
   const cumulative: Record<string, TokenCounts> = {};
-  for (const e of earlier) {
-    if (e.cs !== cs || e.src === file.rel) continue;
-    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(e.gaps)) {
-      const t = { input, output, cacheWrite5m, cacheWrite1h, cacheRead };
-      baselines.set(`${cs}|${model}`, maxTokens(baselines.get(`${cs}|${model}`) ?? zeroTokens(), t));
-      cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), t);
-    }
+  for (const [src, earlier] of context.gapsBySource) {
+    if (earlier.cs !== cs || src === file.rel) continue;
+    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps)) cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
   }
-  for (const item of foldGaps(gapLines, baselines)) {
-    add({ slot: Math.floor(item.time / SLOT_MS), attribution: [item.ws, item.spec, item.task, null, null, null], model: item.model, fast: false, longContext: false, kind: 'gap' }, item.tokens, item.time, 1);
-  }
+  const baselines = new Map(Object.entries(cumulative).map(([model, t]) => [`${cs}|${model}`, t]));
+  for (const item of foldGaps(gapLines, baselines)) add({ slot: Math.floor(item.time / SLOT_MS), attribution: [item.ws, item.spec, item.task, null, null, null], model: item.model, fast: false, longContext: false, kind: 'gap' }, item.tokens, item.time);
   for (const g of gapLines) cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), { input: g.in, output: g.out, cacheWrite5m: g.cw5, cacheWrite1h: g.cw1h, cacheRead: g.cr });
-  const gaps: RollupEntry['gaps'] = {};
-  for (const [model, t] of Object.entries(cumulative)) gaps[model] = [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead];
   return {
     src: file.rel,
-    bytes: source.size,
-    sha: source.sha,
+    bytes: file.size,
+    sha: file.sha,
     cs,
     rows: [...rows.values()],
     keys: Object.fromEntries(Object.entries(keys).map(([day, list]) => [day, [...new Set(list)].sort().join('')])),
-    gaps,
+    gaps: Object.fromEntries(Object.entries(cumulative).map(([model, t]) => [model, [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead]])),
     events: file.lines.filter((l) => l.k !== 'call' && l.k !== 'gap'),
   };
-}
-
-/** Claude session writers are named by their session id; the CLI's are `cli-<machine>`. */
-function isClaudeSession(file: RawFile): boolean {
-  return !writerOf(file.rel).startsWith('cli-');
 }

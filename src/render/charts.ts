@@ -20,11 +20,11 @@ export function renderDailyBars(days: Array<{ label: string; value: number }>, b
 }
 
 /** The top tasks by cost, as bars. */
-export function renderTopTasks(tasks: Array<{ label: string; value: number; tokens: number }>, top: number): string {
+export function renderTopTasks(tasks: Array<{ label: string; value: number; tokens: number }>, top: number, when = ''): string {
   const chosen = [...tasks].sort((a, b) => b.value - a.value).slice(0, top);
-  if (chosen.length === 0) return 'Top tasks: none yet';
+  if (chosen.length === 0) return `Top tasks${when ? ` ${when}` : ''}: none yet`;
   const max = Math.max(...chosen.map((t) => t.value), 0.0001);
-  const lines = [`Top ${chosen.length} tasks by cost`];
+  const lines = [`Top ${chosen.length} tasks by cost${when ? ` ${when}` : ''}`];
   for (const t of chosen) {
     const n = Math.max(1, Math.round((t.value / max) * 24));
     lines.push(`${t.label.slice(0, 26).padEnd(27)}${'█'.repeat(n).padEnd(25)}${formatUsd(t.value).padStart(9)} ${formatCount(t.tokens).padStart(11)}`);

@@ -1,19 +1,11 @@
 import { priceTokens, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
+import type { DayRange } from '../time/day-range.js';
 import { dayKey } from '../time/zoned.js';
 import { UsageTally } from './tally.js';
 
-/** A date range in the user's zone, inclusive; open ends allowed. */
-export interface DayRange {
-  since?: string;
-  until?: string;
-}
-
-export function inRange(item: { time: number }, range: DayRange, tz: string): boolean {
-  if (!range.since && !range.until) return true;
-  const day = dayKey(item.time, tz);
-  return (!range.since || day >= range.since) && (!range.until || day <= range.until);
-}
+export { inRange, type DayRange } from '../time/day-range.js';
+import { inRange } from '../time/day-range.js';
 
 export function addItem(tally: UsageTally, item: UsageItem, picoUsd: bigint | null = priceItem(item, tally.book)): void {
   tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
@@ -68,22 +60,32 @@ export interface ProjectUsage {
   items: UsageItem[];
 }
 
+/** The project's usage in a day range (all time without one), from the view. */
 export function projectUsage(view: LedgerView, book: PriceBook, tz: string, range: DayRange = {}): ProjectUsage {
+  const all = !range.since && !range.until;
+  const listed = [...view.sessions.values()].filter((ws) => all || inRange({ time: ws.started }, range, tz));
+  return usageOf(view.usageIn(range, tz), listed, book, tz, (ws) => view.sessions.get(ws)?.spec ?? null);
+}
+
+/**
+ * Usage items split the ways every project view needs. Work sessions are listed when they have
+ * usage among the items, or are given in `listed` (a session with no call yet still shows).
+ */
+export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: string }>, book: PriceBook, tz: string, specOf: (ws: string) => string | null = () => null): ProjectUsage {
   const tasks = new Map<string, TaskUsage>();
   const sessions = new Map<string, SessionUsage>();
   const specs = new Map<string, UsageTally>();
   const days = new Map<string, UsageTally>();
   const unattributed = new UsageTally(book);
   const totals = new UsageTally(book);
-  const items = view.usage.filter((i) => inRange(i, range, tz));
-  for (const ws of view.sessions.values()) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
+  for (const ws of listed) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
     const pico = priceItem(item, book);
     addItem(totals, item, pico);
     addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item, pico);
     if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item, pico);
     if (item.ws) {
-      const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: item.spec, tally: new UsageTally(book), first: null, last: null }));
+      const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: specOf(item.ws!) ?? item.spec, tally: new UsageTally(book), first: null, last: null }));
       addItem(s.tally, item, pico);
       s.first = Math.min(s.first ?? item.first, item.first);
       s.last = Math.max(s.last ?? item.last, item.last);

@@ -22,10 +22,8 @@ export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefi
   const today = dayKey(ctx.now(), ctx.tz);
   const task = new UsageTally(ctx.book);
   const day = new UsageTally(ctx.book);
-  for (const item of view.usage) {
-    if (bound.spec && bound.task && item.spec === bound.spec && item.task === bound.task) addItem(task, item);
-    if (item.time >= ctx.now() - 2 * 86_400_000 && dayKey(item.time, ctx.tz) === today) addItem(day, item);
-  }
+  if (bound.spec && bound.task) for (const item of view.usageOfTask(bound.spec, bound.task)) addItem(task, item);
+  for (const item of view.usageIn({ since: today, until: today }, ctx.tz)) addItem(day, item);
   const parts: string[] = [bound.ws ?? (bound.spec ? bound.spec : 'spec-session')];
   if (bound.spec && bound.task) parts.push(`${bound.task} ${formatUsd(task.cost)}${task.unpriced.size ? '*' : ''}`);
   const limit = ctx.config.budgets.daily;
@@ -40,7 +38,7 @@ function bindingOf(ctx: ProjectContext, view: LedgerView, claudeSessionId: strin
   if (!claudeSessionId) return { ws: null, spec: null, task: null };
   const state = loadSessionState(ctx.paths.claudeSessionsState, claudeSessionId);
   if (state) return currentBinding(state);
-  const last = view.bindings.filter((b) => b.cs === claudeSessionId).at(-1);
+  const last = view.lastBinding({ cs: claudeSessionId });
   return { ws: last?.ws ?? null, spec: last?.spec ?? null, task: last?.task ?? null };
 }
 

@@ -14,14 +14,30 @@ export function assertTimeZone(tz: string): string {
   }
 }
 
-/** YYYY-MM-DD of an instant in `tz`. */
+const QUARTER_HOUR = 15 * 60_000;
+const dayMemo = new Map<string, Map<number, string>>();
+
+/**
+ * YYYY-MM-DD of an instant in `tz`. Every UTC offset, and every moment one changes, is a multiple
+ * of 15 minutes, so the day is the same for a whole 15-minute UTC slot: it is memoised per slot
+ * (formatting a date is the slowest step of summing a year of usage by day).
+ */
 export function dayKey(time: number, tz: string): string {
-  let format = dayFormats.get(tz);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(tz, format);
+  let memo = dayMemo.get(tz);
+  if (!memo) dayMemo.set(tz, (memo = new Map()));
+  const slot = Math.floor(time / QUARTER_HOUR);
+  let day = memo.get(slot);
+  if (day === undefined) {
+    let format = dayFormats.get(tz);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      dayFormats.set(tz, format);
+    }
+    day = format.format(time);
+    if (memo.size > 50_000) memo.clear();
+    memo.set(slot, day);
   }
-  return format.format(time);
+  return day;
 }
 
 export function monthKey(day: string): string {

@@ -17,6 +17,14 @@ export interface BudgetState {
   level: 'ok' | 'warn' | 'over' | 'none';
 }
 
+/** The days budgets look at: this week and this month, in the user's zone. */
+export function budgetRange(ctx: ProjectContext): { since: string; until: string } {
+  const today = dayKey(ctx.now(), ctx.tz);
+  const week = weekKey(today);
+  const month = `${monthKey(today)}-01`;
+  return { since: week < month ? week : month, until: today };
+}
+
 /** Spend today, this week and this month (in the user's zone) against the configured budgets. */
 export function budgetStates(ctx: ProjectContext, usage: ProjectUsage): BudgetState[] {
   const today = dayKey(ctx.now(), ctx.tz);

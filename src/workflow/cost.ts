@@ -4,7 +4,7 @@ import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
 import { renderDailyBars, renderTopTasks } from '../render/charts.js';
 import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
-import { budgetStates, budgetText } from './budgets.js';
+import { budgetRange, budgetStates, budgetText } from './budgets.js';
 import type { ProjectContext } from './context.js';
 import { guideSplitCost } from './guide-split.js';
 import { projectSnapshot } from './snapshot.js';
@@ -17,16 +17,22 @@ export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
   return `${JSON.stringify(costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }), null, 2)}\n`;
 }
 
-/** `/cost`: budgets today, this week and this month; then one period by session, spec, task, model. */
+/**
+ * `/cost`: budgets today, this week and this month; then one period by session, spec, task, model;
+ * the last 7 days and this month's top tasks. Only the days shown are read.
+ */
 export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRange = {}): string {
   const view = projectSnapshot(ctx);
-  const all = projectUsage(view, ctx.book, ctx.tz);
   const today = dayKey(ctx.now(), ctx.tz);
+  const week = lastDays(today, 7);
+  const budgets = budgetRange(ctx);
+  const recent = projectUsage(view, ctx.book, ctx.tz, { since: week[0]! < budgets.since ? week[0]! : budgets.since, until: today });
+  const month = projectUsage(view, ctx.book, ctx.tz, { since: `${monthKey(today)}-01`, until: today });
   const chosen: DayRange = range.since || range.until ? range : periodRange(period, today);
   const usage = projectUsage(view, ctx.book, ctx.tz, chosen);
   const title = range.since || range.until ? `${range.since ?? '…'} → ${range.until ?? '…'}` : { today: `today (${today})`, week: `this week (from ${weekKey(today)})`, month: `this month (${monthKey(today)})`, all: 'all time' }[period];
   const out: string[] = [`spec-session cost · ${title} · ${ctx.book.table} prices · ${ctx.tz}`, ''];
-  for (const b of budgetStates(ctx, all)) out.push(`${b.label.padEnd(11)} ${budgetText(b)}`);
+  for (const b of budgetStates(ctx, recent)) out.push(`${b.label.padEnd(11)} ${budgetText(b)}`);
   out.push('');
   const table = makeTable(['', 'Tokens', 'Input', 'Output', 'Cache W', 'Cache R', 'Cost'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
   const row = (label: string, t: { tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }; total: number; cost: number; unpriced: Set<string> }) =>
@@ -36,8 +42,12 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
   if (usage.specs.size) section('By spec');
   for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) row(`  ${spec}`, t);
-  if (usage.tasks.length) section('By task');
-  for (const t of [...usage.tasks].sort((a, b) => b.tally.cost - a.tally.cost)) row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
+  // A task over every session it spanned, its sessions beneath when there are several.
+  if (usage.taskTotals.length) section('By task');
+  for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {
+    row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
+    if (t.sessions.length > 1) for (const s of t.sessions) row(`    └ ${s.session ?? 'no session'}`, s.tally);
+  }
   section('By model');
   for (const [model, m] of [...usage.totals.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
     row(`  ${shortModel(model)}`, { tokens: m.tokens, total: m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead, cost: m.cost ?? 0, unpriced: m.cost === null ? new Set([model]) : new Set() });
@@ -49,8 +59,10 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   out.push(`Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`);
   if (usage.totals.unpriced.size) out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
   if (usage.tasks.some((t) => t.manualTokens)) out.push('(m) includes tokens logged by hand (/log-task)');
-  out.push('', renderDailyBars(lastDays(today, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
-  out.push(renderTopTasks(all.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5));
+  out.push('', renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
+  // Top tasks of the period shown, or of this month when the period is one day.
+  const [top, when] = chosen.since === chosen.until && chosen.since !== undefined ? [month, 'this month'] : [usage, ''];
+  out.push(renderTopTasks(top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, when));
   return `${out.join('\n')}\n`;
 }
 

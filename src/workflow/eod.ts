@@ -50,10 +50,11 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     }
   }
   const doneToday = view.tasks.filter((t) => t.event === 'done' && dayKey(t.time, ctx.tz) === day);
-  const all = projectUsage(view, ctx.book, ctx.tz);
+  const week = lastDays(day, 7);
+  const recent = projectUsage(view, ctx.book, ctx.tz, { since: week[0]!, until: day });
   for (const t of uniqueTasks(doneToday)) {
     try {
-      recordTaskUsage(ctx, t.spec, t.task, { view, usage: all });
+      recordTaskUsage(ctx, t.spec, t.task, view);
     } catch {
       // a spec renamed since: its log stays as it was
     }
@@ -73,8 +74,8 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     archived.length ? `✅ Session logs archived: ${archived.join(', ')}` : '✅ No session logs to archive',
     ...(rolled.rolled.length ? [`✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`] : []),
     '',
-    renderDailyBars(lastDays(day, 7).map((d) => ({ label: d.slice(5), value: all.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
-    renderTopTasks(usage.tasks.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5),
+    renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
+    renderTopTasks(usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, 'today'),
   ];
   return `${lines.join('\n')}\n`;
 }

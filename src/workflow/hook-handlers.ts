@@ -2,18 +2,17 @@ import { currentBinding } from '../capture/claude-session-state.js';
 import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-session.js';
 import { waitForTurnEnd } from '../capture/turn-end.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
-import { dayKey, monthKey, weekKey } from '../time/zoned.js';
-import { projectUsage } from '../report/project-usage.js';
+import { projectUsage, usageOf } from '../report/project-usage.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
-import { budgetStates, takeBudgetNotices } from './budgets.js';
+import { budgetRange, budgetStates, takeBudgetNotices } from './budgets.js';
 import { projectContext, type ProjectContext } from './context.js';
 import { doTask } from './do-task.js';
 import { runWorkflowCommand } from './run-command.js';
-import { completionLine, ledgerSnapshot, noticeCompletion, recordTaskUsage } from './task-completion.js';
+import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
 import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
-import { projectSnapshot } from './snapshot.js';
+import { claudeBinding, projectSnapshot } from './snapshot.js';
 
 /**
  * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
@@ -51,12 +50,12 @@ export const hookHandlers: HeavyHooks = {
     if (done) {
       // The number is shown now, so make sure the turn's last message is in it.
       if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
-      const snapshot = ledgerSnapshot(ctx);
-      messages.push(completionLine(ctx, done.spec, done.task, snapshot));
-      recordTaskUsage(ctx, done.spec, done.task, snapshot);
+      const view = projectSnapshot(ctx, { catchUp: false });
+      messages.push(completionLine(ctx, done.spec, done.task, view));
+      recordTaskUsage(ctx, done.spec, done.task, view);
       if (done.ws) writeSessionLog(ctx, done.ws);
     }
-    messages.push(...budgetMessages(ctx, ref));
+    messages.push(...budgetMessages(ctx));
     return messages.length ? { systemMessage: messages.join('\n') } : undefined;
   },
 
@@ -85,16 +84,15 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
   });
 }
 
-function budgetMessages(ctx: ProjectContext, ref: ClaudeSessionRef): string[] {
+function budgetMessages(ctx: ProjectContext): string[] {
   // Budgets look at this week and this month only; the index folds only what is new since its last read.
-  const day = dayKey(ctx.now(), ctx.tz);
-  const since = weekKey(day) < `${monthKey(day)}-01` ? weekKey(day) : `${monthKey(day)}-01`;
-  const usage = projectUsage(projectSnapshot(ctx, { catchUp: false }), ctx.book, ctx.tz, { since });
+  const view = projectSnapshot(ctx, { catchUp: false });
+  const usage = projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx));
   const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
   const perTask = ctx.config.budgets.perTask;
-  const bound = withClaudeSession(ref, (w) => currentBinding(w.state));
+  const bound = claudeBinding(ctx);
   if (perTask !== null && bound.spec && bound.task) {
-    const spent = usage.tasks.filter((t) => t.spec === bound.spec && t.taskId === bound.task).reduce((s, t) => s + t.tally.cost, 0);
+    const spent = usageOf(view.usageOfTask(bound.spec, bound.task), [], ctx.book, ctx.tz).totals.cost;
     const level = spent >= perTask ? 'over' : spent >= 0.8 * perTask ? 'warn' : 'ok';
     states.push({ period: 'task', key: `${bound.spec}/${bound.task}`, label: `Task ${bound.task}`, limit: perTask, spent, level });
   }

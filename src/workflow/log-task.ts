@@ -86,7 +86,7 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
 function sessionModel(view: ReturnType<typeof projectSnapshot>, ws: string | null): string | undefined {
   if (!ws) return undefined;
   const counts = new Map<string, number>();
-  for (const item of view.usage) if (item.ws === ws && item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
+  for (const item of view.usageOfSessions([ws])) if (item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
@@ -95,5 +95,5 @@ function sessionModel(view: ReturnType<typeof projectSnapshot>, ws: string | nul
 function sameModelAsLogged(view: ReturnType<typeof projectSnapshot>, typed: string | undefined): string | undefined {
   if (!typed) return undefined;
   const undated = (m: string) => modelNameCandidates(m).at(-1);
-  return [...new Set(view.usage.map((i) => i.model))].sort().find((m) => undated(m) === undated(typed)) ?? typed;
+  return view.models.find((m) => undated(m) === undated(typed)) ?? typed;
 }

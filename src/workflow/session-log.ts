@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { projectUsage } from '../report/project-usage.js';
+import { usageOf } from '../report/project-usage.js';
 import { formatCount, formatUsd, shortModel } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import type { ProjectContext } from './context.js';
@@ -17,7 +17,7 @@ export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: 
   const view = projectSnapshot(ctx, { catchUp: false });
   const ws = view.sessions.get(name);
   if (!ws) throw new Error(`no session "${name}"`);
-  const usage = projectUsage(view, ctx.book, ctx.tz);
+  const usage = usageOf(view.usageOfSessions([name]), [ws], ctx.book, ctx.tz);
   const mine = usage.sessions.find((s) => s.name === name);
   const tasks = (() => {
     try {

@@ -1,8 +1,8 @@
-import { projectUsage } from '../report/project-usage.js';
+import { projectUsage, usageOf } from '../report/project-usage.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { summarize } from '../spec/tasks-file.js';
-import { budgetStates, budgetText } from './budgets.js';
+import { budgetRange, budgetStates, budgetText } from './budgets.js';
 import type { ProjectContext } from './context.js';
 import { activeSessions, activeTaskOf, projectSnapshot } from './snapshot.js';
 import { hourMinute } from './time-format.js';
@@ -10,8 +10,8 @@ import { hourMinute } from './time-format.js';
 /** `/session-status`: every active work session, parallel ones too, with live numbers. */
 export function sessionStatus(ctx: ProjectContext): string {
   const view = projectSnapshot(ctx);
-  const usage = projectUsage(view, ctx.book, ctx.tz);
   const active = activeSessions(view);
+  const usage = usageOf(view.usageOfSessions(active.map((s) => s.name)), active, ctx.book, ctx.tz);
   const lines: string[] = [];
   if (active.length === 0) lines.push('No active session. Start one: /start-session <name> spec <spec>');
   for (const ws of active) {
@@ -33,6 +33,6 @@ export function sessionStatus(ctx: ProjectContext): string {
   const specs = new Map<string, string[]>();
   for (const ws of active) specs.set(ws.spec, [...(specs.get(ws.spec) ?? []), ws.name]);
   for (const [spec, names] of specs) if (names.length > 1) lines.push(`⚠ ${names.join(' and ')} work on the same spec ${spec}: conflict risk`);
-  for (const b of budgetStates(ctx, usage)) lines.push(`${b.label}: ${budgetText(b)}`);
+  for (const b of budgetStates(ctx, projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx)))) lines.push(`${b.label}: ${budgetText(b)}`);
   return `${lines.join('\n')}\n`;
 }

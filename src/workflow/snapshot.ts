@@ -27,6 +27,5 @@ export function claudeBinding(ctx: ProjectContext): Attribution {
 
 /** The active task of a work session: the latest binding of any of its Claude sessions. */
 export function activeTaskOf(view: LedgerView, ws: string): string | null {
-  const last = [...view.bindings].reverse().find((b) => b.ws === ws);
-  return last?.task ?? null;
+  return view.lastBinding({ ws })?.task ?? null;
 }

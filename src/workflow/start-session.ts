@@ -42,9 +42,8 @@ const PARALLEL_WINDOW_MS = 30 * 60_000;
 
 function lastActivity(view: LedgerView, ws: string, started: number): number {
   let last = started;
-  for (const item of view.usage) if (item.ws === ws && item.time > last) last = item.time;
-  for (const b of view.bindings) if (b.ws === ws && b.time > last) last = b.time;
-  return last;
+  for (const item of view.usageOfSessions([ws])) if (item.time > last) last = item.time;
+  return Math.max(last, view.lastBinding({ ws })?.time ?? last);
 }
 
 function renderStart(ctx: ProjectContext, name: string, spec: string, tasks: SpecTask[], others: Array<{ name: string; idleMs: number }>): string {

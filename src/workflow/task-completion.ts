@@ -3,7 +3,7 @@ import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { projectUsage, type ProjectUsage } from '../report/project-usage.js';
+import { usageOf, type ProjectUsage } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
@@ -57,32 +57,25 @@ function adoptNewAgentLogs(ctx: ProjectContext): void {
   }
 }
 
-/** The ledger folded once, for callers that report on several tasks in a row. */
-export interface LedgerSnapshot {
-  view: LedgerView;
-  usage: ProjectUsage;
-}
-
-export function ledgerSnapshot(ctx: ProjectContext): LedgerSnapshot {
-  const view = projectSnapshot(ctx, { catchUp: false });
-  return { view, usage: projectUsage(view, ctx.book, ctx.tz) };
+/** One task's usage over every session and day it spanned: all that a completion reads. */
+function taskUsage(ctx: ProjectContext, view: LedgerView, spec: string, task: string): ProjectUsage {
+  return usageOf(view.usageOfTask(spec, task), [], ctx.book, ctx.tz);
 }
 
 /** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
-export function completionLine(ctx: ProjectContext, spec: string, task: string, { usage }: LedgerSnapshot = ledgerSnapshot(ctx)): string {
-  const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task);
-  const tokens = rows.reduce((s, r) => s + r.tally.total, 0);
-  const cost = rows.reduce((s, r) => s + r.tally.cost, 0);
-  return `✅ Task ${task} completed (${formatCount(tokens)} tokens, ${formatUsd(cost)})`;
+export function completionLine(ctx: ProjectContext, spec: string, task: string, view: LedgerView = projectSnapshot(ctx, { catchUp: false })): string {
+  const { totals } = taskUsage(ctx, view, spec, task);
+  return `✅ Task ${task} completed (${formatCount(totals.total)} tokens, ${formatUsd(totals.cost)})`;
 }
 
 /** Writes (or refreshes) the task's implementation log with a `## Usage` section. */
-export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string, { view, usage }: LedgerSnapshot = ledgerSnapshot(ctx)): string {
-  const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task);
+export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string, view: LedgerView = projectSnapshot(ctx, { catchUp: false })): string {
+  const usage = taskUsage(ctx, view, spec, task);
+  const rows = usage.tasks;
   const all = new UsageTally(ctx.book);
   for (const row of rows) all.merge(row.tally);
   const claudeSessions = new Set<string>();
-  for (const item of usage.items) if (item.spec === spec && item.task === task && item.cs) claudeSessions.add(item.cs);
+  for (const item of usage.items) if (item.cs) claudeSessions.add(item.cs);
   const times = taskTimes(view, spec).get(task);
   const started = times?.started ?? rows[0]?.first ?? null;
   const finished = times?.done ?? rows[rows.length - 1]?.last ?? null;

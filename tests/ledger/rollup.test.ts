@@ -39,7 +39,7 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     expectExact(before, p.expected);
     const out = p.run(['compact']);
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/Totals checked before and after, identical: [\d,]+ calls/);
+    expect(out.stdout).toMatch(/[\d,]+ calls, [\d,]+ tokens rolled up; every figure compared before and after: identical/);
     expect(rawFiles(p)).toEqual([]);
     expect(rollupFiles(p).length).toBeGreaterThan(0);
     const after = p.costJson();
@@ -133,7 +133,7 @@ describe('the machine-local index', () => {
     const reference = JSON.stringify(p.costJson());
     const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
     const files = readdirSync(index).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBe(2);
+    expect(files.length).toBeGreaterThanOrEqual(4); // base, a month, events, live
     for (const damage of [(f: string) => truncateSync(f, 100), (f: string) => writeFileSync(f, 'garbage'), (f: string) => writeFileSync(f, '{"v":4,"tz":"UTC","rollups":[],"events":[]}'), (f: string) => rmSync(f)]) {
       for (const f of files) {
         damage(join(index, f));

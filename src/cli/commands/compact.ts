@@ -14,7 +14,7 @@ export function compactCommand(argv: string[]): string {
   return [
     `spec-session compact · ${paths.root}`,
     r.rolled.length ? `Rolled up ${formatCount(r.rolled.length)} closed ledger files into ${formatCount(r.written.length)} rollup files: the ledger went from ${mb(r.bytesBefore)} to ${mb(r.bytesAfter)}${share}.` : 'Nothing to roll up: no closed raw ledger file.',
-    `Totals checked before and after, identical: ${formatCount(r.calls)} calls, ${formatCount(r.tokens)} tokens.`,
+    r.rolled.length ? `${formatCount(r.calls)} calls, ${formatCount(r.tokens)} tokens rolled up; ${r.compared ? 'every figure compared before and after: identical' : 'each rollup file read back byte for byte (the ledger is too big to compare whole in memory)'}.` : '',
     r.open ? `Left raw: ${r.open} open file${r.open === 1 ? '' : 's'} (sessions still running, or of the last ${LONG_OVER_DAYS} days without an end).` : '',
     r.rolled.length ? 'Commit docs/sessions/ledger/ (the deleted raw files stay in git history).' : '',
   ].filter(Boolean).join('\n') + '\n';

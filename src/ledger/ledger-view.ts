@@ -1,0 +1,71 @@
+import { inRange, type DayRange } from '../time/day-range.js';
+import type { Binding, TaskEvent, UsageItem, WorkSession } from './fold.js';
+
+export interface ManualEntry {
+  id: string;
+  spec: string;
+  task: string;
+  status: string;
+  time: number;
+}
+
+/**
+ * The folded ledger, as every report reads it. Reads ask for what they need (a day range, one
+ * task, some work sessions), so a view backed by the machine-local index loads only that; `usage`
+ * is every item of the whole history, for all-time reports.
+ */
+export interface LedgerView {
+  readonly sessions: Map<string, WorkSession>;
+  readonly manual: ManualEntry[];
+  /** Raw lines that are not valid records, skipped: reports say so. */
+  readonly malformed: number;
+  /** Ledger files that could not be read at all (a corrupt rollup): reports say so. */
+  readonly problems: string[];
+  readonly usage: UsageItem[];
+  usageIn(range: DayRange, tz: string): UsageItem[];
+  usageOfTask(spec: string, task: string): UsageItem[];
+  usageOfSessions(names: Iterable<string>): UsageItem[];
+  /** Task start/done events, oldest first. */
+  readonly tasks: TaskEvent[];
+  /** Bindings, oldest first. */
+  readonly bindings: Binding[];
+  /** The latest binding of a work session, or of a Claude session. */
+  lastBinding(of: { ws: string } | { cs: string }): Binding | undefined;
+  /** Every model the usage names. */
+  readonly models: string[];
+}
+
+export interface MemoryParts {
+  usage: UsageItem[];
+  sessions: Map<string, WorkSession>;
+  tasks: TaskEvent[];
+  bindings: Binding[];
+  manual: ManualEntry[];
+  malformed: number;
+  problems: string[];
+}
+
+/** A view of a ledger folded in memory (a full read, or a test's records). */
+export function memoryView(parts: MemoryParts): LedgerView {
+  return {
+    ...parts,
+    usageIn: (range, tz) => (range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage),
+    usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
+    usageOfSessions: (names) => {
+      const wanted = new Set(names);
+      return parts.usage.filter((i) => i.ws !== null && wanted.has(i.ws));
+    },
+    lastBinding: (of) => lastOf(parts.bindings, of),
+    get models() {
+      return [...new Set(parts.usage.map((i) => i.model))].sort();
+    },
+  };
+}
+
+export function lastOf(bindings: Binding[], of: { ws: string } | { cs: string }): Binding | undefined {
+  for (let i = bindings.length - 1; i >= 0; i--) {
+    const b = bindings[i]!;
+    if ('ws' in of ? b.ws === of.ws : b.cs === of.cs) return b;
+  }
+  return undefined;
+}
