@@ -1,3 +1,5 @@
+import { HOOK_SCRIPT } from '../project/project-root.js';
+
 /**
  * The hook events spec-session registers, with the first Claude Code version that knows each.
  * Old versions drop EVERY hook of a settings file that names an event they do not know (2.0.77
@@ -24,7 +26,7 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-export const HOOK_MARK = '.claude/spec-session/hook.cjs';
+export const HOOK_MARK = HOOK_SCRIPT;
 
 export function hookCommand(event: string): string {
   return `node "$CLAUDE_PROJECT_DIR/${HOOK_MARK}" ${event}`;

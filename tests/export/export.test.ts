@@ -89,6 +89,7 @@ describe('spec-session export', () => {
 describe('export of the hand-written ledger', () => {
   const project = mkdtempSync(join(tmpdir(), 'spec-session-export-'));
   mkdirSync(join(project, 'home'));
+  mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
   cpSync(fileURLToPath(new URL('../dashboard/fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'export', ...args, '--dir', project, '--tz', 'America/New_York'], { env: { ...process.env, HOME: join(project, 'home') }, encoding: 'utf8' }).stdout;

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readHookLog } from '../../capture/hook-log.js';
 import { readLedger } from '../../ledger/read-ledger.js';
-import { projectPaths, resolveProjectDir } from '../../project/paths.js';
+import { projectPaths } from '../../project/paths.js';
+import { resolveProjectRoot } from '../../project/project-root.js';
 import { readSettings } from '../../install/settings-file.js';
 import { HOOK_MARK } from '../../install/hook-events.js';
 import { projectTranscriptDirs } from '../../workflow/catch-up.js';
@@ -11,7 +12,7 @@ import { parse } from '../args.js';
 /** `spec-session doctor`: is capture working here, and what went wrong if not. */
 export function doctorCommand(argv: string[]): string {
   const { values } = parse(argv, { dir: { type: 'string' } }, 0);
-  const p = projectPaths(resolveProjectDir(values.dir));
+  const p = projectPaths(resolveProjectRoot({ dir: values.dir }));
   const lines = [`spec-session doctor · ${p.root}`];
   const check = (ok: boolean, text: string) => lines.push(`${ok ? '✓' : '✗'} ${text}`);
   let settings: ReturnType<typeof readSettings> = {};
