@@ -17,7 +17,7 @@ export function installCommand(argv: string[]): string {
     projectDir: values.dir !== undefined ? assertFolder(values.dir, '--dir') : (findProjectRoot(process.cwd()) ?? process.cwd()),
     bundleDir,
     commandsDir: findCommandsDir(bundleDir),
-    ...(values['claude-version'] ? { claudeVersion: values['claude-version'] } : {}),
+    ...(values['claude-version'] !== undefined ? { claudeVersion: values['claude-version'] } : {}),
     ...(values.statusline ? { statusline: true } : {}),
   });
 }

@@ -15,3 +15,32 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 export function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
+
+/** What a failed file operation's errno means, in words a user can act on. */
+const ERRNO_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or folder',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'a folder, not a file',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  ELOOP: 'too many levels of symbolic links',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'on a read-only file system',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/** One line naming the file and what went wrong with it (no raw `ENOTDIR: …, open '…'`). */
+export function fileProblem(file: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new Error(`${file}: ${(code && ERRNO_WORDS[code]) ?? (error as Error).message}`);
+}
+
+/** A file's bytes, or undefined when it does not exist; anything else is one line naming the file. */
+export function readFileIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileProblem(file, error);
+  }
+}

@@ -4,8 +4,8 @@ import { readHookLog } from '../../capture/hook-log.js';
 import { readLedger } from '../../ledger/read-ledger.js';
 import { projectPaths } from '../../project/paths.js';
 import { resolveProjectRoot } from '../../project/project-root.js';
-import { readSettings } from '../../install/settings-file.js';
-import { HOOK_MARK } from '../../install/hook-events.js';
+import { eventsWithOurHooks, parseSettings, type Settings } from '../../install/settings-file.js';
+import { readFileIfExists } from '../../store/fs-utils.js';
 import { projectTranscriptDirs } from '../../workflow/catch-up.js';
 import { parse } from '../args.js';
 
@@ -15,13 +15,14 @@ export function doctorCommand(argv: string[]): string {
   const p = projectPaths(resolveProjectRoot({ dir: values.dir }));
   const lines = [`spec-session doctor · ${p.root}`];
   const check = (ok: boolean, text: string) => lines.push(`${ok ? '✓' : '✗'} ${text}`);
-  let settings: ReturnType<typeof readSettings> = {};
+  let settings: Settings = {};
   try {
-    settings = readSettings(path.join(p.root, '.claude', 'settings.json'));
+    const file = path.join(p.root, '.claude', 'settings.json');
+    settings = parseSettings(readFileIfExists(file)?.toString('utf8'), file);
   } catch (error) {
     check(false, (error as Error).message);
   }
-  const events = Object.entries(settings.hooks ?? {}).filter(([, groups]) => groups.some((g) => g.hooks.some((h) => h.command?.includes(HOOK_MARK)))).map(([e]) => e);
+  const events = eventsWithOurHooks(settings);
   check(events.length > 0, events.length ? `hooks registered: ${events.join(', ')}` : 'no spec-session hooks in .claude/settings.json (run: npx spec-session install)');
   for (const bundle of ['hook.cjs', 'spec-session.cjs']) check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
   const dirs = projectTranscriptDirs(p.root);
