@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
 import { priceTokens } from '../pricing/price-call.js';
-import { modelNameCandidates } from '../pricing/model-name.js';
+import { CLAUDE_CODE_ALIASES_VERSION, claudeCodeModelFor, modelNameCandidates } from '../pricing/model-name.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { SpecError } from '../spec/errors.js';
 import { assertSafeName, readSpecTasks } from '../spec/spec-dir.js';
@@ -92,8 +92,11 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   assertSafeName('task', idPart!);
   const task = findTask(readSpecTasks(ctx.projectDir, spec), idPart!);
   if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
-  const model = sameModelAsLogged(view, modelArg) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
+  // A Claude Code alias (haiku, sonnet, opus…) is recorded as the model it stands for.
+  const typedModel = modelArg === undefined ? undefined : claudeCodeModelFor(modelArg);
+  const model = sameModelAsLogged(view, typedModel) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
   const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);
+  if (priced.cost === null && modelArg !== undefined && typedModel !== modelArg) throw new SpecError(`no price for model "${modelArg}" (Claude Code ${CLAUDE_CODE_ALIASES_VERSION} runs ${typedModel} for it): give a priced model, or add ${typedModel} to .claude/spec-session/prices.json`);
   if (priced.cost === null) throw new SpecError(`no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`);
   updateTaskStatusFile(ctx.projectDir, spec, task.id, status);
   const now = new Date(ctx.now()).toISOString();

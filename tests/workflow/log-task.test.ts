@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTokenCount, parseTokenSpec } from '../../src/workflow/log-task.js';
 import { makeProject } from '../e2e/support/project.js';
@@ -86,5 +88,22 @@ describe('/log-task from the command line', () => {
     const r = p.specSession(['log-task', '1.1', 'done', '45k'], { allowFail: true });
     expect(r.stderr).toBe('spec-session log-task: no active session to log against: /start-session first, or name the task as <spec>/<id>\n');
     expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '45k']).stdout).toContain('45,000 tokens');
+  });
+});
+
+describe("/log-task with Claude Code's model aliases", () => {
+  it('records the model the alias stands for in Claude Code 2.1.331, and prices it', () => {
+    const p = makeProject();
+    const out = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'opus']).stdout;
+    // claude-opus-5-5: $4 per million input tokens.
+    expect(out).toBe('✍ Task 1.1 (invoice-management) logged by hand: done, 1,000,000 tokens, $4.00 at claude-opus-5-5 as input tokens; give in:…,out:… for an exact split [manual]\n');
+  });
+
+  it('says which model an unpriced alias stands for, and a price file makes it work', () => {
+    const p = makeProject();
+    const r = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku'], { allowFail: true });
+    expect([r.code, r.stderr]).toEqual([1, 'spec-session log-task: no price for model "haiku" (Claude Code 2.1.331 runs claude-haiku-5-5 for it): give a priced model, or add claude-haiku-5-5 to .claude/spec-session/prices.json\n']);
+    writeFileSync(join(p.project, '.claude', 'spec-session', 'prices.json'), JSON.stringify({ models: { 'claude-haiku-5-5': { input: 0.1, output: 0.5 } } }));
+    expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku']).stdout).toContain('1,000,000 tokens, $0.10 at claude-haiku-5-5 ');
   });
 });
