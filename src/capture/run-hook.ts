@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { projectPaths } from '../project/paths.js';
 import { resolveProjectRoot } from '../project/project-root.js';
 import { currentBinding, loadSessionState } from './claude-session-state.js';
@@ -30,6 +31,7 @@ export function runHook(stdin: string, eventArg: string | undefined, heavy: () =
     input = parseHookInput(stdin, eventArg);
     projectDir = resolveProjectRoot({ cwd: input.cwd });
     const ref: ClaudeSessionRef = { projectDir, sessionId: input.sessionId, transcriptPath: input.transcriptPath };
+    assertRegularTranscript(input.transcriptPath);
     const response = dispatch(input, ref, heavy);
     return response ? JSON.stringify(response) : undefined;
   } catch (error) {
@@ -47,6 +49,23 @@ function projectAround(cwd: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A transcript path that exists but is not a regular file (a FIFO nobody writes to, /dev/zero, a
+ * folder) would hold the reader until Claude Code's timeout kills the hook: refuse it at once. A
+ * path that does not exist yet is fine: Claude Code writes the transcript asynchronously.
+ */
+function assertRegularTranscript(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isFile()) return;
+  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'not a file';
+  throw new Error(`transcript_path ${file} is not a regular file (${kind}); nothing was read`);
 }
 
 function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks): HookResponse | undefined {
