@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { errnoWords } from '../store/fs-utils.js';
 import { normalizeModelName } from './model-name.js';
 import { ANTHROPIC_CACHE_RATIOS } from './price-tables.js';
 import type { ModelRates, TokenRates } from './types.js';
@@ -69,7 +70,7 @@ export function readPriceOverrides(file: string): Map<string, ModelRates> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read price file ${file}: ${oneLine((err as Error).message)}`);
+    throw new Error(`Cannot read price file ${file}: ${errnoWords(err) ?? oneLine((err as Error).message)}`);
   }
   let json: unknown;
   try {

@@ -49,6 +49,7 @@ export function resolveProjectRoot({ dir, claudeProjectDir = process.env.CLAUDE_
 
 /** `folder` resolved, or one line saying why it is not an existing folder. */
 export function assertFolder(folder: string, what: string): string {
+  if (folder === '') throw new Error(`${what} is empty: give a folder`);
   const resolved = path.resolve(folder);
   let stat: fs.Stats | undefined;
   try {

@@ -31,8 +31,24 @@ const ERRNO_WORDS: Record<string, string> = {
 
 /** One line naming the file and what went wrong with it (no raw `ENOTDIR: …, open '…'`). */
 export function fileProblem(file: string, error: unknown): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  return new Error(`${file}: ${(code && ERRNO_WORDS[code]) ?? (error as Error).message}`);
+  return new Error(`${file}: ${errnoWords(error) ?? (error as Error).message}`);
+}
+
+/** The errno of a failed file operation in words, or undefined when it is not one we know. */
+export function errnoWords(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code && Object.hasOwn(ERRNO_WORDS, code) ? ERRNO_WORDS[code] : undefined;
+}
+
+/**
+ * An error as one line for the user: a file operation's raw errno message (`ENOTDIR: not a
+ * directory, mkdir '/p/docs/x'`) becomes the path and the problem in words.
+ */
+export function userMessage(error: unknown): string {
+  const words = errnoWords(error);
+  const file = (error as NodeJS.ErrnoException | undefined)?.path;
+  if (words) return file ? `${file}: ${words}` : words;
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
 
 /** A file's bytes, or undefined when it does not exist; anything else is one line naming the file. */
