@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { errnoWords } from '../store/fs-utils.js';
-import { normalizeModelName } from './model-name.js';
+import { claudeCodeModelFor, normalizeModelName } from './model-name.js';
 import { ANTHROPIC_CACHE_RATIOS } from './price-tables.js';
 import type { ModelRates, TokenRates } from './types.js';
 
@@ -89,7 +89,7 @@ export function readPriceOverrides(file: string): Map<string, ModelRates> {
     const row: ModelRates = completeRates(user);
     if (user.longContext) row.longContext = completeRates(user.longContext);
     if (user.fastMultiplier !== undefined) row.fastMultiplier = user.fastMultiplier;
-    rows.set(normalizeModelName(model), row);
+    rows.set(normalizeModelName(claudeCodeModelFor(model)), row); // a row keyed "haiku" is for the model haiku stands for
   }
   return rows;
 }
