@@ -63,9 +63,8 @@ export function installProject(o: InstallOptions): string {
   const files: InstallManifest['files'] = {};
   const settingsChange = fileChange(previous?.files[SETTINGS], settingsBytes, settingsOut, hasOurHooks(settings) || isOurStatusLine(settings.statusLine));
   if (settingsChange) files[SETTINGS] = settingsChange;
-  const ignoreChange = fileChange(previous?.files[GITIGNORE], ignoreBytes, ignoreOut, false);
+  const ignoreChange = fileChange(previous?.files[GITIGNORE], ignoreBytes, ignoreOut, ignoreBytes?.equals(ignoreOut) === true);
   if (ignoreChange) files[GITIGNORE] = ignoreChange;
-  else if (previous?.files[GITIGNORE]) files[GITIGNORE] = previous.files[GITIGNORE];
   const addedConfig = !fs.existsSync(p.config);
   const manifest: InstallManifest = {
     version: 2,

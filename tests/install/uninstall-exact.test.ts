@@ -114,3 +114,14 @@ describe('an install whose install.json is gone', () => {
     expect(Object.keys(tree(dir)).filter((k) => k.startsWith('.claude/commands/') || k.startsWith('.claude/spec-session/'))).toEqual(['.claude/commands/', '.claude/spec-session/', '.claude/spec-session/config.json']);
   });
 });
+
+describe('.gitignore edited between two installs', () => {
+  it('keeps the edit and loses only the state line', () => {
+    const dir = projectWith({ '.gitignore': 'node_modules/\n' });
+    expect(run(['install', '--dir', dir, '--claude-version', '2.1.331']).status).toBe(0);
+    writeFileSync(join(dir, '.gitignore'), `${read(dir, '.gitignore')}dist/\n`);
+    expect(run(['install', '--dir', dir, '--claude-version', '2.1.331']).status).toBe(0);
+    expect(run(['uninstall', '--dir', dir]).status).toBe(0);
+    expect(read(dir, '.gitignore')).toBe('node_modules/\ndist/\n');
+  });
+});
