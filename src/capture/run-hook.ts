@@ -64,7 +64,7 @@ function assertRegularTranscript(file: string): void {
     return;
   }
   if (stat.isFile()) return;
-  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'not a file';
+  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'a block device';
   throw new Error(`transcript_path ${file} is not a regular file (${kind}); nothing was read`);
 }
 
