@@ -6,23 +6,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from './src/cli/args.js';
 import { installProject, uninstallProject } from './src/install/install-project.js';
-import { resolveProjectDir } from './src/project/paths.js';
+import { assertFolder, findProjectRoot, resolveProjectRoot } from './src/project/project-root.js';
 
 export function installCommand(argv: string[]): string {
   const { values } = parse(argv, { dir: { type: 'string' }, statusline: { type: 'boolean' }, 'claude-version': { type: 'string' } }, 0);
   const bundleDir = __dirname;
   return installProject({
-    projectDir: resolveProjectDir(values.dir),
+    // --dir P installs into the existing folder P; without it, into the project around the working
+    // directory (a re-install from a subfolder), else the working directory itself, as `git init`.
+    projectDir: values.dir !== undefined ? assertFolder(values.dir, '--dir') : (findProjectRoot(process.cwd()) ?? process.cwd()),
     bundleDir,
     commandsDir: findCommandsDir(bundleDir),
-    ...(values['claude-version'] ? { claudeVersion: values['claude-version'] } : {}),
+    ...(values['claude-version'] !== undefined ? { claudeVersion: values['claude-version'] } : {}),
     ...(values.statusline ? { statusline: true } : {}),
   });
 }
 
 export function uninstallCommand(argv: string[]): string {
   const { values } = parse(argv, { dir: { type: 'string' } }, 0);
-  return uninstallProject(resolveProjectDir(values.dir));
+  return uninstallProject(resolveProjectRoot({ dir: values.dir }));
 }
 
 /** The package's commands/ folder: beside dist/ in the npm package and in the repo. */

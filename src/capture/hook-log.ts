@@ -14,10 +14,26 @@ export function logHookError(logFile: string, event: string, error: unknown): vo
     }
     const message = error instanceof Error ? error.message : String(error);
     const where = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 3).map((l) => l.trim()).join(' ') : '';
-    fs.appendFileSync(logFile, `${JSON.stringify({ t: new Date().toISOString(), event, error: message, where })}\n`);
+    const relative = relativePaths(logFile);
+    fs.appendFileSync(logFile, `${JSON.stringify({ t: new Date().toISOString(), event, error: relative(message), where: relative(where) })}\n`);
   } catch {
     // nowhere to log: stay silent rather than disturb Claude Code
   }
+}
+
+/**
+ * The log travels with the project (copied, zipped into a bug report): paths in it are written
+ * relative to the project, or to the running bundle when that lies elsewhere (a plugin), so a
+ * copy's log names the copy's files and no home folder leaks out. The log is always
+ * <project>/.claude/spec-session/state/hook.log.
+ */
+function relativePaths(logFile: string): (text: string) => string {
+  const project = path.resolve(path.dirname(logFile), '..', '..', '..') + path.sep;
+  const bundle = typeof __dirname === 'string' && !(__dirname + path.sep).startsWith(project) ? __dirname + path.sep : undefined;
+  return (text) => {
+    const inProject = text.split(project).join('');
+    return bundle ? inProject.split(bundle).join('<bundle>/') : inProject;
+  };
 }
 
 export function readHookLog(logFile: string, last = 20): Array<{ t: string; event: string; error: string; where?: string }> {

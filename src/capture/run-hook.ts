@@ -1,4 +1,6 @@
-import { projectPaths, resolveProjectDir } from '../project/paths.js';
+import fs from 'node:fs';
+import { projectPaths } from '../project/paths.js';
+import { resolveProjectRoot } from '../project/project-root.js';
 import { currentBinding, loadSessionState } from './claude-session-state.js';
 import { withClaudeSession, type ClaudeSessionRef } from './capture-session.js';
 import { claudeProcessId, lastSessionOfProcess, rememberSessionOfProcess } from './claude-process.js';
@@ -24,18 +26,46 @@ export interface HeavyHooks {
  */
 export function runHook(stdin: string, eventArg: string | undefined, heavy: () => HeavyHooks): string | undefined {
   let input: HookInput | undefined;
-  let projectDir = resolveProjectDir();
+  let projectDir = projectAround(process.cwd());
   try {
     input = parseHookInput(stdin, eventArg);
-    projectDir = resolveProjectDir(process.env.CLAUDE_PROJECT_DIR ?? input.cwd);
+    projectDir = resolveProjectRoot({ cwd: input.cwd });
     const ref: ClaudeSessionRef = { projectDir, sessionId: input.sessionId, transcriptPath: input.transcriptPath };
+    assertRegularTranscript(input.transcriptPath);
     const response = dispatch(input, ref, heavy);
     return response ? JSON.stringify(response) : undefined;
   } catch (error) {
     // Another hook of the same session holds the lock and is capturing the same bytes: not an error.
-    if (!(error instanceof LockTimeoutError)) logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
+    if (projectDir && !(error instanceof LockTimeoutError)) logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
     return undefined;
   }
+}
+
+/** Where a hook logs before its input is read: $CLAUDE_PROJECT_DIR, else the project around `cwd`.
+ * Outside any project there is nowhere to log, and nothing is created. */
+function projectAround(cwd: string): string | undefined {
+  try {
+    return resolveProjectRoot({ cwd });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A transcript path that exists but is not a regular file (a FIFO nobody writes to, /dev/zero, a
+ * folder) would hold the reader until Claude Code's timeout kills the hook: refuse it at once. A
+ * path that does not exist yet is fine: Claude Code writes the transcript asynchronously.
+ */
+function assertRegularTranscript(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    return;
+  }
+  if (stat.isFile()) return;
+  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'a block device';
+  throw new Error(`transcript_path ${file} is not a regular file (${kind}); nothing was read`);
 }
 
 function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks): HookResponse | undefined {

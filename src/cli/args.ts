@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { assertDay } from '../time/zoned.js';
 
 /** Thrown for bad command-line input: the CLI prints its message as one line and exits 1. */
 export class UsageError extends Error {}
@@ -15,6 +16,14 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
     if (error instanceof UsageError) throw error;
     throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
   }
+}
+
+/** --since/--until as a day range: each a real YYYY-MM-DD, and not inverted. */
+export function dayRange(values: { since?: string | undefined; until?: string | undefined }): { since?: string; until?: string } {
+  const since = values.since === undefined ? undefined : assertDay(values.since, '--since');
+  const until = values.until === undefined ? undefined : assertDay(values.until, '--until');
+  if (since !== undefined && until !== undefined && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+  return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
 }
 
 /** The day range, time zone and prices every report takes. */

@@ -1,4 +1,5 @@
 import { runScanWorkerIfAsked } from '../history/scan-parallel.js';
+import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from './args.js';
 import { COMMANDS, helpText } from './registry.js';
 
@@ -25,8 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     if (output) process.stdout.write(output);
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`spec-session ${name}: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`spec-session ${name}: ${userMessage(error)}\n`);
     if (process.env.SPEC_SESSION_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     return 1;
   }

@@ -18,8 +18,8 @@ export function priceBookFrom(values: { prices?: string; 'prices-file'?: string 
     projectDir ? path.join(projectDir, '.claude', 'spec-session', 'prices.json') : undefined,
     path.join(process.env.XDG_CONFIG_HOME || path.join(process.env.HOME ?? os.homedir(), '.config'), 'spec-session', 'prices.json'),
   ];
-  const explicit = values['prices-file'] ?? process.env.SPEC_SESSION_PRICES;
-  if (explicit && !fs.existsSync(explicit)) throw new UsageError(`prices file not found: ${explicit}`);
+  const explicit = values['prices-file'] ?? (process.env.SPEC_SESSION_PRICES || undefined);
+  if (explicit !== undefined && !fs.existsSync(explicit)) throw new UsageError(`prices file not found: ${explicit}`);
   const overridesFile = candidates.find((f) => f && fs.existsSync(f));
   return loadPriceBook({ table, ...(overridesFile ? { overridesFile } : {}) });
 }

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import { z } from 'zod';
 import { projectPaths } from '../project/paths.js';
+import { readFileIfExists } from '../store/fs-utils.js';
 
 /**
  * The project's spec-session config, `.claude/spec-session/config.json` (committed, optional).
@@ -31,9 +31,10 @@ export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 export function loadProjectConfig(projectDir: string): ProjectConfig {
   const file = projectPaths(projectDir).config;
   let raw: unknown = {};
-  if (fs.existsSync(file)) {
+  const text = readFileIfExists(file)?.toString('utf8');
+  if (text !== undefined) {
     try {
-      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      raw = JSON.parse(text);
     } catch (error) {
       throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
     }

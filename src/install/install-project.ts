@@ -4,22 +4,16 @@ import { execFileSync } from 'node:child_process';
 import { DEFAULT_CONFIG_TEXT } from '../config/project-config.js';
 import { projectPaths } from '../project/paths.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { eventsFor } from './hook-events.js';
-import { readSettings, serializeSettings, withOurHooks, withoutOurHooks } from './settings-file.js';
+import { fileProblem, readFileIfExists } from '../store/fs-utils.js';
+import { eventsFor, parseClaudeVersion } from './hook-events.js';
+import { fileChange, readManifest, writeManifest, type InstallManifest } from './install-manifest.js';
+import { GITIGNORE, IGNORE_LINE, isOurStatusLine, SETTINGS, STATUSLINE_COMMAND, undoFileChanges, withIgnoreLine } from './installed-files.js';
+import { hasOurHooks, jsonStyleOf, parseSettings, serializeSettings, withOurHooks, withoutOurHooks } from './settings-file.js';
 
 export const COMMAND_MARK = '<!-- spec-session command -->';
-const IGNORE_LINE = '.claude/spec-session/state/';
-const STATUSLINE_COMMAND = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/spec-session.cjs" statusline';
-
-/** What install added, so uninstall removes exactly that. */
-interface Manifest {
-  version: 1;
-  events: string[];
-  commands: string[];
-  gitignore: boolean;
-  statusline: boolean;
-  config: boolean;
-}
+const BUNDLES = ['hook.cjs', 'spec-session.cjs'];
+/** Folders install may create, parents first. */
+const FOLDERS = ['.claude', path.join('.claude', 'commands'), path.join('.claude', 'spec-session')];
 
 export interface InstallOptions {
   projectDir: string;
@@ -31,18 +25,23 @@ export interface InstallOptions {
   statusline?: boolean;
 }
 
+/**
+ * Everything is read, checked and computed first; then the manifest is written (so uninstall can
+ * undo even an install that dies half-way), then the files. Refusals write nothing.
+ */
 export function installProject(o: InstallOptions): string {
   const p = projectPaths(o.projectDir);
   if (!fs.existsSync(o.projectDir)) throw new Error(`no such project folder: ${o.projectDir}`);
-  const settingsFile = path.join(p.root, '.claude', 'settings.json');
-  const settings = readSettings(settingsFile); // refuses malformed JSON before any write
-  const version = o.claudeVersion ?? detectClaudeVersion();
+  const version = o.claudeVersion !== undefined ? parseClaudeVersion(o.claudeVersion) : detectClaudeVersion();
   const events = eventsFor(version);
+  const at = (relative: string) => path.join(p.root, relative);
+  const settingsBytes = readFileIfExists(at(SETTINGS));
+  const settingsText = settingsBytes?.toString('utf8');
+  const settings = parseSettings(settingsText, at(SETTINGS));
+  const ignoreBytes = readFileIfExists(at(GITIGNORE));
   const previous = readManifest(p.own);
   const notes: string[] = [];
 
-  fs.mkdirSync(p.own, { recursive: true });
-  for (const bundle of ['hook.cjs', 'spec-session.cjs']) fs.copyFileSync(path.join(o.bundleDir, bundle), path.join(p.own, bundle));
   let next = withOurHooks(withoutOurHooks(settings), events);
   let statusline = previous?.statusline ?? false;
   if (o.statusline) {
@@ -52,79 +51,101 @@ export function installProject(o: InstallOptions): string {
       statusline = true;
     }
   }
-  writeFileAtomic(settingsFile, serializeSettings(next));
+  const settingsOut = Buffer.from(serializeSettings(next, jsonStyleOf(settingsText)));
+  const ignoreOut = withIgnoreLine(ignoreBytes);
 
   const commands: string[] = [];
-  const commandsTarget = path.join(p.root, '.claude', 'commands');
-  fs.mkdirSync(commandsTarget, { recursive: true });
   for (const file of fs.readdirSync(o.commandsDir).filter((f) => f.endsWith('.md')).sort()) {
-    const target = path.join(commandsTarget, file);
-    if (fs.existsSync(target) && !fs.readFileSync(target, 'utf8').includes(COMMAND_MARK)) {
-      notes.push(`kept your own .claude/commands/${file}`);
-      continue;
-    }
-    fs.copyFileSync(path.join(o.commandsDir, file), target);
-    commands.push(file);
+    const existing = readCommandFile(at(path.join('.claude', 'commands', file)));
+    if (existing !== undefined && !existing.includes(COMMAND_MARK)) notes.push(`kept your own .claude/commands/${file}`);
+    else commands.push(file);
   }
-
-  const gitignore = path.join(p.root, '.gitignore');
-  const ignored = fs.existsSync(gitignore) ? fs.readFileSync(gitignore, 'utf8') : '';
-  const addedIgnore = !ignored.split('\n').includes(IGNORE_LINE);
-  if (addedIgnore) fs.writeFileSync(gitignore, `${ignored}${ignored && !ignored.endsWith('\n') ? '\n' : ''}${IGNORE_LINE}\n`);
+  const files: InstallManifest['files'] = {};
+  const settingsChange = fileChange(previous?.files[SETTINGS], settingsBytes, settingsOut, hasOurHooks(settings) || isOurStatusLine(settings.statusLine));
+  if (settingsChange) files[SETTINGS] = settingsChange;
+  const ignoreChange = fileChange(previous?.files[GITIGNORE], ignoreBytes, ignoreOut, ignoreBytes?.equals(ignoreOut) === true);
+  if (ignoreChange) files[GITIGNORE] = ignoreChange;
   const addedConfig = !fs.existsSync(p.config);
-  if (addedConfig) fs.writeFileSync(p.config, DEFAULT_CONFIG_TEXT);
-
-  const manifest: Manifest = {
-    version: 1,
+  const manifest: InstallManifest = {
+    version: 2,
     events,
     commands: [...new Set([...(previous?.commands ?? []), ...commands])].sort(),
-    gitignore: (previous?.gitignore ?? false) || addedIgnore,
     statusline,
     config: (previous?.config ?? false) || addedConfig,
+    files,
+    createdDirs: [...new Set([...(previous?.createdDirs ?? []), ...FOLDERS.filter((f) => !fs.existsSync(at(f)))])],
   };
-  writeFileAtomic(path.join(p.own, 'install.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+
+  fs.mkdirSync(p.own, { recursive: true });
+  writeManifest(p.own, manifest);
+  for (const bundle of BUNDLES) fs.copyFileSync(path.join(o.bundleDir, bundle), path.join(p.own, bundle));
+  writeFileAtomic(at(SETTINGS), settingsOut);
+  fs.mkdirSync(at(path.join('.claude', 'commands')), { recursive: true });
+  for (const file of commands) fs.copyFileSync(path.join(o.commandsDir, file), at(path.join('.claude', 'commands', file)));
+  if (!ignoreBytes?.equals(ignoreOut)) writeFileAtomic(at(GITIGNORE), ignoreOut);
+  if (addedConfig) fs.writeFileSync(p.config, DEFAULT_CONFIG_TEXT);
+
   return [
     `spec-session installed in ${p.root}`,
     `  hooks: ${events.join(', ')}${version ? ` (Claude Code ${version})` : ''} → .claude/settings.json`,
     `  commands: ${commands.map((c) => `/${c.replace(/\.md$/, '')}`).join(' ')} → .claude/commands/`,
     `  runtime: .claude/spec-session/hook.cjs, spec-session.cjs (commit them: teammates need no install)`,
     `  machine-local state: ${IGNORE_LINE} (git-ignored)`,
+    ...(version ? [] : ['  note: `claude --version` did not answer, so every event is registered; pass --claude-version X.Y.Z if yours is older than 1.0.85']),
     ...notes.map((n) => `  note: ${n}`),
     'Next: in Claude Code, /start-session <name> spec <spec>',
   ].join('\n') + '\n';
 }
 
+/**
+ * Removes what install added and puts back what it changed, byte for byte (see install-manifest.ts);
+ * the ledger and docs/ stay. Without a manifest, whatever carries spec-session's marks is removed.
+ */
 export function uninstallProject(projectDir: string): string {
   const p = projectPaths(projectDir);
-  const manifest = readManifest(p.own);
-  if (!manifest) throw new Error(`spec-session is not installed in ${p.root} (no .claude/spec-session/install.json)`);
-  const settingsFile = path.join(p.root, '.claude', 'settings.json');
-  let settings = withoutOurHooks(readSettings(settingsFile));
-  if (manifest.statusline && (settings.statusLine as { command?: string } | undefined)?.command === STATUSLINE_COMMAND) {
-    const { statusLine: _removed, ...rest } = settings;
-    settings = rest;
-  }
-  writeFileAtomic(settingsFile, serializeSettings(settings));
+  const manifest = readManifest(p.own) ?? manifestFromMarks(p.root, p.own);
+  if (!manifest) throw new Error(`spec-session is not installed in ${p.root} (no .claude/spec-session/install.json, and no spec-session hooks in .claude/settings.json)`);
+  undoFileChanges(p.root, manifest); // checks every file first: a refusal writes nothing
   for (const file of manifest.commands) {
     const target = path.join(p.root, '.claude', 'commands', file);
-    if (fs.existsSync(target) && fs.readFileSync(target, 'utf8').includes(COMMAND_MARK)) fs.rmSync(target);
+    if (readCommandFile(target)?.includes(COMMAND_MARK)) fs.rmSync(target);
   }
-  if (manifest.gitignore) {
-    const gitignore = path.join(p.root, '.gitignore');
-    if (fs.existsSync(gitignore)) fs.writeFileSync(gitignore, fs.readFileSync(gitignore, 'utf8').split('\n').filter((l) => l !== IGNORE_LINE).join('\n'));
-  }
-  for (const f of ['hook.cjs', 'spec-session.cjs', 'install.json']) fs.rmSync(path.join(p.own, f), { force: true });
+  for (const f of [...BUNDLES, 'install.json']) fs.rmSync(path.join(p.own, f), { force: true });
   fs.rmSync(p.state, { recursive: true, force: true });
-  if (manifest.config && fs.existsSync(p.config) && fs.readFileSync(p.config, 'utf8') === DEFAULT_CONFIG_TEXT) fs.rmSync(p.config);
-  if (fs.existsSync(p.own) && fs.readdirSync(p.own).length === 0) fs.rmdirSync(p.own);
+  if (manifest.config && readFileIfExists(p.config)?.toString('utf8') === DEFAULT_CONFIG_TEXT) fs.rmSync(p.config);
+  const removable = manifest.createdDirs.length ? manifest.createdDirs : [path.join('.claude', 'spec-session')];
+  for (const dir of [...removable].reverse()) removeIfEmpty(path.join(p.root, dir));
   return `spec-session removed from ${p.root}; the ledger and docs/ it wrote are kept.\n`;
 }
 
-function readManifest(dir: string): Manifest | undefined {
+/** A command file's text; undefined when there is none. A folder in its place is kept as the user's. */
+function readCommandFile(file: string): string | undefined {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'install.json'), 'utf8')) as Manifest;
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') return '';
+    throw fileProblem(file, error);
+  }
+}
+
+/** What an install without a (readable) manifest left: found by the marks it writes. */
+function manifestFromMarks(root: string, own: string): InstallManifest | undefined {
+  const settings = readFileIfExists(path.join(root, SETTINGS))?.toString('utf8');
+  const hooks = settings !== undefined && hasOurHooks(parseSettings(settings, path.join(root, SETTINGS)));
+  const bundles = BUNDLES.some((b) => fs.existsSync(path.join(own, b)));
+  if (!hooks && !bundles) return undefined;
+  const commandsDir = path.join(root, '.claude', 'commands');
+  const commands = fs.existsSync(commandsDir) ? fs.readdirSync(commandsDir).filter((f) => f.endsWith('.md') && readCommandFile(path.join(commandsDir, f))?.includes(COMMAND_MARK)) : [];
+  return { version: 2, events: [], commands, statusline: true, config: false, files: {}, createdDirs: [] };
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
   } catch {
-    return undefined;
+    // not there, or not ours to remove
   }
 }
 

@@ -39,9 +39,34 @@ export function normalizeModelName(raw: string): string {
   return name.replace(/(\d)\.(?=\d)/g, '$1-');
 }
 
+/**
+ * Claude Code's model aliases (`--model haiku`, `/model sonnet`, `"model": "opus"` in settings) and
+ * the model each stands for on Anthropic's API in Claude Code 2.1.331. Checked 2026-12-06 by running
+ * the pinned CLI with each alias against a loopback API and reading the model it requested (it
+ * agrees with the `aliases` of the CLI's baked model catalog). `opusplan` runs Opus in plan mode
+ * and Sonnet otherwise: Sonnet is what it runs for work. A `[1m]` variant is the same model with the
+ * 1M-token context (normalizeModelName drops the marker). Bedrock, Vertex and gateways map some
+ * aliases to older models; a transcript names the real model, so only typed names come here.
+ */
+const CLAUDE_CODE_ALIASES: Readonly<Record<string, string>> = {
+  opus: 'claude-opus-5-5',
+  best: 'claude-opus-5-5',
+  sonnet: 'claude-sonnet-5-5',
+  opusplan: 'claude-sonnet-5-5',
+  haiku: 'claude-haiku-5-5',
+  fable: 'claude-fable-5-2',
+};
+export const CLAUDE_CODE_ALIASES_VERSION = '2.1.331';
+
+/** The model a Claude Code alias stands for; any other name is returned as it is. */
+export function claudeCodeModelFor(name: string): string {
+  const alias = normalizeModelName(name);
+  return Object.hasOwn(CLAUDE_CODE_ALIASES, alias) ? CLAUDE_CODE_ALIASES[alias]! : name;
+}
+
 /** The names to try, best first: the normalised name, then without its `-YYYYMMDD` date. */
 export function modelNameCandidates(raw: string): string[] {
-  const exact = normalizeModelName(raw);
+  const exact = normalizeModelName(claudeCodeModelFor(raw));
   const undated = exact.replace(DATE_SUFFIX, '');
   return undated === exact ? [exact] : [exact, undated];
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { normalizeModelName } from './model-name.js';
+import { errnoWords } from '../store/fs-utils.js';
+import { claudeCodeModelFor, normalizeModelName } from './model-name.js';
 import { ANTHROPIC_CACHE_RATIOS } from './price-tables.js';
 import type { ModelRates, TokenRates } from './types.js';
 
@@ -69,7 +70,7 @@ export function readPriceOverrides(file: string): Map<string, ModelRates> {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read price file ${file}: ${oneLine((err as Error).message)}`);
+    throw new Error(`Cannot read price file ${file}: ${errnoWords(err) ?? oneLine((err as Error).message)}`);
   }
   let json: unknown;
   try {
@@ -88,7 +89,7 @@ export function readPriceOverrides(file: string): Map<string, ModelRates> {
     const row: ModelRates = completeRates(user);
     if (user.longContext) row.longContext = completeRates(user.longContext);
     if (user.fastMultiplier !== undefined) row.fastMultiplier = user.fastMultiplier;
-    rows.set(normalizeModelName(model), row);
+    rows.set(normalizeModelName(claudeCodeModelFor(model)), row); // a row keyed "haiku" is for the model haiku stands for
   }
   return rows;
 }

@@ -31,8 +31,3 @@ export function projectPaths(projectDir: string) {
 }
 
 export type ProjectPaths = ReturnType<typeof projectPaths>;
-
-/** The project a hook or command works on: $CLAUDE_PROJECT_DIR (set by Claude Code), else cwd. */
-export function resolveProjectDir(explicit?: string, cwd = process.cwd()): string {
-  return path.resolve(explicit ?? process.env.CLAUDE_PROJECT_DIR ?? cwd);
-}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileProblem } from '../store/fs-utils.js';
 import { SpecError } from './errors.js';
 import { parseTasks, type SpecTask } from './tasks-file.js';
 
@@ -15,12 +16,18 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * Spec, session and task names become path segments: only plain names, no `..`, so a typed or
- * hook-supplied name can never reach outside the spec folder.
+ * hook-supplied name can never reach outside the spec folder. The refusal names the rule broken:
+ * letters, digits, '.', '_' and '-'; at most 64 characters; a letter or digit first; no '..'.
  */
 export function assertSafeName(kind: 'spec' | 'session' | 'task', name: string): void {
-  if (!SAFE_NAME.test(name) || name.includes('..')) {
-    throw new SpecError(`invalid ${kind} name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-'`);
-  }
+  if (SAFE_NAME.test(name) && !name.includes('..')) return;
+  const problem =
+    name === '' ? 'it is empty'
+    : !/^[A-Za-z0-9._-]*$/.test(name) ? "use letters, digits, '.', '_' and '-'"
+    : name.length > 64 ? `${name.length} characters; at most 64`
+    : !/^[A-Za-z0-9]/.test(name) ? 'it must start with a letter or digit'
+    : 'it must not contain ".."';
+  throw new SpecError(`invalid ${kind} name ${JSON.stringify(name)}: ${problem}`);
 }
 
 export function specsRoot(projectDir: string): string {
@@ -66,7 +73,7 @@ export function readTasksText(projectDir: string, spec: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileProblem(file, error); // e.g. a folder named tasks.md
   }
   throw unknownSpecError(projectDir, spec);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resolveProjectRoot } from '../project/project-root.js';
 
 /**
  * What Claude Code sends a `statusLine` command on stdin: the fields relied on here (checked on
@@ -19,7 +20,8 @@ export function parseStatusLineInput(text: string): StatusLineInput {
   return StatusLineInputSchema.parse(JSON.parse(text));
 }
 
-/** The project: the one Claude Code names, else $CLAUDE_PROJECT_DIR, else the working directory. */
+/** The project: the one Claude Code names, else $CLAUDE_PROJECT_DIR, else the project around the
+ * working directory (throws outside one: the statusline then shows its fallback line). */
 export function statusLineProjectDir(input: StatusLineInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return input.workspace?.project_dir ?? env.CLAUDE_PROJECT_DIR ?? input.cwd ?? cwd;
+  return resolveProjectRoot({ claudeProjectDir: input.workspace?.project_dir ?? env.CLAUDE_PROJECT_DIR, cwd: input.cwd ?? cwd });
 }

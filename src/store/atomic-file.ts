@@ -2,13 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { faultPoint } from './fault-point.js';
 
-/** Replace a file's contents atomically: write a temp file beside it, fsync, rename over. */
+/**
+ * Replace a file's contents atomically: write a temp file beside it, fsync, rename over. A symlink
+ * is written through: the temp file and the rename happen beside its final target, so the link
+ * stays a link and the file it points to is the one that changes.
+ */
 export function writeFileAtomic(file: string, data: string | Buffer, { durable = true }: { durable?: boolean } = {}): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const target = linkTarget(file);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
   let mode = 0o644;
   try {
-    mode = fs.statSync(file).mode & 0o777; // keep the file's permissions
+    mode = fs.statSync(target).mode & 0o777; // keep the file's permissions
   } catch {
     // new file
   }
@@ -20,10 +25,29 @@ export function writeFileAtomic(file: string, data: string | Buffer, { durable =
     } finally {
       fs.closeSync(fd);
     }
-    fs.renameSync(temp, file);
+    fs.renameSync(temp, target);
   } catch (error) {
     fs.rmSync(temp, { force: true });
     throw error;
+  }
+}
+
+/** The file a write to `file` must replace: `file` itself, or the end of its chain of symlinks. A
+ * dangling link's target does not exist yet: writing creates it, as a shell redirect would. */
+function linkTarget(file: string): string {
+  try {
+    if (!fs.lstatSync(file).isSymbolicLink()) return file;
+  } catch {
+    return file; // a new file
+  }
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    let current = file;
+    for (let hops = 0; hops < 40 && fs.lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink(); hops++) {
+      current = path.resolve(path.dirname(current), fs.readlinkSync(current));
+    }
+    return current;
   }
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
 import { priceTokens } from '../pricing/price-call.js';
-import { modelNameCandidates } from '../pricing/model-name.js';
+import { CLAUDE_CODE_ALIASES_VERSION, claudeCodeModelFor, modelNameCandidates } from '../pricing/model-name.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { SpecError } from '../spec/errors.js';
 import { assertSafeName, readSpecTasks, tasksPath } from '../spec/spec-dir.js';
@@ -16,31 +16,60 @@ import { writeSessionLog } from './session-log.js';
 
 const STATUS: Record<string, TaskStatus> = { done: 'done', completed: 'done', 'in-progress': 'in-progress', wip: 'in-progress', doing: 'in-progress', pending: 'pending', todo: 'pending', blocked: 'blocked' };
 
-/** "45k", "1.2M", "45000", "45,000" → 45000; null when it is not a token count. */
+/**
+ * Hand-typed counts are summed with API counts as JS numbers: 10^12 tokens of one kind (about $1M
+ * even at Haiku's price) is far above any real entry, and keeps thousands of entries summing
+ * exactly (below 2^53), so `cost --json` never shows a rounded total.
+ */
+const MAX_TOKENS = 10n ** 12n;
+
+/**
+ * "45k", "1.2M", "45000", "45,000" → 45000, computed exactly; null when it is not a token count.
+ * A count that is not a whole number of tokens ("1.5", "1.2345k") or is above 10^12 is refused.
+ */
 export function parseTokenCount(text: string): number | null {
   const m = /^(\d+(?:[.,]\d+)*)([kKmM]?)$/.exec(text.trim());
   if (!m) return null;
   const unit = m[2]!.toLowerCase();
-  const number = unit ? Number(m[1]!.replace(/,/g, '.')) : Number(m[1]!.replace(/,/g, ''));
-  const value = number * (unit === 'k' ? 1e3 : unit === 'm' ? 1e6 : 1);
-  return Number.isFinite(value) ? Math.round(value) : null;
+  // With a unit a comma is a decimal mark (1,5k); without one it groups thousands (45,000).
+  const number = unit ? m[1]!.replace(/,/g, '.') : m[1]!.replace(/,/g, '');
+  const [whole, fraction = '', ...more] = number.split('.');
+  if (more.length) return null;
+  const scaled = BigInt(whole! + fraction) * (unit === 'k' ? 1_000n : unit === 'm' ? 1_000_000n : 1n);
+  const divisor = 10n ** BigInt(fraction.length);
+  if (scaled % divisor !== 0n) throw new SpecError(`invalid token count ${JSON.stringify(text)}: not a whole number of tokens`);
+  if (scaled / divisor > MAX_TOKENS) throw new SpecError(`invalid token count ${JSON.stringify(text)}: more than 1,000,000,000,000 tokens of one kind`);
+  return Number(scaled / divisor);
 }
 
-/** "45k" (all input) or "in:30k,out:15k,cw:1k,cr:100k" (an exact split). */
+const KIND_NAMES: Record<keyof TokenCounts, string> = { input: 'input', output: 'output', cacheWrite5m: 'cache write 5m', cacheWrite1h: 'cache write 1h', cacheRead: 'cache read' };
+
+/** "45k" (all input) or "in:30k,out:15k,cw:1k,cr:100k" (an exact split, each kind at most once). */
 export function parseTokenSpec(text: string): TokenCounts {
   const tokens = zeroTokens();
-  const plain = parseTokenCount(text);
+  const refuse = (why: string) => new SpecError(`invalid token count ${JSON.stringify(text)}: ${why}`);
+  const countOf = (part: string) => {
+    try {
+      return parseTokenCount(part);
+    } catch (error) {
+      throw refuse((error as Error).message.replace(/^.*?": /, ''));
+    }
+  };
+  const plain = countOf(text);
   if (plain !== null) {
     tokens.input = plain;
     return tokens;
   }
   const kinds: Record<string, keyof TokenCounts> = { in: 'input', input: 'input', out: 'output', output: 'output', cw: 'cacheWrite5m', cw5: 'cacheWrite5m', cw1h: 'cacheWrite1h', cr: 'cacheRead' };
+  const seen = new Set<keyof TokenCounts>();
   for (const part of text.split(',')) {
     const [k, v] = part.split(':');
     const kind = kinds[k?.trim().toLowerCase() ?? ''];
-    const n = v === undefined ? null : parseTokenCount(v);
-    if (!kind || n === null) throw new SpecError(`invalid token count "${text}": use 45k, 1.2M, 45000 or in:30k,out:15k,cw:1k,cr:100k`);
-    tokens[kind] += n;
+    const n = v === undefined ? null : countOf(v);
+    if (!kind || n === null) throw refuse('use 45k, 1.2M, 45000 or in:30k,out:15k,cw:1k,cr:100k');
+    if (seen.has(kind)) throw refuse(`${KIND_NAMES[kind]} is given twice`);
+    seen.add(kind);
+    tokens[kind] = n;
   }
   return tokens;
 }
@@ -64,8 +93,11 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   assertSafeName('task', idPart!);
   const task = findUniqueTask(readSpecTasks(ctx.projectDir, spec), idPart!, path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)));
   if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
-  const model = sameModelAsLogged(view, modelArg) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
+  // A Claude Code alias (haiku, sonnet, opus…) is recorded as the model it stands for.
+  const typedModel = modelArg === undefined ? undefined : claudeCodeModelFor(modelArg);
+  const model = sameModelAsLogged(view, typedModel) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
   const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);
+  if (priced.cost === null && modelArg !== undefined && typedModel !== modelArg) throw new SpecError(`no price for model "${modelArg}" (Claude Code ${CLAUDE_CODE_ALIASES_VERSION} runs ${typedModel} for it): give a priced model, or add ${typedModel} to .claude/spec-session/prices.json`);
   if (priced.cost === null) throw new SpecError(`no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`);
   updateTaskStatusFile(ctx.projectDir, spec, task.id, status);
   const now = new Date(ctx.now()).toISOString();

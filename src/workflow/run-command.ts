@@ -1,4 +1,4 @@
-import { parse, UsageError } from '../cli/args.js';
+import { dayRange, parse, UsageError } from '../cli/args.js';
 import { assertDay } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 import { costJsonReport, costReport, type CostPeriod } from './cost.js';
@@ -29,7 +29,7 @@ export function runWorkflowCommand(ctx: ProjectContext, name: WorkflowCommand, a
       const { values, positionals } = parse(argv, { json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' } }, 1);
       const period = positionals[0] ?? (values.json ? 'all' : 'today');
       if (!PERIODS.includes(period)) throw new UsageError(`unknown period "${period}": use today, week, month or all`);
-      const range = { ...(values.since ? { since: assertDay(values.since, '--since') } : {}), ...(values.until ? { until: assertDay(values.until, '--until') } : {}) };
+      const range = dayRange(values);
       return values.json ? costJsonReport(ctx, range) : costReport(ctx, period as CostPeriod, range);
     }
     case 'eod': {

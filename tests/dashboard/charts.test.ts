@@ -48,6 +48,7 @@ describe('renderTopTasks', () => {
 describe('as /cost and /eod print them (NO_COLOR)', () => {
   const project = mkdtempSync(join(tmpdir(), 'spec-session-charts-'));
   mkdirSync(join(project, 'home'));
+  mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
   cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(project, 'home'), NO_COLOR: '1' };

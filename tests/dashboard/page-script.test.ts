@@ -14,6 +14,7 @@ import { cli } from '../e2e/support/project.js';
 
 const project = mkdtempSync(join(tmpdir(), 'spec-session-page-'));
 mkdirSync(join(project, 'home'));
+mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
 cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 

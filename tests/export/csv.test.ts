@@ -16,6 +16,23 @@ describe('toCsv (RFC 4180)', () => {
     expect(toCsv(['h'], [[cell]])).toBe(`h\r\n${field}\r\n`);
   });
 
+  // OWASP's CSV injection advice: a text cell a spreadsheet would run as a formula gets a leading
+  // quote. Model names and ids come from transcripts, so any of them can start with '='.
+  it.each<[CsvCell, string]>([
+    ['=HYPERLINK("http://evil.example","x")', `"'=HYPERLINK(""http://evil.example"",""x"")"`],
+    ['+1+1', "'+1+1"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1:A2)', "'@SUM(A1:A2)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+    ['-5', "'-5"],
+    [-5, '-5'],
+    [-0.25, '-0.25'],
+    ['a=b', 'a=b'],
+  ])('a formula-like cell %j is neutralised: %s', (cell, field) => {
+    expect(toCsv(['h'], [[cell]])).toBe(`h\r\n${field}\r\n`);
+  });
+
   it('ends every record with CRLF, the last one too', () => {
     expect(toCsv(['a', 'b'], [[1, 2], [3, null]])).toBe('a,b\r\n1,2\r\n3,\r\n');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeModelName, resolveModelId } from '../../src/pricing/model-name.js';
+import { claudeCodeModelFor, normalizeModelName, resolveModelId } from '../../src/pricing/model-name.js';
 import { anthropicTable, claudeCodeTable } from '../../src/pricing/price-tables.js';
 import type { PriceTable } from '../../src/pricing/types.js';
 
@@ -70,5 +70,37 @@ describe('resolveModelId: exact id, then without date, then alias', () => {
     const rows = new Set(['claude-x', 'claude-x-20250101']);
     expect(resolveModelId('claude-x-20250101', (id) => rows.has(id))).toBe('claude-x-20250101');
     expect(resolveModelId('claude-x-20259999', (id) => rows.has(id))).toBe('claude-x');
+  });
+});
+
+describe("Claude Code's model aliases, as 2.1.331 resolves them on Anthropic's API", () => {
+  it.each([
+    ['opus', 'claude-opus-5-5'],
+    ['Opus', 'claude-opus-5-5'],
+    ['opus[1m]', 'claude-opus-5-5'],
+    ['best', 'claude-opus-5-5'],
+    // 2.1.331 runs claude-haiku-5-5, claude-sonnet-5-5 and claude-fable-5-2 for these, which the
+    // table has no row for: unpriced, never priced as an older model.
+    ['haiku', undefined],
+    ['sonnet', undefined],
+    ['fable', undefined],
+  ])('anthropic: %s → %s', (raw, expected) => {
+    expect(resolveIn(anthropicTable, raw)).toBe(expected);
+  });
+
+  it.each([
+    ['haiku', 'claude-haiku-5-5'],
+    ['sonnet', 'claude-sonnet-5-5'],
+    ['sonnet[1m]', 'claude-sonnet-5-5'],
+    ['opusplan', 'claude-sonnet-5-5'],
+    ['opus', 'claude-opus-5-5'],
+    ['fable', 'claude-fable-5-2'],
+    ['claude-haiku-4-5', 'claude-haiku-4-5'],
+  ])('%s stands for %s', (alias, model) => {
+    expect(claudeCodeModelFor(alias)).toBe(model);
+  });
+
+  it('an alias resolves through a user price file too', () => {
+    expect(resolveModelId('haiku', (id) => id === 'claude-haiku-5-5')).toBe('claude-haiku-5-5');
   });
 });

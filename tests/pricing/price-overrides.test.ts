@@ -36,6 +36,12 @@ describe('a user price file', () => {
     expect(priceCall({ model: 'claude-nonexistent-9', tokens: tokens({ cacheRead: M }), speed: 'standard' }, book).cost).toBe(0.3);
   });
 
+  it("a row under a Claude Code alias prices the model the alias stands for", () => {
+    const book = loadPriceBook({ overridesFile: priceFile({ models: { haiku: { input: 0.1, output: 0.5 } } }) });
+    expect(book.rates('claude-haiku-5-5')?.input).toBe(0.1);
+    expect(book.rates('haiku')?.input).toBe(0.1);
+  });
+
   it('keeps cache rates given explicitly, and accepts long-context rates and a fast multiplier', () => {
     const book = loadPriceBook({
       overridesFile: priceFile({ models: { 'my-model': { input: 1, output: 2, cacheRead: 0.05, longContext: { input: 2, output: 4 }, fastMultiplier: 3 } } }),
@@ -72,6 +78,6 @@ describe('a bad price file: one line naming the file and the field', () => {
 
   it('a missing file says so', () => {
     const file = path.join(dir, 'missing.json');
-    expect(() => loadPriceBook({ overridesFile: file })).toThrow(new RegExp(`^Cannot read price file ${file}: ENOENT[^\\n]*$`));
+    expect(() => loadPriceBook({ overridesFile: file })).toThrow(new RegExp(`^Cannot read price file ${file}: no such file or folder$`));
   });
 });

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTokenCount, parseTokenSpec } from '../../src/workflow/log-task.js';
 import { makeProject } from '../e2e/support/project.js';
@@ -15,10 +17,40 @@ describe('token counts typed by hand', () => {
     ['12x', null],
   ])('%s → %s', (text, expected) => expect(parseTokenCount(text)).toBe(expected));
 
+  it.each([
+    ['1.5k', 1_500],
+    ['1,5k', 1_500],
+    ['0.001M', 1_000],
+    ['1.000001M', 1_000_001],
+    ['1000000000000', 1e12],
+    ['1,000,000,000,000', 1e12],
+    ['1000000M', 1e12],
+  ])('%s → exactly %s', (text, expected) => expect(parseTokenCount(text)).toBe(expected));
+
+  // Counts are summed as JS numbers: 10^12 per kind keeps thousands of entries exact (below 2^53).
+  it.each([
+    ['1.5', 'invalid token count "1.5": not a whole number of tokens'],
+    ['1.2345k', 'invalid token count "1.2345k": not a whole number of tokens'],
+    ['0.0000001M', 'invalid token count "0.0000001M": not a whole number of tokens'],
+    ['9007199254740991', 'invalid token count "9007199254740991": more than 1,000,000,000,000 tokens of one kind'],
+    ['9007199254740993', 'invalid token count "9007199254740993": more than 1,000,000,000,000 tokens of one kind'],
+    ['1000000000001', 'invalid token count "1000000000001": more than 1,000,000,000,000 tokens of one kind'],
+    ['1000001M', 'invalid token count "1000001M": more than 1,000,000,000,000 tokens of one kind'],
+  ])('%s is refused: %s', (text, message) => expect(() => parseTokenSpec(text)).toThrow(message));
+
   it('splits by kind', () => {
     expect(parseTokenSpec('in:30k,out:15k,cw:1k,cr:100k')).toEqual({ input: 30_000, output: 15_000, cacheWrite5m: 1_000, cacheWrite1h: 0, cacheRead: 100_000 });
+    expect(parseTokenSpec('in:1.5k,cw1h:2')).toEqual({ input: 1_500, output: 0, cacheWrite5m: 0, cacheWrite1h: 2, cacheRead: 0 });
     expect(() => parseTokenSpec('in:lots')).toThrow('invalid token count "in:lots"');
   });
+
+  it.each([
+    ['out:1k,out:2k', 'invalid token count "out:1k,out:2k": output is given twice'],
+    ['in:1k,input:2k', 'invalid token count "in:1k,input:2k": input is given twice'],
+    ['cw:1k,cw5:1k', 'invalid token count "cw:1k,cw5:1k": cache write 5m is given twice'],
+    ['in:1.5', 'invalid token count "in:1.5": not a whole number of tokens'],
+    ['cr:2000000M', 'invalid token count "cr:2000000M": more than 1,000,000,000,000 tokens of one kind'],
+  ])('%s is refused: %s', (text, message) => expect(() => parseTokenSpec(text)).toThrow(message));
 });
 
 describe('/log-task from the command line', () => {
@@ -39,6 +71,9 @@ describe('/log-task from the command line', () => {
     [['log-task', '1.1', 'done'], 'usage: /log-task <task id>'],
     [['log-task', '9.9', 'done', '45k', 'claude-haiku-4-5'], 'no task 9.9 in spec invoice-management'],
     [['log-task', '1.1', 'done', '45k', 'gpt-9'], 'no price for model "gpt-9"'],
+    [['log-task', '1.1', 'done', '9007199254740991'], 'invalid token count "9007199254740991": more than 1,000,000,000,000 tokens of one kind'],
+    [['log-task', '1.1', 'done', '1.5'], 'invalid token count "1.5": not a whole number of tokens'],
+    [['log-task', '1.1', 'done', 'out:1k,out:2k'], 'invalid token count "out:1k,out:2k": output is given twice'],
   ])('%j → one line: %s', (args, message) => {
     const p = makeProject();
     p.specSession(['start-session', 'inv-1000', 'spec', 'invoice-management']);
@@ -53,5 +88,22 @@ describe('/log-task from the command line', () => {
     const r = p.specSession(['log-task', '1.1', 'done', '45k'], { allowFail: true });
     expect(r.stderr).toBe('spec-session log-task: no active session to log against: /start-session first, or name the task as <spec>/<id>\n');
     expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '45k']).stdout).toContain('45,000 tokens');
+  });
+});
+
+describe("/log-task with Claude Code's model aliases", () => {
+  it('records the model the alias stands for in Claude Code 2.1.331, and prices it', () => {
+    const p = makeProject();
+    const out = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'opus']).stdout;
+    // claude-opus-5-5: $4 per million input tokens.
+    expect(out).toBe('✍ Task 1.1 (invoice-management) logged by hand: done, 1,000,000 tokens, $4.00 at claude-opus-5-5 as input tokens; give in:…,out:… for an exact split [manual]\n');
+  });
+
+  it('says which model an unpriced alias stands for, and a price file makes it work', () => {
+    const p = makeProject();
+    const r = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku'], { allowFail: true });
+    expect([r.code, r.stderr]).toEqual([1, 'spec-session log-task: no price for model "haiku" (Claude Code 2.1.331 runs claude-haiku-5-5 for it): give a priced model, or add claude-haiku-5-5 to .claude/spec-session/prices.json\n']);
+    writeFileSync(join(p.project, '.claude', 'spec-session', 'prices.json'), JSON.stringify({ models: { 'claude-haiku-5-5': { input: 0.1, output: 0.5 } } }));
+    expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku']).stdout).toContain('1,000,000 tokens, $0.10 at claude-haiku-5-5 ');
   });
 });

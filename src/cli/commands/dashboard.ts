@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build-dashboard.js';
 import { serveDashboard, serverUrl, untilInterrupted } from '../../dashboard/serve-dashboard.js';
+import { errnoWords } from '../../store/fs-utils.js';
 import { parse, UsageError } from '../args.js';
 import { projectFromFlags, projectOptions } from '../project-options.js';
 
@@ -14,7 +15,14 @@ export async function dashboardCommand(argv: string[]): Promise<string | void> {
   const { ctx, range } = projectFromFlags(values);
   if (values.out !== undefined) {
     const file = path.resolve(values.out);
-    fs.writeFileSync(file, buildDashboard(ctx, range));
+    const html = buildDashboard(ctx, range);
+    try {
+      fs.writeFileSync(file, html);
+    } catch (error) {
+      // Writing creates the file, so ENOENT can only mean its folder is missing.
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`--out ${values.out}: ${code === 'ENOENT' ? 'its folder does not exist' : (errnoWords(error) ?? (error as Error).message)}`);
+    }
     return `Wrote ${file} (one self-contained page: open it in a browser, no network needed)\n`;
   }
   buildDashboard(ctx, range); // a broken ledger or config fails here, in one line, before anything listens

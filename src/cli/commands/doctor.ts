@@ -2,29 +2,38 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readHookLog } from '../../capture/hook-log.js';
 import { readLedger } from '../../ledger/read-ledger.js';
-import { projectPaths, resolveProjectDir } from '../../project/paths.js';
-import { readSettings } from '../../install/settings-file.js';
-import { HOOK_MARK } from '../../install/hook-events.js';
+import { projectPaths } from '../../project/paths.js';
+import { resolveProjectRoot } from '../../project/project-root.js';
+import { eventsWithOurHooks, parseSettings, type Settings } from '../../install/settings-file.js';
+import { readFileIfExists } from '../../store/fs-utils.js';
 import { projectTranscriptDirs } from '../../workflow/catch-up.js';
 import { parse } from '../args.js';
 
-/** `spec-session doctor`: is capture working here, and what went wrong if not. */
+/** `spec-session doctor`: is capture working here, and what went wrong if not. Every check is
+ * printed; when any failed (✗), the command then fails: one line, exit 1. */
 export function doctorCommand(argv: string[]): string {
   const { values } = parse(argv, { dir: { type: 'string' } }, 0);
-  const p = projectPaths(resolveProjectDir(values.dir));
+  const p = projectPaths(resolveProjectRoot({ dir: values.dir }));
   const lines = [`spec-session doctor · ${p.root}`];
-  const check = (ok: boolean, text: string) => lines.push(`${ok ? '✓' : '✗'} ${text}`);
-  let settings: ReturnType<typeof readSettings> = {};
+  let failed = 0;
+  const check = (ok: boolean, text: string) => {
+    if (!ok) failed++;
+    lines.push(`${ok ? '✓' : '✗'} ${text}`);
+  };
+  let settings: Settings = {};
   try {
-    settings = readSettings(path.join(p.root, '.claude', 'settings.json'));
+    const file = path.join(p.root, '.claude', 'settings.json');
+    settings = parseSettings(readFileIfExists(file)?.toString('utf8'), file);
   } catch (error) {
     check(false, (error as Error).message);
   }
-  const events = Object.entries(settings.hooks ?? {}).filter(([, groups]) => groups.some((g) => g.hooks.some((h) => h.command?.includes(HOOK_MARK)))).map(([e]) => e);
+  const events = eventsWithOurHooks(settings);
   check(events.length > 0, events.length ? `hooks registered: ${events.join(', ')}` : 'no spec-session hooks in .claude/settings.json (run: npx spec-session install)');
   for (const bundle of ['hook.cjs', 'spec-session.cjs']) check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
   const dirs = projectTranscriptDirs(p.root);
-  check(dirs.length > 0, dirs.length ? `transcripts: ${dirs.join(', ')}` : 'no Claude Code transcripts for this project yet');
+  // None yet is where every install starts, not a failure.
+  if (dirs.length) check(true, `transcripts: ${dirs.join(', ')}`);
+  else lines.push('  no Claude Code transcripts for this project yet');
   const states = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.json')) : [];
   let skipped = 0;
   for (const f of states) {
@@ -42,5 +51,8 @@ export function doctorCommand(argv: string[]): string {
   const errors = readHookLog(p.hookLog);
   check(errors.length === 0, errors.length ? `hook errors (last ${errors.length}, from ${path.relative(p.root, p.hookLog)}):` : 'no hook errors logged');
   for (const e of errors) lines.push(`  ${e.t} ${e.event}: ${e.error}${e.where ? ` [${e.where}]` : ''}`);
-  return `${lines.join('\n')}\n`;
+  const report = `${lines.join('\n')}\n`;
+  if (failed === 0) return report;
+  process.stdout.write(report);
+  throw new Error(`${failed} check${failed === 1 ? '' : 's'} failed (marked ✗ above)`);
 }

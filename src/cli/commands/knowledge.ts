@@ -1,4 +1,4 @@
-import { resolveProjectDir } from '../../project/paths.js';
+import { resolveProjectRoot } from '../../project/project-root.js';
 import { searchKnowledge } from '../../spec/knowledge.js';
 import { parse, UsageError } from '../args.js';
 
@@ -7,7 +7,7 @@ export function knowledgeCommand(argv: string[]): string {
   const { values, positionals } = parse(argv, { dir: { type: 'string' }, json: { type: 'boolean' } }, 1);
   const term = positionals[0];
   if (!term) throw new UsageError('usage: spec-session knowledge <term>   e.g. spec-session knowledge invoice');
-  const hits = searchKnowledge(resolveProjectDir(values.dir), term);
+  const hits = searchKnowledge(resolveProjectRoot({ dir: values.dir }), term);
   if (values.json) return `${JSON.stringify({ term, hits }, null, 2)}\n`;
   if (hits.length === 0) return `No artifact in the implementation logs matches "${term}".\n`;
   const lines = hits.map((h) => {

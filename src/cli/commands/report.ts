@@ -4,8 +4,8 @@ import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
 import { buildUsageReport, usageReportJson, type Period } from '../../report/usage-report.js';
 import { renderUsageTable } from '../../render/usage-table.js';
-import { assertDay, assertTimeZone, systemTimeZone } from '../../time/zoned.js';
-import { commonReportOptions, parse, UsageError } from '../args.js';
+import { assertTimeZone, systemTimeZone } from '../../time/zoned.js';
+import { commonReportOptions, dayRange, parse, UsageError } from '../args.js';
 import { priceBookFrom } from '../price-options.js';
 import { progressBar } from '../progress.js';
 
@@ -17,8 +17,7 @@ export async function reportCommand(argv: string[]): Promise<string> {
   const period = positionals[0] ?? 'daily';
   if (!PERIODS.includes(period)) throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
   const tz = assertTimeZone(values.tz ?? systemTimeZone());
-  const since = values.since === undefined ? undefined : assertDay(values.since, '--since');
-  const until = values.until === undefined ? undefined : assertDay(values.until, '--until');
+  const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
   const configDirs = claudeConfigDirs(values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env);
   const bar = progressBar(!values.json, 'Reading transcripts');

@@ -2,7 +2,8 @@ import { parse } from '../args.js';
 import { projectContext } from '../../workflow/context.js';
 import { runWorkflowCommand } from '../../workflow/run-command.js';
 import type { WorkflowCommand } from '../../workflow/slash-command.js';
-import { resolveProjectDir } from '../../project/paths.js';
+import { resolveProjectRoot } from '../../project/project-root.js';
+import { contextOptions } from '../project-options.js';
 
 const GLOBAL = { dir: { type: 'string' }, tz: { type: 'string' }, prices: { type: 'string' }, 'prices-file': { type: 'string' } } as const;
 
@@ -10,7 +11,7 @@ const GLOBAL = { dir: { type: 'string' }, tz: { type: 'string' }, prices: { type
 export function workflowCommand(name: WorkflowCommand) {
   return (argv: string[]): string => {
     const { global, rest } = splitGlobalOptions(argv);
-    const ctx = projectContext(resolveProjectDir(global.dir), { ...(global.tz ? { tz: global.tz } : {}), ...(global.prices ? { prices: global.prices } : {}), ...(global['prices-file'] ? { pricesFile: global['prices-file'] } : {}) });
+    const ctx = projectContext(resolveProjectRoot({ dir: global.dir }), contextOptions(global));
     return runWorkflowCommand(ctx, name, rest);
   };
 }
