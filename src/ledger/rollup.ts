@@ -6,7 +6,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { foldGaps, foldLedger, type FoldResult, type RawFile } from './fold.js';
-import { folderDay, isClosedFile, listLedger, writerOf } from './ledger-files.js';
+import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
 import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
 import { callKeyHash, contentHash, encodeRollup, KEY_CHARS, rollupFileName, SLOT_MS, type RollupEntry, type RollupRow } from './rollup-format.js';
@@ -38,10 +38,12 @@ export class RollupCheckError extends Error {}
  * both rolled up and raw, which the fold counts once, and the next run deletes the leftovers.
  */
 export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupResult {
+  const closing = (files: LedgerFiles) => files.raw.filter((rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now));
+  const result: RollupResult = { rolled: [], written: [], rawBytes: 0, calls: 0, tokens: 0 };
+  if (closing(listLedger(ledgerDir)).length === 0) return result; // nothing to do: no lock taken, nothing created
   return withFileLock(path.join(ledgerDir, '.rollup'), () => {
     const files = listLedger(ledgerDir);
-    const candidates = files.raw.filter((rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now));
-    const result: RollupResult = { rolled: [], written: [], rawBytes: 0, calls: 0, tokens: 0 };
+    const candidates = closing(files);
     if (candidates.length === 0) return result;
     const context = new RollupContext(ledgerDir, files.rollups, files.raw.filter((rel) => !candidates.includes(rel)), candidates);
     for (const day of [...new Set(candidates.map(folderDay))].sort()) rollUpFolder(context, day, candidates.filter((rel) => folderDay(rel) === day), result);

@@ -1,13 +1,14 @@
 import { compactLedger } from '../../ledger/compact.js';
 import { LONG_OVER_DAYS } from '../../ledger/ledger-files.js';
-import { projectPaths, resolveProjectDir } from '../../project/paths.js';
+import { projectPaths } from '../../project/paths.js';
+import { resolveProjectRoot } from '../../project/project-root.js';
 import { formatCount } from '../../render/format.js';
 import { parse } from '../args.js';
 
 /** `spec-session compact [--dir P]`: roll up every closed ledger file, checking that no figure moves. */
 export function compactCommand(argv: string[]): string {
   const { values } = parse(argv, { dir: { type: 'string' } }, 0);
-  const paths = projectPaths(resolveProjectDir(values.dir));
+  const paths = projectPaths(resolveProjectRoot({ dir: values.dir }));
   const r = compactLedger(paths.ledger, Date.now());
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1)} MB`;
   const share = r.bytesBefore ? ` (${((100 * r.bytesAfter) / r.bytesBefore).toFixed(1)}% of before)` : '';
