@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, type UsageItem, type WorkSession } from './fold.js';
-import { LedgerLineSchema, type LedgerLine, type LineOf } from './ledger-schema.js';
+import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import { packItems, type PackedItems } from './packed-items.js';
-import { contentHash, decodeRollup, rollupSources, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
 export const INDEX_VERSION = 5;
@@ -50,81 +50,127 @@ export interface EventsFile {
  * used, as the full fold does.
  */
 export function buildBase(ledgerDir: string, rollups: string[], tz: string): { base: BaseFile; months: Map<string, PackedItems>; events: EventsFile } {
-  const problems: string[] = [];
-  const texts = new Map<string, string>();
+  const problems = new Map<string, string>();
+  const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
+  // First the sources each file holds (a quick scan), so a file read once after is summed at once.
   const chosen = new Map<string, { bytes: number; sha: string }>();
   for (const rel of rollups) {
     try {
-      const text = fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
-      for (const s of rollupSources(text)) {
+      for (const s of rollupSources(read(rel))) {
         const seen = chosen.get(s.src);
         if (!seen || s.bytes > seen.bytes || (s.bytes === seen.bytes && s.sha < seen.sha)) chosen.set(s.src, s);
       }
-      texts.set(rel, text);
     } catch (error) {
-      problems.push(`${rel}: ${(error as Error).message}`);
+      problems.set(rel, `${rel}: ${(error as Error).message}`);
     }
   }
-  const sums = new Map<string, UsageItem>();
-  const keyDays: Record<string, string[]> = {};
-  const baselines: BaseFile['baselines'] = {};
-  const events: LedgerLine[] = [];
-  let malformed = 0;
-  for (const [rel, text] of texts) {
+  const parts = { sums: new Map<string, UsageItem>(), keyDays: {} as BaseFile['keyDays'], baselines: {} as BaseFile['baselines'], events: new EventSink(), malformed: 0 };
+  for (const rel of rollups) {
+    if (problems.has(rel)) continue;
     let decoded;
     try {
-      decoded = decodeRollup(text, { keys: false });
+      decoded = decodeRollup(read(rel), { keys: false, rows: 'packed' });
     } catch (error) {
-      problems.push(`${rel}: ${(error as Error).message}`);
+      problems.set(rel, `${rel}: ${(error as Error).message}`);
       continue;
     }
-    texts.delete(rel); // read once: the text is no longer needed
     decoded.entries.forEach((entry, i) => {
       const pick = chosen.get(entry.src);
       if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
       chosen.delete(entry.src); // the same entry in a second file counts once
-      sumRows(entry, tz, sums, (day) => (keyDays[day] ??= []).includes(rel) || keyDays[day]!.push(rel));
+      sumRows(entry, tz, parts.sums, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
       for (const [model, t] of Object.entries(entry.gaps)) {
         const key = `${entry.cs}|${model}`;
-        baselines[key] = (baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) => Math.max(v, t[k]!)) as BaseFile['baselines'][string];
+        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) => Math.max(v, t[k]!)) as BaseFile['baselines'][string];
       }
       for (const raw of decoded.rawEvents[i]!) {
-        const parsed = LedgerLineSchema.safeParse(raw);
-        if (parsed.success) events.push(parsed.data);
-        else malformed++;
+        const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+        if (record) parts.events.add(record);
+        else parts.malformed++;
       }
     });
   }
-  return assemble({ tz, rollups, keyDays, baselines, malformed, problems, items: [...sums.values()], events });
+  return assemble({ tz, rollups, keyDays: parts.keyDays, baselines: parts.baselines, malformed: parts.malformed, problems: [...problems.values()], items: [...parts.sums.values()], events: parts.events });
 }
 
-/** Rows summed into items per day (in `tz`); `keyDay` hears of each UTC day whose calls the entry keys. */
-function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, keyDay: (day: string) => void): void {
-  for (const row of entry.rows) {
-    if (row.kind === 'call') keyDay(new Date(row.slot * SLOT_MS).toISOString().slice(0, 10));
-    const [ws, spec, task] = row.attribution;
-    const day = dayKey(row.first, tz);
-    const id = `${day}\u0000${row.kind}\u0000${entry.cs}\u0000${ws}\u0000${spec}\u0000${task}\u0000${row.model}\u0000${row.fast}\u0000${row.longContext}`;
-    let item = sums.get(id);
-    if (!item) {
-      item = { kind: row.kind, key: id, time: row.first, first: row.first, last: row.last, calls: 0, longContext: row.longContext, model: row.model, cs: entry.cs, speed: row.fast ? 'fast' : 'standard', tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, ws, spec, task };
-      sums.set(id, item);
-    }
-    const t = item.tokens;
-    t.input += row.tokens[0];
-    t.output += row.tokens[1];
-    t.cacheWrite5m += row.tokens[2];
-    t.cacheWrite1h += row.tokens[3];
-    t.cacheRead += row.tokens[4];
-    item.calls += row.calls;
-    if (row.first < item.first) item.first = item.time = row.first;
-    if (row.last > item.last) item.last = row.last;
+/** Packed events sorted by time, a record written twice kept once (equal in its first five fields). */
+function uniqueSorted<T extends readonly unknown[]>(events: T[]): T[] {
+  const sorted = events.sort((a, b) => (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1])) || String(a[2]).localeCompare(String(b[2])) || String(a[3]).localeCompare(String(b[3])) || String(a[4]).localeCompare(String(b[4])));
+  return sorted.filter((e, i) => i === 0 || [0, 1, 2, 3, 4].some((k) => e[k] !== sorted[i - 1]![k]));
+}
+
+/** Workflow events as they are read, kept packed (a team's year holds a hundred thousand). */
+class EventSink {
+  sessions: LineOf<'session'>[] = [];
+  manual: LineOf<'manual'>[] = [];
+  bindings: PackedBinding[] = [];
+  tasks: PackedTaskEvent[] = [];
+  add(e: LedgerLine): void {
+    if (e.k === 'session') this.sessions.push(e);
+    else if (e.k === 'manual') this.manual.push(e);
+    else if (e.k === 'bind') this.bindings.push([Date.parse(e.t), e.cs, e.ws, e.spec, e.task, e.why]);
+    else if (e.k === 'task') this.tasks.push([Date.parse(e.t), e.ws, e.spec, e.task, e.event === 'done' ? 1 : 0, e.source]);
   }
 }
 
-function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['keyDays']; baselines: BaseFile['baselines']; malformed: number; problems: string[]; items: UsageItem[]; events: LedgerLine[] }) {
-  const by = <K extends LedgerLine['k']>(k: K) => parts.events.filter((l): l is LineOf<K> => l.k === k);
-  const manual = dedupeBy(by('manual'), (m) => m.id);
+/**
+ * An entry's rows summed into items per day (in `tz`): first within the entry, keyed by the stored
+ * row's own small numbers (no object per row), then into `sums` across entries. `keyDay` hears of
+ * each UTC day whose calls the entry keys.
+ */
+function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, keyDay: (day: string) => void): void {
+  const { base, rows, attributions, names } = entry.packed!;
+  const local = new Map<string, UsageItem>();
+  let lastUtcDay = -1;
+  for (const r of rows) {
+    const slot = base + r[0]!;
+    const flags = r[3]!;
+    const first = slot * SLOT_MS + r[10]!;
+    const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
+    const utc = Math.floor(slot / SLOTS_PER_DAY);
+    if ((flags & 4) === 0 && utc !== lastUtcDay) keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
+    const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
+    let item = local.get(id);
+    if (!item) {
+      const [ws, spec, task] = attributions[r[1]!]!;
+      const { fast, longContext, kind } = rowFlags(flags);
+      item = { kind, key: '', time: first, first, last, calls: 0, longContext, model: names[r[2]!]!, cs: entry.cs, speed: fast ? 'fast' : 'standard', tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, ws, spec, task };
+      local.set(id, item);
+    }
+    const t = item.tokens;
+    t.input += r[5]!;
+    t.output += r[6]!;
+    t.cacheWrite5m += r[7]!;
+    t.cacheWrite1h += r[8]!;
+    t.cacheRead += r[9]!;
+    item.calls += r[4]!;
+    if (first < item.first) item.first = item.time = first;
+    if (last > item.last) item.last = last;
+  }
+  for (const [id, item] of local) {
+    const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
+    const sum = sums.get(key);
+    if (!sum) sums.set(key, Object.assign(item, { key }));
+    else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
+  }
+}
+
+const SLOTS_PER_DAY = 86_400_000 / SLOT_MS;
+
+function addRow(item: UsageItem, tokens: readonly number[], calls: number, first: number, last: number): void {
+  const t = item.tokens;
+  t.input += tokens[0]!;
+  t.output += tokens[1]!;
+  t.cacheWrite5m += tokens[2]!;
+  t.cacheWrite1h += tokens[3]!;
+  t.cacheRead += tokens[4]!;
+  item.calls += calls;
+  if (first < item.first) item.first = item.time = first;
+  if (last > item.last) item.last = last;
+}
+
+function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['keyDays']; baselines: BaseFile['baselines']; malformed: number; problems: string[]; items: UsageItem[]; events: EventSink }) {
+  const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) {
     const time = Date.parse(m.t);
     parts.items.push({ kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr }, ws: m.ws, spec: m.spec, task: m.task });
@@ -141,20 +187,14 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
     models.add(item.model);
   }
   const sessions = new Map<string, WorkSession>();
-  for (const s of by('session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
-  const bindings = dedupeBy(
-    by('bind').map((b): PackedBinding => [Date.parse(b.t), b.cs, b.ws, b.spec, b.task, b.why]),
-    (b) => b.slice(0, 5).join('\u0000'),
-  ).sort((a, b) => a[0] - b[0]);
+  for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
+  const bindings = uniqueSorted(parts.events.bindings);
   const last = new Map<string, PackedBinding>();
   for (const b of bindings) {
     last.set(`${b[2]}\u0000${b[1]}`, b);
     if (b[2]) sessions.get(b[2])?.claudeSessions.add(b[1]);
   }
-  const tasks = dedupeBy(
-    by('task').map((t): PackedTaskEvent => [Date.parse(t.t), t.ws, t.spec, t.task, t.event === 'done' ? 1 : 0, t.source]),
-    (e) => e.slice(0, 5).join('\u0000'),
-  ).sort((a, b) => a[0] - b[0]);
+  const tasks = uniqueSorted(parts.events.tasks);
   const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
   const sorted = (o: Record<string, Set<string>>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
   const base: BaseFile = {

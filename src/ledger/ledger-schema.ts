@@ -30,3 +30,71 @@ export type LineOf<K extends LedgerLine['k']> = Extract<LedgerLine, { k: K }>;
 
 /** What a writer appends (before read-side defaults): the input side of the same schemas. */
 export type LedgerRecordInput = z.input<typeof LedgerLineSchema>;
+
+/**
+ * A fast check of a record against its schema, derived from the schema itself: for records a
+ * rollup stores field by field (a team's year holds a hundred thousand), where running the full
+ * schema per record costs more than reading them. It knows the field types these schemas use
+ * (strings, nullable strings, enums, counts, booleans, defaults); a record with any other field
+ * shape goes through the schema.
+ */
+type Check = (v: unknown) => boolean;
+const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine } as const;
+const checks = new Map<string, Array<[string, Check]> | null>();
+
+function fieldCheck(schema: unknown): Check | null {
+  const def = (schema as { def?: { type?: string; innerType?: unknown; entries?: Record<string, unknown>; values?: unknown[]; checks?: unknown[] } }).def;
+  switch (def?.type) {
+    case 'default':
+      return fieldCheck(def.innerType);
+    case 'nullable': {
+      const inner = fieldCheck(def.innerType);
+      return inner && ((v) => v === null || inner(v));
+    }
+    case 'optional': {
+      const inner = fieldCheck(def.innerType);
+      return inner && ((v) => v === undefined || inner(v));
+    }
+    case 'string':
+      return def.checks?.length ? null : (v) => typeof v === 'string';
+    case 'boolean':
+      return (v) => typeof v === 'boolean';
+    case 'number':
+      return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    case 'enum': {
+      const values = new Set(Object.values(def.entries ?? {}));
+      return (v) => values.has(v);
+    }
+    case 'literal': {
+      const values = new Set(def.values ?? []);
+      return (v) => values.has(v);
+    }
+    default:
+      return null;
+  }
+}
+
+/** The record validated, as the schema would (defaults applied); undefined when it is not valid. */
+export function checkRecord(record: Record<string, unknown>): LedgerLine | undefined {
+  const kind = record.k as keyof typeof SCHEMAS;
+  const schema = SCHEMAS[kind];
+  if (!schema) return undefined;
+  let fields = checks.get(kind);
+  if (fields === undefined) {
+    const list = Object.entries(schema.shape).filter(([f]) => f !== 't').map(([f, s]) => [f, fieldCheck(s)] as [string, Check | null]);
+    fields = list.every(([, c]) => c !== null) ? (list as Array<[string, Check]>) : null;
+    checks.set(kind, fields);
+  }
+  if (!fields || typeof record.t !== 'string' || !isSaneTime(Date.parse(record.t))) {
+    const parsed = LedgerLineSchema.safeParse(record);
+    return parsed.success ? parsed.data : undefined;
+  }
+  for (const [f, check] of fields) {
+    if (record[f] === undefined && (schema.shape as Record<string, { def: { type: string } }>)[f]!.def.type === 'default') {
+      const parsed = LedgerLineSchema.safeParse(record); // a default to apply: the schema does it
+      return parsed.success ? parsed.data : undefined;
+    }
+    if (!check(record[f])) return undefined;
+  }
+  return record as LedgerLine;
+}

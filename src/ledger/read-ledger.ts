@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listLedger } from './ledger-files.js';
-import { LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
+import { checkRecord, LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
 import { decodeRollup, type RollupEntry } from './rollup-format.js';
 import { foldLedger, type FoldResult, type RawFile } from './fold.js';
 
@@ -40,8 +40,8 @@ export function readRollupFile(file: string): { entries: RollupEntry[]; malforme
   let malformed = 0;
   decoded.entries.forEach((entry, i) => {
     for (const raw of decoded.rawEvents[i]!) {
-      const parsed = LedgerLineSchema.safeParse(raw);
-      if (parsed.success) entry.events.push(parsed.data);
+      const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+      if (record) entry.events.push(record);
       else malformed++;
     }
   });

@@ -29,6 +29,8 @@ export type RowKind = 'call' | 'gap';
 
 export interface RollupRow {
   slot: number;
+  /** Rows of one entry with the same attribution, model, tier and kind share it (set when read back). */
+  group?: number;
   attribution: RowAttribution;
   model: string;
   fast: boolean;
@@ -53,6 +55,21 @@ export interface RollupEntry {
   keys: Record<string, string>;
   gaps: Record<string, [number, number, number, number, number]>;
   events: LedgerLine[];
+  /** When read with `rows: 'packed'`: the rows as stored (checked), for a reader that sums them without an object per row. */
+  packed?: PackedRows;
+}
+
+/** Stored rows: [slot offset, attribution, model, flags, calls, 5 token counts, first, last?] with `base` and the names. */
+export interface PackedRows {
+  base: number;
+  rows: number[][];
+  attributions: RowAttribution[];
+  names: string[];
+}
+
+/** What the flags of a stored row say. */
+export function rowFlags(flags: number): { fast: boolean; longContext: boolean; kind: RowKind } {
+  return { fast: (flags & FLAG_FAST) !== 0, longContext: (flags & FLAG_LONG) !== 0, kind: flags & FLAG_GAP ? 'gap' : 'call' };
 }
 
 export interface RollupFile {
@@ -162,17 +179,17 @@ export class RollupFormatError extends Error {}
  * thousand of them); events are returned raw, for the caller to validate like any ledger line.
  * Without `keys`, entries are parsed up to their call keys only (most of a rollup's bytes).
  */
-export function decodeRollup(text: string, { keys = true }: { keys?: boolean } = {}): RollupFile & { rawEvents: unknown[][] } {
+export function decodeRollup(text: string, { keys = true, rows = 'objects' }: { keys?: boolean; rows?: 'objects' | 'packed' } = {}): RollupFile & { rawEvents: unknown[][] } {
   const entries: RollupEntry[] = [];
   const rawEvents: unknown[][] = [];
   const day = forEachEntryLine(text, (line) => {
     const cut = keys ? -1 : line.lastIndexOf(',"keys":{');
     let decoded;
     try {
-      decoded = decodeEntry(parseJson(cut < 0 ? line : `${line.slice(0, cut)}}`));
+      decoded = decodeEntry(parseJson(cut < 0 ? line : `${line.slice(0, cut)}}`), rows);
     } catch (error) {
       if (cut < 0) throw error;
-      decoded = decodeEntry(parseJson(line)); // `keys` was not last: read the whole entry
+      decoded = decodeEntry(parseJson(line), rows); // `keys` was not last: read the whole entry
     }
     entries.push(decoded.entry);
     rawEvents.push(decoded.events);
@@ -226,7 +243,7 @@ function parseJson(text: string): unknown {
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
-function decodeEntry(raw: unknown): { entry: RollupEntry; events: unknown[] } {
+function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entry: RollupEntry; events: unknown[] } {
   const e = raw as Record<string, unknown>;
   const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
   if (typeof e !== 'object' || e === null || typeof e.src !== 'string' || !isCount(e.bytes) || typeof e.sha !== 'string' || !(e.cs === null || typeof e.cs === 'string')) throw bad('bad header');
@@ -244,9 +261,11 @@ function decodeEntry(raw: unknown): { entry: RollupEntry; events: unknown[] } {
     const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r as number[];
     const modelName = name(model);
     if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS) throw bad('row out of range');
+    if (as === 'packed') continue;
     const slot = base + offset!;
     rows.push({
       slot,
+      group: attr! * 1_000_000 + model! * 16 + flags!,
       attribution: attributions[attr!]!,
       model: modelName,
       fast: (flags! & FLAG_FAST) !== 0,
@@ -270,5 +289,6 @@ function decodeEntry(raw: unknown): { entry: RollupEntry; events: unknown[] } {
   }
   if (!Array.isArray(e.events)) throw bad('bad events');
   const events = (e.events as unknown[]).map((ev) => decodeEvent(ev, base * SLOT_MS, names as string[]));
-  return { entry: { src: e.src, bytes: e.bytes, sha: e.sha, cs: e.cs as string | null, rows, keys, gaps, events: [] }, events };
+  const packed = as === 'packed' ? { packed: { base, rows: e.rows as number[][], attributions, names: names as string[] } } : {};
+  return { entry: { src: e.src, bytes: e.bytes, sha: e.sha, cs: e.cs as string | null, rows, keys, gaps, events: [], ...packed }, events };
 }

@@ -17,7 +17,11 @@ export function zeroTokens(): TokenCounts {
 }
 
 export function addTokens(into: TokenCounts, add: TokenCounts): TokenCounts {
-  for (const k of TOKEN_KINDS) into[k] += add[k];
+  into.input += add.input;
+  into.output += add.output;
+  into.cacheWrite5m += add.cacheWrite5m;
+  into.cacheWrite1h += add.cacheWrite1h;
+  into.cacheRead += add.cacheRead;
   return into;
 }
 
