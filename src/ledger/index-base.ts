@@ -9,38 +9,62 @@ import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type Rollu
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
 export const INDEX_VERSION = 5;
 
-/** Rolled-up usage as the index keeps it: what most reads need, in one small file. */
+/** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
   v: number;
   tz: string;
-  /** Identifies this base: a live file built on another base is discarded. */
+  /** Identifies this base: the other files and a live file built on another base are discarded. */
   id: string;
   rollups: string[];
   /** UTC day → rollup files holding call keys of that day (to tell a raw copy of a rolled-up call). */
   keyDays: Record<string, string[]>;
-  baselines: Record<string, [number, number, number, number, number]>;
   malformed: number;
   problems: string[];
   /** Months (YYYY-MM, in `tz`) with usage, each in a file of its own. */
   months: string[];
-  /** Folded work sessions: [name, spec, started, ended, Claude sessions]. */
-  sessions: Array<[string, string, number, number | null, string[]]>;
-  /** The latest binding of each (work session, Claude session) pair: [time, cs, ws, spec, task, why]. */
-  lastBinds: PackedBinding[];
-  manual: LineOf<'manual'>[];
   models: string[];
-  /** Which months hold a work session's, or a task's ("spec\u0000task"), usage. */
-  wsMonths: Record<string, string[]>;
+  /** Which months hold a task's usage ("spec\u0000task"), and its sums over all time (per model and tier). */
   taskMonths: Record<string, string[]>;
+  taskSums: Record<string, PackedItems>;
 }
 
+/** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
+export interface SessionsFile {
+  id: string;
+  /** Folded work sessions: [name, spec, started, ended, Claude sessions]. */
+  sessions: Array<[string, string, number, number | null, string[]]>;
+  /** The latest binding of each (work session, Claude session) pair. */
+  lastBinds: PackedBinding[];
+  /** Which months hold a work session's usage. */
+  wsMonths: Record<string, string[]>;
+  manual: LineOf<'manual'>[];
+}
+
+/** Per (Claude session, model): the cumulative cost-state gap rollups already count. */
+export interface GapsFile {
+  id: string;
+  baselines: Record<string, [number, number, number, number, number]>;
+}
+
+/** [time, cs, ws, spec, task, why] */
 export type PackedBinding = [number, string, string | null, string | null, string | null, string];
+/** [time, ws, spec, task, done, source] */
 export type PackedTaskEvent = [number, string | null, string, string, 0 | 1, string];
 
 /** Task events and the whole binding history: only a few reads need them, so they have their own file. */
 export interface EventsFile {
+  id: string;
   tasks: PackedTaskEvent[];
   bindings: PackedBinding[];
+}
+
+/** The index's base, built from the rollup files: every piece, each written to a file of its own. */
+export interface BuiltBase {
+  base: BaseFile;
+  sessions: SessionsFile;
+  gaps: GapsFile;
+  events: EventsFile;
+  months: Map<string, PackedItems>;
 }
 
 /**
@@ -49,7 +73,7 @@ export interface EventsFile {
  * entries for the same source file (two clones rolled it up at different sizes), the larger is
  * used, as the full fold does.
  */
-export function buildBase(ledgerDir: string, rollups: string[], tz: string): { base: BaseFile; months: Map<string, PackedItems>; events: EventsFile } {
+export function buildBase(ledgerDir: string, rollups: string[], tz: string): BuiltBase {
   const problems = new Map<string, string>();
   const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
   // First the sources each file holds (a quick scan), so a file read once after is summed at once.
@@ -64,7 +88,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): { b
       problems.set(rel, `${rel}: ${(error as Error).message}`);
     }
   }
-  const parts = { sums: new Map<string, UsageItem>(), keyDays: {} as BaseFile['keyDays'], baselines: {} as BaseFile['baselines'], events: new EventSink(), malformed: 0 };
+  const parts = { sums: new Map<string, UsageItem>(), keyDays: {} as BaseFile['keyDays'], baselines: {} as GapsFile['baselines'], events: new EventSink(), malformed: 0 };
   for (const rel of rollups) {
     if (problems.has(rel)) continue;
     let decoded;
@@ -81,7 +105,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): { b
       sumRows(entry, tz, parts.sums, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
       for (const [model, t] of Object.entries(entry.gaps)) {
         const key = `${entry.cs}|${model}`;
-        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) => Math.max(v, t[k]!)) as BaseFile['baselines'][string];
+        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) => Math.max(v, t[k]!)) as GapsFile['baselines'][string];
       }
       for (const raw of decoded.rawEvents[i]!) {
         const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
@@ -169,7 +193,8 @@ function addRow(item: UsageItem, tokens: readonly number[], calls: number, first
   if (last > item.last) item.last = last;
 }
 
-function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['keyDays']; baselines: BaseFile['baselines']; malformed: number; problems: string[]; items: UsageItem[]; events: EventSink }) {
+function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['keyDays']; baselines: GapsFile['baselines']; malformed: number; problems: string[]; items: UsageItem[]; events: EventSink }): BuiltBase {
+  const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) {
     const time = Date.parse(m.t);
@@ -178,12 +203,21 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
   const byMonth = new Map<string, UsageItem[]>();
   const wsMonths: Record<string, Set<string>> = {};
   const taskMonths: Record<string, Set<string>> = {};
+  const taskSums = new Map<string, Map<string, UsageItem>>();
   const models = new Set<string>();
   for (const item of parts.items.sort((a, b) => a.time - b.time)) {
     const month = dayKey(item.time, parts.tz).slice(0, 7);
     (byMonth.get(month) ?? byMonth.set(month, []).get(month)!).push(item);
     if (item.ws) (wsMonths[item.ws] ??= new Set()).add(month);
-    if (item.spec && item.task) (taskMonths[`${item.spec}\u0000${item.task}`] ??= new Set()).add(month);
+    if (item.spec && item.task) {
+      const task = `${item.spec}\u0000${item.task}`;
+      (taskMonths[task] ??= new Set()).add(month);
+      const sums = taskSums.get(task) ?? taskSums.set(task, new Map()).get(task)!;
+      const key = `${item.kind}|${item.model}|${item.speed}|${item.longContext}`;
+      const sum = sums.get(key);
+      if (!sum) sums.set(key, { ...item, key, tokens: { ...item.tokens }, cs: null, ws: null });
+      else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
+    }
     models.add(item.model);
   }
   const sessions = new Map<string, WorkSession>();
@@ -194,25 +228,31 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
     last.set(`${b[2]}\u0000${b[1]}`, b);
     if (b[2]) sessions.get(b[2])?.claudeSessions.add(b[1]);
   }
-  const tasks = uniqueSorted(parts.events.tasks);
-  const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
   const sorted = (o: Record<string, Set<string>>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
-  const base: BaseFile = {
-    v: INDEX_VERSION,
-    tz: parts.tz,
-    id: contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`),
-    rollups: parts.rollups,
-    keyDays: parts.keyDays,
-    baselines: parts.baselines,
-    malformed: parts.malformed,
-    problems: parts.problems,
-    months: [...months.keys()].sort(),
-    sessions: [...sessions.values()].map((s) => [s.name, s.spec, s.started, s.ended, [...s.claudeSessions].sort()]),
-    lastBinds: [...last.values()].sort((a, b) => a[0] - b[0]),
-    manual,
-    models: [...models].sort(),
-    wsMonths: sorted(wsMonths),
-    taskMonths: sorted(taskMonths),
+  const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
+  return {
+    base: {
+      v: INDEX_VERSION,
+      tz: parts.tz,
+      id,
+      rollups: parts.rollups,
+      keyDays: parts.keyDays,
+      malformed: parts.malformed,
+      problems: parts.problems,
+      months: [...months.keys()].sort(),
+      models: [...models].sort(),
+      taskMonths: sorted(taskMonths),
+      taskSums: Object.fromEntries([...taskSums].map(([task, sums]) => [task, packItems([...sums.values()])])),
+    },
+    sessions: {
+      id,
+      sessions: [...sessions.values()].map((s) => [s.name, s.spec, s.started, s.ended, [...s.claudeSessions].sort()]),
+      lastBinds: [...last.values()].sort((a, b) => a[0] - b[0]),
+      wsMonths: sorted(wsMonths),
+      manual,
+    },
+    gaps: { id, baselines: parts.baselines },
+    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings },
+    months,
   };
-  return { base, months, events: { tasks, bindings } };
 }

@@ -1,60 +1,81 @@
 import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
-import { applySessionRecord, dedupeBy, foldLedger, type Binding, type TaskEvent, type UsageItem, type WorkSession } from './fold.js';
-import type { BaseFile, EventsFile, PackedBinding } from './index-base.js';
-import type { IndexFiles, LiveFile } from './ledger-index.js';
-import { readJson } from './ledger-index.js';
-import type { LineOf } from './ledger-schema.js';
+import { applySessionRecord, dedupeBy, foldLedger, type Binding, type FoldResult, type TaskEvent, type UsageItem, type WorkSession } from './fold.js';
+import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
+import type { LiveFile } from './ledger-index.js';
+import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { lastOf, type LedgerView, type ManualEntry } from './ledger-view.js';
 import { unpackItems, type PackedItems } from './packed-items.js';
 
-/**
- * The ledger as the index holds it: the base (rolled-up usage by month, folded sessions) and the
- * live raw records, folded on read. A read loads only the months it asks for; the task events and
- * the whole binding history only when asked for.
- */
-export interface BaseData {
-  months: Map<string, PackedItems>;
-  events: EventsFile;
+/** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
+export interface BaseLoader {
+  sessions(): SessionsFile | undefined;
+  gaps(): GapsFile | undefined;
+  events(): EventsFile | undefined;
+  month(month: string): PackedItems | undefined;
+  /** Builds the whole base again from the ledger (a piece was missing or damaged). */
+  rebuild(): BuiltBase;
 }
 
-/** `rebuild` builds the base again from the ledger: called when one of its files is missing or damaged. */
-export function indexedView(base: BaseFile, live: LiveFile, files: IndexFiles, preloaded: BaseData | undefined, rebuild: () => BaseData): LedgerView {
-  const baselines = new Map(Object.entries(base.baselines).map(([key, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]]) => [key, { input, output, cacheWrite5m, cacheWrite1h, cacheRead }]));
-  const baseManual = new Set(base.manual.map((m) => m.id));
-  // Live records: a manual entry or a workflow event the base already holds (a rollup written
-  // just before a crash, its raw file not yet deleted) is the same record, counted once.
-  const lines = Object.values(live.lines).flat().filter((l) => l.k !== 'manual' || !baseManual.has(l.id));
-  const liveFold = foldLedger({ raw: [{ rel: 'live', lines }], base: { items: [], events: [], baselines }, isRolled: () => false });
-  const liveUsage = liveFold.usage;
-  const liveBindings = liveFold.bindings;
+/**
+ * The ledger as the index holds it: the base (rolled-up usage by month and per task, work sessions,
+ * events) and the live raw records, folded on read. Each read loads only the pieces it asks for:
+ * the statusline today's month and its task's sums; `cost --json` everything.
+ */
+export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, built?: BuiltBase): LedgerView {
+  let rebuilt = built;
+  const piece = <T extends { id: string }>(get: () => T | undefined, pick: (b: BuiltBase) => T): T => {
+    const found = rebuilt ? undefined : get();
+    if (found && found.id === base.id) return found;
+    return pick((rebuilt ??= load.rebuild())); // a damaged index: built again
+  };
+  const lines = Object.values(live.lines).flat();
+  const has = (k: LedgerLine['k']) => lines.some((l) => l.k === k);
+  let sessionsFile: SessionsFile | undefined;
+  const sessionsPiece = () => (sessionsFile ??= piece(load.sessions, (b) => b.sessions));
 
-  const sessions = new Map<string, WorkSession>(base.sessions.map(([name, spec, started, ended, cs]) => [name, { name, spec, started, ended, claudeSessions: new Set(cs) }]));
-  for (const s of lines.filter((l): l is LineOf<'session'> => l.k === 'session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
-  for (const b of liveBindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
+  let liveFold: FoldResult | undefined;
+  const folded = (): FoldResult => {
+    if (liveFold) return liveFold;
+    // Live records a rollup also holds (written just before a crash, its raw file not yet deleted)
+    // are the same records: a manual entry counts once, a gap above what rollups counted.
+    const baseManual = has('manual') ? new Set(sessionsPiece().manual.map((m) => m.id)) : new Set<string>();
+    const raw = lines.filter((l) => l.k !== 'manual' || !baseManual.has(l.id));
+    const baselines = new Map<string, { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }>();
+    if (has('gap')) for (const [key, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(piece(load.gaps, (b) => b.gaps).baselines)) baselines.set(key, { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
+    return (liveFold = foldLedger({ raw: [{ rel: 'live', lines: raw }], base: { items: [], events: [], baselines }, isRolled: () => false }));
+  };
 
   const months = new Map<string, UsageItem[]>();
   const monthItems = (month: string): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      let packed = preloaded?.months.get(month) ?? readJson<PackedItems>(files.month(month), (p) => Array.isArray(p.rows) && Array.isArray(p.names));
-      if (!packed) packed = (preloaded = rebuild()).months.get(month) ?? { names: [], rows: [] }; // a damaged index: built again
-      items = unpackItems(packed, `${month}#`);
-      months.set(month, items);
+      const packed = rebuilt?.months.get(month) ?? load.month(month) ?? (rebuilt ??= load.rebuild()).months.get(month) ?? { names: [], rows: [] };
+      months.set(month, (items = unpackItems(packed, `${month}#`)));
     }
     return items;
   };
-  const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) => sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...liveUsage.filter(keep)]);
+  const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) => sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
 
-  let events: EventsFile | undefined = preloaded?.events;
-  const loadEvents = (): EventsFile => (events ??= readJson<EventsFile>(files.events(), (e) => Array.isArray(e.tasks) && Array.isArray(e.bindings)) ?? (preloaded = rebuild()).events);
+  let sessions: Map<string, WorkSession> | undefined;
   let tasks: TaskEvent[] | undefined;
   let bindings: Binding[] | undefined;
+  let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
-  const lastBinds = base.lastBinds.map(unpackBinding);
+  let events: EventsFile | undefined;
+  const eventsPiece = () => (events ??= piece(load.events, (b) => b.events));
 
   return {
-    sessions,
-    manual: [...base.manual.map((m): ManualEntry => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) })), ...liveFold.manual],
+    get sessions() {
+      if (!sessions) {
+        sessions = new Map(sessionsPiece().sessions.map(([name, spec, started, ended, cs]) => [name, { name, spec, started, ended, claudeSessions: new Set(cs) }]));
+        for (const s of lines.filter((l): l is LineOf<'session'> => l.k === 'session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
+        for (const b of folded().bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
+      }
+      return sessions;
+    },
+    get manual() {
+      return [...sessionsPiece().manual.map((m): ManualEntry => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) })), ...folded().manual];
+    },
     malformed: base.malformed + live.malformed,
     problems: base.problems,
     get usage() {
@@ -68,28 +89,33 @@ export function indexedView(base: BaseFile, live: LiveFile, files: IndexFiles, p
     usageOfTask(spec: string, task: string) {
       return fromMonths(base.taskMonths[`${spec}\u0000${task}`] ?? [], (i) => i.spec === spec && i.task === task);
     },
+    taskTotal(spec: string, task: string) {
+      const sums = base.taskSums[`${spec}\u0000${task}`];
+      return [...(sums ? unpackItems(sums, 'sum#') : []), ...folded().usage.filter((i) => i.spec === spec && i.task === task)];
+    },
     usageOfSessions(names: Iterable<string>) {
       const wanted = new Set(names);
-      const ofThem = [...new Set([...wanted].flatMap((ws) => base.wsMonths[ws] ?? []))].sort();
+      const wsMonths = sessionsPiece().wsMonths;
+      const ofThem = [...new Set([...wanted].flatMap((ws) => wsMonths[ws] ?? []))].sort();
       return fromMonths(ofThem, (i) => i.ws !== null && wanted.has(i.ws));
     },
     get tasks() {
       if (!tasks) {
-        const stored = loadEvents().tasks.map(([time, ws, spec, task, done, source]): TaskEvent => ({ time, ws, spec, task, event: done ? 'done' : 'start', source }));
-        tasks = dedupeBy([...stored, ...liveFold.tasks], (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`).sort((a, b) => a.time - b.time);
+        const stored = eventsPiece().tasks.map(([time, ws, spec, task, done, source]): TaskEvent => ({ time, ws, spec, task, event: done ? 'done' : 'start', source }));
+        tasks = dedupeBy([...stored, ...folded().tasks], (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`).sort((a, b) => a.time - b.time);
       }
       return tasks;
     },
     get bindings() {
-      return (bindings ??= dedupeBy([...loadEvents().bindings.map(unpackBinding), ...liveBindings], (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`).sort((a, b) => a.time - b.time));
+      return (bindings ??= dedupeBy([...eventsPiece().bindings.map(unpackBinding), ...folded().bindings], (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`).sort((a, b) => a.time - b.time));
     },
     lastBinding(of) {
-      const stored = lastOf(lastBinds, of);
-      const fresh = lastOf(liveBindings, of);
+      const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);
+      const fresh = lastOf(folded().bindings, of);
       return !stored || (fresh && fresh.time >= stored.time) ? fresh : stored;
     },
     get models() {
-      return [...new Set([...base.models, ...liveUsage.map((i) => i.model)])].sort();
+      return [...new Set([...base.models, ...folded().usage.map((i) => i.model)])].sort();
     },
   };
 }

@@ -9,8 +9,9 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
 import { parseLedgerLine } from './read-ledger.js';
 import { callKeyHash, contentHash, decodeRollup, KEY_CHARS } from './rollup-format.js';
-import { buildBase, INDEX_VERSION, type BaseFile } from './index-base.js';
-import { indexedView, type BaseData } from './indexed-view.js';
+import { buildBase, INDEX_VERSION, type BaseFile, type BuiltBase, type EventsFile, type GapsFile, type SessionsFile } from './index-base.js';
+import { indexedView, type BaseLoader } from './indexed-view.js';
+import type { PackedItems } from './packed-items.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -43,12 +44,6 @@ export interface LiveFile {
   malformed: number;
 }
 
-export interface IndexFiles {
-  base(): string;
-  month(month: string): string;
-  events(): string;
-  live(): string;
-}
 
 export interface IndexedRead {
   view: LedgerView;
@@ -59,37 +54,40 @@ export interface IndexedRead {
 /** The ledger's fold, from the index in `indexDir`, brought up to date (and saved) first. */
 export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: string): IndexedRead {
   const stem = path.join(indexDir, `ledger-${tz.replace(/[^A-Za-z0-9_-]/g, '_')}`);
-  const files: IndexFiles = { base: () => `${stem}.base.json`, month: (m) => `${stem}.m-${m}.json`, events: () => `${stem}.events.json`, live: () => `${stem}.live.json` };
   fs.mkdirSync(indexDir, { recursive: true });
   try {
-    return withFileLock(files.base(), () => refresh(ledgerDir, files, tz, true), { timeoutMs: 2000 });
+    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, true), { timeoutMs: 2000 });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
-    return refresh(ledgerDir, files, tz, false); // another process is updating it: read without saving
+    return refresh(ledgerDir, stem, tz, false); // another process is updating it: read without saving
   }
 }
 
-function refresh(ledgerDir: string, files: IndexFiles, tz: string, save: boolean): IndexedRead {
+/** The index's files: `<stem>.base.json` and the pieces beside it. */
+function pieceFile(stem: string, piece: 'base' | 'sessions' | 'gaps' | 'events' | 'live' | `m-${string}`): string {
+  return `${stem}.${piece}.json`;
+}
+
+function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): IndexedRead {
   const listing = listLedger(ledgerDir);
   let how: IndexedRead['how'] = 'fresh';
-  let base = readJson<BaseFile>(files.base(), (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && Array.isArray(b.sessions));
-  let preloaded: BaseData | undefined;
-  const rebuild = (): BaseData & { base: BaseFile } => {
+  const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);
     if (save) {
-      for (const [month, items] of built.months) writeFileAtomic(files.month(month), JSON.stringify(items), { durable: false });
-      writeFileAtomic(files.events(), JSON.stringify(built.events), { durable: false });
-      writeFileAtomic(files.base(), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
+      for (const [month, items] of built.months) writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), { durable: false });
+      for (const piece of ['sessions', 'gaps', 'events'] as const) writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
+      writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
     }
     return built;
   };
+  let built: BuiltBase | undefined;
+  let base = readJson<BaseFile>(pieceFile(stem, 'base'), (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && typeof b.taskSums === 'object');
   if (!base || base.rollups.length !== listing.rollups.length || base.rollups.some((r, i) => r !== listing.rollups[i])) {
-    const built = rebuild();
+    built = rebuild();
     base = built.base;
-    preloaded = built;
     how = 'rebuilt';
   }
-  let live = readJson<LiveFile>(files.live(), (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object');
+  let live = readJson<LiveFile>(pieceFile(stem, 'live'), (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object');
   if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listing.raw.includes(rel))) {
     live = { v: INDEX_VERSION, base: base.id, raw: {}, lines: {}, malformed: 0 }; // a raw file was rolled up or removed: read the rest again
     if (how === 'fresh') how = 'updated';
@@ -98,8 +96,16 @@ function refresh(ledgerDir: string, files: IndexFiles, tz: string, save: boolean
   let advanced = false;
   for (const rel of listing.raw) advanced = advanceRaw(ledgerDir, rel, live, keys) || advanced;
   if (advanced && how === 'fresh') how = 'updated';
-  if (save && how !== 'fresh') writeFileAtomic(files.live(), JSON.stringify(live), { durable: false });
-  return { view: indexedView(base, live, files, preloaded, rebuild), how };
+  if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
+  const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
+  const loader: BaseLoader = {
+    sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
+    gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
+    events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
+    month: (month) => readJson<PackedItems & { id: string }>(pieceFile(stem, `m-${month}`), (p) => p.id === base.id && Array.isArray(p.rows) && Array.isArray(p.names)),
+    rebuild,
+  };
+  return { view: indexedView(base, live, loader, built), how };
 }
 
 export function readJson<T>(file: string, valid: (value: T) => boolean): T | undefined {

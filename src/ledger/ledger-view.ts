@@ -24,6 +24,8 @@ export interface LedgerView {
   readonly usage: UsageItem[];
   usageIn(range: DayRange, tz: string): UsageItem[];
   usageOfTask(spec: string, task: string): UsageItem[];
+  /** A task's usage over all time summed per model and tier (no session, day or Claude session): its cost, cheaply. */
+  taskTotal(spec: string, task: string): UsageItem[];
   usageOfSessions(names: Iterable<string>): UsageItem[];
   /** Task start/done events, oldest first. */
   readonly tasks: TaskEvent[];
@@ -51,6 +53,7 @@ export function memoryView(parts: MemoryParts): LedgerView {
     ...parts,
     usageIn: (range, tz) => (range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage),
     usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
+    taskTotal: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     usageOfSessions: (names) => {
       const wanted = new Set(names);
       return parts.usage.filter((i) => i.ws !== null && wanted.has(i.ws));

@@ -22,7 +22,7 @@ export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefi
   const today = dayKey(ctx.now(), ctx.tz);
   const task = new UsageTally(ctx.book);
   const day = new UsageTally(ctx.book);
-  if (bound.spec && bound.task) for (const item of view.usageOfTask(bound.spec, bound.task)) addItem(task, item);
+  if (bound.spec && bound.task) for (const item of view.taskTotal(bound.spec, bound.task)) addItem(task, item);
   for (const item of view.usageIn({ since: today, until: today }, ctx.tz)) addItem(day, item);
   const parts: string[] = [bound.ws ?? (bound.spec ? bound.spec : 'spec-session')];
   if (bound.spec && bound.task) parts.push(`${bound.task} ${formatUsd(task.cost)}${task.unpriced.size ? '*' : ''}`);

@@ -92,7 +92,7 @@ function budgetMessages(ctx: ProjectContext): string[] {
   const perTask = ctx.config.budgets.perTask;
   const bound = claudeBinding(ctx);
   if (perTask !== null && bound.spec && bound.task) {
-    const spent = usageOf(view.usageOfTask(bound.spec, bound.task), [], ctx.book, ctx.tz).totals.cost;
+    const spent = usageOf(view.taskTotal(bound.spec, bound.task), [], ctx.book, ctx.tz).totals.cost;
     const level = spent >= perTask ? 'over' : spent >= 0.8 * perTask ? 'warn' : 'ok';
     states.push({ period: 'task', key: `${bound.spec}/${bound.task}`, label: `Task ${bound.task}`, limit: perTask, spent, level });
   }

@@ -10,6 +10,7 @@ import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
 import { activeSessions, projectSnapshot } from './snapshot.js';
 import { writeSessionLog } from './session-log.js';
+import { clock } from './time-format.js';
 
 const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]' } as const;
 
@@ -25,6 +26,11 @@ export function startSession(ctx: ProjectContext, args: string[]): string {
   const view = projectSnapshot(ctx);
   const active = activeSessions(view);
   if (active.some((s) => s.name === name)) throw new SpecError(`session "${name}" is already active; active sessions: ${active.map((s) => s.name).join(', ')}`);
+  const ended = view.sessions.get(name);
+  if (ended) {
+    // A name stands for one work session forever: reusing it would rewrite that session's history.
+    throw new SpecError(`session "${name}" ended on ${clock(ended.ended ?? ended.started, ctx.tz)} (spec ${ended.spec}); a session's name is never reused, so its record stays as it was: choose another, e.g. ${freeName(name, view)}`);
+  }
   const tasks = readSpecTasks(ctx.projectDir, spec);
   const now = ctx.now();
   recordEvents(ctx, (w) => {
@@ -35,6 +41,14 @@ export function startSession(ctx: ProjectContext, args: string[]): string {
   writeSessionLog(ctx, name);
   const sameSpec = active.filter((s) => s.spec === spec).map((s) => ({ name: s.name, idleMs: now - lastActivity(view, s.name, s.started) }));
   return renderStart(ctx, name, spec, tasks, sameSpec);
+}
+
+/** `inv-1000-2`, `inv-1000-3`, …: the first not taken. */
+function freeName(name: string, view: LedgerView): string {
+  for (let n = 2; ; n++) {
+    const candidate = `${name.slice(0, 60)}-${n}`;
+    if (!view.sessions.has(candidate)) return candidate;
+  }
 }
 
 /** Sessions on the same spec active this recently are "parallel": the guide's conflict rule. */

@@ -3,7 +3,7 @@ import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { usageOf, type ProjectUsage } from '../report/project-usage.js';
+import { addItem, usageOf, type ProjectUsage } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
@@ -64,7 +64,8 @@ function taskUsage(ctx: ProjectContext, view: LedgerView, spec: string, task: st
 
 /** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
 export function completionLine(ctx: ProjectContext, spec: string, task: string, view: LedgerView = projectSnapshot(ctx, { catchUp: false })): string {
-  const { totals } = taskUsage(ctx, view, spec, task);
+  const totals = new UsageTally(ctx.book);
+  for (const item of view.taskTotal(spec, task)) addItem(totals, item);
   return `✅ Task ${task} completed (${formatCount(totals.total)} tokens, ${formatUsd(totals.cost)})`;
 }
 
