@@ -2,6 +2,7 @@ import type { DayRange } from '../report/project-usage.js';
 import type { ProjectContext } from '../workflow/context.js';
 import { projectSnapshot } from '../workflow/snapshot.js';
 import { toCsv } from './csv.js';
+import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { pricedUsage, type PricedItem } from './priced-usage.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -48,9 +49,11 @@ export function exportRow({ item, cost }: PricedItem): ExportRow {
  * `spec-session export`: the ledger's usage, one priced row per item, from the same snapshot as
  * `cost --json`, so the rows of a range sum to its totals. Costs are unrounded (null = unpriced).
  */
-export function exportUsage(ctx: ProjectContext, format: ExportFormat, range: DayRange): string {
-  const rows = pricedUsage(projectSnapshot(ctx), ctx.book, ctx.tz, range).map(exportRow);
-  if (format === 'csv') return toCsv([...EXPORT_COLUMNS], rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])));
-  const meta = { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null };
-  return `${JSON.stringify({ ...meta, rows }, null, 2)}\n`;
+export function exportUsage(ctx: ProjectContext, format: ExportFormat, range: DayRange): { text: string; skipped: string | undefined } {
+  const view = projectSnapshot(ctx);
+  const rows = pricedUsage(view, ctx.book, ctx.tz, range).map(exportRow);
+  const skipped = skippedNote(view);
+  if (format === 'csv') return { text: toCsv([...EXPORT_COLUMNS], rows.map((r) => EXPORT_COLUMNS.map((c) => r[c]))), skipped };
+  const meta = { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null, ...skippedFields(view) };
+  return { text: `${JSON.stringify({ ...meta, rows }, null, 2)}\n`, skipped };
 }

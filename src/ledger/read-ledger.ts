@@ -81,3 +81,31 @@ export function readLedger(ledgerDir: string): FoldResult {
   }
   return foldLedger({ entries, raw, malformed, problems });
 }
+
+/** Where the ledger holds what a fold skips: raw lines that are not valid records, and unreadable files. */
+export function ledgerDamage(ledgerDir: string): { lines: string[]; files: string[] } {
+  const { raw, rollups } = listLedger(ledgerDir);
+  const lines: string[] = [];
+  const files: string[] = [];
+  for (const rel of raw) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
+    } catch {
+      continue; // rolled up meanwhile
+    }
+    const complete = text.slice(0, text.lastIndexOf('\n') + 1).split('\n');
+    complete.forEach((line, i) => {
+      if (line.trim() && !parseLedgerLine(line)) lines.push(`${rel}:${i + 1}`);
+    });
+  }
+  for (const rel of rollups) {
+    try {
+      const read = readRollupFile(path.join(ledgerDir, rel));
+      if (read.malformed) lines.push(`${rel} (${read.malformed} event${read.malformed === 1 ? '' : 's'})`);
+    } catch (error) {
+      files.push(`${rel}: ${(error as Error).message}`);
+    }
+  }
+  return { lines, files };
+}

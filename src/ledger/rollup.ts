@@ -23,6 +23,8 @@ export interface RollupResult {
   /** Rollup files written. */
   written: string[];
   rawBytes: number;
+  /** Closed raw files left raw: they hold lines that are not valid records (rolled up, those would be lost). */
+  damaged: string[];
   /** What the new entries count. */
   calls: number;
   tokens: number;
@@ -39,7 +41,7 @@ export class RollupCheckError extends Error {}
  */
 export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupResult {
   const closing = (files: LedgerFiles) => files.raw.filter((rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now));
-  const result: RollupResult = { rolled: [], written: [], rawBytes: 0, calls: 0, tokens: 0 };
+  const result: RollupResult = { rolled: [], written: [], rawBytes: 0, damaged: [], calls: 0, tokens: 0 };
   if (closing(listLedger(ledgerDir)).length === 0) return result; // nothing to do: no lock taken, nothing created
   return withFileLock(path.join(ledgerDir, '.rollup'), () => {
     const files = listLedger(ledgerDir);
@@ -60,7 +62,7 @@ class RollupContext {
   private readonly keys = new Map<string, Set<string>>();
   /** Per source file: its Claude session and the cumulative gaps its entry counted. */
   readonly gapsBySource = new Map<string, { cs: string | null; gaps: RollupEntry['gaps'] }>();
-  private readonly parsed = new Map<string, RawFile & { size: number; sha: string }>();
+  private readonly parsed = new Map<string, RawFile & { size: number; sha: string; malformed: number }>();
 
   constructor(
     readonly ledgerDir: string,
@@ -86,7 +88,7 @@ class RollupContext {
   isRolled = (time: number, messageId: string): boolean => this.keys.get(new Date(time).toISOString().slice(0, 10))?.has(callKeyHash(messageId)) ?? false;
 
   /** A raw file, read once. */
-  raw(rel: string): (RawFile & { size: number; sha: string }) | undefined {
+  raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
     let file = this.parsed.get(rel);
     if (!file) {
       let buf: Buffer;
@@ -95,7 +97,8 @@ class RollupContext {
       } catch {
         return undefined; // removed meanwhile
       }
-      file = { rel, lines: parseLedgerLines(buf.toString('utf8')).lines, size: buf.length, sha: contentHash(buf) };
+      const parsed = parseLedgerLines(buf.toString('utf8'));
+      file = { rel, lines: parsed.lines, malformed: parsed.malformed, size: buf.length, sha: contentHash(buf) };
       this.parsed.set(rel, file);
     }
     return file;
@@ -106,8 +109,11 @@ class RollupContext {
   }
 }
 
-function rollUpFolder(context: RollupContext, day: string, closing: string[], result: RollupResult): void {
+function rollUpFolder(context: RollupContext, day: string, closingFiles: string[], result: RollupResult): void {
   const { ledgerDir } = context;
+  // A file with lines that are not valid records stays raw: rolled up, those lines would be gone.
+  const closing = closingFiles.filter((rel) => (context.raw(rel)?.malformed ?? 0) === 0);
+  result.damaged.push(...closingFiles.filter((rel) => !closing.includes(rel)));
   const ownRollups = listLedger(ledgerDir).rollups.filter((rel) => folderDay(rel) === day);
   const own = ownRollups.flatMap((rel) => readRollupFile(path.join(ledgerDir, rel)).entries);
   const leftovers = closing.filter((rel) => {

@@ -30,6 +30,7 @@ export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefi
   const level = levelOf(day.cost, limit);
   const flag = level === 'over' ? ' ⛔' : level === 'warn' ? ' ⚠' : '';
   parts.push(`today ${formatUsd(day.cost)}${limit === null ? '' : `/${formatUsd(limit)}`}${flag}`);
+  if (view.malformed || view.problems.length) parts.push('⚠ ledger lines skipped: spec-session doctor');
   return parts.join(' · ');
 }
 

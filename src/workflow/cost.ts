@@ -1,4 +1,5 @@
 import { costJson } from '../report/cost-json.js';
+import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { projectUsage, type DayRange } from '../report/project-usage.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
@@ -13,8 +14,9 @@ export type CostPeriod = 'today' | 'week' | 'month' | 'all';
 
 /** `spec-session cost --json`: all time unless a range is given. */
 export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
-  const usage = projectUsage(projectSnapshot(ctx), ctx.book, ctx.tz, range);
-  return `${JSON.stringify(costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }), null, 2)}\n`;
+  const view = projectSnapshot(ctx);
+  const usage = projectUsage(view, ctx.book, ctx.tz, range);
+  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }), ...skippedFields(view) }, null, 2)}\n`;
 }
 
 /**
@@ -62,6 +64,8 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   out.push('', renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
   // Top tasks of the period shown, or of this month when the period is one day.
   const [top, when] = chosen.since === chosen.until && chosen.since !== undefined ? [month, 'this month'] : [usage, ''];
+  const skipped = skippedNote(view);
+  if (skipped) out.push(skipped);
   out.push(renderTopTasks(top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, when));
   return `${out.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@ import { utcDay } from '../ledger/ledger-files.js';
 import type { SessionRecord } from '../ledger/records.js';
 import { rollUpLedger } from '../ledger/rollup.js';
 import { projectUsage } from '../report/project-usage.js';
+import { skippedNote } from '../report/skipped-note.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { dayKey, lastDays } from '../time/zoned.js';
@@ -72,7 +73,9 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     `✅ Daily summary: ${rel(dailyFile)}`,
     `✅ Progress: ${rel(ctx.paths.progress)}`,
     archived.length ? `✅ Session logs archived: ${archived.join(', ')}` : '✅ No session logs to archive',
+    ...(skippedNote(view) ? [skippedNote(view)!] : []),
     ...(rolled.rolled.length ? [`✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`] : []),
+    ...(rolled.damaged.length ? [`⚠ Ledger: ${rolled.damaged.length} closed file${rolled.damaged.length === 1 ? '' : 's'} left raw: ${rolled.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where)`] : []),
     '',
     renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
     renderTopTasks(usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, 'today'),

@@ -1,4 +1,5 @@
 import { projectUsage, usageOf } from '../report/project-usage.js';
+import { skippedNote } from '../report/skipped-note.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { summarize } from '../spec/tasks-file.js';
@@ -34,5 +35,7 @@ export function sessionStatus(ctx: ProjectContext): string {
   for (const ws of active) specs.set(ws.spec, [...(specs.get(ws.spec) ?? []), ws.name]);
   for (const [spec, names] of specs) if (names.length > 1) lines.push(`⚠ ${names.join(' and ')} work on the same spec ${spec}: conflict risk`);
   for (const b of budgetStates(ctx, projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx)))) lines.push(`${b.label}: ${budgetText(b)}`);
+  const skipped = skippedNote(view);
+  if (skipped) lines.push(skipped);
   return `${lines.join('\n')}\n`;
 }

@@ -50,9 +50,11 @@ describe('hooks killed with SIGKILL', () => {
     expect(next.locks[0]!.attempts).toBeLessThanOrEqual(2);
     expect(next.locks[0]!.waitMs).toBeLessThan(2000);
     expect(p.hookLogText()).toBe('');
-    expect(p.lockFiles().filter((f) => f.endsWith('.lock'))).toEqual([]);
+    expect(p.lockFiles().filter((f) => f.endsWith('.lock') && !f.includes('/index/'))).toEqual([]);
 
     expectExactTotals(p, calls);
+    // A killed Stop hook may leave the ledger index's lock: the next read of the index takes it over.
+    expect(p.lockFiles().filter((f) => f.endsWith('.lock'))).toEqual([]);
     expectWholeLedger(p);
     const doctor = p.specSession(['doctor']);
     expect(doctor.stdout).toContain('✓ no hook errors logged');

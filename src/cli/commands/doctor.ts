@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readHookLog } from '../../capture/hook-log.js';
-import { readLedger } from '../../ledger/read-ledger.js';
+import { ledgerDamage, readLedger } from '../../ledger/read-ledger.js';
 import { projectPaths } from '../../project/paths.js';
 import { resolveProjectRoot } from '../../project/project-root.js';
 import { eventsWithOurHooks, parseSettings, type Settings } from '../../install/settings-file.js';
@@ -46,6 +46,10 @@ export function doctorCommand(argv: string[]): string {
   lines.push(`  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`);
   const view = readLedger(p.ledger);
   lines.push(`  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`);
+  const damage = ledgerDamage(p.ledger);
+  for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
+  if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
+  for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
   const locks = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock')) : [];
   if (locks.length) lines.push(`  locks held now: ${locks.length} (a lock of a dead process is recovered by the next hook)`);
   const errors = readHookLog(p.hookLog);

@@ -7,5 +7,7 @@ export function exportCommand(argv: string[]): string {
   const { values } = parse(argv, { ...projectOptions, format: { type: 'string', default: 'csv' } }, 0);
   if (values.format !== 'csv' && values.format !== 'json') throw new UsageError(`--format must be "csv" or "json", got "${values.format}"`);
   const { ctx, range } = projectFromFlags(values);
-  return exportUsage(ctx, values.format as ExportFormat, range);
+  const { text, skipped } = exportUsage(ctx, values.format as ExportFormat, range);
+  if (skipped) process.stderr.write(`spec-session export: ${skipped}\n`); // stdout stays clean CSV/JSON
+  return text;
 }
