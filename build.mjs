@@ -13,7 +13,11 @@ const common = {
   logLevel: 'warning',
 };
 
+// The dashboard's script runs in the browser: built on its own, then carried by the CLI as text.
+const client = await build({ entryPoints: ['src/dashboard/client/main.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+const dashboardClient = { __DASHBOARD_CLIENT__: JSON.stringify(client.outputFiles[0].text) };
+
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' }, minify: true }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: '#!/usr/bin/env node' }, minify: true, define: dashboardClient }),
   build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
 ]);

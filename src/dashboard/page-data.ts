@@ -1,45 +1,13 @@
 import path from 'node:path';
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { PriceBook } from '../pricing/price-call.js';
-import type { DayRange } from '../report/project-usage.js';
-import { pricedUsage } from '../export/priced-usage.js';
+import { priceItem } from '../report/project-usage.js';
+import { skippedNote } from '../report/skipped-note.js';
+import type { DayRange } from '../time/day-range.js';
 import { dayKey } from '../time/zoned.js';
-import { sessionSpans, taskSpans, type SessionSpan, type TaskSpan } from './timeline-spans.js';
+import type { DailyRow, DashboardData, PageRow } from './client/page-data-types.js';
 
-/** One usage item as the page holds it: counts, ids, names and times only; `usd` null = unpriced. */
-export interface PageItem {
-  t: number;
-  day: string;
-  model: string;
-  cs: string | null;
-  ws: string | null;
-  spec: string | null;
-  task: string | null;
-  kind: 'call' | 'gap' | 'manual';
-  in: number;
-  out: number;
-  cw5: number;
-  cw1h: number;
-  cr: number;
-  usd: number | null;
-}
-
-/** Everything the dashboard page shows, embedded in it as JSON: the page recomputes every figure from `items`. */
-export interface DashboardData {
-  project: string;
-  generatedAt: number;
-  today: string;
-  timeZone: string;
-  priceTable: string;
-  priceLabel: string;
-  since: string | null;
-  until: string | null;
-  dailyBudget: number | null;
-  /** In ledger order: the page sums costs in this order, as the reports do, so its totals equal theirs exactly. */
-  items: PageItem[];
-  sessions: SessionSpan[];
-  tasks: TaskSpan[];
-}
+export type { DashboardData } from './client/page-data-types.js';
 
 export interface PageMeta {
   projectDir: string;
@@ -47,11 +15,61 @@ export interface PageMeta {
   dailyBudget: number | null;
 }
 
+/**
+ * The page's data: the usage of the range summed per day, work session, spec and task (and per
+ * Claude session outside any work session), and per day, spec and model, each priced exactly as
+ * the reports price it (per item, in pico-USD), so the page's sums equal `cost --json`'s.
+ */
 export function pageData(view: LedgerView, book: PriceBook, tz: string, range: DayRange, meta: PageMeta): DashboardData {
-  const items = pricedUsage(view, book, tz, range).map(({ item, cost }): PageItem => {
+  const items = view.usageIn(range, tz);
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const name = (s: string | null) => (s === null ? -1 : (ids.get(s) ?? (ids.set(s, names.push(s) - 1), names.length - 1)));
+  const days = [...new Set(items.map((i) => dayKey(i.time, tz)))].sort();
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  const models = [...new Set(items.map((i) => i.model))].sort();
+  const modelBit = new Map(models.map((m, i) => [m, i]));
+  const baseMinute = Math.floor(items.reduce((min, i) => Math.min(min, i.first), meta.now) / 60_000);
+  const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
+  const done = new Set(view.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}\u0000${e.task}\u0000${e.ws ?? ''}`));
+  const unpriced = new Set<string>();
+  const rows = new Map<string, PageRow>();
+  const daily = new Map<string, DailyRow>();
+  for (const item of items) {
+    const pico = priceItem(item, book);
+    if (pico === null) unpriced.add(item.model);
+    const day = dayIndex.get(dayKey(item.time, tz))!;
+    const cs = item.ws === null ? item.cs : null; // a Claude session is shown only for usage outside any work session
+    const key = `${day}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${cs}`;
     const t = item.tokens;
-    return { t: item.time, day: dayKey(item.time, tz), model: item.model, cs: item.cs, ws: item.ws, spec: item.spec, task: item.task, kind: item.kind, in: t.input, out: t.output, cw5: t.cacheWrite5m, cw1h: t.cacheWrite1h, cr: t.cacheRead, usd: cost };
-  });
+    const total = t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
+    let row = rows.get(key);
+    if (!row) {
+      const isDone = item.spec !== null && item.task !== null && done.has(`${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`);
+      row = [day, name(item.ws), name(item.spec), name(item.task), name(cs), 0, 0, 0, 0, isDone ? 1 : 0, minute(item.first), minute(item.last)];
+      rows.set(key, row);
+    }
+    row[5] += total;
+    row[6] += item.calls;
+    row[7] += Number(pico ?? 0n);
+    row[8] |= 1 << modelBit.get(item.model)!;
+    row[10] = Math.min(row[10], minute(item.first));
+    row[11] = Math.max(row[11], minute(item.last));
+    const dkey = `${day}\u0000${item.spec}\u0000${item.model}`;
+    let d = daily.get(dkey);
+    if (!d) daily.set(dkey, (d = [day, name(item.spec), name(item.model), 0, 0, 0, 0, 0, 0, 0]));
+    d[3] += t.input;
+    d[4] += t.output;
+    d[5] += t.cacheWrite5m;
+    d[6] += t.cacheWrite1h;
+    d[7] += t.cacheRead;
+    d[8] += item.calls;
+    d[9] += Number(pico ?? 0n);
+  }
+  const sessions = [...view.sessions.values()]
+    .filter((s) => (!range.until || dayKey(s.started, tz) <= range.until) && (!range.since || s.ended === null || dayKey(s.ended, tz) >= range.since))
+    .sort((a, b) => a.started - b.started || a.name.localeCompare(b.name))
+    .map((s): [number, number, number, number, number] => [name(s.name), name(s.spec), minute(s.started), s.ended === null ? -1 : minute(s.ended), s.claudeSessions.size]);
   return {
     project: path.basename(meta.projectDir),
     generatedAt: meta.now,
@@ -62,8 +80,14 @@ export function pageData(view: LedgerView, book: PriceBook, tz: string, range: D
     since: range.since ?? null,
     until: range.until ?? null,
     dailyBudget: meta.dailyBudget,
-    items,
-    sessions: sessionSpans(view, tz),
-    tasks: taskSpans(view, tz),
+    skipped: skippedNote(view) ?? null,
+    names,
+    days,
+    models: models.map((m) => name(m)),
+    unpriced: [...unpriced].map((m) => name(m)),
+    baseMinute,
+    rows: [...rows.values()],
+    daily: [...daily.values()],
+    sessions,
   };
 }

@@ -1,46 +1,22 @@
-import { dashboardAggregate } from './client/aggregate.js';
-import { startDashboard } from './client/app.js';
-import { dashboardDailyChart } from './client/daily-chart.js';
-import { dashboardFormat } from './client/format.js';
-import { dashboardSections } from './client/sections.js';
-import { dashboardTimeline } from './client/timeline.js';
 import type { DashboardData } from './page-data.js';
 import { PAGE_STYLE } from './page-style.js';
 
-/**
- * The page's script: the client functions' own source text, each self-contained, started on the
- * embedded data. Written in TypeScript like the rest and type-checked with it; no bundler step, no
- * file read at run time, nothing fetched. The glue's names are long so that no minified name in
- * the functions' source can mean one of them.
- */
-function pageScript(): string {
-  return `"use strict";
-${keepNamesShim()}const dashboardPageData = JSON.parse(document.getElementById('dashboard-data').textContent);
-const dashboardPageFormat = (${dashboardFormat})(dashboardPageData.timeZone);
-(${startDashboard})(dashboardPageData, { agg: (${dashboardAggregate})(), fmt: dashboardPageFormat, daily: (${dashboardDailyChart})(dashboardPageFormat), sections: (${dashboardSections})(dashboardPageFormat), timeline: (${dashboardTimeline})(dashboardPageFormat) }, document);
-`;
-}
+declare const __DASHBOARD_CLIENT__: string | undefined;
 
 /**
- * With esbuild's keepNames (build.mjs), compiled code names its inner functions by calling a
- * helper from the bundle's top level, `helper(fn, "name")`, which the page does not have. How this
- * probe was compiled tells the helper's name, and the page gets a pass-through of that name.
- * Without keepNames (vitest, or another build) the probe shows no call and nothing is added.
+ * The page's script: src/dashboard/client/ built on its own by esbuild (build.mjs) into the CLI
+ * bundle as text. Tests that run from the TypeScript sources build it the same way and pass it in.
  */
-function keepNamesShim(): string {
-  const probe = function keepNamesProbe() {
-    function inner() {}
-    return inner;
-  };
-  const call = /([\w$]+)\([\w$]+,\s*"inner"\)/.exec(String(probe));
-  return call ? `var ${call[1]} = (fn) => fn;\n` : '';
+export function builtClientScript(): string {
+  if (typeof __DASHBOARD_CLIENT__ === 'string') return __DASHBOARD_CLIENT__;
+  throw new Error('the dashboard script is built into dist/spec-session.cjs: run npm run build');
 }
 
 /** No request may leave the page: a saved report opens offline and tells nobody it was opened. */
 const POLICY = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
 
 /** The whole dashboard as one self-contained HTML file: inline CSS, inline script, data as JSON. */
-export function dashboardHtml(data: DashboardData): string {
+export function dashboardHtml(data: DashboardData, script = builtClientScript()): string {
   const range = data.since || data.until ? `${data.since ?? '…'} → ${data.until ?? '…'}` : 'all time';
   const generated = new Date(data.generatedAt).toISOString().replace('T', ' ').slice(0, 16);
   return `<!doctype html>
@@ -73,10 +49,10 @@ export function dashboardHtml(data: DashboardData): string {
   <section class="wide"><h2>Timeline: work sessions and tasks</h2><div id="timeline"></div></section>
   <section class="wide"><h2>Work sessions</h2><div id="sessions"></div></section>
   <section class="wide"><h2>Unattributed usage</h2><div id="unattributed"></div></section>
-  <footer><p id="unpriced"></p><p>Every figure is recomputed here from the usage items below and equals <code>spec-session cost --json</code> for the same range. The page holds counts, ids, names and times only.</p></footer>
+  <footer><p id="unpriced"></p>${data.skipped ? `<p class="skipped" data-testid="skipped">${escapeHtml(data.skipped)}</p>` : ''}<p>Every figure is recomputed here from the usage sums below and equals <code>spec-session cost --json</code> for the same range. The page holds counts, ids, names and times only.</p></footer>
 </main>
 <script type="application/json" id="dashboard-data">${jsonForScript(data)}</script>
-<script>${pageScript()}</script>
+<script>${script.replace(/<\/script/gi, '<\\/script')}</script>
 </body>
 </html>
 `;

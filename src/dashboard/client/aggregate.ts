@@ -1,4 +1,4 @@
-import type { PageItem } from '../page-data.js';
+import { DAILY, ROW, type DailyRow, type DashboardData, type PageRow } from './page-data-types.js';
 
 export interface Filter {
   since: string | null;
@@ -6,38 +6,39 @@ export interface Filter {
   spec: string | null;
 }
 
-export interface ModelTally {
-  total: number;
-  cost: number;
-  calls: number;
-  priced: boolean;
-}
-
 export interface Tally {
-  in: number;
-  out: number;
-  cw5: number;
-  cw1h: number;
-  cr: number;
   total: number;
-  cost: number;
   calls: number;
+  /** Exact, in pico-USD; `cost` is it in USD. */
+  pico: bigint;
+  cost: number;
+  /** Names of the models used. */
+  models: Set<string>;
   unpriced: Set<string>;
-  models: Map<string, ModelTally>;
+  /** First and last activity, epoch ms (minute precision). */
   first: number;
   last: number;
+  done: boolean;
 }
 
 export interface TaskRow {
   spec: string;
   task: string;
-  ws: string | null;
   tally: Tally;
+  /** The task's usage per work session it spanned (null: outside any), in order of first activity. */
+  sessions: Array<{ ws: string | null; tally: Tally }>;
+}
+
+export interface DayTally {
+  cost: number;
+  pico: bigint;
+  models: Map<string, number>;
 }
 
 export interface Summary {
   totals: Tally;
-  days: Map<string, Tally>;
+  kinds: { in: number; out: number; cw5: number; cw1h: number; cr: number };
+  days: Map<string, DayTally>;
   specs: Map<string, Tally>;
   sessions: Map<string, Tally>;
   tasks: TaskRow[];
@@ -49,38 +50,33 @@ export interface Summary {
 }
 
 /**
- * The dashboard's arithmetic, run in the browser on the page's items. It splits usage exactly as
- * projectUsage (src/report/project-usage.ts) does and adds costs in item order as UsageTally does,
- * so each figure equals `cost --json` for the same range and spec to the last bit. The page holds
- * it as source text (Function#toString), so it is self-contained: nothing but types from outside.
+ * The dashboard's arithmetic, run in the browser on the page's sums. It splits usage exactly as
+ * projectUsage (src/report/project-usage.ts) does and adds costs as exact pico-USD, so each figure
+ * equals `cost --json` for the same range and spec to the last bit.
  */
-export function dashboardAggregate() {
+export function dashboardAggregate(data: DashboardData) {
+  const name = (i: number) => (i < 0 ? null : data.names[i]!);
+  const modelNames = data.models.map((m) => data.names[m]!);
+  const unpriced = new Set(data.unpriced.map((m) => data.names[m]!));
+  const minuteMs = (m: number) => (data.baseMinute + m) * 60_000;
+
   function newTally(): Tally {
-    return { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0, total: 0, cost: 0, calls: 0, unpriced: new Set(), models: new Map(), first: Infinity, last: -Infinity };
+    return { total: 0, calls: 0, pico: 0n, cost: 0, models: new Set(), unpriced: new Set(), first: Infinity, last: -Infinity, done: false };
   }
 
-  function add(t: Tally, i: PageItem): void {
-    const total = i.in + i.out + i.cw5 + i.cw1h + i.cr;
-    t.in += i.in;
-    t.out += i.out;
-    t.cw5 += i.cw5;
-    t.cw1h += i.cw1h;
-    t.cr += i.cr;
-    t.total += total;
-    t.calls += 1;
-    t.first = Math.min(t.first, i.t);
-    t.last = Math.max(t.last, i.t);
-    let m = t.models.get(i.model);
-    if (!m) t.models.set(i.model, (m = { total: 0, cost: 0, calls: 0, priced: true }));
-    m.total += total;
-    m.calls += 1;
-    if (i.usd === null) {
-      t.unpriced.add(i.model);
-      m.priced = false;
-    } else {
-      t.cost += i.usd;
-      m.cost += i.usd;
+  function add(t: Tally, r: PageRow): void {
+    t.total += r[ROW.tokens];
+    t.calls += r[ROW.calls];
+    t.pico += BigInt(r[ROW.pico]);
+    t.cost = Number(t.pico) / 1e12;
+    for (let bit = 0; bit < modelNames.length; bit++) {
+      if ((r[ROW.models] & (1 << bit)) === 0) continue;
+      t.models.add(modelNames[bit]!);
+      if (unpriced.has(modelNames[bit]!)) t.unpriced.add(modelNames[bit]!);
     }
+    t.first = Math.min(t.first, minuteMs(r[ROW.first]));
+    t.last = Math.max(t.last, minuteMs(r[ROW.last]));
+    t.done = t.done || r[ROW.done] === 1;
   }
 
   function tallyOf<K>(map: Map<K, Tally>, key: K): Tally {
@@ -89,29 +85,56 @@ export function dashboardAggregate() {
     return t;
   }
 
-  function pick(items: PageItem[], f: Filter): PageItem[] {
-    return items.filter((i) => (!f.since || i.day >= f.since) && (!f.until || i.day <= f.until) && (!f.spec || i.spec === f.spec));
+  function keep(f: Filter): (r: PageRow | DailyRow, day: number, spec: number) => boolean {
+    return (_r, day, spec) => {
+      const d = data.days[day]!;
+      return (!f.since || d >= f.since) && (!f.until || d <= f.until) && (!f.spec || name(spec) === f.spec);
+    };
   }
 
-  function summarize(items: PageItem[]): Summary {
-    const s: Summary = { totals: newTally(), days: new Map(), specs: new Map(), sessions: new Map(), tasks: [], unattributed: newTally(), unattributedBySession: new Map(), sessionOnly: newTally() };
-    const tasks = new Map<string, TaskRow>();
-    for (const i of items) {
-      add(s.totals, i);
-      add(tallyOf(s.days, i.day), i);
-      if (i.spec) add(tallyOf(s.specs, i.spec), i);
-      if (i.ws) add(tallyOf(s.sessions, i.ws), i);
-      if (i.spec && i.task) {
-        const key = `${i.spec}\u0000${i.task}\u0000${i.ws ?? ''}`;
+  function pick(f: Filter): { rows: PageRow[]; daily: DailyRow[] } {
+    const ok = keep(f);
+    return { rows: data.rows.filter((r) => ok(r, r[ROW.day], r[ROW.spec])), daily: data.daily.filter((r) => ok(r, r[DAILY.day], r[DAILY.spec])) };
+  }
+
+  function summarize({ rows, daily }: { rows: PageRow[]; daily: DailyRow[] }): Summary {
+    const s: Summary = { totals: newTally(), kinds: { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 }, days: new Map(), specs: new Map(), sessions: new Map(), tasks: [], unattributed: newTally(), unattributedBySession: new Map(), sessionOnly: newTally() };
+    const tasks = new Map<string, TaskRow & { bySession: Map<string, { ws: string | null; tally: Tally }> }>();
+    for (const r of rows) {
+      const [ws, spec, task] = [name(r[ROW.ws]), name(r[ROW.spec]), name(r[ROW.task])];
+      add(s.totals, r);
+      if (spec) add(tallyOf(s.specs, spec), r);
+      if (ws) add(tallyOf(s.sessions, ws), r);
+      if (spec && task) {
+        const key = `${spec}\u0000${task}`;
         let row = tasks.get(key);
-        if (!row) tasks.set(key, (row = { spec: i.spec, task: i.task, ws: i.ws, tally: newTally() }));
-        add(row.tally, i);
-      } else if (!i.ws) {
-        add(s.unattributed, i);
-        add(tallyOf(s.unattributedBySession, i.cs ?? '(no Claude session)'), i);
-      } else add(s.sessionOnly, i);
+        if (!row) tasks.set(key, (row = { spec, task, tally: newTally(), sessions: [], bySession: new Map() }));
+        add(row.tally, r);
+        let part = row.bySession.get(ws ?? '');
+        if (!part) row.bySession.set(ws ?? '', (part = { ws, tally: newTally() }));
+        add(part.tally, r);
+      } else if (!ws) {
+        add(s.unattributed, r);
+        add(tallyOf(s.unattributedBySession, name(r[ROW.cs]) ?? '(no Claude session)'), r);
+      } else add(s.sessionOnly, r);
     }
-    s.tasks = [...tasks.values()].sort((a, b) => a.tally.first - b.tally.first);
+    for (const d of daily) {
+      s.kinds.in += d[DAILY.in];
+      s.kinds.out += d[DAILY.out];
+      s.kinds.cw5 += d[DAILY.cw5];
+      s.kinds.cw1h += d[DAILY.cw1h];
+      s.kinds.cr += d[DAILY.cr];
+      const day = data.days[d[DAILY.day]]!;
+      let t = s.days.get(day);
+      if (!t) s.days.set(day, (t = { cost: 0, pico: 0n, models: new Map() }));
+      t.pico += BigInt(d[DAILY.pico]);
+      t.cost = Number(t.pico) / 1e12;
+      const model = name(d[DAILY.model])!;
+      t.models.set(model, (t.models.get(model) ?? 0) + d[DAILY.pico] / 1e12);
+    }
+    s.tasks = [...tasks.values()]
+      .map(({ bySession, ...row }) => ({ ...row, sessions: [...bySession.values()].sort((a, b) => a.tally.first - b.tally.first) }))
+      .sort((a, b) => a.tally.first - b.tally.first);
     return s;
   }
 
@@ -120,7 +143,7 @@ export function dashboardAggregate() {
     return Math.round(usd * 1e9) / 1e9;
   }
 
-  return { pick, summarize, roundUsd };
+  return { pick, summarize, roundUsd, name, minuteMs };
 }
 
 export type Aggregate = ReturnType<typeof dashboardAggregate>;

@@ -1,40 +1,38 @@
-import type { DashboardData, PageItem } from '../page-data.js';
-import type { Aggregate, Filter } from './aggregate.js';
-import type { Format } from './format.js';
-import type { dashboardDailyChart } from './daily-chart.js';
-import type { dashboardSections } from './sections.js';
-import type { dashboardTimeline, TimelineLane } from './timeline.js';
-
-export interface DashboardParts {
-  agg: Aggregate;
-  fmt: Format;
-  daily: ReturnType<typeof dashboardDailyChart>;
-  sections: ReturnType<typeof dashboardSections>;
-  timeline: ReturnType<typeof dashboardTimeline>;
-}
+import { dashboardAggregate, type Filter } from './aggregate.js';
+import { dashboardDailyChart } from './daily-chart.js';
+import { dashboardFormat } from './format.js';
+import { ROW, type DashboardData, type PageRow } from './page-data-types.js';
+import { dashboardSections, type SessionSpan } from './sections.js';
+import { dashboardTimeline, type TimelineLane } from './timeline.js';
 
 /**
- * Wires the page: reads the filters, recomputes every figure from the embedded items, redraws.
- * No server is involved, so a saved page filters offline. Source text in the page: self-contained.
+ * Wires the page: reads the filters, recomputes every figure from the embedded sums, redraws.
+ * No server is involved, so a saved page filters offline.
  */
-export function startDashboard(data: DashboardData, parts: DashboardParts, doc: Document): void {
-  const { agg, fmt, daily, sections, timeline } = parts;
+export function startDashboard(data: DashboardData, doc: Document): void {
+  const agg = dashboardAggregate(data);
+  const fmt = dashboardFormat(data.timeZone);
+  const daily = dashboardDailyChart(fmt);
+  const sections = dashboardSections(fmt);
+  const timeline = dashboardTimeline(fmt);
   const $ = <T extends HTMLElement>(id: string) => doc.getElementById(id) as T;
-  const models = rankModels(data.items);
-  const specs = [...new Set([...data.items.flatMap((i) => (i.spec ? [i.spec] : [])), ...data.sessions.map((s) => s.spec)])].sort();
+  const name = agg.name;
+  const models = rankModels();
+  const spans: SessionSpan[] = data.sessions.map(([n, spec, start, end, claudeSessions]) => ({ name: name(n)!, spec: name(spec)!, start: agg.minuteMs(start), end: agg.minuteMs(end < 0 ? Math.max(start, ...data.rows.filter((r) => r[ROW.ws] === n).map((r) => r[ROW.last])) : end), open: end < 0, claudeSessions }));
+  const specs = [...new Set([...data.rows.flatMap((r) => (r[ROW.spec] >= 0 ? [name(r[ROW.spec])!] : [])), ...spans.map((s) => s.spec)])].sort();
   const modelColor = paletteFor(models, (m) => (/opus/.test(m) ? 0 : /sonnet/.test(m) ? 1 : /haiku/.test(m) ? 2 : 3));
   const specColor = paletteFor(specs, () => 4);
   const since = $<HTMLInputElement>('filter-since');
   const until = $<HTMLInputElement>('filter-until');
   const spec = $<HTMLSelectElement>('filter-spec');
-  const days = data.items.map((i) => i.day).sort();
-  since.min = until.min = data.since ?? days[0] ?? '';
-  since.max = until.max = data.until ?? days.at(-1) ?? '';
+  since.min = until.min = data.since ?? data.days[0] ?? '';
+  since.max = until.max = data.until ?? data.days.at(-1) ?? '';
   spec.innerHTML = `<option value="">All specs</option>${specs.map((s) => `<option value="${fmt.esc(s)}">${fmt.esc(s)}</option>`).join('')}`;
 
-  function rankModels(items: PageItem[]): string[] {
+  /** Models by cost, the most expensive first: the chart's stacking order. */
+  function rankModels(): string[] {
     const cost = new Map<string, number>();
-    for (const i of items) cost.set(i.model, (cost.get(i.model) ?? 0) + (i.usd ?? 0));
+    for (const d of data.daily) cost.set(name(d[2])!, (cost.get(name(d[2])!) ?? 0) + d[9]);
     return [...cost.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([m]) => m);
   }
 
@@ -43,19 +41,19 @@ export function startDashboard(data: DashboardData, parts: DashboardParts, doc: 
     const families = [['#7c3aed', '#a78bfa', '#5b21b6'], ['#2563eb', '#60a5fa', '#1e3a8a'], ['#0d9488', '#5eead4', '#115e59'], ['#d97706', '#fbbf24', '#92400e', '#64748b'], ['#f59e0b', '#ec4899', '#06b6d4', '#84cc16', '#f97316', '#a16207', '#e11d48', '#0891b2']];
     const used = new Map<number, number>();
     const colors = new Map<string, string>();
-    for (const name of names) {
-      const f = family(name);
-      const n = used.get(f) ?? 0;
-      used.set(f, n + 1);
-      colors.set(name, families[f]![n % families[f]!.length]!);
+    for (const n of names) {
+      const f = family(n);
+      const k = used.get(f) ?? 0;
+      used.set(f, k + 1);
+      colors.set(n, families[f]![k % families[f]!.length]!);
     }
-    return (name) => colors.get(name) ?? '#94a3b8';
+    return (n) => colors.get(n) ?? '#94a3b8';
   }
 
   function dayAxis(f: Filter): string[] {
-    const lastUsed = days.at(-1) ?? data.today;
+    const lastUsed = data.days.at(-1) ?? data.today;
     const last = f.until ?? data.until ?? (lastUsed > data.today ? lastUsed : data.today);
-    let first = f.since ?? data.since ?? days[0] ?? last;
+    let first = f.since ?? data.since ?? data.days[0] ?? last;
     const back = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
     if (!f.since && !data.since && first > back(last, 6)) first = back(last, 6);
     const out: string[] = [];
@@ -63,39 +61,46 @@ export function startDashboard(data: DashboardData, parts: DashboardParts, doc: 
     return out;
   }
 
-  function lanes(f: Filter, items: PageItem[]): TimelineLane[] {
-    const overlaps = (s: { startDay: string; endDay: string; spec: string }) => (!f.since || s.endDay >= f.since) && (!f.until || s.startDay <= f.until) && (!f.spec || s.spec === f.spec);
-    const tasks = data.tasks.filter(overlaps);
-    const out: TimelineLane[] = data.sessions.filter(overlaps).map((s) => ({ label: s.name, detail: s.spec, span: s, tasks: tasks.filter((t) => t.ws === s.name), items: items.filter((i) => i.ws === s.name) }));
+  /** A lane per work session in range, then per Claude session for usage outside any; task stretches from the usage. */
+  function lanes(f: Filter, rows: PageRow[]): TimelineLane[] {
+    const overlaps = (s: SessionSpan) => (!f.since || fmt.day(s.end) >= f.since) && (!f.until || fmt.day(s.start) <= f.until) && (!f.spec || s.spec === f.spec);
+    const lane = (label: string, detail: string, span: SessionSpan | null, mine: PageRow[]): TimelineLane => {
+      const tasks = new Map<string, TimelineLane['tasks'][number]>();
+      for (const r of mine) {
+        if (r[ROW.task] < 0) continue;
+        const key = `${r[ROW.spec]}/${r[ROW.task]}`;
+        const [start, end] = [agg.minuteMs(r[ROW.first]), agg.minuteMs(r[ROW.last])];
+        const t = tasks.get(key);
+        if (!t) tasks.set(key, { spec: name(r[ROW.spec])!, task: name(r[ROW.task])!, start, end, done: r[ROW.done] === 1 });
+        else [t.start, t.end] = [Math.min(t.start, start), Math.max(t.end, end)];
+      }
+      const items = mine.map((r) => ({ t: agg.minuteMs(r[ROW.first]), model: mainModel(r), tokens: r[ROW.tokens], cost: r[ROW.pico] / 1e12 }));
+      return { label, detail, span, tasks: [...tasks.values()], items };
+    };
+    const out = spans.filter(overlaps).map((s) => lane(s.name, s.spec, s, rows.filter((r) => name(r[ROW.ws]) === s.name)));
     const known = new Set(out.map((l) => l.label));
-    for (const ws of new Set(items.flatMap((i) => (i.ws && !known.has(i.ws) ? [i.ws] : [])))) out.push({ label: ws, detail: 'work session', span: null, tasks: tasks.filter((t) => t.ws === ws), items: items.filter((i) => i.ws === ws) });
-    // Outside any work session, a lane per Claude session; a task done there goes on the lane of its calls.
-    const loose = tasks.filter((t) => t.ws === null);
-    const placed = new Set<(typeof loose)[number]>();
-    for (const cs of new Set(items.flatMap((i) => (i.ws ? [] : [i.cs ?? '?'])))) {
-      const mine = items.filter((i) => !i.ws && (i.cs ?? '?') === cs);
-      const own = loose.filter((t) => mine.some((i) => i.spec === t.spec && i.task === t.task));
-      own.forEach((t) => placed.add(t));
-      out.push({ label: `Claude ${cs.slice(0, 8)}`, detail: 'no work session', span: null, tasks: own, items: mine });
-    }
-    const rest = loose.filter((t) => !placed.has(t));
-    if (rest.length) out.push({ label: '(no work session)', detail: 'tasks', span: null, tasks: rest, items: [] });
+    for (const ws of new Set(rows.flatMap((r) => (r[ROW.ws] >= 0 && !known.has(name(r[ROW.ws])!) ? [name(r[ROW.ws])!] : [])))) out.push(lane(ws, 'work session', null, rows.filter((r) => name(r[ROW.ws]) === ws)));
+    for (const cs of new Set(rows.flatMap((r) => (r[ROW.ws] < 0 ? [name(r[ROW.cs]) ?? '?'] : [])))) out.push(lane(`Claude ${cs.slice(0, 8)}`, 'no work session', null, rows.filter((r) => r[ROW.ws] < 0 && (name(r[ROW.cs]) ?? '?') === cs)));
     return out;
+  }
+
+  function mainModel(r: PageRow): string {
+    return models.find((m) => (r[ROW.models] & (1 << data.models.findIndex((i) => name(i) === m))) !== 0) ?? models[0] ?? '';
   }
 
   function render(): void {
     const f: Filter = { since: since.value || null, until: until.value || null, spec: spec.value || null };
-    const items = agg.pick(data.items, f);
-    const s = agg.summarize(items);
-    $('shown').textContent = `${fmt.count(items.length)} of ${fmt.count(data.items.length)} usage items`;
+    const picked = agg.pick(f);
+    const s = agg.summarize(picked);
+    $('shown').textContent = `${fmt.count(s.totals.calls)} of ${fmt.count(data.rows.reduce((n, r) => n + r[ROW.calls], 0))} calls`;
     $('kpis').innerHTML = sections.kpis(s, data.dailyBudget);
     $('daily').innerHTML = daily.render({ days: dayAxis(f), byDay: s.days, models, color: modelColor, budget: data.dailyBudget });
     $('daily-legend').innerHTML = sections.legend(models.filter((m) => s.totals.models.has(m)), modelColor);
-    $('kinds').innerHTML = sections.kinds(s.totals);
+    $('kinds').innerHTML = sections.kinds(s);
     $('specs').innerHTML = sections.specs(s, specColor);
     $('tasks').innerHTML = sections.tasks(s, modelColor, specColor);
-    $('timeline').innerHTML = timeline.render(lanes(f, items), modelColor, specColor);
-    $('sessions').innerHTML = sections.sessions(s, data.sessions);
+    $('timeline').innerHTML = timeline.render(lanes(f, picked.rows), modelColor, specColor);
+    $('sessions').innerHTML = sections.sessions(s, spans);
     $('unattributed').innerHTML = sections.unattributed(s, modelColor);
     $('unpriced').textContent = s.totals.unpriced.size ? `* unpriced, counted at $0 here: ${[...s.totals.unpriced].join(', ')} (add prices in .claude/spec-session/prices.json)` : '';
   }

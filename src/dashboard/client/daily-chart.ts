@@ -1,9 +1,9 @@
-import type { Tally } from './aggregate.js';
+import type { DayTally } from './aggregate.js';
 import type { Format } from './format.js';
 
 export interface DailyChartInput {
   days: string[];
-  byDay: Map<string, Tally>;
+  byDay: Map<string, DayTally>;
   /** Stacking order, bottom first. */
   models: string[];
   color: (model: string) => string;
@@ -13,7 +13,7 @@ export interface DailyChartInput {
 /**
  * Cost per day stacked by model, with the daily budget as a dashed line, as SVG text. When the
  * budget is far above every day (more than 4×), the scale follows the days so their bars stay
- * readable, and the line sits on top marked "above scale". Source text in the page: self-contained.
+ * readable, and the line sits on top marked "above scale".
  */
 export function dashboardDailyChart(fmt: Format) {
   const W = 1100;
@@ -53,11 +53,11 @@ export function dashboardDailyChart(fmt: Format) {
       out.push(`<g data-day="${d}" data-value="${t ? Math.round(t.cost * 1e9) / 1e9 : 0}">`);
       let base = 0;
       for (const model of models) {
-        const m = t?.models.get(model);
-        if (!m || m.cost <= 0) continue;
-        const h = (m.cost / top) * ph;
-        out.push(`<rect x="${x}" y="${y(base) - h}" width="${bw}" height="${Math.max(h, 0.5)}" fill="${color(model)}"><title>${d} · ${fmt.esc(fmt.shortModel(model))}: ${fmt.usd(m.cost)}</title></rect>`);
-        base += m.cost;
+        const cost = t?.models.get(model) ?? 0;
+        if (cost <= 0) continue;
+        const h = (cost / top) * ph;
+        out.push(`<rect x="${x}" y="${y(base) - h}" width="${bw}" height="${Math.max(h, 0.5)}" fill="${color(model)}"><title>${d} · ${fmt.esc(fmt.shortModel(model))}: ${fmt.usd(cost)}</title></rect>`);
+        base += cost;
       }
       if (t && t.cost > 0 && days.length <= 31) out.push(`<text class="value" x="${x + bw / 2}" y="${y(t.cost) - 5}" text-anchor="middle">${fmt.usd(t.cost)}</text>`);
       if (n % labelEvery === 0) out.push(`<text class="axis" x="${x + bw / 2}" y="${H - B + 17}" text-anchor="middle">${d.slice(5)}</text>`);

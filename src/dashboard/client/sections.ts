@@ -1,11 +1,19 @@
-import type { SessionSpan } from '../timeline-spans.js';
 import type { Summary, Tally } from './aggregate.js';
 import type { Format } from './format.js';
+
+/** A work session as the sessions table shows it. */
+export interface SessionSpan {
+  name: string;
+  spec: string;
+  start: number;
+  end: number;
+  open: boolean;
+  claudeSessions: number;
+}
 
 /**
  * The page's figures as HTML: key numbers, tokens by kind, per spec, task, session, and the
  * unattributed usage. Exact values sit in data-value attributes next to the rounded text.
- * Source text in the page: self-contained.
  */
 export function dashboardSections(fmt: Format) {
   const exact = (usd: number) => Math.round(usd * 1e9) / 1e9;
@@ -14,7 +22,7 @@ export function dashboardSections(fmt: Format) {
   const tokens = (t: Tally) => `<td class="num" data-field="tokens" data-value="${t.total}">${fmt.tokens(t.total)}</td>`;
   const bar = (value: number, max: number, color = '') => `<td class="bar"><span style="width:${max > 0 ? Math.max((value / max) * 100, value > 0 ? 1 : 0).toFixed(2) : 0}%${color ? `;background:${color}` : ''}"></span></td>`;
   const chips = (t: Tally, color: (m: string) => string) =>
-    [...t.models.keys()].map((m) => `<span class="chip"><i style="background:${color(m)}"></i>${fmt.esc(fmt.shortModel(m))}</span>`).join('');
+    [...t.models].map((m) => `<span class="chip"><i style="background:${color(m)}"></i>${fmt.esc(fmt.shortModel(m))}</span>`).join('');
   const table = (head: string[], rows: string[], empty: string) =>
     rows.length ? `<div class="scroll"><table><thead><tr>${head.map((h) => `<th${/Tokens|Cost|Calls/.test(h) ? ' class="num"' : ''}>${h}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>` : `<p class="empty">${empty}</p>`;
 
@@ -30,7 +38,8 @@ export function dashboardSections(fmt: Format) {
     ].join('');
   }
 
-  function kinds(t: Tally): string {
+  function kinds(s: Summary): string {
+    const t = { ...s.kinds, total: s.kinds.in + s.kinds.out + s.kinds.cw5 + s.kinds.cw1h + s.kinds.cr };
     const rows: Array<[string, string, number]> = [
       ['Input', 'tokens-input', t.in],
       ['Output', 'tokens-output', t.out],
@@ -49,10 +58,15 @@ export function dashboardSections(fmt: Format) {
     return table(['Spec', '', 'Tokens', 'Cost'], list.map(([spec, t]) => `<tr data-spec="${fmt.esc(spec)}"><td>${fmt.esc(spec)}</td>${bar(t.cost, max, color(spec))}${tokens(t)}${cost(t)}</tr>`), 'No spec work in this range.');
   }
 
+  /** A task over every work session it spanned, then its sessions beneath it (one row each, as `cost --json`'s tasks). */
   function tasks(s: Summary, color: (m: string) => string, specColor: (spec: string) => string): string {
     const list = [...s.tasks].sort((a, b) => b.tally.cost - a.tally.cost);
     const max = Math.max(0, ...list.map((r) => r.tally.cost));
-    const rows = list.map((r) => `<tr data-task="${fmt.esc(`${r.spec}/${r.task}`)}" data-session="${fmt.esc(r.ws ?? '')}"><td class="strong">${fmt.esc(r.task)}</td><td>${fmt.esc(r.spec)}</td><td>${fmt.esc(r.ws ?? '—')}</td><td>${chips(r.tally, color)}</td><td class="muted">${fmt.when(r.tally.first)} → ${fmt.time(r.tally.last)}</td>${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}</tr>`);
+    const active = (t: Tally) => `<td class="muted">${fmt.when(t.first)} → ${fmt.time(t.last)}</td>`;
+    const rows = list.flatMap((r) => [
+      `<tr class="task-total" data-task-total="${fmt.esc(`${r.spec}/${r.task}`)}"><td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}</td><td>${fmt.esc(r.spec)}</td><td class="muted">${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'}</td><td>${chips(r.tally, color)}</td>${active(r.tally)}${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}</tr>`,
+      ...r.sessions.map((p) => `<tr class="task-session" data-task="${fmt.esc(`${r.spec}/${r.task}`)}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`),
+    ]);
     return table(['Task', 'Spec', 'Session', 'Models', 'Active', '', 'Tokens', 'Cost'], rows, 'No task usage in this range.');
   }
 
@@ -61,7 +75,7 @@ export function dashboardSections(fmt: Format) {
       .filter((span) => s.sessions.has(span.name))
       .map((span) => {
         const t = s.sessions.get(span.name)!;
-        return `<tr data-ws="${fmt.esc(span.name)}"><td class="strong">${fmt.esc(span.name)}</td><td>${fmt.esc(span.spec)}</td><td class="muted">${fmt.when(span.start)} → ${span.open ? '<em>open</em>' : fmt.when(span.end)}</td><td class="num" title="Claude sessions (windows) that worked in it">${span.claudeSessions.length}</td>${tokens(t)}${cost(t)}</tr>`;
+        return `<tr data-ws="${fmt.esc(span.name)}"><td class="strong">${fmt.esc(span.name)}</td><td>${fmt.esc(span.spec)}</td><td class="muted">${fmt.when(span.start)} → ${span.open ? '<em>open</em>' : fmt.when(span.end)}</td><td class="num" title="Claude sessions (windows) that worked in it">${span.claudeSessions}</td>${tokens(t)}${cost(t)}</tr>`;
       });
     return table(['Session', 'Spec', 'Span', 'Claude sessions', 'Tokens', 'Cost'], rows, 'No work-session usage in this range.');
   }

@@ -1,6 +1,22 @@
-import type { PageItem } from '../page-data.js';
-import type { SessionSpan, TaskSpan } from '../timeline-spans.js';
 import type { Format } from './format.js';
+import type { SessionSpan } from './sections.js';
+
+/** A task's stretch on a lane: from its first to its last activity there. */
+export interface TaskSpan {
+  spec: string;
+  task: string;
+  start: number;
+  end: number;
+  done: boolean;
+}
+
+/** A dot on a lane: a day's usage of one task (or of no task), coloured by its main model. */
+export interface UsageDot {
+  t: number;
+  model: string;
+  tokens: number;
+  cost: number;
+}
 
 export interface TimelineLane {
   /** Work session name, or a Claude session id for usage outside any work session. */
@@ -8,13 +24,12 @@ export interface TimelineLane {
   detail: string;
   span: SessionSpan | null;
   tasks: TaskSpan[];
-  items: PageItem[];
+  items: UsageDot[];
 }
 
 /**
  * Work sessions (and Claude sessions outside any) as lanes on one time axis, so parallel sessions
- * show side by side: the session's span, its task stretches on it, a dot per call coloured by model.
- * Source text in the page: self-contained.
+ * show side by side: the session's span, its task stretches on it, a dot per day's usage of a task.
  */
 export function dashboardTimeline(fmt: Format) {
   const W = 1000;
@@ -63,7 +78,7 @@ export function dashboardTimeline(fmt: Format) {
         out.push('</g>');
       }
       for (const i of lane.items) {
-        out.push(`<circle class="call" cx="${x(i.t)}" cy="${top + 38}" r="3.2" fill="${modelColor(i.model)}"><title>${fmt.when(i.t)} · ${fmt.esc(fmt.shortModel(i.model))} · ${fmt.count(i.in + i.out + i.cw5 + i.cw1h + i.cr)} tokens${i.usd === null ? '' : ` · ${fmt.usd(i.usd)}`}</title></circle>`);
+        out.push(`<circle class="call" cx="${x(i.t)}" cy="${top + 38}" r="3.2" fill="${modelColor(i.model)}"><title>${fmt.when(i.t)} · ${fmt.esc(fmt.shortModel(i.model))} · ${fmt.count(i.tokens)} tokens · ${fmt.usd(i.cost)}</title></circle>`);
       }
       out.push('</g>');
     });
