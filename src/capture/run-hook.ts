@@ -17,6 +17,8 @@ export interface HeavyHooks {
   onPrompt(ref: ClaudeSessionRef, prompt: string): HookResponse | undefined;
   afterTurn(ref: ClaudeSessionRef): HookResponse | undefined;
   afterTasksEdit(ref: ClaudeSessionRef): void;
+  /** A Claude session started: docs/ files a pull merged are written again from the ledger. */
+  afterStart(ref: ClaudeSessionRef): void;
 }
 
 /**
@@ -80,6 +82,7 @@ function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHoo
       return undefined;
     case 'SessionStart':
       startSession(input, ref);
+      heavy().afterStart(ref);
       return undefined;
     case 'SessionEnd':
       // The session's ledger file is closed: it can be rolled up, and a resumed session writes a new one.

@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { fileProblem, readFileIfExists } from '../store/fs-utils.js';
 import { eventsFor, parseClaudeVersion } from './hook-events.js';
 import { fileChange, readManifest, writeManifest, type InstallManifest } from './install-manifest.js';
-import { GITIGNORE, IGNORE_LINE, isOurStatusLine, SETTINGS, STATUSLINE_COMMAND, undoFileChanges, withIgnoreLine } from './installed-files.js';
+import { ATTRIBUTE_LINES, GITATTRIBUTES, GITIGNORE, IGNORE_LINE, isOurStatusLine, SETTINGS, STATUSLINE_COMMAND, undoFileChanges, withIgnoreLine, withLines } from './installed-files.js';
 import { hasOurHooks, jsonStyleOf, parseSettings, serializeSettings, withOurHooks, withoutOurHooks } from './settings-file.js';
 
 export const COMMAND_MARK = '<!-- spec-session command -->';
@@ -39,6 +39,7 @@ export function installProject(o: InstallOptions): string {
   const settingsText = settingsBytes?.toString('utf8');
   const settings = parseSettings(settingsText, at(SETTINGS));
   const ignoreBytes = readFileIfExists(at(GITIGNORE));
+  const attributesBytes = readFileIfExists(at(GITATTRIBUTES));
   const previous = readManifest(p.own);
   const notes: string[] = [];
 
@@ -53,6 +54,7 @@ export function installProject(o: InstallOptions): string {
   }
   const settingsOut = Buffer.from(serializeSettings(next, jsonStyleOf(settingsText)));
   const ignoreOut = withIgnoreLine(ignoreBytes);
+  const attributesOut = withLines(attributesBytes, ATTRIBUTE_LINES);
 
   const commands: string[] = [];
   for (const file of fs.readdirSync(o.commandsDir).filter((f) => f.endsWith('.md')).sort()) {
@@ -65,6 +67,8 @@ export function installProject(o: InstallOptions): string {
   if (settingsChange) files[SETTINGS] = settingsChange;
   const ignoreChange = fileChange(previous?.files[GITIGNORE], ignoreBytes, ignoreOut, ignoreBytes?.equals(ignoreOut) === true);
   if (ignoreChange) files[GITIGNORE] = ignoreChange;
+  const attributesChange = fileChange(previous?.files[GITATTRIBUTES], attributesBytes, attributesOut, attributesBytes?.equals(attributesOut) === true);
+  if (attributesChange) files[GITATTRIBUTES] = attributesChange;
   const addedConfig = !fs.existsSync(p.config);
   const manifest: InstallManifest = {
     version: 2,
@@ -83,6 +87,7 @@ export function installProject(o: InstallOptions): string {
   fs.mkdirSync(at(path.join('.claude', 'commands')), { recursive: true });
   for (const file of commands) fs.copyFileSync(path.join(o.commandsDir, file), at(path.join('.claude', 'commands', file)));
   if (!ignoreBytes?.equals(ignoreOut)) writeFileAtomic(at(GITIGNORE), ignoreOut);
+  if (!attributesBytes?.equals(attributesOut)) writeFileAtomic(at(GITATTRIBUTES), attributesOut);
   if (addedConfig) fs.writeFileSync(p.config, DEFAULT_CONFIG_TEXT);
 
   return [
@@ -91,6 +96,7 @@ export function installProject(o: InstallOptions): string {
     `  commands: ${commands.map((c) => `/${c.replace(/\.md$/, '')}`).join(' ')} → .claude/commands/`,
     `  runtime: .claude/spec-session/hook.cjs, spec-session.cjs (commit them: teammates need no install)`,
     `  machine-local state: ${IGNORE_LINE} (git-ignored)`,
+    `  merges: docs/ summaries use git's union merge (${GITATTRIBUTES}), so teammates' /eod never conflict`,
     ...(version ? [] : ['  note: `claude --version` did not answer, so every event is registered; pass --claude-version X.Y.Z if yours is older than 1.0.85']),
     ...notes.map((n) => `  note: ${n}`),
     'Next: in Claude Code, /start-session <name> spec <spec>',

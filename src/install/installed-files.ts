@@ -9,21 +9,35 @@ import { jsonStyleOf, parseSettings, serializeSettings, withoutOurHooks, type Se
 export const SETTINGS = path.join('.claude', 'settings.json');
 export const GITIGNORE = '.gitignore';
 export const IGNORE_LINE = '.claude/spec-session/state/';
+/**
+ * The files spec-session regenerates from the ledger merge with git's union driver: two people's
+ * /eod on one day then never conflict, and any spec-session run regenerates a file so merged (its
+ * content no longer matches its own stamp; see workflow/derived-files.ts).
+ */
+export const GITATTRIBUTES = '.gitattributes';
+export const ATTRIBUTE_LINES = ['docs/PROGRESS.md merge=union', 'docs/sessions/daily/*.md merge=union', 'docs/sessions/archive/**/*.md merge=union', 'docs/sessions/.current/*.md merge=union'];
 export const STATUSLINE_COMMAND = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/spec-session.cjs" statusline';
 
 export const isOurStatusLine = (statusLine: unknown) => (statusLine as { command?: unknown } | undefined)?.command === STATUSLINE_COMMAND;
 
 /** `.gitignore` with the state folder ignored: its line appended, in the file's own line ends. */
 export function withIgnoreLine(bytes: Buffer | undefined): Buffer {
-  const text = bytes?.toString('utf8') ?? '';
-  if (text.split(/\r?\n/).includes(IGNORE_LINE)) return bytes ?? Buffer.alloc(0);
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return Buffer.from(`${text}${text && !text.endsWith('\n') ? eol : ''}${IGNORE_LINE}${eol}`);
+  return withLines(bytes, [IGNORE_LINE]);
 }
 
-function withoutIgnoreLine(bytes: Buffer): Buffer {
+/** A line-based file (.gitignore, .gitattributes) with `wanted` lines appended where missing, in the file's own line ends. */
+export function withLines(bytes: Buffer | undefined, wanted: string[]): Buffer {
+  const text = bytes?.toString('utf8') ?? '';
+  const have = new Set(text.split(/\r?\n/));
+  const missing = wanted.filter((l) => !have.has(l));
+  if (missing.length === 0) return bytes ?? Buffer.alloc(0);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  return Buffer.from(`${text}${text && !text.endsWith('\n') ? eol : ''}${missing.map((l) => `${l}${eol}`).join('')}`);
+}
+
+function withoutLines(bytes: Buffer, ours: string[]): Buffer {
   const lines = bytes.toString('utf8').match(/[^\n]*\n|[^\n]+$/g) ?? [];
-  return Buffer.from(lines.filter((l) => l.replace(/\r?\n$/, '') !== IGNORE_LINE).join(''));
+  return Buffer.from(lines.filter((l) => !ours.includes(l.replace(/\r?\n$/, ''))).join(''));
 }
 
 /**
@@ -48,14 +62,17 @@ export function undoFileChanges(root: string, manifest: InstallManifest): void {
     }
   } else if (settingsBytes !== undefined) steps.push(() => restore(settingsFile, settingsChange!.before!));
 
-  const ignoreFile = path.join(root, GITIGNORE);
-  const ignoreBytes = readFileIfExists(ignoreFile);
-  const ignoreChange = manifest.files[GITIGNORE];
-  if (ignoreBytes !== undefined && ignoreChange) {
-    if (restorable(ignoreBytes, ignoreChange)) steps.push(() => restore(ignoreFile, ignoreChange.before!));
+  for (const [name, ours] of [[GITIGNORE, [IGNORE_LINE]], [GITATTRIBUTES, ATTRIBUTE_LINES]] as const) {
+    const file = path.join(root, name);
+    const bytes = readFileIfExists(file);
+    const change = manifest.files[name];
+    // An install.json of an older version did not record .gitattributes: its lines are found by their text.
+    if (bytes === undefined || (!change && name !== GITATTRIBUTES)) continue;
+    if (change && restorable(bytes, change)) steps.push(() => restore(file, change.before!));
     else {
-      const kept = withoutIgnoreLine(ignoreBytes);
-      if (!kept.equals(ignoreBytes)) steps.push(kept.length === 0 && ignoreChange.before === null ? () => fs.rmSync(ignoreFile) : () => writeFileAtomic(ignoreFile, kept));
+      const kept = withoutLines(bytes, [...ours]);
+      const created = change ? change.before === null : kept.length === 0;
+      if (!kept.equals(bytes)) steps.push(kept.length === 0 && created ? () => fs.rmSync(file) : () => writeFileAtomic(file, kept));
     }
   }
   for (const step of steps) step();

@@ -15,6 +15,8 @@ import { renderProgress } from './progress-file.js';
 import { writeSessionLog } from './session-log.js';
 import { projectSnapshot } from './snapshot.js';
 import { recordTaskUsage } from './task-completion.js';
+import { refreshDerivedFiles, stamped } from './derived-files.js';
+import type { LedgerView } from '../ledger/read-ledger.js';
 
 /**
  * `/eod [--date YYYY-MM-DD]`: close the day. Ends the day's active sessions, writes the daily
@@ -41,8 +43,7 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
   // Closed days before today roll up into committed aggregates: reads stay as cheap in year three as on day one.
   const rolled = rollUpLedger(ctx.paths.ledger, { now: ctx.now(), before: [today, utcDay(ctx.now())].sort()[0]! });
   if (rolled.rolled.length) view = projectSnapshot(ctx, { catchUp: false });
-  const usage = projectUsage(view, ctx.book, ctx.tz, { since: day, until: day });
-  const daySessions = [...view.sessions.values()].filter((s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day);
+  const { usage, daySessions } = dayOf(ctx, view, day);
   const archived: string[] = [];
   for (const s of daySessions) {
     if (s.ended !== null && dayKey(s.ended, ctx.tz) >= day) {
@@ -60,9 +61,8 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
       // a spec renamed since: its log stays as it was
     }
   }
-  const dailyFile = path.join(ctx.paths.daily, `${day}.md`);
-  writeFileAtomic(dailyFile, renderDailySummary(ctx, view, usage, day, daySessions));
-  writeFileAtomic(ctx.paths.progress, renderProgress(ctx, view));
+  const dailyFile = writeDailySummary(ctx, view, day);
+  writeProgressFile(ctx, view);
   const rel = (p: string) => path.relative(ctx.projectDir, p);
   const lines = [
     `📊 EOD Summary: ${day}`,
@@ -81,6 +81,39 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     renderTopTasks(usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, 'today'),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes again the docs/ files a merge (or a hand edit) left not as spec-session wrote them, from
+ * the merged ledger: run before every workflow command and when a Claude session starts.
+ */
+export function repairDerivedFiles(ctx: ProjectContext): string[] {
+  return refreshDerivedFiles(ctx, () => projectSnapshot(ctx, { catchUp: false }), {
+    daily: (day, view) => writeDailySummary(ctx, view, day),
+    progress: (view) => writeProgressFile(ctx, view),
+    sessionLog: (name, archiveDay, view) => {
+      if (view.sessions.has(name)) writeSessionLog(ctx, name, archiveDay);
+    },
+  });
+}
+
+/** A day's usage and the work sessions it shows: those with usage that day, or started that day. */
+function dayOf(ctx: ProjectContext, view: LedgerView, day: string) {
+  const usage = projectUsage(view, ctx.book, ctx.tz, { since: day, until: day });
+  const daySessions = [...view.sessions.values()].filter((s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day);
+  return { usage, daySessions };
+}
+
+/** docs/sessions/daily/<day>.md, regenerated whole (stamped: see derived-files.ts). */
+export function writeDailySummary(ctx: ProjectContext, view: LedgerView, day: string): string {
+  const { usage, daySessions } = dayOf(ctx, view, day);
+  const file = path.join(ctx.paths.daily, `${day}.md`);
+  writeFileAtomic(file, stamped(renderDailySummary(ctx, view, usage, day, daySessions)));
+  return file;
+}
+
+export function writeProgressFile(ctx: ProjectContext, view: LedgerView): void {
+  writeFileAtomic(ctx.paths.progress, stamped(renderProgress(ctx, view)));
 }
 
 function uniqueTasks<T extends { spec: string; task: string }>(events: T[]): T[] {

@@ -9,6 +9,7 @@ import { budgetRange, budgetStates, takeBudgetNotices } from './budgets.js';
 import { projectContext, type ProjectContext } from './context.js';
 import { doTask } from './do-task.js';
 import { runWorkflowCommand } from './run-command.js';
+import { repairDerivedFiles } from './eod.js';
 import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
 import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
@@ -32,7 +33,9 @@ export const hookHandlers: HeavyHooks = {
         const { message, brief } = doTask(ctx, command.args);
         return { systemMessage: message, hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: brief } };
       }
-      return block(runWorkflowCommand(ctx, command.name, command.args).trimEnd());
+      const notes: string[] = [];
+      const output = runWorkflowCommand(ctx, command.name, command.args, (line) => notes.push(line));
+      return block([...notes, output.trimEnd()].join('\n'));
     } catch (error) {
       return block(`spec-session /${command.name}: ${(error as Error).message.split('\n')[0]}`);
     }
@@ -57,6 +60,10 @@ export const hookHandlers: HeavyHooks = {
     }
     messages.push(...budgetMessages(ctx));
     return messages.length ? { systemMessage: messages.join('\n') } : undefined;
+  },
+
+  afterStart(ref) {
+    repairDerivedFiles(projectContext(ref.projectDir, { claude: ref }));
   },
 
   afterTasksEdit(ref) {

@@ -3,7 +3,7 @@ import { assertDay } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 import { costJsonReport, costReport, type CostPeriod } from './cost.js';
 import { doTask } from './do-task.js';
-import { endOfDay } from './eod.js';
+import { endOfDay, repairDerivedFiles } from './eod.js';
 import { logTask } from './log-task.js';
 import { sessionStatus } from './session-status.js';
 import { startSession } from './start-session.js';
@@ -12,7 +12,13 @@ import type { WorkflowCommand } from './slash-command.js';
 const PERIODS = ['today', 'week', 'month', 'all'];
 
 /** One implementation per workflow command, shared by the slash command (via the hook) and the CLI. */
-export function runWorkflowCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]): string {
+export function runWorkflowCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[], note: (line: string) => void = () => {}): string {
+  const repaired = repairDerivedFiles(ctx);
+  if (repaired.length) note(`↻ written again from the merged ledger: ${repaired.join(', ')}`);
+  return runCommand(ctx, name, argv);
+}
+
+function runCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]): string {
   switch (name) {
     case 'start-session':
       return startSession(ctx, argv);

@@ -8,6 +8,7 @@ import type { ProjectContext } from './context.js';
 import { projectSnapshot } from './snapshot.js';
 import { taskTimes } from './task-progress.js';
 import { clock } from './time-format.js';
+import { stamped } from './derived-files.js';
 
 /**
  * Regenerates a work session's log from the ledger (never patched, so it survives merges):
@@ -42,7 +43,7 @@ export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: 
     lines.push(`| ${shortModel(model)} | ${formatCount(m.tokens.input)} | ${formatCount(m.tokens.output)} | ${formatCount(m.tokens.cacheWrite5m + m.tokens.cacheWrite1h)} | ${formatCount(m.tokens.cacheRead)} | ${formatUsd(m.cost, 4)} |`);
   }
   const target = archiveDay ? path.join(ctx.paths.archive, archiveDay, `${name}.md`) : path.join(ctx.paths.current, `${name}.md`);
-  writeFileAtomic(target, `${lines.join('\n')}\n`);
+  writeFileAtomic(target, stamped(`${lines.join('\n')}\n`));
   if (archiveDay) fs.rmSync(path.join(ctx.paths.current, `${name}.md`), { force: true });
   return target;
 }

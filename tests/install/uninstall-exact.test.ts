@@ -31,6 +31,13 @@ const GITIGNORES: Array<[string, string | undefined]> = [
   ['already ignores the state folder', 'node_modules/\n.claude/spec-session/state/\n'],
 ];
 
+const GITATTRIBUTES: Array<[string, string | undefined]> = [
+  ['no .gitattributes', undefined],
+  ['LF, other rules', '*.png binary\n'],
+  ['CRLF, no final newline', '*.png binary\r\n*.lock -diff'],
+  ['already has one of the lines', '*.png binary\ndocs/PROGRESS.md merge=union\n'],
+];
+
 function roundTrip(files: Record<string, string>, installArgs: string[][] = [[]], between?: (dir: string) => void) {
   const dir = projectWith(files);
   mkdirSync(join(dir, 'src'));
@@ -54,6 +61,11 @@ describe('install then uninstall leaves every byte as it was', () => {
 
   it.each(GITIGNORES)('.gitignore: %s', (_name, gitignore) => {
     const { before, after } = roundTrip(gitignore === undefined ? { '.claude/settings.json': '{}' } : { '.gitignore': gitignore });
+    expect(after).toEqual(before);
+  });
+
+  it.each(GITATTRIBUTES)('.gitattributes: %s', (_name, attributes) => {
+    const { before, after } = roundTrip(attributes === undefined ? { '.claude/settings.json': '{}' } : { '.gitattributes': attributes });
     expect(after).toEqual(before);
   });
 

@@ -12,7 +12,7 @@ export function workflowCommand(name: WorkflowCommand) {
   return (argv: string[]): string => {
     const { global, rest } = splitGlobalOptions(argv);
     const ctx = projectContext(resolveProjectRoot({ dir: global.dir }), contextOptions(global));
-    return runWorkflowCommand(ctx, name, rest);
+    return runWorkflowCommand(ctx, name, rest, (line) => process.stderr.write(`spec-session: ${line}\n`)); // stdout stays the command's
   };
 }
 
