@@ -1,0 +1,60 @@
+/**
+ * The ledger's life with the real Claude Code CLI: a Claude session that exits writes its end, its
+ * file is rolled up (compact), and when the machine-local state is lost the transcripts are read
+ * again: every call the mock answered is counted once, whatever was rolled up and re-captured.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runClaude } from './support/claude.js';
+import { bash, startMockApi, text, type MockApi } from './support/mock-api.js';
+import { makeProject, markDoneCommand } from './support/project.js';
+import { sumReplies, tokenFields } from './support/tokens.js';
+
+let mock: MockApi;
+beforeAll(async () => {
+  mock = await startMockApi();
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+const ledgerFiles = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.jsonl?$/.test(f)).sort();
+
+describe('rolled up, then captured again (real CLI)', () => {
+  it('a rolled-up session whose transcript is read again after the state is lost counts once', async () => {
+    const p = makeProject();
+    const ledger = join(p.project, 'docs', 'sessions', 'ledger');
+    const sid = randomUUID();
+    mock.reset();
+    const run = (prompt: string, first = false) => runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...(first ? { sessionId: sid } : { resume: sid }) });
+    await run('/start-session inv-1000 spec invoice-management', true);
+    mock.script({ content: [text('Marking it done.'), bash(markDoneCommand('1.1'))] }, { content: [text('Task 1.1 is complete.')] });
+    await run('/do-task invoice-management 1.1');
+    const expected = sumReplies(mock.replies);
+    expect(mock.replies).toHaveLength(2);
+
+    // Claude Code ran SessionEnd at exit: the session's file ends with its end record.
+    const [raw] = ledgerFiles(ledger);
+    expect(readFileSync(join(ledger, raw!), 'utf8').trimEnd().split('\n').at(-1)).toMatch(/^\{"k":"end",/);
+    const compact = p.specSession(['compact']);
+    expect(compact.stdout).toContain('every figure compared before and after: identical');
+    expect(ledgerFiles(ledger).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
+    expect(tokenFields(p.costJson().tasks[0]!)).toEqual(expected);
+
+    // A new clone, a deleted folder: the next report reads the transcript from its start again.
+    rmSync(join(p.project, '.claude', 'spec-session', 'state'), { recursive: true });
+    const cost = p.costJson();
+    const recaptured = ledgerFiles(ledger).filter((f) => f.endsWith('.jsonl'));
+    expect(recaptured).toHaveLength(1); // the calls were written again, to a new file...
+    expect(readFileSync(join(ledger, recaptured[0]!), 'utf8')).toContain('"k":"call"');
+    expect(tokenFields(cost.totals)).toEqual(expected); // ...and count once
+    expect(cost.tasks.map((t) => [t.taskId, t.session])).toEqual([['1.1', 'inv-1000']]);
+
+    // The session goes on after all that: its new calls count.
+    mock.script({ content: [text('One more thing.')], usage: { input_tokens: 7, output_tokens: 11, cache_creation_input_tokens: 13, cache_read_input_tokens: 17 } });
+    await run('what else?');
+    expect(tokenFields(p.costJson().totals)).toEqual(sumReplies(mock.replies));
+  }, 120_000);
+});
