@@ -12,6 +12,7 @@ import { uncountedUsage } from '../usage/uncounted.js';
 import { projectPaths } from '../project/paths.js';
 import {
   bindingAt,
+  branchAt,
   emptySessionState,
   loadSessionState,
   saveSessionState,
@@ -20,6 +21,7 @@ import {
 } from './claude-session-state.js';
 import { subagentTranscripts } from './subagent-files.js';
 import { rebuildBindings } from './rebuild-bindings.js';
+import { syncGit } from './git-capture.js';
 
 export interface ClaudeSessionRef {
   projectDir: string;
@@ -64,6 +66,7 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
       }
       const ledgerPath = path.join(paths.ledger, state.ledgerFile);
       const pending: LedgerRecord[] = [];
+      syncGit(ref.projectDir, ref.sessionId, state, pending, now());
       captureTranscripts(ref, state, pending, now);
       let closing = false;
       const writer: SessionWriter = {
@@ -74,9 +77,10 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
           closing = true;
         },
         bind(to, why, at) {
-          const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ws: to.ws, spec: to.spec, task: to.task, why };
+          const phase = to.phase ? { phase: to.phase } : {};
+          const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ws: to.ws, spec: to.spec, task: to.task, why, ...(to.phase ? { ph: to.phase } : {}) };
           pending.push(record);
-          state.bindings.push({ t: at, ws: to.ws, spec: to.spec, task: to.task });
+          state.bindings.push({ t: at, ws: to.ws, spec: to.spec, task: to.task, ...phase });
           state.bindings.sort((a, b) => a.t - b.t);
         },
         append(record) {
@@ -225,9 +229,16 @@ function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, o
     cw5: merged.cacheWrite5m,
     cw1h: merged.cacheWrite1h,
     cr: merged.cacheRead,
-    ...bindingAt(state, call.time),
+    ...attributionFields(state, call.time),
   };
   out.push(record);
+}
+
+/** Who a call or gap at `time` worked for, as its record says it: binding, planning phase, branch. */
+function attributionFields(state: ClaudeSessionState, time: number) {
+  const { phase, ...attribution } = bindingAt(state, time);
+  const branch = branchAt(state, time);
+  return { ...attribution, ...(phase ? { ph: phase } : {}), ...(branch !== undefined ? { br: branch } : {}) };
 }
 
 /**
@@ -254,7 +265,7 @@ function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostS
       cw5: cumulative.cacheWrite5m,
       cw1h: cumulative.cacheWrite1h,
       cr: cumulative.cacheRead,
-      ...bindingAt(state, at),
+      ...attributionFields(state, at),
     };
     out.push(record);
   }

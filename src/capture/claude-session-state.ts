@@ -38,6 +38,12 @@ export interface ClaudeSessionState {
   lastCallAt: number | null;
   /** Tasks whose completion was already announced, as "spec/task". */
   announced: string[];
+  /** The worktree's git folder, how much of its reflog was read, and HEAD when last looked at. */
+  git?: { dir: string; log: number; branch: string | null; sha: string | null };
+  /** The branch checked out from `t` on (the branch of a call is the one in force at its time). */
+  branches?: Array<{ t: number; branch: string | null }>;
+  /** When the current turn's prompt was submitted (planning is counted from there). */
+  turnStartedAt?: number;
   /** Transcript lines that could hold usage but did not parse: skipped, shown by doctor. */
   malformed?: number;
 }
@@ -72,10 +78,24 @@ export function bindingAt(state: ClaudeSessionState, time: number): Attribution 
     if (b.t <= time) found = b;
     else break;
   }
-  return { ws: found.ws, spec: found.spec, task: found.task };
+  return attributionOf(found);
 }
 
 export function currentBinding(state: ClaudeSessionState): Attribution {
-  const last = state.bindings[state.bindings.length - 1];
-  return last ? { ws: last.ws, spec: last.spec, task: last.task } : { ws: null, spec: null, task: null };
+  return attributionOf(state.bindings[state.bindings.length - 1] ?? { ws: null, spec: null, task: null });
+}
+
+function attributionOf(b: Attribution): Attribution {
+  return b.phase ? { ws: b.ws, spec: b.spec, task: b.task, phase: b.phase } : { ws: b.ws, spec: b.spec, task: b.task };
+}
+
+/** The branch checked out at `time` (undefined: git is not known for this session). */
+export function branchAt(state: ClaudeSessionState, time: number): string | null | undefined {
+  if (!state.branches?.length) return undefined;
+  let found = state.branches[0]!.branch;
+  for (const b of state.branches) {
+    if (b.t <= time) found = b.branch;
+    else break;
+  }
+  return found;
 }

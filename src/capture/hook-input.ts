@@ -13,6 +13,8 @@ export interface HookInput {
   reason?: string;
   toolName?: string;
   toolFilePath?: string;
+  /** The names a spec-workflow MCP tool call carries (never a document's content). */
+  toolSpec?: { spec?: string; file?: string; document?: string };
   agentId?: string;
 }
 
@@ -35,7 +37,10 @@ export function parseHookInput(text: string, eventArg?: string): HookInput {
   if (!transcriptPath) throw new HookInputError('hook stdin has no transcript_path');
   if (!event) throw new HookInputError('hook stdin has no hook_event_name');
   const toolInput = typeof r.tool_input === 'object' && r.tool_input !== null ? (r.tool_input as Record<string, unknown>) : undefined;
-  const filePath = toolInput && typeof toolInput.file_path === 'string' ? toolInput.file_path : undefined;
+  const field = (k: string) => (toolInput && typeof toolInput[k] === 'string' ? (toolInput[k] as string) : undefined);
+  const filePath = field('file_path') ?? field('notebook_path');
+  const spec = field('specName') ?? field('categoryName');
+  const toolSpec = spec === undefined ? undefined : { spec, ...optional('file', field('filePath')), ...optional('document', field('document')) };
   return {
     event,
     sessionId,
@@ -46,6 +51,7 @@ export function parseHookInput(text: string, eventArg?: string): HookInput {
     ...optional('reason', s('reason')),
     ...optional('toolName', s('tool_name')),
     ...optional('toolFilePath', filePath),
+    ...(toolSpec ? { toolSpec } : {}),
     ...optional('agentId', s('agent_id')),
   };
 }

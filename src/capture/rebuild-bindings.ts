@@ -35,9 +35,9 @@ function bindRecords(text: string): Array<{ cs: string; point: BindPoint }> {
   const out: Array<{ cs: string; point: BindPoint }> = [];
   for (const match of text.matchAll(/\{"k":"bind"[^{}]*\}/g)) {
     try {
-      const r = JSON.parse(match[0]) as { t: string; cs: string; ws: string | null; spec: string | null; task: string | null };
+      const r = JSON.parse(match[0]) as { t: string; cs: string; ws: string | null; spec: string | null; task: string | null; ph?: 'requirements' | 'design' | 'tasks' };
       const t = Date.parse(r.t);
-      if (!Number.isNaN(t)) out.push({ cs: r.cs, point: { t, ws: r.ws ?? null, spec: r.spec ?? null, task: r.task ?? null } });
+      if (!Number.isNaN(t)) out.push({ cs: r.cs, point: { t, ws: r.ws ?? null, spec: r.spec ?? null, task: r.task ?? null, ...(r.ph ? { phase: r.ph } : {}) } });
     } catch {
       // a torn line from a crash: skipped, as the fold does
     }

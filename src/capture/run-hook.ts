@@ -7,6 +7,7 @@ import { claudeProcessId, lastSessionOfProcess, rememberSessionOfProcess } from 
 import { logHookError } from './hook-log.js';
 import { parseHookInput, type HookInput } from './hook-input.js';
 import { LockTimeoutError } from '../store/lock.js';
+import { noteEdit, notePlanning } from './tool-use.js';
 
 /** The JSON a hook prints for Claude Code (block a prompt, add context, show a message). */
 export type HookResponse = Record<string, unknown>;
@@ -76,10 +77,20 @@ function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHoo
       return heavy().onPrompt(ref, input.prompt ?? '');
     case 'Stop':
       return heavy().afterTurn(ref);
-    case 'PostToolUse':
-      withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500 });
+    case 'PostToolUse': {
+      const now = Date.now();
+      let shared: ReturnType<typeof noteEdit>;
+      withClaudeSession(
+        ref,
+        (w) => {
+          notePlanning(ref.projectDir, input, w, now);
+          shared = noteEdit(ref.projectDir, input, w.state, now);
+        },
+        { lockTimeoutMs: 1500 },
+      );
       if (input.toolFilePath && /(^|[\\/])tasks\.md$/.test(input.toolFilePath)) heavy().afterTasksEdit(ref);
-      return undefined;
+      return shared ? { systemMessage: shared.user, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: shared.model } } : undefined;
+    }
     case 'SessionStart':
       startSession(input, ref);
       heavy().afterStart(ref);

@@ -3,7 +3,7 @@ import type { Speed } from '../pricing/types.js';
 import { CallSet, type CallEntry } from '../usage/call-set.js';
 import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import type { Attribution } from './records.js';
+import type { Attribution, Phase } from './records.js';
 import { memoryView, type LedgerView } from './ledger-view.js';
 import { callKeyHash, KEY_CHARS, type RollupEntry } from './rollup-format.js';
 
@@ -23,6 +23,20 @@ export interface UsageItem extends Attribution {
   cs: string | null;
   speed: Speed;
   tokens: TokenCounts;
+  /** The spec's planning phase the usage went to (null: not planning). */
+  phase: Phase | null;
+  /** The branch checked out when it happened (null: not known, or a detached HEAD). */
+  branch: string | null;
+  /** The commit its Claude session made next after it (null: none yet). */
+  commit: string | null;
+}
+
+/** A commit a Claude session made (from its reflog): the calls of that session since its previous commit went into it. */
+export interface CommitEvent {
+  sha: string;
+  time: number;
+  branch: string | null;
+  cs: string;
 }
 
 export interface WorkSession {
@@ -65,6 +79,8 @@ export interface RawCall {
 
 export type FoldResult = LedgerView & {
   rawCalls: Map<string, RawCall>;
+  /** Planning turns the raw records hold. */
+  plans: LineOf<'plan'>[];
   /** The rollup entries the fold used, one per source file. */
   entries: Map<string, RollupEntry>;
 };
@@ -115,13 +131,14 @@ export function foldLedger(input: FoldInput): FoldResult {
   for (const [msg, entry] of calls.entries) {
     const best = rawCalls.get(msg)!.best;
     const time = entry.first.time;
-    usage.push({ kind: 'call', key: msg, time, first: time, last: time, calls: 1, longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: best.cs, speed: entry.first.speed, tokens: entry.tokens, ws: best.ws, spec: best.spec, task: best.task });
+    usage.push({ kind: 'call', key: msg, time, first: time, last: time, calls: 1, longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: best.cs, speed: entry.first.speed, tokens: entry.tokens, ws: best.ws, spec: best.spec, task: best.task, phase: best.ph ?? null, branch: best.br ?? null, commit: null });
   }
   usage.push(...foldGaps(gaps, base.baselines));
   const workflow = foldEvents(events);
+  placeRawUsage(usage.slice(base.items.length), workflow.plans, workflow.view.commits);
   usage.push(...workflow.manualUsage);
   usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
-  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries });
+  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries, plans: workflow.plans });
 }
 
 /** Rollup entries as items (one per row), events and gap baselines. */
@@ -131,9 +148,9 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
   const events: LedgerLine[] = [];
   for (const entry of entries) {
     entry.rows.forEach((row, i) => {
-      const [ws, spec, task] = row.attribution;
+      const [ws, spec, task, phase, branch, commit] = row.attribution;
       const [input, output, cacheWrite5m, cacheWrite1h, cacheRead] = row.tokens;
-      items.push({ kind: row.kind, key: `${entry.src}#${i}`, time: row.first, first: row.first, last: row.last, calls: row.calls, longContext: row.longContext, model: row.model, cs: entry.cs, speed: row.fast ? 'fast' : 'standard', tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, ws, spec, task });
+      items.push({ kind: row.kind, key: `${entry.src}#${i}`, time: row.first, first: row.first, last: row.last, calls: row.calls, longContext: row.longContext, model: row.model, cs: entry.cs, speed: row.fast ? 'fast' : 'standard', tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, ws, spec, task, phase: phase as Phase | null, branch, commit });
     });
     events.push(...entry.events);
   }
@@ -220,7 +237,7 @@ export function foldGaps(gaps: LineOf<'gap'>[], baselines: Map<string, TokenCoun
       before = cumulative;
       if (totalTokens(segment) === 0) continue; // already counted by a rollup
       const time = Date.parse(g.t);
-      items.push({ kind: 'gap', key: g.id, time, first: time, last: time, calls: 1, longContext: false, model: g.model, cs: g.cs, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task });
+      items.push({ kind: 'gap', key: g.id, time, first: time, last: time, calls: 1, longContext: false, model: g.model, cs: g.cs, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task, phase: g.ph ?? null, branch: g.br ?? null, commit: null });
     }
   }
   return items;
@@ -247,9 +264,33 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
   const manual = manualRecords.map((m) => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) }));
   const manualUsage: UsageItem[] = manualRecords.map((m) => {
     const time = Date.parse(m.t);
-    return { kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: tokensOf(m), ws: m.ws, spec: m.spec, task: m.task };
+    return { kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: tokensOf(m), ws: m.ws, spec: m.spec, task: m.task, phase: null, branch: null, commit: null };
   });
-  return { view: { sessions, tasks, bindings, manual }, manualUsage };
+  const commits = dedupeBy(
+    by('git').filter((g) => g.event === 'commit').map((g): CommitEvent => ({ sha: g.sha, time: Date.parse(g.t), branch: g.branch, cs: g.cs })),
+    (c) => `${c.sha}|${c.cs}`,
+  ).sort((a, b) => a.time - b.time);
+  return { view: { sessions, tasks, bindings, manual, commits }, manualUsage, plans: by('plan') };
+}
+
+/**
+ * Usage read from raw records, placed where its records alone cannot say: a planning turn's calls
+ * captured before the turn was seen to be planning go to the spec's phase (its `plan` record), and
+ * each call goes into the commit its Claude session made next (git records), if one was made.
+ */
+export function placeRawUsage(items: UsageItem[], plans: LineOf<'plan'>[], commits: CommitEvent[]): void {
+  for (const p of plans) {
+    const [from, until] = [Date.parse(p.t), Date.parse(p.until)];
+    for (const item of items) {
+      if (item.cs === p.cs && !item.task && !item.phase && item.time >= from && item.time <= until) Object.assign(item, { spec: p.spec, phase: p.phase });
+    }
+  }
+  const bySession = new Map<string, CommitEvent[]>();
+  for (const c of commits) (bySession.get(c.cs) ?? bySession.set(c.cs, []).get(c.cs)!).push(c);
+  for (const item of items) {
+    if (!item.cs || item.commit) continue;
+    item.commit = bySession.get(item.cs)?.find((c) => c.time >= item.time)?.sha ?? null;
+  }
 }
 
 /** One session record applied to the folded sessions (records in time order). */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, type UsageItem, type WorkSession } from './fold.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
+import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
 import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 
@@ -56,6 +57,8 @@ export interface EventsFile {
   id: string;
   tasks: PackedTaskEvent[];
   bindings: PackedBinding[];
+  /** Commits Claude sessions made: [time, cs, sha, branch]. */
+  commits: Array<[number, string, string, string | null]>;
 }
 
 /** The index's base, built from the rollup files: every piece, each written to a file of its own. */
@@ -129,7 +132,9 @@ class EventSink {
   manual: LineOf<'manual'>[] = [];
   bindings: PackedBinding[] = [];
   tasks: PackedTaskEvent[] = [];
+  commits: EventsFile['commits'] = [];
   add(e: LedgerLine): void {
+    if (e.k === 'git' && e.event === 'commit') this.commits.push([Date.parse(e.t), e.cs, e.sha, e.branch]);
     if (e.k === 'session') this.sessions.push(e);
     else if (e.k === 'manual') this.manual.push(e);
     else if (e.k === 'bind') this.bindings.push([Date.parse(e.t), e.cs, e.ws, e.spec, e.task, e.why]);
@@ -156,9 +161,9 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
     let item = local.get(id);
     if (!item) {
-      const [ws, spec, task] = attributions[r[1]!]!;
+      const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
       const { fast, longContext, kind } = rowFlags(flags);
-      item = { kind, key: '', time: first, first, last, calls: 0, longContext, model: names[r[2]!]!, cs: entry.cs, speed: fast ? 'fast' : 'standard', tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, ws, spec, task };
+      item = { kind, key: '', time: first, first, last, calls: 0, longContext, model: names[r[2]!]!, cs: entry.cs, speed: fast ? 'fast' : 'standard', tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, ws, spec, task, phase: phase as Phase | null, branch, commit };
       local.set(id, item);
     }
     const t = item.tokens;
@@ -172,7 +177,7 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     if (last > item.last) item.last = last;
   }
   for (const [id, item] of local) {
-    const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
+    const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.phase}\u0000${item.branch}\u0000${item.commit}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
     const sum = sums.get(key);
     if (!sum) sums.set(key, Object.assign(item, { key }));
     else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
@@ -198,7 +203,7 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) {
     const time = Date.parse(m.t);
-    parts.items.push({ kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr }, ws: m.ws, spec: m.spec, task: m.task });
+    parts.items.push({ kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr }, ws: m.ws, spec: m.spec, task: m.task, phase: null, branch: null, commit: null });
   }
   const byMonth = new Map<string, UsageItem[]>();
   const wsMonths: Record<string, Set<string>> = {};
@@ -215,7 +220,7 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
       const sums = taskSums.get(task) ?? taskSums.set(task, new Map()).get(task)!;
       const key = `${item.kind}|${item.model}|${item.speed}|${item.longContext}`;
       const sum = sums.get(key);
-      if (!sum) sums.set(key, { ...item, key, tokens: { ...item.tokens }, cs: null, ws: null });
+      if (!sum) sums.set(key, { ...item, key, tokens: { ...item.tokens }, cs: null, ws: null, phase: null, branch: null, commit: null });
       else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
     }
     models.add(item.model);
@@ -252,7 +257,7 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings },
+    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings, commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(([t, cs, sha, branch]) => [t, cs, sha, branch]) },
     months,
   };
 }

@@ -1,5 +1,5 @@
 import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
-import { applySessionRecord, dedupeBy, foldLedger, type Binding, type FoldResult, type TaskEvent, type UsageItem, type WorkSession } from './fold.js';
+import { applySessionRecord, dedupeBy, foldLedger, type Binding, type CommitEvent, type FoldResult, type TaskEvent, type UsageItem, type WorkSession } from './fold.js';
 import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
@@ -113,6 +113,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);
       const fresh = lastOf(folded().bindings, of);
       return !stored || (fresh && fresh.time >= stored.time) ? fresh : stored;
+    },
+    get commits() {
+      const stored = eventsPiece().commits.map(([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }));
+      return dedupeBy([...stored, ...folded().commits], (c) => `${c.sha}|${c.cs}`).sort((a, b) => a.time - b.time);
     },
     get models() {
       return [...new Set([...base.models, ...folded().usage.map((i) => i.model)])].sort();

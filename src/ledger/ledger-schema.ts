@@ -11,20 +11,28 @@ const name = z.string().nullable().default(null);
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const tokens = { in: count, out: count, cw5: count, cw1h: count, cr: count };
 const attribution = { ws: name, spec: name, task: name };
+/** Planning phases: a turn with no task that writes a spec's documents (or calls spec-workflow's tools for it). */
+export const PHASES = ['requirements', 'design', 'tasks'] as const;
+/** Where a call's work went beyond its task (fields of 0.2; absent in 0.1.0 records): its branch and planning phase. */
+const context = { br: z.string().nullable().optional(), ph: z.enum(PHASES).nullable().optional() };
 
 /** Times a record may carry: a real instant between 2000 and 2200 (see `isSaneTime`). */
 const time = z.string().refine((t) => isSaneTime(Date.parse(t)), { message: 'timestamp out of range' });
 
-export const CallLine = z.looseObject({ k: z.literal('call'), msg: z.string(), req: z.string().nullable().default(null), t: time, cs: z.string(), model: z.string(), agent: z.string().optional(), fast: z.boolean().optional(), ...tokens, ...attribution });
-export const GapLine = z.looseObject({ k: z.literal('gap'), id: z.string(), t: time, cs: z.string(), model: z.string(), ...tokens, ...attribution });
-export const BindLine = z.looseObject({ k: z.literal('bind'), t: time, cs: z.string(), why: z.string().default(''), ...attribution });
+export const CallLine = z.looseObject({ k: z.literal('call'), msg: z.string(), req: z.string().nullable().default(null), t: time, cs: z.string(), model: z.string(), agent: z.string().optional(), fast: z.boolean().optional(), ...tokens, ...attribution, ...context });
+export const GapLine = z.looseObject({ k: z.literal('gap'), id: z.string(), t: time, cs: z.string(), model: z.string(), ...tokens, ...attribution, ...context });
+export const BindLine = z.looseObject({ k: z.literal('bind'), t: time, cs: z.string(), why: z.string().default(''), ...attribution, ph: context.ph });
 export const SessionLine = z.looseObject({ k: z.literal('session'), t: time, ws: z.string(), spec: z.string(), event: z.enum(['start', 'end']), cs: name });
 export const TaskLine = z.looseObject({ k: z.literal('task'), t: time, ws: name, spec: z.string(), task: z.string(), event: z.enum(['start', 'done']), cs: name, source: z.string().default('') });
 export const ManualLine = z.looseObject({ k: z.literal('manual'), id: z.string(), t: time, ws: name, spec: z.string(), task: z.string(), status: z.string(), model: z.string(), ...tokens });
 /** A Claude session's end (SessionEnd): its ledger file gets no more records, so it can be rolled up. */
 export const EndLine = z.looseObject({ k: z.literal('end'), t: time, cs: z.string(), why: z.string().default('') });
+/** HEAD moved while a Claude session worked: a branch checked out (null: detached), or a commit made. */
+export const GitLine = z.looseObject({ k: z.literal('git'), t: time, cs: z.string(), event: z.enum(['branch', 'commit']), branch: name, sha: z.string() });
+/** A turn with no task wrote a spec's document: its calls from `t` to `until` were planning that phase. */
+export const PlanLine = z.looseObject({ k: z.literal('plan'), t: time, until: time, cs: z.string(), ws: name, spec: z.string(), phase: z.enum(PHASES) });
 
-export const LedgerLineSchema = z.discriminatedUnion('k', [CallLine, GapLine, BindLine, SessionLine, TaskLine, ManualLine, EndLine]);
+export const LedgerLineSchema = z.discriminatedUnion('k', [CallLine, GapLine, BindLine, SessionLine, TaskLine, ManualLine, EndLine, GitLine, PlanLine]);
 export type LedgerLine = z.infer<typeof LedgerLineSchema>;
 export type LineOf<K extends LedgerLine['k']> = Extract<LedgerLine, { k: K }>;
 
@@ -39,7 +47,7 @@ export type LedgerRecordInput = z.input<typeof LedgerLineSchema>;
  * shape goes through the schema.
  */
 type Check = (v: unknown) => boolean;
-const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine } as const;
+const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine } as const;
 const checks = new Map<string, Array<[string, Check]> | null>();
 
 function fieldCheck(schema: unknown): Check | null {

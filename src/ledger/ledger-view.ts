@@ -1,5 +1,5 @@
 import { inRange, type DayRange } from '../time/day-range.js';
-import type { Binding, TaskEvent, UsageItem, WorkSession } from './fold.js';
+import type { Binding, CommitEvent, TaskEvent, UsageItem, WorkSession } from './fold.js';
 
 export interface ManualEntry {
   id: string;
@@ -35,6 +35,8 @@ export interface LedgerView {
   lastBinding(of: { ws: string } | { cs: string }): Binding | undefined;
   /** Every model the usage names. */
   readonly models: string[];
+  /** Commits Claude sessions made, oldest first. */
+  readonly commits: CommitEvent[];
 }
 
 export interface MemoryParts {
@@ -43,6 +45,7 @@ export interface MemoryParts {
   tasks: TaskEvent[];
   bindings: Binding[];
   manual: ManualEntry[];
+  commits: CommitEvent[];
   malformed: number;
   problems: string[];
 }

@@ -24,7 +24,11 @@ export interface Attribution {
   ws: string | null;
   spec: string | null;
   task: string | null;
+  /** A planning phase of the spec (a turn with no task writing its documents); absent or null otherwise. */
+  phase?: Phase | null;
 }
+
+export type Phase = 'requirements' | 'design' | 'tasks';
 
 type Written<K extends LedgerRecordInput['k']> = Extract<LedgerRecordInput, { k: K }>;
 export type CallRecord = Written<'call'>;
@@ -34,6 +38,8 @@ export type SessionRecord = Written<'session'>;
 export type TaskRecord = Written<'task'>;
 export type ManualRecord = Written<'manual'>;
 export type EndRecord = Written<'end'>;
+export type GitRecord = Written<'git'>;
+export type PlanRecord = Written<'plan'>;
 export type LedgerRecord = LedgerRecordInput;
 
 /** A record as read back, with the schema's defaults applied. */

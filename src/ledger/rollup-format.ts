@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { BindLine, EndLine, ManualLine, SessionLine, TaskLine, type LedgerLine } from './ledger-schema.js';
+import { BindLine, EndLine, GitLine, ManualLine, PlanLine, SessionLine, TaskLine, type LedgerLine } from './ledger-schema.js';
 
 /**
  * A rollup file, `<day>/rollup-<hash>.json`: the closed raw files of one ledger folder, summed.
@@ -97,8 +97,8 @@ const FLAG_GAP = 4;
  * every string as an index into the entry's `names` (-1 for null); the field lists come from the
  * ledger schema itself. A record with a field the list does not know is kept as it was written.
  */
-const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end'] as const;
-const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine };
+const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end', 'git', 'plan'] as const;
+const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine };
 const EVENT_FIELDS = Object.fromEntries(EVENT_KINDS.map((k) => [k, Object.keys(EVENT_SCHEMAS[k].shape).filter((f) => f !== 'k' && f !== 't')])) as Record<(typeof EVENT_KINDS)[number], string[]>;
 const NUMERIC = new Set(Object.keys(ManualLine.shape).filter((f) => ManualLine.shape[f as keyof typeof ManualLine.shape] instanceof z.ZodNumber));
 
@@ -149,10 +149,13 @@ function encodeEvent(ev: LedgerLine, baseMs: number, ref: (v: string | null) => 
   if (!known) return ev;
   const values = fields.map((f) => {
     const v = (ev as Record<string, unknown>)[f];
+    if (v === undefined) return ABSENT; // an optional field the record does not have
     return NUMERIC.has(f) ? v : ref(v as string | null);
   });
   return [EVENT_KINDS.indexOf(kind), t - baseMs, ...values];
 }
+
+const ABSENT = -2;
 
 function decodeEvent(raw: unknown, baseMs: number, names: string[]): unknown {
   if (!Array.isArray(raw)) return raw;
@@ -162,6 +165,7 @@ function decodeEvent(raw: unknown, baseMs: number, names: string[]): unknown {
   const record: Record<string, unknown> = { k: kind, t: new Date(baseMs + dt).toISOString() };
   EVENT_FIELDS[kind].forEach((f, i) => {
     const v = values[i];
+    if (v === ABSENT || v === undefined) return;
     record[f] = NUMERIC.has(f) ? v : typeof v === 'number' && v >= 0 ? names[v] : null;
   });
   return record;

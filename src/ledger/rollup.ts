@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
-import { foldGaps, foldLedger, type FoldResult, type RawFile } from './fold.js';
+import { foldGaps, foldLedger, placeRawUsage, type FoldResult, type RawFile, type UsageItem } from './fold.js';
 import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
 import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
@@ -134,7 +134,8 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
     const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
     if (home) owner.set(msg, home);
   }
-  const fresh = toRoll.map((rel) => entryFor(context.raw(rel)!, fold, owner, context));
+  const placed = new Map(fold.usage.filter((i) => i.kind === 'call').map((i) => [i.key, i]));
+  const fresh = toRoll.map((rel) => entryFor(context.raw(rel)!, fold, placed, owner, context));
   if (fresh.length) {
     const entries = [...own.filter((e) => !toRoll.includes(e.src)), ...fresh];
     const text = encodeRollup({ day, entries });
@@ -161,7 +162,7 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
   }
 }
 
-function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResult, owner: Map<string, string>, context: RollupContext): RollupEntry {
+function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResult, placed: Map<string, UsageItem>, owner: Map<string, string>, context: RollupContext): RollupEntry {
   const cs = writerOf(file.rel).startsWith('cli-') ? null : writerOf(file.rel);
   const rows = new Map<string, RollupRow>();
   const keys: Record<string, string[]> = {};
@@ -178,9 +179,10 @@ function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResul
   for (const line of file.lines) {
     if (line.k !== 'call' || mine.has(line.msg) || owner.get(line.msg) !== file.rel) continue; // another entry, or an earlier rollup, counts it
     const call = fold.rawCalls.get(line.msg)!;
+    const item = placed.get(line.msg)!; // the call as the fold places it: planning phase, branch, commit
     mine.add(line.msg);
     const time = call.entry.first.time;
-    add({ slot: Math.floor(time / SLOT_MS), attribution: [call.best.ws, call.best.spec, call.best.task, null, null, null], model: call.entry.first.model, fast: call.entry.first.speed === 'fast', longContext: isLongContextPrompt(call.entry.tokens), kind: 'call' }, call.entry.tokens, time);
+    add({ slot: Math.floor(time / SLOT_MS), attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit], model: call.entry.first.model, fast: call.entry.first.speed === 'fast', longContext: isLongContextPrompt(call.entry.tokens), kind: 'call' }, call.entry.tokens, time);
     (keys[new Date(time).toISOString().slice(0, 10)] ??= []).push(callKeyHash(line.msg));
   }
   // Gap records are cumulative per (Claude session, model): what this file adds above the session's earlier rollups.
@@ -191,7 +193,9 @@ function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResul
     for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps)) cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
   }
   const baselines = new Map(Object.entries(cumulative).map(([model, t]) => [`${cs}|${model}`, t]));
-  for (const item of foldGaps(gapLines, baselines)) add({ slot: Math.floor(item.time / SLOT_MS), attribution: [item.ws, item.spec, item.task, null, null, null], model: item.model, fast: false, longContext: false, kind: 'gap' }, item.tokens, item.time);
+  const gapItems = foldGaps(gapLines, baselines);
+  placeRawUsage(gapItems, fold.plans, fold.commits);
+  for (const item of gapItems) add({ slot: Math.floor(item.time / SLOT_MS), attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit], model: item.model, fast: false, longContext: false, kind: 'gap' }, item.tokens, item.time);
   for (const g of gapLines) cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), { input: g.in, output: g.out, cacheWrite5m: g.cw5, cacheWrite1h: g.cw1h, cacheRead: g.cr });
   return {
     src: file.rel,

@@ -1,6 +1,7 @@
 import { currentBinding } from '../capture/claude-session-state.js';
 import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-session.js';
 import { waitForTurnEnd } from '../capture/turn-end.js';
+import { endPlanning } from '../capture/tool-use.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
 import { projectUsage, usageOf } from '../report/project-usage.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
@@ -23,6 +24,12 @@ import { claudeBinding, projectSnapshot } from './snapshot.js';
 export const hookHandlers: HeavyHooks = {
   onPrompt(ref, prompt) {
     const ctx = projectContext(ref.projectDir, { claude: ref });
+    withClaudeSession(ref, (w) => {
+      // A new turn: planning is counted from here, and a planning turn before it is over.
+      w.state.turnStartedAt = ctx.now();
+      const back = endPlanning(w.state);
+      if (back) w.bind(back, 'planning-done', ctx.now());
+    });
     const command = parseSlashCommand(prompt);
     if (!command) {
       releaseFinishedTask(ctx, ref);
