@@ -8,6 +8,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { statuslineCommand } from './commands/statusline.js';
 import { exportCommand } from './commands/export.js';
 import { compactCommand } from './commands/compact.js';
+import { notesCommand, prCommand } from './commands/pr.js';
 
 export interface Command {
   summary: string;
@@ -37,6 +38,8 @@ export const COMMANDS: Record<string, Command> = {
   dashboard: { summary: 'cost charts in the browser: served on 127.0.0.1, or one offline HTML file (--out)', usage: `dashboard [--port N] [--out report.html] [--since D] [--until D] ${PROJECT}`, run: dashboardCommand },
   statusline: { summary: "one line for Claude Code's statusLine: session, task cost, today vs budget", usage: 'statusline (reads Claude Code\'s statusline JSON on stdin)', run: statuslineCommand },
   export: { summary: 'every API call as a priced row, for spreadsheets and scripts', usage: `export [--format csv|json] [--since D] [--until D] ${PROJECT}`, run: exportCommand },
+  pr: { summary: "a branch's cost (calls, tasks, commits, models) as Markdown for a pull request, from the committed ledger", usage: `pr [--branch B] [--json] ${PROJECT}`, run: prCommand },
+  notes: { summary: "write each commit's cost as a git note (refs/notes/spec-session); opt-in", usage: `notes ${PROJECT}`, run: notesCommand },
   compact: { summary: 'roll up every closed ledger file into committed aggregates (the upgrade from 0.1.0)', usage: 'compact [--dir <project>]', run: compactCommand },
   doctor: { summary: 'check the install, and show hook errors and skipped lines', usage: 'doctor [--dir <project>]', run: doctorCommand },
 };

@@ -1,6 +1,7 @@
 import { priceTokens, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import type { DayRange } from '../time/day-range.js';
+import type { Phase } from '../ledger/records.js';
 import { dayKey } from '../time/zoned.js';
 import { UsageTally } from './tally.js';
 
@@ -58,6 +59,13 @@ export interface ProjectUsage {
   unattributed: UsageTally;
   totals: UsageTally;
   items: UsageItem[];
+  /** Per branch checked out at the time ('' when not known or detached), with its sessions and tasks. */
+  branches: Map<string, { tally: UsageTally; sessions: Set<string>; tasks: Set<string> }>;
+  /** Per commit: the calls its Claude session made since its previous commit, with their tasks. */
+  commits: Map<string, { tally: UsageTally; tasks: Set<string> }>;
+  /** Per spec: what planning it cost by phase, and what building it cost (its tasks and session work). */
+  planning: Map<string, Record<Phase, UsageTally>>;
+  implementation: Map<string, UsageTally>;
 }
 
 /** The project's usage in a day range (all time without one), from the view. */
@@ -78,12 +86,30 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
   const days = new Map<string, UsageTally>();
   const unattributed = new UsageTally(book);
   const totals = new UsageTally(book);
+  const branches: ProjectUsage['branches'] = new Map();
+  const commits: ProjectUsage['commits'] = new Map();
+  const planning: ProjectUsage['planning'] = new Map();
+  const implementation: ProjectUsage['implementation'] = new Map();
   for (const ws of listed) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
     const pico = priceItem(item, book);
     addItem(totals, item, pico);
     addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item, pico);
     if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item, pico);
+    if (item.spec && item.phase) addItem(getOr(planning, item.spec, () => ({ requirements: new UsageTally(book), design: new UsageTally(book), tasks: new UsageTally(book) }))[item.phase], item, pico);
+    else if (item.spec && (item.task || item.ws)) addItem(getOr(implementation, item.spec, () => new UsageTally(book)), item, pico);
+    const task = item.spec && item.task ? `${item.spec}/${item.task}` : undefined;
+    if (item.kind !== 'manual') {
+      const b = getOr(branches, item.branch ?? '', () => ({ tally: new UsageTally(book), sessions: new Set<string>(), tasks: new Set<string>() }));
+      addItem(b.tally, item, pico);
+      if (item.ws) b.sessions.add(item.ws);
+      if (task) b.tasks.add(task);
+    }
+    if (item.commit) {
+      const c = getOr(commits, item.commit, () => ({ tally: new UsageTally(book), tasks: new Set<string>() }));
+      addItem(c.tally, item, pico);
+      if (task) c.tasks.add(task);
+    }
     if (item.ws) {
       const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: specOf(item.ws!) ?? item.spec, tally: new UsageTally(book), first: null, last: null }));
       addItem(s.tally, item, pico);
@@ -97,7 +123,7 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
       t.first = Math.min(t.first, item.first);
       t.last = Math.max(t.last, item.last);
-    } else if (!item.ws) addItem(unattributed, item, pico);
+    } else if (!item.ws && !item.phase) addItem(unattributed, item, pico);
   }
   const taskRows = [...tasks.values()].sort((a, b) => a.first - b.first);
   return {
@@ -109,6 +135,10 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
     unattributed,
     totals,
     items,
+    branches,
+    commits,
+    planning,
+    implementation,
   };
 }
 

@@ -16,7 +16,7 @@ export type CostPeriod = 'today' | 'week' | 'month' | 'all';
 export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
   const view = projectSnapshot(ctx);
   const usage = projectUsage(view, ctx.book, ctx.tz, range);
-  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }), ...skippedFields(view) }, null, 2)}\n`;
+  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }, view.commits), ...skippedFields(view) }, null, 2)}\n`;
 }
 
 /**
@@ -43,7 +43,18 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
   if (usage.specs.size) section('By spec');
-  for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) row(`  ${spec}`, t);
+  for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) {
+    row(`  ${spec}`, t);
+    // Planning next to building: what the guide's split says should be cheap, measured.
+    const plan = usage.planning.get(spec);
+    if (!plan) continue;
+    for (const phase of ['requirements', 'design', 'tasks'] as const) if (plan[phase].calls) row(`    └ planning ${phase}`, plan[phase]);
+    const building = usage.implementation.get(spec);
+    if (building?.calls) row('    └ building', building);
+  }
+  const branches = [...usage.branches].filter(([branch]) => branch !== '');
+  if (branches.length) section('By branch');
+  for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost)) row(`  ${branch.length > 20 ? `${branch.slice(0, 19)}…` : branch}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
   for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {

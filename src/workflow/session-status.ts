@@ -7,6 +7,7 @@ import { budgetRange, budgetStates, budgetText } from './budgets.js';
 import type { ProjectContext } from './context.js';
 import { activeSessions, activeTaskOf, projectSnapshot } from './snapshot.js';
 import { hourMinute } from './time-format.js';
+import { sharedFiles } from '../capture/tool-use.js';
 
 /** `/session-status`: every active work session, parallel ones too, with live numbers. */
 export function sessionStatus(ctx: ProjectContext): string {
@@ -35,6 +36,11 @@ export function sessionStatus(ctx: ProjectContext): string {
   for (const ws of active) specs.set(ws.spec, [...(specs.get(ws.spec) ?? []), ws.name]);
   for (const [spec, names] of specs) if (names.length > 1) lines.push(`⚠ ${names.join(' and ')} work on the same spec ${spec}: conflict risk`);
   for (const b of budgetStates(ctx, projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx)))) lines.push(`${b.label}: ${budgetText(b)}`);
+  // Parallel sessions on one file (machine-local, the last 30 minutes): the guide's conflict risk, measured.
+  for (const shared of sharedFiles(ctx.projectDir, ctx.now())) {
+    const who = [...new Map(shared.by.map((e) => [e.cs, e.ws ? `${e.ws}${e.task ? ` (${e.task})` : ''}` : `Claude ${e.cs.slice(0, 8)}`])).values()];
+    lines.push(`⚠ ${shared.file} edited by ${who.join(' and ')} in the last 30 minutes`);
+  }
   const skipped = skippedNote(view);
   if (skipped) lines.push(skipped);
   return `${lines.join('\n')}\n`;
