@@ -40,13 +40,13 @@ export function pageData(view: LedgerView, book: PriceBook, tz: string, range: D
     if (pico === null) unpriced.add(item.model);
     const day = dayIndex.get(dayKey(item.time, tz))!;
     const cs = item.ws === null ? item.cs : null; // a Claude session is shown only for usage outside any work session
-    const key = `${day}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${cs}`;
+    const key = `${day}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${cs}\u0000${item.phase}\u0000${item.branch}`;
     const t = item.tokens;
     const total = t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
     let row = rows.get(key);
     if (!row) {
       const isDone = item.spec !== null && item.task !== null && done.has(`${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`);
-      row = [day, name(item.ws), name(item.spec), name(item.task), name(cs), 0, 0, 0, 0, isDone ? 1 : 0, minute(item.first), minute(item.last)];
+      row = [day, name(item.ws), name(item.spec), name(item.task), name(cs), 0, 0, 0, 0, isDone ? 1 : 0, minute(item.first), minute(item.last), name(item.phase), item.kind === 'manual' ? -1 : name(item.branch ?? '')];
       rows.set(key, row);
     }
     row[5] += total;

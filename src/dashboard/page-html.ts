@@ -48,6 +48,7 @@ export function dashboardHtml(data: DashboardData, script = builtClientScript())
   <section class="wide"><h2>Cost per task</h2><div id="tasks"></div></section>
   <section class="wide"><h2>Timeline: work sessions and tasks</h2><div id="timeline"></div></section>
   <section class="wide"><h2>Work sessions</h2><div id="sessions"></div></section>
+  <section class="wide"><h2>Cost per branch</h2><div id="branches"></div></section>
   <section class="wide"><h2>Unattributed usage</h2><div id="unattributed"></div></section>
   <footer><p id="unpriced"></p>${data.skipped ? `<p class="skipped" data-testid="skipped">${escapeHtml(data.skipped)}</p>` : ''}<p>Every figure is recomputed here from the usage sums below and equals <code>spec-session cost --json</code> for the same range. The page holds counts, ids, names and times only.</p></footer>
 </main>

@@ -47,6 +47,10 @@ export interface Summary {
   unattributedBySession: Map<string, Tally>;
   /** In a work session but on no task: counted in its session's row only. */
   sessionOnly: Tally;
+  /** Per branch checked out at the time ('' when not known). */
+  branches: Map<string, Tally>;
+  /** Per spec: planning (a turn with no task writing its documents) next to building it. */
+  planning: Map<string, { planning: Tally; building: Tally }>;
 }
 
 /**
@@ -98,12 +102,18 @@ export function dashboardAggregate(data: DashboardData) {
   }
 
   function summarize({ rows, daily }: { rows: PageRow[]; daily: DailyRow[] }): Summary {
-    const s: Summary = { totals: newTally(), kinds: { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 }, days: new Map(), specs: new Map(), sessions: new Map(), tasks: [], unattributed: newTally(), unattributedBySession: new Map(), sessionOnly: newTally() };
+    const s: Summary = { totals: newTally(), kinds: { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 }, days: new Map(), specs: new Map(), sessions: new Map(), tasks: [], unattributed: newTally(), unattributedBySession: new Map(), sessionOnly: newTally(), branches: new Map(), planning: new Map() };
     const tasks = new Map<string, TaskRow & { bySession: Map<string, { ws: string | null; tally: Tally }> }>();
     for (const r of rows) {
-      const [ws, spec, task] = [name(r[ROW.ws]), name(r[ROW.spec]), name(r[ROW.task])];
+      const [ws, spec, task, phase] = [name(r[ROW.ws]), name(r[ROW.spec]), name(r[ROW.task]), name(r[ROW.phase])];
       add(s.totals, r);
       if (spec) add(tallyOf(s.specs, spec), r);
+      if (r[ROW.branch] >= 0) add(tallyOf(s.branches, name(r[ROW.branch])!), r);
+      if (spec && (phase || task || ws)) {
+        let p = s.planning.get(spec);
+        if (!p) s.planning.set(spec, (p = { planning: newTally(), building: newTally() }));
+        add(phase ? p.planning : p.building, r);
+      }
       if (ws) add(tallyOf(s.sessions, ws), r);
       if (spec && task) {
         const key = `${spec}\u0000${task}`;
@@ -113,10 +123,10 @@ export function dashboardAggregate(data: DashboardData) {
         let part = row.bySession.get(ws ?? '');
         if (!part) row.bySession.set(ws ?? '', (part = { ws, tally: newTally() }));
         add(part.tally, r);
-      } else if (!ws) {
+      } else if (!ws && !phase) {
         add(s.unattributed, r);
         add(tallyOf(s.unattributedBySession, name(r[ROW.cs]) ?? '(no Claude session)'), r);
-      } else add(s.sessionOnly, r);
+      } else if (ws) add(s.sessionOnly, r);
     }
     for (const d of daily) {
       s.kinds.in += d[DAILY.in];

@@ -101,6 +101,7 @@ export function startDashboard(data: DashboardData, doc: Document): void {
     $('tasks').innerHTML = sections.tasks(s, modelColor, specColor);
     $('timeline').innerHTML = timeline.render(lanes(f, picked.rows), modelColor, specColor);
     $('sessions').innerHTML = sections.sessions(s, spans);
+    $('branches').innerHTML = sections.branches(s);
     $('unattributed').innerHTML = sections.unattributed(s, modelColor);
     $('unpriced').textContent = s.totals.unpriced.size ? `* unpriced, counted at $0 here: ${[...s.totals.unpriced].join(', ')} (add prices in .claude/spec-session/prices.json)` : '';
   }

@@ -55,7 +55,27 @@ export function dashboardSections(fmt: Format) {
   function specs(s: Summary, color: (spec: string) => string): string {
     const list = [...s.specs.entries()].sort((a, b) => b[1].cost - a[1].cost);
     const max = Math.max(0, ...list.map(([, t]) => t.cost));
-    return table(['Spec', '', 'Tokens', 'Cost'], list.map(([spec, t]) => `<tr data-spec="${fmt.esc(spec)}"><td>${fmt.esc(spec)}</td>${bar(t.cost, max, color(spec))}${tokens(t)}${cost(t)}</tr>`), 'No spec work in this range.');
+    const phase = (t: Tally | undefined, field: string) =>
+      t && t.calls ? `<td class="num muted" data-field="${field}" data-value="${exact(t.cost)}">${fmt.usd(t.cost)}${star(t)}</td>` : `<td class="num muted" data-field="${field}" data-value="0">—</td>`;
+    return table(
+      ['Spec', '', 'Planning', 'Building', 'Tokens', 'Cost'],
+      list.map(([spec, t]) => {
+        const p = s.planning.get(spec);
+        return `<tr data-spec="${fmt.esc(spec)}"><td>${fmt.esc(spec)}</td>${bar(t.cost, max, color(spec))}${phase(p?.planning, 'planning')}${phase(p?.building, 'building')}${tokens(t)}${cost(t)}</tr>`;
+      }),
+      'No spec work in this range.',
+    );
+  }
+
+  /** Cost per git branch checked out when the calls were made; '' is usage before any branch was known. */
+  function branches(s: Summary): string {
+    const list = [...s.branches.entries()].sort((a, b) => b[1].cost - a[1].cost);
+    const max = Math.max(0, ...list.map(([, t]) => t.cost));
+    return table(
+      ['Branch', '', 'Calls', 'Tokens', 'Cost'],
+      list.map(([branch, t]) => `<tr data-branch="${fmt.esc(branch)}"><td class="mono">${branch ? fmt.esc(branch) : '<em>detached or unknown</em>'}</td>${bar(t.cost, max, 'var(--kind)')}<td class="num">${fmt.count(t.calls)}</td>${tokens(t)}${cost(t)}</tr>`),
+      'No branch recorded in this range (not a git repository, or usage from before 0.2.0).',
+    );
   }
 
   /** A task over every work session it spanned, then its sessions beneath it (one row each, as `cost --json`'s tasks). */
@@ -90,5 +110,5 @@ export function dashboardSections(fmt: Format) {
     return models.map((m) => `<span class="chip"><i style="background:${color(m)}"></i>${fmt.esc(fmt.shortModel(m))}</span>`).join('');
   }
 
-  return { kpis, kinds, specs, tasks, sessions, unattributed, legend };
+  return { kpis, kinds, specs, branches, tasks, sessions, unattributed, legend };
 }
