@@ -19,7 +19,7 @@ export function syncGit(projectDir: string, sessionId: string, state: ClaudeSess
     return;
   }
   const git = state.git;
-  const { events, size } = readReflog(git.dir, git.log, git.branch);
+  const { events, size } = readReflog(git.dir, git.log, git.branch, now);
   if (size === git.log && events.length === 0) {
     if (size > 0) return; // the reflog says nothing moved
     const head = readHead(git.dir);

@@ -86,9 +86,10 @@ export function reflogSize(gitDir: string): number {
  * What moved HEAD since `from` (a byte offset in the reflog): checkouts (a branch change) and
  * commits (a commit, an amend, a merge commit, a cherry-pick or revert). A fast-forward or a reset
  * moves HEAD to commits made elsewhere: not this session's. Only the action and its time are
- * read: never a name, an address or a message.
+ * read: never a name, an address or a message. `now` is when the caller saw the reflog: no move
+ * is later than that.
  */
-export function readReflog(gitDir: string, from: number, branch: string | null): { events: GitEvent[]; size: number } {
+export function readReflog(gitDir: string, from: number, branch: string | null, now = Infinity): { events: GitEvent[]; size: number } {
   const file = path.join(gitDir, 'logs', 'HEAD');
   let text: string;
   try {
@@ -111,8 +112,10 @@ export function readReflog(gitDir: string, from: number, branch: string | null):
     const m = /^[0-9a-f]{40,64} ([0-9a-f]{40,64}) .*?> (\d+) [+-]\d{4}\t(.*)$/.exec(line);
     if (!m) continue;
     const [, sha, seconds, action] = m as unknown as [string, string, string, string];
-    // The reflog has seconds; the end of that second keeps calls made before it on this commit.
-    const t = Number(seconds) * 1000 + 999;
+    // The reflog has seconds. The move happened before now (the hook seeing it) and within that
+    // second: the earlier of the two keeps calls made before it on the old branch or commit, and a
+    // call made after a tool's checkout (the hook runs before the model is asked again) on the new.
+    const t = Math.max(Number(seconds) * 1000, Math.min(Number(seconds) * 1000 + 999, now));
     const checkout = /^checkout: moving from .+ to (.+)$/.exec(action);
     if (checkout) {
       current = /^[0-9a-f]{40,64}$/.test(checkout[1]!) ? null : checkout[1]!;

@@ -72,31 +72,50 @@ interface Edit {
 }
 
 /**
- * Two Claude sessions, one file: when this session edits a file another session, active in the
- * last 30 minutes on another work session or task, also edited, warn once per (file, pair of
- * sessions): the user through systemMessage, the model through additionalContext. Kept in the
- * machine-local state (parallel sessions run on one machine), project-relative paths only.
+ * Two Claude sessions, one file: when a file this session edited was also edited by another
+ * session active in the last 30 minutes on another work session or task, warn this session once
+ * per (file, other session): the user through systemMessage, the model through additionalContext.
+ * The second editor hears it at that edit; the first at its next tool call, so each hears it once,
+ * before it touches the file again. Kept in the machine-local state (parallel sessions run on one
+ * machine), project-relative paths only. A hook with no edit and nothing to hear takes no lock.
  */
 export function noteEdit(projectDir: string, input: HookInput, state: ClaudeSessionState, now: number): { user: string; model: string } | undefined {
-  if (!input.toolName || !EDIT_TOOLS.has(input.toolName)) return undefined;
-  const file = projectFile(projectDir, input.toolFilePath);
-  if (!file) return undefined;
+  const file = input.toolName && EDIT_TOOLS.has(input.toolName) ? projectFile(projectDir, input.toolFilePath) : undefined;
   const store = path.join(projectPaths(projectDir).state, 'recent-edits.json');
+  const me = state.sessionId;
+  if (!file && collisions(readEdits(store), me, now).length === 0) return undefined;
   const bound = currentBinding(state);
   return withFileLock(store, () => {
     const known = readEdits(store);
-    const edits = known.edits.filter((e) => now - e.t <= WINDOW_MS && !(e.file === file && e.cs === state.sessionId));
-    const mine: Edit = { file, cs: state.sessionId, ws: bound.ws, spec: bound.spec, task: bound.task, t: now };
-    const others = edits.filter((e) => e.file === file && e.cs !== mine.cs && (e.ws !== mine.ws || e.task !== mine.task));
-    const fresh = others.filter((o) => !known.warned.includes(pairKey(file, o.cs, mine.cs)));
-    writeFileAtomic(store, JSON.stringify({ edits: [...edits, mine], warned: [...known.warned.filter((w) => edits.some((e) => w.startsWith(`${e.file}|`))), ...fresh.map((o) => pairKey(file, o.cs, mine.cs))] }), { durable: false });
+    const edits = known.edits.filter((e) => now - e.t <= WINDOW_MS && !(e.file === file && e.cs === me));
+    if (file) edits.push({ file, cs: me, ws: bound.ws, spec: bound.spec, task: bound.task, t: now });
+    const fresh = collisions({ edits, warned: known.warned }, me, now);
+    const warned = [...known.warned.filter((w) => edits.some((e) => w.startsWith(`${e.file}|`))), ...fresh.map((c) => c.key)];
+    writeFileAtomic(store, JSON.stringify({ edits, warned }), { durable: false });
     if (fresh.length === 0) return undefined;
-    const who = fresh.map((o) => `${o.ws ? `work session ${o.ws}` : `Claude session ${o.cs.slice(0, 8)}`}${o.task ? ` (task ${o.spec} ${o.task})` : ''}`).join(' and ');
+    const lines = [...new Set(fresh.map((c) => c.file))].map((f) => {
+      const who = fresh.filter((c) => c.file === f).map(({ other: o }) => `${o.ws ? `work session ${o.ws}` : `Claude session ${o.cs.slice(0, 8)}`}${o.task ? ` (task ${o.spec} ${o.task})` : ''}`);
+      return { file: f, who: who.join(' and ') };
+    });
     return {
-      user: `⚠ spec-session: ${file} was also edited in the last 30 minutes by ${who}: parallel sessions on one file may overwrite each other.`,
-      model: `spec-session: another Claude session, ${who}, edited ${file} in the last 30 minutes. Re-read the file before changing it further, and keep to your own task's part of it.`,
+      user: lines.map((l) => `⚠ spec-session: ${l.file} was also edited in the last 30 minutes by ${l.who}: parallel sessions on one file may overwrite each other.`).join('\n'),
+      model: lines.map((l) => `spec-session: another Claude session, ${l.who}, edited ${l.file} in the last 30 minutes. Re-read the file before changing it further, and keep to your own task's part of it.`).join('\n'),
     };
   });
+}
+
+/** Files this session edited that another session, on another work session or task, edited too, not yet told. */
+function collisions(known: { edits: Edit[]; warned: string[] }, me: string, now: number): Array<{ file: string; other: Edit; key: string }> {
+  const live = known.edits.filter((e) => now - e.t <= WINDOW_MS);
+  const out = new Map<string, { file: string; other: Edit; key: string }>();
+  for (const mine of live.filter((e) => e.cs === me)) {
+    for (const other of live) {
+      if (other.file !== mine.file || other.cs === me || (other.ws === mine.ws && other.task === mine.task)) continue;
+      const key = `${mine.file}|${other.cs}>${me}`;
+      if (!known.warned.includes(key) && !out.has(key)) out.set(key, { file: mine.file, other, key });
+    }
+  }
+  return [...out.values()];
 }
 
 /** Files more than one active Claude session edited in the last 30 minutes, with who edited them. */
@@ -114,8 +133,4 @@ function readEdits(file: string): { edits: Edit[]; warned: string[] } {
   } catch {
     return { edits: [], warned: [] }; // none yet, or torn: a cache of the last 30 minutes
   }
-}
-
-function pairKey(file: string, a: string, b: string): string {
-  return `${file}|${[a, b].sort().join('|')}`;
 }

@@ -20,9 +20,13 @@ export function currentBranch(projectDir: string): string {
  */
 export function branchUsage(ctx: ProjectContext, branch: string): { usage: ProjectUsage; commits: Array<{ sha: string; time: number; tally: UsageTally; tasks: string[] }> } {
   const view = projectSnapshot(ctx, { catchUp: false });
-  const usage = usageOf(view.usage.filter((i) => i.branch === branch), [], ctx.book, ctx.tz, (ws) => view.sessions.get(ws)?.spec ?? null);
-  const when = new Map(view.commits.map((c) => [c.sha, c.time]));
-  const commits = [...usage.commits].map(([sha, c]) => ({ sha, time: when.get(sha) ?? 0, tally: c.tally, tasks: [...c.tasks].sort() })).sort((a, b) => a.time - b.time);
+  const specOf = (ws: string) => view.sessions.get(ws)?.spec ?? null;
+  const usage = usageOf(view.usage.filter((i) => i.branch === branch), [], ctx.book, ctx.tz, specOf);
+  // A commit's figures are its own, as in cost --json: its session's calls since its previous
+  // commit, which for a branch's first commit may include work begun before the branch.
+  const made = new Map(view.commits.filter((c) => c.branch === branch).map((c) => [c.sha, c.time]));
+  const ofCommits = usageOf(view.usage.filter((i) => i.commit !== null && made.has(i.commit)), [], ctx.book, ctx.tz, specOf);
+  const commits = [...ofCommits.commits].map(([sha, c]) => ({ sha, time: made.get(sha) ?? 0, tally: c.tally, tasks: [...c.tasks].sort() })).sort((a, b) => a.time - b.time);
   return { usage, commits };
 }
 
@@ -65,7 +69,7 @@ export function prMarkdown(ctx: ProjectContext, branch: string): string {
   }
   out.push('| Model ' + head, '| --- ' + rule);
   for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) out.push(`| ${shortModel(model)} | ${formatCount(m.tokens.input)} | ${formatCount(m.tokens.output)} | ${formatCount(m.tokens.cacheWrite5m + m.tokens.cacheWrite1h)} | ${formatCount(m.tokens.cacheRead)} | ${formatCount(m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead)} | ${m.cost === null ? 'unpriced' : formatUsd(m.cost)} |`);
-  out.push(`| **Total** | ${kinds(t)} |`, '', 'Measured from Claude Code\'s transcripts by spec-session: each call on the branch checked out when it was made.');
+  out.push(`| **Total** | ${kinds(t)} |`, '', 'Measured from Claude Code\'s transcripts by spec-session: each call on the branch checked out when it was made. A commit counts its Claude session\'s calls since that session\'s previous commit, so a branch\'s first commit may include work begun before the branch.');
   return `${out.join('\n')}\n`;
 }
 
