@@ -28,7 +28,7 @@ export interface ProjectContext {
 export function projectContext(projectDir: string, options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {}): ProjectContext {
   const config = loadProjectConfig(projectDir);
   const tz = assertTimeZone(options.tz ?? config.timeZone ?? systemTimeZone());
-  const book = priceBookFrom({ ...(options.prices ? { prices: options.prices } : {}), ...(options.pricesFile ? { 'prices-file': options.pricesFile } : {}) }, projectDir, config.prices);
+  const book = priceBookFrom({ ...(options.prices !== undefined ? { prices: options.prices } : {}), ...(options.pricesFile !== undefined ? { 'prices-file': options.pricesFile } : {}) }, projectDir, config.prices);
   return { projectDir, paths: projectPaths(projectDir), config, tz, book, now: options.now ?? (() => Date.now()), ...(options.claude ? { claude: options.claude } : {}) };
 }
 

@@ -15,6 +15,7 @@ import { completionLine, noticeCompletion, recordTaskUsage } from './task-comple
 import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
 import { claudeBinding, projectSnapshot } from './snapshot.js';
+import { userMessage } from '../store/fs-utils.js';
 
 /**
  * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
@@ -44,7 +45,7 @@ export const hookHandlers: HeavyHooks = {
       const output = runWorkflowCommand(ctx, command.name, command.args, (line) => notes.push(line));
       return block([...notes, output.trimEnd()].join('\n'));
     } catch (error) {
-      return block(`spec-session /${command.name}: ${(error as Error).message.split('\n')[0]}`);
+      return block(`spec-session /${command.name}: ${userMessage(error)}`);
     }
   },
 
