@@ -51,7 +51,7 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
 
 function scanOne(job: ScanJob, onProgress?: (bytes: number) => void): ScanOutcome {
   try {
-    const read = readTranscriptFrom(job.path, job.cursor);
+    const read = readTranscriptFrom(job.path, job.cursor, { taskCommands: false });
     onProgress?.(read.bytesRead);
     return { path: job.path, read };
   } catch (error) {

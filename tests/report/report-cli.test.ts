@@ -42,6 +42,8 @@ interface Report {
   unpricedModels: string[];
   priceTable: string;
   timeZone: string;
+  claudeCodeVersions: string[];
+  versionsWithoutCostState: string[];
 }
 
 const json = (args: string[], env: Record<string, string> = {}) => JSON.parse(report([...args, '--json'], env)) as Report;
@@ -231,6 +233,24 @@ describe('prices the user sees', () => {
   });
 });
 
+describe('Claude Code versions, and what no transcript holds', () => {
+  it('names the versions seen; those that never wrote a cost-state line have side calls nobody can count', () => {
+    const out = json(['daily', '--config-dir', ALL]);
+    expect(out.claudeCodeVersions).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112', '2.1.331']);
+    expect(out.versionsWithoutCostState).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112']);
+  });
+
+  it('2.1.331 records them in cost-state: nothing to warn about', () => {
+    const out = json(['daily', '--config-dir', configDir('resumed-fork')]);
+    expect(out).toMatchObject({ claudeCodeVersions: ['2.1.331'], versionsWithoutCostState: [] });
+    expect(report(['daily', '--config-dir', configDir('resumed-fork')]).split('\n').slice(-3)).toEqual(['Prices: anthropic table · times in UTC', 'Claude Code versions: 2.1.331.', '']);
+  });
+
+  it('only the versions of the days shown', () => {
+    expect(json(['daily', '--config-dir', ALL, '--since', '2026-11-21']).claudeCodeVersions).toEqual([]);
+  });
+});
+
 describe('the table', () => {
   it('--breakdown adds one line per model under each period', () => {
     expect(report(['daily', ...CALENDAR, '--breakdown'])).toBe(
@@ -247,6 +267,9 @@ describe('the table', () => {
         '  └ sonnet-4-5 │  4,000 │    400 │       0 │       0 │  4,400 │   $0.02 ',
         ' Total         │ 10,000 │  1,000 │       0 │       0 │ 11,000 │   $0.05 ',
         'Prices: anthropic table · times in UTC',
+        'Claude Code versions: 2.1.112.',
+        'No cost-state line from 2.1.112: the side calls they make without writing them',
+        '  down (a summary after each Bash command, among others) are not counted.',
         '',
       ].join('\n'),
     );

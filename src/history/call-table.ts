@@ -1,0 +1,211 @@
+import type { ApiCall } from '../usage/api-call.js';
+import type { TokenCounts } from '../usage/tokens.js';
+
+/** Strings numbered in order of first use (models, sessions, projects): records hold the numbers. */
+export class StringTable {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  id(text: string): number {
+    let n = this.index.get(text);
+    if (n === undefined) {
+      n = this.list.push(text) - 1;
+      this.index.set(text, n);
+    }
+    return n;
+  }
+}
+
+const COPIED = 1; // the representative copy is a fork's copy (requestSessionId names another session)
+const FAST = 2;
+const NUM = 6; // per record: time, then the five token kinds of request variant A
+
+/**
+ * The distinct API calls of a history, each once, whatever number of copies were added: the same
+ * rules as usage/call-set.ts (keyed by message.id; per requestId the field-wise max over copies; a
+ * copy without requestId merges into the call with the same message.id; the earliest copy
+ * represents the call) in typed arrays instead of an object per call, so a 1.6 GiB history folds
+ * in a few MB. Also kept per call: every session holding a copy (cost-state gaps credit them).
+ *
+ * Request variant A is the first copy's requestId (null: copies without one); other request ids
+ * and id-less copies beside a requestId live in small side maps, rarely used.
+ */
+export class CallTable {
+  readonly models = new StringTable();
+  readonly sessions = new StringTable();
+  readonly projects = new StringTable();
+  readonly ids: string[] = [];
+  private readonly reqs: Array<string | null> = [];
+  private num = new Float64Array(NUM * 1024);
+  private meta = new Uint32Array(4 * 1024); // model, session, project, flags
+  private readonly byId = new Map<string, number>();
+  private readonly anonymous = new Map<number, number[]>();
+  private readonly otherRequests = new Map<number, Map<string, number[]>>();
+  /** Sessions holding copies, when more than the representative's. */
+  private readonly holders = new Map<number, number[]>();
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  indexOf(messageId: string): number | undefined {
+    return this.byId.get(messageId);
+  }
+
+  /** Adds one copy of a call seen in `session`'s files under `project`; returns the call's index. */
+  addCopy(call: ApiCall, session: string, project: string): number {
+    const flags = (call.copiedFrom ? COPIED : 0) | (call.speed === 'fast' ? FAST : 0);
+    const t = call.tokens;
+    return this.fold(call.messageId, call.requestId, call.time, this.models.id(call.model), this.sessions.id(session), this.projects.id(project), flags, [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead]);
+  }
+
+  /** Folds one request variant of a call (numbers are this table's string ids). */
+  fold(messageId: string, requestId: string | null, time: number, model: number, session: number, project: number, flags: number, tokens: number[]): number {
+    let i = this.byId.get(messageId);
+    if (i === undefined) {
+      i = this.ids.length;
+      if (NUM * (i + 1) > this.num.length) this.grow();
+      this.ids.push(messageId);
+      this.reqs.push(requestId);
+      this.byId.set(messageId, i);
+      const n = NUM * i;
+      this.num[n] = time;
+      for (let k = 0; k < 5; k++) this.num[n + 1 + k] = tokens[k]!;
+      const m = 4 * i;
+      this.meta[m] = model;
+      this.meta[m + 1] = session;
+      this.meta[m + 2] = project;
+      this.meta[m + 3] = flags;
+      return i;
+    }
+    const n = NUM * i;
+    const m = 4 * i;
+    if (requestId === this.reqs[i]) for (let k = 0; k < 5; k++) this.num[n + 1 + k] = Math.max(this.num[n + 1 + k]!, tokens[k]!);
+    else if (requestId === null) maxInto(this.anonymous, i, tokens);
+    else {
+      let more = this.otherRequests.get(i);
+      if (!more) this.otherRequests.set(i, (more = new Map()));
+      const seen = more.get(requestId);
+      more.set(requestId, seen ? seen.map((v, k) => Math.max(v, tokens[k]!)) : [...tokens]);
+    }
+    this.meta[m + 3] = this.meta[m + 3]! | (flags & FAST);
+    if (session !== this.meta[m + 1] && !this.holders.get(i)?.includes(session)) {
+      const list = this.holders.get(i) ?? [this.meta[m + 1]!];
+      list.push(session);
+      this.holders.set(i, list);
+    }
+    if (this.precedes(time, (flags & COPIED) !== 0, session, i)) {
+      this.num[n] = time;
+      this.meta[m] = model;
+      this.meta[m + 1] = session;
+      this.meta[m + 2] = project;
+      this.meta[m + 3] = (this.meta[m + 3]! & FAST) | (flags & COPIED);
+    }
+    return i;
+  }
+
+  /** Same order as CallSet: earlier time; then the original over a fork's copy; then the lower session id. */
+  private precedes(time: number, copied: boolean, session: number, i: number): boolean {
+    const current = this.num[NUM * i]!;
+    if (time !== current) return time < current;
+    const currentCopied = (this.meta[4 * i + 3]! & COPIED) !== 0;
+    if (copied !== currentCopied) return !copied;
+    return this.sessions.list[session]! < this.sessions.list[this.meta[4 * i + 1]!]!;
+  }
+
+  private grow(): void {
+    const num = new Float64Array(this.num.length * 2);
+    num.set(this.num);
+    this.num = num;
+    const meta = new Uint32Array(this.meta.length * 2);
+    meta.set(this.meta);
+    this.meta = meta;
+  }
+
+  time(i: number): number {
+    return this.num[NUM * i]!;
+  }
+  model(i: number): string {
+    return this.models.list[this.meta[4 * i]!]!;
+  }
+  session(i: number): string {
+    return this.sessions.list[this.meta[4 * i + 1]!]!;
+  }
+  project(i: number): string {
+    return this.projects.list[this.meta[4 * i + 2]!]!;
+  }
+  fast(i: number): boolean {
+    return (this.meta[4 * i + 3]! & FAST) !== 0;
+  }
+  copied(i: number): boolean {
+    return (this.meta[4 * i + 3]! & COPIED) !== 0;
+  }
+
+  /** Every session holding a copy of call i (the representative's first). */
+  holdersOf(i: number): string[] {
+    const list = this.holders.get(i);
+    return list ? list.map((s) => this.sessions.list[s]!) : [this.session(i)];
+  }
+
+  /** The call's tokens, as CallSet sums them: per requestId (sorted), the first merged with the id-less copies. */
+  tokens(i: number): TokenCounts {
+    const n = NUM * i;
+    const a = [this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!];
+    const reqA = this.reqs[i]!;
+    const more = this.otherRequests.get(i);
+    let total: number[];
+    if (reqA === null && !more) total = a;
+    else {
+      const anonymous = reqA === null ? a : this.anonymous.get(i);
+      const variants = new Map(more);
+      if (reqA !== null) variants.set(reqA, a);
+      total = [0, 0, 0, 0, 0];
+      [...variants.keys()].sort().forEach((id, k) => {
+        const own = variants.get(id)!;
+        for (let x = 0; x < 5; x++) total[x]! += k === 0 && anonymous ? Math.max(own[x]!, anonymous[x]!) : own[x]!;
+      });
+    }
+    return { input: total[0]!, output: total[1]!, cacheWrite5m: total[2]!, cacheWrite1h: total[3]!, cacheRead: total[4]! };
+  }
+
+  /** Call i as stored: `[id, time, model, session, project, flags, holders, requestId, ...5 tokens, extra?]`, string ids renumbered by `ids`. */
+  record(i: number, ids: { model: (s: string) => number; session: (s: string) => number; project: (s: string) => number }): StoredCall {
+    const n = NUM * i;
+    const holders = this.holders.get(i);
+    const rec: StoredCall = [
+      this.ids[i]!, this.num[n]!, ids.model(this.model(i)), ids.session(this.session(i)), ids.project(this.project(i)), this.meta[4 * i + 3]!,
+      holders ? holders.map((s) => ids.session(this.sessions.list[s]!)) : ids.session(this.session(i)),
+      this.reqs[i]!, this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!,
+    ];
+    const anonymous = this.reqs[i] !== null ? this.anonymous.get(i) : undefined;
+    const more = this.otherRequests.get(i);
+    if (anonymous || more) rec.push({ ...(anonymous ? { a: anonymous } : {}), ...(more ? { m: Object.fromEntries(more) } : {}) });
+    return rec;
+  }
+
+  /** Folds a stored call back in (its string ids resolved by `names`): the same as adding its copies again. */
+  addRecord(rec: StoredCall, names: { models: string[]; sessions: string[]; projects: string[] }): number {
+    const [id, time, model, session, project, flags, holders, reqA, t0, t1, t2, t3, t4, extra] = rec;
+    const m = this.models.id(names.models[model]!);
+    const p = this.projects.id(names.projects[project]!);
+    const s = this.sessions.id(names.sessions[session]!);
+    const i = this.fold(id, reqA, time, m, s, p, flags, [t0, t1, t2, t3, t4]);
+    if (extra?.a) this.fold(id, null, time, m, s, p, flags, extra.a);
+    for (const [req, tokens] of Object.entries(extra?.m ?? {})) this.fold(id, req, time, m, s, p, flags, tokens);
+    for (const h of Array.isArray(holders) ? holders : []) this.fold(id, reqA, Infinity, m, this.sessions.id(names.sessions[h]!), p, flags, [0, 0, 0, 0, 0]);
+    return i;
+  }
+}
+
+/** A call in a bucket file; see CallTable.record. */
+export type StoredCall = [
+  id: string, time: number, model: number, session: number, project: number, flags: number, holders: number | number[], requestId: string | null,
+  input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number,
+  extra?: { a?: number[]; m?: Record<string, number[]> },
+];
+
+function maxInto(map: Map<number, number[]>, i: number, tokens: number[]): void {
+  const seen = map.get(i);
+  map.set(i, seen ? seen.map((v, k) => Math.max(v, tokens[k]!)) : [...tokens]);
+}
+
