@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.js';
 import { CallTable, StringTable, type StoredCall } from './call-table.js';
 
 /**
@@ -69,7 +68,23 @@ export function saveBucket(dir: string, bucket: number, table: CallTable, calls:
   const ids = { model: (s: string) => models.id(s), session: (s: string) => sessions.id(s), project: (s: string) => projects.id(s) };
   const records = calls.map((i) => JSON.stringify(table.record(i, ids)));
   const body = `{"models":${JSON.stringify(models.list)},"sessions":${JSON.stringify(sessions.list)},"projects":${JSON.stringify(projects.list)},"calls":[\n${records.join(',\n')}\n]}\n`;
-  writeFileAtomic(bucketFile(dir, bucket), body, { durable: false });
+  replaceFile(bucketFile(dir, bucket), body);
+}
+
+/**
+ * Replaces a store file atomically (a temp file renamed over it), without fsync: a cold scan writes
+ * 64 of them, and everything in the store can be rebuilt from transcripts still on disk.
+ */
+export function replaceFile(file: string, data: string | Uint8Array): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, data);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(temp, data);
+  }
+  fs.renameSync(temp, file);
 }
 
 /** message.id hash → bucket, for every call of the history. */
@@ -111,7 +126,7 @@ export class IdIndex {
     out.writeUInt32LE(this.length, 0);
     for (let i = 0; i < this.length; i++) out.writeUInt32LE(this.hashes[i]!, 4 + 4 * i);
     out.set(this.buckets.subarray(0, this.length), 4 + 4 * this.length);
-    writeFileAtomic(path.join(dir, 'ids.bin'), out, { durable: false });
+    replaceFile(path.join(dir, 'ids.bin'), out);
   }
 
   /** Buckets that may hold `messageId` (usually none or one). */

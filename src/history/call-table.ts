@@ -150,9 +150,11 @@ export class CallTable {
   /** The call's tokens, as CallSet sums them: per requestId (sorted), the first merged with the id-less copies. */
   tokens(i: number): TokenCounts {
     const n = NUM * i;
-    const a = [this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!];
+    const num = this.num;
     const reqA = this.reqs[i]!;
-    const more = this.otherRequests.get(i);
+    const more = this.otherRequests.size ? this.otherRequests.get(i) : undefined;
+    if (!more && (reqA === null || !this.anonymous.has(i))) return { input: num[n + 1]!, output: num[n + 2]!, cacheWrite5m: num[n + 3]!, cacheWrite1h: num[n + 4]!, cacheRead: num[n + 5]! };
+    const a = [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!];
     let total: number[];
     if (reqA === null && !more) total = a;
     else {
@@ -183,6 +185,76 @@ export class CallTable {
     return rec;
   }
 
+  /** Folds every call of `other` in (a worker's table); returns their indexes here. */
+  addAll(other: CallTable): number[] {
+    const models = other.models.list.map((m) => this.models.id(m));
+    const sessions = other.sessions.list.map((m) => this.sessions.id(m));
+    const projects = other.projects.list.map((m) => this.projects.id(m));
+    const out: number[] = [];
+    for (let i = 0; i < other.size; i++) {
+      const n = NUM * i;
+      const m = 4 * i;
+      const { num, meta } = other;
+      const fold = (req: string | null, session: number, tokens: number[]) =>
+        this.fold(other.ids[i]!, req, num[n]!, models[meta[m]!]!, session, projects[meta[m + 2]!]!, meta[m + 3]!, tokens);
+      const at = fold(other.reqs[i]!, sessions[meta[m + 1]!]!, [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!]);
+      if (other.anonymous.size && other.reqs[i] !== null) {
+        const a = other.anonymous.get(i);
+        if (a) fold(null, sessions[meta[m + 1]!]!, a);
+      }
+      for (const [req, tokens] of other.otherRequests.get(i) ?? []) fold(req, sessions[meta[m + 1]!]!, tokens);
+      for (const h of other.holders.get(i) ?? []) this.fold(other.ids[i]!, other.reqs[i]!, Infinity, models[meta[m]!]!, sessions[h]!, projects[meta[m + 2]!]!, meta[m + 3]!, [0, 0, 0, 0, 0]);
+      out.push(at);
+    }
+    return out;
+  }
+
+  /** Folds call i of `other` in: every request variant, every session holding a copy. */
+  addFrom(other: CallTable, i: number): number {
+    return this.addRecord(other.record(i, other.ownIds), other.names);
+  }
+
+  private get ownIds() {
+    return { model: (s: string) => this.models.id(s), session: (s: string) => this.sessions.id(s), project: (s: string) => this.projects.id(s) };
+  }
+
+  private get names() {
+    return { models: this.models.list, sessions: this.sessions.list, projects: this.projects.list };
+  }
+
+  /** The table as plain data and typed arrays, to hand from a worker thread to the main one. */
+  pack(): PackedCalls {
+    const n = this.size;
+    return {
+      names: this.names,
+      ids: this.ids,
+      reqs: this.reqs,
+      num: this.num.slice(0, NUM * n),
+      meta: this.meta.slice(0, 4 * n),
+      anonymous: [...this.anonymous],
+      otherRequests: [...this.otherRequests].map(([i, m]) => [i, [...m]]),
+      holders: [...this.holders],
+    };
+  }
+
+  static unpack(p: PackedCalls): CallTable {
+    const t = new CallTable();
+    for (const m of p.names.models) t.models.id(m);
+    for (const s of p.names.sessions) t.sessions.id(s);
+    for (const s of p.names.projects) t.projects.id(s);
+    t.ids.push(...p.ids);
+    t.reqs.push(...p.reqs);
+    p.ids.forEach((id, i) => t.byId.set(id, i));
+    t.num = new Float64Array(Math.max(NUM * 1024, p.num.length * 2));
+    t.num.set(p.num);
+    t.meta = new Uint32Array(Math.max(4 * 1024, p.meta.length * 2));
+    t.meta.set(p.meta);
+    for (const [i, v] of p.anonymous) t.anonymous.set(i, v);
+    for (const [i, m] of p.otherRequests) t.otherRequests.set(i, new Map(m));
+    for (const [i, h] of p.holders) t.holders.set(i, h);
+    return t;
+  }
+
   /** Folds a stored call back in (its string ids resolved by `names`): the same as adding its copies again. */
   addRecord(rec: StoredCall, names: { models: string[]; sessions: string[]; projects: string[] }): number {
     const [id, time, model, session, project, flags, holders, reqA, t0, t1, t2, t3, t4, extra] = rec;
@@ -195,6 +267,18 @@ export class CallTable {
     for (const h of Array.isArray(holders) ? holders : []) this.fold(id, reqA, Infinity, m, this.sessions.id(names.sessions[h]!), p, flags, [0, 0, 0, 0, 0]);
     return i;
   }
+}
+
+/** A CallTable as structured-clone data (typed arrays are transferred, not copied). */
+export interface PackedCalls {
+  names: { models: string[]; sessions: string[]; projects: string[] };
+  ids: string[];
+  reqs: Array<string | null>;
+  num: Float64Array;
+  meta: Uint32Array;
+  anonymous: Array<[number, number[]]>;
+  otherRequests: Array<[number, Array<[string, number[]]>]>;
+  holders: Array<[number, number[]]>;
 }
 
 /** A call in a bucket file; see CallTable.record. */

@@ -14,20 +14,26 @@ export function locateCounts(read: TranscriptRead, previous: FileEntry | undefin
   let last = latest && latest.at === null ? latest : undefined;
   let pending = previous?.pendingCompactAt;
   let lastCallAt = previous?.lastCallAt ?? 0;
-  type Event = { offset: number; kind: 'call' | 'compact' | 'count'; time: number; models?: CountSnapshot['models'] };
-  const events: Event[] = [
-    ...read.calls.map((c, i) => ({ offset: read.callOffsets[i]!, kind: 'call' as const, time: c.time })),
-    ...read.compactions.map((time, i) => ({ offset: read.compactionOffsets[i]!, kind: 'compact' as const, time })),
-    ...read.costStates.map((c, i) => ({ offset: read.costStateOffsets[i]!, kind: 'count' as const, time: 0, models: c.models })),
-  ].sort((a, b) => a.offset - b.offset);
-  for (const e of events) {
-    if (e.kind === 'call') lastCallAt = Math.max(lastCallAt, e.time);
-    else if (e.kind === 'compact') pending = e.time;
-    else if (pending !== undefined) {
-      kept.push({ at: pending, cut: Math.max(lastCallAt, pending), models: e.models! });
+  // The three kinds of lines in file order (each list already is).
+  const { calls, callOffsets, compactions, compactionOffsets, costStates, costStateOffsets } = read;
+  let c = 0;
+  let k = 0;
+  for (let s = 0; s <= costStates.length; s++) {
+    const until = s < costStates.length ? costStateOffsets[s]! : Infinity;
+    for (;;) {
+      const callAt = c < calls.length ? callOffsets[c]! : Infinity;
+      const compactAt = k < compactions.length ? compactionOffsets[k]! : Infinity;
+      if (Math.min(callAt, compactAt) > until || (callAt === Infinity && compactAt === Infinity)) break;
+      if (callAt < compactAt) lastCallAt = Math.max(lastCallAt, calls[c++]!.time);
+      else pending = compactions[k++]!;
+    }
+    if (s === costStates.length) break;
+    const models = costStates[s]!.models;
+    if (pending !== undefined) {
+      kept.push({ at: pending, cut: Math.max(lastCallAt, pending), models });
       pending = undefined;
       last = undefined;
-    } else last = { at: null, cut: lastCallAt, models: e.models! };
+    } else last = { at: null, cut: lastCallAt, models };
   }
   return { counts: last ? [...kept, last] : kept, ...(pending !== undefined ? { pendingCompactAt: pending } : {}), lastCallAt };
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { replaceFile } from './call-store.js';
+import { placeOf } from '../transcript/discover.js';
 import type { Cursor } from '../transcript/read-transcript.js';
 import type { TokenCounts } from '../usage/tokens.js';
 
@@ -40,12 +41,18 @@ export interface FileEntry extends Cursor {
 export type FileIndex = Record<string, FileEntry>;
 
 interface Stored {
-  version: 2;
-  files: Record<string, [size: number, mtimeMs: number, ino: number, offset: number, head: string, project: string, sessionId: string, extra?: Extra]>;
+  version: 3;
+  /** The `projects/` folders the paths are relative to. */
+  roots: string[];
+  files: Array<[root: number, path: string, size: number, mtimeMs: number, ino: number, offset: number, head: string, extra?: Extra]>;
 }
 type Extra = Omit<FileEntry, keyof Cursor | 'size' | 'mtimeMs' | 'project' | 'sessionId'>;
 
-/** `files.json`: every transcript file ever read for this store (deleted ones too: their counts still matter). */
+/**
+ * `files.json`: every transcript file ever read for this store (deleted ones too: their counts still
+ * matter). Loaded on every run, so kept small: paths relative to their `projects/` folder, the
+ * project and session a path names derived again on load.
+ */
 export function loadFileIndex(dir: string): FileIndex | undefined {
   let stored: Stored;
   try {
@@ -53,18 +60,25 @@ export function loadFileIndex(dir: string): FileIndex | undefined {
   } catch {
     return undefined;
   }
-  if (stored?.version !== 2) return undefined;
+  if (stored?.version !== 3) return undefined;
   const files: FileIndex = {};
-  for (const [file, [size, mtimeMs, ino, offset, head, project, sessionId, extra]] of Object.entries(stored.files)) {
-    files[file] = { size, mtimeMs, ino, offset, head, project, sessionId, ...extra };
+  for (const [root, relative, size, mtimeMs, ino, offset, head, extra] of stored.files) {
+    files[path.join(stored.roots[root]!, relative)] = { size, mtimeMs, ino, offset, head, ...placeOf(relative.split('/')), ...extra };
   }
   return files;
 }
 
-export function saveFileIndex(dir: string, files: FileIndex): void {
-  const stored: Stored = { version: 2, files: {} };
-  for (const [file, { size, mtimeMs, ino, offset, head, project, sessionId, ...extra }] of Object.entries(files)) {
-    stored.files[file] = Object.keys(extra).length ? [size, mtimeMs, ino, offset, head, project, sessionId, extra] : [size, mtimeMs, ino, offset, head, project, sessionId];
+/** `configDirs`: the dirs of the store; every file lives under one of their `projects/` folders. */
+export function saveFileIndex(dir: string, files: FileIndex, configDirs: string[]): void {
+  const roots = configDirs.map((d) => path.join(path.resolve(d), 'projects') + path.sep).sort((a, b) => b.length - a.length);
+  const stored: Stored = { version: 3, roots: [], files: [] };
+  for (const [file, { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra }] of Object.entries(files)) {
+    const root = roots.find((r) => file.startsWith(r));
+    if (!root) continue;
+    let index = stored.roots.indexOf(root);
+    if (index < 0) index = stored.roots.push(root) - 1;
+    const relative = file.slice(root.length).split(path.sep).join('/');
+    stored.files.push(Object.keys(extra).length ? [index, relative, size, mtimeMs, ino, offset, head, extra] : [index, relative, size, mtimeMs, ino, offset, head]);
   }
-  writeFileAtomic(path.join(dir, 'files.json'), JSON.stringify(stored), { durable: false });
+  replaceFile(path.join(dir, 'files.json'), JSON.stringify(stored));
 }

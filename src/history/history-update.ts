@@ -1,4 +1,3 @@
-import type { ApiCall } from '../usage/api-call.js';
 import { BUCKETS, bucketOf, IdIndex, loadBucket, saveBucket } from './call-store.js';
 import { CallTable } from './call-table.js';
 import { costStateGaps } from './cost-state-gaps.js';
@@ -12,7 +11,7 @@ import { gapRow, modelIndex, summarizeSession, type HistorySummary } from './sum
  * calls (never patched by deltas, so it cannot drift). Only touched buckets are written back.
  */
 export class HistoryUpdate {
-  readonly table = new CallTable();
+  table = new CallTable();
   private readonly loaded = new Set<number>();
   /** The bucket each loaded call came from. */
   private readonly origin = new Map<number, number>();
@@ -23,13 +22,15 @@ export class HistoryUpdate {
   private lastBucket = -1;
   private lastSession = '';
 
+  /** `empty`: a store with no calls yet (nothing to load). */
   constructor(
     private readonly store: string,
     readonly index: IdIndex,
+    private readonly empty = false,
   ) {}
 
   private load(bucket: number): void {
-    if (this.loaded.has(bucket)) return;
+    if (this.loaded.has(bucket) || this.empty) return;
     this.loaded.add(bucket);
     for (const i of loadBucket(this.store, bucket, this.table)) {
       const from = this.origin.get(i);
@@ -51,16 +52,29 @@ export class HistoryUpdate {
     }
   }
 
-  add(call: ApiCall, session: string, project: string): void {
-    if (this.index.length > 0) for (const b of this.index.lookup(call.messageId)) this.load(b);
-    if (session !== this.lastSession) {
-      this.lastSession = session;
-      this.lastBucket = bucketOf(session);
+  /** Folds the calls of a scan in: each into the call it copies, wherever that lives. */
+  addTable(fresh: CallTable): void {
+    if (this.empty) {
+      // Nothing on disk to merge with: the scan's tables are the history.
+      if (this.table.size === 0) this.table = fresh;
+      else for (const i of this.table.addAll(fresh)) this.touched.add(i);
+      for (let i = 0; i < this.table.size; i++) this.touched.add(i);
+      return;
     }
-    this.load(this.lastBucket);
-    const before = this.table.indexOf(call.messageId);
-    if (before !== undefined && !this.touched.has(before)) this.rowSessions.add(this.table.session(before));
-    this.touched.add(this.table.addCopy(call, session, project));
+    this.index.prepare(fresh.size);
+    for (let i = 0; i < fresh.size; i++) {
+      const id = fresh.ids[i]!;
+      if (this.index.length > 0) for (const b of this.index.lookup(id)) this.load(b);
+      const session = fresh.session(i);
+      if (session !== this.lastSession) {
+        this.lastSession = session;
+        this.lastBucket = bucketOf(session);
+      }
+      this.load(this.lastBucket);
+      const before = this.table.indexOf(id);
+      if (before !== undefined && !this.touched.has(before)) this.rowSessions.add(this.table.session(before));
+      this.touched.add(this.table.addFrom(fresh, i));
+    }
   }
 
   /** Recomputes what the touched calls change in `summary`, then writes buckets and ids.bin. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileEntry, FileIndex } from './file-index.js';
-import type { HistoryUpdate } from './history-update.js';
+import type { CallTable } from './call-table.js';
 
 /**
  * The history of spec-session ≤ 0.1 (one store for every config dir: `<history>/state.json` and an
@@ -18,7 +18,7 @@ interface LegacyState {
   files: Record<string, FileEntry>;
 }
 
-export function importLegacyHistory(historyRoot: string, configDirs: string[], into: HistoryUpdate): FileIndex | undefined {
+export function importLegacyHistory(historyRoot: string, configDirs: string[], into: CallTable): FileIndex | undefined {
   let state: LegacyState;
   try {
     state = JSON.parse(fs.readFileSync(path.join(historyRoot, 'state.json'), 'utf8')) as LegacyState;
@@ -54,7 +54,7 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
     const [messageId, requestId, time, model, sessionId, agentId, side, fast, input, output, cacheWrite5m, cacheWrite1h, cacheRead, project, copiedFrom = null] = packed;
     if (!sessions.has(sessionId ?? '')) continue;
     const tokens = { input, output, cacheWrite5m, cacheWrite1h, cacheRead };
-    into.add({ messageId, requestId, time, model, sessionId, agentId, sidechain: side === 1, speed: fast ? 'fast' : 'standard', tokens, copiedFrom }, sessionId!, project);
+    into.addCopy({ messageId, requestId, time, model, sessionId, agentId, sidechain: side === 1, speed: fast ? 'fast' : 'standard', tokens, copiedFrom }, sessionId!, project);
   }
   return gone;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isLongContextPrompt } from '../pricing/price-call.js';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { replaceFile } from './call-store.js';
 import type { TokenCounts } from '../usage/tokens.js';
 import type { CallTable } from './call-table.js';
 
@@ -54,7 +54,7 @@ export function loadSummary(dir: string): HistorySummary | undefined {
 }
 
 export function saveSummary(dir: string, summary: HistorySummary): void {
-  writeFileAtomic(path.join(dir, 'summary.json'), JSON.stringify({ version: 2, models: summary.models, sessions: summary.sessions }), { durable: false });
+  replaceFile(path.join(dir, 'summary.json'), JSON.stringify({ version: 2, models: summary.models, sessions: summary.sessions }));
 }
 
 export function modelIndex(summary: HistorySummary, model: string): number {
@@ -64,7 +64,7 @@ export function modelIndex(summary: HistorySummary, model: string): number {
 
 /** A session's rows and span from its calls (those it represents in `table`). */
 export function summarizeSession(table: CallTable, calls: number[], summary: HistorySummary, previous: SessionSummary | undefined): SessionSummary {
-  const rows = new Map<string, SummaryRow>();
+  const rows = new Map<number, SummaryRow>();
   let first = Infinity;
   let last = -Infinity;
   let project = previous?.project ?? '';
@@ -77,7 +77,7 @@ export function summarizeSession(table: CallTable, calls: number[], summary: His
     if (m === undefined) models.set(model, (m = modelIndex(summary, model)));
     const flags = (table.fast(i) ? FAST : 0) | (isLongContextPrompt(tokens) ? LONG : 0);
     const slot = Math.floor(time / SLOT_MS);
-    const key = `${slot}|${m}|${flags}`;
+    const key = (slot * 4096 + m) * 4 + flags;
     let row = rows.get(key);
     if (!row) rows.set(key, (row = [slot, m, flags, 0, 0, 0, 0, 0, 0]));
     row[3]!++;

@@ -11,6 +11,7 @@ const HOUR_MS = 3_600_000;
  */
 export class SlotDays {
   private readonly offsets = new Map<number, number | null>();
+  private readonly names = new Map<number, string>();
   private readonly parts: Intl.DateTimeFormat | undefined;
 
   constructor(private readonly tz: string) {
@@ -18,7 +19,7 @@ export class SlotDays {
   }
 
   day(time: number): string {
-    if (!this.parts) return utcDay(time);
+    if (!this.parts) return this.name(Math.floor(time / DAY_MS));
     const utcDayStart = Math.floor(time / DAY_MS) * DAY_MS;
     let offset = this.offsets.get(utcDayStart);
     if (offset === undefined) {
@@ -26,7 +27,14 @@ export class SlotDays {
       offset = start === this.offsetAt(utcDayStart + DAY_MS - HOUR_MS) && start === this.offsetAt(utcDayStart + DAY_MS) ? start : null;
       this.offsets.set(utcDayStart, offset);
     }
-    return offset === null ? dayKey(time, this.tz) : utcDay(time + offset);
+    return offset === null ? dayKey(time, this.tz) : this.name(Math.floor((time + offset) / DAY_MS));
+  }
+
+  /** YYYY-MM-DD of a day number (days since 1970-01-01), made once per day. */
+  private name(day: number): string {
+    let name = this.names.get(day);
+    if (name === undefined) this.names.set(day, (name = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+    return name;
   }
 
   /** Local wall time minus UTC at `time`, in ms (a whole number of minutes). */
@@ -36,8 +44,4 @@ export class SlotDays {
     const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
     return Math.round((wall - Math.floor(time / 1000) * 1000) / 60_000) * 60_000;
   }
-}
-
-function utcDay(time: number): string {
-  return new Date(time).toISOString().slice(0, 10);
 }

@@ -47,7 +47,7 @@ export function buildUsageReport(summary: HistorySummary, opts: ReportOptions): 
   const days = new SlotDays(opts.tz);
   const sums = new Map<string, { session: string; sums: Map<string, number[]> }>();
   const shown = new Set<string>();
-  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[]) => {
+  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[], from: number) => {
     const day = days.day(time);
     if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return;
     const key = opts.period === 'daily' ? day : opts.period === 'weekly' ? weekKey(day) : opts.period === 'monthly' ? monthKey(day) : session;
@@ -55,12 +55,12 @@ export function buildUsageReport(summary: HistorySummary, opts: ReportOptions): 
     const tier = `${model}|${flags}`;
     const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
     sum[0]! += calls;
-    for (let k = 0; k < 5; k++) sum[k + 1]! += tokens[k]!;
+    for (let k = 0; k < 5; k++) sum[k + 1]! += tokens[from + k]!;
     shown.add(session);
   };
   for (const [session, s] of Object.entries(summary.sessions)) {
-    for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row.slice(4));
-    for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap.slice(2) as number[]);
+    for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row, 4);
+    for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap as number[], 2);
   }
 
   const totals = new UsageTally(opts.book);

@@ -45,7 +45,7 @@ export function discoverTranscripts(configDirs: string[]): TranscriptFile[] {
         return; // deleted meanwhile, or a dangling link
       }
       if (!stats.isFile()) return;
-      found.push({ path: file, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, project: parts.length > 1 ? parts[0]! : '', sessionId: sessionFromPath(parts) });
+      found.push({ path: file, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ...placeOf(parts) });
     });
   }
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -63,6 +63,11 @@ function walk(dir: string, parts: string[], onFile: (parts: string[], file: stri
     if (entry.isDirectory()) walk(full, [...parts, entry.name], onFile);
     else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.jsonl')) onFile([...parts, entry.name], full);
   }
+}
+
+/** The project and session a transcript's place under `projects/` names (its path split at '/'). */
+export function placeOf(parts: string[]): { project: string; sessionId: string } {
+  return { project: parts.length > 1 ? parts[0]! : '', sessionId: sessionFromPath(parts) };
 }
 
 function sessionFromPath(parts: string[]): string {

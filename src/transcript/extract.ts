@@ -67,25 +67,27 @@ export function extractFromLines(buf: Buffer, start: number, end: number, into: 
   }
 }
 
+// A `/do-task` prompt line is small: its command sits at the start of the message.
+const TASK_WINDOW = 8192;
+
 function takeLine(buf: Buffer, s: number, e: number, into: Extracted, offset: number, tasks: boolean): void {
   const stop = fields.head(buf, s, e);
   if (stop === 'message') {
-    const row = fields.assistantRow(buf, e);
-    if (row === 'invalid') into.malformed++;
-    else if (row !== null) takeRow(row, fields.version, into, offset, false);
-    else if (fields.type !== 'user') takeWhole(buf, s, e, into, offset);
+    const call = fields.assistantCall(buf, e);
+    if (call === 'invalid') into.malformed++;
+    else if (call) takeCall(call, fields.version, into, offset, false);
+    else if (call === null) takeWhole(buf, s, e, into, offset);
     return;
   }
-  const type = fields.type;
-  if (stop === 'typed' || (stop !== 'bad' && typeof type === 'string')) {
+  if (stop === 'typed' || (stop !== 'bad' && typeof fields.type === 'string')) {
+    const type = fields.type!;
     if (type === 'user') {
-      if (tasks && has(buf, s, e, DO_TASK_MARK, [0x2f, 0x3a])) takeTaskCommand(line(buf, s, e), into);
+      if (tasks && has(buf, s, Math.min(e, s + TASK_WINDOW), DO_TASK_MARK, [0x2f, 0x3a])) takeTaskCommand(line(buf, s, e), into);
       return;
     }
-    if (NOTHING_TO_COUNT.has(type!)) return;
-    if (type === 'system' && fields.subtype !== undefined && fields.subtype !== 'compact_boundary') return;
+    if (NOTHING_TO_COUNT.has(type)) return;
   }
-  if (stop === 'closed' && type === undefined) return; // a small object with no type at all
+  if (stop === 'closed' && fields.type === undefined) return; // a small object with no type at all
   takeWhole(buf, s, e, into, offset);
 }
 
@@ -151,7 +153,7 @@ export function takeAssistantLine(text: string, into: Extracted, offset = 0): vo
     into.malformed++;
     return;
   }
-  takeRow(parsed, typeof row.version === 'string' ? row.version : null, into, offset, false);
+  takeRow(parsed, row.version, into, offset, false);
 }
 
 /** 2.1.3x `agent_progress`: `data.message` is a copy of a subagent's assistant line. */
@@ -160,16 +162,16 @@ function takeProgressLine(row: Record<string, unknown>, into: Extracted, offset:
   const inner = data?.message as Record<string, unknown> | null | undefined;
   if (typeof inner !== 'object' || inner === null || inner.type !== 'assistant') return;
   const parsed = parseAssistantRow({ timestamp: row.timestamp, sessionId: row.sessionId, agentId: data!.agentId, ...inner, isSidechain: true });
-  if (parsed) takeRow(parsed, typeof row.version === 'string' ? row.version : null, into, offset, true);
+  if (parsed) takeRow(parsed, row.version, into, offset, true);
 }
 
-function takeRow(row: AssistantRow, version: string | null | undefined, into: Extracted, offset: number, embedded: boolean): void {
+function takeRow(row: AssistantRow, version: unknown, into: Extracted, offset: number, embedded: boolean): void {
   const call = toApiCall(row);
-  if (call === 'invalid') {
-    into.malformed++;
-    return;
-  }
-  if (!call) return;
+  if (call === 'invalid') into.malformed++;
+  else if (call) takeCall(call, typeof version === 'string' ? version : null, into, offset, embedded);
+}
+
+function takeCall(call: ApiCall, version: string | null | undefined, into: Extracted, offset: number, embedded: boolean): void {
   if (embedded) {
     into.embeddedCalls.push(call);
     into.embeddedCallOffsets.push(offset);

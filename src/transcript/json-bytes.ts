@@ -14,7 +14,7 @@ export class JsonBytes {
   buf: Buffer = Buffer.alloc(0);
   pos = 0;
   end = 0;
-  /** Bounds of the last string read, quotes excluded, and whether it holds an escape or non-ASCII byte. */
+  /** Bounds of the last string read, quotes excluded, and whether it is free of escapes. */
   a = 0;
   b = 0;
   plain = true;
@@ -46,7 +46,7 @@ export class JsonBytes {
     return true;
   }
 
-  /** Reads a string starting at the current (non-space) byte; sets a/b/plain. */
+  /** Reads a string starting at the current (non-space) byte; sets a/b, and plain (no escape in it). */
   string(): boolean {
     const { buf, end } = this;
     let p = this.pos;
@@ -64,18 +64,14 @@ export class JsonBytes {
       if (c === BACKSLASH) {
         plain = false;
         p += 2;
-      } else {
-        if (c > 0x7f) plain = false;
-        p++;
-      }
+      } else p++;
     }
     return false;
   }
 
   /** The last string read, decoded. */
   text(): string {
-    if (this.plain) return this.buf.toString('latin1', this.a, this.b);
-    return JSON.parse(this.buf.toString('utf8', this.a - 1, this.b + 1)) as string;
+    return decodeString(this.buf, this.a, this.b, this.plain);
   }
 
   /** Whether the last string read equals `key` (ASCII bytes). */
@@ -173,3 +169,14 @@ export class JsonBytes {
 }
 
 export const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
+
+/** The JSON string at `buf[a, b)` (quotes excluded): ASCII is read as is, escapes and UTF-8 properly. */
+export function decodeString(buf: Buffer, a: number, b: number, plain: boolean): string {
+  if (plain) {
+    let ascii = true;
+    for (let i = a; i < b; i++) if (buf[i]! > 0x7f) (ascii = false), (i = b);
+    if (ascii) return buf.toString('latin1', a, b);
+    return buf.toString('utf8', a, b);
+  }
+  return JSON.parse(buf.toString('utf8', a - 1, b + 1)) as string;
+}

@@ -1,5 +1,7 @@
-import { ascii, JsonBytes } from './json-bytes.js';
-import type { AssistantRow, Usage } from './rows.js';
+import type { ApiCall } from '../usage/api-call.js';
+import type { TokenCounts } from '../usage/tokens.js';
+import { ascii, decodeString, JsonBytes } from './json-bytes.js';
+import { isoTime, parseTime } from './parse-time.js';
 
 /**
  * Reads what spec-session needs from one transcript line straight from its bytes.
@@ -11,57 +13,77 @@ import type { AssistantRow, Usage } from './rows.js';
  * its usage and the keys after it are read from the line's end, found with one backward byte search
  * for `"usage":` — the content between is never looked at. Whatever does not fit that shape is
  * left to the caller, which parses the line whole: the result is the same, only slower.
+ * Field values are only decoded when the line turns out to hold a call.
  *
  * Assumption (true of every Claude Code layout seen, 1.0.x–2.1.331): the last `"usage":` key of an
  * assistant line is `message.usage`, two levels deep.
  */
-const K = {
-  type: ascii('type'),
-  subtype: ascii('subtype'),
-  message: ascii('message'),
-  id: ascii('id'),
-  model: ascii('model'),
-  sessionId: ascii('sessionId'),
-  timestamp: ascii('timestamp'),
-  requestId: ascii('requestId'),
-  requestSessionId: ascii('requestSessionId'),
-  agentId: ascii('agentId'),
-  isSidechain: ascii('isSidechain'),
-  version: ascii('version'),
-  input: ascii('input_tokens'),
-  output: ascii('output_tokens'),
-  write: ascii('cache_creation_input_tokens'),
-  read: ascii('cache_read_input_tokens'),
-  split: ascii('cache_creation'),
-  m5: ascii('ephemeral_5m_input_tokens'),
-  h1: ascii('ephemeral_1h_input_tokens'),
-  speed: ascii('speed'),
-};
 const USAGE_KEY = Buffer.from('"usage":');
+const ASSISTANT = ascii('assistant');
+const SYNTHETIC = ascii('<synthetic>');
+const FAST = ascii('fast');
+
+// Fields, by index. Kinds: 0 absent, 1 a string at [a, b), 2 another value (rows.ts reads it as null).
+const SESSION = 0;
+const TIMESTAMP = 1;
+const REQUEST = 2;
+const REQUEST_SESSION = 3;
+const AGENT = 4;
+const VERSION = 5;
+const SUBTYPE = 6;
+const MESSAGE_ID = 7;
+const MODEL = 8;
+const TYPE = 9;
+const FIELDS = 10;
+
+/** Top-level keys, by length: [key, field]. */
+const TOP: Record<number, Array<[Uint8Array, number]>> = {
+  4: [[ascii('type'), TYPE]],
+  7: [[ascii('version'), VERSION], [ascii('agentId'), AGENT], [ascii('subtype'), SUBTYPE]],
+  9: [[ascii('sessionId'), SESSION], [ascii('timestamp'), TIMESTAMP], [ascii('requestId'), REQUEST]],
+  16: [[ascii('requestSessionId'), REQUEST_SESSION]],
+};
+const IS_SIDECHAIN = ascii('isSidechain');
+const MESSAGE = ascii('message');
+const ID = ascii('id');
+const MODEL_KEY = ascii('model');
+const USAGE_KEYS: Record<number, Array<[Uint8Array, number]>> = {
+  12: [[ascii('input_tokens'), 0]],
+  13: [[ascii('output_tokens'), 1]],
+  27: [[ascii('cache_creation_input_tokens'), 2]],
+  23: [[ascii('cache_read_input_tokens'), 3]],
+  25: [[ascii('ephemeral_5m_input_tokens'), 4], [ascii('ephemeral_1h_input_tokens'), 5]],
+};
+const SPLIT = ascii('cache_creation');
+const SPEED = ascii('speed');
 
 /** How far the head got. */
 export type HeadStop = 'typed' | 'message' | 'object' | 'closed' | 'bad';
 
-/** A string, or null when the field is absent or not a string (as `rows.ts` reads it). */
-type Str = string | null;
+const INVALID = -1;
+const BAD = -2;
+
+function sameBytes(bytes: Buffer, buf: Buffer, at: number): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[at + i]) return false;
+  return true;
+}
 
 export class LineFields {
   private readonly j = new JsonBytes();
-  /** Top-level fields. `undefined` = not seen yet. */
-  type: Str | undefined;
-  subtype: Str | undefined;
-  sessionId: Str | undefined;
-  timestamp: Str | undefined;
-  requestId: Str | undefined;
-  requestSessionId: Str | undefined;
-  agentId: Str | undefined;
-  isSidechain: boolean | undefined;
-  version: Str | undefined;
-  /** message.id and message.model as far as read. */
-  messageId: Str | undefined;
-  model: Str | undefined;
+  private buf: Buffer = Buffer.alloc(0);
+  private readonly kind = new Uint8Array(FIELDS);
+  private readonly fa = new Int32Array(FIELDS);
+  private readonly fb = new Int32Array(FIELDS);
+  private readonly plain = new Uint8Array(FIELDS);
+  /** The last string decoded per field and its bytes: a file repeats its session, version, model. */
+  private readonly last: Array<{ bytes: Buffer; text: string } | undefined> = new Array(FIELDS);
+  isSidechain = false;
   /** Where the head stopped (the first object/array value it did not enter). */
   stopAt = 0;
+  // usage, as read: input, output, cache_creation_input, cache_read, 5m, 1h; split seen; speed fast
+  private readonly counts = new Float64Array(6);
+  private split = false;
+  private fast = false;
 
   /**
    * Reads top-level scalar keys from the line start, and stops: at a `type` other than assistant
@@ -69,15 +91,15 @@ export class LineFields {
    * array value ('object'), at the closing brace ('closed'), or at bytes that are not JSON ('bad').
    */
   head(buf: Buffer, start: number, end: number): HeadStop {
-    this.type = this.subtype = this.sessionId = this.timestamp = this.requestId = this.requestSessionId = this.agentId = this.version = undefined;
-    this.isSidechain = undefined;
-    this.messageId = this.model = undefined;
+    this.buf = buf;
+    this.kind.fill(0);
+    this.isSidechain = false;
     const j = this.j.reset(buf, start, end);
     if (!j.take(0x7b)) return 'bad';
     if (j.ws() === 0x7d) return 'closed';
     for (;;) {
       if (!j.key()) return 'bad';
-      if (j.is(K.message) && j.ws() === 0x7b) {
+      if (j.is(MESSAGE) && j.ws() === 0x7b) {
         j.pos++;
         return this.messageHead();
       }
@@ -86,7 +108,7 @@ export class LineFields {
         return 'object';
       }
       if (!this.topScalar()) return 'bad';
-      if (typeof this.type === 'string' && this.type !== 'assistant') return 'typed';
+      if (this.kind[TYPE] === 1 && !this.is(TYPE, ASSISTANT)) return 'typed';
       const more = j.next();
       if (more === null) return 'bad';
       if (!more) return 'closed';
@@ -102,148 +124,183 @@ export class LineFields {
         this.stopAt = j.pos;
         return 'message';
       }
-      const isId = j.is(K.id);
-      if (isId || j.is(K.model)) {
-        const value = this.scalarString();
-        if (value === undefined) return 'bad';
-        if (isId) this.messageId = value;
-        else this.model = value;
-      } else if (!j.value()) return 'bad';
+      const field = j.is(ID) ? MESSAGE_ID : j.is(MODEL_KEY) ? MODEL : -1;
+      if (field >= 0 ? !this.read(field) : !j.value()) return 'bad';
       const more = j.next();
       if (more === null || !more) return 'bad'; // a message with no content: let JSON.parse decide
     }
   }
 
-  /** The value of the key just read, as `str()` in rows.ts sees it; undefined on bad JSON. */
-  private scalarString(): Str | undefined {
+  /** Reads the value of the key just read into `field`. */
+  private read(field: number): boolean {
     const j = this.j;
-    if (j.ws() === 0x22) return j.string() ? j.text() : undefined;
-    return j.value() ? null : undefined;
+    if (j.ws() === 0x22) {
+      if (!j.string()) return false;
+      this.kind[field] = 1;
+      this.fa[field] = j.a;
+      this.fb[field] = j.b;
+      this.plain[field] = j.plain ? 1 : 0;
+      return true;
+    }
+    this.kind[field] = 2;
+    return j.value();
   }
 
   private topScalar(): boolean {
     const j = this.j;
-    let field: keyof typeof K | undefined;
-    if (j.is(K.type)) field = 'type';
-    else if (j.is(K.sessionId)) field = 'sessionId';
-    else if (j.is(K.timestamp)) field = 'timestamp';
-    else if (j.is(K.requestId)) field = 'requestId';
-    else if (j.is(K.version)) field = 'version';
-    else if (j.is(K.agentId)) field = 'agentId';
-    else if (j.is(K.requestSessionId)) field = 'requestSessionId';
-    else if (j.is(K.subtype)) field = 'subtype';
-    else if (j.is(K.isSidechain)) {
+    const candidates = TOP[j.b - j.a];
+    if (candidates) for (const [key, field] of candidates) if (j.is(key)) return this.read(field);
+    if (j.is(IS_SIDECHAIN)) {
       j.ws();
       const lit = j.literal();
-      if (lit !== -2) return (this.isSidechain = lit === 1), true;
-      return (this.isSidechain = false), j.value();
+      this.isSidechain = lit === 1;
+      return lit !== -2 || j.value();
     }
-    if (field === undefined) return j.value();
-    const value = this.scalarString();
-    if (value === undefined) return false;
-    (this as Record<string, unknown>)[field] = value;
+    return j.value();
+  }
+
+  private is(field: number, bytes: Uint8Array): boolean {
+    const n = bytes.length;
+    if (this.kind[field] !== 1 || this.fb[field]! - this.fa[field]! !== n) return false;
+    const a = this.fa[field]!;
+    for (let i = 0; i < n; i++) if (this.buf[a + i] !== bytes[i]) return false;
     return true;
   }
 
+  /** A field as rows.ts reads it: its string, null when not a string, undefined when absent. */
+  get(field: number): string | null | undefined {
+    const kind = this.kind[field];
+    if (kind !== 1) return kind === 2 ? null : undefined;
+    const a = this.fa[field]!;
+    const b = this.fb[field]!;
+    if (!this.plain[field]) return decodeString(this.buf, a, b, false);
+    const cached = this.last[field];
+    if (cached && cached.bytes.length === b - a && sameBytes(cached.bytes, this.buf, a)) return cached.text;
+    const text = decodeString(this.buf, a, b, true);
+    this.last[field] = { bytes: Buffer.from(this.buf.subarray(a, b)), text };
+    return text;
+  }
+
+  get type(): string | null | undefined {
+    return this.get(TYPE);
+  }
+  get subtype(): string | null | undefined {
+    return this.get(SUBTYPE);
+  }
+  get version(): string | null | undefined {
+    return this.get(VERSION);
+  }
+
   /**
-   * After head() stopped in `message`: the row of an assistant line, read from its end. `null` when
-   * the line does not have the expected shape (the caller parses it whole); `'invalid'` when it has
-   * it but its usage is not valid (a malformed row).
+   * After head() stopped in `message`: the call of an assistant line, read from its end. `null`
+   * when the line does not have the expected shape (the caller parses it whole), `undefined` for
+   * a `<synthetic>` placeholder, `'invalid'` for a malformed row (bad usage, id or time).
    */
-  assistantRow(buf: Buffer, end: number): AssistantRow | 'invalid' | null {
+  assistantCall(buf: Buffer, end: number): ApiCall | 'invalid' | null | undefined {
     const found = buf.subarray(this.stopAt, end).lastIndexOf(USAGE_KEY);
     if (found < 0) return null;
     const j = this.j.reset(buf, this.stopAt + found + USAGE_KEY.length, end);
-    const usage = j.ws() === 0x7b ? this.usage() : j.value() ? 'invalid' : null;
-    if (usage === null) return null;
+    const usage = j.ws() === 0x7b ? this.usage() : j.value() ? INVALID : BAD;
+    if (usage === BAD) return null;
     // The rest of `message`, then the rest of the top level, then nothing.
     for (let more = j.next(); more !== false; more = j.next()) {
       if (more === null || !j.key()) return null;
-      const isId = j.is(K.id);
-      if (isId || j.is(K.model)) {
-        const value = this.scalarString();
-        if (value === undefined) return null;
-        if (isId) this.messageId = value;
-        else this.model = value;
-      } else if (!j.value()) return null;
+      const field = j.is(ID) ? MESSAGE_ID : j.is(MODEL_KEY) ? MODEL : -1;
+      if (field >= 0 ? !this.read(field) : !j.value()) return null;
     }
     for (let more = j.next(); more !== false; more = j.next()) {
       if (more === null || !j.key() || !this.topScalar()) return null;
     }
     if (j.ws() !== -1) return null;
-    if (this.type !== 'assistant' || usage === 'invalid') return this.type === 'assistant' ? 'invalid' : null;
-    if (this.messageId === undefined || this.model === undefined || this.timestamp === undefined) return null;
-    if (this.messageId === null || this.timestamp === null) return 'invalid';
+    if (!this.is(TYPE, ASSISTANT)) return null;
+    if (this.kind[MESSAGE_ID] === 0 || this.kind[MODEL] === 0 || this.kind[TIMESTAMP] === 0) return null;
+    if (usage === INVALID || this.kind[MESSAGE_ID] !== 1 || this.kind[TIMESTAMP] !== 1) return 'invalid';
+    if (this.is(MODEL, SYNTHETIC)) return undefined; // a local placeholder for an API error, not a billed call
+    const time = this.plain[TIMESTAMP] ? isoTime(buf, this.fa[TIMESTAMP]!, this.fb[TIMESTAMP]!) : NaN;
+    const ms = Number.isNaN(time) ? parseTime(this.get(TIMESTAMP)!) : time;
+    if (Number.isNaN(ms)) return 'invalid';
+    const sessionId = this.get(SESSION) ?? null;
+    const requestSessionId = this.get(REQUEST_SESSION) ?? null;
     return {
-      type: 'assistant',
-      timestamp: this.timestamp,
-      sessionId: this.sessionId ?? null,
-      requestId: this.requestId ?? null,
-      requestSessionId: this.requestSessionId ?? null,
-      isSidechain: this.isSidechain === true,
-      agentId: this.agentId ?? null,
-      message: { id: this.messageId, model: this.model, usage },
+      messageId: this.get(MESSAGE_ID)!,
+      requestId: this.get(REQUEST) ?? null,
+      time: ms,
+      model: this.get(MODEL) ?? 'unknown',
+      sessionId,
+      agentId: this.get(AGENT) ?? null,
+      sidechain: this.isSidechain,
+      copiedFrom: requestSessionId !== null && requestSessionId !== sessionId ? requestSessionId : null,
+      tokens: this.tokens(),
+      speed: this.fast ? 'fast' : 'standard',
     };
   }
 
-  /** The usage object at the cursor, validated as parseUsage does. */
-  private usage(): Usage | 'invalid' | null {
-    const j = this.j;
-    j.pos++;
-    const counts = [0, 0, 0, 0];
-    let split: Usage['cache_creation'] = null;
-    let speed: Str = null;
-    let valid = true;
-    if (j.ws() !== 0x7d) {
-      for (;;) {
-        if (!j.key()) return null;
-        const kind = j.is(K.input) ? 0 : j.is(K.output) ? 1 : j.is(K.write) ? 2 : j.is(K.read) ? 3 : -1;
-        if (kind >= 0) {
-          const n = this.count();
-          if (n === BAD) return null;
-          if (n === INVALID) valid = false;
-          else counts[kind] = n;
-        } else if (j.is(K.speed)) {
-          const value = this.scalarString();
-          if (value === undefined) return null;
-          speed = value;
-        } else if (j.is(K.split) && j.ws() === 0x7b) {
-          const parsed = this.split();
-          if (parsed === null) return null;
-          if (parsed === 'invalid') valid = false;
-          else split = parsed;
-        } else if (!j.value()) return null;
-        const more = j.next();
-        if (more === null) return null;
-        if (!more) break;
-      }
-    } else j.pos++;
-    if (!valid) return 'invalid';
-    return { input_tokens: counts[0]!, output_tokens: counts[1]!, cache_creation_input_tokens: counts[2]!, cache_read_input_tokens: counts[3]!, cache_creation: split, speed };
+  /** As usageToTokens: what the 5m/1h split does not explain of the total is a 5-minute write. */
+  private tokens(): TokenCounts {
+    const c = this.counts;
+    const oneHour = this.split ? c[5]! : 0;
+    const fiveMinutes = this.split ? c[4]! : 0;
+    return { input: c[0]!, output: c[1]!, cacheWrite5m: Math.max(fiveMinutes, c[2]! - oneHour), cacheWrite1h: oneHour, cacheRead: c[3]! };
   }
 
-  private split(): { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } | 'invalid' | null {
+  /** The usage object at the cursor, validated as parseUsage does: 0 valid, INVALID, or BAD (not JSON). */
+  private usage(): number {
     const j = this.j;
     j.pos++;
-    let m5 = 0;
-    let h1 = 0;
+    this.counts.fill(0);
+    this.split = false;
+    this.fast = false;
     let valid = true;
-    if (j.ws() === 0x7d) return (j.pos++, { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 });
+    if (j.ws() === 0x7d) return (j.pos++, 0);
     for (;;) {
-      if (!j.key()) return null;
-      const is5m = j.is(K.m5);
-      if (is5m || j.is(K.h1)) {
+      if (!j.key()) return BAD;
+      const candidates = USAGE_KEYS[j.b - j.a];
+      let kind = -1;
+      if (candidates) for (const [key, k] of candidates) if (k < 4 && j.is(key)) kind = k;
+      if (kind >= 0) {
         const n = this.count();
-        if (n === BAD) return null;
+        if (n === BAD) return BAD;
         if (n === INVALID) valid = false;
-        else if (is5m) m5 = n;
-        else h1 = n;
-      } else if (!j.value()) return null;
+        else this.counts[kind] = n;
+      } else if (j.b - j.a === 5 && j.is(SPEED)) {
+        if (j.ws() === 0x22) {
+          if (!j.string()) return BAD;
+          this.fast = j.b - j.a === 4 && j.is(FAST);
+        } else if (!j.value()) return BAD;
+      } else if (j.b - j.a === 14 && j.is(SPLIT) && j.ws() === 0x7b) {
+        const parsed = this.splitObject();
+        if (parsed === BAD) return BAD;
+        if (parsed === INVALID) valid = false;
+      } else if (!j.value()) return BAD;
       const more = j.next();
-      if (more === null) return null;
+      if (more === null) return BAD;
       if (!more) break;
     }
-    return valid ? { ephemeral_5m_input_tokens: m5, ephemeral_1h_input_tokens: h1 } : 'invalid';
+    return valid ? 0 : INVALID;
+  }
+
+  private splitObject(): number {
+    const j = this.j;
+    j.pos++;
+    this.split = true;
+    this.counts[4] = this.counts[5] = 0;
+    let valid = true;
+    if (j.ws() === 0x7d) return (j.pos++, 0);
+    for (;;) {
+      if (!j.key()) return BAD;
+      let kind = -1;
+      if (j.b - j.a === 25) for (const [key, k] of USAGE_KEYS[25]!) if (j.is(key)) kind = k;
+      if (kind >= 0) {
+        const n = this.count();
+        if (n === BAD) return BAD;
+        if (n === INVALID) valid = false;
+        else this.counts[kind] = n;
+      } else if (!j.value()) return BAD;
+      const more = j.next();
+      if (more === null) return BAD;
+      if (!more) break;
+    }
+    return valid ? 0 : INVALID;
   }
 
   /** A token count as rows.ts `count()` reads it: null → 0; not a whole non-negative number → INVALID; not JSON → BAD. */
@@ -259,6 +316,3 @@ export class LineFields {
     return j.value() ? INVALID : BAD;
   }
 }
-
-const INVALID = -1;
-const BAD = -2;
