@@ -25,7 +25,10 @@ export async function runReport(argv: string[]): Promise<number> {
 }
 
 function fullCli(argv: string[]): Promise<number> {
-  const cli = require(path.join(__dirname, 'spec-session.cjs')) as { main(argv: string[]): Promise<number> };
+  // spec-session.cjs is the running main module, cut short by its banner: load it again, whole.
+  const file = path.join(__dirname, 'spec-session.cjs');
+  delete require.cache[file];
+  const cli = require(file) as { main(argv: string[]): Promise<number> };
   return cli.main(['report', ...argv]);
 }
 

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
-import { cliEnv, ensureBuilt, runCli } from './cli.js';
+import { CLI, cliEnv, ensureBuilt, runCli } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
 
 beforeAll(() => ensureBuilt());
@@ -294,6 +297,27 @@ describe('the table', () => {
 
   it('fits 80 columns when it has to name an unpriced model', () => {
     expect(tooWide(report(['daily', '--config-dir', configDir('unknown-model')]))).toEqual([]);
+  });
+});
+
+describe('the small report bundle and the full CLI give the same report', () => {
+  it('a user price file (validated by the full CLI, which takes over) prices the calls', () => {
+    const file = path.join(tempDir('spec-session-prices-'), 'prices.json');
+    fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1 } } }));
+    expect(json(['daily', ...CALENDAR, '--prices-file', file]).totals).toMatchObject({ inputTokens: 10_000, outputTokens: 1_000, totalCost: 0.011 });
+    fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1, cache_read: 2 } } }));
+    const r = runCli(['report', 'daily', ...CALENDAR, '--prices-file', file], cliEnv(tempDir('spec-session-report-')));
+    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/^spec-session report: Invalid price file .*cache_read/);
+  });
+
+  it('spec-session.cjs alone (a project keeps only it) runs report itself, with the same output', () => {
+    const alone = tempDir('spec-session-alone-');
+    fs.copyFileSync(CLI, path.join(alone, 'spec-session.cjs'));
+    const env = cliEnv(tempDir('spec-session-report-'));
+    const full = spawnSync(process.execPath, [path.join(alone, 'spec-session.cjs'), 'report', 'session', '--json', '--config-dir', ALL], { env, encoding: 'utf8' });
+    expect(full.status).toBe(0);
+    expect(full.stdout).toBe(report(['session', '--json', '--config-dir', ALL]));
   });
 });
 
