@@ -101,7 +101,7 @@ describe('CallTable counts as CallSet does', () => {
   });
 
   it('a fast copy makes the call fast, whichever copy comes first', () => {
-    const standard: Copy = { id: 'msg_f', requestId: 'req_1', time: 2, model: 'claude-opus-4-6', session: 's-1', copiedFrom: null, fast: false, tokens: [1, 1, 0, 0, 0] };
+    const standard: Copy = { id: 'msg_a', requestId: 'req_1', time: 2, model: 'claude-opus-4-6', session: 's-1', copiedFrom: null, fast: false, tokens: [1, 1, 0, 0, 0] };
     for (const order of [[standard, { ...standard, fast: true, time: 1 }], [{ ...standard, fast: true, time: 1 }, standard]]) {
       expect(tableOf(order).fast(0)).toBe(true);
     }
