@@ -36,8 +36,8 @@ export class CallTable {
   readonly projects = new StringTable();
   readonly ids: string[] = [];
   private readonly reqs: Array<string | null> = [];
-  private num = new Float64Array(NUM * 1024);
-  private meta = new Uint32Array(4 * 1024); // model, session, project, flags
+  private num: Float64Array<ArrayBufferLike> = new Float64Array(NUM * 1024);
+  private meta: Uint32Array<ArrayBufferLike> = new Uint32Array(4 * 1024); // model, session, project, flags
   private readonly byId = new Map<string, number>();
   private readonly anonymous = new Map<number, number[]>();
   private readonly otherRequests = new Map<number, Map<string, number[]>>();
@@ -114,10 +114,10 @@ export class CallTable {
   }
 
   private grow(): void {
-    const num = new Float64Array(this.num.length * 2);
+    const num = new Float64Array(Math.max(NUM * 1024, this.num.length * 2));
     num.set(this.num);
     this.num = num;
-    const meta = new Uint32Array(this.meta.length * 2);
+    const meta = new Uint32Array(Math.max(4 * 1024, this.meta.length * 2));
     meta.set(this.meta);
     this.meta = meta;
   }
@@ -139,6 +139,11 @@ export class CallTable {
   }
   copied(i: number): boolean {
     return (this.meta[4 * i + 3]! & COPIED) !== 0;
+  }
+
+  /** Whether sessions other than the representative's hold copies of call i. */
+  heldElsewhere(i: number): boolean {
+    return this.holders.size > 0 && this.holders.has(i);
   }
 
   /** Every session holding a copy of call i (the representative's first). */
@@ -237,18 +242,19 @@ export class CallTable {
     };
   }
 
+  /** The table back from pack() (its typed arrays adopted, not copied). */
   static unpack(p: PackedCalls): CallTable {
     const t = new CallTable();
     for (const m of p.names.models) t.models.id(m);
     for (const s of p.names.sessions) t.sessions.id(s);
     for (const s of p.names.projects) t.projects.id(s);
-    t.ids.push(...p.ids);
-    t.reqs.push(...p.reqs);
-    p.ids.forEach((id, i) => t.byId.set(id, i));
-    t.num = new Float64Array(Math.max(NUM * 1024, p.num.length * 2));
-    t.num.set(p.num);
-    t.meta = new Uint32Array(Math.max(4 * 1024, p.meta.length * 2));
-    t.meta.set(p.meta);
+    for (let i = 0; i < p.ids.length; i++) {
+      t.ids.push(p.ids[i]!);
+      t.reqs.push(p.reqs[i]!);
+      t.byId.set(p.ids[i]!, i);
+    }
+    t.num = p.num;
+    t.meta = p.meta;
     for (const [i, v] of p.anonymous) t.anonymous.set(i, v);
     for (const [i, m] of p.otherRequests) t.otherRequests.set(i, new Map(m));
     for (const [i, h] of p.holders) t.holders.set(i, h);

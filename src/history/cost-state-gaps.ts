@@ -16,12 +16,6 @@ export interface Gap {
   tokens: TokenCounts;
 }
 
-interface Credit {
-  time: number;
-  model: string;
-  tokens: TokenCounts;
-}
-
 /**
  * Usage Claude Code counted that no assistant line shows (the /compact summary call). For each
  * cost-state snapshot of a session: its count minus the session's calls up to the snapshot; what
@@ -33,14 +27,12 @@ interface Credit {
  * usage up to then is taken off the fork's.
  */
 export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<string, Gap[]> {
-  const credits = new Map<string, Credit[]>();
   const parents = new Map<string, Set<string>>();
   const forkedAt = new Map<string, number>();
   for (let i = 0; i < table.size; i++) {
+    if (!table.heldElsewhere(i)) continue;
     const first = { time: table.time(i), session: table.session(i) };
-    const credit = { time: first.time, model: table.model(i), tokens: table.tokens(i) };
     for (const session of table.holdersOf(i)) {
-      (credits.get(session) ?? credits.set(session, []).get(session)!).push(credit);
       // Copies in later sessions come from a fork of the session that holds the earliest copy.
       if (session !== first.session && first.session) {
         parents.set(session, (parents.get(session) ?? new Set()).add(first.session));
@@ -48,10 +40,21 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
       }
     }
   }
-  for (const [fork, from] of parents) {
-    const mine = new Set(credits.get(fork));
-    for (const parent of from) {
-      for (const c of credits.get(parent) ?? []) if (c.time <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), credits.get(fork)!.push(c));
+  // Credits (calls, by index) of the counted sessions and of their ancestors.
+  const needed = new Set(counts.map((c) => c.sessionId));
+  for (const s of needed) for (const p of parents.get(s) ?? []) needed.add(p);
+  const credits = new Map<string, number[]>([...needed].map((s) => [s, []]));
+  for (let i = 0; i < table.size; i++) {
+    if (!table.heldElsewhere(i)) credits.get(table.session(i))?.push(i);
+    else for (const session of table.holdersOf(i)) credits.get(session)?.push(i);
+  }
+  // A fork is credited with its parents' calls up to the fork; earlier forks first, so a fork of
+  // a fork gets its grandparent's too.
+  for (const fork of [...needed].filter((s) => parents.has(s)).sort((a, b) => forkedAt.get(a)! - forkedAt.get(b)!)) {
+    const list = credits.get(fork)!;
+    const mine = new Set(list);
+    for (const parent of parents.get(fork)!) {
+      for (const c of credits.get(parent) ?? []) if (table.time(c) <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), list.push(c));
     }
   }
 
@@ -60,7 +63,7 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
   // Parents first, so a fork can take off what its parent had uncounted at the fork.
   const ordered = [...counts].sort((a, b) => Number(parents.has(a.sessionId)) - Number(parents.has(b.sessionId)));
   for (const count of ordered) {
-    const mine = (credits.get(count.sessionId) ?? []).sort((a, b) => a.time - b.time);
+    const mine = (credits.get(count.sessionId) ?? []).sort((a, b) => table.time(a) - table.time(b));
     const captured = new Map<string, TokenCounts>();
     let next = 0;
     const before = new Map<string, TokenCounts>();
@@ -68,7 +71,7 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
     const gaps: Gap[] = [];
     for (const snapshot of count.snapshots) {
       const cut = snapshot.at === null ? Infinity : snapshot.cut;
-      for (; next < mine.length && mine[next]!.time <= cut; next++) add(captured, mine[next]!.model, mine[next]!.tokens);
+      for (; next < mine.length && table.time(mine[next]!) <= cut; next++) add(captured, table.model(mine[next]!), table.tokens(mine[next]!));
       const parentGaps = inherited(parents.get(count.sessionId), forkedAt.get(count.sessionId), timelines);
       const now = new Map<string, TokenCounts>();
       for (const [model, raw] of uncountedUsage(snapshot.models, captured)) {

@@ -8,23 +8,30 @@ import type { CountSnapshot, FileEntry, FileIndex } from './file-index.js';
  * call no line shows happened then), plus the latest. Snapshots in between add nothing: counts
  * are cumulative, so whatever they held is in the next kept one.
  */
-export function locateCounts(read: TranscriptRead, previous: FileEntry | undefined): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
+/** Calls of a read in file order: their times and line offsets (typed arrays: no object per call). */
+export interface CallTimes {
+  length: number;
+  times: ArrayLike<number>;
+  offsets: ArrayLike<number>;
+}
+
+export function locateCounts(calls: CallTimes, read: Pick<TranscriptRead, 'compactions' | 'compactionOffsets' | 'costStates' | 'costStateOffsets'>, previous: FileEntry | undefined): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
   const kept = (previous?.counts ?? []).filter((c) => c.at !== null);
   const latest = previous?.counts?.at(-1);
   let last = latest && latest.at === null ? latest : undefined;
   let pending = previous?.pendingCompactAt;
   let lastCallAt = previous?.lastCallAt ?? 0;
   // The three kinds of lines in file order (each list already is).
-  const { calls, callOffsets, compactions, compactionOffsets, costStates, costStateOffsets } = read;
+  const { compactions, compactionOffsets, costStates, costStateOffsets } = read;
   let c = 0;
   let k = 0;
   for (let s = 0; s <= costStates.length; s++) {
     const until = s < costStates.length ? costStateOffsets[s]! : Infinity;
     for (;;) {
-      const callAt = c < calls.length ? callOffsets[c]! : Infinity;
+      const callAt = c < calls.length ? calls.offsets[c]! : Infinity;
       const compactAt = k < compactions.length ? compactionOffsets[k]! : Infinity;
       if (Math.min(callAt, compactAt) > until || (callAt === Infinity && compactAt === Infinity)) break;
-      if (callAt < compactAt) lastCallAt = Math.max(lastCallAt, calls[c++]!.time);
+      if (callAt < compactAt) lastCallAt = Math.max(lastCallAt, calls.times[c++]!);
       else pending = compactions[k++]!;
     }
     if (s === costStates.length) break;

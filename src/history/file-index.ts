@@ -40,45 +40,102 @@ export interface FileEntry extends Cursor {
 
 export type FileIndex = Record<string, FileEntry>;
 
+/** files.json: one array per field (JSON of plain arrays parses fast and makes no object per file). */
 interface Stored {
-  version: 3;
+  version: 5;
+  /** The file holding the extras of this very version (files-extra-<id>.json). */
+  extras: string;
   /** The `projects/` folders the paths are relative to. */
   roots: string[];
-  files: Array<[root: number, path: string, size: number, mtimeMs: number, ino: number, offset: number, head: string, extra?: Extra]>;
+  root: number[];
+  path: string[];
+  size: number[];
+  mtime: number[];
+  ino: number[];
+  offset: number[];
+  head: string[];
 }
+/** files-extra-<id>.json: what else is known of some files (by position in files.json), read only by updates. */
+type Extras = Record<number, Extra>;
 type Extra = Omit<FileEntry, keyof Cursor | 'size' | 'mtimeMs' | 'project' | 'sessionId'>;
 
 /**
  * `files.json`: every transcript file ever read for this store (deleted ones too: their counts still
- * matter). Loaded on every run, so kept small: paths relative to their `projects/` folder, the
- * project and session a path names derived again on load.
+ * matter). Loaded on every run, so cheap to load: paths relative to their `projects/` folder, the
+ * project and session a path names derived again when needed, and FileEntry objects made only
+ * when an update needs them — a run with nothing new only compares sizes, mtimes and inodes.
  */
+export class StoredFiles {
+  private readonly at = new Map<string, number>();
+
+  private constructor(
+    private readonly s: Stored,
+    private readonly dir: string,
+  ) {
+    for (let i = 0; i < s.path.length; i++) this.at.set(fullPath(s, i), i);
+  }
+
+  static load(dir: string): StoredFiles | undefined {
+    let stored: Stored;
+    try {
+      stored = JSON.parse(fs.readFileSync(path.join(dir, 'files.json'), 'utf8')) as Stored;
+    } catch {
+      return undefined;
+    }
+    return stored?.version === 5 ? new StoredFiles(stored, dir) : undefined;
+  }
+
+  /** Whether a file on disk differs from what was read of it (or was never read). */
+  changed(file: string, size: number, mtimeMs: number, ino: number): boolean {
+    const i = this.at.get(file);
+    return i === undefined || this.s.size[i] !== size || this.s.mtime[i] !== mtimeMs || this.s.ino[i] !== ino;
+  }
+
+  entries(): FileIndex {
+    const s = this.s;
+    let extra: Extras = {};
+    try {
+      extra = JSON.parse(fs.readFileSync(path.join(this.dir, this.s.extras), 'utf8')) as Extras;
+    } catch {
+      // none yet
+    }
+    const files: FileIndex = {};
+    for (let i = 0; i < s.path.length; i++) {
+      const relative = s.path[i]!;
+      files[fullPath(s, i)] = { size: s.size[i]!, mtimeMs: s.mtime[i]!, ino: s.ino[i]!, offset: s.offset[i]!, head: s.head[i]!, ...placeOf(relative.split('/')), ...extra[i] };
+    }
+    return files;
+  }
+}
+
+const fullPath = (s: Stored, i: number) => s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
+
 export function loadFileIndex(dir: string): FileIndex | undefined {
-  let stored: Stored;
-  try {
-    stored = JSON.parse(fs.readFileSync(path.join(dir, 'files.json'), 'utf8')) as Stored;
-  } catch {
-    return undefined;
-  }
-  if (stored?.version !== 3) return undefined;
-  const files: FileIndex = {};
-  for (const [root, relative, size, mtimeMs, ino, offset, head, extra] of stored.files) {
-    files[path.join(stored.roots[root]!, relative)] = { size, mtimeMs, ino, offset, head, ...placeOf(relative.split('/')), ...extra };
-  }
-  return files;
+  return StoredFiles.load(dir)?.entries();
 }
 
 /** `configDirs`: the dirs of the store; every file lives under one of their `projects/` folders. */
 export function saveFileIndex(dir: string, files: FileIndex, configDirs: string[]): void {
   const roots = configDirs.map((d) => path.join(path.resolve(d), 'projects') + path.sep).sort((a, b) => b.length - a.length);
-  const stored: Stored = { version: 3, roots: [], files: [] };
+  const extrasFile = `files-extra-${Date.now().toString(36)}-${process.pid}.json`;
+  const s: Stored = { version: 5, extras: extrasFile, roots: [], root: [], path: [], size: [], mtime: [], ino: [], offset: [], head: [] };
+  const extras: Extras = {};
   for (const [file, { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra }] of Object.entries(files)) {
     const root = roots.find((r) => file.startsWith(r));
     if (!root) continue;
-    let index = stored.roots.indexOf(root);
-    if (index < 0) index = stored.roots.push(root) - 1;
-    const relative = file.slice(root.length).split(path.sep).join('/');
-    stored.files.push(Object.keys(extra).length ? [index, relative, size, mtimeMs, ino, offset, head, extra] : [index, relative, size, mtimeMs, ino, offset, head]);
+    let index = s.roots.indexOf(root);
+    if (index < 0) index = s.roots.push(root) - 1;
+    if (Object.keys(extra).length) extras[s.path.length] = extra;
+    s.root.push(index);
+    s.path.push(file.slice(root.length).split(path.sep).join('/'));
+    s.size.push(size);
+    s.mtime.push(mtimeMs);
+    s.ino.push(ino);
+    s.offset.push(offset);
+    s.head.push(head);
   }
-  replaceFile(path.join(dir, 'files.json'), JSON.stringify(stored));
+  // Extras under a new name first, then files.json (which names them) replaces the old one at once.
+  replaceFile(path.join(dir, extrasFile), JSON.stringify(extras));
+  replaceFile(path.join(dir, 'files.json'), JSON.stringify(s));
+  for (const old of fs.readdirSync(dir)) if (old.startsWith('files-extra-') && old !== extrasFile) fs.rmSync(path.join(dir, old), { force: true });
 }

@@ -1,4 +1,5 @@
-import { readTranscriptFrom, type Cursor } from '../transcript/read-transcript.js';
+import { readTranscriptFrom } from '../transcript/read-transcript.js';
+import type { ApiCall } from '../usage/api-call.js';
 import type { CallTable } from './call-table.js';
 import { locateCounts } from './count-snapshots.js';
 import type { FileEntry } from './file-index.js';
@@ -28,23 +29,25 @@ export interface FileScan {
  * entry. Nothing per copy outlives the file.
  */
 export function scanFile(job: ScanJob, calls: CallTable): FileScan {
+  const sessions = new Set<string>();
+  const times = new CallTimeList();
+  const take = (call: ApiCall, embedded: boolean, offset: number) => {
+    const session = call.sessionId ?? job.sessionId;
+    sessions.add(session);
+    calls.addCopy(call, session, job.project);
+    if (!embedded) times.push(call.time, offset);
+  };
   let read;
   try {
-    read = readTranscriptFrom(job.path, job.previous as Cursor | undefined, { taskCommands: false });
+    read = readTranscriptFrom(job.path, job.previous, { taskCommands: false, onCall: take });
   } catch (error) {
     return { path: job.path, bytesRead: 0, error: (error as Error).message };
   }
+  read.calls.forEach((call, i) => take(call, false, read.callOffsets[i]!)); // a line too long to hold whole
   const previous = read.restarted ? undefined : job.previous;
-  const sessions = new Set(previous?.sessions);
-  for (const list of [read.calls, read.embeddedCalls]) {
-    for (const call of list) {
-      const session = call.sessionId ?? job.sessionId;
-      sessions.add(session);
-      calls.addCopy(call, session, job.project);
-    }
-  }
+  for (const s of previous?.sessions ?? []) sessions.add(s);
   const versions = new Set([...(previous?.versions ?? []), ...read.versions]);
-  const located = isSubagentFile(job.path) ? undefined : locateCounts(read, previous);
+  const located = isSubagentFile(job.path) ? undefined : locateCounts(times, read, previous);
   const countSession = read.costStates.at(-1)?.sessionId ?? previous?.countSession;
   const entry: FileEntry = {
     ...read.cursor,
@@ -65,4 +68,24 @@ export function scanFile(job: ScanJob, calls: CallTable): FileScan {
 
 function isSubagentFile(file: string): boolean {
   return /[\\/]subagents[\\/]/.test(file) || /[\\/]agent-[^\\/]*\.jsonl$/.test(file);
+}
+
+/** (time, offset) of each call read, in two growable typed arrays. */
+class CallTimeList {
+  length = 0;
+  times = new Float64Array(64);
+  offsets = new Float64Array(64);
+
+  push(time: number, offset: number): void {
+    if (this.length === this.times.length) {
+      const times = new Float64Array(this.length * 2);
+      times.set(this.times);
+      this.times = times;
+      const offsets = new Float64Array(this.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+    this.times[this.length] = time;
+    this.offsets[this.length++] = offset;
+  }
 }

@@ -96,3 +96,55 @@ export function summarizeSession(table: CallTable, calls: number[], summary: His
 export function gapRow(at: number | null, model: number, t: TokenCounts): GapRow {
   return [at, model, t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead];
 }
+
+/**
+ * Every session's usage summed per (slot, model, tier, Claude Code versions): what daily, weekly
+ * and monthly reports print from, a fraction of summary.json. Versions are kept as sets (usually a
+ * handful), so a report over some days names exactly the versions of the sessions in them.
+ */
+export interface Calendar {
+  models: string[];
+  versionSets: string[][];
+  /** Versions some session wrote a cost-state line with. */
+  withCostState: string[];
+  /** One flat array, 10 numbers a row: `slot, model, flags, version set, calls, in, out, 5m, 1h, read` (parses fast). */
+  rows: number[];
+}
+
+export const CALENDAR_ROW = 10;
+
+export function calendarOf(summary: HistorySummary): Calendar {
+  const sets = new Map<string, number>();
+  const rows = new Map<number, number[]>();
+  const withCostState = new Set<string>();
+  const add = (slot: number, model: number, flags: number, set: number, calls: number, tokens: number[], from: number) => {
+    const key = ((slot * 4096 + model) * 4 + flags) * 4096 + set;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = [slot, model, flags, set, 0, 0, 0, 0, 0, 0]));
+    row[4]! += calls;
+    for (let k = 0; k < 5; k++) row[5 + k]! += tokens[from + k]!;
+  };
+  for (const s of Object.values(summary.sessions)) {
+    const versions = JSON.stringify(s.versions ?? []);
+    const set = sets.get(versions) ?? sets.set(versions, sets.size).get(versions)!;
+    if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
+    for (const r of s.rows) add(r[0]!, r[1]!, r[2]!, set, r[3]!, r, 4);
+    for (const g of s.gaps) add(Math.floor((g[0] ?? s.last) / SLOT_MS), g[1], 0, set, 1, g as number[], 2);
+  }
+  const versionSets = [...sets.keys()].map((v) => JSON.parse(v) as string[]);
+  const flat = [...rows.values()].sort((a, b) => a[0]! - b[0]!).flat();
+  return { models: summary.models, versionSets, withCostState: [...withCostState].sort(), rows: flat };
+}
+
+export function loadCalendar(dir: string): Calendar | undefined {
+  try {
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'calendar.json'), 'utf8')) as Calendar & { version?: number };
+    return stored.version === 2 ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveCalendar(dir: string, calendar: Calendar): void {
+  replaceFile(path.join(dir, 'calendar.json'), JSON.stringify({ version: 2, ...calendar }));
+}

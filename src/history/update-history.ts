@@ -2,15 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
-import { discoverTranscripts, type TranscriptFile } from '../transcript/discover.js';
+import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
 import { DamagedBucketError, IdIndex } from './call-store.js';
 import { CallTable } from './call-table.js';
-import { loadFileIndex, saveFileIndex, type FileEntry, type FileIndex } from './file-index.js';
+import { loadFileIndex, saveFileIndex, StoredFiles } from './file-index.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
-import { emptySummary, loadSummary, saveSummary, type HistorySummary } from './summary.js';
+import { calendarOf, emptySummary, loadCalendar, loadSummary, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
 
 export interface UpdateOptions {
   configDirs: string[];
@@ -21,8 +21,10 @@ export interface UpdateOptions {
 }
 
 export interface HistoryView {
-  summary: HistorySummary;
-  files: FileIndex;
+  /** Per-session usage (what `report session` prints from); loaded when first asked for. */
+  summary(): HistorySummary;
+  /** Usage per slot over all sessions (what daily, weekly and monthly reports print from). */
+  calendar(): Calendar;
   /** Bytes read in this run: 0 on a warm run with nothing new. */
   bytesRead: number;
   filesRead: number;
@@ -68,13 +70,18 @@ function setAside(store: string, configDirs: string[]): void {
 async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): Promise<HistoryView> {
   const store = storeFor(storeDir, configDirs);
   openStore(store, configDirs);
-  const found = discoverTranscripts(configDirs);
-  const peek = loadFileIndex(store);
-  const changed = found.filter((f) => isChanged(peek?.[f.path], f));
-  if (changed.length === 0 && peek && !isDirty(store)) {
-    const summary = loadSummary(store);
-    if (summary) return { summary, files: peek, bytesRead: 0, filesRead: 0, errors: [] };
+  const stored = StoredFiles.load(store);
+  const changed: TranscriptFile[] = [];
+  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => {
+    if (!stored || stored.changed(file, size, mtimeMs, ino)) changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
+  });
+  changed.sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (changed.length === 0 && stored && !isDirty(store) && fs.existsSync(path.join(store, 'calendar.json'))) {
+    const summary = once(() => loadSummary(store) ?? emptySummary());
+    const calendar = once(() => loadCalendar(store) ?? calendarOf(summary()));
+    return { summary, calendar, bytesRead: 0, filesRead: 0, errors: [] };
   }
+  const peek = stored?.entries();
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
   const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
@@ -115,12 +122,16 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   }
   update.finish(summary, files!, repair ? Object.keys(files!) : read);
   faultPoint('mid-history-save');
+  const calendar = calendarOf(summary);
   saveSummary(store, summary);
+  saveCalendar(store, calendar);
   saveFileIndex(store, files!, configDirs);
   setDirty(store, false);
-  return { summary, files: files!, bytesRead, filesRead: scan.files.length, errors };
+  const done = summary;
+  return { summary: () => done, calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
 }
 
-function isChanged(known: FileEntry | undefined, file: TranscriptFile): boolean {
-  return !known || known.ino !== file.ino || known.size !== file.size || known.mtimeMs !== file.mtimeMs;
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }

@@ -1,5 +1,5 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
+import { CALENDAR_ROW, FAST, LONG, SLOT_MS, type Calendar, type HistorySummary } from '../history/summary.js';
 import { monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from './slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields } from './tally.js';
@@ -38,29 +38,50 @@ export interface UsageReport {
   versionsWithoutCostState: string[];
 }
 
+/** What a report is built from: the history's per-session summary (session reports) or its calendar. */
+export interface UsageSources {
+  summary(): HistorySummary;
+  calendar(): Calendar;
+}
+
 /**
  * Groups the history's usage by day, week, month (in `tz`) or session, priced now (prices are
  * applied at read time, so a price change needs no re-reading). Usage is summed per (group, model,
  * tier) before pricing: costs are exact integer sums (costAtRates), so that is the same figure.
  */
-export function buildUsageReport(summary: HistorySummary, opts: ReportOptions): UsageReport {
+export function buildUsageReport(history: UsageSources, opts: ReportOptions): UsageReport {
   const days = new SlotDays(opts.tz);
-  const sums = new Map<string, { session: string; sums: Map<string, number[]> }>();
-  const shown = new Set<string>();
-  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[], from: number) => {
+  const sums = new Map<string, { session: string; sums: Map<number, number[]> }>();
+  const versions = new Set<string>();
+  let models: string[];
+  let withCostState: Set<string>;
+  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[], from: number, seen: string[] | undefined) => {
     const day = days.day(time);
     if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return;
     const key = opts.period === 'daily' ? day : opts.period === 'weekly' ? weekKey(day) : opts.period === 'monthly' ? monthKey(day) : session;
     const group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
-    const tier = `${model}|${flags}`;
+    const tier = model * 4 + flags;
     const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
     sum[0]! += calls;
     for (let k = 0; k < 5; k++) sum[k + 1]! += tokens[from + k]!;
-    shown.add(session);
+    for (const v of seen ?? []) versions.add(v);
   };
-  for (const [session, s] of Object.entries(summary.sessions)) {
-    for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row, 4);
-    for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap as number[], 2);
+  let summary: HistorySummary | undefined;
+  if (opts.period === 'session') {
+    summary = history.summary();
+    models = summary.models;
+    withCostState = new Set();
+    for (const [session, s] of Object.entries(summary.sessions)) {
+      if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
+      for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row, 4, s.versions);
+      for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap as number[], 2, s.versions);
+    }
+  } else {
+    const calendar = history.calendar();
+    models = calendar.models;
+    withCostState = new Set(calendar.withCostState);
+    const r = calendar.rows;
+    for (let i = 0; i < r.length; i += CALENDAR_ROW) take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
   }
 
   const totals = new UsageTally(opts.book);
@@ -68,26 +89,16 @@ export function buildUsageReport(summary: HistorySummary, opts: ReportOptions): 
   for (const [key, { session, sums: tiers }] of sums) {
     const tally = new UsageTally(opts.book);
     for (const [tier, sum] of tiers) {
-      const [model, flags] = tier.split('|').map(Number) as [number, number];
       const tokens = { input: sum[1]!, output: sum[2]!, cacheWrite5m: sum[3]!, cacheWrite1h: sum[4]!, cacheRead: sum[5]! };
-      const speed = flags & FAST ? 'fast' : 'standard';
-      tally.add(summary.models[model]!, tokens, speed, (flags & LONG) !== 0, sum[0]!);
+      tally.add(models[tier >> 2]!, tokens, tier & FAST ? 'fast' : 'standard', (tier & LONG) !== 0, sum[0]!);
     }
     totals.merge(tally);
-    const span = summary.sessions[session];
-    groups.push({ key, tally, ...(opts.period === 'session' && span?.rows.length ? { session: { sessionId: session, project: span.project || 'unknown', first: span.first, last: span.last } } : {}) });
+    const span = summary?.sessions[session];
+    groups.push({ key, tally, ...(span?.rows.length ? { session: { sessionId: session, project: span.project || 'unknown', first: span.first, last: span.last } } : {}) });
   }
   groups.sort((a, b) => (opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1));
-  return { period: opts.period, groups, totals, tz: opts.tz, priceTable: opts.book.table, ...claudeCodeVersions(summary, shown) };
-}
-
-function claudeCodeVersions(summary: HistorySummary, shown: Set<string>): Pick<UsageReport, 'versions' | 'versionsWithoutCostState'> {
-  const withCostState = new Set<string>();
-  for (const s of Object.values(summary.sessions)) if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
-  const versions = new Set<string>();
-  for (const session of shown) for (const v of summary.sessions[session]?.versions ?? []) versions.add(v);
-  const sorted = [...versions].sort(byVersion);
-  return { versions: sorted, versionsWithoutCostState: sorted.filter((v) => !withCostState.has(v)) };
+  const shown = [...versions].sort(byVersion);
+  return { period: opts.period, groups, totals, tz: opts.tz, priceTable: opts.book.table, versions: shown, versionsWithoutCostState: shown.filter((v) => !withCostState.has(v)) };
 }
 
 /** 1.0.98 < 2.0.77 < 2.1.9 < 2.1.331: numerically, part by part. */

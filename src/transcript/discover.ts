@@ -35,23 +35,16 @@ export interface TranscriptFile {
  */
 export function discoverTranscripts(configDirs: string[]): TranscriptFile[] {
   const found: TranscriptFile[] = [];
-  for (const dir of configDirs) {
-    const root = path.join(dir, 'projects');
-    walk(root, [], (parts, file) => {
-      let stats: fs.Stats;
-      try {
-        stats = fs.statSync(file);
-      } catch {
-        return; // deleted meanwhile, or a dangling link
-      }
-      if (!stats.isFile()) return;
-      found.push({ path: file, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino, ...placeOf(parts) });
-    });
-  }
+  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => found.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) }));
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-function walk(dir: string, parts: string[], onFile: (parts: string[], file: string) => void): void {
+/** The same walk, one file at a time and nothing kept: a run with nothing new compares and forgets. */
+export function forEachTranscript(configDirs: string[], visit: (file: string, size: number, mtimeMs: number, ino: number, parts: string[]) => void): void {
+  for (const dir of configDirs) walk(path.join(dir, 'projects'), [], visit);
+}
+
+function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTranscript>[1]): void {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -59,9 +52,19 @@ function walk(dir: string, parts: string[], onFile: (parts: string[], file: stri
     return;
   }
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, [...parts, entry.name], onFile);
-    else if ((entry.isFile() || entry.isSymbolicLink()) && entry.name.endsWith('.jsonl')) onFile([...parts, entry.name], full);
+    const name = entry.name;
+    const full = dir + path.sep + name;
+    if (entry.isDirectory()) {
+      parts.push(name);
+      walk(full, parts, visit);
+      parts.pop();
+    } else if (name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) {
+      const stats = fs.statSync(full, { throwIfNoEntry: false }); // gone meanwhile, or a dangling link
+      if (!stats?.isFile()) continue;
+      parts.push(name);
+      visit(full, stats.size, stats.mtimeMs, stats.ino, parts);
+      parts.pop();
+    }
   }
 }
 

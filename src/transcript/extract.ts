@@ -36,6 +36,12 @@ export function emptyExtracted(): Extracted {
 export interface ExtractOptions {
   /** Look for `/do-task` prompts (hooks do; `report` does not need them). Default true. */
   taskCommands?: boolean;
+  /**
+   * Takes each call (embedded: from a progress line) as it is read, instead of `calls` and
+   * `embeddedCalls`: a reader that folds copies at once keeps nothing per copy (a 200 MB transcript
+   * holds tens of thousands of them).
+   */
+  onCall?: (call: ApiCall, embedded: boolean, offset: number) => void;
 }
 
 // Markers without their leading quote: `"` is the commonest byte in JSON. `"usage"` without the
@@ -58,14 +64,22 @@ const fields = new LineFields();
  */
 export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted, fileOffset = 0, options: ExtractOptions = {}): void {
   const tasks = options.taskCommands !== false;
-  let s = start;
-  while (s < end) {
-    let e = buf.indexOf(10, s);
-    if (e < 0 || e > end) e = end;
-    if (e > s) takeLine(buf, s, e, into, fileOffset + s, tasks);
-    s = e + 1;
+  onCall = options.onCall;
+  try {
+    let s = start;
+    while (s < end) {
+      let e = buf.indexOf(10, s);
+      if (e < 0 || e > end) e = end;
+      if (e > s) takeLine(buf, s, e, into, fileOffset + s, tasks);
+      s = e + 1;
+    }
+  } finally {
+    onCall = undefined;
   }
 }
+
+/** The caller's onCall while extractFromLines runs (it is synchronous). */
+let onCall: ExtractOptions['onCall'];
 
 // A `/do-task` prompt line is small: its command sits at the start of the message.
 const TASK_WINDOW = 8192;
@@ -172,7 +186,8 @@ function takeRow(row: AssistantRow, version: unknown, into: Extracted, offset: n
 }
 
 function takeCall(call: ApiCall, version: string | null | undefined, into: Extracted, offset: number, embedded: boolean): void {
-  if (embedded) {
+  if (onCall) onCall(call, embedded, offset);
+  else if (embedded) {
     into.embeddedCalls.push(call);
     into.embeddedCallOffsets.push(offset);
   } else {

@@ -31,6 +31,7 @@ export function readTranscriptFrom(file: string, cursor: Cursor | undefined, opt
     const start = same ? cursor.offset : 0;
     const found = emptyExtracted();
     const result = readLinesOf(opened, start, (buf, s, e, at) => extractFromLines(buf, s, e, found, at, options), {
+      // (With options.onCall a giant line's call still lands in `calls`: the caller takes both.)
       onOversizedLine: (first, last) => takeOversizedLine(first, last, found),
     });
     return {

@@ -69,8 +69,8 @@ describe('a history built step by step equals one cold read of the final files',
         files.forEach((f, i) => write(i, f.bytes.length));
         const stepped = await updateHistory({ configDirs: [config], storeDir });
         const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store') });
-        expect(essence(stepped.summary)).toEqual(essence(cold.summary));
-        expect(Object.keys(essence(cold.summary)).length).toBeGreaterThan(10);
+        expect(essence(stepped.summary())).toEqual(essence(cold.summary()));
+        expect(Object.keys(essence(cold.summary())).length).toBeGreaterThan(10);
       }),
       { seed: 20261208, numRuns: 25 },
     );
@@ -93,12 +93,12 @@ describe('the history of spec-session 0.1 (one state.json and calls.jsonl for ev
     fs.writeFileSync(path.join(history, 'state.json'), JSON.stringify({ version: 1, callsBytes: Buffer.byteLength(lines), files: { [gone]: entry('10000000-0000-4000-8000-000000000099'), ['/elsewhere/projects/x/other-session.jsonl']: entry('other-session') }, rows: [], sessions: {}, malformed: 0 }));
 
     const view = await updateHistory({ configDirs: [config], storeDir: history });
-    const inputs = Object.fromEntries(Object.entries(view.summary.sessions).map(([s, e]) => [s, e.rows.reduce((n, r) => n + r[4]!, 0)]));
+    const inputs = Object.fromEntries(Object.entries(view.summary().sessions).map(([s, e]) => [s, e.rows.reduce((n, r) => n + r[4]!, 0)]));
     expect(inputs).toEqual({ '10000000-0000-4000-8000-000000000019': 6000, '10000000-0000-4000-8000-000000000020': 4000, '10000000-0000-4000-8000-000000000099': 7000 });
     // Taken over once: the new store answers from then on, and counts nothing twice.
     const again = await updateHistory({ configDirs: [config], storeDir: history });
     expect(again.bytesRead).toBe(0);
-    expect(again.summary).toEqual(view.summary);
+    expect(again.summary()).toEqual(view.summary());
   });
 });
 
@@ -123,7 +123,7 @@ describe('what an update must recompute beyond the files it read', () => {
     }
     const stepped = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'store') });
     const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold') });
-    return { stepped: essence(stepped.summary), cold: essence(cold.summary) };
+    return { stepped: essence(stepped.summary()), cold: essence(cold.summary()) };
   }
 
   it('a call whose earliest copy turns up in another session leaves the first one: both sessions are recomputed', async () => {

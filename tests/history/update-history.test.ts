@@ -23,7 +23,7 @@ function setup(...cases: string[]) {
 
 function totals(view: HistoryView): TokenCounts {
   const sum = zeroTokens();
-  for (const s of Object.values(view.summary.sessions)) {
+  for (const s of Object.values(view.summary().sessions)) {
     for (const r of s.rows) addTokens(sum, { input: r[4]!, output: r[5]!, cacheWrite5m: r[6]!, cacheWrite1h: r[7]!, cacheRead: r[8]! });
     for (const g of s.gaps) addTokens(sum, { input: g[2], output: g[3], cacheWrite5m: g[4], cacheWrite1h: g[5], cacheRead: g[6] });
   }
@@ -88,7 +88,7 @@ describe('updateHistory: usage outlives the transcripts', () => {
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     const view = await run();
     expect(totals(view)).toEqual(sumOf(all, t(5000, 500)));
-    expect(Object.keys(view.summary.sessions).sort()).toEqual([session(1), session(14)]);
+    expect(Object.keys(view.summary().sessions).sort()).toEqual([session(1), session(14)]);
   });
 });
 

@@ -29,7 +29,7 @@ export async function reportCommand(argv: string[]): Promise<string> {
   const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
   bar.end();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
-  const report = buildUsageReport(view.summary, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
+  const report = buildUsageReport(view, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
   if (values.json) return JSON.stringify(usageReportJson(report), null, 2) + '\n';
   return renderUsageTable(report, values.breakdown === true);
 }
