@@ -6,7 +6,7 @@
  * zod to be validated) goes back to the full CLI, which runs the very same report code.
  */
 import path from 'node:path';
-import { runScanWorkerIfAsked } from '../history/scan-parallel.js';
+import { runWorkerIfAsked } from '../history/history-worker.js';
 import { reportCommand } from './commands/report.js';
 import { FullCliNeeded } from './full-cli-needed.js';
 
@@ -32,4 +32,4 @@ function fullCli(argv: string[]): Promise<number> {
   return cli.main(['report', ...argv]);
 }
 
-runScanWorkerIfAsked();
+runWorkerIfAsked();

@@ -1,5 +1,6 @@
 import type { ApiCall } from '../usage/api-call.js';
 import type { TokenCounts } from '../usage/tokens.js';
+import { StringArena, type PackedArena } from './string-arena.js';
 
 /** Strings numbered in order of first use (models, sessions, projects): records hold the numbers. */
 export class StringTable {
@@ -34,22 +35,30 @@ export class CallTable {
   readonly models = new StringTable();
   readonly sessions = new StringTable();
   readonly projects = new StringTable();
-  readonly ids: string[] = [];
-  private readonly reqs: Array<string | null> = [];
+  /** message.id of each call, and request variant A's requestId (null: copies without one). */
+  private idArena = new StringArena(true);
+  private reqArena = new StringArena();
   private num: Float64Array<ArrayBufferLike> = new Float64Array(NUM * 1024);
   private meta: Uint32Array<ArrayBufferLike> = new Uint32Array(4 * 1024); // model, session, project, flags
-  private readonly byId = new Map<string, number>();
   private readonly anonymous = new Map<number, number[]>();
   private readonly otherRequests = new Map<number, Map<string, number[]>>();
   /** Sessions holding copies, when more than the representative's. */
   private readonly holders = new Map<number, number[]>();
 
   get size(): number {
-    return this.ids.length;
+    return this.idArena.count;
   }
 
   indexOf(messageId: string): number | undefined {
-    return this.byId.get(messageId);
+    return this.idArena.indexOf(messageId);
+  }
+
+  id(i: number): string {
+    return this.idArena.get(i)!;
+  }
+
+  private request(i: number): string | null {
+    return this.reqArena.get(i);
   }
 
   /** Adds one copy of a call seen in `session`'s files under `project`; returns the call's index. */
@@ -61,13 +70,12 @@ export class CallTable {
 
   /** Folds one request variant of a call (numbers are this table's string ids). */
   fold(messageId: string, requestId: string | null, time: number, model: number, session: number, project: number, flags: number, tokens: number[]): number {
-    let i = this.byId.get(messageId);
+    let i = this.idArena.indexOf(messageId);
     if (i === undefined) {
-      i = this.ids.length;
+      i = this.idArena.count;
       if (NUM * (i + 1) > this.num.length) this.grow();
-      this.ids.push(messageId);
-      this.reqs.push(requestId);
-      this.byId.set(messageId, i);
+      this.idArena.push(messageId);
+      this.reqArena.push(requestId);
       const n = NUM * i;
       this.num[n] = time;
       for (let k = 0; k < 5; k++) this.num[n + 1 + k] = tokens[k]!;
@@ -80,7 +88,7 @@ export class CallTable {
     }
     const n = NUM * i;
     const m = 4 * i;
-    if (requestId === this.reqs[i]) for (let k = 0; k < 5; k++) this.num[n + 1 + k] = Math.max(this.num[n + 1 + k]!, tokens[k]!);
+    if (this.reqArena.equals(i, requestId)) for (let k = 0; k < 5; k++) this.num[n + 1 + k] = Math.max(this.num[n + 1 + k]!, tokens[k]!);
     else if (requestId === null) maxInto(this.anonymous, i, tokens);
     else {
       let more = this.otherRequests.get(i);
@@ -156,8 +164,8 @@ export class CallTable {
   tokens(i: number): TokenCounts {
     const n = NUM * i;
     const num = this.num;
-    const reqA = this.reqs[i]!;
     const more = this.otherRequests.size ? this.otherRequests.get(i) : undefined;
+    const reqA = more || this.anonymous.size ? this.request(i) : '';
     if (!more && (reqA === null || !this.anonymous.has(i))) return { input: num[n + 1]!, output: num[n + 2]!, cacheWrite5m: num[n + 3]!, cacheWrite1h: num[n + 4]!, cacheRead: num[n + 5]! };
     const a = [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!];
     let total: number[];
@@ -179,12 +187,13 @@ export class CallTable {
   record(i: number, ids: { model: (s: string) => number; session: (s: string) => number; project: (s: string) => number }): StoredCall {
     const n = NUM * i;
     const holders = this.holders.get(i);
+    const reqA = this.request(i);
     const rec: StoredCall = [
-      this.ids[i]!, this.num[n]!, ids.model(this.model(i)), ids.session(this.session(i)), ids.project(this.project(i)), this.meta[4 * i + 3]!,
+      this.id(i), this.num[n]!, ids.model(this.model(i)), ids.session(this.session(i)), ids.project(this.project(i)), this.meta[4 * i + 3]!,
       holders ? holders.map((s) => ids.session(this.sessions.list[s]!)) : ids.session(this.session(i)),
-      this.reqs[i]!, this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!,
+      reqA, this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!,
     ];
-    const anonymous = this.reqs[i] !== null ? this.anonymous.get(i) : undefined;
+    const anonymous = reqA !== null ? this.anonymous.get(i) : undefined;
     const more = this.otherRequests.get(i);
     if (anonymous || more) rec.push({ ...(anonymous ? { a: anonymous } : {}), ...(more ? { m: Object.fromEntries(more) } : {}) });
     return rec;
@@ -200,15 +209,17 @@ export class CallTable {
       const n = NUM * i;
       const m = 4 * i;
       const { num, meta } = other;
-      const fold = (req: string | null, session: number, tokens: number[]) =>
-        this.fold(other.ids[i]!, req, num[n]!, models[meta[m]!]!, session, projects[meta[m + 2]!]!, meta[m + 3]!, tokens);
-      const at = fold(other.reqs[i]!, sessions[meta[m + 1]!]!, [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!]);
-      if (other.anonymous.size && other.reqs[i] !== null) {
+      const id = other.id(i);
+      const reqA = other.request(i);
+      const fold = (req: string | null, session: number, tokens: number[], time = num[n]!) =>
+        this.fold(id, req, time, models[meta[m]!]!, session, projects[meta[m + 2]!]!, meta[m + 3]!, tokens);
+      const at = fold(reqA, sessions[meta[m + 1]!]!, [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!]);
+      if (other.anonymous.size && reqA !== null) {
         const a = other.anonymous.get(i);
         if (a) fold(null, sessions[meta[m + 1]!]!, a);
       }
       for (const [req, tokens] of other.otherRequests.get(i) ?? []) fold(req, sessions[meta[m + 1]!]!, tokens);
-      for (const h of other.holders.get(i) ?? []) this.fold(other.ids[i]!, other.reqs[i]!, Infinity, models[meta[m]!]!, sessions[h]!, projects[meta[m + 2]!]!, meta[m + 3]!, [0, 0, 0, 0, 0]);
+      for (const h of other.holders.get(i) ?? []) fold(reqA, sessions[h]!, [0, 0, 0, 0, 0], Infinity);
       out.push(at);
     }
     return out;
@@ -232,8 +243,8 @@ export class CallTable {
     const n = this.size;
     return {
       names: this.names,
-      ids: this.ids,
-      reqs: this.reqs,
+      ids: this.idArena.pack(),
+      reqs: this.reqArena.pack(),
       num: this.num.slice(0, NUM * n),
       meta: this.meta.slice(0, 4 * n),
       anonymous: [...this.anonymous],
@@ -248,11 +259,8 @@ export class CallTable {
     for (const m of p.names.models) t.models.id(m);
     for (const s of p.names.sessions) t.sessions.id(s);
     for (const s of p.names.projects) t.projects.id(s);
-    for (let i = 0; i < p.ids.length; i++) {
-      t.ids.push(p.ids[i]!);
-      t.reqs.push(p.reqs[i]!);
-      t.byId.set(p.ids[i]!, i);
-    }
+    t.idArena = StringArena.unpack(p.ids, true);
+    t.reqArena = StringArena.unpack(p.reqs);
     t.num = p.num;
     t.meta = p.meta;
     for (const [i, v] of p.anonymous) t.anonymous.set(i, v);
@@ -278,8 +286,8 @@ export class CallTable {
 /** A CallTable as structured-clone data (typed arrays are transferred, not copied). */
 export interface PackedCalls {
   names: { models: string[]; sessions: string[]; projects: string[] };
-  ids: string[];
-  reqs: Array<string | null>;
+  ids: PackedArena;
+  reqs: PackedArena;
   num: Float64Array;
   meta: Uint32Array;
   anonymous: Array<[number, number[]]>;

@@ -15,7 +15,7 @@ export class HistoryUpdate {
   private readonly loaded = new Set<number>();
   /** The bucket each loaded call came from. */
   private readonly origin = new Map<number, number>();
-  private readonly touched = new Set<number>();
+  private readonly touched = new Marks();
   /** Sessions whose rows change: those that represented a touched call before, and after. */
   private readonly rowSessions = new Set<string>();
   private readonly rewrite = new Set<number>();
@@ -48,7 +48,7 @@ export class HistoryUpdate {
     for (let b = 0; b < BUCKETS; b++) this.load(b);
     for (let i = 0; i < this.table.size; i++) {
       this.touched.add(i);
-      this.index.place(this.table.ids[i]!, undefined, this.origin.get(i)!);
+      this.index.place(this.table.id(i), undefined, this.origin.get(i)!);
     }
   }
 
@@ -57,13 +57,13 @@ export class HistoryUpdate {
     if (this.empty) {
       // Nothing on disk to merge with: the scan's tables are the history.
       if (this.table.size === 0) this.table = fresh;
-      else for (const i of this.table.addAll(fresh)) this.touched.add(i);
-      for (let i = 0; i < this.table.size; i++) this.touched.add(i);
+      else this.table.addAll(fresh);
+      this.touched.all();
       return;
     }
     this.index.prepare(fresh.size);
     for (let i = 0; i < fresh.size; i++) {
-      const id = fresh.ids[i]!;
+      const id = fresh.id(i);
       if (this.index.length > 0) for (const b of this.index.lookup(id)) this.load(b);
       const session = fresh.session(i);
       if (session !== this.lastSession) {
@@ -80,10 +80,10 @@ export class HistoryUpdate {
   /** Recomputes what the touched calls change in `summary`, then writes buckets and ids.bin. */
   finish(summary: HistorySummary, files: FileIndex, readFiles: string[]): void {
     const { table } = this;
-    for (const i of this.touched) this.rowSessions.add(table.session(i));
+    for (const i of this.touched.list(table.size)) this.rowSessions.add(table.session(i));
     this.summarizeRows(summary);
     const gapSessions = new Set(this.rowSessions);
-    for (const i of this.touched) {
+    for (const i of this.touched.list(table.size)) {
       const rep = table.session(i);
       for (const h of table.holdersOf(i)) {
         gapSessions.add(h);
@@ -155,17 +155,17 @@ export class HistoryUpdate {
 
   private save(): void {
     const { table } = this;
-    for (const i of this.touched) {
+    for (const i of this.touched.list(table.size)) {
       const home = bucketOf(table.session(i));
       const from = this.origin.get(i);
       this.rewrite.add(home);
       if (from !== undefined) this.rewrite.add(from);
-      if (from !== home) this.index.place(table.ids[i]!, from, home);
+      if (from !== home) this.index.place(table.id(i), from, home);
     }
     const byBucket = new Map<number, number[]>([...this.rewrite].map((b) => [b, []]));
     for (let i = 0; i < table.size; i++) byBucket.get(bucketOf(table.session(i)))?.push(i);
     for (const [b, calls] of byBucket) saveBucket(this.store, b, table, calls);
-    if (this.touched.size) this.index.save(this.store);
+    if (this.touched.any) this.index.save(this.store);
   }
 }
 
@@ -178,4 +178,33 @@ function walk(start: string[], next: (s: string) => string[]): Set<string> {
   const seen = new Set(start);
   for (const s of seen) for (const n of next(s)) seen.add(n);
   return seen;
+}
+
+/** Which calls of the table an update touched: a bitmap (a first run touches all of them). */
+class Marks {
+  private bits = new Uint8Array(1024);
+  private every = false;
+  any = false;
+
+  add(i: number): void {
+    if (i >= this.bits.length) {
+      const bits = new Uint8Array(Math.max(i + 1, this.bits.length * 2));
+      bits.set(this.bits);
+      this.bits = bits;
+    }
+    this.bits[i] = 1;
+    this.any = true;
+  }
+
+  all(): void {
+    this.every = this.any = true;
+  }
+
+  has(i: number): boolean {
+    return this.every || this.bits[i] === 1;
+  }
+
+  *list(size: number): Generator<number> {
+    for (let i = 0; i < size; i++) if (this.every || this.bits[i] === 1) yield i;
+  }
 }

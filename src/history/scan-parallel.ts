@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { CallTable, type PackedCalls } from './call-table.js';
 import { scanFile, type FileScan, type ScanJob } from './file-scan.js';
 
@@ -24,7 +24,7 @@ const pendingOf = (j: ScanJob) => Math.max(0, j.size - (j.previous?.offset ?? 0)
  */
 export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanResult> {
   const pending = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
-  const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+  const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined; // any thread may start helpers
   const cores = Math.min(Number(process.env.SPEC_SESSION_SCAN_THREADS) || (os.availableParallelism?.() ?? os.cpus().length), 4);
   if (!script || cores < 2 || pending < PARALLEL_MIN_BYTES || jobs.length < 2) {
     const calls = new CallTable();
@@ -41,7 +41,7 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
   const workers = others.map(
     (share) =>
       new Promise<{ files: FileScan[]; calls: PackedCalls }>((resolve, reject) => {
-        const worker = new Worker(script, { workerData: { role: 'scan-transcripts', jobs: share } });
+        const worker = new Worker(script, { workerData: { role: 'scan-transcripts', jobs: share }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
         worker.on('message', (m: { progress?: number; files?: FileScan[]; calls?: PackedCalls }) => {
           if (m.progress !== undefined) onProgress?.(m.progress);
           else resolve(m as { files: FileScan[]; calls: PackedCalls });
@@ -67,9 +67,8 @@ function scanWithProgress(job: ScanJob, calls: CallTable, onProgress?: (bytes: n
   return scan;
 }
 
-/** Entry point of a scan worker (a bundle calls this first; true when it is one). */
-export function runScanWorkerIfAsked(): boolean {
-  if (isMainThread || (workerData as { role?: string } | null)?.role !== 'scan-transcripts') return false;
+/** The work of a scan worker (see history-worker.ts). */
+export function runScanWorker(): void {
   const { jobs } = workerData as { jobs: ScanJob[] };
   const calls = new CallTable();
   let unreported = 0;
@@ -84,6 +83,5 @@ export function runScanWorkerIfAsked(): boolean {
   });
   if (unreported) parentPort!.postMessage({ progress: unreported });
   const packed = calls.pack();
-  parentPort!.postMessage({ files, calls: packed }, [packed.num.buffer as ArrayBuffer, packed.meta.buffer as ArrayBuffer]);
-  return true;
+  parentPort!.postMessage({ files, calls: packed }, [packed.num.buffer as ArrayBuffer, packed.meta.buffer as ArrayBuffer]); // (arena bytes are copied: they share a pool)
 }

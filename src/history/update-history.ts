@@ -8,9 +8,13 @@ import { CallTable } from './call-table.js';
 import { loadFileIndex, saveFileIndex, StoredFiles } from './file-index.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
+import { updateInWorker, workerScript } from './history-worker.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
 import { calendarOf, emptySummary, loadCalendar, loadSummary, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
+
+/** New bytes worth a worker thread of their own (see history-worker.ts). */
+const WORKER_MIN_BYTES = 32 << 20;
 
 export interface UpdateOptions {
   configDirs: string[];
@@ -82,9 +86,15 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
     return { summary, calendar, bytesRead: 0, filesRead: 0, errors: [] };
   }
   const peek = stored?.entries();
+  const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
+  const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
+  if (script) {
+    const counts = await updateInWorker(script, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
+    const summary = once(() => loadSummary(store) ?? emptySummary());
+    return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
+  }
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
-  const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
   let done = 0;
   const jobs = changed.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, project: f.project, sessionId: f.sessionId, previous: peek?.[f.path] }));
   const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));

@@ -38,7 +38,7 @@ const call = (c: Copy): ApiCall => ({
 /** What a report takes from each call: its tokens, and the copy that represents it. */
 function fromTable(t: CallTable) {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < t.size; i++) out[t.ids[i]!] = { tokens: t.tokens(i), time: t.time(i), model: t.model(i), session: t.session(i), holders: t.holdersOf(i).sort() };
+  for (let i = 0; i < t.size; i++) out[t.id(i)] = { tokens: t.tokens(i), time: t.time(i), model: t.model(i), session: t.session(i), holders: t.holdersOf(i).sort() };
   return out;
 }
 
