@@ -122,10 +122,10 @@ export class CallTable {
   }
 
   private grow(): void {
-    const num = new Float64Array(Math.max(NUM * 1024, this.num.length * 2));
+    const num = new Float64Array(Math.max(NUM * 1024, NUM * Math.ceil((this.num.length / NUM) * 1.5)));
     num.set(this.num);
     this.num = num;
-    const meta = new Uint32Array(Math.max(4 * 1024, this.meta.length * 2));
+    const meta = new Uint32Array(num.length / NUM * 4);
     meta.set(this.meta);
     this.meta = meta;
   }

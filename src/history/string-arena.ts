@@ -8,7 +8,7 @@ export class StringArena {
   private used = 0;
   private starts: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
   private lengths: Int32Array<ArrayBufferLike> = new Int32Array(1024); // -1: null
-  private hashes: Uint32Array<ArrayBufferLike> = new Uint32Array(1024);
+  private hashes: Uint32Array<ArrayBufferLike> = new Uint32Array(1024); // indexed arenas only
   private slots: Int32Array | undefined; // index + 1, open addressing
   count = 0;
 
@@ -26,7 +26,7 @@ export class StringArena {
     }
     const need = text.length * 3;
     if (this.used + need > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + need));
+      const bigger = Buffer.allocUnsafe(Math.max(Math.ceil(this.bytes.length * 1.5), this.used + need));
       this.bytes.copy(bigger, 0, 0, this.used);
       this.bytes = bigger;
     }
@@ -72,7 +72,7 @@ export class StringArena {
 
   /** As plain typed arrays (for postMessage; transferable). */
   pack(): PackedArena {
-    return { count: this.count, bytes: this.bytes.subarray(0, this.used), starts: this.starts.slice(0, this.count), lengths: this.lengths.slice(0, this.count), hashes: this.hashes.slice(0, this.count) };
+    return { count: this.count, bytes: this.bytes.subarray(0, this.used), starts: this.starts.slice(0, this.count), lengths: this.lengths.slice(0, this.count), hashes: this.slots ? this.hashes.slice(0, this.count) : new Uint32Array(0) };
   }
 
   static unpack(p: PackedArena, indexed = false): StringArena {
@@ -82,7 +82,7 @@ export class StringArena {
     a.count = p.count;
     a.starts = p.starts.length ? p.starts : new Uint32Array(1024);
     a.lengths = p.lengths.length ? p.lengths : new Int32Array(1024);
-    a.hashes = p.hashes.length ? p.hashes : new Uint32Array(1024);
+    a.hashes = p.hashes.length || !indexed ? p.hashes : new Uint32Array(1024);
     if (indexed) a.rehash(Math.max(2048, 1 << Math.ceil(Math.log2(4 * p.count + 1))));
     return a;
   }
@@ -101,8 +101,8 @@ export class StringArena {
   }
 
   private growList(): void {
-    const size = Math.max(1024, this.starts.length * 2);
-    for (const key of ['starts', 'hashes'] as const) {
+    const size = Math.max(1024, Math.ceil(this.starts.length * 1.5));
+    for (const key of this.slots ? (['starts', 'hashes'] as const) : (['starts'] as const)) {
       const next = new Uint32Array(size);
       next.set(this[key]);
       this[key] = next;

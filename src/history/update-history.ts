@@ -5,7 +5,7 @@ import { withFileLock } from '../store/lock.js';
 import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
 import { DamagedBucketError, IdIndex } from './call-store.js';
 import { CallTable } from './call-table.js';
-import { loadFileIndex, saveFileIndex, StoredFiles } from './file-index.js';
+import { loadFileIndex, saveFileIndex, StoredFiles, type FileIndex } from './file-index.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
 import { updateInWorker, workerScript } from './history-worker.js';
@@ -75,6 +75,10 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const store = storeFor(storeDir, configDirs);
   openStore(store, configDirs);
   const stored = StoredFiles.load(store);
+  // A first run over many projects reads a lot: straight to the worker, before this thread makes
+  // garbage (its young generation, once grown, stays). Only a guess; the worker decides nothing.
+  const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
+  if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
   const changed: TranscriptFile[] = [];
   forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => {
     if (!stored || stored.changed(file, size, mtimeMs, ino)) changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
@@ -88,11 +92,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const peek = stored?.entries();
   const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
   const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
-  if (script) {
-    const counts = await updateInWorker(script, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
-    const summary = once(() => loadSummary(store) ?? emptySummary());
-    return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
-  }
+  if (script) return inWorker(script, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
   let done = 0;
@@ -110,14 +110,9 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   const empty = !repair && files === undefined && !fs.existsSync(path.join(store, 'calls'));
   const legacy = files === undefined ? new CallTable() : undefined;
   if (legacy) files = importLegacyHistory(historyRoot, configDirs, legacy) ?? {};
-  const update = new HistoryUpdate(store, index, empty);
   setDirty(store, true);
-  if (repair) {
-    summary = undefined;
-    update.loadAll();
-  }
+  if (repair) summary = undefined;
   summary ??= emptySummary();
-  for (const calls of [...scan.calls, ...(legacy?.size ? [legacy] : [])]) update.addTable(calls);
   const errors: string[] = [];
   const read: string[] = [];
   let bytesRead = 0;
@@ -130,7 +125,9 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
     files![file.path] = file.entry;
     read.push(file.path);
   }
-  update.finish(summary, files!, repair ? Object.keys(files!) : read);
+  // The calls are dropped once their buckets are written: the summary's JSON is made without them.
+  const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
+  foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? Object.keys(files!) : read);
   faultPoint('mid-history-save');
   const calendar = calendarOf(summary);
   saveSummary(store, summary);
@@ -139,6 +136,30 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   setDirty(store, false);
   const done = summary;
   return { summary: () => done, calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
+}
+
+function foldCalls(update: HistoryUpdate, repair: boolean, tables: CallTable[], summary: HistorySummary, files: FileIndex, read: string[]): void {
+  if (repair) update.loadAll();
+  while (tables.length) update.addTable(tables.shift()!);
+  update.finish(summary, files, read);
+}
+
+function projectCount(configDirs: string[]): number {
+  let n = 0;
+  for (const dir of configDirs) {
+    try {
+      n += fs.readdirSync(path.join(dir, 'projects')).length;
+    } catch {
+      // no projects/ there
+    }
+  }
+  return n;
+}
+
+async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
+  const counts = await updateInWorker(script, options);
+  const summary = once(() => loadSummary(store) ?? emptySummary());
+  return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
 }
 
 function once<T>(make: () => T): () => T {
