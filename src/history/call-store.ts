@@ -87,24 +87,32 @@ export function replaceFile(file: string, data: string | Uint8Array): void {
   fs.renameSync(temp, file);
 }
 
-/** message.id hash → bucket, for every call of the history. */
+/**
+ * message.id hash → bucket, for every call of the history. `ids.bin` is a run of 5-byte records
+ * (hash u32 LE, bucket u8), so an update that only adds calls appends a few bytes; one that moves a
+ * call to another bucket (rare) rewrites it. A torn record at the end (a crash mid-append) is
+ * ignored, and the calls it was for are found again by the repair (`dirty`).
+ */
 export class IdIndex {
   private hashes: Uint32Array;
   private buckets: Uint8Array;
   length: number;
+  /** How many entries the file on disk holds, and whether an earlier entry changed since. */
+  private saved = 0;
+  private rewritten = false;
   private byHash: Map<number, number[]> | undefined;
 
   private constructor(hashes: Uint32Array, buckets: Uint8Array, length: number) {
     this.hashes = hashes;
     this.buckets = buckets;
-    this.length = length;
+    this.length = this.saved = length;
   }
 
   static empty(): IdIndex {
     return new IdIndex(new Uint32Array(1024), new Uint8Array(1024), 0);
   }
 
-  /** `ids.bin`: count, then the hashes, then one bucket byte each. A missing or torn file reads as empty. */
+  /** A missing file reads as undefined (the caller rebuilds). */
   static load(dir: string): IdIndex | undefined {
     let bytes: Buffer;
     try {
@@ -112,21 +120,29 @@ export class IdIndex {
     } catch {
       return undefined;
     }
-    const count = bytes.length >= 4 ? bytes.readUInt32LE(0) : -1;
-    if (count < 0 || bytes.length !== 4 + 5 * count) return undefined;
+    const count = Math.floor(bytes.length / 5);
     const hashes = new Uint32Array(Math.max(1024, count * 2));
     const buckets = new Uint8Array(hashes.length);
-    for (let i = 0; i < count; i++) hashes[i] = bytes.readUInt32LE(4 + 4 * i);
-    buckets.set(bytes.subarray(4 + 4 * count), 0);
+    for (let i = 0; i < count; i++) {
+      hashes[i] = bytes.readUInt32LE(5 * i);
+      buckets[i] = bytes[5 * i + 4]!;
+    }
     return new IdIndex(hashes, buckets, count);
   }
 
   save(dir: string): void {
-    const out = Buffer.allocUnsafe(4 + 5 * this.length);
-    out.writeUInt32LE(this.length, 0);
-    for (let i = 0; i < this.length; i++) out.writeUInt32LE(this.hashes[i]!, 4 + 4 * i);
-    out.set(this.buckets.subarray(0, this.length), 4 + 4 * this.length);
-    replaceFile(path.join(dir, 'ids.bin'), out);
+    const file = path.join(dir, 'ids.bin');
+    const from = this.rewritten ? 0 : this.saved;
+    if (from === this.length) return;
+    const out = Buffer.allocUnsafe(5 * (this.length - from));
+    for (let i = from; i < this.length; i++) {
+      out.writeUInt32LE(this.hashes[i]!, 5 * (i - from));
+      out[5 * (i - from) + 4] = this.buckets[i]!;
+    }
+    if (from === 0) replaceFile(file, out);
+    else fs.appendFileSync(file, out);
+    this.saved = this.length;
+    this.rewritten = false;
   }
 
   /** Buckets that may hold `messageId` (usually none or one). */
@@ -157,6 +173,7 @@ export class IdIndex {
         if (this.hashes[i] === hash && this.buckets[i] === from) {
           this.buckets[i] = bucket;
           this.byHash = undefined;
+          this.rewritten = true;
           return;
         }
       }

@@ -71,18 +71,36 @@ export class StoredFiles {
   private constructor(
     private readonly s: Stored,
     private readonly dir: string,
+    /** files.json's size, mtime and inode when loaded. */
+    private readonly version: string,
   ) {
     for (let i = 0; i < s.path.length; i++) this.at.set(fullPath(s, i), i);
   }
 
   static load(dir: string): StoredFiles | undefined {
     let stored: Stored;
+    let version: string;
     try {
-      stored = JSON.parse(fs.readFileSync(path.join(dir, 'files.json'), 'utf8')) as Stored;
+      const fd = fs.openSync(path.join(dir, 'files.json'), 'r');
+      try {
+        version = fileVersion(fs.fstatSync(fd));
+        stored = JSON.parse(fs.readFileSync(fd, 'utf8')) as Stored;
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch {
       return undefined;
     }
-    return stored?.version === 5 ? new StoredFiles(stored, dir) : undefined;
+    return stored?.version === 5 ? new StoredFiles(stored, dir, version) : undefined;
+  }
+
+  /** Whether files.json is still the one loaded (no other run has saved since). */
+  current(): boolean {
+    try {
+      return fileVersion(fs.statSync(path.join(this.dir, 'files.json'))) === this.version;
+    } catch {
+      return false;
+    }
   }
 
   /** Whether a file on disk differs from what was read of it (or was never read). */
@@ -107,6 +125,8 @@ export class StoredFiles {
     return files;
   }
 }
+
+const fileVersion = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
 
 const fullPath = (s: Stored, i: number) => s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
 

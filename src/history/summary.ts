@@ -115,25 +115,28 @@ export const CALENDAR_ROW = 10;
 
 export function calendarOf(summary: HistorySummary): Calendar {
   const sets = new Map<string, number>();
-  const rows = new Map<number, number[]>();
+  const bySlot = new Map<number, number[][]>(); // slot → its rows (a few per slot)
   const withCostState = new Set<string>();
   const add = (slot: number, model: number, flags: number, set: number, calls: number, tokens: number[], from: number) => {
-    const key = ((slot * 4096 + model) * 4 + flags) * 4096 + set;
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = [slot, model, flags, set, 0, 0, 0, 0, 0, 0]));
+    let rows = bySlot.get(slot);
+    if (!rows) bySlot.set(slot, (rows = []));
+    let row = rows.find((r) => r[1] === model && r[2] === flags && r[3] === set);
+    if (!row) rows.push((row = [slot, model, flags, set, 0, 0, 0, 0, 0, 0]));
     row[4]! += calls;
     for (let k = 0; k < 5; k++) row[5 + k]! += tokens[from + k]!;
   };
   for (const s of Object.values(summary.sessions)) {
-    const versions = JSON.stringify(s.versions ?? []);
-    const set = sets.get(versions) ?? sets.set(versions, sets.size).get(versions)!;
+    const versions = s.versions?.join('\n') ?? '';
+    let set = sets.get(versions);
+    if (set === undefined) sets.set(versions, (set = sets.size));
     if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
     for (const r of s.rows) add(r[0]!, r[1]!, r[2]!, set, r[3]!, r, 4);
     for (const g of s.gaps) add(Math.floor((g[0] ?? s.last) / SLOT_MS), g[1], 0, set, 1, g as number[], 2);
   }
-  const versionSets = [...sets.keys()].map((v) => JSON.parse(v) as string[]);
-  const flat = [...rows.values()].sort((a, b) => a[0]! - b[0]!).flat();
-  return { models: summary.models, versionSets, withCostState: [...withCostState].sort(), rows: flat };
+  const rows: number[] = [];
+  for (const slot of [...bySlot.keys()].sort((a, b) => a - b)) for (const row of bySlot.get(slot)!) rows.push(...row);
+  const versionSets = [...sets.keys()].map((v) => (v ? v.split('\n') : []));
+  return { models: summary.models, versionSets, withCostState: [...withCostState].sort(), rows };
 }
 
 export function loadCalendar(dir: string): Calendar | undefined {

@@ -98,11 +98,12 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   let done = 0;
   const jobs = changed.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, project: f.project, sessionId: f.sessionId, previous: peek?.[f.path] }));
   const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));
-  return withFileLock(path.join(store, 'store'), () => merge(store, storeDir, configDirs, scan), { timeoutMs: 120_000 });
+  return withFileLock(path.join(store, 'store'), () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined), { timeoutMs: 120_000 });
 }
 
-function merge(store: string, historyRoot: string, configDirs: string[], scan: ScanResult): HistoryView {
-  let files = loadFileIndex(store);
+/** `known`: the file index as loaded before the scan, when no other run has saved one since. */
+function merge(store: string, historyRoot: string, configDirs: string[], scan: ScanResult, known: FileIndex | undefined): HistoryView {
+  let files = known ?? loadFileIndex(store);
   let summary = loadSummary(store);
   const repair = isDirty(store) || (files !== undefined && summary === undefined);
   const index = (!repair && IdIndex.load(store)) || IdIndex.empty();
