@@ -40,6 +40,14 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
       }
     }
   }
+  // A fork also copies its parent's compact_boundary lines (same times): a compaction after the
+  // parent's last copied call is still before the fork, and is the parent's, not the fork's.
+  const compactionsOf = new Map(counts.map((c) => [c.sessionId, new Set(c.snapshots.map((s) => s.at).filter((at) => at !== null))]));
+  for (const [fork, from] of parents) {
+    for (const parent of from) {
+      for (const at of compactionsOf.get(fork) ?? []) if (compactionsOf.get(parent)?.has(at)) forkedAt.set(fork, Math.max(forkedAt.get(fork)!, at));
+    }
+  }
   // Credits (calls, by index) of the counted sessions and of their ancestors.
   const needed = new Set(counts.map((c) => c.sessionId));
   for (const s of needed) for (const p of parents.get(s) ?? []) needed.add(p);

@@ -148,3 +148,22 @@ describe('what an update must recompute beyond the files it read', () => {
     expect(stepped).toEqual(cold);
   });
 });
+
+describe('cost-state gaps of a fork', () => {
+  it("the parent's compaction after its last call is the parent's: the fork, which copied its compact_boundary, counts it once", async () => {
+    const root = tempDir('spec-session-fork-');
+    const dir = path.join(root, 'claude-config', 'projects', '-p');
+    fs.mkdirSync(dir, { recursive: true });
+    const P = 'aaaaaaaa-0000-4000-8000-000000000041';
+    const F = 'ffffffff-0000-4000-8000-000000000041';
+    const call = (session: string, id: string, input: number, time: string, extra = {}) =>
+      JSON.stringify({ type: 'assistant', timestamp: time, sessionId: session, requestId: `req_${id}`, version: '2.1.331', ...extra, message: { id, model: 'claude-opus-5-5', content: [], usage: { input_tokens: input, output_tokens: 10 } } });
+    const compact = (session: string) => JSON.stringify({ type: 'system', subtype: 'compact_boundary', timestamp: '2026-11-20T10:30:00.000Z', sessionId: session });
+    const count = (session: string, input: number, output: number) => JSON.stringify({ type: 'cost-state', sessionId: session, modelUsage: { 'claude-opus-5-5': { inputTokens: input, outputTokens: output, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } } });
+    fs.writeFileSync(path.join(dir, `${P}.jsonl`), [call(P, 'msg_p', 1000, '2026-11-20T10:00:00.000Z'), compact(P), count(P, 1300, 510)].join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, `${F}.jsonl`), [call(F, 'msg_p', 1000, '2026-11-20T10:00:00.000Z', { requestSessionId: P }), compact(F), call(F, 'msg_f', 50, '2026-11-21T09:00:00.000Z'), count(F, 1350, 520)].join('\n') + '\n');
+    const view = await updateHistory({ configDirs: [path.join(root, 'claude-config')], storeDir: path.join(root, 'store') });
+    const gaps = Object.fromEntries(Object.entries(view.summary().sessions).map(([s, e]) => [s, e.gaps.map((g) => [new Date(g[0]!).toISOString(), g[2], g[3]])]));
+    expect(gaps).toEqual({ [P]: [['2026-11-20T10:30:00.000Z', 300, 500]], [F]: [] });
+  });
+});
