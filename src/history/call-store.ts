@@ -1,15 +1,18 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { CallTable, StringTable, type StoredCall } from './call-table.js';
 
 /**
  * The distinct calls of a history on disk, so that adding one turn reads and writes a small part:
  * `calls/<bucket>.json`, one of 64 buckets chosen by the call's session (so a session's calls, which
- * its usage rows and cost-state gaps are computed from, sit together), and `ids.bin`, a hash of every
- * message.id with its bucket, to find where a copy seen in another session (a fork) already lives.
+ * its usage rows and cost-state gaps are computed from, sit together), and `ids.hash`/`ids.bucket`, a hash of
+ * every message.id with its bucket, to find where a copy seen in another session (a fork) already lives.
  * A hash that collides only costs a bucket read: the bucket holds the full ids.
  */
 export const BUCKETS = 64;
+
+const LITTLE_ENDIAN = os.endianness() === 'LE';
 
 export function bucketOf(session: string): number {
   return fnv1a(session) % BUCKETS;
@@ -88,16 +91,17 @@ export function replaceFile(file: string, data: string | Uint8Array): void {
 }
 
 /**
- * message.id hash → bucket, for every call of the history. `ids.bin` is a run of 5-byte records
- * (hash u32 LE, bucket u8), so an update that only adds calls appends a few bytes; one that moves a
- * call to another bucket (rare) rewrites it. A torn record at the end (a crash mid-append) is
- * ignored, and the calls it was for are found again by the repair (`dirty`).
+ * message.id hash → bucket, for every call of the history: `ids.hash` (u32 each, little-endian) and
+ * `ids.bucket` (a byte each), both append-only, so an update that only adds calls appends a few
+ * bytes and loading is one read into a typed array. One that moves a call to another bucket (rare)
+ * rewrites them. Of a torn append (a crash), only the entries both files hold are used; the repair
+ * that follows (`dirty`) rewrites them.
  */
 export class IdIndex {
   private hashes: Uint32Array;
   private buckets: Uint8Array;
   length: number;
-  /** How many entries the file on disk holds, and whether an earlier entry changed since. */
+  /** How many entries the files hold, and whether an earlier entry changed since. */
   private saved = 0;
   private rewritten = false;
   private byHash: Map<number, number[]> | undefined;
@@ -112,35 +116,35 @@ export class IdIndex {
     return new IdIndex(new Uint32Array(1024), new Uint8Array(1024), 0);
   }
 
-  /** A missing file reads as undefined (the caller rebuilds). */
+  /** A missing index reads as undefined (the caller rebuilds). */
   static load(dir: string): IdIndex | undefined {
-    let bytes: Buffer;
+    let hashBytes: Buffer;
+    let buckets: Buffer;
     try {
-      bytes = fs.readFileSync(path.join(dir, 'ids.bin'));
+      hashBytes = fs.readFileSync(path.join(dir, 'ids.hash'));
+      buckets = fs.readFileSync(path.join(dir, 'ids.bucket'));
     } catch {
       return undefined;
     }
-    const count = Math.floor(bytes.length / 5);
-    const hashes = new Uint32Array(Math.max(1024, count * 2));
-    const buckets = new Uint8Array(hashes.length);
-    for (let i = 0; i < count; i++) {
-      hashes[i] = bytes.readUInt32LE(5 * i);
-      buckets[i] = bytes[5 * i + 4]!;
-    }
-    return new IdIndex(hashes, buckets, count);
+    const count = Math.min(hashBytes.length >> 2, buckets.length);
+    const hashes = new Uint32Array(Math.max(1024, Math.ceil(count * 1.5)));
+    if (LITTLE_ENDIAN && hashBytes.byteOffset % 4 === 0) hashes.set(new Uint32Array(hashBytes.buffer, hashBytes.byteOffset, count));
+    else for (let i = 0; i < count; i++) hashes[i] = hashBytes.readUInt32LE(4 * i);
+    const bucketArray = new Uint8Array(hashes.length);
+    bucketArray.set(buckets.subarray(0, count));
+    return new IdIndex(hashes, bucketArray, count);
   }
 
   save(dir: string): void {
-    const file = path.join(dir, 'ids.bin');
     const from = this.rewritten ? 0 : this.saved;
     if (from === this.length) return;
-    const out = Buffer.allocUnsafe(5 * (this.length - from));
-    for (let i = from; i < this.length; i++) {
-      out.writeUInt32LE(this.hashes[i]!, 5 * (i - from));
-      out[5 * (i - from) + 4] = this.buckets[i]!;
+    const hashes = Buffer.allocUnsafe(4 * (this.length - from));
+    for (let i = from; i < this.length; i++) hashes.writeUInt32LE(this.hashes[i]!, 4 * (i - from));
+    const buckets = Buffer.from(this.buckets.subarray(from, this.length));
+    for (const [name, bytes] of [['ids.hash', hashes], ['ids.bucket', buckets]] as const) {
+      if (from === 0) replaceFile(path.join(dir, name), bytes);
+      else fs.appendFileSync(path.join(dir, name), bytes);
     }
-    if (from === 0) replaceFile(file, out);
-    else fs.appendFileSync(file, out);
     this.saved = this.length;
     this.rewritten = false;
   }

@@ -119,8 +119,11 @@ export class StoredFiles {
     }
     const files: FileIndex = {};
     for (let i = 0; i < s.path.length; i++) {
-      const relative = s.path[i]!;
-      files[fullPath(s, i)] = { size: s.size[i]!, mtimeMs: s.mtime[i]!, ino: s.ino[i]!, offset: s.offset[i]!, head: s.head[i]!, ...placeOf(relative.split('/')), ...extra[i] };
+      const { project, sessionId } = placeOf(s.path[i]!.split('/'));
+      const entry: FileEntry = { offset: s.offset[i]!, ino: s.ino[i]!, head: s.head[i]!, size: s.size[i]!, mtimeMs: s.mtime[i]!, project, sessionId };
+      const x = extra[i];
+      if (x) Object.assign(entry, x);
+      files[fullPath(s, i)] = entry;
     }
     return files;
   }

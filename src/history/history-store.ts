@@ -8,7 +8,7 @@ import path from 'node:path';
  *
  *   files.json     per transcript file: cursor, size/mtime/inode, cost-state snapshots, versions
  *   summary.json   per Claude session: usage rows by 15-minute slot, span, cost-state gaps
- *   calls/XX.json  the distinct calls, in 64 buckets by session; ids.bin: message.id hash → bucket
+ *   calls/XX.json  the distinct calls, in 64 buckets by session; ids.hash + ids.bucket: message.id hash → bucket
  *   dirty          present while an update is being written
  *
  * Usage outlives Claude Code's 30-day cleanup: nothing is dropped when a transcript disappears.
@@ -16,7 +16,7 @@ import path from 'node:path';
  *
  * Crash safety: each file is replaced atomically (temp + rename); an update writes `dirty` first and
  * removes it last. A run that finds `dirty` (an update died halfway) rebuilds summary.json and
- * ids.bin from the buckets, whose merges are idempotent, and re-reads from the cursors on record.
+ * the id index from the buckets, whose merges are idempotent, and re-reads from the cursors on record.
  */
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.SPEC_SESSION_HOME) return path.join(env.SPEC_SESSION_HOME, 'history');

@@ -77,7 +77,7 @@ export class HistoryUpdate {
     }
   }
 
-  /** Recomputes what the touched calls change in `summary`, then writes buckets and ids.bin. */
+  /** Recomputes what the touched calls change in `summary`, then writes buckets and the id index. */
   finish(summary: HistorySummary, files: FileIndex, readFiles: string[]): void {
     const { table } = this;
     for (const i of this.touched.list(table.size)) this.rowSessions.add(table.session(i));

@@ -151,3 +151,77 @@ export function loadCalendar(dir: string): Calendar | undefined {
 export function saveCalendar(dir: string, calendar: Calendar): void {
   replaceFile(path.join(dir, 'calendar.json'), JSON.stringify({ version: 2, ...calendar }));
 }
+
+/** What a session adds to the calendar (references: an update replaces these, never edits them). */
+export type Contribution = Pick<SessionSummary, 'rows' | 'gaps' | 'versions' | 'last'>;
+
+export function contributions(summary: HistorySummary): Map<string, Contribution> {
+  return new Map(Object.entries(summary.sessions).map(([s, e]) => [s, { rows: e.rows, gaps: e.gaps, versions: e.versions, last: e.last }]));
+}
+
+/**
+ * The calendar after an update, from the one before it: the sessions whose rows, gaps, versions or
+ * last activity changed are taken out as they were and put back as they are (rows are sorted by
+ * slot, so each is found by binary search). The same result as calendarOf, for a few sessions' work.
+ */
+export function patchCalendar(calendar: Calendar, before: Map<string, Contribution>, summary: HistorySummary): Calendar {
+  const sets = new Map(calendar.versionSets.map((v, i) => [v.join('\n'), i]));
+  const setOf = (versions: string[] | undefined) => {
+    const key = versions?.join('\n') ?? '';
+    let set = sets.get(key);
+    if (set === undefined) sets.set(key, (set = calendar.versionSets.push(versions ?? []) - 1));
+    return set;
+  };
+  const rows = calendar.rows;
+  const inserts: number[][] = [];
+  const apply = (c: Contribution, sign: number) => {
+    const set = setOf(c.versions);
+    const put = (slot: number, model: number, flags: number, calls: number, tokens: number[], from: number) => {
+      let at = lowerBound(rows, slot);
+      for (; at < rows.length && rows[at] === slot; at += CALENDAR_ROW) if (rows[at + 1] === model && rows[at + 2] === flags && rows[at + 3] === set) break;
+      if (at < rows.length && rows[at] === slot) {
+        rows[at + 4]! += sign * calls;
+        for (let k = 0; k < 5; k++) rows[at + 5 + k]! += sign * tokens[from + k]!;
+        return;
+      }
+      const row = inserts.find((r) => r[0] === slot && r[1] === model && r[2] === flags && r[3] === set);
+      if (row) {
+        row[4]! += sign * calls;
+        for (let k = 0; k < 5; k++) row[5 + k]! += sign * tokens[from + k]!;
+      } else inserts.push([slot, model, flags, set, sign * calls, ...[0, 1, 2, 3, 4].map((k) => sign * tokens[from + k]!)]);
+    };
+    for (const r of c.rows) put(r[0]!, r[1]!, r[2]!, r[3]!, r, 4);
+    for (const g of c.gaps) put(Math.floor((g[0] ?? c.last) / SLOT_MS), g[1], 0, 1, g as number[], 2);
+  };
+  for (const [s, old] of before) {
+    const now = summary.sessions[s];
+    if (now && now.rows === old.rows && now.gaps === old.gaps && now.versions === old.versions && now.last === old.last) continue;
+    apply(old, -1);
+    if (now) apply(now, 1);
+  }
+  for (const [s, now] of Object.entries(summary.sessions)) if (!before.has(s)) apply(now, 1);
+  // Rebuild: drop rows that came to nothing, merge in the new ones (sorted by slot).
+  const added = inserts.filter((r) => r[4] !== 0).sort((a, b) => a[0]! - b[0]!);
+  const out: number[] = [];
+  let n = 0;
+  for (let at = 0; at <= rows.length; at += CALENDAR_ROW) {
+    const slot = at < rows.length ? rows[at]! : Infinity;
+    while (n < added.length && added[n]![0]! <= slot) out.push(...added[n++]!);
+    if (at < rows.length && rows[at + 4] !== 0) for (let k = 0; k < CALENDAR_ROW; k++) out.push(rows[at + k]!);
+  }
+  const withCostState = new Set<string>();
+  for (const e of Object.values(summary.sessions)) if (e.costState) for (const v of e.versions ?? []) withCostState.add(v);
+  return { models: summary.models, versionSets: calendar.versionSets, withCostState: [...withCostState].sort(), rows: out };
+}
+
+/** The position of the first row with `slot` or a later one. */
+function lowerBound(rows: number[], slot: number): number {
+  let lo = 0;
+  let hi = rows.length / CALENDAR_ROW;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid * CALENDAR_ROW]! < slot) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * CALENDAR_ROW;
+}

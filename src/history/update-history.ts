@@ -11,7 +11,7 @@ import { HistoryUpdate } from './history-update.js';
 import { updateInWorker, workerScript } from './history-worker.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
-import { calendarOf, emptySummary, loadCalendar, loadSummary, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
+import { calendarOf, contributions, emptySummary, loadCalendar, loadSummary, patchCalendar, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
 
 /** New bytes worth a worker thread of their own (see history-worker.ts). */
 const WORKER_MIN_BYTES = 32 << 20;
@@ -105,8 +105,10 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
 function merge(store: string, historyRoot: string, configDirs: string[], scan: ScanResult, known: FileIndex | undefined): HistoryView {
   let files = known ?? loadFileIndex(store);
   let summary = loadSummary(store);
-  const repair = isDirty(store) || (files !== undefined && summary === undefined);
-  const index = (!repair && IdIndex.load(store)) || IdIndex.empty();
+  const loaded = files !== undefined ? IdIndex.load(store) : undefined;
+  // An update died halfway (`dirty`), or a file it needs is gone: rebuild from the call buckets.
+  const repair = isDirty(store) || (files !== undefined && (summary === undefined || loaded === undefined));
+  const index = (!repair && loaded) || IdIndex.empty();
   // A new store: nothing on disk to merge with (a first run that died leaves `dirty`: repair).
   const empty = !repair && files === undefined && !fs.existsSync(path.join(store, 'calls'));
   const legacy = files === undefined ? new CallTable() : undefined;
@@ -128,9 +130,11 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   }
   // The calls are dropped once their buckets are written: the summary's JSON is made without them.
   const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
+  const before = contributions(summary);
   foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? Object.keys(files!) : read);
   faultPoint('mid-history-save');
-  const calendar = calendarOf(summary);
+  const previous = repair ? undefined : loadCalendar(store);
+  const calendar = previous ? patchCalendar(previous, before, summary) : calendarOf(summary);
   saveSummary(store, summary);
   saveCalendar(store, calendar);
   saveFileIndex(store, files!, configDirs);

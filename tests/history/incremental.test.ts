@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HistorySummary } from '../../src/history/summary.js';
+import { CALENDAR_ROW, type Calendar, type HistorySummary } from '../../src/history/summary.js';
 import { updateHistory } from '../../src/history/update-history.js';
 import { configDir } from '../fixtures/transcripts/cases.js';
 import { REPO } from '../report/cli.js';
@@ -46,6 +46,18 @@ function essence(s: HistorySummary) {
   );
 }
 
+/** A calendar's rows by what they mean (version sets and models by name), summed, in a stable order. */
+function calendarEssence(c: Calendar) {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < c.rows.length; i += CALENDAR_ROW) {
+    const r = c.rows.slice(i, i + CALENDAR_ROW);
+    const key = [r[0], c.models[r[1]!], r[2], c.versionSets[r[3]!]!.join(',')].join('|');
+    const sum = out.get(key) ?? out.set(key, [0, 0, 0, 0, 0, 0]).get(key)!;
+    for (let k = 0; k < 6; k++) sum[k]! += r[4 + k]!;
+  }
+  return { rows: [...out].sort(([a], [b]) => (a < b ? -1 : 1)), withCostState: c.withCostState };
+}
+
 describe('a history built step by step equals one cold read of the final files', () => {
   const files = transcripts();
 
@@ -70,6 +82,10 @@ describe('a history built step by step equals one cold read of the final files',
         const stepped = await updateHistory({ configDirs: [config], storeDir });
         const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store') });
         expect(essence(stepped.summary())).toEqual(essence(cold.summary()));
+        expect(calendarEssence(stepped.calendar())).toEqual(calendarEssence(cold.calendar()));
+        // And read back from disk (the calendar a later run with nothing new prints from).
+        const again = await updateHistory({ configDirs: [config], storeDir });
+        expect(calendarEssence(again.calendar())).toEqual(calendarEssence(cold.calendar()));
         expect(Object.keys(essence(cold.summary())).length).toBeGreaterThan(10);
       }),
       { seed: 20261208, numRuns: 25 },

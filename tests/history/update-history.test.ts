@@ -128,13 +128,13 @@ describe('updateHistory: crash safety', () => {
     expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
   });
 
-  it('ids.bin lost: the next update rebuilds it from the buckets and still counts a copy once', async () => {
+  it('the id index lost: the next update rebuilds it from the buckets and still counts a copy once', async () => {
     const { run, transcript, storeDir } = setup('per-block-lines');
     await run();
-    fs.rmSync(path.join(storeOf(storeDir), 'ids.bin'));
-    fs.writeFileSync(path.join(storeOf(storeDir), 'dirty'), '1\n');
-    // A resumed session's copy of every earlier line, in a new file: all of it already counted.
-    fs.copyFileSync(transcript(`${session(1)}.jsonl`), transcript('copy-of-session-1.jsonl'));
+    fs.rmSync(path.join(storeOf(storeDir), 'ids.hash'));
+    // A fork's copy of every earlier line (another session id), in a new file: all of it already counted.
+    const fork = fs.readFileSync(transcript(`${session(1)}.jsonl`), 'utf8').split(session(1)).join(session(99));
+    fs.writeFileSync(transcript(`${session(99)}.jsonl`), fork);
     expect(totals(await run())).toEqual(fixtureCase('per-block-lines').totals);
   });
 
