@@ -5,12 +5,12 @@ import { CallTable, StringTable, type StoredCall } from './call-table.js';
 
 /**
  * The distinct calls of a history on disk, so that adding one turn reads and writes a small part:
- * `calls/<bucket>.json`, one of 64 buckets chosen by the call's session (so a session's calls, which
+ * `calls/<bucket>.json`, one of 256 buckets chosen by the call's session (so a session's calls, which
  * its usage rows and cost-state gaps are computed from, sit together), and `ids.hash`/`ids.bucket`, a hash of
  * every message.id with its bucket, to find where a copy seen in another session (a fork) already lives.
  * A hash that collides only costs a bucket read: the bucket holds the full ids.
  */
-export const BUCKETS = 64;
+export const BUCKETS = 256;
 
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
@@ -76,7 +76,7 @@ export function saveBucket(dir: string, bucket: number, table: CallTable, calls:
 
 /**
  * Replaces a store file atomically (a temp file renamed over it), without fsync: a cold scan writes
- * 64 of them, and everything in the store can be rebuilt from transcripts still on disk.
+ * 256 of them, and everything in the store can be rebuilt from transcripts still on disk.
  */
 export function replaceFile(file: string, data: string | Uint8Array): void {
   const temp = `${file}.${process.pid}.tmp`;

@@ -8,7 +8,7 @@ import path from 'node:path';
  *
  *   files.json     per transcript file: cursor, size/mtime/inode, cost-state snapshots, versions
  *   summary.json   per Claude session: usage rows by 15-minute slot, span, cost-state gaps
- *   calls/XX.json  the distinct calls, in 64 buckets by session; ids.hash + ids.bucket: message.id hash → bucket
+ *   calls/XX.json  the distinct calls, in 256 buckets by session; ids.hash + ids.bucket: message.id hash → bucket
  *   dirty          present while an update is being written
  *
  * Usage outlives Claude Code's 30-day cleanup: nothing is dropped when a transcript disappears.
