@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Expected, FILE_SIZE_QUANTILES, MODELS_MAIN, PROFILE_WEIGHTS, makeRng, makeTextPool, mungeProject, writeSession } from './lib/corpus-lib.mjs';
 
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 const DAY = 86_400_000;
 const END = Date.parse('2026-11-24T00:00:00Z');
 const WINDOW_DAYS = 60;

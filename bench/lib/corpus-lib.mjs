@@ -310,7 +310,13 @@ class Session {
     this.curTarget = this.mainTarget;
     this.files.push(mainFile);
     if (this.fork) {
-      for (const line of this.fork.lines) if (!line.startsWith('{"type":"cost-state"')) this.out.line(line.split(`"sessionId":"${this.fork.sessionId}"`).join(`"sessionId":"${this.sessionId}"`));
+      for (const line of this.fork.lines) {
+        if (line.startsWith('{"type":"cost-state"')) continue;
+        let copy = line.split(`"sessionId":"${this.fork.sessionId}"`).join(`"sessionId":"${this.sessionId}"`);
+        // 2.1.331 marks the copied assistant lines with the session that made them, at the line's end.
+        if (this.p.modern && copy.includes('"type":"assistant"')) copy = `${copy.slice(0, -1)},"requestSessionId":"${this.fork.sessionId}"}`;
+        this.out.line(copy);
+      }
       this.t = Math.max(this.t, this.fork.end + rng.int(60_000, 36 * 3_600_000));
     } else if (this.p.summary && rng.chance(0.5)) {
       for (let i = rng.int(1, 3); i > 0; i--) this.out.line(JSON.stringify({ type: 'summary', summary: this.sentence(), leafUuid: rng.uuid() }));

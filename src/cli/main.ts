@@ -1,4 +1,4 @@
-import { runScanWorkerIfAsked } from '../history/scan-parallel.js';
+import { runWorkerIfAsked } from '../history/history-worker.js';
 import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from './args.js';
 import { COMMANDS, helpText } from './registry.js';
@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-if (!runScanWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) {
+if (!runWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

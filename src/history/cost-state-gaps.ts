@@ -1,24 +1,17 @@
-import type { CallSet } from '../usage/call-set.js';
 import { maxTokens, TOKEN_KINDS, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { uncountedUsage } from '../usage/uncounted.js';
-import type { CountSnapshot } from './history-store.js';
-import { SLOT_MS, type UsageRow } from './usage-rows.js';
+import type { CallTable } from './call-table.js';
+import type { CountSnapshot } from './file-index.js';
 
-/** Where a call's copies were seen: its project, and every Claude session whose files hold one. */
-export interface CallOrigin {
-  project: string;
-  sessions: string[];
-}
-
-/** A main transcript's cost-state snapshots: Claude Code's own cumulative count for its session. */
+/** A session's cost-state snapshots: Claude Code's own cumulative count for it, in file order. */
 export interface SessionCount {
   sessionId: string;
-  project: string;
   snapshots: CountSnapshot[];
 }
 
-interface Credit {
-  time: number;
+/** Uncounted usage to add at `at` (its compaction), or at the session's last activity when null. */
+export interface Gap {
+  at: number | null;
   model: string;
   tokens: TokenCounts;
 }
@@ -33,43 +26,60 @@ interface Credit {
  * the fork is credited with the parent's other calls up to the fork, and the parent's own uncounted
  * usage up to then is taken off the fork's.
  */
-export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, counts: SessionCount[], lastActivity: (session: string) => number | undefined): UsageRow[] {
-  const credits = new Map<string, Credit[]>();
+export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<string, Gap[]> {
   const parents = new Map<string, Set<string>>();
   const forkedAt = new Map<string, number>();
-  for (const [messageId, entry] of calls.entries) {
-    const origin = origins.get(messageId);
-    if (!origin) continue;
-    const credit = { time: entry.first.time, model: entry.first.model, tokens: entry.tokens };
-    for (const session of origin.sessions) {
-      (credits.get(session) ?? credits.set(session, []).get(session)!).push(credit);
+  for (let i = 0; i < table.size; i++) {
+    if (!table.heldElsewhere(i)) continue;
+    const first = { time: table.time(i), session: table.session(i) };
+    for (const session of table.holdersOf(i)) {
       // Copies in later sessions come from a fork of the session that holds the earliest copy.
-      if (session !== entry.first.sessionId && entry.first.sessionId) {
-        parents.set(session, (parents.get(session) ?? new Set()).add(entry.first.sessionId));
-        forkedAt.set(session, Math.max(forkedAt.get(session) ?? 0, entry.first.time));
+      if (session !== first.session && first.session) {
+        parents.set(session, (parents.get(session) ?? new Set()).add(first.session));
+        forkedAt.set(session, Math.max(forkedAt.get(session) ?? 0, first.time));
       }
     }
   }
+  // A fork also copies its parent's compact_boundary lines (same times): a compaction after the
+  // parent's last copied call is still before the fork, and is the parent's, not the fork's.
+  const compactionsOf = new Map(counts.map((c) => [c.sessionId, new Set(c.snapshots.map((s) => s.at).filter((at) => at !== null))]));
   for (const [fork, from] of parents) {
-    const mine = new Set(credits.get(fork));
     for (const parent of from) {
-      for (const c of credits.get(parent) ?? []) if (c.time <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), credits.get(fork)!.push(c));
+      for (const at of compactionsOf.get(fork) ?? []) if (compactionsOf.get(parent)?.has(at)) forkedAt.set(fork, Math.max(forkedAt.get(fork)!, at));
+    }
+  }
+  // Credits (calls, by index) of the counted sessions and of their ancestors.
+  const needed = new Set(counts.map((c) => c.sessionId));
+  for (const s of needed) for (const p of parents.get(s) ?? []) needed.add(p);
+  const credits = new Map<string, number[]>([...needed].map((s) => [s, []]));
+  for (let i = 0; i < table.size; i++) {
+    if (!table.heldElsewhere(i)) credits.get(table.session(i))?.push(i);
+    else for (const session of table.holdersOf(i)) credits.get(session)?.push(i);
+  }
+  // A fork is credited with its parents' calls up to the fork; earlier forks first, so a fork of
+  // a fork gets its grandparent's too.
+  for (const fork of [...needed].filter((s) => parents.has(s)).sort((a, b) => forkedAt.get(a)! - forkedAt.get(b)!)) {
+    const list = credits.get(fork)!;
+    const mine = new Set(list);
+    for (const parent of parents.get(fork)!) {
+      for (const c of credits.get(parent) ?? []) if (table.time(c) <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), list.push(c));
     }
   }
 
   const timelines = new Map<string, Array<{ cut: number; gaps: Map<string, TokenCounts> }>>();
-  const rows: UsageRow[] = [];
+  const out = new Map<string, Gap[]>();
   // Parents first, so a fork can take off what its parent had uncounted at the fork.
   const ordered = [...counts].sort((a, b) => Number(parents.has(a.sessionId)) - Number(parents.has(b.sessionId)));
   for (const count of ordered) {
-    const mine = (credits.get(count.sessionId) ?? []).sort((a, b) => a.time - b.time);
+    const mine = (credits.get(count.sessionId) ?? []).sort((a, b) => table.time(a) - table.time(b));
     const captured = new Map<string, TokenCounts>();
     let next = 0;
     const before = new Map<string, TokenCounts>();
     const timeline: Array<{ cut: number; gaps: Map<string, TokenCounts> }> = [];
+    const gaps: Gap[] = [];
     for (const snapshot of count.snapshots) {
       const cut = snapshot.at === null ? Infinity : snapshot.cut;
-      for (; next < mine.length && mine[next]!.time <= cut; next++) add(captured, mine[next]!.model, mine[next]!.tokens);
+      for (; next < mine.length && table.time(mine[next]!) <= cut; next++) add(captured, table.model(mine[next]!), table.tokens(mine[next]!));
       const parentGaps = inherited(parents.get(count.sessionId), forkedAt.get(count.sessionId), timelines);
       const now = new Map<string, TokenCounts>();
       for (const [model, raw] of uncountedUsage(snapshot.models, captured)) {
@@ -77,15 +87,15 @@ export function costStateGaps(calls: CallSet, origins: Map<string, CallOrigin>, 
         const added = tokensAbove(gap, before.get(model));
         now.set(model, gap);
         if (totalTokens(added) === 0) continue;
-        const time = snapshot.at ?? lastActivity(count.sessionId) ?? 0;
-        rows.push({ slot: Math.floor(time / SLOT_MS) * SLOT_MS, model, sessionId: count.sessionId, project: count.project, speed: 'standard', longContext: false, tokens: added, calls: 1 });
+        gaps.push({ at: snapshot.at, model, tokens: added });
       }
       for (const [model, gap] of now) before.set(model, gap);
       timeline.push({ cut, gaps: new Map(before) });
     }
     timelines.set(count.sessionId, timeline);
+    out.set(count.sessionId, gaps);
   }
-  return rows;
+  return out;
 }
 
 /** What a fork's parents had uncounted at the fork. */

@@ -1,68 +1,89 @@
 import os from 'node:os';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { readTranscriptFrom, type Cursor, type TranscriptRead } from '../transcript/read-transcript.js';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { CallTable, type PackedCalls } from './call-table.js';
+import { scanFile, type FileScan, type ScanJob } from './file-scan.js';
 
-export interface ScanJob {
-  path: string;
-  cursor: Cursor | undefined;
-  size: number;
+export interface ScanResult {
+  files: FileScan[];
+  /** The distinct calls of the bytes read, one table per thread. */
+  calls: CallTable[];
 }
 
-export interface ScanOutcome {
-  path: string;
-  read: TranscriptRead | null;
-  error?: string;
-}
+/** Work worth a second thread: below this a worker's start-up (~30 ms) costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+/** How often a worker tells how far it got (for the progress bar). */
+const PROGRESS_EVERY = 16 << 20;
 
-/** Work worth a second thread: below this a worker's start-up costs more than it saves. */
-const PARALLEL_MIN_BYTES = 24 << 20;
+const pendingOf = (j: ScanJob) => Math.max(0, j.size - (j.previous?.offset ?? 0));
 
 /**
  * Reads the new bytes of many transcripts, on every core when there is enough to read. Files are
  * dealt largest first to whichever side has the least bytes, so one huge file does not leave a
- * core idle. Each side returns only extracted counts, never content.
+ * core idle. Each side folds its own copies into a CallTable and hands over typed arrays, never
+ * an object per copy, and never content.
  */
-export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanOutcome[]> {
-  const pending = jobs.reduce((sum, j) => sum + Math.max(0, j.size - (j.cursor?.offset ?? 0)), 0);
-  const bundle = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
-  const cores = Math.min(os.availableParallelism?.() ?? os.cpus().length, 4);
-  if (!bundle || cores < 2 || pending < PARALLEL_MIN_BYTES || jobs.length < 2) return jobs.map((j) => scanOne(j, onProgress));
-
+export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanResult> {
+  const pending = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
+  const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined; // any thread may start helpers
+  // One thread unless asked: measured on 2 shared cores, a second scan thread saved no wall time
+  // and cost ~15 MB (a V8 isolate and its own table). SPEC_SESSION_SCAN_THREADS=2..4 for idle cores.
+  const cores = Math.min(Number(process.env.SPEC_SESSION_SCAN_THREADS) || 1, os.availableParallelism?.() ?? os.cpus().length, 4);
+  if (!script || cores < 2 || pending < PARALLEL_MIN_BYTES || jobs.length < 2) {
+    const calls = new CallTable();
+    return { files: jobs.map((j) => scanWithProgress(j, calls, onProgress)), calls: [calls] };
+  }
   const shares: ScanJob[][] = Array.from({ length: cores }, () => []);
   const load = new Array<number>(cores).fill(0);
-  for (const job of [...jobs].sort((a, b) => b.size - a.size)) {
+  for (const job of [...jobs].sort((a, b) => pendingOf(b) - pendingOf(a))) {
     const i = load.indexOf(Math.min(...load));
     shares[i]!.push(job);
-    load[i]! += job.size;
+    load[i]! += pendingOf(job);
   }
   const [own, ...others] = shares;
   const workers = others.map(
     (share) =>
-      new Promise<ScanOutcome[]>((resolve, reject) => {
-        const worker = new Worker(bundle, { workerData: { role: 'scan-transcripts', jobs: share } });
-        worker.once('message', resolve);
+      new Promise<{ files: FileScan[]; calls: PackedCalls }>((resolve, reject) => {
+        const worker = new Worker(script, { workerData: { role: 'scan-transcripts', jobs: share }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+        worker.on('message', (m: { progress?: number; files?: FileScan[]; calls?: PackedCalls }) => {
+          if (m.progress !== undefined) onProgress?.(m.progress);
+          else resolve(m as { files: FileScan[]; calls: PackedCalls });
+        });
         worker.once('error', reject);
       }),
   );
-  const mine = own!.map((j) => scanOne(j, onProgress));
-  const rest = await Promise.all(workers);
-  return [...mine, ...rest.flat()];
-}
-
-function scanOne(job: ScanJob, onProgress?: (bytes: number) => void): ScanOutcome {
-  try {
-    const read = readTranscriptFrom(job.path, job.cursor);
-    onProgress?.(read.bytesRead);
-    return { path: job.path, read };
-  } catch (error) {
-    return { path: job.path, read: null, error: (error as Error).message };
+  // Start the workers before reading: the main thread's share runs while they start.
+  await new Promise((resolve) => setImmediate(resolve));
+  const calls = new CallTable();
+  const files: FileScan[] = [];
+  for (const job of own!) {
+    files.push(scanWithProgress(job, calls, onProgress));
+    if (files.length % 16 === 0) await new Promise((resolve) => setImmediate(resolve)); // let worker progress through
   }
+  const rest = await Promise.all(workers);
+  return { files: [...files, ...rest.flatMap((r) => r.files)], calls: [calls, ...rest.map((r) => CallTable.unpack(r.calls))] };
 }
 
-/** Entry point of a scan worker (the CLI bundle calls this when started as a worker). */
-export function runScanWorkerIfAsked(): boolean {
-  if (isMainThread || (workerData as { role?: string } | null)?.role !== 'scan-transcripts') return false;
+function scanWithProgress(job: ScanJob, calls: CallTable, onProgress?: (bytes: number) => void): FileScan {
+  const scan = scanFile(job, calls);
+  onProgress?.(scan.bytesRead);
+  return scan;
+}
+
+/** The work of a scan worker (see history-worker.ts). */
+export function runScanWorker(): void {
   const { jobs } = workerData as { jobs: ScanJob[] };
-  parentPort!.postMessage(jobs.map((j) => scanOne(j)));
-  return true;
+  const calls = new CallTable();
+  let unreported = 0;
+  const files = jobs.map((job) => {
+    const scan = scanFile(job, calls);
+    unreported += scan.bytesRead;
+    if (unreported >= PROGRESS_EVERY) {
+      parentPort!.postMessage({ progress: unreported });
+      unreported = 0;
+    }
+    return scan;
+  });
+  if (unreported) parentPort!.postMessage({ progress: unreported });
+  const packed = calls.pack();
+  parentPort!.postMessage({ files, calls: packed }, [packed.num.buffer as ArrayBuffer, packed.meta.buffer as ArrayBuffer]); // (arena bytes are copied: they share a pool)
 }

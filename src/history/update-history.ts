@@ -1,23 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
-import { discoverTranscripts, type TranscriptFile } from '../transcript/discover.js';
-import { CallSet } from '../usage/call-set.js';
-import { TOKEN_KINDS, type TokenCounts } from '../usage/tokens.js';
-import { appendCalls, loadCalls, loadState, saveState, type CountSnapshot, type FileEntry, type HistoryState, type StoredCall } from './history-store.js';
-import { scanTranscripts } from './scan-parallel.js';
-import type { TranscriptRead } from '../transcript/read-transcript.js';
-import { summarizeCalls } from './usage-rows.js';
-import { costStateGaps, type CallOrigin, type SessionCount } from './cost-state-gaps.js';
+import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
+import { DamagedBucketError, IdIndex } from './call-store.js';
+import { CallTable } from './call-table.js';
+import { loadFileIndex, saveFileIndex, StoredFiles, type FileIndex } from './file-index.js';
+import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
+import { HistoryUpdate } from './history-update.js';
+import { updateInWorker, workerScript } from './history-worker.js';
+import { importLegacyHistory } from './legacy-history.js';
+import { scanTranscripts, type ScanResult } from './scan-parallel.js';
+import { calendarOf, contributions, emptySummary, loadCalendar, loadSummary, patchCalendar, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
+
+/** New bytes worth a worker thread of their own (see history-worker.ts). */
+const WORKER_MIN_BYTES = 32 << 20;
 
 export interface UpdateOptions {
   configDirs: string[];
+  /** The history folder (historyDir()); each set of config dirs has its own store inside. */
   storeDir: string;
   /** Called with (bytesDone, bytesTotal) while new bytes are read. */
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface HistoryView extends HistoryState {
+export interface HistoryView {
+  /** Per-session usage (what `report session` prints from); loaded when first asked for. */
+  summary(): HistorySummary;
+  /** Usage per slot over all sessions (what daily, weekly and monthly reports print from). */
+  calendar(): Calendar;
   /** Bytes read in this run: 0 on a warm run with nothing new. */
   bytesRead: number;
   filesRead: number;
@@ -25,118 +36,138 @@ export interface HistoryView extends HistoryState {
 }
 
 /**
- * Brings the machine-local history up to date with every transcript on disk and returns it.
- * Only new bytes are read; files Claude Code has since deleted keep their usage.
+ * Brings the history of `configDirs` up to date with every transcript on disk and returns it.
+ * Only new bytes are read; with nothing new, only files.json and summary.json are loaded.
+ * Files Claude Code has since deleted keep their usage.
  */
-export async function updateHistory({ configDirs, storeDir, onProgress }: UpdateOptions): Promise<HistoryView> {
-  fs.mkdirSync(storeDir, { recursive: true });
-  const files = discoverTranscripts(configDirs);
-  const peek = loadState(storeDir);
-  const changed = files.filter((f) => isChanged(peek, f));
-  if (changed.length === 0) return { ...peek, bytesRead: 0, filesRead: 0, errors: [] };
-  // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
-  // only means some copies are seen twice, which the call set absorbs.
-  const total = changed.reduce((s, f) => s + f.size - (peek.files[f.path]?.offset ?? 0), 0);
-  let done = 0;
-  const outcomes = await scanTranscripts(
-    changed.map((f) => ({ path: f.path, cursor: peek.files[f.path], size: f.size })),
-    (bytes) => onProgress?.((done += bytes), total),
-  );
-  return withFileLock(path.join(storeDir, 'state.json'), () => {
-    const state = loadState(storeDir);
-    const calls = new CallSet();
-    const origins = new Map<string, CallOrigin>();
-    const noteOrigin = (call: StoredCall): boolean => {
-      const origin = origins.get(call.messageId);
-      if (!origin) origins.set(call.messageId, { project: call.project, sessions: [call.sessionId ?? 'unknown'] });
-      else if (!origin.sessions.includes(call.sessionId ?? 'unknown')) origin.sessions.push(call.sessionId ?? 'unknown');
-      else return false;
-      return true;
-    };
-    for (const call of loadCalls(storeDir, state.callsBytes)) {
-      calls.add(call);
-      noteOrigin(call);
-    }
-    const fresh: StoredCall[] = [];
-    const errors: string[] = [];
-    let bytesRead = 0;
-    const byPath = new Map(changed.map((f) => [f.path, f]));
-    for (const outcome of outcomes) {
-      const file = byPath.get(outcome.path)!;
-      if (!outcome.read) {
-        errors.push(`${outcome.path}: ${outcome.error}`);
-        continue;
-      }
-      bytesRead += outcome.read.bytesRead;
-      state.malformed += outcome.read.malformed;
-      for (const call of outcome.read.calls) {
-        const stored: StoredCall = { ...call, sessionId: call.sessionId ?? file.sessionId, project: file.project };
-        const { entry, before } = calls.add(stored);
-        const newOrigin = noteOrigin(stored);
-        if (newOrigin || before === null || !sameTokens(before, entry.tokens) || entry.first === stored) fresh.push(stored);
-      }
-      const previous = outcome.read.restarted ? undefined : state.files[file.path];
-      const located = isSubagentFile(file.path) ? { counts: [], pendingCompactAt: undefined, lastCallAt: undefined } : locateCounts(outcome.read, previous);
-      state.files[file.path] = {
-        ...outcome.read.cursor,
-        size: file.size,
-        mtimeMs: file.mtimeMs,
-        project: file.project,
-        sessionId: file.sessionId,
-        ...(located.counts.length ? { counts: located.counts } : {}),
-        ...(located.pendingCompactAt !== undefined ? { pendingCompactAt: located.pendingCompactAt } : {}),
-        ...(located.lastCallAt ? { lastCallAt: located.lastCallAt } : {}),
-      };
-    }
-    state.callsBytes = appendCalls(storeDir, fresh);
-    const summary = summarizeCalls(calls, (id) => origins.get(id)?.project ?? 'unknown');
-    const counts: SessionCount[] = Object.values(state.files).flatMap((f) => (f.counts?.length ? [{ sessionId: f.sessionId, project: f.project, snapshots: f.counts }] : []));
-    const gaps = costStateGaps(calls, origins, counts, (s) => summary.sessions[s]?.last);
-    state.rows = [...summary.rows, ...gaps];
-    state.sessions = summary.sessions;
-    saveState(storeDir, state);
-    return { ...state, bytesRead, filesRead: outcomes.length, errors };
-  });
-}
-
-function isChanged(state: HistoryState, file: TranscriptFile): boolean {
-  const known = state.files[file.path];
-  return !known || known.ino !== file.ino || known.size !== file.size || known.mtimeMs !== file.mtimeMs;
-}
-
-function isSubagentFile(file: string): boolean {
-  return /[\\/]subagents[\\/]/.test(file) || /[\\/]agent-[^\\/]*\.jsonl$/.test(file);
-}
-
-function sameTokens(a: TokenCounts, b: TokenCounts): boolean {
-  return TOKEN_KINDS.every((k) => a[k] === b[k]);
+export async function updateHistory(options: UpdateOptions): Promise<HistoryView> {
+  try {
+    return await updateOnce(options);
+  } catch (error) {
+    if (!(error instanceof DamagedBucketError)) throw error;
+    setAside(storeFor(options.storeDir, options.configDirs), options.configDirs);
+    return updateOnce(options);
+  }
 }
 
 /**
- * Keeps the cost-state snapshots that can be placed in time: each that follows a compaction (the
- * call no line shows happened then), plus the latest. Snapshots in between add nothing: counts
- * are cumulative, so whatever they held is in the next kept one.
+ * Damaged buckets: keep them aside for a person to look at, and read every transcript still on
+ * disk again (their calls rebuild the buckets). Only calls of deleted transcripts in them are lost.
  */
-function locateCounts(read: TranscriptRead, previous: FileEntry | undefined): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
-  const kept = (previous?.counts ?? []).filter((c) => c.at !== null);
-  const latest = previous?.counts?.at(-1);
-  let last = latest && latest.at === null ? latest : undefined;
-  let pending = previous?.pendingCompactAt;
-  let lastCallAt = previous?.lastCallAt ?? 0;
-  type Event = { offset: number; kind: 'call' | 'compact' | 'count'; time: number; models?: CountSnapshot['models'] };
-  const events: Event[] = [
-    ...read.calls.map((c, i) => ({ offset: read.callOffsets[i]!, kind: 'call' as const, time: c.time })),
-    ...read.compactions.map((time, i) => ({ offset: read.compactionOffsets[i]!, kind: 'compact' as const, time })),
-    ...read.costStates.map((c, i) => ({ offset: read.costStateOffsets[i]!, kind: 'count' as const, time: 0, models: c.models })),
-  ].sort((a, b) => a.offset - b.offset);
-  for (const e of events) {
-    if (e.kind === 'call') lastCallAt = Math.max(lastCallAt, e.time);
-    else if (e.kind === 'compact') pending = e.time;
-    else if (pending !== undefined) {
-      kept.push({ at: pending, cut: Math.max(lastCallAt, pending), models: e.models! });
-      pending = undefined;
-      last = undefined;
-    } else last = { at: null, cut: lastCallAt, models: e.models! };
+function setAside(store: string, configDirs: string[]): void {
+  withFileLock(path.join(store, 'store'), () => {
+    const dir = path.join(store, 'calls');
+    for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      try {
+        JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+      } catch {
+        fs.renameSync(path.join(dir, name), path.join(dir, `${name}.damaged-${Date.now()}`));
+      }
+    }
+    const files = loadFileIndex(store) ?? {};
+    for (const file of Object.keys(files)) if (fs.existsSync(file)) delete files[file];
+    saveFileIndex(store, files, configDirs);
+    setDirty(store, true);
+  });
+}
+
+async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): Promise<HistoryView> {
+  const store = storeFor(storeDir, configDirs);
+  openStore(store, configDirs);
+  const stored = StoredFiles.load(store);
+  // A first run over many projects reads a lot: straight to the worker, before this thread makes
+  // garbage (its young generation, once grown, stays). Only a guess; the worker decides nothing.
+  const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
+  if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
+  const changed: TranscriptFile[] = [];
+  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => {
+    if (!stored || stored.changed(file, size, mtimeMs, ino)) changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
+  });
+  changed.sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (changed.length === 0 && stored && !isDirty(store) && fs.existsSync(path.join(store, 'calendar.json'))) {
+    const summary = once(() => loadSummary(store) ?? emptySummary());
+    const calendar = once(() => loadCalendar(store) ?? calendarOf(summary()));
+    return { summary, calendar, bytesRead: 0, filesRead: 0, errors: [] };
   }
-  return { counts: last ? [...kept, last] : kept, ...(pending !== undefined ? { pendingCompactAt: pending } : {}), lastCallAt };
+  const peek = stored?.entries();
+  const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
+  const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
+  if (script) return inWorker(script, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
+  // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
+  // only means some copies are folded twice, which changes nothing.
+  let done = 0;
+  const jobs = changed.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, project: f.project, sessionId: f.sessionId, previous: peek?.[f.path] }));
+  const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));
+  return withFileLock(path.join(store, 'store'), () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined), { timeoutMs: 120_000 });
+}
+
+/** `known`: the file index as loaded before the scan, when no other run has saved one since. */
+function merge(store: string, historyRoot: string, configDirs: string[], scan: ScanResult, known: FileIndex | undefined): HistoryView {
+  let files = known ?? loadFileIndex(store);
+  let summary = loadSummary(store);
+  const loaded = files !== undefined ? IdIndex.load(store) : undefined;
+  // An update died halfway (`dirty`), or a file it needs is gone: rebuild from the call buckets.
+  const repair = isDirty(store) || (files !== undefined && (summary === undefined || loaded === undefined));
+  const index = (!repair && loaded) || IdIndex.empty();
+  // A new store: nothing on disk to merge with (a first run that died leaves `dirty`: repair).
+  const empty = !repair && files === undefined && !fs.existsSync(path.join(store, 'calls'));
+  const legacy = files === undefined ? new CallTable() : undefined;
+  if (legacy) files = importLegacyHistory(historyRoot, configDirs, legacy) ?? {};
+  setDirty(store, true);
+  if (repair) summary = undefined;
+  summary ??= emptySummary();
+  const errors: string[] = [];
+  const read: string[] = [];
+  let bytesRead = 0;
+  for (const file of scan.files) {
+    if (!file.entry) {
+      errors.push(`${file.path}: ${file.error}`);
+      continue;
+    }
+    bytesRead += file.bytesRead;
+    files![file.path] = file.entry;
+    read.push(file.path);
+  }
+  // The calls are dropped once their buckets are written: the summary's JSON is made without them.
+  const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
+  const before = contributions(summary);
+  foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? Object.keys(files!) : read);
+  faultPoint('mid-history-save');
+  const previous = repair ? undefined : loadCalendar(store);
+  const calendar = previous ? patchCalendar(previous, before, summary) : calendarOf(summary);
+  saveSummary(store, summary);
+  saveCalendar(store, calendar);
+  saveFileIndex(store, files!, configDirs);
+  setDirty(store, false);
+  const done = summary;
+  return { summary: () => done, calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
+}
+
+function foldCalls(update: HistoryUpdate, repair: boolean, tables: CallTable[], summary: HistorySummary, files: FileIndex, read: string[]): void {
+  if (repair) update.loadAll();
+  while (tables.length) update.addTable(tables.shift()!);
+  update.finish(summary, files, read);
+}
+
+function projectCount(configDirs: string[]): number {
+  let n = 0;
+  for (const dir of configDirs) {
+    try {
+      n += fs.readdirSync(path.join(dir, 'projects')).length;
+    } catch {
+      // no projects/ there
+    }
+  }
+  return n;
+}
+
+async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
+  const counts = await updateInWorker(script, options);
+  const summary = once(() => loadSummary(store) ?? emptySummary());
+  return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }

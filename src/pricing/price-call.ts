@@ -11,6 +11,8 @@ import type { ModelRates, PriceTableName, PricedCallInput, TokenRates } from './
  * must match. ccusage differs: it prices only the tokens above 200k at the higher rate, per kind.
  */
 export const LONG_CONTEXT_THRESHOLD = 200_000;
+// Written out, not toLocaleString(): the first Intl number format loads ICU data (~30 ms), on every report.
+const THRESHOLD_TEXT = '200,000';
 
 export function isLongContextPrompt(tokens: TokenCounts): boolean {
   return promptTokens(tokens) > LONG_CONTEXT_THRESHOLD;
@@ -110,7 +112,7 @@ export function priceTokens(input: PricedCallInput & { longContext: boolean }, b
   if (!rates) return { cost: null, picoUsd: null, rateSource: book.source(input.model), longContext: false };
   const longContext = input.longContext && rates.longContext !== undefined;
   let rateSource = book.source(input.model);
-  if (longContext) rateSource += `, long-context rates (prompt over ${LONG_CONTEXT_THRESHOLD.toLocaleString('en-US')} tokens)`;
+  if (longContext) rateSource += `, long-context rates (prompt over ${THRESHOLD_TEXT} tokens)`;
   let multiplier = 1;
   if (input.speed === 'fast') {
     multiplier = rates.fastMultiplier ?? 1;

@@ -22,6 +22,10 @@ export function renderUsageTable(report: UsageReport, breakdown: boolean): strin
   table.push(['Total', ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
   const notes = [`Prices: ${report.priceTable} table · times in ${report.tz}`];
   if (t.unpriced.size) notes.push(...wrap(`* unpriced models, not in the cost: ${[...t.unpriced].join(', ')}. Add their prices to .claude/spec-session/prices.json.`, 80));
+  if (report.versions.length) notes.push(...wrap(`Claude Code versions: ${report.versions.join(', ')}.`, 80));
+  if (report.versionsWithoutCostState.length) {
+    notes.push(...wrap(`No cost-state line from ${report.versionsWithoutCostState.join(', ')}: the side calls they make without writing them down (a summary after each Bash command, among others) are not counted.`, 80));
+  }
   return `${table.toString()}\n${notes.join('\n')}\n`;
 }
 

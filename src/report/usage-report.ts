@@ -1,6 +1,7 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import type { SessionSpan, UsageRow } from '../history/usage-rows.js';
-import { dayKey, monthKey, weekKey } from '../time/zoned.js';
+import { CALENDAR_ROW, FAST, LONG, SLOT_MS, type Calendar, type HistorySummary } from '../history/summary.js';
+import { monthKey, weekKey } from '../time/zoned.js';
+import { SlotDays } from './slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields } from './tally.js';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'session';
@@ -11,6 +12,12 @@ export interface ReportOptions {
   since?: string;
   until?: string;
   book: PriceBook;
+}
+
+export interface SessionSpan {
+  project: string;
+  first: number;
+  last: number;
 }
 
 export interface ReportGroup {
@@ -25,30 +32,85 @@ export interface UsageReport {
   totals: UsageTally;
   tz: string;
   priceTable: string;
+  /** Claude Code versions that wrote the calls shown. */
+  versions: string[];
+  /** Of those, the versions no session ever wrote a cost-state line with: their side calls are in no transcript. */
+  versionsWithoutCostState: string[];
 }
 
-/** Groups deduplicated usage rows by day, week, month (in `tz`) or session, priced. */
-export function buildUsageReport(rows: UsageRow[], sessions: Record<string, SessionSpan>, opts: ReportOptions): UsageReport {
-  const groups = new Map<string, ReportGroup>();
-  const totals = new UsageTally(opts.book);
-  for (const row of rows) {
-    const day = dayKey(row.slot, opts.tz);
-    if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) continue;
-    const key = opts.period === 'daily' ? day : opts.period === 'weekly' ? weekKey(day) : opts.period === 'monthly' ? monthKey(day) : row.sessionId;
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, tally: new UsageTally(opts.book) };
-      const span = sessions[row.sessionId];
-      if (opts.period === 'session' && span) group.session = { sessionId: row.sessionId, ...span };
-      groups.set(key, group);
+/** What a report is built from: the history's per-session summary (session reports) or its calendar. */
+export interface UsageSources {
+  summary(): HistorySummary;
+  calendar(): Calendar;
+}
+
+/**
+ * Groups the history's usage by day, week, month (in `tz`) or session, priced now (prices are
+ * applied at read time, so a price change needs no re-reading). Usage is summed per (group, model,
+ * tier) before pricing: costs are exact integer sums (costAtRates), so that is the same figure.
+ */
+export function buildUsageReport(history: UsageSources, opts: ReportOptions): UsageReport {
+  const days = new SlotDays(opts.tz);
+  const sums = new Map<string, { session: string; sums: Map<number, number[]> }>();
+  const versions = new Set<string>();
+  let models: string[];
+  let withCostState: Set<string>;
+  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[], from: number, seen: string[] | undefined) => {
+    const day = days.day(time);
+    if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return;
+    const key = opts.period === 'daily' ? day : opts.period === 'weekly' ? weekKey(day) : opts.period === 'monthly' ? monthKey(day) : session;
+    const group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
+    const tier = model * 4 + flags;
+    const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
+    sum[0]! += calls;
+    for (let k = 0; k < 5; k++) sum[k + 1]! += tokens[from + k]!;
+    for (const v of seen ?? []) versions.add(v);
+  };
+  let summary: HistorySummary | undefined;
+  if (opts.period === 'session') {
+    summary = history.summary();
+    models = summary.models;
+    withCostState = new Set();
+    for (const [session, s] of Object.entries(summary.sessions)) {
+      if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
+      for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row, 4, s.versions);
+      for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap as number[], 2, s.versions);
     }
-    group.tally.add(row.model, row.tokens, row.speed, row.longContext, row.calls);
-    totals.add(row.model, row.tokens, row.speed, row.longContext, row.calls);
+  } else {
+    const calendar = history.calendar();
+    models = calendar.models;
+    withCostState = new Set(calendar.withCostState);
+    const r = calendar.rows;
+    for (let i = 0; i < r.length; i += CALENDAR_ROW) take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
   }
-  const ordered = [...groups.values()].sort((a, b) =>
-    opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1,
-  );
-  return { period: opts.period, groups: ordered, totals, tz: opts.tz, priceTable: opts.book.table };
+
+  const totals = new UsageTally(opts.book);
+  const groups: ReportGroup[] = [];
+  for (const [key, { session, sums: tiers }] of sums) {
+    const tally = new UsageTally(opts.book);
+    for (const [tier, sum] of tiers) {
+      const tokens = { input: sum[1]!, output: sum[2]!, cacheWrite5m: sum[3]!, cacheWrite1h: sum[4]!, cacheRead: sum[5]! };
+      tally.add(models[tier >> 2]!, tokens, tier & FAST ? 'fast' : 'standard', (tier & LONG) !== 0, sum[0]!);
+    }
+    totals.merge(tally);
+    const span = summary?.sessions[session];
+    groups.push({ key, tally, ...(span?.rows.length ? { session: { sessionId: session, project: span.project || 'unknown', first: span.first, last: span.last } } : {}) });
+  }
+  groups.sort((a, b) => (opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1));
+  const shown = [...versions].sort(byVersion);
+  return { period: opts.period, groups, totals, tz: opts.tz, priceTable: opts.book.table, versions: shown, versionsWithoutCostState: shown.filter((v) => !withCostState.has(v)) };
+}
+
+/** 1.0.98 < 2.0.77 < 2.1.9 < 2.1.331: numerically, part by part. */
+function byVersion(a: string, b: string): number {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const x = Number(pa[i] ?? -1);
+    const y = Number(pb[i] ?? -1);
+    if (x !== y) return Number.isNaN(x) || Number.isNaN(y) ? String(pa[i]).localeCompare(String(pb[i])) : x - y;
+  }
+  return 0;
 }
 
 const PERIOD_FIELD = { daily: 'date', weekly: 'week', monthly: 'month' } as const;
@@ -80,5 +142,7 @@ export function usageReportJson(report: UsageReport) {
     unpricedModels: [...report.totals.unpriced].sort(),
     priceTable: report.priceTable,
     timeZone: report.tz,
+    claudeCodeVersions: report.versions,
+    versionsWithoutCostState: report.versionsWithoutCostState,
   };
 }

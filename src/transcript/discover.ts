@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fg from 'fast-glob';
 
 /** Where Claude Code keeps transcripts: CLAUDE_CONFIG_DIR (comma-separated, as Claude Code and
  * ccusage accept), else ~/.claude and ~/.config/claude. Only folders that hold `projects/` count. */
@@ -27,28 +26,51 @@ export interface TranscriptFile {
  * Every transcript, main and subagent, in every layout Claude Code has used:
  * `<project>/<session>.jsonl` (subagents inline as isSidechain lines in 1.0.x),
  * `<project>/agent-<id>.jsonl` (2.0.x), `<project>/<session>/subagents/agent-<id>.jsonl` (2.1.2+,
- * compaction agents as agent-acompact-<hex>.jsonl).
+ * compaction agents as agent-acompact-<hex>.jsonl) — and any other `*.jsonl` under `projects/`
+ * (renamed or copied transcripts, exports): every call in them counts, as in ccusage.
+ *
+ * A plain recursive readdir (symbolic links to files are followed, to folders not, so no loops):
+ * this runs on every `report`, and walking a few hundred folders this way costs less than
+ * loading a glob library.
  */
 export function discoverTranscripts(configDirs: string[]): TranscriptFile[] {
   const found: TranscriptFile[] = [];
-  for (const dir of configDirs) {
-    const root = path.join(dir, 'projects');
-    const entries = fg.sync('**/*.jsonl', { cwd: root, absolute: false, stats: true, onlyFiles: true, followSymbolicLinks: false, suppressErrors: true });
-    for (const entry of entries) {
-      const stats = entry.stats!;
-      const parts = entry.path.split('/');
-      if (parts.length < 2) continue;
-      found.push({
-        path: path.join(root, entry.path),
-        size: stats.size,
-        mtimeMs: stats.mtimeMs,
-        ino: stats.ino,
-        project: parts[0]!,
-        sessionId: sessionFromPath(parts),
-      });
+  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => found.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) }));
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The same walk, one file at a time and nothing kept: a run with nothing new compares and forgets. */
+export function forEachTranscript(configDirs: string[], visit: (file: string, size: number, mtimeMs: number, ino: number, parts: string[]) => void): void {
+  for (const dir of configDirs) walk(path.join(dir, 'projects'), [], visit);
+}
+
+function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTranscript>[1]): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const name = entry.name;
+    const full = dir + path.sep + name;
+    if (entry.isDirectory()) {
+      parts.push(name);
+      walk(full, parts, visit);
+      parts.pop();
+    } else if (name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) {
+      const stats = fs.statSync(full, { throwIfNoEntry: false }); // gone meanwhile, or a dangling link
+      if (!stats?.isFile()) continue;
+      parts.push(name);
+      visit(full, stats.size, stats.mtimeMs, stats.ino, parts);
+      parts.pop();
     }
   }
-  return found.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** The project and session a transcript's place under `projects/` names (its path split at '/'). */
+export function placeOf(parts: string[]): { project: string; sessionId: string } {
+  return { project: parts.length > 1 ? parts[0]! : '', sessionId: sessionFromPath(parts) };
 }
 
 function sessionFromPath(parts: string[]): string {

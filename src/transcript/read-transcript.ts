@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { emptyExtracted, extractFromLines, takeAssistantLine, type Extracted } from './extract.js';
-import { readCompleteLines } from './read-lines.js';
+import { emptyExtracted, extractFromLines, takeAssistantLine, type Extracted, type ExtractOptions } from './extract.js';
+import { openRegularFile, readLinesOf } from './read-lines.js';
 
 /** Where reading a transcript stopped, and how to tell that the file is still the same file. */
 export interface Cursor {
@@ -19,38 +19,47 @@ export interface TranscriptRead extends Extracted {
 }
 
 /**
- * Reads the new complete lines of a transcript since `cursor` (all of it without one).
- * A file that shrank, or whose inode or first bytes changed, is read again from the start;
- * counting stays exact because every consumer merges copies of a call (CallSet).
+ * Reads the new complete lines of a transcript since `cursor` (all of it without one), up to the
+ * size the file had when opened. A file that shrank, or whose inode or first bytes changed, is read
+ * again from the start; counting stays exact because every consumer merges copies of a call
+ * (CallSet). A path that is not a regular file throws (`code` 'ENOTREG'), as a missing one does.
  */
-export function readTranscriptFrom(file: string, cursor: Cursor | undefined): TranscriptRead {
-  const stat = fs.statSync(file);
-  const same =
-    cursor !== undefined && cursor.ino === stat.ino && stat.size >= cursor.offset && cursor.head === headHash(file, cursor.offset);
-  const start = same ? cursor.offset : 0;
-  const found = emptyExtracted();
-  const result = readCompleteLines(file, start, (buf, s, e, at) => extractFromLines(buf, s, e, found, at), {
-    onOversizedLine: (first, last) => takeOversizedLine(first, last, found),
-  });
-  return {
-    ...found,
-    cursor: { offset: result.endOffset, ino: stat.ino, head: headHash(file, result.endOffset) },
-    restarted: cursor !== undefined && !same,
-    bytesRead: result.bytesRead,
-  };
+export function readTranscriptFrom(file: string, cursor: Cursor | undefined, options: ExtractOptions = {}): TranscriptRead {
+  const opened = openRegularFile(file);
+  try {
+    const same = cursor !== undefined && cursor.ino === opened.ino && opened.size >= cursor.offset && cursor.head === hashHead(opened.fd, cursor.offset);
+    const start = same ? cursor.offset : 0;
+    const found = emptyExtracted();
+    const result = readLinesOf(opened, start, (buf, s, e, at) => extractFromLines(buf, s, e, found, at, options), {
+      // (With options.onCall a giant line's call still lands in `calls`: the caller takes both.)
+      onOversizedLine: (first, last) => takeOversizedLine(first, last, found),
+    });
+    return {
+      ...found,
+      cursor: { offset: result.endOffset, ino: opened.ino, head: hashHead(opened.fd, result.endOffset) },
+      restarted: cursor !== undefined && !same,
+      bytesRead: result.bytesRead,
+    };
+  } finally {
+    fs.closeSync(opened.fd);
+  }
 }
 
 export function headHash(file: string, offset: number): string {
-  const length = Math.min(offset, 256);
-  if (length === 0) return '';
   const fd = fs.openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(length);
-    const n = fs.readSync(fd, buf, 0, length, 0);
-    return fnv1a(buf.subarray(0, n));
+    return hashHead(fd, offset);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function hashHead(fd: number, offset: number): string {
+  const length = Math.min(offset, 256);
+  if (length === 0) return '';
+  const buf = Buffer.alloc(length);
+  const n = fs.readSync(fd, buf, 0, length, 0);
+  return fnv1a(buf.subarray(0, n));
 }
 
 /**

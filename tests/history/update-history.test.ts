@@ -23,7 +23,10 @@ function setup(...cases: string[]) {
 
 function totals(view: HistoryView): TokenCounts {
   const sum = zeroTokens();
-  for (const row of view.rows) addTokens(sum, row.tokens);
+  for (const s of Object.values(view.summary().sessions)) {
+    for (const r of s.rows) addTokens(sum, { input: r[4]!, output: r[5]!, cacheWrite5m: r[6]!, cacheWrite1h: r[7]!, cacheRead: r[8]! });
+    for (const g of s.gaps) addTokens(sum, { input: g[2], output: g[3], cacheWrite5m: g[4], cacheWrite1h: g[5], cacheRead: g[6] });
+  }
   return sum;
 }
 
@@ -85,39 +88,57 @@ describe('updateHistory: usage outlives the transcripts', () => {
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     const view = await run();
     expect(totals(view)).toEqual(sumOf(all, t(5000, 500)));
-    expect(Object.keys(view.sessions).sort()).toEqual([session(1), session(14)]);
+    expect(Object.keys(view.summary().sessions).sort()).toEqual([session(1), session(14)]);
   });
 });
 
 describe('updateHistory: crash safety', () => {
-  it('a crash after appending calls.jsonl but before saving state.json still gives exact totals', async () => {
-    const { run, transcript, storeDir } = setup('per-block-lines');
+  /** The one store inside the history folder (one per set of config dirs). */
+  const storeOf = (storeDir: string) => path.join(storeDir, fs.readdirSync(storeDir)[0]!);
+
+  it('an update that died after writing the call buckets but before summary.json and files.json: exact totals next time', async () => {
+    const { run, transcript, storeDir } = setup('per-block-lines', 'subagents-2.1');
     await run();
-    const stateBefore = fs.readFileSync(path.join(storeDir, 'state.json'));
+    const store = storeOf(storeDir);
+    const before = { summary: fs.readFileSync(path.join(store, 'summary.json')), files: fs.readFileSync(path.join(store, 'files.json')) };
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     await run();
-    const callsAfterAppend = fs.statSync(path.join(storeDir, 'calls.jsonl')).size;
-    fs.writeFileSync(path.join(storeDir, 'state.json'), stateBefore); // state.json never saw that append
-    expect(callsAfterAppend).toBeGreaterThan((JSON.parse(stateBefore.toString()) as { callsBytes: number }).callsBytes);
+    // As if the process died there: new buckets, old summary and cursors, and the update's marker.
+    fs.writeFileSync(path.join(store, 'summary.json'), before.summary);
+    fs.writeFileSync(path.join(store, 'files.json'), before.files);
+    fs.writeFileSync(path.join(store, 'dirty'), '1\n');
 
     const recovered = await run();
     expect(recovered.bytesRead).toBe(Buffer.byteLength(NEW_CALL)); // the transcript bytes are read again
-    expect(totals(recovered)).toEqual(sumOf(fixtureCase('per-block-lines').totals, t(5000, 500)));
-    expect(totals(await run())).toEqual(totals(recovered));
+    const expected = sumOf(fixtureCase('per-block-lines').totals, fixtureCase('subagents-2.1').totals, t(5000, 500));
+    expect(totals(recovered)).toEqual(expected);
+    expect(fs.existsSync(path.join(store, 'dirty'))).toBe(false);
+    expect(totals(await run())).toEqual(expected);
   });
 
-  it('bytes beyond callsBytes (a torn line, a stray call) are cut off, never counted', async () => {
+  it('a damaged call bucket is set aside, and rebuilt from the transcripts still on disk when an update needs it', async () => {
+    const { run, storeDir, transcript } = setup('per-block-lines', 'calendar');
+    const all = totals(await run());
+    const buckets = path.join(storeOf(storeDir), 'calls');
+    for (const name of fs.readdirSync(buckets)) fs.writeFileSync(path.join(buckets, name), '{"models":["torn');
+    expect(totals(await run())).toEqual(all); // nothing new: the summary answers, no bucket is read
+    fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
+    expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
+    expect(fs.readdirSync(buckets).filter((f) => f.includes('.damaged-')).length).toBeGreaterThan(0);
+    expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
+  });
+
+  it('the id index lost: the next update rebuilds it from the buckets and still counts a copy once', async () => {
     const { run, transcript, storeDir } = setup('per-block-lines');
     await run();
-    const stray = JSON.stringify(['msg_stray', 'req_stray', Date.parse('2026-11-20T12:00:00Z'), 'claude-sonnet-4-5', session(1), null, 0, 0, 999_999, 1, 0, 0, 0, PROJECT]);
-    fs.appendFileSync(path.join(storeDir, 'calls.jsonl'), `${stray}\n["msg_torn","req_to`);
-    expect(totals(await run())).toEqual(fixtureCase('per-block-lines').totals); // nothing changed: the saved rows
-    fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
-    expect(totals(await run())).toEqual(sumOf(fixtureCase('per-block-lines').totals, t(5000, 500)));
-    expect(fs.readFileSync(path.join(storeDir, 'calls.jsonl'), 'utf8')).not.toContain('msg_stray');
+    fs.rmSync(path.join(storeOf(storeDir), 'ids.hash'));
+    // A fork's copy of every earlier line (another session id), in a new file: all of it already counted.
+    const fork = fs.readFileSync(transcript(`${session(1)}.jsonl`), 'utf8').split(session(1)).join(session(99));
+    fs.writeFileSync(transcript(`${session(99)}.jsonl`), fork);
+    expect(totals(await run())).toEqual(fixtureCase('per-block-lines').totals);
   });
 
-  describe('a real crash: the CLI killed (SIGKILL) halfway through appending calls.jsonl', () => {
+  describe('a real crash: the CLI killed (SIGKILL) between writing call buckets and the summary', () => {
     beforeAll(() => ensureBuilt());
 
     it('the next run gives exact totals', () => {
@@ -126,7 +147,7 @@ describe('updateHistory: crash safety', () => {
       const report = (extra: Record<string, string> = {}) => runCli(['report', 'daily', '--json', '--config-dir', config], { ...env, ...extra });
       expect(report().status).toBe(0);
       fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
-      const killed = report({ SPEC_SESSION_FAULT: 'mid-ledger-append' });
+      const killed = report({ SPEC_SESSION_FAULT: 'mid-history-save' });
       expect(killed.signal).toBe('SIGKILL');
       const after = report();
       expect(after.status).toBe(0);

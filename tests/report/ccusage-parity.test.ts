@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CASES, FORK, configDir, session } from '../fixtures/transcripts/cases.js';
+import { CASES, FORK, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
 import { cliEnv, ensureBuilt, REPO, runCli } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
@@ -128,6 +128,16 @@ const DIFFERENCES: Record<string, Difference> = {
     why: 'the Bedrock sonnet-4-5 call has a 288,887-token prompt: long-context rates for the whole call (ours) or none (ccusage, per kind)',
     cost: 2.93963561,
   },
+  'renamed-transcript': {
+    why: 'ccusage names a session after its file (after its folder, for a file one level down), so the export and its older copy become sessions "exported-session" and "archive"; we put every call in the session its lines name. The totals are the same',
+    sessions: { archive: [3000, 300], 'exported-session': [500, 50] },
+  },
+  'progress-only': {
+    why: 'ccusage’s session loader skips progress lines, so msg_po_3, whose subagent file is gone, is missing (700 in); we count it from its progress line (1000 in), as ccusage’s own daily loader does (see below)',
+    tokens: { input: 700, output: 70, cacheWrite: 0, cacheRead: 0 },
+    sessions: { [session(24)]: [700, 70] },
+    cost: 0.00315,
+  },
   'real/text-reply': { why: OPUS_5_5_UNPRICED, cost: 0 },
   'real/bash-tool-use': { why: OPUS_5_5_UNPRICED, cost: 0 },
   'real/subagent': { why: OPUS_5_5_UNPRICED, cost: 0 },
@@ -176,6 +186,26 @@ describe.skipIf(typeof peer !== 'string')(`ccusage ${PEER_VERSION} parity: repor
         expect(Object.keys(twin.modelBreakdowns.find((m) => m.modelName === model)!)).toEqual(expect.arrayContaining(keys));
       }
     }
+  });
+
+  // `daily`, the report most users compare: on these two, ccusage's daily loader sees every call.
+  it.each([
+    ['renamed-transcript', { input: 3500, output: 350, cacheWrite: 0, cacheRead: 0 }],
+    // It also keeps msg_po_2's embedded copy, output 1 (a streaming placeholder), over the
+    // subagent file's 20; we take the field-wise max over copies: 100 out, not 81.
+    ['progress-only', { input: 1000, output: 81, cacheWrite: 0, cacheRead: 0 }],
+  ])('daily, %s: every call in any *.jsonl counts', (name, theirs) => {
+    const dir = configDir(name);
+    const out = execFileSync(peer as string, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: tempDir('ccusage-home-'), CLAUDE_CONFIG_DIR: dir, LOG_LEVEL: '0', TZ: 'UTC' },
+    });
+    expect(tokens((JSON.parse(out) as SessionJson).totals)).toEqual(theirs);
+    const r = runCli(['report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dir], cliEnv(tempDir('spec-session-parity-')));
+    const mine = tokens((JSON.parse(r.stdout) as SessionJson).totals);
+    const c = fixtureCase(name);
+    expect(mine).toEqual({ input: c.totals.input, output: c.totals.output, cacheWrite: c.totals.cacheWrite5m + c.totals.cacheWrite1h, cacheRead: c.totals.cacheRead });
+    expect(mine.input).toBe(theirs.input);
   });
 
   it('each difference in the table has a reason, and names a fixture that exists', () => {

@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
-import { cliEnv, ensureBuilt, runCli } from './cli.js';
+import { CLI, cliEnv, ensureBuilt, runCli } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
 
 beforeAll(() => ensureBuilt());
@@ -42,6 +45,8 @@ interface Report {
   unpricedModels: string[];
   priceTable: string;
   timeZone: string;
+  claudeCodeVersions: string[];
+  versionsWithoutCostState: string[];
 }
 
 const json = (args: string[], env: Record<string, string> = {}) => JSON.parse(report([...args, '--json'], env)) as Report;
@@ -231,6 +236,24 @@ describe('prices the user sees', () => {
   });
 });
 
+describe('Claude Code versions, and what no transcript holds', () => {
+  it('names the versions seen; those that never wrote a cost-state line have side calls nobody can count', () => {
+    const out = json(['daily', '--config-dir', ALL]);
+    expect(out.claudeCodeVersions).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112', '2.1.331']);
+    expect(out.versionsWithoutCostState).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112']);
+  });
+
+  it('2.1.331 records them in cost-state: nothing to warn about', () => {
+    const out = json(['daily', '--config-dir', configDir('resumed-fork')]);
+    expect(out).toMatchObject({ claudeCodeVersions: ['2.1.331'], versionsWithoutCostState: [] });
+    expect(report(['daily', '--config-dir', configDir('resumed-fork')]).split('\n').slice(-3)).toEqual(['Prices: anthropic table · times in UTC', 'Claude Code versions: 2.1.331.', '']);
+  });
+
+  it('only the versions of the days shown', () => {
+    expect(json(['daily', '--config-dir', ALL, '--since', '2026-11-21']).claudeCodeVersions).toEqual([]);
+  });
+});
+
 describe('the table', () => {
   it('--breakdown adds one line per model under each period', () => {
     expect(report(['daily', ...CALENDAR, '--breakdown'])).toBe(
@@ -247,6 +270,9 @@ describe('the table', () => {
         '  └ sonnet-4-5 │  4,000 │    400 │       0 │       0 │  4,400 │   $0.02 ',
         ' Total         │ 10,000 │  1,000 │       0 │       0 │ 11,000 │   $0.05 ',
         'Prices: anthropic table · times in UTC',
+        'Claude Code versions: 2.1.112.',
+        'No cost-state line from 2.1.112: the side calls they make without writing them',
+        '  down (a summary after each Bash command, among others) are not counted.',
         '',
       ].join('\n'),
     );
@@ -271,6 +297,27 @@ describe('the table', () => {
 
   it('fits 80 columns when it has to name an unpriced model', () => {
     expect(tooWide(report(['daily', '--config-dir', configDir('unknown-model')]))).toEqual([]);
+  });
+});
+
+describe('the small report bundle and the full CLI give the same report', () => {
+  it('a user price file (validated by the full CLI, which takes over) prices the calls', () => {
+    const file = path.join(tempDir('spec-session-prices-'), 'prices.json');
+    fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1 } } }));
+    expect(json(['daily', ...CALENDAR, '--prices-file', file]).totals).toMatchObject({ inputTokens: 10_000, outputTokens: 1_000, totalCost: 0.011 });
+    fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1, cache_read: 2 } } }));
+    const r = runCli(['report', 'daily', ...CALENDAR, '--prices-file', file], cliEnv(tempDir('spec-session-report-')));
+    expect(r).toMatchObject({ status: 1, stdout: '' });
+    expect(r.stderr).toMatch(/^spec-session report: Invalid price file .*cache_read/);
+  });
+
+  it('spec-session.cjs alone (a project keeps only it) runs report itself, with the same output', () => {
+    const alone = tempDir('spec-session-alone-');
+    fs.copyFileSync(CLI, path.join(alone, 'spec-session.cjs'));
+    const env = cliEnv(tempDir('spec-session-report-'));
+    const full = spawnSync(process.execPath, [path.join(alone, 'spec-session.cjs'), 'report', 'session', '--json', '--config-dir', ALL], { env, encoding: 'utf8' });
+    expect(full.status).toBe(0);
+    expect(full.stdout).toBe(report(['session', '--json', '--config-dir', ALL]));
   });
 });
 

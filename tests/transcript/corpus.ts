@@ -17,7 +17,8 @@ export function readCorpus(configDirs: string[]): { calls: CallSet; malformed: n
     const read = readTranscriptFrom(file.path, undefined);
     reads.set(file.path, read);
     malformed += read.malformed;
-    for (const call of read.calls) calls.add({ ...call, sessionId: call.sessionId ?? file.sessionId });
+    // Copies inside progress lines count too: they fold into the subagent file's copy when it is there.
+    for (const call of [...read.calls, ...read.embeddedCalls]) calls.add({ ...call, sessionId: call.sessionId ?? file.sessionId });
   }
   return { calls, malformed, files, reads };
 }

@@ -81,6 +81,24 @@ describe('what each case is about', () => {
     expect(main.malformed).toBe(0);
   });
 
+  it('progress-only: the embedded copy of msg_po_2 folds into the copy in the subagent file (output 20, not 1 and not 21); msg_po_3 lives only in its progress line', () => {
+    const { reads, calls } = read('progress-only');
+    const main = [...reads.entries()].find(([p]) => p.endsWith(`${session(24)}.jsonl`))![1];
+    expect(main.calls.map((c) => c.messageId)).toEqual(['msg_po_1', 'msg_po_4']);
+    expect(main.embeddedCalls.map((c) => [c.messageId, c.tokens.output, c.agentId, c.sidechain])).toEqual([
+      ['msg_po_2', 1, 'a1', true],
+      ['msg_po_3', 30, 'a2', true],
+    ]);
+    expect(calls.entries.get('msg_po_2')!.tokens).toMatchObject({ input: 200, output: 20 });
+    expect(calls.entries.get('msg_po_3')!.tokens).toMatchObject({ input: 300, output: 30 });
+  });
+
+  it('renamed transcript: the calls belong to the session their lines name, whatever the file is called', () => {
+    const { calls, files } = read('renamed-transcript');
+    expect(files.map((f) => path.basename(f.path))).toEqual(['shop-session-copy.jsonl', 'exported-session.jsonl']);
+    expect(sessionsOf(calls)).toEqual({ [session(23)]: [3500, 350] });
+  });
+
   it('<synthetic>: no call and no model', () => {
     const { calls } = read('synthetic');
     expect([...calls.entries.values()].map((e) => e.first.model)).toEqual(['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5-20250929']);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -140,5 +141,21 @@ describe('readTranscriptFrom: a line larger than the 64 MiB line limit', () => {
     expect(read.calls[1]!.tokens).toEqual({ input: 12, output: 34_567, cacheWrite5m: 890, cacheWrite1h: 0, cacheRead: 4321 });
     expect(read.malformed).toBe(0);
     expect(read.cursor.offset).toBe(fs.statSync(file).size);
+  });
+});
+
+describe('readTranscriptFrom: only regular files', () => {
+  it('a character device (/dev/zero) is refused at once with an error the caller can log', () => {
+    expect(() => readTranscriptFrom('/dev/zero', undefined)).toThrow(expect.objectContaining({ code: 'ENOTREG', message: '/dev/zero: not a regular file' }));
+  });
+
+  it('a FIFO nobody writes to is refused without waiting for a writer', () => {
+    const fifo = path.join(tempDir(), 'transcript.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readTranscriptFrom(fifo, undefined)).toThrow(expect.objectContaining({ code: 'ENOTREG' }));
+  });
+
+  it('a missing file still throws ENOENT (hooks skip a transcript not written yet)', () => {
+    expect(() => readTranscriptFrom(path.join(tempDir(), 'none.jsonl'), undefined)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
   });
 });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { claudeConfigDirs } from '../../transcript/discover.js';
 import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
@@ -11,26 +10,25 @@ import { progressBar } from '../progress.js';
 
 const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
 
-/** `spec-session report daily|weekly|monthly|session`: usage across the whole Claude Code history. */
+/**
+ * `spec-session report daily|weekly|monthly|session`: usage across the whole Claude Code history of
+ * the config dirs asked for. Every API call in any `*.jsonl` under their `projects/` counts, once.
+ */
 export async function reportCommand(argv: string[]): Promise<string> {
   const { values, positionals } = parse(argv, { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } }, 1);
   const period = positionals[0] ?? 'daily';
   if (!PERIODS.includes(period)) throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
-  const tz = assertTimeZone(values.tz ?? systemTimeZone());
+  // 'UTC' needs no check: creating the first Intl formatter loads time-zone data (~20 ms).
+  const tz = values.tz === 'UTC' ? 'UTC' : assertTimeZone(values.tz ?? systemTimeZone());
   const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
   const configDirs = claudeConfigDirs(values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env);
+  if (configDirs.length === 0 && !values.json) return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   const bar = progressBar(!values.json, 'Reading transcripts');
   const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
   bar.end();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
-  // The history store is shared by every config dir on this machine: show only the sessions whose
-  // transcripts live (or lived, before Claude Code's cleanup) under the dirs asked for.
-  const roots = configDirs.map((d) => path.join(d, 'projects') + path.sep);
-  const wanted = new Set(Object.entries(view.files).filter(([file]) => roots.some((r) => file.startsWith(r))).map(([, f]) => f.sessionId));
-  const rows = view.rows.filter((r) => wanted.has(r.sessionId));
-  const report = buildUsageReport(rows, view.sessions, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
+  const report = buildUsageReport(view, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
   if (values.json) return JSON.stringify(usageReportJson(report), null, 2) + '\n';
-  if (configDirs.length === 0) return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   return renderUsageTable(report, values.breakdown === true);
 }

@@ -1,0 +1,51 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { runScanWorker } from './scan-parallel.js';
+import type { HistoryView, UpdateOptions } from './update-history.js';
+
+/**
+ * A big update (a first run reads every transcript) runs in a worker thread with a small young
+ * generation: the main thread's cannot be limited once node has started (V8 sizes it at start-up,
+ * up to 16 MB semi-spaces), and allocating briskly through hundreds of MB of transcripts grows it
+ * to the maximum. The main thread only waits, draws progress, and prints.
+ */
+const YOUNG_GENERATION_MB = 4;
+
+type Counts = Pick<HistoryView, 'bytesRead' | 'filesRead' | 'errors'>;
+
+/** The bundle this code runs from, when it can be a worker's script (a built .cjs, on the main thread). */
+export function workerScript(): string | undefined {
+  return isMainThread && typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+}
+
+export function updateInWorker(script: string, { configDirs, storeDir, onProgress }: UpdateOptions): Promise<Counts> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: { role: 'update-history', configDirs, storeDir }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    worker.on('message', (m: { progress?: [number, number]; done?: Counts; error?: string }) => {
+      if (m.progress) onProgress?.(...m.progress);
+      else if (m.done) resolve(m.done);
+      else reject(new Error(m.error));
+    });
+    worker.once('error', reject);
+  });
+}
+
+/** Entry point of the history workers (each bundle calls this first; true when it is one). */
+export function runWorkerIfAsked(): boolean {
+  if (isMainThread) return false;
+  const role = (workerData as { role?: string } | null)?.role;
+  if (role === 'scan-transcripts') return runScanWorker(), true;
+  if (role !== 'update-history') return false;
+  const { configDirs, storeDir } = workerData as UpdateOptions;
+  let last = 0;
+  const onProgress = (done: number, total: number) => {
+    if (done - last < 8 << 20 && done < total) return;
+    last = done;
+    parentPort!.postMessage({ progress: [done, total] });
+  };
+  // Imported here, not at the top: update-history imports this module.
+  void import('./update-history.js')
+    .then(({ updateHistory }) => updateHistory({ configDirs, storeDir, onProgress }))
+    .then(({ bytesRead, filesRead, errors }) => parentPort!.postMessage({ done: { bytesRead, filesRead, errors } }))
+    .catch((error: unknown) => parentPort!.postMessage({ error: (error as Error).message }));
+  return true;
+}

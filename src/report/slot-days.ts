@@ -1,0 +1,47 @@
+import { dayKey } from '../time/zoned.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The local day (YYYY-MM-DD in `tz`) of many instants, with a handful of Intl calls instead of one
+ * per instant: a zone's offset is looked up at both ends of each UTC day and, when they agree (every
+ * day but a DST change), holds for the whole day. Same answers as dayKey, which it falls back to
+ * around an offset change.
+ */
+export class SlotDays {
+  private readonly offsets = new Map<number, number | null>();
+  private readonly names = new Map<number, string>();
+  private readonly parts: Intl.DateTimeFormat | undefined;
+
+  constructor(private readonly tz: string) {
+    this.parts = tz === 'UTC' ? undefined : new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+  }
+
+  day(time: number): string {
+    if (!this.parts) return this.name(Math.floor(time / DAY_MS));
+    const utcDayStart = Math.floor(time / DAY_MS) * DAY_MS;
+    let offset = this.offsets.get(utcDayStart);
+    if (offset === undefined) {
+      const start = this.offsetAt(utcDayStart);
+      offset = start === this.offsetAt(utcDayStart + DAY_MS - HOUR_MS) && start === this.offsetAt(utcDayStart + DAY_MS) ? start : null;
+      this.offsets.set(utcDayStart, offset);
+    }
+    return offset === null ? dayKey(time, this.tz) : this.name(Math.floor((time + offset) / DAY_MS));
+  }
+
+  /** YYYY-MM-DD of a day number (days since 1970-01-01), made once per day. */
+  private name(day: number): string {
+    let name = this.names.get(day);
+    if (name === undefined) this.names.set(day, (name = new Date(day * DAY_MS).toISOString().slice(0, 10)));
+    return name;
+  }
+
+  /** Local wall time minus UTC at `time`, in ms (a whole number of minutes). */
+  private offsetAt(time: number): number {
+    const p: Record<string, number> = {};
+    for (const part of this.parts!.formatToParts(time)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
+    return Math.round((wall - Math.floor(time / 1000) * 1000) / 60_000) * 60_000;
+  }
+}
