@@ -112,6 +112,7 @@ function freshState(ref: ClaudeSessionRef, now: number): ClaudeSessionState {
 function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, out: LedgerRecord[], now: () => number): void {
   const files = [...subagentTranscripts(ref.transcriptPath, ref.sessionId), ref.transcriptPath];
   let lastCostState: CostState | undefined;
+  let versionsChanged = false;
   for (const file of files) {
     let read;
     try {
@@ -134,12 +135,25 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       if (call.sessionId !== null && call.sessionId !== ref.sessionId && call.sidechain) continue; // another session's agent file (2.0.x layout)
       takeCall(ref.sessionId, state, call, out);
     }
+    // A subagent's calls copied into this transcript's progress lines: counted when its own file
+    // is missing; when it is there, the copies fold into its calls (same ids, field-wise max).
+    for (const call of read.embeddedCalls) takeCall(ref.sessionId, state, call, out);
+    for (const v of read.versions) {
+      if ((state.versions ??= []).includes(v)) continue;
+      state.versions.push(v);
+      versionsChanged = true;
+    }
     state.malformed = (state.malformed ?? 0) + read.malformed;
     for (const time of read.compactions) state.lastCompactAt = Math.max(state.lastCompactAt ?? 0, time);
     if (file === ref.transcriptPath && read.costStates.length) lastCostState = read.costStates[read.costStates.length - 1];
     state.cursors[file] = read.cursor;
   }
   if (lastCostState) takeCostState(ref.sessionId, state, lastCostState, out, now());
+  if (lastCostState && !state.costState) {
+    state.costState = true;
+    versionsChanged = true;
+  }
+  if (versionsChanged) out.push({ k: 'version', t: new Date(now()).toISOString(), cs: ref.sessionId, versions: [...(state.versions ?? [])].sort(), costState: state.costState === true });
 }
 
 /**

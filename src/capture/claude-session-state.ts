@@ -44,6 +44,9 @@ export interface ClaudeSessionState {
   branches?: Array<{ t: number; branch: string | null }>;
   /** When the current turn's prompt was submitted (planning is counted from there). */
   turnStartedAt?: number;
+  /** Claude Code versions its transcripts came from, and whether one wrote a cost-state line (recorded as `version` records). */
+  versions?: string[];
+  costState?: boolean;
   /** Transcript lines that could hold usage but did not parse: skipped, shown by doctor. */
   malformed?: number;
 }

@@ -6,6 +6,7 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { Attribution, Phase } from './records.js';
 import { memoryView, type LedgerView } from './ledger-view.js';
 import { callKeyHash, KEY_CHARS, type RollupEntry } from './rollup-format.js';
+import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
 /** One unit of usage after folding: a deduplicated API call, a gap segment, a manual entry, or a rolled-up sum of many. */
 export interface UsageItem extends Attribution {
@@ -83,6 +84,8 @@ export type FoldResult = LedgerView & {
   plans: LineOf<'plan'>[];
   /** The rollup entries the fold used, one per source file. */
   entries: Map<string, RollupEntry>;
+  /** What the version records say, per Claude session. */
+  sessionVersions: SessionVersions;
 };
 
 const tokensOf = (r: { in: number; out: number; cw5: number; cw1h: number; cr: number }): TokenCounts => ({ input: r.in, output: r.out, cacheWrite5m: r.cw5, cacheWrite1h: r.cw1h, cacheRead: r.cr });
@@ -138,7 +141,7 @@ export function foldLedger(input: FoldInput): FoldResult {
   placeRawUsage(usage.slice(base.items.length), workflow.plans, workflow.view.commits);
   usage.push(...workflow.manualUsage);
   usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
-  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries, plans: workflow.plans });
+  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries, plans: workflow.plans, sessionVersions: workflow.view.sessionVersions });
 }
 
 /** Rollup entries as items (one per row), events and gap baselines. */
@@ -270,7 +273,9 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
     by('git').filter((g) => g.event === 'commit').map((g): CommitEvent => ({ sha: g.sha, time: Date.parse(g.t), branch: g.branch, cs: g.cs })),
     (c) => `${c.sha}|${c.cs}`,
   ).sort((a, b) => a.time - b.time);
-  return { view: { sessions, tasks, bindings, manual, commits }, manualUsage, plans: by('plan') };
+  const versions: SessionVersions = new Map();
+  for (const v of by('version')) addVersionRecord(versions, v);
+  return { view: { sessions, tasks, bindings, manual, commits, sessionVersions: versions }, manualUsage, plans: by('plan') };
 }
 
 /**

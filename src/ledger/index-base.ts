@@ -6,9 +6,10 @@ import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
 import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 5;
+export const INDEX_VERSION = 6;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -59,6 +60,8 @@ export interface EventsFile {
   bindings: PackedBinding[];
   /** Commits Claude sessions made: [time, cs, sha, branch]. */
   commits: Array<[number, string, string, string | null]>;
+  /** Per Claude session: [cs, Claude Code versions, wrote a cost-state line (1) or not (0)]. */
+  claude: Array<[string, string[], 0 | 1]>;
 }
 
 /** The index's base, built from the rollup files: every piece, each written to a file of its own. */
@@ -133,7 +136,9 @@ class EventSink {
   bindings: PackedBinding[] = [];
   tasks: PackedTaskEvent[] = [];
   commits: EventsFile['commits'] = [];
+  versions: SessionVersions = new Map();
   add(e: LedgerLine): void {
+    if (e.k === 'version') addVersionRecord(this.versions, e);
     if (e.k === 'git' && e.event === 'commit') this.commits.push([Date.parse(e.t), e.cs, e.sha, e.branch]);
     if (e.k === 'session') this.sessions.push(e);
     else if (e.k === 'manual') this.manual.push(e);
@@ -257,7 +262,7 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings, commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(([t, cs, sha, branch]) => [t, cs, sha, branch]) },
+    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings, commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(([t, cs, sha, branch]) => [t, cs, sha, branch]), claude: [...parts.events.versions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cs, s]) => [cs, [...s.versions].sort(), s.costState ? 1 : 0]) },
     months,
   };
 }

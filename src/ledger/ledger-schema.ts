@@ -32,7 +32,10 @@ export const GitLine = z.looseObject({ k: z.literal('git'), t: time, cs: z.strin
 /** A turn with no task wrote a spec's document: its calls from `t` to `until` were planning that phase. */
 export const PlanLine = z.looseObject({ k: z.literal('plan'), t: time, until: time, cs: z.string(), ws: name, spec: z.string(), phase: z.enum(PHASES) });
 
-export const LedgerLineSchema = z.discriminatedUnion('k', [CallLine, GapLine, BindLine, SessionLine, TaskLine, ManualLine, EndLine, GitLine, PlanLine]);
+/** The Claude Code versions a Claude session's transcripts were written by, and whether it wrote a cost-state line (so far). */
+export const VersionLine = z.looseObject({ k: z.literal('version'), t: time, cs: z.string(), versions: z.array(z.string().max(64)).max(64), costState: z.boolean() });
+
+export const LedgerLineSchema = z.discriminatedUnion('k', [CallLine, GapLine, BindLine, SessionLine, TaskLine, ManualLine, EndLine, GitLine, PlanLine, VersionLine]);
 export type LedgerLine = z.infer<typeof LedgerLineSchema>;
 export type LineOf<K extends LedgerLine['k']> = Extract<LedgerLine, { k: K }>;
 
@@ -47,7 +50,7 @@ export type LedgerRecordInput = z.input<typeof LedgerLineSchema>;
  * shape goes through the schema.
  */
 type Check = (v: unknown) => boolean;
-const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine } as const;
+const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine, version: VersionLine } as const;
 const checks = new Map<string, Array<[string, Check]> | null>();
 
 function fieldCheck(schema: unknown): Check | null {

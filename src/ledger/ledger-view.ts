@@ -1,5 +1,6 @@
 import { inRange, type DayRange } from '../time/day-range.js';
 import type { Binding, CommitEvent, TaskEvent, UsageItem, WorkSession } from './fold.js';
+import { claudeCodeSeen, type ClaudeCodeSeen, type SessionVersions } from './claude-versions.js';
 
 export interface ManualEntry {
   id: string;
@@ -37,6 +38,8 @@ export interface LedgerView {
   readonly models: string[];
   /** Commits Claude sessions made, oldest first. */
   readonly commits: CommitEvent[];
+  /** The Claude Code versions that wrote the transcripts, and those that wrote no cost-state. */
+  readonly claudeCode: ClaudeCodeSeen;
 }
 
 export interface MemoryParts {
@@ -46,6 +49,7 @@ export interface MemoryParts {
   bindings: Binding[];
   manual: ManualEntry[];
   commits: CommitEvent[];
+  sessionVersions: SessionVersions;
   malformed: number;
   problems: string[];
 }
@@ -64,6 +68,9 @@ export function memoryView(parts: MemoryParts): LedgerView {
     lastBinding: (of) => lastOf(parts.bindings, of),
     get models() {
       return [...new Set(parts.usage.map((i) => i.model))].sort();
+    },
+    get claudeCode() {
+      return claudeCodeSeen([parts.sessionVersions]);
     },
   };
 }

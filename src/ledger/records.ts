@@ -17,6 +17,8 @@
  * - `bind`: from time t on, calls of Claude session cs belong to (ws, spec, task).
  * - `session`, `task`: work-session and task events; `manual`: work done outside Claude Code (/log-task).
  * - `end`: the Claude session ended (SessionEnd); its file is closed.
+ * - `git`: a branch switch or a commit; `plan`: a planning turn; `version`: the Claude Code
+ *   versions a Claude session's transcripts came from, and whether one wrote a cost-state line.
  */
 import type { LedgerRecordInput, LineOf } from './ledger-schema.js';
 
@@ -40,6 +42,7 @@ export type ManualRecord = Written<'manual'>;
 export type EndRecord = Written<'end'>;
 export type GitRecord = Written<'git'>;
 export type PlanRecord = Written<'plan'>;
+export type VersionRecord = Written<'version'>;
 export type LedgerRecord = LedgerRecordInput;
 
 /** A record as read back, with the schema's defaults applied. */

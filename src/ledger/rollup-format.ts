@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { BindLine, EndLine, GitLine, ManualLine, PlanLine, SessionLine, TaskLine, type LedgerLine } from './ledger-schema.js';
+import { BindLine, EndLine, GitLine, ManualLine, PlanLine, SessionLine, TaskLine, VersionLine, type LedgerLine } from './ledger-schema.js';
 
 /**
  * A rollup file, `<day>/rollup-<hash>.json`: the closed raw files of one ledger folder, summed.
@@ -95,10 +95,12 @@ const FLAG_GAP = 4;
 /**
  * Workflow events are stored as arrays: [kind, ms after the entry's first slot, ...fields], with
  * every string as an index into the entry's `names` (-1 for null); the field lists come from the
- * ledger schema itself. A record with a field the list does not know is kept as it was written.
+ * ledger schema itself. A record with a field the list does not know, or a value that is not a
+ * string or a number (a list, a flag), is kept as it was written. New kinds go at the end: a
+ * kind's number is part of every rollup already committed.
  */
-const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end', 'git', 'plan'] as const;
-const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine };
+const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end', 'git', 'plan', 'version'] as const;
+const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine, version: VersionLine };
 const EVENT_FIELDS = Object.fromEntries(EVENT_KINDS.map((k) => [k, Object.keys(EVENT_SCHEMAS[k].shape).filter((f) => f !== 'k' && f !== 't')])) as Record<(typeof EVENT_KINDS)[number], string[]>;
 const NUMERIC = new Set(Object.keys(ManualLine.shape).filter((f) => ManualLine.shape[f as keyof typeof ManualLine.shape] instanceof z.ZodNumber));
 
@@ -145,7 +147,8 @@ function encodeEvent(ev: LedgerLine, baseMs: number, ref: (v: string | null) => 
   const kind = ev.k as (typeof EVENT_KINDS)[number];
   const fields = EVENT_FIELDS[kind];
   const t = Date.parse(ev.t);
-  const known = fields !== undefined && Object.keys(ev).every((f) => f === 'k' || f === 't' || fields.includes(f)) && new Date(t).toISOString() === ev.t;
+  const plain = (f: string, v: unknown) => v === null || typeof v === 'string' || (NUMERIC.has(f) && typeof v === 'number');
+  const known = fields !== undefined && Object.entries(ev).every(([f, v]) => f === 'k' || f === 't' || (fields.includes(f) && plain(f, v))) && new Date(t).toISOString() === ev.t;
   if (!known) return ev;
   const values = fields.map((f) => {
     const v = (ev as Record<string, unknown>)[f];

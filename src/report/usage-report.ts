@@ -3,6 +3,7 @@ import { CALENDAR_ROW, FAST, LONG, SLOT_MS, type Calendar, type HistorySummary }
 import { monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from './slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields } from './tally.js';
+import { byVersion } from '../ledger/claude-versions.js';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'session';
 
@@ -101,17 +102,6 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   return { period: opts.period, groups, totals, tz: opts.tz, priceTable: opts.book.table, versions: shown, versionsWithoutCostState: shown.filter((v) => !withCostState.has(v)) };
 }
 
-/** 1.0.98 < 2.0.77 < 2.1.9 < 2.1.331: numerically, part by part. */
-function byVersion(a: string, b: string): number {
-  const pa = a.split(/[.-]/);
-  const pb = b.split(/[.-]/);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = Number(pa[i] ?? -1);
-    const y = Number(pb[i] ?? -1);
-    if (x !== y) return Number.isNaN(x) || Number.isNaN(y) ? String(pa[i]).localeCompare(String(pb[i])) : x - y;
-  }
-  return 0;
-}
 
 const PERIOD_FIELD = { daily: 'date', weekly: 'week', monthly: 'month' } as const;
 const LIST_FIELD = { daily: 'daily', weekly: 'weekly', monthly: 'monthly', session: 'sessions' } as const;

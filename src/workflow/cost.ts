@@ -8,6 +8,7 @@ import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
 import { budgetRange, budgetStates, budgetText } from './budgets.js';
 import type { ProjectContext } from './context.js';
 import { guideSplitCost } from './guide-split.js';
+import { versionsNote } from '../ledger/claude-versions.js';
 import { projectSnapshot } from './snapshot.js';
 
 export type CostPeriod = 'today' | 'week' | 'month' | 'all';
@@ -16,7 +17,9 @@ export type CostPeriod = 'today' | 'week' | 'month' | 'all';
 export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
   const view = projectSnapshot(ctx);
   const usage = projectUsage(view, ctx.book, ctx.tz, range);
-  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }, view.commits), ...skippedFields(view) }, null, 2)}\n`;
+  const seen = view.claudeCode;
+  const versions = { claudeCodeVersions: seen.versions, versionsWithoutCostState: seen.withoutCostState };
+  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }, view.commits), ...versions, ...skippedFields(view) }, null, 2)}\n`;
 }
 
 /**
@@ -77,6 +80,10 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const [top, when] = chosen.since === chosen.until && chosen.since !== undefined ? [month, 'this month'] : [usage, ''];
   const skipped = skippedNote(view);
   if (skipped) out.push(skipped);
+  const seen = view.claudeCode;
+  if (seen.versions.length) out.push(`Claude Code ${seen.versions.length === 1 ? 'version' : 'versions'} in the ledger: ${seen.versions.join(', ')}`);
+  const missing = versionsNote(seen);
+  if (missing) out.push(missing);
   out.push(renderTopTasks(top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, when));
   return `${out.join('\n')}\n`;
 }

@@ -42,6 +42,8 @@ describe('rolled up, then captured again (real CLI)', () => {
     expect(compact.stdout).toContain('every figure compared before and after: identical');
     expect(ledgerFiles(ledger).filter((f) => f.endsWith('.jsonl'))).toEqual([]);
     expect(tokenFields(p.costJson().tasks[0]!)).toEqual(expected);
+    // The version that wrote the transcript, which writes cost-state: nothing it made is missing.
+    expect(p.costJson()).toMatchObject({ claudeCodeVersions: ['2.1.331'], versionsWithoutCostState: [] });
 
     // A new clone, a deleted folder: the next report reads the transcript from its start again.
     rmSync(join(p.project, '.claude', 'spec-session', 'state'), { recursive: true });

@@ -8,6 +8,7 @@ import { eventsWithOurHooks, parseSettings, type Settings } from '../../install/
 import { readFileIfExists } from '../../store/fs-utils.js';
 import { projectTranscriptDirs } from '../../workflow/catch-up.js';
 import { parse } from '../args.js';
+import { versionsNote } from '../../ledger/claude-versions.js';
 
 /** `spec-session doctor`: is capture working here, and what went wrong if not. Every check is
  * printed; when any failed (✗), the command then fails: one line, exit 1. */
@@ -46,6 +47,10 @@ export function doctorCommand(argv: string[]): string {
   lines.push(`  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`);
   const view = readLedger(p.ledger);
   lines.push(`  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`);
+  const seen = view.claudeCode;
+  if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
+  const missing = versionsNote(seen);
+  if (missing) lines.push(`  ⚠ ${missing}`);
   const damage = ledgerDamage(p.ledger);
   for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
   if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);

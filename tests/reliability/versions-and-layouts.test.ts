@@ -1,0 +1,77 @@
+/**
+ * What the hooks capture beyond calls written as assistant lines: the Claude Code versions the
+ * transcripts came from (and whether they wrote cost-state, without which some billed calls are
+ * in no transcript), kept in the committed ledger through rollups; and subagent calls that survive
+ * only as copies inside the parent's progress lines.
+ */
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../e2e/support/claude.js';
+import { SESSION, makeReliabilityProject, removeProjects } from './support/harness.js';
+import { callLines, expectedTotals, makeCalls, promptLine, seededRandom } from './support/transcript-lines.js';
+
+afterAll(removeProjects);
+
+const OTHER = '22222222-3333-4444-8555-666666666666';
+
+describe('Claude Code versions in the ledger', () => {
+  it('cost, cost --json and doctor name them, and say which wrote no cost-state; the same after compact and without the index', async () => {
+    const p = makeReliabilityProject();
+    const random = seededRandom(9);
+    // An old session: its lines say 2.0.77, and it writes no cost-state line.
+    const old = makeCalls('old', 3, random, Date.now() - 7_200_000);
+    p.appendLines(SESSION, [promptLine(SESSION, p.project), ...old.flatMap((c) => callLines(c, SESSION, p.project))].map((l) => l.replace('"version":"2.1.331"', '"version":"2.0.77"')));
+    expect((await p.runHook('PostToolUse')).code).toBe(0);
+    // A current one: 2.1.331 lines and a cost-state line that matches them.
+    const current = makeCalls('new', 2, random, Date.now() - 3_600_000);
+    const sum = (f: (c: (typeof current)[number]) => number) => current.reduce((n, c) => n + f(c), 0);
+    const costState = JSON.stringify({
+      type: 'cost-state', sessionId: OTHER,
+      modelUsage: { 'claude-opus-5-5': {
+        inputTokens: sum((c) => c.input), outputTokens: sum((c) => c.output), cacheReadInputTokens: sum((c) => c.cacheRead),
+        cacheCreationInputTokens: sum((c) => c.cacheWrite5m + c.cacheWrite1h), cacheCreationEphemeral5mInputTokens: sum((c) => c.cacheWrite5m), cacheCreationEphemeral1hInputTokens: sum((c) => c.cacheWrite1h),
+      } },
+    });
+    p.appendLines(OTHER, [promptLine(OTHER, p.project), ...current.flatMap((c) => callLines(c, OTHER, p.project)), costState]);
+    expect((await p.runHook('PostToolUse', p.hookInput(OTHER, 'PostToolUse', { tool_name: 'Bash', tool_input: { command: 'x' } }))).code).toBe(0);
+
+    const check = () => {
+      const json = p.costJson() as unknown as { claudeCodeVersions: string[]; versionsWithoutCostState: string[]; totals: { totalTokens: number } };
+      expect(json.claudeCodeVersions).toEqual(['2.0.77', '2.1.331']);
+      expect(json.versionsWithoutCostState).toEqual(['2.0.77']);
+      expect(json.totals.totalTokens).toBe(expectedTotals([...old, ...current]).totalTokens); // the cost-state line adds nothing: it matches the lines
+      const cost = p.specSession(['cost', 'all']).stdout;
+      expect(cost).toContain('Claude Code versions in the ledger: 2.0.77, 2.1.331');
+      expect(cost).toContain('Claude Code 2.0.77 wrote no cost-state line');
+      const doctor = p.specSession(['doctor'], { allowFail: true }).stdout;
+      expect(doctor).toContain('Claude Code versions in the ledger: 2.0.77, 2.1.331');
+      expect(doctor).toContain('⚠ Claude Code 2.0.77 wrote no cost-state line');
+    };
+    check();
+    // Each session ends, its file is rolled up: the version records live on in the rollup.
+    for (const cs of [SESSION, OTHER]) expect((await p.runHook('SessionEnd', p.hookInput(cs, 'SessionEnd', { reason: 'other' }))).code).toBe(0);
+    expect(p.specSession(['compact']).stdout).toContain('identical');
+    expect(p.ledgerFiles()).toEqual([]);
+    check();
+    // The index is a cache: without it (a fresh clone) the same.
+    rmSync(join(p.stateDir, 'index'), { recursive: true, force: true });
+    check();
+  });
+});
+
+describe('subagent calls only progress lines hold', () => {
+  it('are captured by the hooks; with the subagent file there, its calls count once', async () => {
+    // The fixture: 2.1.34 progress lines embed two subagents' calls; a1's own file is there, a2's is gone.
+    const p = makeReliabilityProject();
+    const fixture = join(repoRoot, 'tests', 'fixtures', 'transcripts', 'progress-only', 'claude-config', 'projects', '-home-dev-shop');
+    const id = '10000000-0000-4000-8000-000000000024';
+    cpSync(fixture, p.transcriptDir, { recursive: true });
+    expect(readFileSync(p.transcriptPath(id), 'utf8')).toContain('agent_progress');
+    expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
+    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; calls: number } }).totals;
+    // Written down from the fixture (tests/fixtures/transcripts/cases.ts): 4 calls, 1,000 input, 100 output.
+    expect({ input: totals.inputTokens, output: totals.outputTokens, calls: totals.calls }).toEqual({ input: 1000, output: 100, calls: 4 });
+    expect(p.hookLogText()).toBe('');
+  });
+});
