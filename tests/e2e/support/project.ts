@@ -54,10 +54,16 @@ export function makeProject(specs: Record<string, string> = { 'invoice-managemen
     writeFileSync(join(dir, 'design.md'), `# Design: ${spec}\n`);
     writeFileSync(join(dir, 'tasks.md'), tasks);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: scratch.home, TZ: tz, NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
-  execFileSync(process.execPath, [cli, 'install', '--dir', scratch.project, '--claude-version', '2.1.331'], { env });
+  const project = openProject(scratch, tz);
+  execFileSync(process.execPath, [cli, 'install', '--dir', scratch.project, '--claude-version', '2.1.331'], { env: project.env });
   writeFileSync(join(scratch.project, '.claude', 'spec-session', 'config.json'), JSON.stringify({ timeZone: tz }));
+  return project;
+}
+
+/** A scratch project that already exists (made by makeProject, or a copy of one); `extraEnv` goes to every CLI run. */
+export function openProject(scratch: Scratch, tz = 'UTC', extraEnv: Record<string, string> = {}): Project {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: scratch.home, TZ: tz, NO_COLOR: '1', ...extraEnv };
+  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
   const project: Project = {
     ...scratch,
     env,
