@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cli } from '../e2e/support/project.js';
 import { repoRoot } from '../e2e/support/claude.js';
 import { requireTool, skipWithout } from '../support/required-tools.js';
@@ -76,10 +76,10 @@ async function shown(page: Page, spec?: string) {
 }
 
 describe.skipIf(skipWithout(haveChromium))(`dashboard in chromium${haveChromium ? '' : ` (skipped: ${NO_CHROMIUM})`}`, () => {
+  beforeEach(() => requireTool(haveChromium, NO_CHROMIUM)); // each test fails, not skips, under CI=true
   beforeAll(async () => {
-    requireTool(haveChromium, NO_CHROMIUM);
     p = copyWorkedProject();
-    browser = await openBrowser();
+    if (haveChromium) browser = await openBrowser();
   });
   afterAll(async () => {
     await browser?.close();

@@ -23,8 +23,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 beforeAll(() => {
   ensureBuilt();
-  [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Packed[];
-  tarball = join(scratch, packed!.filename);
+  packed = (JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Packed[])[0]!;
+  tarball = join(scratch, packed.filename);
 }, 60_000);
 
 describe('the packed package', () => {
