@@ -101,6 +101,12 @@ const DIFFERENCES: Record<string, Difference> = {
     sessions: { [session(4)]: [170, 110] },
     cost: 0.00216,
   },
+  'two-request-ids': {
+    why: 'ccusage keys a call by message.id + requestId, so the copy of req_tr_1a without requestId is a third call (+100 in, +20 out, +1000 read); we merge it into the call with the same message.id, as in missing-request-id',
+    tokens: { input: 500, output: 90, cacheWrite: 0, cacheRead: 4000 },
+    sessions: { [session(23)]: [500, 90] },
+    cost: 0.00405,
+  },
   'resumed-fork': {
     why: 'the fork keeps the copied lines’ timestamps; ccusage credits msg_rf_1/2 to whichever copy it meets first (the fork, whose id sorts first); we credit them to the session that made them (requestSessionId)',
     sessions: { [FORK]: [7000, 700] },
