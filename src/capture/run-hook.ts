@@ -25,9 +25,10 @@ export interface HeavyHooks {
 /**
  * Runs one hook event and returns what to print. Never throws: a hook must not break Claude Code.
  * Whatever fails here is logged for `spec-session doctor`, and the next hook or report catches up,
- * because nothing advances a transcript cursor until its records are in the ledger.
+ * because nothing advances a transcript cursor until its records are in the ledger. `now` is the
+ * clock for every time this file and the capture record (the hook runs on Date.now; tests inject one).
  */
-export function runHook(stdin: string, eventArg: string | undefined, heavy: () => HeavyHooks): string | undefined {
+export function runHook(stdin: string, eventArg: string | undefined, heavy: () => HeavyHooks, now: () => number = Date.now): string | undefined {
   let input: HookInput | undefined;
   let projectDir = projectAround(process.cwd());
   try {
@@ -35,7 +36,7 @@ export function runHook(stdin: string, eventArg: string | undefined, heavy: () =
     projectDir = resolveProjectRoot({ cwd: input.cwd });
     const ref: ClaudeSessionRef = { projectDir, sessionId: input.sessionId, transcriptPath: input.transcriptPath };
     assertRegularTranscript(input.transcriptPath);
-    const response = dispatch(input, ref, heavy);
+    const response = dispatch(input, ref, heavy, now);
     return response ? JSON.stringify(response) : undefined;
   } catch (error) {
     // Another hook of the same session holds the lock and is capturing the same bytes: not an error.
@@ -71,43 +72,43 @@ function assertRegularTranscript(file: string): void {
   throw new Error(`transcript_path ${file} is not a regular file (${kind}); nothing was read`);
 }
 
-function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks): HookResponse | undefined {
+function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks, now: () => number): HookResponse | undefined {
   switch (input.event) {
     case 'UserPromptSubmit':
       return heavy().onPrompt(ref, input.prompt ?? '');
     case 'Stop':
       return heavy().afterTurn(ref);
     case 'PostToolUse': {
-      const now = Date.now();
+      const at = now();
       let shared: ReturnType<typeof noteEdit>;
       withClaudeSession(
         ref,
         (w) => {
-          notePlanning(ref.projectDir, input, w, now);
-          shared = noteEdit(ref.projectDir, input, w.state, now);
+          notePlanning(ref.projectDir, input, w, at);
+          shared = noteEdit(ref.projectDir, input, w.state, at);
         },
-        { lockTimeoutMs: 1500 },
+        { lockTimeoutMs: 1500, now },
       );
       if (input.toolFilePath && /(^|[\\/])tasks\.md$/.test(input.toolFilePath)) heavy().afterTasksEdit(ref);
       return shared ? { systemMessage: shared.user, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: shared.model } } : undefined;
     }
     case 'SessionStart':
-      startSession(input, ref);
+      startSession(input, ref, now);
       heavy().afterStart(ref);
       return undefined;
     case 'SessionEnd':
       // The session's ledger file is closed: it can be rolled up, and a resumed session writes a new one.
-      withClaudeSession(ref, (writer) => writer.end(input.reason ?? '', Date.now()), { lockTimeoutMs: 1500 });
+      withClaudeSession(ref, (writer) => writer.end(input.reason ?? '', now()), { lockTimeoutMs: 1500, now });
       return undefined;
     default:
       // SubagentStop, SessionEnd, and any other event: catch up.
-      withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500 });
+      withClaudeSession(ref, () => undefined, { lockTimeoutMs: 1500, now });
       return undefined;
   }
 }
 
 /** A session started by /clear in the same Claude Code process keeps the previous one's binding. */
-function startSession(input: HookInput, ref: ClaudeSessionRef): void {
+function startSession(input: HookInput, ref: ClaudeSessionRef, now: () => number): void {
   const paths = projectPaths(ref.projectDir);
   const pid = claudeProcessId();
   const previous = pid === undefined ? undefined : lastSessionOfProcess(paths.state, pid);
@@ -115,7 +116,7 @@ function startSession(input: HookInput, ref: ClaudeSessionRef): void {
     if (input.source !== 'clear' || !previous || previous === ref.sessionId || writer.state.bindings.length > 0) return;
     const before = loadSessionState(paths.claudeSessionsState, previous);
     const binding = before ? currentBinding(before) : undefined;
-    if (binding?.ws) writer.bind(binding, `clear:${previous}`, Date.now());
-  });
+    if (binding?.ws) writer.bind(binding, `clear:${previous}`, now());
+  }, { now });
   if (pid !== undefined) rememberSessionOfProcess(paths.state, pid, ref.sessionId);
 }

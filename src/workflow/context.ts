@@ -25,11 +25,12 @@ export interface ProjectContext {
   claude?: ClaudeSessionRef;
 }
 
+/** `now` defaults to the clock; SPEC_SESSION_NOW=<ISO time> pins it, for tests only (a "today" that does not depend on the day they run). */
 export function projectContext(projectDir: string, options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {}): ProjectContext {
   const config = loadProjectConfig(projectDir);
   const tz = assertTimeZone(options.tz ?? config.timeZone ?? systemTimeZone());
   const book = priceBookFrom({ ...(options.prices !== undefined ? { prices: options.prices } : {}), ...(options.pricesFile !== undefined ? { 'prices-file': options.pricesFile } : {}) }, projectDir, config.prices);
-  return { projectDir, paths: projectPaths(projectDir), config, tz, book, now: options.now ?? (() => Date.now()), ...(options.claude ? { claude: options.claude } : {}) };
+  return { projectDir, paths: projectPaths(projectDir), config, tz, book, now: options.now ?? (process.env.SPEC_SESSION_NOW ? () => Date.parse(process.env.SPEC_SESSION_NOW!) : () => Date.now()), ...(options.claude ? { claude: options.claude } : {}) };
 }
 
 /** Records workflow events: into the Claude session's ledger file when inside Claude Code, else into

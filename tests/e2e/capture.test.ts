@@ -59,6 +59,9 @@ describe('capture with the real Claude Code CLI', () => {
     const shown = await run('/cost');
     expect(mock.replies).toHaveLength(2); // /cost costs no model tokens
     expect(shown.json?.result).toContain('inv-1000');
-    expect(shown.json?.result).toContain((expected.totalTokens).toLocaleString('en-US').slice(0, 2));
+    // The Total row, every token column in full: what the mock returned.
+    const totalRow = shown.json!.result!.split('\n').find((line) => /^\s*Total\s*│/.test(line));
+    const count = (n: number) => n.toLocaleString('en-US');
+    expect(totalRow?.split('│').map((cell) => cell.trim()).slice(0, 6)).toEqual(['Total', count(expected.totalTokens), count(expected.inputTokens), count(expected.outputTokens), count(expected.cacheCreationTokens), count(expected.cacheReadTokens)]);
   }, TIMEOUT);
 });

@@ -2,12 +2,12 @@
  * The interactive UI (tmux): what a user sees when a report command is answered by the hook,
  * and `/clear` keeping the work binding (a new Claude session in the same Claude Code process).
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bash, startMockApi, text, type MockApi } from './support/mock-api.js';
 import { startInteractive } from './support/claude.js';
 import { makeProject, markDoneCommand } from './support/project.js';
 import { sumReplies, tokenFields } from './support/tokens.js';
+import { haveTmux, NO_TMUX, requireTool, skipWithout } from '../support/required-tools.js';
 
 let mock: MockApi;
 beforeAll(async () => {
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await mock.close();
 });
-
-const hasTmux = (() => {
-  try {
-    execFileSync('tmux', ['-V']);
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,8 +28,9 @@ async function submit(ui: ReturnType<typeof startInteractive>, prompt: string): 
   if (ui.capture().includes(`❯ ${prompt}`)) ui.send('', { enter: true, literal: false });
 }
 
-describe.runIf(hasTmux)('interactive Claude Code', () => {
+describe.skipIf(skipWithout(haveTmux))(`interactive Claude Code${haveTmux ? '' : ` (skipped: ${NO_TMUX})`}`, () => {
   it('/clear keeps the work session and task; /cost shows in the UI at zero tokens', async () => {
+    requireTool(haveTmux, NO_TMUX);
     const p = makeProject();
     mock.reset();
     const ui = startInteractive({ cwd: p.project, home: p.home, baseUrl: mock.url });

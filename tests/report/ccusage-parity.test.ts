@@ -1,45 +1,34 @@
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CASES, FORK, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
 import { cliEnv, ensureBuilt, REPO, runCli } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
+import { requireTool, skipWithout } from '../support/required-tools.js';
 
 /**
  * `spec-session report session --json` against ccusage 20.0.24 (`ccusage claude session --json`)
  * on every fixture: same field names, same tokens, same sessions, same cost, except where we
  * differ on purpose. Each difference is written out below with the reason.
  *
- * ccusage is installed on demand into node_modules/.cache (network to the npm registry). The
- * tests are skipped only when that install fails, and the reason is printed.
+ * ccusage is a devDependency pinned to 20.0.24 (`npm ci` installs it with its native binary;
+ * CCUSAGE_BIN points elsewhere, like E2E_CLAUDE_BIN). Without it the tests skip and say why, and
+ * under CI=true they fail instead.
  */
 const PEER_VERSION = '20.0.24';
-const PEER_DIR = path.join(REPO, 'node_modules', '.cache', 'ccusage-peer');
-const PEER_BIN = path.join(PEER_DIR, 'node_modules', '.bin', 'ccusage');
+const PEER_BIN = process.env.CCUSAGE_BIN ?? path.join(REPO, 'node_modules', '.bin', 'ccusage');
 
-function installPeer(): string | { skipped: string } {
-  const installed = (): boolean => {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(PEER_DIR, 'node_modules', 'ccusage', 'package.json'), 'utf8')) as { version: string };
-      return pkg.version === PEER_VERSION && execFileSync(PEER_BIN, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).includes(PEER_VERSION);
-    } catch {
-      return false;
-    }
-  };
-  if (installed()) return PEER_BIN;
+/** Why the pinned ccusage cannot run here, or undefined when it can. */
+function peerMissing(): string | undefined {
   try {
-    execFileSync('npm', ['install', '--prefix', PEER_DIR, `ccusage@${PEER_VERSION}`, '--no-audit', '--no-fund'], { stdio: 'pipe', timeout: 240_000 });
+    const version = execFileSync(PEER_BIN, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).trim();
+    return version.includes(PEER_VERSION) ? undefined : `${PEER_BIN} is ccusage ${version}, not ${PEER_VERSION} (npm ci)`;
   } catch (error) {
-    const e = error as { stderr?: Buffer; message: string };
-    return { skipped: `npm install ccusage@${PEER_VERSION} failed: ${(e.stderr?.toString() || e.message).trim().split('\n').slice(-3).join(' ')}` };
+    return `${PEER_BIN} does not run (npm ci installs ccusage@${PEER_VERSION}): ${(error as Error).message.split('\n')[0]}`;
   }
-  return installed() ? PEER_BIN : { skipped: `ccusage@${PEER_VERSION} installed but \`ccusage --version\` does not run (no native binary for ${process.platform}-${process.arch}?)` };
 }
-
-const peer = installPeer();
-if (typeof peer !== 'string') console.warn(`ccusage parity tests skipped: ${peer.skipped}`);
+const missing = peerMissing();
 
 type Tokens = TokenFields;
 interface Row extends Tokens {
@@ -56,7 +45,7 @@ interface SessionJson {
 }
 
 function ccusage(dir: string): SessionJson {
-  const out = execFileSync(peer as string, ['claude', 'session', '--json', '--offline'], {
+  const out = execFileSync(PEER_BIN, ['claude', 'session', '--json', '--offline'], {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: tempDir('ccusage-home-'), CLAUDE_CONFIG_DIR: dir, LOG_LEVEL: '0', TZ: 'UTC' },
   });
@@ -112,6 +101,12 @@ const DIFFERENCES: Record<string, Difference> = {
     sessions: { [session(4)]: [170, 110] },
     cost: 0.00216,
   },
+  'two-request-ids': {
+    why: 'ccusage keys a call by message.id + requestId, so the copy of req_tr_1a without requestId is a third call (+100 in, +20 out, +1000 read); we merge it into the call with the same message.id, as in missing-request-id',
+    tokens: { input: 500, output: 90, cacheWrite: 0, cacheRead: 4000 },
+    sessions: { [session(25)]: [500, 90] },
+    cost: 0.00405,
+  },
   'resumed-fork': {
     why: 'the fork keeps the copied lines’ timestamps; ccusage credits msg_rf_1/2 to whichever copy it meets first (the fork, whose id sorts first); we credit them to the session that made them (requestSessionId)',
     sessions: { [FORK]: [7000, 700] },
@@ -157,7 +152,8 @@ const CORPUS: Array<[string, string]> = [
   ...REAL.map((name): [string, string] => [`real/${name}`, path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', name, 'claude-config')]),
 ];
 
-describe.skipIf(typeof peer !== 'string')(`ccusage ${PEER_VERSION} parity: report session --json`, () => {
+describe.skipIf(skipWithout(!missing))(`ccusage ${PEER_VERSION} parity: report session --json${missing ? ` (skipped: ${missing})` : ''}`, () => {
+  beforeEach(() => requireTool(!missing, `ccusage ${PEER_VERSION}: ${missing}`)); // each test fails, not skips, under CI=true
   beforeAll(() => ensureBuilt());
 
   it.each(CORPUS)('%s', (name, dir) => {

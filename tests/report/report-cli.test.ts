@@ -341,6 +341,10 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
   });
 });
 
-it('the case table in cases.ts covers the fixtures this file relies on', () => {
-  expect(fixtureCase('calendar').sessions).toEqual({ [session(19)]: [6000, 600], [session(20)]: [4000, 400] });
+it('the calendar fixture this file relies on: report session shows its two sessions, as cases.ts says', () => {
+  // Written from the fixture's lines: 1000 + 2000 + 3000 input in the first session, 4000 in the second.
+  const sessions = { [session(19)]: [6000, 600], [session(20)]: [4000, 400] };
+  const out = json(['session', ...CALENDAR]);
+  expect(Object.fromEntries(out.sessions!.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(sessions);
+  expect(fixtureCase('calendar').sessions).toEqual(sessions);
 });

@@ -1,26 +1,26 @@
 /**
  * `spec-session statusline` on a ledger the real Claude Code CLI made: the line each Claude
- * session gets, the figures in it equal to `cost --json`, read without a transcript rescan, and
- * shown by Claude Code itself under its prompt.
+ * session gets, its figures those of the plan the mock was scripted with, read without a
+ * transcript rescan, and shown by Claude Code itself under its prompt.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatUsd } from '../../src/render/format.js';
 import { startInteractive } from '../e2e/support/claude.js';
 import { startMockApi } from '../e2e/support/mock-api.js';
 import { cli } from '../e2e/support/project.js';
-import { makeWorkedProject, removeWorkedProject, type WorkedProject } from '../dashboard/support/worked-project.js';
+import { haveTmux, NO_TMUX, requireTool, skipWithout } from '../support/required-tools.js';
+import { copyWorkedProject, type WorkedProject } from '../worked-project/copy-worked-project.js';
+import { dayOf, sumOf } from '../worked-project/expected-usage.js';
 
 const CAPTURED = readFileSync(new URL('fixtures/statusline-input-2.1.331.json', import.meta.url), 'utf8');
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
 let p: WorkedProject;
 
-beforeAll(async () => {
-  p = await makeWorkedProject();
-}, 180_000);
-afterAll(() => removeWorkedProject(p));
+beforeAll(() => {
+  p = copyWorkedProject();
+});
+afterAll(() => p.remove());
 
 /** What Claude Code 2.1.331 sends, for this project and Claude session. */
 const inputFor = (sessionId: string, project = p.project) => CAPTURED.replaceAll('{PROJECT}', project).replaceAll('{SESSION_ID}', sessionId).replaceAll('{TRANSCRIPTS}', join(p.home, '.claude', 'projects'));
@@ -30,11 +30,14 @@ function statusline(stdin: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function expectedLine(ws: string | null, spec?: string, task?: string) {
-  const cost = JSON.parse(p.specSession(['cost', '--json']).stdout) as { tasks: Array<{ spec: string; taskId: string; totalCost: number }>; days: Array<{ date: string; totalCost: number }> };
-  const today = cost.days.find((d) => d.date === new Date().toISOString().slice(0, 10))!.totalCost;
-  const taskCost = cost.tasks.filter((t) => t.spec === spec && t.taskId === task).reduce((sum, t) => sum + t.totalCost, 0);
-  return [ws ?? 'spec-session', ...(task ? [`${task} ${formatUsd(taskCost)}`] : []), `today ${formatUsd(today)}/$5.00`].join(' · ') + '\n';
+/** Dollars as the status line writes them: cents, or four places below a cent. */
+const dollars = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
+
+/** The line the plan says a session must get: its task's cost (all days) and today's cost (the build's day, plus `loggedToday` by hand). */
+function expectedLine(ws: string | null, spec?: string, task?: string, loggedToday = 0) {
+  const today = sumOf(p.info.calls.filter((c) => dayOf(c.at) === dayOf(p.info.now))).totalCost + loggedToday;
+  const taskCost = sumOf(p.info.calls.filter((c) => c.spec === spec && c.task === task)).totalCost;
+  return [ws ?? 'spec-session', ...(task ? [`${task} ${dollars(taskCost)}`] : []), `today ${dollars(today)}/$5.00`].join(' · ') + '\n';
 }
 
 describe('spec-session statusline', () => {
@@ -42,7 +45,8 @@ describe('spec-session statusline', () => {
     expect(statusline(inputFor(p.sessions.invoice))).toEqual({ code: 0, stdout: expectedLine('inv-1000', 'invoice-management', '1.3'), stderr: '' });
     expect(statusline(inputFor(p.sessions.billing)).stdout).toBe(expectedLine('rep-2000', 'billing-reports', '1.1'));
     expect(statusline(inputFor(p.sessions.loose)).stdout).toBe(expectedLine(null));
-    expect(statusline(inputFor(p.sessions.invoice)).stdout).toMatch(/^inv-1000 · 1\.3 \$0\.04 · today \$0\.21\/\$5\.00\n$/);
+    // By hand, when the build ran within one day: 1.3 is one Sonnet 4.5 call ($0.039); the day is all eight calls ($0.2098875).
+    if (p.info.calls.every((c) => dayOf(c.at) === dayOf(p.info.now))) expect(statusline(inputFor(p.sessions.invoice)).stdout).toBe('inv-1000 · 1.3 $0.04 · today $0.21/$5.00\n');
   });
 
   it('reads state and the ledger only: no transcript catch-up, nothing written but the ledger index', () => {
@@ -52,15 +56,14 @@ describe('spec-session statusline', () => {
       return dirs.flatMap((dir) => (readdirSync(dir, { recursive: true }) as string[]).map((f) => join(dir, f))).filter((f) => !f.startsWith(index)).map((f) => `${f} ${statSync(f).size} ${statSync(f).mtimeMs}`).sort();
     };
     rmSync(index, { recursive: true, force: true }); // computed afresh from the ledger
-    const todayOf = (line: string) => /today \$([\d.]+)/.exec(line)?.[1];
     const before = files();
     const first = statusline(inputFor(p.sessions.invoice));
+    expect(first.stdout).toBe(expectedLine('inv-1000', 'invoice-management', '1.3'));
     expect(files()).toEqual(before);
     expect(statusline(inputFor(p.sessions.invoice))).toEqual(first); // and from the index, the same line
     // A new ledger record is folded in: $1.00 more today (1M Haiku 4.5 input tokens).
     p.specSession(['log-task', 'invoice-management/1.5', 'in-progress', '1M', 'claude-haiku-4-5']);
-    const after = statusline(inputFor(p.sessions.invoice));
-    expect(Number(todayOf(after.stdout)) - Number(todayOf(first.stdout))).toBeCloseTo(1, 2);
+    expect(statusline(inputFor(p.sessions.invoice)).stdout).toBe(expectedLine('inv-1000', 'invoice-management', '1.3', 1));
   });
 
   it('never fails loudly: a short line and exit 0, the error logged for doctor', () => {
@@ -77,16 +80,20 @@ describe('spec-session statusline', () => {
     }
   });
 
-  it.skipIf(!haveTmux)('is what Claude Code shows under its prompt (install --statusline)', async () => {
-    spawnSync(process.execPath, [cli, 'install', '--dir', p.project, '--statusline', '--claude-version', '2.1.331'], { env: p.env });
+  it.skipIf(skipWithout(haveTmux))(`is what Claude Code shows under its prompt (install --statusline)${haveTmux ? '' : ` (skipped: ${NO_TMUX})`}`, async () => {
+    requireTool(haveTmux, NO_TMUX);
+    const fresh = copyWorkedProject(); // without the hand-logged hour above
+    spawnSync(process.execPath, [cli, 'install', '--dir', fresh.project, '--statusline', '--claude-version', '2.1.331'], { env: fresh.env });
     const mock = await startMockApi();
-    const claude = startInteractive({ cwd: p.project, home: p.home, baseUrl: mock.url, args: ['--resume', p.sessions.invoice] });
+    // The status line command inherits Claude Code's environment: the same pinned "now" as the CLI runs here.
+    const claude = startInteractive({ cwd: fresh.project, home: fresh.home, baseUrl: mock.url, args: ['--resume', fresh.sessions.invoice], env: { SPEC_SESSION_NOW: fresh.info.now } });
     try {
       const line = expectedLine('inv-1000', 'invoice-management', '1.3').trim();
       await claude.waitFor(new RegExp(line.replace(/[.$*+?()[\]{}|^\\/]/g, '\\$&')), 30_000);
     } finally {
       claude.kill();
       await mock.close();
+      fresh.remove();
     }
   }, 60_000);
 });

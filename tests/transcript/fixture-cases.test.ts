@@ -6,12 +6,14 @@ import { readCorpus, sessionsOf, totalsOf } from './corpus.js';
 
 const read = (name: string) => readCorpus([configDir(name)]);
 const callsIn = (name: string, file: string) => [...read(name).reads.entries()].find(([p]) => p.endsWith(file))![1].calls;
+/** API calls, not message ids: one message.id answered to two requests is two calls. */
+const callCount = (calls: ReturnType<typeof read>['calls']) => [...calls.entries.values()].reduce((n, e) => n + Math.max(1, e.byRequest.size), 0);
 
 describe('every hand-written fixture: each API call counted once', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const { calls, malformed } = read(c.name);
     expect(totalsOf(calls)).toEqual(c.totals);
-    expect(calls.size).toBe(c.calls);
+    expect(callCount(calls)).toBe(c.calls);
     expect(malformed).toBe(c.malformed);
   });
 
@@ -54,6 +56,18 @@ describe('what each case is about', () => {
       ['msg_nr_2', null],
     ]);
     expect(read('missing-request-id').calls.size).toBe(2);
+  });
+
+  it('two requestIds under one message.id: two calls, summed; the copy without requestId adds nothing', () => {
+    const lines = callsIn('two-request-ids', '.jsonl');
+    expect(lines.map((c) => [c.messageId, c.requestId, c.tokens.input, c.tokens.output])).toEqual([
+      ['msg_tr_1', 'req_tr_1a', 100, 20],
+      ['msg_tr_1', 'req_tr_1a', 100, 20],
+      ['msg_tr_1', 'req_tr_1b', 300, 50],
+      ['msg_tr_1', null, 100, 20],
+    ]);
+    // Not 300 / 50 (one call, the larger copy), nor 500 / 90 (the id-less copy as a third call).
+    expect(totalsOf(read('two-request-ids').calls)).toMatchObject({ input: 400, output: 70, cacheRead: 3000 });
   });
 
   it('resumed fork: the copied calls count once, and belong to the session that made them', () => {

@@ -1,6 +1,6 @@
 /**
  * Debian's chromium driven by playwright-core: never a downloaded browser. CI installs it with
- * `apt-get install -y chromium`; without it the browser tests skip and say why.
+ * `apt-get install -y chromium`; without it the browser tests skip and say why (fail under CI=true).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
-export const NO_CHROMIUM = `skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`;
+export const NO_CHROMIUM = `${CHROMIUM} is missing (apt-get install -y chromium)`;
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

@@ -1,9 +1,11 @@
 /**
  * A scratch project with spec-session installed from the built bundles (dist/), the way a user
- * gets it: `spec-session install --dir <project>`. The CLI runs as a real process.
+ * gets it: `spec-session install --dir <project>` (run once per worker, then copied: see
+ * installedProject). The CLI runs as a real process.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeScratchHome, repoRoot, type Scratch } from './claude.js';
 
@@ -54,10 +56,37 @@ export function makeProject(specs: Record<string, string> = { 'invoice-managemen
     writeFileSync(join(dir, 'design.md'), `# Design: ${spec}\n`);
     writeFileSync(join(dir, 'tasks.md'), tasks);
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, HOME: scratch.home, TZ: tz, NO_COLOR: '1' };
-  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
-  execFileSync(process.execPath, [cli, 'install', '--dir', scratch.project, '--claude-version', '2.1.331'], { env });
+  const project = openProject(scratch, tz);
+  cpSync(installedProject(), scratch.project, { recursive: true });
   writeFileSync(join(scratch.project, '.claude', 'spec-session', 'config.json'), JSON.stringify({ timeZone: tz }));
+  return project;
+}
+
+let installed: { project: string; bundle: number } | undefined;
+
+/**
+ * `spec-session install --dir <empty project>`, run once per test worker (and again when dist/ is
+ * rebuilt): install writes the same bytes whatever the project holds, so each project gets a copy,
+ * a spawn fewer per test.
+ */
+function installedProject(): string {
+  const bundle = statSync(cli).mtimeMs;
+  if (installed?.bundle === bundle && existsSync(installed.project)) return installed.project;
+  const root = mkdtempSync(join(tmpdir(), 'spec-session-installed-'));
+  const project = join(root, 'project');
+  mkdirSync(project);
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: root };
+  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
+  execFileSync(process.execPath, [cli, 'install', '--dir', project, '--claude-version', '2.1.331'], { env });
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  installed = { project, bundle };
+  return project;
+}
+
+/** A scratch project that already exists (made by makeProject, or a copy of one); `extraEnv` goes to every CLI run. */
+export function openProject(scratch: Scratch, tz = 'UTC', extraEnv: Record<string, string> = {}): Project {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: scratch.home, TZ: tz, NO_COLOR: '1', ...extraEnv };
+  for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
   const project: Project = {
     ...scratch,
     env,

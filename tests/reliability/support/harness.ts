@@ -35,7 +35,7 @@ export interface ReliabilityProject extends Project {
   appendLines(sessionId: string, lines: string[]): void;
   appendCalls(sessionId: string, calls: Call[]): void;
   /** Starts the installed hook as Claude Code does; `done` settles when it exits. */
-  startHook(event: string, input: Record<string, unknown>, options?: { probe?: boolean }): { child: ChildProcess; done: Promise<HookRun> };
+  startHook(event: string, input: Record<string, unknown>, options?: { probe?: boolean; env?: Record<string, string> }): { child: ChildProcess; done: Promise<HookRun> };
   runHook(event: string, input?: Record<string, unknown>, options?: { probe?: boolean }): Promise<HookRun>;
   /** The stdin Claude Code gives a hook for this session. */
   hookInput(sessionId: string, event: string, extra?: Record<string, unknown>): Record<string, unknown>;
@@ -77,11 +77,11 @@ export function makeReliabilityProject(): ReliabilityProject {
     hookInput(sessionId, event, extra = {}) {
       return { session_id: sessionId, transcript_path: transcriptPath(sessionId), cwd: p.project, hook_event_name: event, ...extra };
     },
-    startHook(event, input, { probe = false } = {}) {
+    startHook(event, input, { probe = false, env = {} } = {}) {
       const probeFile = join(p.root, `lock-probe-${++probes}.jsonl`);
       const args = probe ? ['-r', LOCK_PROBE, hookScript, event] : [hookScript, event];
       const started = Date.now();
-      const child = spawn(process.execPath, args, { cwd: p.project, env: probe ? { ...hookEnv, LOCK_PROBE_FILE: probeFile } : hookEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: p.project, env: { ...hookEnv, ...env, ...(probe ? { LOCK_PROBE_FILE: probeFile } : {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
