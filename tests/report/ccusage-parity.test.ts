@@ -192,7 +192,7 @@ describe.skipIf(skipWithout(!missing))(`ccusage ${PEER_VERSION} parity: report s
     ['progress-only', { input: 1000, output: 81, cacheWrite: 0, cacheRead: 0 }],
   ])('daily, %s: every call in any *.jsonl counts', (name, theirs) => {
     const dir = configDir(name);
-    const out = execFileSync(peer as string, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
+    const out = execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: tempDir('ccusage-home-'), CLAUDE_CONFIG_DIR: dir, LOG_LEVEL: '0', TZ: 'UTC' },
     });
