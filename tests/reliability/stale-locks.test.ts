@@ -93,19 +93,11 @@ describe('locks left or held by other processes', () => {
 
   it('a hook SIGKILLed while it holds the lock: the next hook takes the lock over at once', async () => {
     const { p, calls, ids } = projectWithCalls();
-    // A subagent transcript that is a FIFO: opening it blocks, so the hook sits inside the lock.
-    const subagents = join(p.transcriptDir, SESSION, 'subagents');
-    mkdirSync(subagents, { recursive: true });
-    const fifo = join(subagents, 'agent-a0.jsonl');
-    execFileSync('mkfifo', [fifo]);
-    const stuck = p.startHook('PostToolUse', toolUseInput(p, SESSION));
-    const lock = join(p.sessionsStateDir, `${SESSION}.json.lock`);
-    for (let i = 0; i < 400 && !p.lockFiles().includes(lock); i++) await sleep(25);
-    expect(p.lockFiles()).toContain(lock);
-    stuck.child.kill('SIGKILL');
+    // The hook kills itself (SIGKILL, as kill -9 or a power cut would) inside the lock, before it appends.
+    const stuck = p.startHook('PostToolUse', toolUseInput(p, SESSION), { env: { SPEC_SESSION_FAULT: 'before-ledger-append' } });
     expect((await stuck.done).signal).toBe('SIGKILL');
+    const lock = join(p.sessionsStateDir, `${SESSION}.json.lock`);
     expect(p.lockFiles()).toContain(lock); // left behind, owned by a dead pid
-    rmSync(fifo);
 
     const run = await p.runHook('PostToolUse', undefined, { probe: true });
     expect(run.code).toBe(0);
