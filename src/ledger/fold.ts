@@ -134,7 +134,7 @@ export function foldLedger(input: FoldInput): FoldResult {
   for (const [msg, entry] of calls.entries) {
     const best = rawCalls.get(msg)!.best;
     const time = entry.first.time;
-    usage.push({ kind: 'call', key: msg, time, first: time, last: time, calls: 1, longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: best.cs, speed: entry.first.speed, tokens: entry.tokens, ws: best.ws, spec: best.spec, task: best.task, phase: best.ph ?? null, branch: best.br ?? null, commit: null });
+    usage.push({ kind: 'call', key: msg, time, first: time, last: time, calls: Math.max(1, entry.byRequest.size), longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: best.cs, speed: entry.first.speed, tokens: entry.tokens, ws: best.ws, spec: best.spec, task: best.task, phase: best.ph ?? null, branch: best.br ?? null, commit: null });
   }
   usage.push(...foldGaps(gaps, base.baselines));
   const workflow = foldEvents(events);

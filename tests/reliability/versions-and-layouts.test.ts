@@ -75,3 +75,16 @@ describe('subagent calls only progress lines hold', () => {
     expect(p.hookLogText()).toBe('');
   });
 });
+
+describe('one message id answered to two requests', () => {
+  it('is two calls in the ledger, both counted; a copy without requestId adds nothing', async () => {
+    const p = makeReliabilityProject();
+    const fixture = join(repoRoot, 'tests', 'fixtures', 'transcripts', 'two-request-ids', 'claude-config', 'projects', '-home-dev-shop');
+    const id = '10000000-0000-4000-8000-000000000025';
+    cpSync(fixture, p.transcriptDir, { recursive: true });
+    expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
+    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; calls: number } }).totals;
+    // Written down from the fixture (tests/fixtures/transcripts/cases.ts): req_tr_1a 100/20/1000 read, req_tr_1b 300/50/2000 read.
+    expect(totals).toMatchObject({ inputTokens: 400, outputTokens: 70, cacheReadTokens: 3000, calls: 2 });
+  });
+});
