@@ -56,4 +56,5 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: reportHandOver }, minify: true, define: dashboardClient }),
   build({ ...common, entryPoints: ['src/cli/report-main.ts'], outfile: 'dist/report.cjs', plugins: [builtinDefaults, priceFileViaFullCli], minify: true }),
   build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
+  build({ ...common, entryPoints: ['install.ts'], outfile: 'dist/install.cjs', minify: true }),
 ]);

@@ -22,6 +22,7 @@ import {
 import { subagentTranscripts } from './subagent-files.js';
 import { rebuildBindings } from './rebuild-bindings.js';
 import { syncGit } from './git-capture.js';
+import { isSafeName, isSessionId } from '../project/names.js';
 
 export interface ClaudeSessionRef {
   projectDir: string;
@@ -166,7 +167,7 @@ function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, call
   if (state.bindings.length > 0) return;
   const copies = calls.filter((c) => c.copiedFrom && c.copiedFrom !== ref.sessionId);
   const parent = copies[0]?.copiedFrom;
-  if (!parent || !/^[A-Za-z0-9_-]{1,128}$/.test(parent)) return;
+  if (!isSessionId(parent)) return;
   const paths = projectPaths(ref.projectDir);
   const parentState = loadSessionState(paths.claudeSessionsState, parent);
   const bindings = parentState?.bindings ?? rebuildBindings(paths.ledger, parent);
@@ -180,7 +181,6 @@ function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, call
   out.push(record);
 }
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SAME_PROMPT_MS = 120_000;
 
 /**
@@ -191,7 +191,7 @@ const SAME_PROMPT_MS = 120_000;
 function recoverTaskBindings(ref: ClaudeSessionRef, state: ClaudeSessionState, commands: Array<{ time: number; args: string[] }>, out: LedgerRecord[]): void {
   for (const { time, args } of commands) {
     const [spec, task] = args;
-    if (args.length !== 2 || !spec || !task || !SAFE_NAME.test(spec) || !SAFE_NAME.test(task) || `${spec}${task}`.includes('..')) continue;
+    if (args.length !== 2 || !spec || !task || !isSafeName(spec) || !isSafeName(task)) continue;
     if (state.bindings.some((b) => b.spec === spec && b.task === task && Math.abs(b.t - time) <= SAME_PROMPT_MS)) continue;
     const before = bindingAt(state, time);
     const to = { ws: before.spec === spec ? before.ws : null, spec, task };

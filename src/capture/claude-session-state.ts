@@ -68,6 +68,17 @@ export function loadSessionState(stateDir: string, sessionId: string): ClaudeSes
   }
 }
 
+/** The ids of the Claude sessions this machine has state for. */
+export function sessionStateIds(stateDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(stateDir);
+  } catch {
+    return []; // no state folder yet: no session tracked
+  }
+  return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -5));
+}
+
 export function saveSessionState(stateDir: string, state: ClaudeSessionState): void {
   // No fsync: this is a cache. A torn file after a power cut reads as missing, and the transcripts
   // are read again; the ledger (appended and never rewritten) is what must be durable.

@@ -3,6 +3,7 @@
  * Every event has session_id, transcript_path, cwd and hook_event_name; the rest depends on it.
  * Hand-validated, not zod: this runs after every tool call and must start fast.
  */
+import { isSessionId } from '../project/names.js';
 export interface HookInput {
   event: string;
   sessionId: string;
@@ -33,7 +34,7 @@ export function parseHookInput(text: string, eventArg?: string): HookInput {
   const sessionId = s('session_id');
   const transcriptPath = s('transcript_path');
   const event = s('hook_event_name') ?? eventArg;
-  if (!sessionId || !/^[A-Za-z0-9_-]{1,128}$/.test(sessionId)) throw new HookInputError('hook stdin has no valid session_id');
+  if (!isSessionId(sessionId)) throw new HookInputError('hook stdin has no valid session_id');
   if (!transcriptPath) throw new HookInputError('hook stdin has no transcript_path');
   if (!event) throw new HookInputError('hook stdin has no hook_event_name');
   const toolInput = typeof r.tool_input === 'object' && r.tool_input !== null ? (r.tool_input as Record<string, unknown>) : undefined;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { dayFolders, writerOf } from '../ledger/ledger-files.js';
 import { listDir } from '../store/fs-utils.js';
 import type { BindPoint } from './claude-session-state.js';
+import type { LineOf } from '../ledger/ledger-schema.js';
+import { decodeRollup } from '../ledger/rollup-format.js';
 
 /**
  * Bindings of a Claude session, read back from the committed ledger (its bind records, in its raw
@@ -11,36 +13,55 @@ import type { BindPoint } from './claude-session-state.js';
  */
 export function rebuildBindings(ledgerDir: string, sessionId: string): BindPoint[] {
   const points: BindPoint[] = [];
-  const take = (text: string) => {
-    for (const record of bindRecords(text)) if (record.cs === sessionId) points.push(record.point);
-  };
   for (const day of dayFolders(ledgerDir)) {
     for (const name of listDir(path.join(ledgerDir, day))) {
-      const ofSession = name.endsWith('.jsonl') && writerOf(name) === sessionId;
-      if (!ofSession && !(name.startsWith('rollup-') && name.endsWith('.json'))) continue;
+      const raw = name.endsWith('.jsonl') && writerOf(name) === sessionId;
+      const rollup = name.startsWith('rollup-') && name.endsWith('.json');
+      if (!raw && !rollup) continue;
       let text: string;
       try {
         text = fs.readFileSync(path.join(ledgerDir, day, name), 'utf8');
       } catch {
         continue; // rolled up or removed meanwhile: its records are in a rollup read in this scan
       }
-      if (text.includes(sessionId)) take(text);
+      if (!text.includes(sessionId)) continue;
+      for (const record of raw ? rawRecords(text) : rolledUpRecords(text)) {
+        const point = bindPoint(record, sessionId);
+        if (point) points.push(point);
+      }
     }
   }
   return points.sort((a, b) => a.t - b.t);
 }
 
-/** Bind records anywhere in a ledger file's text (one per raw line, or inside a rollup's events). */
-function bindRecords(text: string): Array<{ cs: string; point: BindPoint }> {
-  const out: Array<{ cs: string; point: BindPoint }> = [];
-  for (const match of text.matchAll(/\{"k":"bind"[^{}]*\}/g)) {
+/** A raw file's bind lines, parsed (a torn line from a crash is skipped, as the fold does). */
+function rawRecords(text: string): unknown[] {
+  const out: unknown[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{"k":"bind"')) continue;
     try {
-      const r = JSON.parse(match[0]) as { t: string; cs: string; ws: string | null; spec: string | null; task: string | null; ph?: 'requirements' | 'design' | 'tasks' };
-      const t = Date.parse(r.t);
-      if (!Number.isNaN(t)) out.push({ cs: r.cs, point: { t, ws: r.ws ?? null, spec: r.spec ?? null, task: r.task ?? null, ...(r.ph ? { phase: r.ph } : {}) } });
+      out.push(JSON.parse(line));
     } catch {
-      // a torn line from a crash: skipped, as the fold does
+      // a torn line: skipped
     }
   }
   return out;
+}
+
+/** A rollup's events, decoded (a rollup that does not parse gives none). */
+function rolledUpRecords(text: string): unknown[] {
+  try {
+    return decodeRollup(text, { keys: false }).rawEvents.flat();
+  } catch {
+    return []; // a damaged rollup: doctor names it, reports say so
+  }
+}
+
+/** A bind record of this session as a binding point; anything else, undefined. */
+function bindPoint(value: unknown, sessionId: string): BindPoint | undefined {
+  const r = value as Partial<LineOf<'bind'>> | null;
+  if (!r || r.k !== 'bind' || r.cs !== sessionId || typeof r.t !== 'string') return undefined;
+  const t = Date.parse(r.t);
+  if (Number.isNaN(t)) return undefined;
+  return { t, ws: r.ws ?? null, spec: r.spec ?? null, task: r.task ?? null, ...(r.ph ? { phase: r.ph } : {}) };
 }

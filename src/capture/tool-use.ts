@@ -7,6 +7,7 @@ import { projectPaths } from '../project/paths.js';
 import { currentBinding, type ClaudeSessionState } from './claude-session-state.js';
 import type { SessionWriter } from './capture-session.js';
 import type { HookInput } from './hook-input.js';
+import { isSafeName } from '../project/names.js';
 
 type Phase = 'requirements' | 'design' | 'tasks';
 const EDIT_TOOLS = new Set(['Edit', 'Write', 'MultiEdit', 'NotebookEdit']);
@@ -29,7 +30,7 @@ export function planningOf(projectDir: string, input: HookInput): { spec: string
     const m = SPEC_DOC.exec(projectFile(projectDir, input.toolFilePath) ?? '');
     return m ? { spec: m[1]!, phase: m[2] as Phase } : undefined;
   }
-  if (!input.toolName?.startsWith('mcp__spec-workflow__') || !input.toolSpec?.spec || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.toolSpec.spec)) return undefined;
+  if (!input.toolName?.startsWith('mcp__spec-workflow__') || !input.toolSpec?.spec || !isSafeName(input.toolSpec.spec)) return undefined;
   const { spec, file, document } = input.toolSpec;
   const named = /(requirements|design|tasks)(\.md)?$/.exec(document ?? file ?? '')?.[1] as Phase | undefined;
   if (named) return { spec, phase: named };

@@ -1,6 +1,6 @@
 import { runWorkerIfAsked } from '../history/history-worker.js';
 import { userMessage } from '../store/fs-utils.js';
-import { UsageError } from './args.js';
+import { UsageError } from '../args/parse-args.js';
 import { COMMANDS, helpText } from './registry.js';
 
 export { hookHandlers } from '../workflow/hook-handlers.js';

@@ -1,6 +1,6 @@
 import { resolveProjectRoot } from '../project/project-root.js';
 import { projectContext } from '../workflow/context.js';
-import { dayRange, rangeOptions, UsageError, type Options } from './args.js';
+import { dayRange, rangeOptions, UsageError, type Options } from '../args/parse-args.js';
 
 const EMPTY_HINT = { tz: 'give an IANA zone such as Europe/Berlin or UTC', prices: 'give anthropic or claude-code', 'prices-file': 'give a price file' };
 

@@ -1,4 +1,4 @@
-import { installCommand, uninstallCommand } from '../../install.js';
+import { installCommand, uninstallCommand } from './commands/install.js';
 import { reportCommand } from './commands/report.js';
 import { workflowCommand } from './commands/workflow.js';
 import { doctorCommand } from './commands/doctor.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { BindLine, EndLine, GitLine, ManualLine, PlanLine, SessionLine, TaskLine, VersionLine, type LedgerLine } from './ledger-schema.js';
+import type { LedgerLine } from './ledger-schema.js';
+import { decodeEvent, encodeEvent } from './rollup-events.js';
 
 /**
  * A rollup file, `<day>/rollup-<hash>.json`: the closed raw files of one ledger folder, summed.
@@ -92,17 +92,6 @@ const FLAG_FAST = 1;
 const FLAG_LONG = 2;
 const FLAG_GAP = 4;
 
-/**
- * Workflow events are stored as arrays: [kind, ms after the entry's first slot, ...fields], with
- * every string as an index into the entry's `names` (-1 for null); the field lists come from the
- * ledger schema itself. A record with a field the list does not know, or a value that is not a
- * string or a number (a list, a flag), is kept as it was written. New kinds go at the end: a
- * kind's number is part of every rollup already committed.
- */
-const EVENT_KINDS = ['bind', 'session', 'task', 'manual', 'end', 'git', 'plan', 'version'] as const;
-const EVENT_SCHEMAS = { bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine, version: VersionLine };
-const EVENT_FIELDS = Object.fromEntries(EVENT_KINDS.map((k) => [k, Object.keys(EVENT_SCHEMAS[k].shape).filter((f) => f !== 'k' && f !== 't')])) as Record<(typeof EVENT_KINDS)[number], string[]>;
-const NUMERIC = new Set(Object.keys(ManualLine.shape).filter((f) => ManualLine.shape[f as keyof typeof ManualLine.shape] instanceof z.ZodNumber));
 
 /** Encodes a rollup file: compact, one entry per line, and the same bytes for the same content. */
 export function encodeRollup(file: RollupFile): string {
@@ -141,37 +130,6 @@ function encodeEntry(e: RollupEntry): string {
   const keys = Object.fromEntries(Object.entries(e.keys).sort(([a], [b]) => (a < b ? -1 : 1)));
   // `keys` last: a reader that needs only the sums cuts the line there and parses less.
   return `{"src":${JSON.stringify(e.src)},"bytes":${e.bytes},"sha":${JSON.stringify(e.sha)},"cs":${JSON.stringify(e.cs)},"names":${JSON.stringify(names)},"attrs":[${attrs.map((a) => `[${a}]`).join(',')}],"base":${base},"rows":${JSON.stringify(rows)},"gaps":${JSON.stringify(gaps)},"events":[${events.join(',')}],"keys":${JSON.stringify(keys)}}`;
-}
-
-function encodeEvent(ev: LedgerLine, baseMs: number, ref: (v: string | null) => number): unknown {
-  const kind = ev.k as (typeof EVENT_KINDS)[number];
-  const fields = EVENT_FIELDS[kind];
-  const t = Date.parse(ev.t);
-  const plain = (f: string, v: unknown) => v === null || typeof v === 'string' || (NUMERIC.has(f) && typeof v === 'number');
-  const known = fields !== undefined && Object.entries(ev).every(([f, v]) => f === 'k' || f === 't' || (fields.includes(f) && plain(f, v))) && new Date(t).toISOString() === ev.t;
-  if (!known) return ev;
-  const values = fields.map((f) => {
-    const v = (ev as Record<string, unknown>)[f];
-    if (v === undefined) return ABSENT; // an optional field the record does not have
-    return NUMERIC.has(f) ? v : ref(v as string | null);
-  });
-  return [EVENT_KINDS.indexOf(kind), t - baseMs, ...values];
-}
-
-const ABSENT = -2;
-
-function decodeEvent(raw: unknown, baseMs: number, names: string[]): unknown {
-  if (!Array.isArray(raw)) return raw;
-  const [code, dt, ...values] = raw as [number, number, ...unknown[]];
-  const kind = EVENT_KINDS[code];
-  if (kind === undefined || typeof dt !== 'number') return undefined;
-  const record: Record<string, unknown> = { k: kind, t: new Date(baseMs + dt).toISOString() };
-  EVENT_FIELDS[kind].forEach((f, i) => {
-    const v = values[i];
-    if (v === ABSENT || v === undefined) return;
-    record[f] = NUMERIC.has(f) ? v : typeof v === 'number' && v >= 0 ? names[v] : null;
-  });
-  return record;
 }
 
 function compareArrays(a: number[], b: number[]): number {

@@ -1,7 +1,7 @@
+import type { Speed } from '../usage/api-call.js';
 import type { TokenCounts, TokenKind } from '../usage/tokens.js';
 
-/** How a call was served: fast mode multiplies the price on the models that offer it. */
-export type Speed = 'standard' | 'fast';
+export type { Speed };
 
 /** What priceCall needs to know about one API call. */
 export interface PricedCallInput {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileProblem } from '../store/fs-utils.js';
 import { SpecError } from './errors.js';
 import { parseTasks, type SpecTask } from './tasks-file.js';
+import { isSafeName } from '../project/names.js';
 
 /**
  * Where spec-workflow-mcp 2.2.x keeps a project's specs (checked 2025-11):
@@ -12,7 +13,6 @@ import { parseTasks, type SpecTask } from './tasks-file.js';
 const SPECS_DIR = path.join('.spec-workflow', 'specs');
 const LOGS_FOLDER = 'Implementation Logs';
 
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /**
  * Spec, session and task names become path segments: only plain names, no `..`, so a typed or
@@ -20,7 +20,7 @@ const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
  * letters, digits, '.', '_' and '-'; at most 64 characters; a letter or digit first; no '..'.
  */
 export function assertSafeName(kind: 'spec' | 'session' | 'task', name: string): void {
-  if (SAFE_NAME.test(name) && !name.includes('..')) return;
+  if (isSafeName(name)) return;
   const problem =
     name === '' ? 'it is empty'
     : !/^[A-Za-z0-9._-]*$/.test(name) ? "use letters, digits, '.', '_' and '-'"
@@ -57,7 +57,7 @@ export function listSpecDirs(projectDir: string): string[] {
     throw error;
   }
   return entries
-    .filter((entry) => entry.isDirectory() && SAFE_NAME.test(entry.name) && !entry.name.includes('..'))
+    .filter((entry) => entry.isDirectory() && isSafeName(entry.name))
     .map((entry) => entry.name)
     .sort();
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resolveProjectRoot } from '../project/project-root.js';
+import { SESSION_ID } from '../project/names.js';
 
 /**
  * What Claude Code sends a `statusLine` command on stdin: the fields relied on here (checked on
@@ -7,7 +8,7 @@ import { resolveProjectRoot } from '../project/project-root.js';
  * Lenient: unknown fields are fine, and a missing one only makes the line say less.
  */
 export const StatusLineInputSchema = z.looseObject({
-  session_id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/).optional(),
+  session_id: z.string().regex(SESSION_ID).optional(),
   transcript_path: z.string().optional(),
   cwd: z.string().optional(),
   workspace: z.looseObject({ project_dir: z.string().optional(), current_dir: z.string().optional() }).optional(),

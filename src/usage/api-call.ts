@@ -1,4 +1,5 @@
-import type { Speed } from '../pricing/types.js';
+/** How a call was served: fast mode multiplies the price on the models that offer it. */
+export type Speed = 'standard' | 'fast';
 import type { TokenCounts } from './tokens.js';
 
 /** One transcript line's view of one API call. Copies of a call share `messageId`/`requestId`. */

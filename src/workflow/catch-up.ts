@@ -7,6 +7,7 @@ import { readJsonFile, writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { claudeConfigDirs } from '../transcript/discover.js';
 import type { ProjectContext } from './context.js';
+import { loadSessionState, sessionStateIds } from '../capture/claude-session-state.js';
 
 /**
  * Before any report: read what hooks missed (a hook killed, a transcript written after the last
@@ -21,20 +22,15 @@ export function catchUpProject(ctx: ProjectContext): void {
   const sessions = new Map<string, string>();
   const memoFile = path.join(ctx.paths.state, 'catch-up.json');
   const memo = readMemo(memoFile);
-  for (const name of listDir(ctx.paths.claudeSessionsState)) {
-    if (!name.endsWith('.json')) continue;
-    const sessionId = name.slice(0, -5);
+  for (const sessionId of sessionStateIds(ctx.paths.claudeSessionsState)) {
     const known = memo.transcripts[sessionId];
     if (known !== undefined) {
       sessions.set(sessionId, known);
       continue;
     }
-    try {
-      const state = JSON.parse(fs.readFileSync(path.join(ctx.paths.claudeSessionsState, name), 'utf8')) as { sessionId: string; transcript?: string };
-      if (state.transcript) sessions.set(state.sessionId, state.transcript);
-    } catch {
-      // torn state: its transcript is found below if it lives in the project's folder
-    }
+    // A torn state reads as none: its transcript is found below if it lives in the project's folder.
+    const state = loadSessionState(ctx.paths.claudeSessionsState, sessionId);
+    if (state?.transcript) sessions.set(sessionId, state.transcript);
   }
   for (const dir of projectTranscriptDirs(ctx.projectDir)) {
     for (const name of listDir(dir)) {

@@ -11,7 +11,7 @@ import { projectPaths, type ProjectPaths } from '../project/paths.js';
 import { appendLines } from '../store/atomic-file.js';
 import { withFileLock } from '../store/lock.js';
 import { assertTimeZone, systemTimeZone } from '../time/zoned.js';
-import { priceBookFrom } from '../cli/price-options.js';
+import { priceBookFrom } from '../pricing/price-book-from.js';
 
 /** Everything a workflow command needs about the project it runs in. */
 export interface ProjectContext {

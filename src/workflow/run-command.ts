@@ -1,4 +1,4 @@
-import { dayRange, parse, UsageError } from '../cli/args.js';
+import { dayRange, parse, UsageError } from '../args/parse-args.js';
 import { assertDay } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 import { costJsonReport, costReport, type CostPeriod } from './cost.js';

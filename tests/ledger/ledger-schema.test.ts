@@ -34,3 +34,13 @@ describe('checkRecord', () => {
     expect(checkRecord(record)).toEqual(schema.success ? schema.data : undefined);
   });
 });
+
+describe('rollup event fields', () => {
+  it('are each schema\'s own fields, in its order (a rollup stores them by position)', async () => {
+    const schema = await import('../../src/ledger/ledger-schema.js');
+    const { EVENT_FIELDS, EVENT_KINDS } = await import('../../src/ledger/rollup-events.js');
+    const shapes = { bind: schema.BindLine, session: schema.SessionLine, task: schema.TaskLine, manual: schema.ManualLine, end: schema.EndLine, git: schema.GitLine, plan: schema.PlanLine, version: schema.VersionLine };
+    expect([...EVENT_KINDS]).toEqual(Object.keys(shapes));
+    for (const kind of EVENT_KINDS) expect([...EVENT_FIELDS[kind]], kind).toEqual(Object.keys(shapes[kind].shape).filter((f) => f !== 'k' && f !== 't'));
+  });
+});

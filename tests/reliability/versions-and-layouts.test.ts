@@ -88,3 +88,26 @@ describe('one message id answered to two requests', () => {
     expect(totals).toMatchObject({ inputTokens: 400, outputTokens: 70, cacheReadTokens: 3000, calls: 2 });
   });
 });
+
+describe('a session whose bindings are only in a rollup', () => {
+  it('gets them back when its state is lost: its next calls still go to its task', async () => {
+    const p = makeReliabilityProject();
+    const random = seededRandom(12);
+    p.appendLines(SESSION, [promptLine(SESSION, p.project)]);
+    for (const prompt of ['/start-session inv-1 spec invoice-management', '/do-task invoice-management 1.1']) {
+      expect((await p.runHook('UserPromptSubmit', p.hookInput(SESSION, 'UserPromptSubmit', { prompt }))).code).toBe(0);
+    }
+    const first = makeCalls('first', 3, random, Date.now() + 1000);
+    p.appendCalls(SESSION, first);
+    expect((await p.runHook('SessionEnd', p.hookInput(SESSION, 'SessionEnd', { reason: 'other' }))).code).toBe(0);
+    p.specSession(['compact']);
+    expect(p.ledgerFiles()).toEqual([]); // every record of the session is in a rollup now
+    rmSync(p.stateDir, { recursive: true, force: true });
+    // The session is resumed on another machine (or after the state folder was deleted) and goes on.
+    const later = makeCalls('later', 2, random, Date.now() + 60_000);
+    p.appendCalls(SESSION, later);
+    expect((await p.runHook('PostToolUse')).code).toBe(0);
+    const tasks = (p.costJson() as unknown as { taskTotals: Array<{ taskId: string; totalTokens: number }> }).taskTotals;
+    expect(tasks.map((t) => [t.taskId, t.totalTokens])).toEqual([['1.1', expectedTotals([...first, ...later]).totalTokens]]);
+  });
+});

@@ -3,7 +3,7 @@ import { LONG_OVER_DAYS } from '../../ledger/ledger-files.js';
 import { projectPaths } from '../../project/paths.js';
 import { resolveProjectRoot } from '../../project/project-root.js';
 import { formatCount } from '../../render/format.js';
-import { parse } from '../args.js';
+import { parse } from '../../args/parse-args.js';
 
 /** `spec-session compact [--dir P]`: roll up every closed ledger file, checking that no figure moves. */
 export function compactCommand(argv: string[]): string {

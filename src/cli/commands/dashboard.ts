@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildDashboard } from '../../dashboard/build-dashboard.js';
 import { serveDashboard, serverUrl, untilInterrupted } from '../../dashboard/serve-dashboard.js';
 import { errnoWords } from '../../store/fs-utils.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../../args/parse-args.js';
 import { projectFromFlags, projectOptions } from '../project-options.js';
 
 /** `spec-session dashboard`: serve the page on 127.0.0.1 until Ctrl-C, or write it to one file (--out). */

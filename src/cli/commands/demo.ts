@@ -1,4 +1,4 @@
-import { parse } from '../args.js';
+import { parse } from '../../args/parse-args.js';
 import { runDemo } from '../../demo/run-demo.js';
 
 /** `spec-session demo`: the whole workflow on an embedded demo project, in a temp folder. */

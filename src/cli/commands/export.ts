@@ -1,5 +1,5 @@
 import { exportUsage, type ExportFormat } from '../../export/export-usage.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../../args/parse-args.js';
 import { projectFromFlags, projectOptions } from '../project-options.js';
 
 /** `spec-session export --format csv|json`: one priced row per API call, to stdout. */

@@ -1,6 +1,6 @@
 import { resolveProjectRoot } from '../../project/project-root.js';
 import { searchKnowledge } from '../../spec/knowledge.js';
-import { parse, UsageError } from '../args.js';
+import { parse, UsageError } from '../../args/parse-args.js';
 
 /** `spec-session knowledge <term>`: the guide's grep over Implementation Logs, done properly. */
 export function knowledgeCommand(argv: string[]): string {

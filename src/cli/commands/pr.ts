@@ -1,5 +1,5 @@
 import { currentBranch, prJson, prMarkdown, writeCommitNotes } from '../../workflow/branch-cost.js';
-import { parse } from '../args.js';
+import { parse } from '../../args/parse-args.js';
 import { projectFromFlags, projectOptions } from '../project-options.js';
 
 /** `spec-session pr [--branch B] [--json]`: a branch's cost from the committed ledger, as Markdown or JSON. */

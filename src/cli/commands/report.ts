@@ -2,10 +2,10 @@ import { claudeConfigDirs } from '../../transcript/discover.js';
 import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
 import { buildUsageReport, usageReportJson, type Period } from '../../report/usage-report.js';
-import { renderUsageTable } from '../../render/usage-table.js';
+import { renderUsageTable } from '../../report/usage-table.js';
 import { assertTimeZone, systemTimeZone } from '../../time/zoned.js';
-import { commonReportOptions, dayRange, parse, UsageError } from '../args.js';
-import { priceBookFrom } from '../price-options.js';
+import { commonReportOptions, dayRange, parse, UsageError } from '../../args/parse-args.js';
+import { priceBookFrom } from '../../pricing/price-book-from.js';
 import { progressBar } from '../progress.js';
 
 const PERIODS = ['daily', 'weekly', 'monthly', 'session'];

@@ -1,4 +1,4 @@
-import { parse } from '../args.js';
+import { parse } from '../../args/parse-args.js';
 import { projectContext } from '../../workflow/context.js';
 import { runWorkflowCommand } from '../../workflow/run-command.js';
 import type { WorkflowCommand } from '../../workflow/slash-command.js';

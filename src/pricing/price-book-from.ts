@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPriceBook, type PriceBook } from '../pricing/price-call.js';
-import { UsageError } from './args.js';
+import { loadPriceBook, type PriceBook } from './price-call.js';
+import { UsageError } from '../args/parse-args.js';
 
 /**
  * The price book a command uses: `--prices anthropic|claude-code` picks the table (default

@@ -1,6 +1,6 @@
-import type { UsageReport } from '../report/usage-report.js';
-import { formatTokens, formatUsd, shortModel } from './format.js';
-import { makeTable } from './table.js';
+import type { UsageReport } from './usage-report.js';
+import { formatTokens, formatUsd, shortModel } from '../render/format.js';
+import { makeTable } from '../render/table.js';
 
 const TITLES = { daily: 'Date', weekly: 'Week of', monthly: 'Month', session: 'Session' } as const;
 
