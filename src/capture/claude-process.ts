@@ -16,7 +16,7 @@ export function claudeProcessId(): number | undefined {
     const grandparent = Number(fields[1]);
     return ['sh', 'bash', 'dash', 'zsh'].includes(comm) ? grandparent : process.ppid;
   } catch {
-    return undefined;
+    return undefined; // no /proc (not Linux): the process is not known
   }
 }
 
@@ -24,7 +24,7 @@ export function lastSessionOfProcess(stateDir: string, pid: number): string | un
   try {
     return (JSON.parse(fs.readFileSync(path.join(stateDir, 'claude-processes', `${pid}.json`), 'utf8')) as { sessionId: string }).sessionId;
   } catch {
-    return undefined;
+    return undefined; // none recorded, or torn: no earlier session of this process
   }
 }
 

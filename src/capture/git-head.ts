@@ -41,7 +41,7 @@ export function readHead(gitDir: string): { branch: string | null; sha: string |
   try {
     head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
   } catch {
-    return { branch: null, sha: null };
+    return { branch: null, sha: null }; // no HEAD (not a repository any more): branch and commit unknown
   }
   const ref = /^ref:\s*refs\/heads\/(.+)$/.exec(head)?.[1];
   if (!ref) return { branch: null, sha: /^[0-9a-f]{40,64}$/.test(head) ? head : null };
@@ -70,7 +70,7 @@ function commonDir(gitDir: string): string {
   try {
     return path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
   } catch {
-    return gitDir;
+    return gitDir; // not a linked worktree: its own folder is the common one
   }
 }
 
@@ -78,7 +78,7 @@ export function reflogSize(gitDir: string): number {
   try {
     return fs.statSync(path.join(gitDir, 'logs', 'HEAD')).size;
   } catch {
-    return 0;
+    return 0; // no reflog yet (or logging off): nothing read
   }
 }
 
@@ -104,7 +104,7 @@ export function readReflog(gitDir: string, from: number, branch: string | null, 
       fs.closeSync(fd);
     }
   } catch {
-    return { events: [], size: from };
+    return { events: [], size: from }; // no reflog: nothing moved that we can see
   }
   const events: GitEvent[] = [];
   let current = branch;

@@ -45,6 +45,6 @@ export function readHookLog(logFile: string, last = 20): Array<{ t: string; even
       .slice(-last)
       .map((l) => JSON.parse(l) as { t: string; event: string; error: string });
   } catch {
-    return [];
+    return []; // no log yet, or torn: nothing to show
   }
 }

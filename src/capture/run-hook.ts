@@ -51,7 +51,7 @@ function projectAround(cwd: string): string | undefined {
   try {
     return resolveProjectRoot({ cwd });
   } catch {
-    return undefined;
+    return undefined; // not inside a project: the hook has nowhere to write
   }
 }
 
@@ -65,7 +65,7 @@ function assertRegularTranscript(file: string): void {
   try {
     stat = fs.statSync(file);
   } catch {
-    return;
+    return; // not there yet: Claude Code writes it asynchronously
   }
   if (stat.isFile()) return;
   const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'a block device';

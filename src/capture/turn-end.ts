@@ -32,7 +32,7 @@ function lastStopReason(transcript: string): string | null | undefined {
       fs.closeSync(fd);
     }
   } catch {
-    return undefined;
+    return undefined; // not readable now: the next hook looks again
   }
   const lines = text.split('\n');
   for (let i = lines.length - 1; i >= 0; i--) {

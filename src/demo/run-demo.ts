@@ -128,7 +128,7 @@ function parseJson<T>(text: string): T | undefined {
   try {
     return JSON.parse(text) as T;
   } catch {
-    return undefined;
+    return undefined; // not JSON: the caller says what was expected
   }
 }
 

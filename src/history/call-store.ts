@@ -124,7 +124,7 @@ export class IdIndex {
       hashBytes = fs.readFileSync(path.join(dir, 'ids.hash'));
       buckets = fs.readFileSync(path.join(dir, 'ids.bucket'));
     } catch {
-      return undefined;
+      return undefined; // no id index (first run, or lost): the caller rebuilds it
     }
     const count = Math.min(hashBytes.length >> 2, buckets.length);
     const hashes = new Uint32Array(Math.max(1024, Math.ceil(count * 1.5)));

@@ -89,7 +89,7 @@ export class StoredFiles {
         fs.closeSync(fd);
       }
     } catch {
-      return undefined;
+      return undefined; // missing or torn: the caller starts the index again
     }
     return stored?.version === 5 ? new StoredFiles(stored, dir, version) : undefined;
   }
@@ -99,7 +99,7 @@ export class StoredFiles {
     try {
       return fileVersion(fs.statSync(path.join(this.dir, 'files.json'))) === this.version;
     } catch {
-      return false;
+      return false; // removed meanwhile: not the one loaded
     }
   }
 

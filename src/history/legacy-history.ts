@@ -23,7 +23,7 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
   try {
     state = JSON.parse(fs.readFileSync(path.join(historyRoot, 'state.json'), 'utf8')) as LegacyState;
   } catch {
-    return undefined;
+    return undefined; // no 0.1 history to take over
   }
   if (state?.version !== 1) return undefined;
   const roots = configDirs.map((d) => path.join(path.resolve(d), 'projects') + path.sep);
@@ -49,7 +49,7 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
     try {
       packed = JSON.parse(line) as LegacyCall;
     } catch {
-      continue;
+      continue; // a torn line of the old store: skipped
     }
     const [messageId, requestId, time, model, sessionId, agentId, side, fast, input, output, cacheWrite5m, cacheWrite1h, cacheRead, project, copiedFrom = null] = packed;
     if (!sessions.has(sessionId ?? '')) continue;

@@ -49,7 +49,7 @@ export function loadSummary(dir: string): HistorySummary | undefined {
     const stored = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as HistorySummary & { version?: number };
     return stored.version === 2 ? { models: stored.models, sessions: stored.sessions } : undefined;
   } catch {
-    return undefined;
+    return undefined; // missing, torn or older: rebuilt from the calls
   }
 }
 
@@ -144,7 +144,7 @@ export function loadCalendar(dir: string): Calendar | undefined {
     const stored = JSON.parse(fs.readFileSync(path.join(dir, 'calendar.json'), 'utf8')) as Calendar & { version?: number };
     return stored.version === 2 ? stored : undefined;
   } catch {
-    return undefined;
+    return undefined; // missing, torn or older: rebuilt from the calls
   }
 }
 

@@ -61,6 +61,7 @@ function setAside(store: string, configDirs: string[]): void {
       try {
         JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
       } catch {
+        // a bucket that does not parse is set aside (never deleted) and its calls read again
         fs.renameSync(path.join(dir, name), path.join(dir, `${name}.damaged-${Date.now()}`));
       }
     }

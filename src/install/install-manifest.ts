@@ -45,7 +45,7 @@ export function readManifest(ownDir: string): InstallManifest | undefined {
   try {
     raw = JSON.parse(fs.readFileSync(path.join(ownDir, MANIFEST_FILE), 'utf8'));
   } catch {
-    return undefined;
+    return undefined; // no manifest: installed by 0.1.0 or never
   }
   const v2 = ManifestV2Schema.safeParse(raw);
   if (v2.success) return v2.data;

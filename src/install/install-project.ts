@@ -160,6 +160,6 @@ function detectClaudeVersion(): string | undefined {
     const out = execFileSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
     return /(\d+\.\d+\.\d+)/.exec(out)?.[1];
   } catch {
-    return undefined;
+    return undefined; // no claude on PATH (or it failed): version unknown, every event is registered
   }
 }

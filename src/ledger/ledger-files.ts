@@ -69,7 +69,7 @@ export function hasEndRecord(file: string): boolean {
   try {
     fd = fs.openSync(file, 'r');
   } catch {
-    return false;
+    return false; // gone (rolled up meanwhile): not this file's end
   }
   try {
     const size = fs.fstatSync(fd).size;

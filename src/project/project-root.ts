@@ -13,7 +13,7 @@ export function isProjectRoot(dir: string): boolean {
   try {
     return fs.readFileSync(path.join(dir, '.claude', 'settings.json'), 'utf8').includes(HOOK_SCRIPT);
   } catch {
-    return false;
+    return false; // no settings file: not a marker
   }
 }
 
@@ -67,6 +67,6 @@ function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
-    return false;
+    return false; // not there: not a folder
   }
 }

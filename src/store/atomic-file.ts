@@ -43,6 +43,7 @@ function linkTarget(file: string): string {
   try {
     return fs.realpathSync(file);
   } catch {
+    // a dangling link: follow it by hand to the file it would create
     let current = file;
     for (let hops = 0; hops < 40 && fs.lstatSync(current, { throwIfNoEntry: false })?.isSymbolicLink(); hops++) {
       current = path.resolve(path.dirname(current), fs.readlinkSync(current));

@@ -5,7 +5,7 @@ export function listDir(dir: string): string[] {
   try {
     return fs.readdirSync(dir);
   } catch {
-    return [];
+    return []; // no such folder (yet): empty
   }
 }
 

@@ -102,7 +102,7 @@ function isStale(lockPath: string, holder: Owner | null, staleMs: number): boole
   try {
     return Date.now() - fs.statSync(lockPath).mtimeMs > staleMs;
   } catch {
-    return false;
+    return false; // the lock vanished: released, not stale
   }
 }
 
@@ -151,7 +151,7 @@ function sweepLeftovers(lockPath: string): void {
   try {
     names = fs.readdirSync(dir);
   } catch {
-    return;
+    return; // no folder: nothing left behind
   }
   for (const name of names) {
     if (!name.startsWith(`${base}.`)) continue;

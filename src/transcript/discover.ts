@@ -49,7 +49,7 @@ function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTran
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
   } catch {
-    return;
+    return; // unreadable or gone: skipped, as ccusage does
   }
   for (const entry of entries) {
     const name = entry.name;
@@ -83,6 +83,6 @@ function isDir(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
   } catch {
-    return false;
+    return false; // not there: not a folder
   }
 }

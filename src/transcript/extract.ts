@@ -149,7 +149,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return undefined;
+    return undefined; // a malformed line: the caller counts it
   }
 }
 

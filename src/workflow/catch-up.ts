@@ -84,6 +84,7 @@ function transcriptSignature(transcript: string, sessionId: string): string | nu
       const st = fs.statSync(file);
       parts.push(`${st.ino}:${st.size}`);
     } catch {
+      // gone: a missing main transcript has nothing to read; a missing subagent file just is not part of it
       if (file === transcript) return null;
     }
   }

@@ -53,6 +53,7 @@ function machineWriterId(paths: ProjectPaths): string {
   try {
     return fs.readFileSync(paths.writerId, 'utf8').trim();
   } catch {
+    // first run on this machine (the id file is machine-local): make one
     const id = `${os.hostname().replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'host'}-${randomBytes(3).toString('hex')}`;
     fs.mkdirSync(path.dirname(paths.writerId), { recursive: true });
     fs.writeFileSync(paths.writerId, id);

@@ -46,6 +46,6 @@ function statusOf(ctx: ProjectContext, spec: string, task: string): string {
   try {
     return readSpecTasks(ctx.projectDir, spec).find((t) => t.id === task)?.status ?? 'unknown';
   } catch {
-    return 'unknown';
+    return 'unknown'; // tasks.md gone or unreadable: say so in the summary
   }
 }

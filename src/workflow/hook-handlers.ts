@@ -93,7 +93,7 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
     try {
       status = findTask(readSpecTasks(ctx.projectDir, bound.spec), bound.task)?.status;
     } catch {
-      return;
+      return; // tasks.md unreadable now: nothing to release
     }
     if (status === 'done') w.bind({ ws: bound.ws, spec: bound.ws ? bound.spec : null, task: null }, 'task-done', ctx.now());
   });

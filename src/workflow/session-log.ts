@@ -24,7 +24,7 @@ export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: 
     try {
       return readSpecTasks(ctx.projectDir, ws.spec);
     } catch {
-      return [];
+      return []; // tasks.md gone: the log lists the sessions' usage only
     }
   })();
   const times = taskTimes(view, ws.spec, name);

@@ -23,6 +23,7 @@ export function sessionStatus(ctx: ProjectContext): string {
       const sum = summarize(readSpecTasks(ctx.projectDir, ws.spec));
       progress = `${sum.done}/${sum.total} done`;
     } catch {
+      // the spec's tasks.md is gone or unreadable: say so instead of a count
       progress = 'tasks.md missing';
     }
     const t = u?.tally.tokens;

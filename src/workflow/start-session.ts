@@ -86,6 +86,6 @@ function lastDailySummary(ctx: ProjectContext): string | undefined {
     const last = files[files.length - 1];
     return last ? path.relative(ctx.projectDir, path.join(ctx.paths.daily, last)) : undefined;
   } catch {
-    return undefined;
+    return undefined; // no daily summaries yet
   }
 }
