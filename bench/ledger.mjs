@@ -46,7 +46,7 @@ const median = (xs) => {
 /** The project of one scale: generated once, kept while the parameters hold. */
 function corpus(scale) {
   const dir = path.join(here, 'ledger-corpus', `${scale}x`);
-  const params = { v: 3, devs: scale, days: 250, callsPerDay: 800, seed: 20261206 };
+  const params = { v: 4, devs: scale, days: 250, callsPerDay: 800, seed: 20261206 };
   const metaFile = path.join(dir, 'bench-meta.json');
   let meta;
   try {
@@ -76,6 +76,16 @@ function corpus(scale) {
   return { dir, project: path.join(dir, 'project'), meta, metaFile };
 }
 
+/** Back to the compacted ledger: an earlier run's live session (its ledger file, transcript and state) removed. */
+function resetLive(c) {
+  const ledgerDir = path.join(c.project, 'docs', 'sessions', 'ledger');
+  const keep = new Set(c.meta.compactedFiles);
+  for (const f of fs.readdirSync(ledgerDir, { recursive: true }).sort().reverse()) if (!keep.has(f)) fs.rmSync(path.join(ledgerDir, f), { recursive: true, force: true });
+  for (const dir of [path.join(c.dir, 'home'), path.join(c.project, '.claude', 'spec-session', 'state'), path.join(c.project, 'docs', 'sessions', '.current'), path.join(c.project, 'docs', 'sessions', 'archive')]) fs.rmSync(dir, { recursive: true, force: true });
+  // The installed bundles are the ones just built (install is idempotent).
+  execFileSync(process.execPath, [cli, 'install', '--dir', c.project, '--claude-version', '2.1.331'], { stdio: 'ignore' });
+}
+
 /** A live Claude session in the project: a small 2.1.331 transcript, bound to a task through the real hooks. */
 function liveSession(c) {
   const home = path.join(c.dir, 'home');
@@ -88,7 +98,8 @@ function liveSession(c) {
   const transcript = path.join(projectsDir, `${sessionId}.jsonl`);
   const env = { HOME: home, CLAUDE_PROJECT_DIR: c.project };
   const hookInput = (event, extra = {}) => JSON.stringify({ session_id: sessionId, transcript_path: transcript, cwd: c.project, hook_event_name: event, ...extra });
-  const hook = (event, extra) => measure(process.execPath, [path.join(c.project, '.claude/spec-session/hook.cjs'), event], { env, input: hookInput(event, extra) });
+  // Run as installed: Claude Code starts `node .claude/spec-session/hook.cjs <Event>` (and `statusline`).
+  const hook = (event, extra, input = hookInput(event, extra)) => measure(process.execPath, [path.join(c.project, '.claude/spec-session/hook.cjs'), event], { env, input });
   hook('UserPromptSubmit', { prompt: '/start-session live-1 spec invoice-management' });
   hook('UserPromptSubmit', { prompt: '/do-task invoice-management 1.1' });
   const appendTurn = () => execFileSync(process.execPath, [path.join(here, 'append-turn.mjs'), transcript, sessionId, c.project]);
@@ -100,10 +111,10 @@ function readsOf(c, live) {
   const run = (args) => measure(process.execPath, [cli, ...args, '--dir', c.project], { env: live.env });
   const state = path.join(c.project, '.claude', 'spec-session', 'state');
   return [
-    { id: 'cost-json-cold', label: '`cost --json`, no machine-local state (a fresh clone)', prepare: () => fs.rmSync(state, { recursive: true, force: true }), run: () => run(['cost', '--json']) },
+    { id: 'cost-json-cold', cold: true, label: '`cost --json`, no machine-local state (a fresh clone)', prepare: () => fs.rmSync(state, { recursive: true, force: true }), run: () => run(['cost', '--json']) },
     { id: 'cost-warm', label: '`cost`, warm', run: () => run(['cost']) },
     { id: 'session-status', label: '`session-status`, warm', run: () => run(['session-status']) },
-    { id: 'statusline', label: 'statusline, right after a newly captured call', prepare: () => (live.appendTurn(), live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' } })), run: () => measure(process.execPath, [cli, 'statusline'], { env: live.env, input: live.statuslineInput }) },
+    { id: 'statusline', label: 'statusline, right after a newly captured call', prepare: () => (live.appendTurn(), live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' } })), run: () => live.hook('statusline', undefined, live.statuslineInput) },
     { id: 'stop-hook', label: 'Stop hook (a turn appended before each)', prepare: () => live.appendTurn(), run: () => live.hook('Stop') },
     { id: 'dashboard', label: '`dashboard --out`', run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]) },
   ];
@@ -114,8 +125,11 @@ function timeReads(c, live) {
   const results = new Map(reads.map((r) => [r.id, { ...r, ms: [], rss: [] }]));
   const node = { ms: [], rss: [] };
   for (const r of reads) (r.prepare?.(), r.run()); // one untimed run each
-  for (let i = 0; i < RUNS; i++) {
-    const order = i % 2 ? [...reads].reverse() : reads;
+  // Warm reads first, then the cold ones: a cold read deletes the machine-local state (the index,
+  // the code cache), which would make the next warm read pay for rebuilding it.
+  const phases = [reads.filter((r) => !r.cold), reads.filter((r) => r.cold)];
+  for (const [phase, i] of phases.flatMap((p) => Array.from({ length: RUNS }, (_, i) => [p, i]))) {
+    const order = i % 2 ? [...phase].reverse() : phase;
     for (const r of order) {
       const n = measure(process.execPath, ['-e', '0']);
       node.ms.push(n.ms);
@@ -145,9 +159,11 @@ for (const scale of values.scales.split(',').map(Number)) {
     log(`${scale}x: compact…`);
     const m = measure(process.execPath, [cli, 'compact', '--dir', c.project]);
     const bytes = (dir) => (fs.readdirSync(dir, { recursive: true })).reduce((s, f) => s + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
-    Object.assign(c.meta, { compacted: true, compactMs: m.ms, compactRssMb: m.rssMb, ledgerBytes: bytes(path.join(c.project, 'docs', 'sessions', 'ledger')) });
+    const ledgerDir = path.join(c.project, 'docs', 'sessions', 'ledger');
+    Object.assign(c.meta, { compacted: true, compactMs: m.ms, compactRssMb: m.rssMb, ledgerBytes: bytes(ledgerDir), compactedFiles: fs.readdirSync(ledgerDir, { recursive: true }).sort() });
     fs.writeFileSync(c.metaFile, JSON.stringify(c.meta));
   }
+  resetLive(c);
   const totals = checkTotals(c); // before the live session adds its own calls
   log(`${scale}x: live session and reads (${RUNS} runs each)…`);
   const live = liveSession(c);

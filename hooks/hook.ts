@@ -15,6 +15,11 @@ try {
 } catch {
   // no stdin: runHook logs the parse error
 }
-const out = runHook(stdin, process.argv[2], heavy);
-if (out) process.stdout.write(out);
+if (process.argv[2] === 'statusline') {
+  // Claude Code's statusLine: the full library's status line, through the same code cache.
+  process.stdout.write(loadLibrary<{ statuslineText: (stdin: string) => string }>().statuslineText(stdin));
+} else {
+  const out = runHook(stdin, process.argv[2], heavy);
+  if (out) process.stdout.write(out);
+}
 process.exitCode = 0;

@@ -4,6 +4,7 @@ import { UsageError } from '../args/parse-args.js';
 import { COMMANDS, helpText } from './registry.js';
 
 export { hookHandlers } from '../workflow/hook-handlers.js';
+export { statuslineText } from './commands/statusline.js';
 
 /**
  * The `spec-session` command line. Each command parses its arguments, calls the library and returns

@@ -45,6 +45,8 @@ export function installProject(o: InstallOptions): string {
 
   let next = withOurHooks(withoutOurHooks(settings), events);
   let statusline = previous?.statusline ?? false;
+  // An earlier install's status line moves to the current command.
+  if (statusline && isOurStatusLine(next.statusLine)) next = { ...next, statusLine: { ...(next.statusLine as object), command: STATUSLINE_COMMAND } };
   if (o.statusline) {
     if (next.statusLine && !statusline) notes.push('statusline: kept your existing statusLine (spec-session statusline can be called from it)');
     else {

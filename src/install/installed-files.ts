@@ -16,9 +16,14 @@ export const IGNORE_LINE = '.claude/spec-session/state/';
  */
 export const GITATTRIBUTES = '.gitattributes';
 export const ATTRIBUTE_LINES = ['docs/PROGRESS.md merge=union', 'docs/sessions/daily/*.md merge=union', 'docs/sessions/archive/**/*.md merge=union', 'docs/sessions/.current/*.md merge=union'];
-export const STATUSLINE_COMMAND = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/spec-session.cjs" statusline';
+export const STATUSLINE_COMMAND = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline';
+/** What 0.1.0 installed: the full bundle without the code cache. */
+const STATUSLINE_COMMAND_0_1 = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/spec-session.cjs" statusline';
 
-export const isOurStatusLine = (statusLine: unknown) => (statusLine as { command?: unknown } | undefined)?.command === STATUSLINE_COMMAND;
+export const isOurStatusLine = (statusLine: unknown) => {
+  const command = (statusLine as { command?: unknown } | undefined)?.command;
+  return command === STATUSLINE_COMMAND || command === STATUSLINE_COMMAND_0_1;
+};
 
 /** `.gitignore` with the state folder ignored: its line appended, in the file's own line ends. */
 export function withIgnoreLine(bytes: Buffer | undefined): Buffer {

@@ -6,6 +6,7 @@ export function systemTimeZone(): string {
 }
 
 export function assertTimeZone(tz: string): string {
+  if (tz === 'UTC') return tz; // needs no time-zone data: the first Intl formatter loads it (~20 ms)
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: tz });
     return tz;
@@ -27,6 +28,7 @@ export function dayKey(time: number, tz: string): string {
   if (!memo) dayMemo.set(tz, (memo = new Map()));
   const slot = Math.floor(time / QUARTER_HOUR);
   let day = memo.get(slot);
+  if (day === undefined && tz === 'UTC') day = new Date(slot * QUARTER_HOUR).toISOString().slice(0, 10);
   if (day === undefined) {
     let format = dayFormats.get(tz);
     if (!format) {

@@ -66,7 +66,17 @@ describe('install', () => {
     expect(settingsOf(mine).statusLine).toEqual({ type: 'command', command: 'my-statusline' });
     const fresh = project();
     run(['install', '--dir', fresh, '--statusline', '--claude-version', '2.1.331']);
-    expect(settingsOf(fresh).statusLine.command).toContain('spec-session.cjs" statusline');
+    expect(settingsOf(fresh).statusLine.command).toBe('node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline');
+  });
+
+  it("moves 0.1.0's status line (the full bundle, no code cache) to the hook's, on the next install", () => {
+    const dir = project();
+    run(['install', '--dir', dir, '--statusline', '--claude-version', '2.1.331']);
+    const file = join(dir, '.claude', 'settings.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('spec-session/hook.cjs\\" statusline', 'spec-session/spec-session.cjs\\" statusline'));
+    expect(settingsOf(dir).statusLine.command).toContain('spec-session.cjs');
+    run(['install', '--dir', dir, '--claude-version', '2.1.331']);
+    expect(settingsOf(dir).statusLine).toEqual({ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline', padding: 0 });
   });
 
   it('keeps a command file the user wrote', () => {

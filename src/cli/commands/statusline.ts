@@ -9,9 +9,17 @@ import { projectContext } from '../../workflow/context.js';
  * error it prints a short fallback line, logs the error for `doctor`, and exits 0.
  */
 export async function statuslineCommand(argv: string[]): Promise<string> {
+  return statuslineText(await readStdin(), argv);
+}
+
+/**
+ * The status line for Claude Code's stdin JSON. Installed as `node .claude/spec-session/hook.cjs
+ * statusline`, so it runs through the hook's V8 code cache, as prompts and turn ends do.
+ */
+export function statuslineText(stdin: string, argv: string[] = []): string {
   let projectDir: string | undefined;
   try {
-    const input = parseStatusLineInput(await readStdin());
+    const input = parseStatusLineInput(stdin);
     projectDir = statusLineProjectDir(input);
     if (argv.length) throw new Error(`statusline takes no arguments, got "${argv[0]}"`);
     return `${statusLine(projectContext(projectDir), input.session_id)}\n`;
