@@ -12,7 +12,10 @@ const builtinDefaults = {
   setup(b) {
     b.onLoad({ filter: /[\\/](src|hooks)[\\/].*\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/^import (\w+) from '(node:[\w/]+)';$/gm, "const $1 = require('$2');"), loader: 'ts' };
+      return {
+        contents: source.replace(/^import (\w+) from '(node:[\w/]+)';$/gm, "const $1 = require('$2');"),
+        loader: 'ts',
+      };
     });
   },
 };
@@ -29,7 +32,17 @@ const common = {
 };
 
 // The dashboard's script runs in the browser: built on its own, then carried by the CLI as text.
-const client = await build({ entryPoints: ['src/dashboard/client/main.ts'], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2020', minify: true, legalComments: 'none', logLevel: 'warning' });
+const client = await build({
+  entryPoints: ['src/dashboard/client/main.ts'],
+  bundle: true,
+  write: false,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 const dashboardClient = { __DASHBOARD_CLIENT__: JSON.stringify(client.outputFiles[0].text) };
 
 // `spec-session report` runs dist/report.cjs (~10% of the CLI's size, no zod): the banner hands it
@@ -48,13 +61,28 @@ const reportHandOver = [
 const priceFileViaFullCli = {
   name: 'price-file-via-full-cli',
   setup(b) {
-    b.onResolve({ filter: /\/price-overrides\.js$/ }, () => ({ path: new URL('src/cli/price-file-via-full-cli.ts', import.meta.url).pathname }));
+    b.onResolve({ filter: /\/price-overrides\.js$/ }, () => ({
+      path: new URL('src/cli/price-file-via-full-cli.ts', import.meta.url).pathname,
+    }));
   },
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/spec-session.cjs', banner: { js: reportHandOver }, minify: true, define: dashboardClient }),
-  build({ ...common, entryPoints: ['src/cli/report-main.ts'], outfile: 'dist/report.cjs', plugins: [builtinDefaults, priceFileViaFullCli], minify: true }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/spec-session.cjs',
+    banner: { js: reportHandOver },
+    minify: true,
+    define: dashboardClient,
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/report-main.ts'],
+    outfile: 'dist/report.cjs',
+    plugins: [builtinDefaults, priceFileViaFullCli],
+    minify: true,
+  }),
   build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
   build({ ...common, entryPoints: ['install.ts'], outfile: 'dist/install.cjs', minify: true }),
 ]);

@@ -8,7 +8,11 @@ import { defineConfig } from 'vitest/config';
  *   real CLI, built once per run by their globalSetup (it runs only when one of them is selected).
  * `npm test` runs all three.
  */
-const WORKED = ['tests/dashboard/dashboard.test.ts', 'tests/export/export.test.ts', 'tests/statusline/statusline.test.ts'];
+const WORKED = [
+  'tests/dashboard/dashboard.test.ts',
+  'tests/export/export.test.ts',
+  'tests/statusline/statusline.test.ts',
+];
 const E2E = ['tests/e2e/**/*.test.ts'];
 
 export default defineConfig({
@@ -21,7 +25,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...E2E, ...WORKED] } },
       { extends: true, test: { name: 'e2e', include: E2E } },
-      { extends: true, test: { name: 'e2e-worked', include: WORKED, globalSetup: ['tests/worked-project/global-setup.ts'] } },
+      {
+        extends: true,
+        test: { name: 'e2e-worked', include: WORKED, globalSetup: ['tests/worked-project/global-setup.ts'] },
+      },
     ],
   },
 });

@@ -24,31 +24,99 @@ const push = (o) => {
   if (o.uuid) parent = o.uuid;
 };
 const promptId = randomUUID();
-push({ type: 'queue-operation', operation: 'enqueue', timestamp: new Date(t).toISOString(), sessionId, content: 'run the tests' });
-push({ parentUuid: parent, isSidechain: false, promptId, type: 'user', message: { role: 'user', content: 'run the tests' }, uuid: randomUUID(), timestamp: new Date(t).toISOString(), ...tail });
+push({
+  type: 'queue-operation',
+  operation: 'enqueue',
+  timestamp: new Date(t).toISOString(),
+  sessionId,
+  content: 'run the tests',
+});
+push({
+  parentUuid: parent,
+  isSidechain: false,
+  promptId,
+  type: 'user',
+  message: { role: 'user', content: 'run the tests' },
+  uuid: randomUUID(),
+  timestamp: new Date(t).toISOString(),
+  ...tail,
+});
 const call = (blocks, stop) => {
   const id = `msg_01${b62(22)}`;
   const requestId = `req_011C${b62(20)}`;
   const requestRef = randomUUID();
   t += 1500;
-  push({ type: 'api-request', id: requestRef, timestamp: new Date(t - 1000).toISOString(), sessionId, model: 'claude-opus-5-5', querySource: 'repl_main_thread' });
+  push({
+    type: 'api-request',
+    id: requestRef,
+    timestamp: new Date(t - 1000).toISOString(),
+    sessionId,
+    model: 'claude-opus-5-5',
+    querySource: 'repl_main_thread',
+  });
   const usage = {
-    input_tokens: 3, cache_creation_input_tokens: 812, cache_read_input_tokens: 41230, output_tokens: 164,
-    output_tokens_details: { thinking_tokens: 0 }, server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 }, service_tier: 'standard',
-    cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 812 }, inference_geo: '', iterations: [], speed: 'standard', fallback_credit: null,
+    input_tokens: 3,
+    cache_creation_input_tokens: 812,
+    cache_read_input_tokens: 41230,
+    output_tokens: 164,
+    output_tokens_details: { thinking_tokens: 0 },
+    server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+    service_tier: 'standard',
+    cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 812 },
+    inference_geo: '',
+    iterations: [],
+    speed: 'standard',
+    fallback_credit: null,
   };
-  blocks.forEach((block, i) =>
+  for (const [i, block] of blocks.entries())
     push({
-      parentUuid: parent, isSidechain: false,
-      message: { id, type: 'message', role: 'assistant', model: 'claude-opus-5-5', content: [block], stop_reason: stop, stop_sequence: null, usage, stop_details: null },
-      apiBlockIndex: i, requestId, requestRef, requestedModel: 'claude-opus-5-5', promptCacheRequested: '5m', type: 'assistant', uuid: randomUUID(), timestamp: new Date(t + i).toISOString(),
-      effort: 'medium', perTurnEffort: 'medium', madeBy: 'model', ...tail,
-    }),
-  );
+      parentUuid: parent,
+      isSidechain: false,
+      message: {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-opus-5-5',
+        content: [block],
+        stop_reason: stop,
+        stop_sequence: null,
+        usage,
+        stop_details: null,
+      },
+      apiBlockIndex: i,
+      requestId,
+      requestRef,
+      requestedModel: 'claude-opus-5-5',
+      promptCacheRequested: '5m',
+      type: 'assistant',
+      uuid: randomUUID(),
+      timestamp: new Date(t + i).toISOString(),
+      effort: 'medium',
+      perTurnEffort: 'medium',
+      madeBy: 'model',
+      ...tail,
+    });
 };
 const toolId = `toolu_01${b62(22)}`;
-call([{ type: 'text', text: 'Running the test suite now.' }, { type: 'tool_use', id: toolId, name: 'Bash', input: { command: 'npm test', description: 'Run the tests' } }], 'tool_use');
+call(
+  [
+    { type: 'text', text: 'Running the test suite now.' },
+    { type: 'tool_use', id: toolId, name: 'Bash', input: { command: 'npm test', description: 'Run the tests' } },
+  ],
+  'tool_use',
+);
 const out = 'PASS tests/invoice.test.ts\n'.repeat(40);
-push({ parentUuid: parent, isSidechain: false, promptId, type: 'user', message: { role: 'user', content: [{ tool_use_id: toolId, type: 'tool_result', content: out }] }, uuid: randomUUID(), timestamp: new Date(t + 800).toISOString(), toolUseResult: { stdout: out, stderr: '', interrupted: false, isImage: false, noOutputExpected: false }, sourceToolAssistantUUID: parent, ...tail });
+push({
+  parentUuid: parent,
+  isSidechain: false,
+  promptId,
+  type: 'user',
+  message: { role: 'user', content: [{ tool_use_id: toolId, type: 'tool_result', content: out }] },
+  uuid: randomUUID(),
+  timestamp: new Date(t + 800).toISOString(),
+  toolUseResult: { stdout: out, stderr: '', interrupted: false, isImage: false, noOutputExpected: false },
+  sourceToolAssistantUUID: parent,
+  ...tail,
+});
 call([{ type: 'text', text: 'All 40 tests pass.' }], 'end_turn');
-fs.appendFileSync(file, lines.join('\n') + '\n');
+fs.appendFileSync(file, `${lines.join('\n')}\n`);

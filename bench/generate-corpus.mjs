@@ -12,7 +12,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Expected, FILE_SIZE_QUANTILES, MODELS_MAIN, PROFILE_WEIGHTS, makeRng, makeTextPool, mungeProject, writeSession } from './lib/corpus-lib.mjs';
+import {
+  Expected,
+  FILE_SIZE_QUANTILES,
+  MODELS_MAIN,
+  PROFILE_WEIGHTS,
+  makeRng,
+  makeTextPool,
+  mungeProject,
+  writeSession,
+} from './lib/corpus-lib.mjs';
 
 export const GENERATOR_VERSION = 6;
 const DAY = 86_400_000;
@@ -38,12 +47,28 @@ export function generateCorpus({ out, mb = 400, seed = 'spec-session-bench-1', l
   let planned = BIG_FILE;
   while (planned < budget) {
     const mainTarget = rng.quantile(FILE_SIZE_QUANTILES);
-    const subTargets = rng.chance(0.3) ? Array.from({ length: rng.weighted([[1, 60], [2, 25], [3, 10], [4, 5]]) }, () => rng.quantile(FILE_SIZE_QUANTILES)) : [];
+    const subTargets = rng.chance(0.3)
+      ? Array.from(
+          {
+            length: rng.weighted([
+              [1, 60],
+              [2, 25],
+              [3, 10],
+              [4, 5],
+            ]),
+          },
+          () => rng.quantile(FILE_SIZE_QUANTILES),
+        )
+      : [];
     plan.push({ mainTarget, subTargets });
     planned += mainTarget + subTargets.reduce((a, b) => a + b, 0);
   }
   const bigAt = Math.floor(plan.length / 3);
-  plan.splice(bigAt, 0, { mainTarget: BIG_FILE, subTargets: [rng.quantile(FILE_SIZE_QUANTILES), rng.quantile(FILE_SIZE_QUANTILES)], big: true });
+  plan.splice(bigAt, 0, {
+    mainTarget: BIG_FILE,
+    subTargets: [rng.quantile(FILE_SIZE_QUANTILES), rng.quantile(FILE_SIZE_QUANTILES)],
+    big: true,
+  });
 
   const expected = new Expected();
   const forkable = [];
@@ -57,14 +82,19 @@ export function generateCorpus({ out, mb = 400, seed = 'spec-session-bench-1', l
     const profile = item.big ? 'v331' : rng.weighted(PROFILE_WEIGHTS);
     // sessions start mostly in working hours, spread over the window
     const day = END - WINDOW_DAYS * DAY + rng.int(0, WINDOW_DAYS - 1) * DAY;
-    const start = day + Math.round(Math.min(23.5, Math.max(0, 8 + rng.normal() * 3.5 + (rng.chance(0.5) ? 3 : 0))) * 3_600_000) + rng.int(0, 3_599_999);
+    const start =
+      day +
+      Math.round(Math.min(23.5, Math.max(0, 8 + rng.normal() * 3.5 + (rng.chance(0.5) ? 3 : 0))) * 3_600_000) +
+      rng.int(0, 3_599_999);
     let subTargets = item.subTargets;
     if (profile === 'v34') subTargets = subTargets.map((t) => Math.min(t, Math.max(20_000, item.mainTarget))); // progress lines copy them into the main file
     const gateway = rng.chance(0.05); // a proxy that drops request ids
     const candidates = forkable.filter((f) => f.project === project.dir);
     const fork = !item.big && rng.chance(0.04) && candidates.length ? rng.pick(candidates) : undefined;
     const result = writeSession({
-      rng, pool, expected,
+      rng,
+      pool,
+      expected,
       dir: path.join(out, 'projects', project.dir),
       cwd: project.cwd,
       sessionId: rng.uuid(),
@@ -77,14 +107,24 @@ export function generateCorpus({ out, mb = 400, seed = 'spec-session-bench-1', l
       costStates: true,
       record: !item.big,
       // `claude --resume <id> --fork-session`: every line copied (same ids, sessionId rewritten), cost-state continued
-      fork: fork ? { lines: fork.lines, sessionId: fork.sessionId, end: fork.end, costModels: fork.costModels } : undefined,
+      fork: fork
+        ? { lines: fork.lines, sessionId: fork.sessionId, end: fork.end, costModels: fork.costModels }
+        : undefined,
     });
     sessions++;
     if (fork) forks++;
     files.push(...result.files);
     for (const f of result.files) written += fs.statSync(f).size;
     if (result.lines && result.lines.length > 5 && !fork) {
-      forkable.push({ lines: result.lines, sessionId: path.basename(result.files[0], '.jsonl'), end: result.end, profile, project: project.dir, gateway, costModels: result.costModels });
+      forkable.push({
+        lines: result.lines,
+        sessionId: path.basename(result.files[0], '.jsonl'),
+        end: result.end,
+        profile,
+        project: project.dir,
+        gateway,
+        costModels: result.costModels,
+      });
       if (forkable.length > 40) forkable.shift();
     }
     if (sessions % 100 === 0) log(`  ${sessions}/${plan.length} sessions`);
@@ -114,17 +154,34 @@ export function generateCorpus({ out, mb = 400, seed = 'spec-session-bench-1', l
       'totals/daily/models also hold the 2.1.331 compaction calls that only cost-state counts (costStateOnly; on the day of their compact_boundary); fromLines leaves them out.',
     ...expected.toJSON(),
   };
-  fs.writeFileSync(path.join(out, 'expected.json'), JSON.stringify(doc, null, 2) + '\n');
-  log(`wrote ${stats.files} files, ${(bytes / (1 << 20)).toFixed(1)} MiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  fs.writeFileSync(path.join(out, 'expected.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  log(
+    `wrote ${stats.files} files, ${(bytes / (1 << 20)).toFixed(1)} MiB in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return doc;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { out: { type: 'string', default: 'bench/corpus' }, mb: { type: 'string', default: '400' }, seed: { type: 'string', default: 'spec-session-bench-1' } } });
-  const doc = generateCorpus({ out: values.out, mb: Number(values.mb), seed: values.seed, log: (m) => console.error(m) });
+  const { values } = parseArgs({
+    options: {
+      out: { type: 'string', default: 'bench/corpus' },
+      mb: { type: 'string', default: '400' },
+      seed: { type: 'string', default: 'spec-session-bench-1' },
+    },
+  });
+  const doc = generateCorpus({
+    out: values.out,
+    mb: Number(values.mb),
+    seed: values.seed,
+    log: (m) => console.error(m),
+  });
   const s = doc.stats;
   const kb = (n) => `${Math.round(n / 1000)} KB`;
-  console.log(`files ${s.files} (${s.sessions} sessions, ${s.subagentFiles} subagent files, ${s.forkedSessions} forks), ${(s.bytes / (1 << 20)).toFixed(1)} MiB`);
-  console.log(`sizes: median ${kb(s.medianBytes)}, p90 ${kb(s.p90Bytes)}, p99 ${kb(s.p99Bytes)}, largest ${kb(s.maxBytes)}, 2nd ${kb(s.secondBytes)}`);
+  console.log(
+    `files ${s.files} (${s.sessions} sessions, ${s.subagentFiles} subagent files, ${s.forkedSessions} forks), ${(s.bytes / (1 << 20)).toFixed(1)} MiB`,
+  );
+  console.log(
+    `sizes: median ${kb(s.medianBytes)}, p90 ${kb(s.p90Bytes)}, p99 ${kb(s.p99Bytes)}, largest ${kb(s.maxBytes)}, 2nd ${kb(s.secondBytes)}`,
+  );
   console.log(`calls ${doc.totals.calls}, days ${doc.daily.length}, total tokens ${doc.totals.totalTokens}`);
 }

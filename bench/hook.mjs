@@ -29,23 +29,47 @@ function setupCase(root, name, bytes, seed) {
   const dir = path.join(root, name);
   const project = path.join(dir, 'project');
   fs.mkdirSync(project, { recursive: true });
-  execFileSync(process.execPath, [path.join(repo, 'dist/spec-session.cjs'), 'install', '--dir', project, '--claude-version', '2.1.331'], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [path.join(repo, 'dist/spec-session.cjs'), 'install', '--dir', project, '--claude-version', '2.1.331'],
+    { stdio: 'ignore' },
+  );
   const rng = makeRng(seed);
   const sessionId = rng.uuid();
   const projectsDir = path.join(dir, 'claude', 'projects', mungeProject(project));
   writeSession({
-    rng, pool: makeTextPool(makeRng(`${seed}:pool`), 2 << 20), expected: new Expected(),
-    dir: projectsDir, cwd: project, sessionId, profile: 'v331', model: 'claude-opus-5-5',
-    start: Date.now() - 3 * 3_600_000, mainTarget: bytes, subTargets: [Math.min(bytes / 4, 400_000), Math.min(bytes / 8, 150_000)],
-    gateway: false, costStates: true, record: false,
+    rng,
+    pool: makeTextPool(makeRng(`${seed}:pool`), 2 << 20),
+    expected: new Expected(),
+    dir: projectsDir,
+    cwd: project,
+    sessionId,
+    profile: 'v331',
+    model: 'claude-opus-5-5',
+    start: Date.now() - 3 * 3_600_000,
+    mainTarget: bytes,
+    subTargets: [Math.min(bytes / 4, 400_000), Math.min(bytes / 8, 150_000)],
+    gateway: false,
+    costStates: true,
+    record: false,
   });
   const transcript = path.join(projectsDir, `${sessionId}.jsonl`);
   const input = path.join(dir, 'post-tool-use.json');
-  fs.writeFileSync(input, JSON.stringify({
-    session_id: sessionId, transcript_path: transcript, cwd: project, permission_mode: 'default', hook_event_name: 'PostToolUse',
-    tool_name: 'Bash', tool_input: { command: 'echo hi', description: 'Print hi' },
-    tool_response: { stdout: 'hi', stderr: '', interrupted: false, isImage: false, noOutputExpected: false }, tool_use_id: 'toolu_01bench', duration_ms: 12,
-  }));
+  fs.writeFileSync(
+    input,
+    JSON.stringify({
+      session_id: sessionId,
+      transcript_path: transcript,
+      cwd: project,
+      permission_mode: 'default',
+      hook_event_name: 'PostToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: 'echo hi', description: 'Print hi' },
+      tool_response: { stdout: 'hi', stderr: '', interrupted: false, isImage: false, noOutputExpected: false },
+      tool_use_id: 'toolu_01bench',
+      duration_ms: 12,
+    }),
+  );
   const hook = `CLAUDE_PROJECT_DIR=${q(project)} ${q(process.execPath)} ${q(path.join(project, '.claude/spec-session/hook.cjs'))} PostToolUse < ${q(input)}`;
   const prepare = `${q(process.execPath)} ${q(path.join(here, 'append-turn.mjs'))} ${q(transcript)} ${q(sessionId)} ${q(project)}`;
   return { name, dir, project, transcript, sessionId, hook, prepare, size: fs.statSync(transcript).size };
@@ -75,12 +99,13 @@ function transcriptCalls(c) {
     const buf = fs.readFileSync(f);
     let from = 0;
     while (from < buf.length) {
-      let nl = buf.indexOf(10, from);
+      const nl = buf.indexOf(10, from);
       if (nl < 0) break; // a torn last line is not a call yet
       if (buf.subarray(from, nl).includes('"usage"')) {
         try {
           const row = JSON.parse(buf.toString('utf8', from, nl));
-          if (row.type === 'assistant' && row.message?.model !== '<synthetic>') keys.add(`${row.message.id}:${row.requestId ?? ''}`);
+          if (row.type === 'assistant' && row.message?.model !== '<synthetic>')
+            keys.add(`${row.message.id}:${row.requestId ?? ''}`);
         } catch {}
       }
       from = nl + 1;
@@ -115,7 +140,12 @@ function timeWithHyperfine(cmds, runs, dir) {
   const r = spawnSync('hyperfine', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`hyperfine failed: ${r.stderr || r.stdout}`);
   const json = JSON.parse(fs.readFileSync(out, 'utf8'));
-  return json.results.map((x) => Object.assign(x.times.map((s) => s * 1000), { cpuMs: (x.user + x.system) * 1000 }));
+  return json.results.map((x) =>
+    Object.assign(
+      x.times.map((s) => s * 1000),
+      { cpuMs: (x.user + x.system) * 1000 },
+    ),
+  );
 }
 
 function timeWithLoop(cmds, runs) {
@@ -133,7 +163,14 @@ function timeWithLoop(cmds, runs) {
   return times;
 }
 
-export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log = () => {}, profileDir, profileHook } = {}) {
+export async function runHookBench({
+  runs = 24,
+  bigMb = 200,
+  keep = false,
+  log = () => {},
+  profileDir,
+  profileHook,
+} = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'spec-session-hookbench-'));
   try {
     log(`hook bench: writing a ~50 KB and a ${bigMb} MB transcript in ${root}`);
@@ -144,7 +181,11 @@ export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log =
     const primeBig = primeHook(big);
     log(`hook bench: first (catch-up) run: small ${primeSmall.toFixed(0)} ms, big ${(primeBig / 1000).toFixed(2)} s`);
     const cmds = [
-      { label: 'node -e 0', cmd: `${q(process.execPath)} -e 0`, prepare: `${q(process.execPath)} ${q(path.join(here, 'append-turn.mjs'))} ${q(dummy)} baseline /tmp` },
+      {
+        label: 'node -e 0',
+        cmd: `${q(process.execPath)} -e 0`,
+        prepare: `${q(process.execPath)} ${q(path.join(here, 'append-turn.mjs'))} ${q(dummy)} baseline /tmp`,
+      },
       { label: 'hook, 50 KB transcript', cmd: small.hook, prepare: small.prepare },
       { label: `hook, ${bigMb} MB transcript`, cmd: big.hook, prepare: big.prepare },
     ];
@@ -155,7 +196,16 @@ export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log =
     const cpu = cmds.map(() => []);
     for (let b = 0; b < blocks; b++) {
       const order = cmds.map((_, i) => (i + b) % cmds.length); // rotate which command goes first
-      const got = hyper ? timeWithHyperfine(order.map((i) => cmds[i]), per, root) : timeWithLoop(order.map((i) => cmds[i]), per);
+      const got = hyper
+        ? timeWithHyperfine(
+            order.map((i) => cmds[i]),
+            per,
+            root,
+          )
+        : timeWithLoop(
+            order.map((i) => cmds[i]),
+            per,
+          );
       order.forEach((i, k) => {
         times[i].push(...got[k]);
         if (got[k].cpuMs !== undefined) cpu[i].push(got[k].cpuMs);
@@ -163,7 +213,14 @@ export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log =
       log(`hook bench: block ${b + 1}/${blocks} done`);
     }
     const base = median(times[0]);
-    const rows = cmds.map((c, i) => ({ label: c.label, runs: times[i].length, medianMs: median(times[i]), minMs: Math.min(...times[i]), ratio: median(times[i]) / base, cpuMs: cpu[i].length ? cpu[i].reduce((a, b) => a + b, 0) / cpu[i].length : NaN }));
+    const rows = cmds.map((c, i) => ({
+      label: c.label,
+      runs: times[i].length,
+      medianMs: median(times[i]),
+      minMs: Math.min(...times[i]),
+      ratio: median(times[i]) / base,
+      cpuMs: cpu[i].length ? cpu[i].reduce((a, b) => a + b, 0) / cpu[i].length : NaN,
+    }));
 
     // Every call of both transcripts must be in the ledger (nothing skipped by the fast path).
     const checks = [small, big].map((c) => {
@@ -172,7 +229,14 @@ export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log =
       let missing = 0;
       for (const k of want) if (!have.has(k)) missing++;
       const hookLog = path.join(c.project, '.claude/spec-session/state/hook.log');
-      return { name: c.name, calls: want.size, ledger: have.size, missing, hookErrors: fs.existsSync(hookLog) ? fs.readFileSync(hookLog, 'utf8').trim().split('\n').length : 0, bytes: fs.statSync(c.transcript).size };
+      return {
+        name: c.name,
+        calls: want.size,
+        ledger: have.size,
+        missing,
+        hookErrors: fs.existsSync(hookLog) ? fs.readFileSync(hookLog, 'utf8').trim().split('\n').length : 0,
+        bytes: fs.statSync(c.transcript).size,
+      };
     });
 
     let profile;
@@ -183,11 +247,24 @@ export async function runHookBench({ runs = 24, bigMb = 200, keep = false, log =
       fs.mkdirSync(profileDir, { recursive: true });
       const hookFile = profileHook ?? path.join(big.project, '.claude/spec-session/hook.cjs');
       const input = path.join(big.dir, 'post-tool-use.json');
-      const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, hookFile, 'PostToolUse'], { input: fs.readFileSync(input), env: { ...process.env, CLAUDE_PROJECT_DIR: big.project }, stdio: ['pipe', 'ignore', 'ignore'] });
+      const r = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, hookFile, 'PostToolUse'], {
+        input: fs.readFileSync(input),
+        env: { ...process.env, CLAUDE_PROJECT_DIR: big.project },
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
       if (r.status !== 0) throw new Error(`profiled hook exited ${r.status}`);
       profile = profileDir;
     }
-    return { tool: hyper ? `hyperfine ${spawnSync('hyperfine', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[1]}` : 'own loop (spawnSync + hrtime)', rows, checks, primeSmall, primeBig, profile };
+    return {
+      tool: hyper
+        ? `hyperfine ${spawnSync('hyperfine', ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ')[1]}`
+        : 'own loop (spawnSync + hrtime)',
+      rows,
+      checks,
+      primeSmall,
+      primeBig,
+      profile,
+    };
   } finally {
     if (!keep) fs.rmSync(root, { recursive: true, force: true });
     else log(`kept ${root}`);
@@ -198,15 +275,32 @@ export function hookTable(result) {
   const lines = [
     `| command | runs | median ms | min ms | ratio to node -e 0 | CPU ms (user+sys, mean) |`,
     `|---|---:|---:|---:|---:|---:|`,
-    ...result.rows.map((r) => `| ${r.label} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${Number.isNaN(r.cpuMs) ? '–' : r.cpuMs.toFixed(1)} |`),
+    ...result.rows.map(
+      (r) =>
+        `| ${r.label} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.minMs.toFixed(1)} | ${r.ratio.toFixed(2)}× | ${Number.isNaN(r.cpuMs) ? '–' : r.cpuMs.toFixed(1)} |`,
+    ),
   ];
   return lines.join('\n');
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '24' }, 'big-mb': { type: 'string', default: '200' }, keep: { type: 'boolean', default: false } } });
-  const result = await runHookBench({ runs: Number(values.runs), bigMb: Number(values['big-mb']), keep: values.keep, log: (m) => console.error(m) });
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '24' },
+      'big-mb': { type: 'string', default: '200' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
+  const result = await runHookBench({
+    runs: Number(values.runs),
+    bigMb: Number(values['big-mb']),
+    keep: values.keep,
+    log: (m) => console.error(m),
+  });
   console.log(`timing: ${result.tool}`);
   console.log(hookTable(result));
-  for (const c of result.checks) console.log(`${c.name}: ${c.calls} calls in transcripts, ${c.ledger} in ledger, ${c.missing} missing, hook.log lines ${c.hookErrors}`);
+  for (const c of result.checks)
+    console.log(
+      `${c.name}: ${c.calls} calls in transcripts, ${c.ledger} in ledger, ${c.missing} missing, hook.log lines ${c.hookErrors}`,
+    );
 }

@@ -21,9 +21,22 @@ import { runHookBench } from './hook.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
 const cli = path.join(repo, 'dist', 'spec-session.cjs');
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10' }, runs: { type: 'string', default: '7' }, 'skip-hook': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    scales: { type: 'string', default: '1,10' },
+    runs: { type: 'string', default: '7' },
+    'skip-hook': { type: 'boolean', default: false },
+  },
+});
 const RUNS = Number(values.runs);
-const SPECS = ['invoice-management', 'patient-search', 'billing-reports', 'user-onboarding', 'audit-trail', 'search-index'];
+const SPECS = [
+  'invoice-management',
+  'patient-search',
+  'billing-reports',
+  'user-onboarding',
+  'audit-trail',
+  'search-index',
+];
 const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const log = (m) => console.error(`[ledger bench] ${m}`);
 
@@ -31,7 +44,13 @@ const log = (m) => console.error(`[ledger bench] ${m}`);
 function measure(cmd, args, { env = {}, cwd, input } = {}) {
   const full = TIME_BIN ? [TIME_BIN, ['-f', '%M', cmd, ...args]] : [cmd, args];
   const t = process.hrtime.bigint();
-  const r = spawnSync(full[0], full[1], { env: { ...process.env, ...env }, cwd, input, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(full[0], full[1], {
+    env: { ...process.env, ...env },
+    cwd,
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
   const rssMb = TIME_BIN ? Number(r.stderr.trim().split('\n').at(-1)) / 1024 : NaN;
@@ -66,11 +85,24 @@ function corpus(scale) {
     const expected = expectedTotals(truth);
     for (const spec of SPECS) {
       fs.mkdirSync(path.join(project, '.spec-workflow', 'specs', spec), { recursive: true });
-      fs.writeFileSync(path.join(project, '.spec-workflow', 'specs', spec, 'tasks.md'), `# Tasks\n\n${Array.from({ length: 9 }, (_, i) => Array.from({ length: 6 }, (_, j) => `- [ ] ${i + 1}.${j + 1} Task ${i + 1}.${j + 1}\n`).join('')).join('')}`);
+      fs.writeFileSync(
+        path.join(project, '.spec-workflow', 'specs', spec, 'tasks.md'),
+        `# Tasks\n\n${Array.from({ length: 9 }, (_, i) => Array.from({ length: 6 }, (_, j) => `- [ ] ${i + 1}.${j + 1} Task ${i + 1}.${j + 1}\n`).join('')).join('')}`,
+      );
     }
-    execFileSync(process.execPath, [cli, 'install', '--dir', project, '--claude-version', '2.1.331'], { stdio: 'ignore' });
+    execFileSync(process.execPath, [cli, 'install', '--dir', project, '--claude-version', '2.1.331'], {
+      stdio: 'ignore',
+    });
     fs.writeFileSync(path.join(project, '.claude', 'spec-session', 'config.json'), JSON.stringify({ timeZone: 'UTC' }));
-    meta = { params, start, rawBytes: truth.bytes, rawFiles: truth.files, calls: truth.calls.length, totals: expected.total.get('all'), compacted: false };
+    meta = {
+      params,
+      start,
+      rawBytes: truth.bytes,
+      rawFiles: truth.files,
+      calls: truth.calls.length,
+      totals: expected.total.get('all'),
+      compacted: false,
+    };
     fs.writeFileSync(metaFile, JSON.stringify(meta));
   }
   return { dir, project: path.join(dir, 'project'), meta, metaFile };
@@ -80,10 +112,19 @@ function corpus(scale) {
 function resetLive(c) {
   const ledgerDir = path.join(c.project, 'docs', 'sessions', 'ledger');
   const keep = new Set(c.meta.compactedFiles);
-  for (const f of fs.readdirSync(ledgerDir, { recursive: true }).sort().reverse()) if (!keep.has(f)) fs.rmSync(path.join(ledgerDir, f), { recursive: true, force: true });
-  for (const dir of [path.join(c.dir, 'home'), path.join(c.project, '.claude', 'spec-session', 'state'), path.join(c.project, 'docs', 'sessions', '.current'), path.join(c.project, 'docs', 'sessions', 'archive')]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const f of fs.readdirSync(ledgerDir, { recursive: true }).sort().reverse())
+    if (!keep.has(f)) fs.rmSync(path.join(ledgerDir, f), { recursive: true, force: true });
+  for (const dir of [
+    path.join(c.dir, 'home'),
+    path.join(c.project, '.claude', 'spec-session', 'state'),
+    path.join(c.project, 'docs', 'sessions', '.current'),
+    path.join(c.project, 'docs', 'sessions', 'archive'),
+  ])
+    fs.rmSync(dir, { recursive: true, force: true });
   // The installed bundles are the ones just built (install is idempotent).
-  execFileSync(process.execPath, [cli, 'install', '--dir', c.project, '--claude-version', '2.1.331'], { stdio: 'ignore' });
+  execFileSync(process.execPath, [cli, 'install', '--dir', c.project, '--claude-version', '2.1.331'], {
+    stdio: 'ignore',
+  });
 }
 
 /** A live Claude session in the project: a small 2.1.331 transcript, bound to a task through the real hooks. */
@@ -93,17 +134,48 @@ function liveSession(c) {
   const sessionId = rng.uuid();
   const projectsDir = path.join(home, '.claude', 'projects', mungeProject(c.project));
   if (!fs.existsSync(projectsDir)) {
-    writeSession({ rng, pool: makeTextPool(makeRng('ledger-bench-pool'), 1 << 20), expected: new Expected(), dir: projectsDir, cwd: c.project, sessionId, profile: 'v331', model: 'claude-sonnet-4-6', start: Date.now() - 3_600_000, mainTarget: 60_000, subTargets: [], gateway: false, costStates: true, record: false });
+    writeSession({
+      rng,
+      pool: makeTextPool(makeRng('ledger-bench-pool'), 1 << 20),
+      expected: new Expected(),
+      dir: projectsDir,
+      cwd: c.project,
+      sessionId,
+      profile: 'v331',
+      model: 'claude-sonnet-4-6',
+      start: Date.now() - 3_600_000,
+      mainTarget: 60_000,
+      subTargets: [],
+      gateway: false,
+      costStates: true,
+      record: false,
+    });
   }
   const transcript = path.join(projectsDir, `${sessionId}.jsonl`);
   const env = { HOME: home, CLAUDE_PROJECT_DIR: c.project };
-  const hookInput = (event, extra = {}) => JSON.stringify({ session_id: sessionId, transcript_path: transcript, cwd: c.project, hook_event_name: event, ...extra });
+  const hookInput = (event, extra = {}) =>
+    JSON.stringify({
+      session_id: sessionId,
+      transcript_path: transcript,
+      cwd: c.project,
+      hook_event_name: event,
+      ...extra,
+    });
   // Run as installed: Claude Code starts `node .claude/spec-session/hook.cjs <Event>` (and `statusline`).
-  const hook = (event, extra, input = hookInput(event, extra)) => measure(process.execPath, [path.join(c.project, '.claude/spec-session/hook.cjs'), event], { env, input });
+  const hook = (event, extra, input = hookInput(event, extra)) =>
+    measure(process.execPath, [path.join(c.project, '.claude/spec-session/hook.cjs'), event], { env, input });
   hook('UserPromptSubmit', { prompt: '/start-session live-1 spec invoice-management' });
   hook('UserPromptSubmit', { prompt: '/do-task invoice-management 1.1' });
-  const appendTurn = () => execFileSync(process.execPath, [path.join(here, 'append-turn.mjs'), transcript, sessionId, c.project]);
-  return { env, sessionId, transcript, hook, appendTurn, statuslineInput: JSON.stringify({ session_id: sessionId, workspace: { project_dir: c.project } }) };
+  const appendTurn = () =>
+    execFileSync(process.execPath, [path.join(here, 'append-turn.mjs'), transcript, sessionId, c.project]);
+  return {
+    env,
+    sessionId,
+    transcript,
+    hook,
+    appendTurn,
+    statuslineInput: JSON.stringify({ session_id: sessionId, workspace: { project_dir: c.project } }),
+  };
 }
 
 /** Each read, RUNS times, interleaved with `node -e 0`. */
@@ -111,12 +183,35 @@ function readsOf(c, live) {
   const run = (args) => measure(process.execPath, [cli, ...args, '--dir', c.project], { env: live.env });
   const state = path.join(c.project, '.claude', 'spec-session', 'state');
   return [
-    { id: 'cost-json-cold', cold: true, label: '`cost --json`, no machine-local state (a fresh clone)', prepare: () => fs.rmSync(state, { recursive: true, force: true }), run: () => run(['cost', '--json']) },
+    {
+      id: 'cost-json-cold',
+      cold: true,
+      label: '`cost --json`, no machine-local state (a fresh clone)',
+      prepare: () => fs.rmSync(state, { recursive: true, force: true }),
+      run: () => run(['cost', '--json']),
+    },
     { id: 'cost-warm', label: '`cost`, warm', run: () => run(['cost']) },
     { id: 'session-status', label: '`session-status`, warm', run: () => run(['session-status']) },
-    { id: 'statusline', label: 'statusline, right after a newly captured call', prepare: () => (live.appendTurn(), live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' } })), run: () => live.hook('statusline', undefined, live.statuslineInput) },
-    { id: 'stop-hook', label: 'Stop hook (a turn appended before each)', prepare: () => live.appendTurn(), run: () => live.hook('Stop') },
-    { id: 'dashboard', label: '`dashboard --out`', run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]) },
+    {
+      id: 'statusline',
+      label: 'statusline, right after a newly captured call',
+      prepare: () => {
+        live.appendTurn();
+        live.hook('PostToolUse', { tool_name: 'Bash', tool_input: { command: 'ls' } });
+      },
+      run: () => live.hook('statusline', undefined, live.statuslineInput),
+    },
+    {
+      id: 'stop-hook',
+      label: 'Stop hook (a turn appended before each)',
+      prepare: () => live.appendTurn(),
+      run: () => live.hook('Stop'),
+    },
+    {
+      id: 'dashboard',
+      label: '`dashboard --out`',
+      run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]),
+    },
   ];
 }
 
@@ -124,7 +219,11 @@ function timeReads(c, live) {
   const reads = readsOf(c, live);
   const results = new Map(reads.map((r) => [r.id, { ...r, ms: [], rss: [] }]));
   const node = { ms: [], rss: [] };
-  for (const r of reads) (r.prepare?.(), r.run()); // one untimed run each
+  // one untimed run each
+  for (const r of reads) {
+    r.prepare?.();
+    r.run();
+  }
   // Warm reads first, then the cold ones: a cold read deletes the machine-local state (the index,
   // the code cache), which would make the next warm read pay for rebuilding it.
   const phases = [reads.filter((r) => !r.cold), reads.filter((r) => r.cold)];
@@ -140,27 +239,62 @@ function timeReads(c, live) {
       results.get(r.id).rss.push(m.rssMb);
     }
   }
-  return { node: { ms: median(node.ms), rss: Math.max(...node.rss) }, reads: [...results.values()].map((r) => ({ id: r.id, label: r.label, ms: median(r.ms), min: Math.min(...r.ms), max: Math.max(...r.ms), rss: Math.max(...r.rss) })) };
+  return {
+    node: { ms: median(node.ms), rss: Math.max(...node.rss) },
+    reads: [...results.values()].map((r) => ({
+      id: r.id,
+      label: r.label,
+      ms: median(r.ms),
+      min: Math.min(...r.ms),
+      max: Math.max(...r.ms),
+      rss: Math.max(...r.rss),
+    })),
+  };
 }
 
 function checkTotals(c) {
   const j = JSON.parse(measure(process.execPath, [cli, 'cost', '--json', '--dir', c.project]).stdout);
   const t = c.meta.totals;
-  const want = { inputTokens: t.in, outputTokens: t.out, cacheCreationTokens: t.cw5 + t.cw1h, cacheReadTokens: t.cr, calls: t.calls };
-  const got = { inputTokens: j.totals.inputTokens, outputTokens: j.totals.outputTokens, cacheCreationTokens: j.totals.cacheCreationTokens, cacheReadTokens: j.totals.cacheReadTokens, calls: j.totals.calls };
+  const want = {
+    inputTokens: t.in,
+    outputTokens: t.out,
+    cacheCreationTokens: t.cw5 + t.cw1h,
+    cacheReadTokens: t.cr,
+    calls: t.calls,
+  };
+  const got = {
+    inputTokens: j.totals.inputTokens,
+    outputTokens: j.totals.outputTokens,
+    cacheCreationTokens: j.totals.cacheCreationTokens,
+    cacheReadTokens: j.totals.cacheReadTokens,
+    calls: j.totals.calls,
+  };
   const ok = Object.keys(got).every((k) => got[k] === want[k]);
   return { ok, want, got };
 }
 
-const out = { date: new Date().toISOString(), machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`, scales: [] };
+const out = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  scales: [],
+};
 for (const scale of values.scales.split(',').map(Number)) {
   const c = corpus(scale);
   if (!c.meta.compacted) {
     log(`${scale}x: compact…`);
     const m = measure(process.execPath, [cli, 'compact', '--dir', c.project]);
-    const bytes = (dir) => (fs.readdirSync(dir, { recursive: true })).reduce((s, f) => s + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
+    const bytes = (dir) =>
+      fs
+        .readdirSync(dir, { recursive: true })
+        .reduce((s, f) => s + (fs.statSync(path.join(dir, f)).isFile() ? fs.statSync(path.join(dir, f)).size : 0), 0);
     const ledgerDir = path.join(c.project, 'docs', 'sessions', 'ledger');
-    Object.assign(c.meta, { compacted: true, compactMs: m.ms, compactRssMb: m.rssMb, ledgerBytes: bytes(ledgerDir), compactedFiles: fs.readdirSync(ledgerDir, { recursive: true }).sort() });
+    Object.assign(c.meta, {
+      compacted: true,
+      compactMs: m.ms,
+      compactRssMb: m.rssMb,
+      ledgerBytes: bytes(ledgerDir),
+      compactedFiles: fs.readdirSync(ledgerDir, { recursive: true }).sort(),
+    });
     fs.writeFileSync(c.metaFile, JSON.stringify(c.meta));
   }
   resetLive(c);
@@ -180,25 +314,62 @@ fs.writeFileSync(path.join(here, 'results', 'ledger-latest.md'), render(out));
 console.log(render(out));
 
 function render(o) {
-  const targets = { 'cost-json-cold': (s) => s.ms <= 1500, 'cost-warm': (s, n) => s.ms <= 3 * n, statusline: (s, n) => s.ms <= 2 * n, 'stop-hook': (s, n) => s.ms <= 2 * n, dashboard: (s) => s.ms <= 2000, 'session-status': () => true };
-  const targetText = { 'cost-json-cold': '≤ 1.5 s', 'cost-warm': '≤ 3× node -e 0', statusline: '≤ 2× node -e 0', 'stop-hook': '≤ 2× node -e 0', dashboard: '≤ 2 s, page ≤ 2 MB', 'session-status': '(none set)' };
-  const lines = [`# spec-session ledger bench — ${o.date}`, '', `Machine: ${o.machine}. Whole processes; medians of ${RUNS} runs, each next to a \`node -e 0\` run; peak RSS is the largest run's (\`/usr/bin/time -f %M\`).`, ''];
+  const targets = {
+    'cost-json-cold': (s) => s.ms <= 1500,
+    'cost-warm': (s, n) => s.ms <= 3 * n,
+    statusline: (s, n) => s.ms <= 2 * n,
+    'stop-hook': (s, n) => s.ms <= 2 * n,
+    dashboard: (s) => s.ms <= 2000,
+    'session-status': () => true,
+  };
+  const targetText = {
+    'cost-json-cold': '≤ 1.5 s',
+    'cost-warm': '≤ 3× node -e 0',
+    statusline: '≤ 2× node -e 0',
+    'stop-hook': '≤ 2× node -e 0',
+    dashboard: '≤ 2 s, page ≤ 2 MB',
+    'session-status': '(none set)',
+  };
+  const lines = [
+    `# spec-session ledger bench — ${o.date}`,
+    '',
+    `Machine: ${o.machine}. Whole processes; medians of ${RUNS} runs, each next to a \`node -e 0\` run; peak RSS is the largest run's (\`/usr/bin/time -f %M\`).`,
+    '',
+  ];
   for (const s of o.scales) {
     const m = s.meta;
-    lines.push(`## ${s.scale} developer-year${s.scale === 1 ? '' : 's'}: ${m.calls.toLocaleString('en-US')} API calls`, '');
-    lines.push(`0.1.0 ledger: ${(m.rawBytes / 1e6).toFixed(1)} MB in ${m.rawFiles} files; after \`compact\` (${(m.compactMs / 1000).toFixed(1)} s, ${m.compactRssMb.toFixed(0)} MB RSS): ${(m.ledgerBytes / 1e6).toFixed(2)} MB, **${((100 * m.ledgerBytes) / m.rawBytes).toFixed(1)}%** of the raw bytes (target ≤ 5%). Totals after compact equal the generator's truth: ${s.totals.ok ? '✓' : `✗ ${JSON.stringify(s.totals)}`}.`, '');
+    lines.push(
+      `## ${s.scale} developer-year${s.scale === 1 ? '' : 's'}: ${m.calls.toLocaleString('en-US')} API calls`,
+      '',
+    );
+    lines.push(
+      `0.1.0 ledger: ${(m.rawBytes / 1e6).toFixed(1)} MB in ${m.rawFiles} files; after \`compact\` (${(m.compactMs / 1000).toFixed(1)} s, ${m.compactRssMb.toFixed(0)} MB RSS): ${(m.ledgerBytes / 1e6).toFixed(2)} MB, **${((100 * m.ledgerBytes) / m.rawBytes).toFixed(1)}%** of the raw bytes (target ≤ 5%). Totals after compact equal the generator's truth: ${s.totals.ok ? '✓' : `✗ ${JSON.stringify(s.totals)}`}.`,
+      '',
+    );
     lines.push('| read | median | ×node -e 0 | min–max | peak RSS | target |', '|---|---:|---:|---:|---:|---|');
     lines.push(`| \`node -e 0\` | ${(s.node.ms / 1000).toFixed(3)} s | 1.00× | | ${s.node.rss.toFixed(0)} MB | |`);
     for (const r of s.reads) {
       const met = targets[r.id](r, s.node.ms) && r.rss <= 100;
-      lines.push(`| ${r.label} | ${(r.ms / 1000).toFixed(3)} s | ${(r.ms / s.node.ms).toFixed(2)}× | ${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)} s | ${r.rss.toFixed(0)} MB | ${targetText[r.id]}, ≤ 100 MB ${met ? '✓' : '✗'} |`);
+      lines.push(
+        `| ${r.label} | ${(r.ms / 1000).toFixed(3)} s | ${(r.ms / s.node.ms).toFixed(2)}× | ${(r.min / 1000).toFixed(2)}–${(r.max / 1000).toFixed(2)} s | ${r.rss.toFixed(0)} MB | ${targetText[r.id]}, ≤ 100 MB ${met ? '✓' : '✗'} |`,
+      );
     }
-    const page = fs.existsSync(path.join(here, 'ledger-corpus', `${s.scale}x`, 'dashboard.html')) ? fs.statSync(path.join(here, 'ledger-corpus', `${s.scale}x`, 'dashboard.html')).size : NaN;
+    const page = fs.existsSync(path.join(here, 'ledger-corpus', `${s.scale}x`, 'dashboard.html'))
+      ? fs.statSync(path.join(here, 'ledger-corpus', `${s.scale}x`, 'dashboard.html')).size
+      : NaN;
     lines.push('', `Dashboard page: ${(page / 1e6).toFixed(2)} MB.`, '');
   }
   if (o.hook) {
-    lines.push('## PostToolUse hook, 200 MB transcript already read', '', `Timing: ${o.hook.tool}.`, '', '| command | runs | median ms | ratio to node -e 0 |', '|---|---:|---:|---:|');
-    for (const r of o.hook.rows) lines.push(`| ${r.label} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.ratio.toFixed(2)}× |`);
+    lines.push(
+      '## PostToolUse hook, 200 MB transcript already read',
+      '',
+      `Timing: ${o.hook.tool}.`,
+      '',
+      '| command | runs | median ms | ratio to node -e 0 |',
+      '|---|---:|---:|---:|',
+    );
+    for (const r of o.hook.rows)
+      lines.push(`| ${r.label} | ${r.runs} | ${r.medianMs.toFixed(1)} | ${r.ratio.toFixed(2)}× |`);
     lines.push('', 'Target: ≤ 1.3× `node -e 0`.', '');
   }
   return `${lines.join('\n')}\n`;

@@ -36,8 +36,16 @@ export function summarizeProfiles(files, top = 15) {
     }
   }
   const rows = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  const lines = [`sampled ${(sampled / 1e6).toFixed(2)} s over ${files.length} profile(s)`, '', '| self ms | self % | incl % | function |', '|---:|---:|---:|---|'];
-  for (const [k, us] of rows) lines.push(`| ${(us / 1000).toFixed(0)} | ${((100 * us) / sampled).toFixed(1)} | ${((100 * (total.get(k) ?? 0)) / sampled).toFixed(1)} | ${k} |`);
+  const lines = [
+    `sampled ${(sampled / 1e6).toFixed(2)} s over ${files.length} profile(s)`,
+    '',
+    '| self ms | self % | incl % | function |',
+    '|---:|---:|---:|---|',
+  ];
+  for (const [k, us] of rows)
+    lines.push(
+      `| ${(us / 1000).toFixed(0)} | ${((100 * us) / sampled).toFixed(1)} | ${((100 * (total.get(k) ?? 0)) / sampled).toFixed(1)} | ${k} |`,
+    );
   return lines.join('\n');
 }
 
@@ -51,6 +59,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const ti = args.indexOf('--top');
   const top = ti >= 0 ? Number(args.splice(ti, 2)[1]) : 15;
-  const files = args.flatMap((a) => (fs.statSync(a).isDirectory() ? fs.readdirSync(a).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(a, f)) : [a]));
+  const files = args.flatMap((a) =>
+    fs.statSync(a).isDirectory()
+      ? fs
+          .readdirSync(a)
+          .filter((f) => f.endsWith('.cpuprofile'))
+          .map((f) => path.join(a, f))
+      : [a],
+  );
   console.log(summarizeProfiles(files, top));
 }

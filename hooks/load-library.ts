@@ -14,7 +14,16 @@ export function loadLibrary<T>(): T {
   const file = path.join(__dirname, 'spec-session.cjs');
   const stat = fs.statSync(file);
   const project = process.env.CLAUDE_PROJECT_DIR;
-  const cacheFile = project ? path.join(project, '.claude', 'spec-session', 'state', 'code-cache', `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}.bin`) : undefined;
+  const cacheFile = project
+    ? path.join(
+        project,
+        '.claude',
+        'spec-session',
+        'state',
+        'code-cache',
+        `${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}.bin`,
+      )
+    : undefined;
   let source = fs.readFileSync(file, 'utf8');
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
   let cachedData: Buffer | undefined;
@@ -24,7 +33,13 @@ export function loadLibrary<T>(): T {
     // first run with this bundle
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
-  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
+  const wrapper = script.runInThisContext() as (
+    exports: unknown,
+    require: NodeJS.Require,
+    module: { exports: unknown },
+    filename: string,
+    dirname: string,
+  ) => void;
   const mod = { exports: {} as T };
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
@@ -34,7 +49,9 @@ export function loadLibrary<T>(): T {
       fs.writeFileSync(temp, script.createCachedData());
       fs.renameSync(temp, cacheFile);
       // Caches of earlier bundles are of no more use.
-      for (const old of fs.readdirSync(path.dirname(cacheFile))) if (old !== path.basename(cacheFile) && old.endsWith('.bin')) fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+      for (const old of fs.readdirSync(path.dirname(cacheFile)))
+        if (old !== path.basename(cacheFile) && old.endsWith('.bin'))
+          fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
     } catch {
       // no cache this time
     }

@@ -17,7 +17,10 @@ export function makeRng(seed) {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = split(), b = split(), c = split(), d = split();
+  let a = split(),
+    b = split(),
+    c = split(),
+    d = split();
   const u32 = () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -87,33 +90,125 @@ export function hashString(text) {
 
 // ---------------------------------------------------------------- text pool
 
-const IDENTS = ['config', 'session', 'ledger', 'transcript', 'usage', 'tokens', 'request', 'handler', 'result', 'buffer', 'offset', 'cursor', 'report', 'invoice', 'customer', 'order', 'payment', 'schema', 'router', 'service', 'repository', 'client', 'index', 'value', 'items', 'state', 'options', 'context', 'logger', 'cache', 'stream', 'worker', 'queue', 'task', 'spec', 'user', 'account', 'price', 'model', 'daily'];
-const WORDS = ['the', 'a', 'to', 'of', 'and', 'in', 'is', 'for', 'that', 'with', 'this', 'we', 'file', 'test', 'function', 'returns', 'when', 'should', 'error', 'value', 'each', 'line', 'call', 'not', 'be', 'by', 'from', 'it', 'on', 'are', 'read', 'write', 'update', 'check', 'fix', 'add', 'remove', 'build', 'run', 'output', 'because', 'then', 'now', 'so'];
+const IDENTS = [
+  'config',
+  'session',
+  'ledger',
+  'transcript',
+  'usage',
+  'tokens',
+  'request',
+  'handler',
+  'result',
+  'buffer',
+  'offset',
+  'cursor',
+  'report',
+  'invoice',
+  'customer',
+  'order',
+  'payment',
+  'schema',
+  'router',
+  'service',
+  'repository',
+  'client',
+  'index',
+  'value',
+  'items',
+  'state',
+  'options',
+  'context',
+  'logger',
+  'cache',
+  'stream',
+  'worker',
+  'queue',
+  'task',
+  'spec',
+  'user',
+  'account',
+  'price',
+  'model',
+  'daily',
+];
+const WORDS = [
+  'the',
+  'a',
+  'to',
+  'of',
+  'and',
+  'in',
+  'is',
+  'for',
+  'that',
+  'with',
+  'this',
+  'we',
+  'file',
+  'test',
+  'function',
+  'returns',
+  'when',
+  'should',
+  'error',
+  'value',
+  'each',
+  'line',
+  'call',
+  'not',
+  'be',
+  'by',
+  'from',
+  'it',
+  'on',
+  'are',
+  'read',
+  'write',
+  'update',
+  'check',
+  'fix',
+  'add',
+  'remove',
+  'build',
+  'run',
+  'output',
+  'because',
+  'then',
+  'now',
+  'so',
+];
 const UNICODE = ['é', 'ü', 'ß', '漢字', '日本語', '→', '✓', '✗', '…', '😀', '🚀', 'Ω', 'ñ'];
 
 /** A few MiB of code-, log- and prose-like text with quotes, backslashes, tabs and some unicode. */
 export function makeTextPool(rng, chars = 6 << 20) {
   const parts = [];
   let size = 0;
-  const id = () => rng.pick(IDENTS) + (rng.chance(0.3) ? rng.pick(IDENTS)[0].toUpperCase() + rng.pick(IDENTS).slice(1) : '');
+  const id = () =>
+    rng.pick(IDENTS) + (rng.chance(0.3) ? rng.pick(IDENTS)[0].toUpperCase() + rng.pick(IDENTS).slice(1) : '');
   const sentence = () => {
     const n = rng.int(4, 18);
     const w = [];
     for (let i = 0; i < n; i++) w.push(rng.chance(0.02) ? rng.pick(UNICODE) : rng.pick(WORDS));
     const s = w.join(' ');
-    return s[0].toUpperCase() + s.slice(1) + '.';
+    return `${s[0].toUpperCase() + s.slice(1)}.`;
   };
   let lineNo = 1;
   while (size < chars) {
     let line;
     const kind = rng.next();
-    if (kind < 0.35) line = `${'  '.repeat(rng.int(0, 4))}const ${id()} = await ${id()}.${id()}(${id()}, "${rng.pick(WORDS)}-${rng.int(0, 999)}");`;
-    else if (kind < 0.5) line = `${'  '.repeat(rng.int(0, 3))}if (${id()}.${id()} !== undefined && ${id()}[${rng.int(0, 9)}] > ${rng.int(0, 4096)}) return { ${id()}: '${rng.pick(WORDS)}', ${id()}: ${rng.int(0, 99999)} };`;
+    if (kind < 0.35)
+      line = `${'  '.repeat(rng.int(0, 4))}const ${id()} = await ${id()}.${id()}(${id()}, "${rng.pick(WORDS)}-${rng.int(0, 999)}");`;
+    else if (kind < 0.5)
+      line = `${'  '.repeat(rng.int(0, 3))}if (${id()}.${id()} !== undefined && ${id()}[${rng.int(0, 9)}] > ${rng.int(0, 4096)}) return { ${id()}: '${rng.pick(WORDS)}', ${id()}: ${rng.int(0, 99999)} };`;
     else if (kind < 0.6) line = `${String(lineNo++).padStart(6)}\t${'  '.repeat(rng.int(0, 3))}// ${sentence()}`;
-    else if (kind < 0.7) line = `{"${id()}": "${rng.pick(WORDS)}", "${id()}": ${rng.int(0, 100000)}, "path": "C:\\\\Users\\\\dev\\\\${id()}.ts"}`;
-    else if (kind < 0.8) line = `2026-10-${String(rng.int(1, 30)).padStart(2, '0')}T${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}:12.345Z INFO [${id()}] ${sentence()}`;
-    else if (kind < 0.85) line = `    at ${id()}.${id()} (/home/dev/work/app/src/${id()}/${id()}.ts:${rng.int(1, 500)}:${rng.int(1, 80)})`;
-    else line = sentence() + ' ' + sentence();
+    else if (kind < 0.7)
+      line = `{"${id()}": "${rng.pick(WORDS)}", "${id()}": ${rng.int(0, 100000)}, "path": "C:\\\\Users\\\\dev\\\\${id()}.ts"}`;
+    else if (kind < 0.8)
+      line = `2026-10-${String(rng.int(1, 30)).padStart(2, '0')}T${String(rng.int(0, 23)).padStart(2, '0')}:${String(rng.int(0, 59)).padStart(2, '0')}:12.345Z INFO [${id()}] ${sentence()}`;
+    else if (kind < 0.85)
+      line = `    at ${id()}.${id()} (/home/dev/work/app/src/${id()}/${id()}.ts:${rng.int(1, 500)}:${rng.int(1, 80)})`;
+    else line = `${sentence()} ${sentence()}`;
     parts.push(line);
     size += line.length + 1;
   }
@@ -135,11 +230,29 @@ const isLowSurrogate = (c) => c >= 0xdc00 && c <= 0xdfff;
 // ---------------------------------------------------------------- distributions
 
 /** Sizes of transcript files (bytes): median ~100 KB, p90 ~650 KB, p99 ~5 MB, capped at 20 MB. */
-export const FILE_SIZE_QUANTILES = [[0, 2_500], [0.5, 112_000], [0.9, 600_000], [0.99, 5_000_000], [1, 20_000_000]];
+export const FILE_SIZE_QUANTILES = [
+  [0, 2_500],
+  [0.5, 112_000],
+  [0.9, 600_000],
+  [0.99, 5_000_000],
+  [1, 20_000_000],
+];
 /** Sizes of tool results (characters). */
-const TOOL_RESULT_QUANTILES = [[0, 20], [0.5, 1_800], [0.9, 14_000], [0.99, 90_000], [1, 400_000]];
+const TOOL_RESULT_QUANTILES = [
+  [0, 20],
+  [0.5, 1_800],
+  [0.9, 14_000],
+  [0.99, 90_000],
+  [1, 400_000],
+];
 /** Sizes of file-history-snapshot lines (bytes). */
-const SNAPSHOT_QUANTILES = [[0, 400], [0.5, 3_000], [0.8, 30_000], [0.97, 180_000], [1, 450_000]];
+const SNAPSHOT_QUANTILES = [
+  [0, 400],
+  [0.5, 3_000],
+  [0.8, 30_000],
+  [0.97, 180_000],
+  [1, 450_000],
+];
 
 export const MODELS_MAIN = [
   ['claude-opus-5-5', 34],
@@ -167,12 +280,43 @@ export const PROFILES = {
   v331: { version: '2.1.331', modern: true, outputs: 'final', subOutputs: 'final', progress: false, summary: false },
   v112: { version: '2.1.112', modern: false, outputs: 'final', subOutputs: 'last', progress: false, summary: false },
   v85: { version: '2.1.85', modern: false, outputs: 'last', subOutputs: 'last', progress: false, summary: false },
-  v34: { version: '2.1.34', modern: false, outputs: 'placeholder', subOutputs: 'placeholder', progress: true, summary: true },
+  v34: {
+    version: '2.1.34',
+    modern: false,
+    outputs: 'placeholder',
+    subOutputs: 'placeholder',
+    progress: true,
+    summary: true,
+  },
 };
-export const PROFILE_WEIGHTS = [['v331', 40], ['v112', 22], ['v85', 13], ['v34', 25]];
+export const PROFILE_WEIGHTS = [
+  ['v331', 40],
+  ['v112', 22],
+  ['v85', 13],
+  ['v34', 25],
+];
 
-const TOOLS = [['Read', 30], ['Bash', 28], ['Edit', 14], ['Grep', 10], ['Glob', 5], ['Write', 5], ['TodoWrite', 4], ['WebFetch', 2], ['WebSearch', 2]];
-const BRANCHES = ['main', 'main', 'main', 'feat/invoices', 'fix/login-redirect', 'spec/payments-1.2', 'develop', 'HEAD'];
+const TOOLS = [
+  ['Read', 30],
+  ['Bash', 28],
+  ['Edit', 14],
+  ['Grep', 10],
+  ['Glob', 5],
+  ['Write', 5],
+  ['TodoWrite', 4],
+  ['WebFetch', 2],
+  ['WebSearch', 2],
+];
+const BRANCHES = [
+  'main',
+  'main',
+  'main',
+  'feat/invoices',
+  'fix/login-redirect',
+  'spec/payments-1.2',
+  'develop',
+  'HEAD',
+];
 
 export function mungeProject(cwd) {
   return cwd.replace(/[^a-zA-Z0-9]/g, '-');
@@ -209,7 +353,7 @@ export class LineWriter {
   }
   flush() {
     if (this.parts.length === 0) return;
-    fs.writeSync(this.fd, this.parts.join('\n') + '\n');
+    fs.writeSync(this.fd, `${this.parts.join('\n')}\n`);
     this.parts = [];
     this.pending = 0;
   }
@@ -237,7 +381,10 @@ export class Expected {
   add(time, model, u, hidden = false) {
     const date = new Date(time).toISOString().slice(0, 10);
     for (const set of hidden ? [this.all] : [this.all, this.lines]) {
-      for (const [map, key] of [[set.days, date], [set.models, model]]) {
+      for (const [map, key] of [
+        [set.days, date],
+        [set.models, model],
+      ]) {
         let t = map.get(key);
         if (!t) map.set(key, (t = emptyTotals()));
         addTotals(t, u);
@@ -314,19 +461,24 @@ class Session {
         if (line.startsWith('{"type":"cost-state"')) continue;
         let copy = line.split(`"sessionId":"${this.fork.sessionId}"`).join(`"sessionId":"${this.sessionId}"`);
         // 2.1.331 marks the copied assistant lines with the session that made them, at the line's end.
-        if (this.p.modern && copy.includes('"type":"assistant"')) copy = `${copy.slice(0, -1)},"requestSessionId":"${this.fork.sessionId}"}`;
+        if (this.p.modern && copy.includes('"type":"assistant"'))
+          copy = `${copy.slice(0, -1)},"requestSessionId":"${this.fork.sessionId}"}`;
         this.out.line(copy);
       }
       this.t = Math.max(this.t, this.fork.end + rng.int(60_000, 36 * 3_600_000));
     } else if (this.p.summary && rng.chance(0.5)) {
-      for (let i = rng.int(1, 3); i > 0; i--) this.out.line(JSON.stringify({ type: 'summary', summary: this.sentence(), leafUuid: rng.uuid() }));
+      for (let i = rng.int(1, 3); i > 0; i--)
+        this.out.line(JSON.stringify({ type: 'summary', summary: this.sentence(), leafUuid: rng.uuid() }));
     }
     const pendingSubs = [...(this.subTargets ?? [])];
     const totalSubs = pendingSubs.length;
     let switched = false;
     while (this.out.chars < this.mainTarget || (pendingSubs.length > 0 && this.turnsDone < 200_000)) {
       const spawnAt = this.mainTarget * ((totalSubs - pendingSubs.length + 1) / (totalSubs + 1));
-      const sub = pendingSubs.length > 0 && (this.out.chars >= spawnAt || this.out.chars >= this.mainTarget) ? pendingSubs.shift() : undefined;
+      const sub =
+        pendingSubs.length > 0 && (this.out.chars >= spawnAt || this.out.chars >= this.mainTarget)
+          ? pendingSubs.shift()
+          : undefined;
       if (!switched && rng.chance(0.002)) {
         this.model = rng.weighted(MODELS_MAIN); // /model mid-session
         switched = true;
@@ -335,9 +487,11 @@ class Session {
       if (this.p.modern && this.costStates && rng.chance(0.08)) this.costState(); // end of a `claude -p` run
       if (rng.chance(0.004)) this.t += rng.int(3_600_000, 20 * 3_600_000); // resumed later
     }
-    if (this.p.modern || this.p.version === '2.1.112') this.out.line(JSON.stringify({ type: 'last-prompt', lastPrompt: this.sentence(), sessionId: this.sessionId }));
+    if (this.p.modern || this.p.version === '2.1.112')
+      this.out.line(JSON.stringify({ type: 'last-prompt', lastPrompt: this.sentence(), sessionId: this.sessionId }));
     if (this.p.modern && this.costStates) this.costState();
-    if (rng.chance(0.02) && this.lastAssistantLine) this.out.raw(this.lastAssistantLine.slice(0, rng.int(40, this.lastAssistantLine.length - 2))); // being written
+    if (rng.chance(0.02) && this.lastAssistantLine)
+      this.out.raw(this.lastAssistantLine.slice(0, rng.int(40, this.lastAssistantLine.length - 2))); // being written
     const lines = this.out.recorded;
     this.out.close();
     return { files: this.files, end: this.t, lines, costModels: this.costModels };
@@ -354,7 +508,7 @@ class Session {
 
   // ---- envelopes: the key order of each generation
 
-  env(sidechain, agentId, body, out = this.out) {
+  env(sidechain, agentId, body) {
     const { p } = this;
     if (p.modern) {
       const o = { parentUuid: this.parent, isSidechain: sidechain };
@@ -368,7 +522,15 @@ class Session {
       o.gitBranch = this.branch;
       return o;
     }
-    const o = { parentUuid: this.parent, isSidechain: sidechain, userType: 'external', cwd: this.cwd, sessionId: this.sessionId, version: p.version, gitBranch: this.branch };
+    const o = {
+      parentUuid: this.parent,
+      isSidechain: sidechain,
+      userType: 'external',
+      cwd: this.cwd,
+      sessionId: this.sessionId,
+      version: p.version,
+      gitBranch: this.branch,
+    };
     if (agentId) o.agentId = agentId;
     o.slug = this.slug;
     return Object.assign(o, body);
@@ -394,8 +556,23 @@ class Session {
     const prompt = this.sentence();
     this.tick(20_000, 900_000);
     if (p.modern) {
-      this.out.line(JSON.stringify({ type: 'queue-operation', operation: 'enqueue', timestamp: iso(this.t), sessionId: this.sessionId, content: prompt }));
-      this.out.line(JSON.stringify({ type: 'queue-operation', operation: 'dequeue', timestamp: iso(this.t + 2), sessionId: this.sessionId }));
+      this.out.line(
+        JSON.stringify({
+          type: 'queue-operation',
+          operation: 'enqueue',
+          timestamp: iso(this.t),
+          sessionId: this.sessionId,
+          content: prompt,
+        }),
+      );
+      this.out.line(
+        JSON.stringify({
+          type: 'queue-operation',
+          operation: 'dequeue',
+          timestamp: iso(this.t + 2),
+          sessionId: this.sessionId,
+        }),
+      );
     }
     const promptUuid = rng.uuid();
     this.snapshot(promptUuid);
@@ -404,10 +581,33 @@ class Session {
       ? `<command-message>do-task</command-message>\n<command-name>/do-task</command-name>\n<command-args>${rng.pick(IDENTS)}-management ${rng.int(1, 5)}.${rng.int(1, 9)}</command-args>`
       : prompt;
     const promptId = rng.uuid();
-    this.emit(this.env(false, null, p.modern
-      ? { promptId, type: 'user', message: { role: 'user', content }, uuid: promptUuid, timestamp: iso(this.t) }
-      : { type: 'user', message: { role: 'user', content }, uuid: promptUuid, timestamp: iso(this.t), thinkingMetadata: { maxThinkingTokens: 31999 }, todos: [] }));
-    if (slash) this.emit(this.env(false, null, { promptId, type: 'user', message: { role: 'user', content: [{ type: 'text', text: poolText(this.pool, rng, rng.int(300, 3000)) }] }, isMeta: true, uuid: rng.uuid(), timestamp: iso(this.t + 1) }));
+    this.emit(
+      this.env(
+        false,
+        null,
+        p.modern
+          ? { promptId, type: 'user', message: { role: 'user', content }, uuid: promptUuid, timestamp: iso(this.t) }
+          : {
+              type: 'user',
+              message: { role: 'user', content },
+              uuid: promptUuid,
+              timestamp: iso(this.t),
+              thinkingMetadata: { maxThinkingTokens: 31999 },
+              todos: [],
+            },
+      ),
+    );
+    if (slash)
+      this.emit(
+        this.env(false, null, {
+          promptId,
+          type: 'user',
+          message: { role: 'user', content: [{ type: 'text', text: poolText(this.pool, rng, rng.int(300, 3000)) }] },
+          isMeta: true,
+          uuid: rng.uuid(),
+          timestamp: iso(this.t + 1),
+        }),
+      );
     if (p.modern || p.version === '2.1.112') this.attachments();
 
     const calls = sub ? rng.int(2, 6) : Math.min(40, 1 + Math.floor(-Math.log(1 - rng.next()) * 4));
@@ -415,8 +615,19 @@ class Session {
     for (let c = 0; c < calls; c++) {
       if (rng.chance(0.01)) this.apiError();
       const last = c === calls - 1;
-      const tools = last ? [] : agentPending !== undefined ? ['Agent'] : Array.from({ length: rng.chance(0.15) ? rng.int(2, 4) : 1 }, () => rng.weighted(TOOLS));
-      const msg = this.call({ tools, sidechain: false, agentId: null, out: this.out, outputs: p.outputs, model: this.model });
+      const tools = last
+        ? []
+        : agentPending !== undefined
+          ? ['Agent']
+          : Array.from({ length: rng.chance(0.15) ? rng.int(2, 4) : 1 }, () => rng.weighted(TOOLS));
+      const msg = this.call({
+        tools,
+        sidechain: false,
+        agentId: null,
+        out: this.out,
+        outputs: p.outputs,
+        model: this.model,
+      });
       for (const tool of msg.toolUses) {
         if (tool.name === 'Agent') {
           const result = this.subagent(agentPending, tool);
@@ -429,9 +640,43 @@ class Session {
       }
     }
     if (rng.chance(0.005)) this.synthetic();
-    if (rng.chance(0.5)) this.emit(this.env(false, null, { type: 'system', subtype: 'stop_hook_summary', hookCount: 1, hookInfos: [{ command: 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" Stop' }], hookErrors: [], preventedContinuation: false, stopReason: '', hasOutput: false, level: 'suggestion', timestamp: iso(this.t + 5), uuid: rng.uuid(), toolUseID: rng.uuid() }));
-    if (p.version !== '2.1.34' && rng.chance(0.6)) this.emit(this.env(false, null, { type: 'system', subtype: 'turn_duration', durationMs: rng.int(2_000, 600_000), timestamp: iso(this.t + 6), uuid: rng.uuid(), isMeta: false }));
-    if (p.modern) this.out.line(JSON.stringify({ type: 'tools-used', tools: ['Bash', 'Read', 'Edit'].slice(0, rng.int(1, 3)), sessionId: this.sessionId, timestamp: iso(this.t + 7) }));
+    if (rng.chance(0.5))
+      this.emit(
+        this.env(false, null, {
+          type: 'system',
+          subtype: 'stop_hook_summary',
+          hookCount: 1,
+          hookInfos: [{ command: 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" Stop' }],
+          hookErrors: [],
+          preventedContinuation: false,
+          stopReason: '',
+          hasOutput: false,
+          level: 'suggestion',
+          timestamp: iso(this.t + 5),
+          uuid: rng.uuid(),
+          toolUseID: rng.uuid(),
+        }),
+      );
+    if (p.version !== '2.1.34' && rng.chance(0.6))
+      this.emit(
+        this.env(false, null, {
+          type: 'system',
+          subtype: 'turn_duration',
+          durationMs: rng.int(2_000, 600_000),
+          timestamp: iso(this.t + 6),
+          uuid: rng.uuid(),
+          isMeta: false,
+        }),
+      );
+    if (p.modern)
+      this.out.line(
+        JSON.stringify({
+          type: 'tools-used',
+          tools: ['Bash', 'Read', 'Edit'].slice(0, rng.int(1, 3)),
+          sessionId: this.sessionId,
+          timestamp: iso(this.t + 7),
+        }),
+      );
     if (this.context > rng.int(140_000, 185_000)) this.compact();
   }
 
@@ -442,25 +687,54 @@ class Session {
     const n = Math.max(1, Math.floor(size / 120));
     for (let i = 0; i < n; i++) {
       const v = rng.int(1, 40);
-      backups[`src/${rng.pick(IDENTS)}/${rng.pick(IDENTS)}-${i}.ts`] = { backupFileName: `${rng.hex(16)}@v${v}`, version: v, backupTime: iso(this.t - rng.int(0, 3_600_000)) };
+      backups[`src/${rng.pick(IDENTS)}/${rng.pick(IDENTS)}-${i}.ts`] = {
+        backupFileName: `${rng.hex(16)}@v${v}`,
+        version: v,
+        backupTime: iso(this.t - rng.int(0, 3_600_000)),
+      };
     }
-    this.out.line(JSON.stringify({ type: 'file-history-snapshot', messageId, snapshot: { messageId, trackedFileBackups: backups, timestamp: iso(this.t) }, isSnapshotUpdate: rng.chance(0.3) }));
+    this.out.line(
+      JSON.stringify({
+        type: 'file-history-snapshot',
+        messageId,
+        snapshot: { messageId, trackedFileBackups: backups, timestamp: iso(this.t) },
+        isSnapshotUpdate: rng.chance(0.3),
+      }),
+    );
   }
 
   attachments() {
     const { rng } = this;
     if (this.turnsDone === 1 && this.p.modern && this.mainTarget > 150_000) {
-      this.emit(this.env(false, null, { attachment: { type: 'prompt_snapshot', content: poolText(this.pool, rng, rng.int(20_000, 45_000)) }, type: 'attachment', uuid: rng.uuid(), timestamp: iso(this.t + 3) }));
+      this.emit(
+        this.env(false, null, {
+          attachment: { type: 'prompt_snapshot', content: poolText(this.pool, rng, rng.int(20_000, 45_000)) },
+          type: 'attachment',
+          uuid: rng.uuid(),
+          timestamp: iso(this.t + 3),
+        }),
+      );
     }
     for (let i = rng.int(0, 2); i > 0; i--) {
       const kind = rng.pick(['todo_reminder', 'hook_success', 'critical_system_reminder', 'deferred_tools_delta']);
       const attachment =
         kind === 'hook_success'
-          ? { type: kind, hookName: 'UserPromptSubmit', toolUseID: rng.uuid(), hookEvent: 'UserPromptSubmit', content: '', stdout: '', stderr: '', exitCode: 0 }
+          ? {
+              type: kind,
+              hookName: 'UserPromptSubmit',
+              toolUseID: rng.uuid(),
+              hookEvent: 'UserPromptSubmit',
+              content: '',
+              stdout: '',
+              stderr: '',
+              exitCode: 0,
+            }
           : kind === 'todo_reminder'
             ? { type: kind, content: [], itemCount: 0 }
             : { type: kind, content: poolText(this.pool, rng, rng.int(100, 2000)) };
-      this.emit(this.env(false, null, { attachment, type: 'attachment', uuid: rng.uuid(), timestamp: iso(this.t + 4) }));
+      this.emit(
+        this.env(false, null, { attachment, type: 'attachment', uuid: rng.uuid(), timestamp: iso(this.t + 4) }),
+      );
     }
   }
 
@@ -475,15 +749,30 @@ class Session {
     const output = Math.max(12, blocksOut + rng.int(0, 400));
     const input = rng.chance(0.9) ? rng.int(1, 12) : rng.int(100, 6_000);
     const h1 = this.oneHourCache ? cacheCreation : 0;
-    return { input, output, cacheCreation, cacheRead, h1, m5: cacheCreation - h1, web: rng.chance(0.02) ? rng.int(1, 3) : 0, model };
+    return {
+      input,
+      output,
+      cacheCreation,
+      cacheRead,
+      h1,
+      m5: cacheCreation - h1,
+      web: rng.chance(0.02) ? rng.int(1, 3) : 0,
+      model,
+    };
   }
 
   /** One API call written as one line per content block. Returns the tool uses it made. */
   call({ tools, sidechain, agentId, out, outputs, model, progress }) {
     const { rng, p } = this;
     const blocks = [];
-    if (rng.chance(0.35)) blocks.push({ type: 'thinking', thinking: poolText(this.pool, rng, Math.min(rng.int(200, 6_000), this.room())), signature: rng.b62(rng.int(300, 1_200)) });
-    if (tools.length === 0 || rng.chance(0.6)) blocks.push({ type: 'text', text: poolText(this.pool, rng, rng.int(40, tools.length === 0 ? 3_000 : 600)) });
+    if (rng.chance(0.35))
+      blocks.push({
+        type: 'thinking',
+        thinking: poolText(this.pool, rng, Math.min(rng.int(200, 6_000), this.room())),
+        signature: rng.b62(rng.int(300, 1_200)),
+      });
+    if (tools.length === 0 || rng.chance(0.6))
+      blocks.push({ type: 'text', text: poolText(this.pool, rng, rng.int(40, tools.length === 0 ? 3_000 : 600)) });
     const toolUses = [];
     for (const name of tools) {
       const id = `toolu_01${rng.b62(22)}`;
@@ -499,7 +788,17 @@ class Session {
     const msgId = `msg_01${rng.b62(22)}`;
     const requestId = this.gateway ? null : `req_011C${rng.b62(20)}`;
     const requestRef = rng.uuid();
-    if (p.modern && !sidechain) out.line(JSON.stringify({ type: 'api-request', id: requestRef, timestamp: iso(callTime - 1_000), sessionId: this.sessionId, model, querySource: 'repl_main_thread' }));
+    if (p.modern && !sidechain)
+      out.line(
+        JSON.stringify({
+          type: 'api-request',
+          id: requestRef,
+          timestamp: iso(callTime - 1_000),
+          sessionId: this.sessionId,
+          model,
+          querySource: 'repl_main_thread',
+        }),
+      );
     const stop = tools.length ? 'tool_use' : 'end_turn';
     const max = { input: u.input, output: 0, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead };
     let lastUuid = null;
@@ -513,11 +812,26 @@ class Session {
       const line = p.modern
         ? this.env(sidechain, agentId, {
             message: {
-              id: msgId, type: 'message', role: 'assistant', model, content: [blocks[i]], stop_reason: stop, stop_sequence: null,
+              id: msgId,
+              type: 'message',
+              role: 'assistant',
+              model,
+              content: [blocks[i]],
+              stop_reason: stop,
+              stop_sequence: null,
               usage: {
-                input_tokens: u.input, cache_creation_input_tokens: u.cacheCreation, cache_read_input_tokens: u.cacheRead, output_tokens: output,
-                output_tokens_details: { thinking_tokens: 0 }, server_tool_use: { web_search_requests: u.web, web_fetch_requests: 0 }, service_tier: 'standard',
-                cache_creation: { ephemeral_1h_input_tokens: u.h1, ephemeral_5m_input_tokens: u.m5 }, inference_geo: '', iterations: [], speed: 'standard', fallback_credit: null,
+                input_tokens: u.input,
+                cache_creation_input_tokens: u.cacheCreation,
+                cache_read_input_tokens: u.cacheRead,
+                output_tokens: output,
+                output_tokens_details: { thinking_tokens: 0 },
+                server_tool_use: { web_search_requests: u.web, web_fetch_requests: 0 },
+                service_tier: 'standard',
+                cache_creation: { ephemeral_1h_input_tokens: u.h1, ephemeral_5m_input_tokens: u.m5 },
+                inference_geo: '',
+                iterations: [],
+                speed: 'standard',
+                fallback_credit: null,
               },
               stop_details: null,
             },
@@ -527,21 +841,38 @@ class Session {
             requestedModel: model,
             promptCacheRequested: this.oneHourCache ? '1h' : '5m',
             ...(sidechain ? { attributionAgent: 'general-purpose' } : {}),
-            type: 'assistant', uuid, timestamp: ts, effort: 'medium', perTurnEffort: 'medium', madeBy: 'model',
+            type: 'assistant',
+            uuid,
+            timestamp: ts,
+            effort: 'medium',
+            perTurnEffort: 'medium',
+            madeBy: 'model',
           })
         : this.env(sidechain, agentId, {
             message: {
-              model, id: msgId, type: 'message', role: 'assistant', content: [blocks[i]],
-              stop_reason: isLast || outputs === 'final' ? stop : null, stop_sequence: null,
+              model,
+              id: msgId,
+              type: 'message',
+              role: 'assistant',
+              content: [blocks[i]],
+              stop_reason: isLast || outputs === 'final' ? stop : null,
+              stop_sequence: null,
               usage: {
-                input_tokens: u.input, cache_creation_input_tokens: u.cacheCreation, cache_read_input_tokens: u.cacheRead,
-                ...(this.noSplit ? {} : { cache_creation: { ephemeral_5m_input_tokens: u.m5, ephemeral_1h_input_tokens: u.h1 } }),
-                output_tokens: output, service_tier: 'standard',
+                input_tokens: u.input,
+                cache_creation_input_tokens: u.cacheCreation,
+                cache_read_input_tokens: u.cacheRead,
+                ...(this.noSplit
+                  ? {}
+                  : { cache_creation: { ephemeral_5m_input_tokens: u.m5, ephemeral_1h_input_tokens: u.h1 } }),
+                output_tokens: output,
+                service_tier: 'standard',
                 ...(u.web ? { server_tool_use: { web_search_requests: u.web, web_fetch_requests: 0 } } : {}),
               },
             },
             ...(requestId ? { requestId } : {}),
-            type: 'assistant', uuid, timestamp: ts,
+            type: 'assistant',
+            uuid,
+            timestamp: ts,
           });
       lastText = this.emit(line, out);
       lastUuid = uuid;
@@ -557,7 +888,13 @@ class Session {
 
   /** Adds a call to the session's own cumulative count (what cost-state lines show). */
   count(model, u) {
-    const cm = this.costModels.get(model) ?? { inputTokens: 0, outputTokens: 0, cacheReadInputTokens: 0, cacheCreationInputTokens: 0, cacheCreation1h: 0 };
+    const cm = this.costModels.get(model) ?? {
+      inputTokens: 0,
+      outputTokens: 0,
+      cacheReadInputTokens: 0,
+      cacheCreationInputTokens: 0,
+      cacheCreation1h: 0,
+    };
     cm.inputTokens += u.input;
     cm.outputTokens += u.output;
     cm.cacheReadInputTokens += u.cacheRead;
@@ -571,11 +908,21 @@ class Session {
     const file = `${this.cwd}/src/${rng.pick(IDENTS)}/${rng.pick(IDENTS)}.ts`;
     switch (name) {
       case 'Agent':
-        return { description: this.sentence().slice(0, 40), prompt: poolText(this.pool, rng, rng.int(200, 2_500)), subagent_type: rng.pick(['general-purpose', 'Explore', 'Plan']), run_in_background: false };
+        return {
+          description: this.sentence().slice(0, 40),
+          prompt: poolText(this.pool, rng, rng.int(200, 2_500)),
+          subagent_type: rng.pick(['general-purpose', 'Explore', 'Plan']),
+          run_in_background: false,
+        };
       case 'Bash':
         return { command: `npm test -- ${rng.pick(IDENTS)}`, description: 'Run the tests' };
       case 'Edit':
-        return { file_path: file, old_string: poolText(this.pool, rng, Math.min(rng.int(20, 3_000), this.room())), new_string: poolText(this.pool, rng, Math.min(rng.int(20, 4_000), this.room())), replace_all: false };
+        return {
+          file_path: file,
+          old_string: poolText(this.pool, rng, Math.min(rng.int(20, 3_000), this.room())),
+          new_string: poolText(this.pool, rng, Math.min(rng.int(20, 4_000), this.room())),
+          replace_all: false,
+        };
       case 'Write':
         return { file_path: file, content: poolText(this.pool, rng, Math.min(rng.int(200, 25_000), this.room())) };
       case 'Grep':
@@ -583,7 +930,13 @@ class Session {
       case 'Glob':
         return { pattern: `src/**/*${rng.pick(IDENTS)}*.ts` };
       case 'TodoWrite':
-        return { todos: Array.from({ length: rng.int(2, 8) }, () => ({ content: this.sentence(), status: rng.pick(['pending', 'in_progress', 'completed']), activeForm: this.sentence() })) };
+        return {
+          todos: Array.from({ length: rng.int(2, 8) }, () => ({
+            content: this.sentence(),
+            status: rng.pick(['pending', 'in_progress', 'completed']),
+            activeForm: this.sentence(),
+          })),
+        };
       case 'WebFetch':
         return { url: `https://docs.example.com/${rng.pick(IDENTS)}`, prompt: this.sentence() };
       case 'WebSearch':
@@ -601,15 +954,39 @@ class Session {
     if (agentResult) {
       text += `\n<usage>subagent_tokens: ${agentResult.totalTokens}\ntool_uses: ${agentResult.toolUses}\nduration_ms: ${agentResult.durationMs}</usage>`;
       toolUseResult = {
-        status: 'completed', prompt: tool.input.prompt, agentId: agentResult.agentId, agentType: tool.input.subagent_type, content: [{ type: 'text', text }],
-        totalDurationMs: agentResult.durationMs, totalTokens: agentResult.totalTokens, totalToolUseCount: agentResult.toolUses, usage: agentResult.lastUsage,
+        status: 'completed',
+        prompt: tool.input.prompt,
+        agentId: agentResult.agentId,
+        agentType: tool.input.subagent_type,
+        content: [{ type: 'text', text }],
+        totalDurationMs: agentResult.durationMs,
+        totalTokens: agentResult.totalTokens,
+        totalToolUseCount: agentResult.toolUses,
+        usage: agentResult.lastUsage,
       };
     } else if (tool.name === 'Read') {
-      toolUseResult = { type: 'text', file: { filePath: tool.input.file_path, content: text, numLines: text.split('\n').length, startLine: 1, totalLines: rng.int(50, 3000) } };
+      toolUseResult = {
+        type: 'text',
+        file: {
+          filePath: tool.input.file_path,
+          content: text,
+          numLines: text.split('\n').length,
+          startLine: 1,
+          totalLines: rng.int(50, 3000),
+        },
+      };
     } else if (tool.name === 'Bash') {
       toolUseResult = { stdout: text, stderr: '', interrupted: false, isImage: false, noOutputExpected: false };
     } else if (tool.name === 'Edit') {
-      toolUseResult = { filePath: tool.input.file_path, oldString: tool.input.old_string, newString: tool.input.new_string, originalFile: text, structuredPatch: [], userModified: false, replaceAll: false };
+      toolUseResult = {
+        filePath: tool.input.file_path,
+        oldString: tool.input.old_string,
+        newString: tool.input.new_string,
+        originalFile: text,
+        structuredPatch: [],
+        userModified: false,
+        replaceAll: false,
+      };
       text = `The file ${tool.input.file_path} has been updated.`;
     } else {
       toolUseResult = { type: 'text', content: text.slice(0, 2_000) };
@@ -619,7 +996,17 @@ class Session {
     const body = {
       ...(p.modern ? { promptId: rng.uuid() } : {}),
       type: 'user',
-      message: { role: 'user', content: [{ tool_use_id: tool.id, type: 'tool_result', content: isError ? `<tool_use_error>${text.slice(0, 300)}</tool_use_error>` : text, ...(isError ? { is_error: true } : {}) }] },
+      message: {
+        role: 'user',
+        content: [
+          {
+            tool_use_id: tool.id,
+            type: 'tool_result',
+            content: isError ? `<tool_use_error>${text.slice(0, 300)}</tool_use_error>` : text,
+            ...(isError ? { is_error: true } : {}),
+          },
+        ],
+      },
       uuid: rng.uuid(),
       timestamp: iso(this.t),
       toolUseResult,
@@ -630,23 +1017,59 @@ class Session {
 
   apiError() {
     const { rng } = this;
-    this.emit(this.env(false, null, {
-      type: 'system', subtype: 'api_error', level: 'error',
-      error: { status: rng.pick([500, 529, 429]), headers: {}, requestID: null, error: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } },
-      retryInMs: rng.int(500, 30_000), retryAttempt: rng.int(1, 4), maxRetries: 10, timestamp: iso(this.tick(500, 20_000)), uuid: rng.uuid(),
-    }));
+    this.emit(
+      this.env(false, null, {
+        type: 'system',
+        subtype: 'api_error',
+        level: 'error',
+        error: {
+          status: rng.pick([500, 529, 429]),
+          headers: {},
+          requestID: null,
+          error: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
+        },
+        retryInMs: rng.int(500, 30_000),
+        retryAttempt: rng.int(1, 4),
+        maxRetries: 10,
+        timestamp: iso(this.tick(500, 20_000)),
+        uuid: rng.uuid(),
+      }),
+    );
   }
 
   synthetic() {
     const { rng } = this;
-    this.emit(this.env(false, null, {
-      message: {
-        id: rng.uuid(), model: '<synthetic>', role: 'assistant', stop_reason: 'stop_sequence', stop_sequence: '', type: 'message',
-        usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 }, service_tier: null, cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 } },
-        content: [{ type: 'text', text: 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}' }],
-      },
-      type: 'assistant', uuid: rng.uuid(), timestamp: iso(this.tick(100, 2_000)), isApiErrorMessage: true,
-    }));
+    this.emit(
+      this.env(false, null, {
+        message: {
+          id: rng.uuid(),
+          model: '<synthetic>',
+          role: 'assistant',
+          stop_reason: 'stop_sequence',
+          stop_sequence: '',
+          type: 'message',
+          usage: {
+            input_tokens: 0,
+            output_tokens: 0,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+            server_tool_use: { web_search_requests: 0, web_fetch_requests: 0 },
+            service_tier: null,
+            cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 },
+          },
+          content: [
+            {
+              type: 'text',
+              text: 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}',
+            },
+          ],
+        },
+        type: 'assistant',
+        uuid: rng.uuid(),
+        timestamp: iso(this.tick(100, 2_000)),
+        isApiErrorMessage: true,
+      }),
+    );
   }
 
   compact() {
@@ -656,12 +1079,48 @@ class Session {
     const boundary = rng.uuid();
     const logical = this.parent;
     this.parent = null;
-    this.emit(this.env(false, null, { logicalParentUuid: logical, type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', isMeta: false, timestamp: iso(this.t), uuid: boundary, level: 'info', compactMetadata: { trigger: rng.pick(['auto', 'manual']), preTokens: pre, durationMs: rng.int(20_000, 90_000), postTokens: rng.int(3_000, 9_000), cumulativeDroppedTokens: 0 } }));
-    this.emit(this.env(false, null, { type: 'user', message: { role: 'user', content: `This session is being continued from a previous conversation that ran out of context. Summary:\n${poolText(this.pool, rng, rng.int(3_000, 12_000))}` }, isVisibleInTranscriptOnly: true, isCompactSummary: true, uuid: rng.uuid(), timestamp: iso(this.t + 1) }));
+    this.emit(
+      this.env(false, null, {
+        logicalParentUuid: logical,
+        type: 'system',
+        subtype: 'compact_boundary',
+        content: 'Conversation compacted',
+        isMeta: false,
+        timestamp: iso(this.t),
+        uuid: boundary,
+        level: 'info',
+        compactMetadata: {
+          trigger: rng.pick(['auto', 'manual']),
+          preTokens: pre,
+          durationMs: rng.int(20_000, 90_000),
+          postTokens: rng.int(3_000, 9_000),
+          cumulativeDroppedTokens: 0,
+        },
+      }),
+    );
+    this.emit(
+      this.env(false, null, {
+        type: 'user',
+        message: {
+          role: 'user',
+          content: `This session is being continued from a previous conversation that ran out of context. Summary:\n${poolText(this.pool, rng, rng.int(3_000, 12_000))}`,
+        },
+        isVisibleInTranscriptOnly: true,
+        isCompactSummary: true,
+        uuid: rng.uuid(),
+        timestamp: iso(this.t + 1),
+      }),
+    );
     this.context = rng.int(15_000, 35_000);
     if (p.modern) {
       // 2.1.331 never writes the compaction summary call as a line; only cost-state counts it.
-      const u = { input: rng.int(3, 40), output: rng.int(800, 5_000), cacheCreation: rng.int(0, 3_000), cacheRead: pre, h1: 0 };
+      const u = {
+        input: rng.int(3, 40),
+        output: rng.int(800, 5_000),
+        cacheCreation: rng.int(0, 3_000),
+        cacheRead: pre,
+        h1: 0,
+      };
       this.count(this.model, u);
       this.expected.add(this.t, this.model, u, true);
     }
@@ -675,7 +1134,15 @@ class Session {
       this.parent = null;
       this.t -= 30_000;
       this.context = pre;
-      this.emit(this.env(true, id, { type: 'user', message: { role: 'user', content: poolText(this.pool, rng, rng.int(2_000, 20_000)) }, uuid: rng.uuid(), timestamp: iso(this.t) }), out);
+      this.emit(
+        this.env(true, id, {
+          type: 'user',
+          message: { role: 'user', content: poolText(this.pool, rng, rng.int(2_000, 20_000)) },
+          uuid: rng.uuid(),
+          timestamp: iso(this.t),
+        }),
+        out,
+      );
       this.call({ tools: [], sidechain: true, agentId: id, out, outputs: 'final', model: this.model });
       out.close();
       Object.assign(this, saved);
@@ -685,9 +1152,34 @@ class Session {
   costState() {
     const modelUsage = {};
     for (const [model, m] of this.costModels) {
-      modelUsage[model] = { inputTokens: m.inputTokens, outputTokens: m.outputTokens, thinkingTokens: 0, cacheReadInputTokens: m.cacheReadInputTokens, cacheCreationInputTokens: m.cacheCreationInputTokens, cacheCreationEphemeral5mInputTokens: m.cacheCreationInputTokens - m.cacheCreation1h, cacheCreationEphemeral1hInputTokens: m.cacheCreation1h, webSearchRequests: 0, costUSD: 0 };
+      modelUsage[model] = {
+        inputTokens: m.inputTokens,
+        outputTokens: m.outputTokens,
+        thinkingTokens: 0,
+        cacheReadInputTokens: m.cacheReadInputTokens,
+        cacheCreationInputTokens: m.cacheCreationInputTokens,
+        cacheCreationEphemeral5mInputTokens: m.cacheCreationInputTokens - m.cacheCreation1h,
+        cacheCreationEphemeral1hInputTokens: m.cacheCreation1h,
+        webSearchRequests: 0,
+        costUSD: 0,
+      };
     }
-    this.out.line(JSON.stringify({ type: 'cost-state', sessionId: this.sessionId, totalCostUSD: 0, totalAPIDuration: this.rng.int(1_000, 900_000), totalAPIDurationWithoutRetries: 0, totalToolDuration: 0, totalLinesAdded: 0, totalLinesRemoved: 0, totalDuration: 0, startTime: this.start, modelUsage, hasUnknownModelCost: false }));
+    this.out.line(
+      JSON.stringify({
+        type: 'cost-state',
+        sessionId: this.sessionId,
+        totalCostUSD: 0,
+        totalAPIDuration: this.rng.int(1_000, 900_000),
+        totalAPIDurationWithoutRetries: 0,
+        totalToolDuration: 0,
+        totalLinesAdded: 0,
+        totalLinesRemoved: 0,
+        totalDuration: 0,
+        startTime: this.start,
+        modelUsage,
+        hasUnknownModelCost: false,
+      }),
+    );
   }
 
   /** A subagent run: its own file (and, in 2.1.3x, progress lines in the main file). */
@@ -699,23 +1191,62 @@ class Session {
     const model = rng.chance(0.5) ? this.model : rng.weighted(MODELS_SUBAGENT);
     const out = new LineWriter(file);
     this.files.push(file);
-    fs.writeFileSync(path.join(dir, `agent-${agentId}.meta.json`), JSON.stringify({ agentType: tool.input.subagent_type, isBuiltIn: true, description: tool.input.description, toolUseId: tool.id, spawnDepth: 1, requestShape: 'foreground', model, finished: true }));
+    fs.writeFileSync(
+      path.join(dir, `agent-${agentId}.meta.json`),
+      JSON.stringify({
+        agentType: tool.input.subagent_type,
+        isBuiltIn: true,
+        description: tool.input.description,
+        toolUseId: tool.id,
+        spawnDepth: 1,
+        requestShape: 'foreground',
+        model,
+        finished: true,
+      }),
+    );
     const saved = { parent: this.parent, context: this.context, curOut: this.curOut, curTarget: this.curTarget };
     this.curOut = out;
     this.curTarget = target;
     const started = this.t;
     this.parent = null;
     this.context = rng.int(8_000, 20_000);
-    this.emit(this.env(true, agentId, { type: 'user', message: { role: 'user', content: tool.input.prompt }, uuid: rng.uuid(), timestamp: iso(this.t) }), out);
+    this.emit(
+      this.env(true, agentId, {
+        type: 'user',
+        message: { role: 'user', content: tool.input.prompt },
+        uuid: rng.uuid(),
+        timestamp: iso(this.t),
+      }),
+      out,
+    );
     const mainOut = this.out;
     const progress = p.progress
       ? (line) => {
           const normalized = (this.recentSub ??= []);
-          mainOut.line(JSON.stringify(this.env(false, null, {
-            type: 'progress',
-            data: { message: { type: 'assistant', message: line.message, requestId: line.requestId, uuid: line.uuid, timestamp: line.timestamp }, normalizedMessages: normalized.slice(-4), type: 'agent_progress', prompt: tool.input.prompt, agentId },
-            toolUseID: `agent_msg_01${rng.b62(22)}`, parentToolUseID: tool.id, uuid: rng.uuid(), timestamp: line.timestamp,
-          })));
+          mainOut.line(
+            JSON.stringify(
+              this.env(false, null, {
+                type: 'progress',
+                data: {
+                  message: {
+                    type: 'assistant',
+                    message: line.message,
+                    requestId: line.requestId,
+                    uuid: line.uuid,
+                    timestamp: line.timestamp,
+                  },
+                  normalizedMessages: normalized.slice(-4),
+                  type: 'agent_progress',
+                  prompt: tool.input.prompt,
+                  agentId,
+                },
+                toolUseID: `agent_msg_01${rng.b62(22)}`,
+                parentToolUseID: tool.id,
+                uuid: rng.uuid(),
+                timestamp: line.timestamp,
+              }),
+            ),
+          );
           normalized.push({ type: 'assistant', message: line.message, uuid: line.uuid, timestamp: line.timestamp });
         }
       : undefined;
@@ -732,9 +1263,34 @@ class Session {
         this.tick(100, 10_000);
         const text = poolText(this.pool, rng, Math.min(rng.quantile(TOOL_RESULT_QUANTILES), this.room()));
         this.context += Math.round(text.length / 3.8);
-        const res = { type: 'user', message: { role: 'user', content: [{ tool_use_id: t.id, type: 'tool_result', content: text }] }, uuid: rng.uuid(), timestamp: iso(this.t), toolUseResult: { stdout: text.slice(0, 1_000), stderr: '', interrupted: false, isImage: false }, sourceToolAssistantUUID: msg.lastUuid };
+        const res = {
+          type: 'user',
+          message: { role: 'user', content: [{ tool_use_id: t.id, type: 'tool_result', content: text }] },
+          uuid: rng.uuid(),
+          timestamp: iso(this.t),
+          toolUseResult: { stdout: text.slice(0, 1_000), stderr: '', interrupted: false, isImage: false },
+          sourceToolAssistantUUID: msg.lastUuid,
+        };
         this.emit(this.env(true, agentId, res), out);
-        if (p.progress && rng.chance(0.3)) mainOut.line(JSON.stringify(this.env(false, null, { type: 'progress', data: { type: 'bash_progress', output: text.slice(0, 200), fullOutput: text.slice(0, 2_000), elapsedTimeSeconds: rng.int(1, 30), totalLines: rng.int(1, 400) }, toolUseID: `bash-progress-${rng.int(0, 99)}`, parentToolUseID: t.id, uuid: rng.uuid(), timestamp: iso(this.t) })));
+        if (p.progress && rng.chance(0.3))
+          mainOut.line(
+            JSON.stringify(
+              this.env(false, null, {
+                type: 'progress',
+                data: {
+                  type: 'bash_progress',
+                  output: text.slice(0, 200),
+                  fullOutput: text.slice(0, 2_000),
+                  elapsedTimeSeconds: rng.int(1, 30),
+                  totalLines: rng.int(1, 400),
+                },
+                toolUseID: `bash-progress-${rng.int(0, 99)}`,
+                parentToolUseID: t.id,
+                uuid: rng.uuid(),
+                timestamp: iso(this.t),
+              }),
+            ),
+          );
       }
     }
     this.call({ tools: [], sidechain: true, agentId, out, outputs: p.subOutputs, model, progress });

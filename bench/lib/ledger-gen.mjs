@@ -17,13 +17,23 @@ const MAIN_MODELS = [
   ['claude-haiku-4-5-20251001', 0.1],
 ];
 const SIDE_MODEL = 'claude-haiku-4-5-20251001';
-const SPECS = ['invoice-management', 'patient-search', 'billing-reports', 'user-onboarding', 'audit-trail', 'search-index'];
+const SPECS = [
+  'invoice-management',
+  'patient-search',
+  'billing-reports',
+  'user-onboarding',
+  'audit-trail',
+  'search-index',
+];
 const DAY_MS = 86_400_000;
 
 function sfc32(seed) {
   let [a, b, c, d] = [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0];
   return () => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     const t = (a + b + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -38,12 +48,23 @@ function sfc32(seed) {
  * Writes the ledger under `dir` (the docs/sessions/ledger folder) and returns the truth:
  * `calls` (each distinct call once: time, model, tokens, attribution, speed) and `manual`.
  */
-export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, start = '2026-01-05', seed = 1, writeFiles = true } = {}) {
+export function generateLedger(
+  dir,
+  { devs = 1, days = 5, callsPerDay = 800, start = '2026-01-05', seed = 1, writeFiles = true } = {},
+) {
   const rand = sfc32(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
-  const id = (prefix, n) => prefix + Array.from({ length: n }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rand() * 62)]).join('');
-  const uuid = () => [8, 4, 4, 4, 12].map((n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join('')).join('-');
+  const id = (prefix, n) =>
+    prefix +
+    Array.from(
+      { length: n },
+      () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(rand() * 62)],
+    ).join('');
+  const uuid = () =>
+    [8, 4, 4, 4, 12]
+      .map((n) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(rand() * 16)]).join(''))
+      .join('-');
   const mainModel = () => {
     let r = rand();
     for (const [m, p] of MAIN_MODELS) if ((r -= p) < 0) return m;
@@ -63,7 +84,7 @@ export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, sta
     const day = iso(dayMs).slice(0, 10);
     for (let dev = 0; dev < devs; dev++) {
       const cliFile = `${start}/cli-dev${dev}host-a1b2c${dev % 10}.jsonl`; // 0.1.0: in the folder of its first day, forever
-      let clock = dayMs + (8 + dev % 3) * 3_600_000 + int(0, 1_800_000);
+      let clock = dayMs + (8 + (dev % 3)) * 3_600_000 + int(0, 1_800_000);
       const sessions = int(1, 3);
       let budget = callsPerDay;
       for (let s = 0; s < sessions; s++) {
@@ -89,9 +110,27 @@ export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, sta
           for (let c = 0; c < n; c++, calls++) {
             clock += int(4_000, 40_000);
             const m = rand() < 0.25 ? SIDE_MODEL : main;
-            const tokens = { in: int(1, 400), out: int(20, 4000), cw5: rand() < 0.3 ? int(500, 30_000) : 0, cw1h: rand() < 0.05 ? int(500, 20_000) : 0, cr: int(5_000, rand() < 0.03 ? 260_000 : 90_000) };
+            const tokens = {
+              in: int(1, 400),
+              out: int(20, 4000),
+              cw5: rand() < 0.3 ? int(500, 30_000) : 0,
+              cw1h: rand() < 0.05 ? int(500, 20_000) : 0,
+              cr: int(5_000, rand() < 0.03 ? 260_000 : 90_000),
+            };
             const fast = m === 'claude-opus-4-6' && rand() < 0.05;
-            const call = { k: 'call', msg: id('msg_01', 22), req: rand() < 0.97 ? id('req_011C', 18) : null, t: iso(clock), cs, model: m, ...(fast ? { fast: true } : {}), ...tokens, ws, spec, task };
+            const call = {
+              k: 'call',
+              msg: id('msg_01', 22),
+              req: rand() < 0.97 ? id('req_011C', 18) : null,
+              t: iso(clock),
+              cs,
+              model: m,
+              ...(fast ? { fast: true } : {}),
+              ...tokens,
+              ws,
+              spec,
+              task,
+            };
             if (rand() < 0.1) write(rel, { ...call, out: int(1, 8) }); // the placeholder copy, written first
             write(rel, call);
             if (rand() < 0.02) write(rel, call); // a retried hook wrote it again
@@ -100,7 +139,17 @@ export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, sta
               const sum = (gapSums[m] ??= { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 });
               const add = { in: int(1, 50), out: int(200, 3000), cw5: int(0, 5000), cw1h: 0, cr: int(1000, 50_000) };
               for (const k of Object.keys(sum)) sum[k] += add[k];
-              write(rel, { k: 'gap', id: `gap:${cs}:${m}:${Object.values(sum).reduce((a, b) => a + b, 0)}`, t: iso(clock), cs, model: m, ...sum, ws, spec, task });
+              write(rel, {
+                k: 'gap',
+                id: `gap:${cs}:${m}:${Object.values(sum).reduce((a, b) => a + b, 0)}`,
+                t: iso(clock),
+                cs,
+                model: m,
+                ...sum,
+                ws,
+                spec,
+                task,
+              });
               truth.calls.push({ time: clock, gap: true, model: m, fast: false, tokens: add, ws, spec, task, cs });
             }
           }
@@ -109,7 +158,17 @@ export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, sta
         }
         if (rand() < 0.1) {
           const mtokens = { in: int(1000, 60_000), out: 0, cw5: 0, cw1h: 0, cr: 0 };
-          const manual = { k: 'manual', id: `manual:${uuid()}`, t: iso(clock + 3000), ws, spec, task: '9.9', status: 'done', model: 'claude-sonnet-4-6', ...mtokens };
+          const manual = {
+            k: 'manual',
+            id: `manual:${uuid()}`,
+            t: iso(clock + 3000),
+            ws,
+            spec,
+            task: '9.9',
+            status: 'done',
+            model: 'claude-sonnet-4-6',
+            ...mtokens,
+          };
           write(cliFile, manual);
           truth.manual.push({ time: clock + 3000, tokens: mtokens, ws, spec, task: '9.9', model: 'claude-sonnet-4-6' });
         }
@@ -118,7 +177,19 @@ export function generateLedger(dir, { devs = 1, days = 5, callsPerDay = 800, sta
           const fork = uuid();
           const forkRel = `${day}/${fork}.jsonl`;
           for (const c of truth.calls.slice(-Math.min(calls, 20)).filter((c) => !c.gap && c.cs === cs)) {
-            write(forkRel, { k: 'call', msg: c.msg, req: null, t: iso(c.time), cs: fork, model: c.model, ...(c.fast ? { fast: true } : {}), ...c.tokens, ws: null, spec: null, task: null });
+            write(forkRel, {
+              k: 'call',
+              msg: c.msg,
+              req: null,
+              t: iso(c.time),
+              cs: fork,
+              model: c.model,
+              ...(c.fast ? { fast: true } : {}),
+              ...c.tokens,
+              ws: null,
+              spec: null,
+              task: null,
+            });
           }
           write(forkRel, { k: 'bind', t: iso(clock + 1), cs: fork, ws, spec, task: null, why: `fork:${cs}` });
         }
@@ -147,9 +218,17 @@ export function expectedTotals(truth) {
     s.calls += calls;
     for (const k of ['in', 'out', 'cw5', 'cw1h', 'cr']) s[k] += t[k];
   };
-  const out = { tasks: new Map(), sessions: new Map(), days: new Map(), models: new Map(), total: new Map(), longContext: 0 };
+  const out = {
+    tasks: new Map(),
+    sessions: new Map(),
+    days: new Map(),
+    models: new Map(),
+    total: new Map(),
+    longContext: 0,
+  };
   for (const c of [...truth.calls, ...truth.manual.map((m) => ({ ...m, manual: true }))]) {
-    if (!c.gap && !c.manual && c.tokens.in + c.tokens.cw5 + c.tokens.cw1h + c.tokens.cr > LONG_CONTEXT) out.longContext++;
+    if (!c.gap && !c.manual && c.tokens.in + c.tokens.cw5 + c.tokens.cw1h + c.tokens.cr > LONG_CONTEXT)
+      out.longContext++;
     add(out.tasks, `${c.spec}/${c.task}`, c.tokens);
     add(out.sessions, c.ws, c.tokens);
     add(out.days, new Date(c.time).toISOString().slice(0, 10), c.tokens);

@@ -31,7 +31,11 @@ export async function measure(cmd, args, env) {
   if (TIME_BIN) {
     const timeFile = path.join(tmp, `time-${n}.txt`);
     const t = process.hrtime.bigint();
-    const r = spawnSync(TIME_BIN, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args], { env, stdio: ['ignore', fd, 'pipe'], maxBuffer: 64 << 20 });
+    const r = spawnSync(TIME_BIN, ['-f', '%M %U %S', '-o', timeFile, cmd, ...args], {
+      env,
+      stdio: ['ignore', fd, 'pipe'],
+      maxBuffer: 64 << 20,
+    });
     wallMs = Number(process.hrtime.bigint() - t) / 1e6;
     status = r.status;
     stderr = String(r.stderr ?? '');
@@ -60,7 +64,8 @@ function treeHwm(pid) {
     try {
       const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
       if (m) max = Math.max(max, Number(m[1]));
-      for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean)) visit(c);
+      for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean))
+        visit(c);
     } catch {}
   };
   visit(pid);

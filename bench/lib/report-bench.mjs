@@ -19,8 +19,18 @@ export async function benchReport({ corpus, expected, rounds, ccusageBin, log })
   const node = process.execPath;
   const cli = 'dist/spec-session.cjs';
   const env = (extra) => ({ ...process.env, ...extra });
-  const report = (home, dirs) => measure(node, [cli, 'report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dirs], env({ SPEC_SESSION_HOME: home }));
-  const ccusage = () => measure(node, [ccusageBin, 'claude', 'daily', '--json', '--offline', '-z', 'UTC'], env({ CLAUDE_CONFIG_DIR: corpus, LOG_LEVEL: '0' }));
+  const report = (home, dirs) =>
+    measure(
+      node,
+      [cli, 'report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dirs],
+      env({ SPEC_SESSION_HOME: home }),
+    );
+  const ccusage = () =>
+    measure(
+      node,
+      [ccusageBin, 'claude', 'daily', '--json', '--offline', '-z', 'UTC'],
+      env({ CLAUDE_CONFIG_DIR: corpus, LOG_LEVEL: '0' }),
+    );
   const nodeStart = () => measure(node, ['-e', '0'], env({}));
 
   // One turn: a 2.1.331 transcript of its own (~2 MB) in a second config dir beside the corpus, so
@@ -39,7 +49,12 @@ export async function benchReport({ corpus, expected, rounds, ccusageBin, log })
 
   const samples = { node: [], ccusage: [], cold: [], warm: [], turn: [] };
   const checks = { ccusage: [], cold: [], warm: [], turn: [] };
-  const steps = { cc: ccusage, cold: () => report(newDir('cold-'), corpus), warm: () => report(warmHome, corpus), node: nodeStart };
+  const steps = {
+    cc: ccusage,
+    cold: () => report(newDir('cold-'), corpus),
+    warm: () => report(warmHome, corpus),
+    node: nodeStart,
+  };
   for (let r = 0; r < rounds; r++) {
     const order = ['cc', 'cold', 'warm', 'turn', 'node', 'warm', 'turn', 'node'];
     for (const step of r % 2 ? order.reverse() : order) {
@@ -57,7 +72,9 @@ export async function benchReport({ corpus, expected, rounds, ccusageBin, log })
       if (step !== 'node') checks[step === 'cc' ? 'ccusage' : step].push(check(m.outFile, expected));
     }
     const last = (k) => (samples[k].at(-1).wallMs / 1000).toFixed(2);
-    log(`round ${r + 1}/${rounds}: ccusage ${last('ccusage')} s, cold ${last('cold')} s, warm ${last('warm')} s, one turn ${last('turn')} s, node -e 0 ${last('node')} s`);
+    log(
+      `round ${r + 1}/${rounds}: ccusage ${last('ccusage')} s, cold ${last('cold')} s, warm ${last('warm')} s, one turn ${last('turn')} s, node -e 0 ${last('node')} s`,
+    );
   }
   return { samples, checks, summary: summarize(samples, checks) };
 }
@@ -68,7 +85,22 @@ function oneTurnTranscript(root) {
   const cwd = '/home/dev/work/one-turn';
   const sessionId = rng.uuid();
   const dir = path.join(root, 'projects', mungeProject(cwd));
-  writeSession({ rng, pool: makeTextPool(makeRng('one-turn:pool'), 1 << 20), expected: new Expected(), dir, cwd, sessionId, profile: 'v331', model: 'claude-opus-5-5', start: Date.parse('2026-11-20T09:00:00Z'), mainTarget: 2 << 20, subTargets: [], gateway: false, costStates: true, record: false });
+  writeSession({
+    rng,
+    pool: makeTextPool(makeRng('one-turn:pool'), 1 << 20),
+    expected: new Expected(),
+    dir,
+    cwd,
+    sessionId,
+    profile: 'v331',
+    model: 'claude-opus-5-5',
+    start: Date.parse('2026-11-20T09:00:00Z'),
+    mainTarget: 2 << 20,
+    subTargets: [],
+    gateway: false,
+    costStates: true,
+    record: false,
+  });
   return { file: path.join(dir, `${sessionId}.jsonl`), sessionId, cwd };
 }
 
@@ -83,12 +115,20 @@ export function check(outFile, expected) {
     const diff = FIELDS.map((f) => (got.get(date)?.[f] ?? 0) - (want.get(date)?.[f] ?? 0));
     if (diff.some((v) => v !== 0)) badDays.push({ date, diff });
   }
-  return { ok: totals.every((v) => v === 0) && badDays.length === 0, totals, badDays, got: FIELDS.map((f) => json.totals?.[f] ?? 0) };
+  return {
+    ok: totals.every((v) => v === 0) && badDays.length === 0,
+    totals,
+    badDays,
+    got: FIELDS.map((f) => json.totals?.[f] ?? 0),
+  };
 }
 
 export function describeMismatch(c, expected) {
   if (c.ok) return 'matches expected.json exactly (every day, every field)';
-  const parts = FIELDS.map((f, i) => `${f} ${c.got[i]} vs ${expected.totals[f]} (${c.totals[i] >= 0 ? '+' : ''}${c.totals[i]}, ${((100 * c.totals[i]) / (expected.totals[f] || 1)).toFixed(3)}%)`);
+  const parts = FIELDS.map(
+    (f, i) =>
+      `${f} ${c.got[i]} vs ${expected.totals[f]} (${c.totals[i] >= 0 ? '+' : ''}${c.totals[i]}, ${((100 * c.totals[i]) / (expected.totals[f] || 1)).toFixed(3)}%)`,
+  );
   const days = c.badDays.slice(0, 6).map((d) => `${d.date}: ${d.diff.map((v) => (v >= 0 ? '+' : '') + v).join(' / ')}`);
   return `totals ${parts.join('; ')}; ${c.badDays.length} of ${expected.daily.length} days differ${days.length ? ` (in/out/cacheCreate/cacheRead: ${days.join('; ')}${c.badDays.length > 6 ? '; …' : ''})` : ''}`;
 }
@@ -108,6 +148,11 @@ function summarize(samples, checks) {
     ratios: { cold: s.cold.wall / s.ccusage.wall, warm: s.warm.wall / s.node.wall, turn: s.turn.wall / s.node.wall },
     cpuRatios: { cold: s.cold.cpu / s.ccusage.cpu, warm: s.warm.cpu / s.node.cpu, turn: s.turn.cpu / s.node.cpu },
     peakRssKb: Math.max(s.cold.rss, s.warm.rss, s.turn.rss),
-    ok: { cold: checks.cold.every((c) => c.ok), warm: checks.warm.every((c) => c.ok), ccusage: checks.ccusage.every((c) => c.ok), turn: checks.turn.every(Boolean) },
+    ok: {
+      cold: checks.cold.every((c) => c.ok),
+      warm: checks.warm.every((c) => c.ok),
+      ccusage: checks.ccusage.every((c) => c.ok),
+      turn: checks.turn.every(Boolean),
+    },
   };
 }

@@ -10,7 +10,8 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 export function parse<O extends Options>(argv: string[], options: O, maxPositionals = Infinity) {
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > maxPositionals) throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
+    if (parsed.positionals.length > maxPositionals)
+      throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
     return parsed;
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -19,10 +20,14 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
 }
 
 /** --since/--until as a day range: each a real YYYY-MM-DD, and not inverted. */
-export function dayRange(values: { since?: string | undefined; until?: string | undefined }): { since?: string; until?: string } {
+export function dayRange(values: { since?: string | undefined; until?: string | undefined }): {
+  since?: string;
+  until?: string;
+} {
   const since = values.since === undefined ? undefined : assertDay(values.since, '--since');
   const until = values.until === undefined ? undefined : assertDay(values.until, '--until');
-  if (since !== undefined && until !== undefined && since > until) throw new UsageError(`--since ${since} is after --until ${until}`);
+  if (since !== undefined && until !== undefined && since > until)
+    throw new UsageError(`--since ${since} is after --until ${until}`);
   return { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
 }
 

@@ -52,7 +52,11 @@ export interface CaptureOptions {
  * append everything to the session's ledger file, and only then advance the cursors. A crash at any
  * point leaves records that a later run writes again and the fold merges: nothing lost, nothing doubled.
  */
-export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: SessionWriter) => T, options: CaptureOptions = {}): T {
+export function withClaudeSession<T>(
+  ref: ClaudeSessionRef,
+  then: (writer: SessionWriter) => T,
+  options: CaptureOptions = {},
+): T {
   const now = options.now ?? Date.now;
   const paths = projectPaths(ref.projectDir);
   fs.mkdirSync(paths.claudeSessionsState, { recursive: true });
@@ -79,7 +83,16 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
         },
         bind(to, why, at) {
           const phase = to.phase ? { phase: to.phase } : {};
-          const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ws: to.ws, spec: to.spec, task: to.task, why, ...(to.phase ? { ph: to.phase } : {}) };
+          const record: BindRecord = {
+            k: 'bind',
+            t: new Date(at).toISOString(),
+            cs: ref.sessionId,
+            ws: to.ws,
+            spec: to.spec,
+            task: to.task,
+            why,
+            ...(to.phase ? { ph: to.phase } : {}),
+          };
           pending.push(record);
           state.bindings.push({ t: at, ws: to.ws, spec: to.spec, task: to.task, ...phase });
           state.bindings.sort((a, b) => a.t - b.t);
@@ -92,7 +105,10 @@ export function withClaudeSession<T>(ref: ClaudeSessionRef, then: (writer: Sessi
       // The end record goes last: a file's end record is its last line.
       pending.sort((a, b) => Number(a.k === 'end') - Number(b.k === 'end'));
       faultPoint('before-ledger-append');
-      appendLines(ledgerPath, pending.map((r) => JSON.stringify(r)));
+      appendLines(
+        ledgerPath,
+        pending.map((r) => JSON.stringify(r)),
+      );
       if (closing) state.closed = true;
       faultPoint('before-state-save');
       saveSessionState(paths.claudeSessionsState, state);
@@ -110,12 +126,17 @@ function freshState(ref: ClaudeSessionRef, now: number): ClaudeSessionState {
   return state;
 }
 
-function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, out: LedgerRecord[], now: () => number): void {
+function captureTranscripts(
+  ref: ClaudeSessionRef,
+  state: ClaudeSessionState,
+  out: LedgerRecord[],
+  now: () => number,
+): void {
   const files = [...subagentTranscripts(ref.transcriptPath, ref.sessionId), ref.transcriptPath];
   let lastCostState: CostState | undefined;
   let versionsChanged = false;
   for (const file of files) {
-    let read;
+    let read: ReturnType<typeof readTranscriptFrom>;
     try {
       read = readTranscriptFrom(file, state.cursors[file]);
     } catch (error) {
@@ -126,7 +147,8 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
       // A transcript was rewritten: start the whole session over, so the captured sums behind
       // the cost-state gap stay exact. Records written again fold away in the ledger.
       Object.assign(state, { cursors: {}, seen: {}, captured: {}, gaps: {} });
-      return captureTranscripts(ref, state, out, now);
+      captureTranscripts(ref, state, out, now);
+      return;
     }
     if (file === ref.transcriptPath) {
       carryForkBinding(ref, state, read.calls, out);
@@ -146,7 +168,8 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
     }
     state.malformed = (state.malformed ?? 0) + read.malformed;
     for (const time of read.compactions) state.lastCompactAt = Math.max(state.lastCompactAt ?? 0, time);
-    if (file === ref.transcriptPath && read.costStates.length) lastCostState = read.costStates[read.costStates.length - 1];
+    if (file === ref.transcriptPath && read.costStates.length)
+      lastCostState = read.costStates[read.costStates.length - 1];
     state.cursors[file] = read.cursor;
   }
   if (lastCostState) takeCostState(ref.sessionId, state, lastCostState, out, now());
@@ -154,7 +177,14 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
     state.costState = true;
     versionsChanged = true;
   }
-  if (versionsChanged) out.push({ k: 'version', t: new Date(now()).toISOString(), cs: ref.sessionId, versions: [...(state.versions ?? [])].sort(), costState: state.costState === true });
+  if (versionsChanged)
+    out.push({
+      k: 'version',
+      t: new Date(now()).toISOString(),
+      cs: ref.sessionId,
+      versions: [...(state.versions ?? [])].sort(),
+      costState: state.costState === true,
+    });
 }
 
 /**
@@ -163,7 +193,12 @@ function captureTranscripts(ref: ClaudeSessionRef, state: ClaudeSessionState, ou
  * parent was bound to: bind it from just after the last copy, so the copies keep the parent's own
  * attribution and the fork's new calls get the parent's current one.
  */
-function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, calls: ApiCall[], out: LedgerRecord[]): void {
+function carryForkBinding(
+  ref: ClaudeSessionRef,
+  state: ClaudeSessionState,
+  calls: ApiCall[],
+  out: LedgerRecord[],
+): void {
   if (state.bindings.length > 0) return;
   const copies = calls.filter((c) => c.copiedFrom && c.copiedFrom !== ref.sessionId);
   const parent = copies[0]?.copiedFrom;
@@ -177,7 +212,13 @@ function carryForkBinding(ref: ClaudeSessionRef, state: ClaudeSessionState, call
   if (parentState) state.inherited = inheritedCount(parentState, copies);
   const to = { ws: last.ws, spec: last.spec, task: last.task };
   state.bindings.push({ t: at, ...to });
-  const record: BindRecord = { k: 'bind', t: new Date(at).toISOString(), cs: ref.sessionId, ...to, why: `fork:${parent}` };
+  const record: BindRecord = {
+    k: 'bind',
+    t: new Date(at).toISOString(),
+    cs: ref.sessionId,
+    ...to,
+    why: `fork:${parent}`,
+  };
   out.push(record);
 }
 
@@ -188,16 +229,28 @@ const SAME_PROMPT_MS = 120_000;
  * run or died before writing. Bind from the prompt's time, so the task's calls are not left
  * unattributed.
  */
-function recoverTaskBindings(ref: ClaudeSessionRef, state: ClaudeSessionState, commands: Array<{ time: number; args: string[] }>, out: LedgerRecord[]): void {
+function recoverTaskBindings(
+  ref: ClaudeSessionRef,
+  state: ClaudeSessionState,
+  commands: Array<{ time: number; args: string[] }>,
+  out: LedgerRecord[],
+): void {
   for (const { time, args } of commands) {
     const [spec, task] = args;
     if (args.length !== 2 || !spec || !task || !isSafeName(spec) || !isSafeName(task)) continue;
-    if (state.bindings.some((b) => b.spec === spec && b.task === task && Math.abs(b.t - time) <= SAME_PROMPT_MS)) continue;
+    if (state.bindings.some((b) => b.spec === spec && b.task === task && Math.abs(b.t - time) <= SAME_PROMPT_MS))
+      continue;
     const before = bindingAt(state, time);
     const to = { ws: before.spec === spec ? before.ws : null, spec, task };
     state.bindings.push({ t: time, ...to });
     state.bindings.sort((a, b) => a.t - b.t);
-    const record: BindRecord = { k: 'bind', t: new Date(time).toISOString(), cs: ref.sessionId, ...to, why: 'recovered:do-task' };
+    const record: BindRecord = {
+      k: 'bind',
+      t: new Date(time).toISOString(),
+      cs: ref.sessionId,
+      ...to,
+      why: 'recovered:do-task',
+    };
     out.push(record);
   }
 }
@@ -209,7 +262,8 @@ function recoverTaskBindings(ref: ClaudeSessionRef, state: ClaudeSessionState, c
 function inheritedCount(parent: ClaudeSessionState, copies: ApiCall[]): Record<string, TokenCounts> {
   const out: Record<string, TokenCounts> = {};
   for (const [model, t] of Object.entries(parent.captured)) out[model] = { ...t };
-  for (const [model, t] of Object.entries(parent.gaps)) for (const k of TOKEN_KINDS) (out[model] ??= zeroTokens())[k] += t[k];
+  for (const [model, t] of Object.entries(parent.gaps))
+    for (const k of TOKEN_KINDS) (out[model] ??= zeroTokens())[k] += t[k];
   const copied = new Map<string, ApiCall>();
   for (const c of copies) copied.set(`${c.messageId}:${c.requestId ?? ''}`, c);
   for (const c of copied.values()) out[c.model] = tokensAbove(out[c.model] ?? zeroTokens(), c.tokens);
@@ -223,7 +277,14 @@ function takeCall(sessionId: string, state: ClaudeSessionState, call: ApiCall, o
   const merged = seen ? maxTokens(before, call.tokens) : call.tokens;
   if (seen && totalTokens(merged) === totalTokens(before)) return; // a copy already recorded
   delete state.seen[key]; // re-inserted last: the most recent keys survive pruning
-  state.seen[key] = [merged.input, merged.output, merged.cacheWrite5m, merged.cacheWrite1h, merged.cacheRead, call.model];
+  state.seen[key] = [
+    merged.input,
+    merged.output,
+    merged.cacheWrite5m,
+    merged.cacheWrite1h,
+    merged.cacheRead,
+    call.model,
+  ];
   const model = seen ? seen[5] : call.model;
   const sum = (state.captured[model] ??= zeroTokens());
   for (const k of TOKEN_KINDS) sum[k] += merged[k] - before[k];
@@ -259,7 +320,13 @@ function attributionFields(state: ClaudeSessionState, time: number) {
  * cost-state is Claude Code's cumulative count for the session; whatever it has beyond the calls
  * captured from lines (main and subagents) was never written as a line: record that gap.
  */
-function takeCostState(sessionId: string, state: ClaudeSessionState, cost: CostState, out: LedgerRecord[], now: number): void {
+function takeCostState(
+  sessionId: string,
+  state: ClaudeSessionState,
+  cost: CostState,
+  out: LedgerRecord[],
+  now: number,
+): void {
   const captured = new Map(Object.entries(state.captured));
   for (const [model, raw] of uncountedUsage(cost.models, captured)) {
     const gap = tokensAbove(raw, state.inherited?.[model]);

@@ -22,12 +22,19 @@ export function claudeProcessId(): number | undefined {
 
 export function lastSessionOfProcess(stateDir: string, pid: number): string | undefined {
   try {
-    return (JSON.parse(fs.readFileSync(path.join(stateDir, 'claude-processes', `${pid}.json`), 'utf8')) as { sessionId: string }).sessionId;
+    return (
+      JSON.parse(fs.readFileSync(path.join(stateDir, 'claude-processes', `${pid}.json`), 'utf8')) as {
+        sessionId: string;
+      }
+    ).sessionId;
   } catch {
     return undefined; // none recorded, or torn: no earlier session of this process
   }
 }
 
 export function rememberSessionOfProcess(stateDir: string, pid: number, sessionId: string): void {
-  writeFileAtomic(path.join(stateDir, 'claude-processes', `${pid}.json`), JSON.stringify({ sessionId, t: new Date().toISOString() }));
+  writeFileAtomic(
+    path.join(stateDir, 'claude-processes', `${pid}.json`),
+    JSON.stringify({ sessionId, t: new Date().toISOString() }),
+  );
 }

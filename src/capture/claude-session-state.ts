@@ -52,7 +52,20 @@ export interface ClaudeSessionState {
 }
 
 export function emptySessionState(sessionId: string, ledgerFile: string, transcript: string): ClaudeSessionState {
-  return { version: 1, sessionId, ledgerFile, transcript, cursors: {}, bindings: [], seen: {}, captured: {}, gaps: {}, lastCompactAt: null, lastCallAt: null, announced: [] };
+  return {
+    version: 1,
+    sessionId,
+    ledgerFile,
+    transcript,
+    cursors: {},
+    bindings: [],
+    seen: {},
+    captured: {},
+    gaps: {},
+    lastCompactAt: null,
+    lastCallAt: null,
+    announced: [],
+  };
 }
 
 export function sessionStatePath(stateDir: string, sessionId: string): string {

@@ -8,7 +8,13 @@ import { findGitDir, readHead, readReflog, reflogSize } from './git-head.js';
  * reflog shows since, as ledger records. Without a reflog, a changed HEAD is taken as what it
  * looks like: another branch is a checkout, another commit on the same branch a commit.
  */
-export function syncGit(projectDir: string, sessionId: string, state: ClaudeSessionState, out: LedgerRecord[], now: number): void {
+export function syncGit(
+  projectDir: string,
+  sessionId: string,
+  state: ClaudeSessionState,
+  out: LedgerRecord[],
+  now: number,
+): void {
   if (!state.git) {
     const dir = findGitDir(projectDir);
     if (!dir) return; // not a git repository: no branch, no commit
@@ -24,7 +30,8 @@ export function syncGit(projectDir: string, sessionId: string, state: ClaudeSess
     if (size > 0) return; // the reflog says nothing moved
     const head = readHead(git.dir);
     if (head.branch !== git.branch) events.push({ t: now, event: 'branch', branch: head.branch, sha: head.sha ?? '' });
-    else if (head.sha && head.sha !== git.sha) events.push({ t: now, event: 'commit', branch: head.branch, sha: head.sha });
+    else if (head.sha && head.sha !== git.sha)
+      events.push({ t: now, event: 'commit', branch: head.branch, sha: head.sha });
   }
   git.log = size;
   for (const e of events) {
@@ -38,6 +45,9 @@ export function syncGit(projectDir: string, sessionId: string, state: ClaudeSess
   }
 }
 
-function record(cs: string, e: { t: number; event: 'branch' | 'commit'; branch: string | null; sha: string }): GitRecord {
+function record(
+  cs: string,
+  e: { t: number; event: 'branch' | 'commit'; branch: string | null; sha: string },
+): GitRecord {
   return { k: 'git', t: new Date(e.t).toISOString(), cs, event: e.event, branch: e.branch, sha: e.sha };
 }

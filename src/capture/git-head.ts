@@ -59,7 +59,9 @@ function resolveRef(gitDir: string, ref: string): string | null {
   }
   try {
     const packed = fs.readFileSync(path.join(common, 'packed-refs'), 'utf8');
-    return new RegExp(`^([0-9a-f]{40,64}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1] ?? null;
+    return (
+      new RegExp(`^([0-9a-f]{40,64}) ${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(packed)?.[1] ?? null
+    );
   } catch {
     return null; // a new repository: no commit yet
   }
@@ -89,7 +91,12 @@ export function reflogSize(gitDir: string): number {
  * read: never a name, an address or a message. `now` is when the caller saw the reflog: no move
  * is later than that.
  */
-export function readReflog(gitDir: string, from: number, branch: string | null, now = Infinity): { events: GitEvent[]; size: number } {
+export function readReflog(
+  gitDir: string,
+  from: number,
+  branch: string | null,
+  now = Infinity,
+): { events: GitEvent[]; size: number } {
   const file = path.join(gitDir, 'logs', 'HEAD');
   let text: string;
   try {

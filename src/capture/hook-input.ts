@@ -37,11 +37,15 @@ export function parseHookInput(text: string, eventArg?: string): HookInput {
   if (!isSessionId(sessionId)) throw new HookInputError('hook stdin has no valid session_id');
   if (!transcriptPath) throw new HookInputError('hook stdin has no transcript_path');
   if (!event) throw new HookInputError('hook stdin has no hook_event_name');
-  const toolInput = typeof r.tool_input === 'object' && r.tool_input !== null ? (r.tool_input as Record<string, unknown>) : undefined;
+  const toolInput =
+    typeof r.tool_input === 'object' && r.tool_input !== null ? (r.tool_input as Record<string, unknown>) : undefined;
   const field = (k: string) => (toolInput && typeof toolInput[k] === 'string' ? (toolInput[k] as string) : undefined);
   const filePath = field('file_path') ?? field('notebook_path');
   const spec = field('specName') ?? field('categoryName');
-  const toolSpec = spec === undefined ? undefined : { spec, ...optional('file', field('filePath')), ...optional('document', field('document')) };
+  const toolSpec =
+    spec === undefined
+      ? undefined
+      : { spec, ...optional('file', field('filePath')), ...optional('document', field('document')) };
   return {
     event,
     sessionId,

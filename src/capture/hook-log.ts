@@ -13,9 +13,19 @@ export function logHookError(logFile: string, event: string, error: unknown): vo
       // no log yet
     }
     const message = error instanceof Error ? error.message : String(error);
-    const where = error instanceof Error ? (error.stack ?? '').split('\n').slice(1, 3).map((l) => l.trim()).join(' ') : '';
+    const where =
+      error instanceof Error
+        ? (error.stack ?? '')
+            .split('\n')
+            .slice(1, 3)
+            .map((l) => l.trim())
+            .join(' ')
+        : '';
     const relative = relativePaths(logFile);
-    fs.appendFileSync(logFile, `${JSON.stringify({ t: new Date().toISOString(), event, error: relative(message), where: relative(where) })}\n`);
+    fs.appendFileSync(
+      logFile,
+      `${JSON.stringify({ t: new Date().toISOString(), event, error: relative(message), where: relative(where) })}\n`,
+    );
   } catch {
     // nowhere to log: stay silent rather than disturb Claude Code
   }
@@ -29,14 +39,18 @@ export function logHookError(logFile: string, event: string, error: unknown): vo
  */
 function relativePaths(logFile: string): (text: string) => string {
   const project = path.resolve(path.dirname(logFile), '..', '..', '..') + path.sep;
-  const bundle = typeof __dirname === 'string' && !(__dirname + path.sep).startsWith(project) ? __dirname + path.sep : undefined;
+  const bundle =
+    typeof __dirname === 'string' && !(__dirname + path.sep).startsWith(project) ? __dirname + path.sep : undefined;
   return (text) => {
     const inProject = text.split(project).join('');
     return bundle ? inProject.split(bundle).join('<bundle>/') : inProject;
   };
 }
 
-export function readHookLog(logFile: string, last = 20): Array<{ t: string; event: string; error: string; where?: string }> {
+export function readHookLog(
+  logFile: string,
+  last = 20,
+): Array<{ t: string; event: string; error: string; where?: string }> {
   try {
     return fs
       .readFileSync(logFile, 'utf8')

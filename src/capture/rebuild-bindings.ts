@@ -60,7 +60,7 @@ function rolledUpRecords(text: string): unknown[] {
 /** A bind record of this session as a binding point; anything else, undefined. */
 function bindPoint(value: unknown, sessionId: string): BindPoint | undefined {
   const r = value as Partial<LineOf<'bind'>> | null;
-  if (!r || r.k !== 'bind' || r.cs !== sessionId || typeof r.t !== 'string') return undefined;
+  if (r?.k !== 'bind' || r.cs !== sessionId || typeof r.t !== 'string') return undefined;
   const t = Date.parse(r.t);
   if (Number.isNaN(t)) return undefined;
   return { t, ws: r.ws ?? null, spec: r.spec ?? null, task: r.task ?? null, ...(r.ph ? { phase: r.ph } : {}) };

@@ -28,7 +28,12 @@ export interface HeavyHooks {
  * because nothing advances a transcript cursor until its records are in the ledger. `now` is the
  * clock for every time this file and the capture record (the hook runs on Date.now; tests inject one).
  */
-export function runHook(stdin: string, eventArg: string | undefined, heavy: () => HeavyHooks, now: () => number = Date.now): string | undefined {
+export function runHook(
+  stdin: string,
+  eventArg: string | undefined,
+  heavy: () => HeavyHooks,
+  now: () => number = Date.now,
+): string | undefined {
   let input: HookInput | undefined;
   let projectDir = projectAround(process.cwd());
   try {
@@ -40,7 +45,8 @@ export function runHook(stdin: string, eventArg: string | undefined, heavy: () =
     return response ? JSON.stringify(response) : undefined;
   } catch (error) {
     // Another hook of the same session holds the lock and is capturing the same bytes: not an error.
-    if (projectDir && !(error instanceof LockTimeoutError)) logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
+    if (projectDir && !(error instanceof LockTimeoutError))
+      logHookError(projectPaths(projectDir).hookLog, input?.event ?? eventArg ?? 'unknown', error);
     return undefined;
   }
 }
@@ -68,11 +74,24 @@ function assertRegularTranscript(file: string): void {
     return; // not there yet: Claude Code writes it asynchronously
   }
   if (stat.isFile()) return;
-  const kind = stat.isDirectory() ? 'a folder' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isSocket() ? 'a socket' : 'a block device';
+  const kind = stat.isDirectory()
+    ? 'a folder'
+    : stat.isFIFO()
+      ? 'a FIFO'
+      : stat.isCharacterDevice()
+        ? 'a character device'
+        : stat.isSocket()
+          ? 'a socket'
+          : 'a block device';
   throw new Error(`transcript_path ${file} is not a regular file (${kind}); nothing was read`);
 }
 
-function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHooks, now: () => number): HookResponse | undefined {
+function dispatch(
+  input: HookInput,
+  ref: ClaudeSessionRef,
+  heavy: () => HeavyHooks,
+  now: () => number,
+): HookResponse | undefined {
   switch (input.event) {
     case 'UserPromptSubmit':
       return heavy().onPrompt(ref, input.prompt ?? '');
@@ -90,7 +109,12 @@ function dispatch(input: HookInput, ref: ClaudeSessionRef, heavy: () => HeavyHoo
         { lockTimeoutMs: 1500, now },
       );
       if (input.toolFilePath && /(^|[\\/])tasks\.md$/.test(input.toolFilePath)) heavy().afterTasksEdit(ref);
-      return shared ? { systemMessage: shared.user, hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: shared.model } } : undefined;
+      return shared
+        ? {
+            systemMessage: shared.user,
+            hookSpecificOutput: { hookEventName: 'PostToolUse', additionalContext: shared.model },
+          }
+        : undefined;
     }
     case 'SessionStart':
       startSession(input, ref, now);
@@ -112,11 +136,16 @@ function startSession(input: HookInput, ref: ClaudeSessionRef, now: () => number
   const paths = projectPaths(ref.projectDir);
   const pid = claudeProcessId();
   const previous = pid === undefined ? undefined : lastSessionOfProcess(paths.state, pid);
-  withClaudeSession(ref, (writer) => {
-    if (input.source !== 'clear' || !previous || previous === ref.sessionId || writer.state.bindings.length > 0) return;
-    const before = loadSessionState(paths.claudeSessionsState, previous);
-    const binding = before ? currentBinding(before) : undefined;
-    if (binding?.ws) writer.bind(binding, `clear:${previous}`, now());
-  }, { now });
+  withClaudeSession(
+    ref,
+    (writer) => {
+      if (input.source !== 'clear' || !previous || previous === ref.sessionId || writer.state.bindings.length > 0)
+        return;
+      const before = loadSessionState(paths.claudeSessionsState, previous);
+      const binding = before ? currentBinding(before) : undefined;
+      if (binding?.ws) writer.bind(binding, `clear:${previous}`, now());
+    },
+    { now },
+  );
   if (pid !== undefined) rememberSessionOfProcess(paths.state, pid, ref.sessionId);
 }

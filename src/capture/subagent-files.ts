@@ -12,7 +12,7 @@ export function subagentTranscripts(mainTranscript: string, sessionId: string): 
   const nested = path.join(dir, sessionId, 'subagents');
   const found: string[] = [];
   for (const name of listDir(nested)) if (name.endsWith('.jsonl')) found.push(path.join(nested, name));
-  for (const name of listDir(dir)) if (name.startsWith('agent-') && name.endsWith('.jsonl')) found.push(path.join(dir, name));
+  for (const name of listDir(dir))
+    if (name.startsWith('agent-') && name.endsWith('.jsonl')) found.push(path.join(dir, name));
   return found.sort();
 }
-

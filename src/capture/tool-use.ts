@@ -30,12 +30,15 @@ export function planningOf(projectDir: string, input: HookInput): { spec: string
     const m = SPEC_DOC.exec(projectFile(projectDir, input.toolFilePath) ?? '');
     return m ? { spec: m[1]!, phase: m[2] as Phase } : undefined;
   }
-  if (!input.toolName?.startsWith('mcp__spec-workflow__') || !input.toolSpec?.spec || !isSafeName(input.toolSpec.spec)) return undefined;
+  if (!input.toolName?.startsWith('mcp__spec-workflow__') || !input.toolSpec?.spec || !isSafeName(input.toolSpec.spec))
+    return undefined;
   const { spec, file, document } = input.toolSpec;
   const named = /(requirements|design|tasks)(\.md)?$/.exec(document ?? file ?? '')?.[1] as Phase | undefined;
   if (named) return { spec, phase: named };
   const dir = path.join(projectDir, '.spec-workflow', 'specs', spec);
-  const phase = (['tasks', 'design', 'requirements'] as const).find((p) => fs.existsSync(path.join(dir, `${p}.md`))) ?? 'requirements';
+  const phase =
+    (['tasks', 'design', 'requirements'] as const).find((p) => fs.existsSync(path.join(dir, `${p}.md`))) ??
+    'requirements';
   return { spec, phase };
 }
 
@@ -49,13 +52,23 @@ export function notePlanning(projectDir: string, input: HookInput, w: SessionWri
   const bound = currentBinding(w.state);
   if (!plan || bound.task || (bound.phase === plan.phase && bound.spec === plan.spec)) return;
   const from = bound.phase ? now : (w.state.turnStartedAt ?? now);
-  const record: PlanRecord = { k: 'plan', t: new Date(Math.min(from, now)).toISOString(), until: new Date(now).toISOString(), cs: w.state.sessionId, ws: bound.ws, spec: plan.spec, phase: plan.phase };
+  const record: PlanRecord = {
+    k: 'plan',
+    t: new Date(Math.min(from, now)).toISOString(),
+    until: new Date(now).toISOString(),
+    cs: w.state.sessionId,
+    ws: bound.ws,
+    spec: plan.spec,
+    phase: plan.phase,
+  };
   w.append(record);
   w.bind({ ws: bound.ws, spec: plan.spec, task: null, phase: plan.phase }, `planning:${plan.phase}`, now);
 }
 
 /** After the planning turn: back to what the session was bound to before it. */
-export function endPlanning(state: ClaudeSessionState): { ws: string | null; spec: string | null; task: string | null } | undefined {
+export function endPlanning(
+  state: ClaudeSessionState,
+): { ws: string | null; spec: string | null; task: string | null } | undefined {
   if (!currentBinding(state).phase) return undefined;
   const before = [...state.bindings].reverse().find((b) => !b.phase);
   return { ws: before?.ws ?? null, spec: before?.spec ?? null, task: null };
@@ -80,8 +93,14 @@ interface Edit {
  * before it touches the file again. Kept in the machine-local state (parallel sessions run on one
  * machine), project-relative paths only. A hook with no edit and nothing to hear takes no lock.
  */
-export function noteEdit(projectDir: string, input: HookInput, state: ClaudeSessionState, now: number): { user: string; model: string } | undefined {
-  const file = input.toolName && EDIT_TOOLS.has(input.toolName) ? projectFile(projectDir, input.toolFilePath) : undefined;
+export function noteEdit(
+  projectDir: string,
+  input: HookInput,
+  state: ClaudeSessionState,
+  now: number,
+): { user: string; model: string } | undefined {
+  const file =
+    input.toolName && EDIT_TOOLS.has(input.toolName) ? projectFile(projectDir, input.toolFilePath) : undefined;
   const store = path.join(projectPaths(projectDir).state, 'recent-edits.json');
   const me = state.sessionId;
   if (!file && collisions(readEdits(store), me, now).length === 0) return undefined;
@@ -91,22 +110,44 @@ export function noteEdit(projectDir: string, input: HookInput, state: ClaudeSess
     const edits = known.edits.filter((e) => now - e.t <= WINDOW_MS && !(e.file === file && e.cs === me));
     if (file) edits.push({ file, cs: me, ws: bound.ws, spec: bound.spec, task: bound.task, t: now });
     const fresh = collisions({ edits, warned: known.warned }, me, now);
-    const warned = [...known.warned.filter((w) => edits.some((e) => w.startsWith(`${e.file}|`))), ...fresh.map((c) => c.key)];
+    const warned = [
+      ...known.warned.filter((w) => edits.some((e) => w.startsWith(`${e.file}|`))),
+      ...fresh.map((c) => c.key),
+    ];
     writeFileAtomic(store, JSON.stringify({ edits, warned }), { durable: false });
     if (fresh.length === 0) return undefined;
     const lines = [...new Set(fresh.map((c) => c.file))].map((f) => {
-      const who = fresh.filter((c) => c.file === f).map(({ other: o }) => `${o.ws ? `work session ${o.ws}` : `Claude session ${o.cs.slice(0, 8)}`}${o.task ? ` (task ${o.spec} ${o.task})` : ''}`);
+      const who = fresh
+        .filter((c) => c.file === f)
+        .map(
+          ({ other: o }) =>
+            `${o.ws ? `work session ${o.ws}` : `Claude session ${o.cs.slice(0, 8)}`}${o.task ? ` (task ${o.spec} ${o.task})` : ''}`,
+        );
       return { file: f, who: who.join(' and ') };
     });
     return {
-      user: lines.map((l) => `⚠ spec-session: ${l.file} was also edited in the last 30 minutes by ${l.who}: parallel sessions on one file may overwrite each other.`).join('\n'),
-      model: lines.map((l) => `spec-session: another Claude session, ${l.who}, edited ${l.file} in the last 30 minutes. Re-read the file before changing it further, and keep to your own task's part of it.`).join('\n'),
+      user: lines
+        .map(
+          (l) =>
+            `⚠ spec-session: ${l.file} was also edited in the last 30 minutes by ${l.who}: parallel sessions on one file may overwrite each other.`,
+        )
+        .join('\n'),
+      model: lines
+        .map(
+          (l) =>
+            `spec-session: another Claude session, ${l.who}, edited ${l.file} in the last 30 minutes. Re-read the file before changing it further, and keep to your own task's part of it.`,
+        )
+        .join('\n'),
     };
   });
 }
 
 /** Files this session edited that another session, on another work session or task, edited too, not yet told. */
-function collisions(known: { edits: Edit[]; warned: string[] }, me: string, now: number): Array<{ file: string; other: Edit; key: string }> {
+function collisions(
+  known: { edits: Edit[]; warned: string[] },
+  me: string,
+  now: number,
+): Array<{ file: string; other: Edit; key: string }> {
   const live = known.edits.filter((e) => now - e.t <= WINDOW_MS);
   const out = new Map<string, { file: string; other: Edit; key: string }>();
   for (const mine of live.filter((e) => e.cs === me)) {
@@ -121,16 +162,24 @@ function collisions(known: { edits: Edit[]; warned: string[] }, me: string, now:
 
 /** Files more than one active Claude session edited in the last 30 minutes, with who edited them. */
 export function sharedFiles(projectDir: string, now: number): Array<{ file: string; by: Edit[] }> {
-  const edits = readEdits(path.join(projectPaths(projectDir).state, 'recent-edits.json')).edits.filter((e) => now - e.t <= WINDOW_MS);
+  const edits = readEdits(path.join(projectPaths(projectDir).state, 'recent-edits.json')).edits.filter(
+    (e) => now - e.t <= WINDOW_MS,
+  );
   const byFile = new Map<string, Edit[]>();
   for (const e of edits) (byFile.get(e.file) ?? byFile.set(e.file, []).get(e.file)!).push(e);
-  return [...byFile].filter(([, by]) => new Set(by.map((e) => e.cs)).size > 1).map(([file, by]) => ({ file, by })).sort((a, b) => a.file.localeCompare(b.file));
+  return [...byFile]
+    .filter(([, by]) => new Set(by.map((e) => e.cs)).size > 1)
+    .map(([file, by]) => ({ file, by }))
+    .sort((a, b) => a.file.localeCompare(b.file));
 }
 
 function readEdits(file: string): { edits: Edit[]; warned: string[] } {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { edits?: Edit[]; warned?: string[] };
-    return { edits: Array.isArray(parsed.edits) ? parsed.edits : [], warned: Array.isArray(parsed.warned) ? parsed.warned : [] };
+    return {
+      edits: Array.isArray(parsed.edits) ? parsed.edits : [],
+      warned: Array.isArray(parsed.warned) ? parsed.warned : [],
+    };
   } catch {
     return { edits: [], warned: [] }; // none yet, or torn: a cache of the last 30 minutes
   }

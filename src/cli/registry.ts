@@ -13,39 +13,110 @@ import { notesCommand, prCommand } from './commands/pr.js';
 export interface Command {
   summary: string;
   usage: string;
-  run(argv: string[]): Promise<string | void> | string | void;
+  run(argv: string[]): Promise<string | undefined> | string | undefined;
 }
 
 const PROJECT = '[--dir <project>] [--tz Zone] [--prices anthropic|claude-code]';
 
 /** Every CLI command, in the order `spec-session help` lists them. */
 export const COMMANDS: Record<string, Command> = {
-  demo: { summary: 'run the whole workflow on an embedded demo project (no Claude Code, no API key)', usage: 'demo [--keep]', run: demoCommand },
-  install: { summary: 'install the hooks and slash commands into a project', usage: 'install [--dir <project>] [--statusline] [--claude-version X.Y.Z]', run: installCommand },
-  uninstall: { summary: 'remove exactly what install added (the ledger and docs/ stay)', usage: 'uninstall [--dir <project>]', run: uninstallCommand },
-  'start-session': { summary: 'start a work session on a spec (/start-session)', usage: `start-session <name> spec <spec> ${PROJECT}`, run: workflowCommand('start-session') },
-  'do-task': { summary: 'mark a task in progress and print its brief (/do-task)', usage: `do-task <spec> <task-id> ${PROJECT}`, run: workflowCommand('do-task') },
-  'log-task': { summary: 'record work done outside Claude Code (/log-task)', usage: `log-task <task-id|spec/task-id> <status> <tokens: 45k | in:30k,out:15k> [model] ${PROJECT}`, run: workflowCommand('log-task') },
-  'session-status': { summary: 'active work sessions with live numbers (/session-status)', usage: `session-status ${PROJECT}`, run: workflowCommand('session-status') },
-  cost: { summary: 'cost by session, spec, task and model vs budgets (/cost)', usage: `cost [today|week|month|all] [--json] [--since D] [--until D] ${PROJECT}`, run: workflowCommand('cost') },
-  eod: { summary: 'daily summary, PROGRESS.md, archived session logs (/eod)', usage: `eod [--date YYYY-MM-DD] ${PROJECT}`, run: workflowCommand('eod') },
+  demo: {
+    summary: 'run the whole workflow on an embedded demo project (no Claude Code, no API key)',
+    usage: 'demo [--keep]',
+    run: demoCommand,
+  },
+  install: {
+    summary: 'install the hooks and slash commands into a project',
+    usage: 'install [--dir <project>] [--statusline] [--claude-version X.Y.Z]',
+    run: installCommand,
+  },
+  uninstall: {
+    summary: 'remove exactly what install added (the ledger and docs/ stay)',
+    usage: 'uninstall [--dir <project>]',
+    run: uninstallCommand,
+  },
+  'start-session': {
+    summary: 'start a work session on a spec (/start-session)',
+    usage: `start-session <name> spec <spec> ${PROJECT}`,
+    run: workflowCommand('start-session'),
+  },
+  'do-task': {
+    summary: 'mark a task in progress and print its brief (/do-task)',
+    usage: `do-task <spec> <task-id> ${PROJECT}`,
+    run: workflowCommand('do-task'),
+  },
+  'log-task': {
+    summary: 'record work done outside Claude Code (/log-task)',
+    usage: `log-task <task-id|spec/task-id> <status> <tokens: 45k | in:30k,out:15k> [model] ${PROJECT}`,
+    run: workflowCommand('log-task'),
+  },
+  'session-status': {
+    summary: 'active work sessions with live numbers (/session-status)',
+    usage: `session-status ${PROJECT}`,
+    run: workflowCommand('session-status'),
+  },
+  cost: {
+    summary: 'cost by session, spec, task and model vs budgets (/cost)',
+    usage: `cost [today|week|month|all] [--json] [--since D] [--until D] ${PROJECT}`,
+    run: workflowCommand('cost'),
+  },
+  eod: {
+    summary: 'daily summary, PROGRESS.md, archived session logs (/eod)',
+    usage: `eod [--date YYYY-MM-DD] ${PROJECT}`,
+    run: workflowCommand('eod'),
+  },
   report: {
     summary: 'usage across your whole Claude Code history (like ccusage, exact)',
-    usage: 'report [daily|weekly|monthly|session] [--json] [--since D] [--until D] [--tz Zone] [--breakdown] [--prices anthropic|claude-code]',
+    usage:
+      'report [daily|weekly|monthly|session] [--json] [--since D] [--until D] [--tz Zone] [--breakdown] [--prices anthropic|claude-code]',
     run: reportCommand,
   },
-  knowledge: { summary: "search the implementation logs' artifacts across specs", usage: 'knowledge <term> [--dir <project>] [--json]', run: knowledgeCommand },
-  dashboard: { summary: 'cost charts in the browser: served on 127.0.0.1, or one offline HTML file (--out)', usage: `dashboard [--port N] [--out report.html] [--since D] [--until D] ${PROJECT}`, run: dashboardCommand },
-  statusline: { summary: "one line for Claude Code's statusLine: session, task cost, today vs budget", usage: 'statusline (reads Claude Code\'s statusline JSON on stdin)', run: statuslineCommand },
-  export: { summary: 'every API call as a priced row, for spreadsheets and scripts', usage: `export [--format csv|json] [--since D] [--until D] ${PROJECT}`, run: exportCommand },
-  pr: { summary: "a branch's cost (calls, tasks, commits, models) as Markdown for a pull request, from the committed ledger", usage: `pr [--branch B] [--json] ${PROJECT}`, run: prCommand },
-  notes: { summary: "write each commit's cost as a git note (refs/notes/spec-session); opt-in", usage: `notes ${PROJECT}`, run: notesCommand },
-  compact: { summary: 'roll up every closed ledger file into committed aggregates (the upgrade from 0.1.0)', usage: 'compact [--dir <project>]', run: compactCommand },
-  doctor: { summary: 'check the install, and show hook errors and skipped lines', usage: 'doctor [--dir <project>]', run: doctorCommand },
+  knowledge: {
+    summary: "search the implementation logs' artifacts across specs",
+    usage: 'knowledge <term> [--dir <project>] [--json]',
+    run: knowledgeCommand,
+  },
+  dashboard: {
+    summary: 'cost charts in the browser: served on 127.0.0.1, or one offline HTML file (--out)',
+    usage: `dashboard [--port N] [--out report.html] [--since D] [--until D] ${PROJECT}`,
+    run: dashboardCommand,
+  },
+  statusline: {
+    summary: "one line for Claude Code's statusLine: session, task cost, today vs budget",
+    usage: "statusline (reads Claude Code's statusline JSON on stdin)",
+    run: statuslineCommand,
+  },
+  export: {
+    summary: 'every API call as a priced row, for spreadsheets and scripts',
+    usage: `export [--format csv|json] [--since D] [--until D] ${PROJECT}`,
+    run: exportCommand,
+  },
+  pr: {
+    summary:
+      "a branch's cost (calls, tasks, commits, models) as Markdown for a pull request, from the committed ledger",
+    usage: `pr [--branch B] [--json] ${PROJECT}`,
+    run: prCommand,
+  },
+  notes: {
+    summary: "write each commit's cost as a git note (refs/notes/spec-session); opt-in",
+    usage: `notes ${PROJECT}`,
+    run: notesCommand,
+  },
+  compact: {
+    summary: 'roll up every closed ledger file into committed aggregates (the upgrade from 0.1.0)',
+    usage: 'compact [--dir <project>]',
+    run: compactCommand,
+  },
+  doctor: {
+    summary: 'check the install, and show hook errors and skipped lines',
+    usage: 'doctor [--dir <project>]',
+    run: doctorCommand,
+  },
 };
 
 export function helpText(): string {
   const lines = ['spec-session: exact token cost per spec task, work session and day for Claude Code', '', 'Commands:'];
-  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(15)} ${c.summary}`, `  ${''.padEnd(15)} spec-session ${c.usage}`);
+  for (const [name, c] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(15)} ${c.summary}`, `  ${''.padEnd(15)} spec-session ${c.usage}`);
   return `${lines.join('\n')}\n`;
 }

@@ -20,18 +20,30 @@ export interface PageMeta {
  * Claude session outside any work session), and per day, spec and model, each priced exactly as
  * the reports price it (per item, in pico-USD), so the page's sums equal `cost --json`'s.
  */
-export function pageData(view: LedgerView, book: PriceBook, tz: string, range: DayRange, meta: PageMeta): DashboardData {
+export function pageData(
+  view: LedgerView,
+  book: PriceBook,
+  tz: string,
+  range: DayRange,
+  meta: PageMeta,
+): DashboardData {
   const items = view.usageIn(range, tz);
   const names: string[] = [];
   const ids = new Map<string, number>();
-  const name = (s: string | null) => (s === null ? -1 : (ids.get(s) ?? (ids.set(s, names.push(s) - 1), names.length - 1)));
+  const newName = (s: string) => {
+    ids.set(s, names.length);
+    return names.push(s) - 1;
+  };
+  const name = (s: string | null) => (s === null ? -1 : (ids.get(s) ?? newName(s)));
   const days = [...new Set(items.map((i) => dayKey(i.time, tz)))].sort();
   const dayIndex = new Map(days.map((d, i) => [d, i]));
   const models = [...new Set(items.map((i) => i.model))].sort();
   const modelBit = new Map(models.map((m, i) => [m, i]));
   const baseMinute = Math.floor(items.reduce((min, i) => Math.min(min, i.first), meta.now) / 60_000);
   const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
-  const done = new Set(view.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}\u0000${e.task}\u0000${e.ws ?? ''}`));
+  const done = new Set(
+    view.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}\u0000${e.task}\u0000${e.ws ?? ''}`),
+  );
   const unpriced = new Set<string>();
   const rows = new Map<string, PageRow>();
   const daily = new Map<string, DailyRow>();
@@ -45,8 +57,24 @@ export function pageData(view: LedgerView, book: PriceBook, tz: string, range: D
     const total = t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
     let row = rows.get(key);
     if (!row) {
-      const isDone = item.spec !== null && item.task !== null && done.has(`${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`);
-      row = [day, name(item.ws), name(item.spec), name(item.task), name(cs), 0, 0, 0, 0, isDone ? 1 : 0, minute(item.first), minute(item.last), name(item.phase), item.kind === 'manual' ? -1 : name(item.branch ?? '')];
+      const isDone =
+        item.spec !== null && item.task !== null && done.has(`${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`);
+      row = [
+        day,
+        name(item.ws),
+        name(item.spec),
+        name(item.task),
+        name(cs),
+        0,
+        0,
+        0,
+        0,
+        isDone ? 1 : 0,
+        minute(item.first),
+        minute(item.last),
+        name(item.phase),
+        item.kind === 'manual' ? -1 : name(item.branch ?? ''),
+      ];
       rows.set(key, row);
     }
     row[5] += total;
@@ -67,9 +95,19 @@ export function pageData(view: LedgerView, book: PriceBook, tz: string, range: D
     d[9] += Number(pico ?? 0n);
   }
   const sessions = [...view.sessions.values()]
-    .filter((s) => (!range.until || dayKey(s.started, tz) <= range.until) && (!range.since || s.ended === null || dayKey(s.ended, tz) >= range.since))
+    .filter(
+      (s) =>
+        (!range.until || dayKey(s.started, tz) <= range.until) &&
+        (!range.since || s.ended === null || dayKey(s.ended, tz) >= range.since),
+    )
     .sort((a, b) => a.started - b.started || a.name.localeCompare(b.name))
-    .map((s): [number, number, number, number, number] => [name(s.name), name(s.spec), minute(s.started), s.ended === null ? -1 : minute(s.ended), s.claudeSessions.size]);
+    .map((s): [number, number, number, number, number] => [
+      name(s.name),
+      name(s.spec),
+      minute(s.started),
+      s.ended === null ? -1 : minute(s.ended),
+      s.claudeSessions.size,
+    ]);
   return {
     project: path.basename(meta.projectDir),
     generatedAt: meta.now,

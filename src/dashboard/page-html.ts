@@ -61,7 +61,10 @@ export function dashboardHtml(data: DashboardData, script = builtClientScript())
 
 /** JSON inside a script element: `<`, `>` and `&` escaped so no name can close the element. */
 function jsonForScript(data: DashboardData): string {
-  return JSON.stringify(data).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(data).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function escapeHtml(text: string): string {

@@ -10,7 +10,11 @@ export function serveDashboard(page: () => string, port: number): Promise<Server
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     const served = (server.address() as AddressInfo).port;
     if (!isOwnHost(req.headers.host, served)) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end(`spec-session dashboard: this server answers only http://127.0.0.1:${served}/ (got Host ${JSON.stringify(req.headers.host ?? '')})\n`);
+      res
+        .writeHead(421, { 'content-type': 'text/plain' })
+        .end(
+          `spec-session dashboard: this server answers only http://127.0.0.1:${served}/ (got Host ${JSON.stringify(req.headers.host ?? '')})\n`,
+        );
       return;
     }
     const path = (req.url ?? '/').split('?')[0];
@@ -21,11 +25,19 @@ export function serveDashboard(page: () => string, port: number): Promise<Server
     try {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page());
     } catch (error) {
-      res.writeHead(500, { 'content-type': 'text/plain' }).end(`spec-session dashboard: ${(error as Error).message.split('\n')[0]}\n`);
+      res
+        .writeHead(500, { 'content-type': 'text/plain' })
+        .end(`spec-session dashboard: ${(error as Error).message.split('\n')[0]}\n`);
     }
   });
   return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new Error(`port ${port} is in use on 127.0.0.1 (leave out --port to take a free one)`) : error));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is in use on 127.0.0.1 (leave out --port to take a free one)`)
+          : error,
+      ),
+    );
     server.listen(port, '127.0.0.1', () => resolve(server));
   });
 }

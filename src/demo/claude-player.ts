@@ -84,9 +84,13 @@ export class PlayedSession {
     }
     this.world.story.shown(answer.systemMessage);
     const brief = answer.additionalContext?.split('\n') ?? [];
-    if (brief.length) this.world.story.note(`the hook also hands the model the task: "${brief[1] ?? brief[0]}", its files, requirements and _Prompt_: ${brief.length} lines`);
+    if (brief.length)
+      this.world.story.note(
+        `the hook also hands the model the task: "${brief[1] ?? brief[0]}", its files, requirements and _Prompt_: ${brief.length} lines`,
+      );
     const command = /^\/([a-z-]+)\s*(.*)$/.exec(prompt);
-    if (command) this.transcript.command(command[1]!, command[2]!, this.commandBody(command[1]!, command[2]!), this.promptId);
+    if (command)
+      this.transcript.command(command[1]!, command[2]!, this.commandBody(command[1]!, command[2]!), this.promptId);
     else this.transcript.prompt(prompt, this.promptId);
     if (command?.[1] === 'do-task') this.task = command[2]!.split(/\s+/).join('/');
     this.conversation.add(1_000, 2_500);
@@ -96,13 +100,22 @@ export class PlayedSession {
   /** Claude uses a tool: the API call asking for it, the tool's result line, the PostToolUse hook. */
   useTool(step: ToolStep, say?: string): void {
     const toolUseId = `toolu_01${base62(22)}`;
-    const blocks: ContentBlock[] = [...(say ? [{ type: 'text' as const, text: say }] : []), { type: 'tool_use', id: toolUseId, name: step.name, input: step.input }];
+    const blocks: ContentBlock[] = [
+      ...(say ? [{ type: 'text' as const, text: say }] : []),
+      { type: 'tool_use', id: toolUseId, name: step.name, input: step.input },
+    ];
     const call = this.respond(blocks);
     step.apply?.();
     const response = { type: step.name.toLowerCase(), ...step.input };
     this.transcript.toolResult(toolUseId, step.result, response, call.lastUuid, this.promptId);
     this.conversation.add(...(step.returns ?? [1_500, 9_000]));
-    this.hook('PostToolUse', { tool_name: step.name, tool_input: step.input, tool_response: response, tool_use_id: toolUseId, duration_ms: this.world.random(20, 900) });
+    this.hook('PostToolUse', {
+      tool_name: step.name,
+      tool_input: step.input,
+      tool_response: response,
+      tool_use_id: toolUseId,
+      duration_ms: this.world.random(20, 900),
+    });
     this.turn.actions.push(step.label);
   }
 
@@ -113,8 +126,23 @@ export class PlayedSession {
     const call = this.respond([{ type: 'tool_use', id: toolUseId, name: 'Agent', input }]);
     const agentId = `a${randomBytes(8).toString('hex')}`;
     const file = path.join(this.world.transcriptsDir, this.id, 'subagents', `agent-${agentId}.jsonl`);
-    const agent = new TranscriptWriter(file, { cwd: this.world.projectDir, sessionId: this.id, agent: { id: agentId, type: agentType } });
-    fs.writeFileSync(file.replace(/\.jsonl$/, '.meta.json'), JSON.stringify({ agentType, isBuiltIn: true, description, toolUseId, spawnDepth: 1, model: this.model, finished: true }));
+    const agent = new TranscriptWriter(file, {
+      cwd: this.world.projectDir,
+      sessionId: this.id,
+      agent: { id: agentId, type: agentType },
+    });
+    fs.writeFileSync(
+      file.replace(/\.jsonl$/, '.meta.json'),
+      JSON.stringify({
+        agentType,
+        isBuiltIn: true,
+        description,
+        toolUseId,
+        spawnDepth: 1,
+        model: this.model,
+        finished: true,
+      }),
+    );
     agent.prompt(prompt, this.promptId);
     const talk = new Conversation(this.world.random, { cached: [20_000, 23_000], prompt: [2_000, 4_000] });
     let tokens = 0;
@@ -131,22 +159,56 @@ export class PlayedSession {
       const stepResponse = { type: step.name.toLowerCase(), ...step.input };
       agent.toolResult(id, step.result, stepResponse, sub.lastUuid, this.promptId);
       talk.add(...(step.returns ?? [1_500, 6_000]));
-      this.hook('PostToolUse', { agent_id: agentId, agent_type: agentType, tool_name: step.name, tool_input: step.input, tool_response: stepResponse, tool_use_id: id, duration_ms: this.world.random(20, 400) });
+      this.hook('PostToolUse', {
+        agent_id: agentId,
+        agent_type: agentType,
+        tool_name: step.name,
+        tool_input: step.input,
+        tool_response: stepResponse,
+        tool_use_id: id,
+        duration_ms: this.world.random(20, 400),
+      });
     }
     agentCall([{ type: 'text', text: report }]);
-    this.hook('SubagentStop', { agent_id: agentId, agent_type: agentType, stop_hook_active: false, agent_transcript_path: file, last_assistant_message: report });
-    const response = { status: 'completed', prompt, agentId, agentType, content: [{ type: 'text', text: report }], resolvedModel: this.model, totalTokens: tokens, totalToolUseCount: steps.length, usage: usageJson(last) };
+    this.hook('SubagentStop', {
+      agent_id: agentId,
+      agent_type: agentType,
+      stop_hook_active: false,
+      agent_transcript_path: file,
+      last_assistant_message: report,
+    });
+    const response = {
+      status: 'completed',
+      prompt,
+      agentId,
+      agentType,
+      content: [{ type: 'text', text: report }],
+      resolvedModel: this.model,
+      totalTokens: tokens,
+      totalToolUseCount: steps.length,
+      usage: usageJson(last),
+    };
     this.transcript.toolResult(toolUseId, report, response, call.lastUuid, this.promptId);
     this.conversation.add(800, 2_000);
-    this.hook('PostToolUse', { tool_name: 'Agent', tool_input: input, tool_response: response, tool_use_id: toolUseId, duration_ms: this.world.random(5_000, 20_000) });
-    this.turn.actions.push(`Agent ${agentType}: ${steps.length + 1} calls in its own transcript (${formatCount(tokens)} tokens)`);
+    this.hook('PostToolUse', {
+      tool_name: 'Agent',
+      tool_input: input,
+      tool_response: response,
+      tool_use_id: toolUseId,
+      duration_ms: this.world.random(5_000, 20_000),
+    });
+    this.turn.actions.push(
+      `Agent ${agentType}: ${steps.length + 1} calls in its own transcript (${formatCount(tokens)} tokens)`,
+    );
   }
 
   /** The turn's last reply; then the Stop hook, whose message the user sees under the turn. */
   finish(summary: string): HookAnswer {
     this.respond([{ type: 'text', text: summary }]);
     const { calls, tokens, actions } = this.turn;
-    this.world.story.note(`Claude, ${shortModel(this.model)}: ${calls} API calls, ${formatCount(tokens)} tokens · ${actions.join(' · ')}`);
+    this.world.story.note(
+      `Claude, ${shortModel(this.model)}: ${calls} API calls, ${formatCount(tokens)} tokens · ${actions.join(' · ')}`,
+    );
     this.turn = { calls: 0, tokens: 0, actions: [] };
     const answer = this.hook('Stop', { stop_hook_active: false, last_assistant_message: summary });
     this.world.story.shown(answer.systemMessage);
@@ -161,10 +223,18 @@ export class PlayedSession {
     const tokens = this.conversation.compact();
     this.record(tokens, true);
     const agentId = `a${randomBytes(8).toString('hex')}`;
-    this.hook('SubagentStop', { agent_id: agentId, agent_type: '', stop_hook_active: false, agent_transcript_path: path.join(this.world.transcriptsDir, this.id, 'subagents', `agent-${agentId}.jsonl`), last_assistant_message: summary });
+    this.hook('SubagentStop', {
+      agent_id: agentId,
+      agent_type: '',
+      stop_hook_active: false,
+      agent_transcript_path: path.join(this.world.transcriptsDir, this.id, 'subagents', `agent-${agentId}.jsonl`),
+      last_assistant_message: summary,
+    });
     this.transcript.compaction(preTokens, this.world.random(3_000, 5_000), summary);
     this.hook('SessionStart', { source: 'compact', model: this.model });
-    this.world.story.note(`Claude Code compacts: 1 API call, ${formatCount(totalTokens(tokens))} tokens, written to no assistant line; only the cost-state line at the session's end counts it. No prompt came since /do-task ${this.task?.replace('/', ' ')}, so it belongs to that task`);
+    this.world.story.note(
+      `Claude Code compacts: 1 API call, ${formatCount(totalTokens(tokens))} tokens, written to no assistant line; only the cost-state line at the session's end counts it. No prompt came since /do-task ${this.task?.replace('/', ' ')}, so it belongs to that task`,
+    );
   }
 
   /** The user leaves Claude Code: it appends its cost-state line, then runs SessionEnd. */
@@ -195,7 +265,15 @@ export class PlayedSession {
 
   private hook(event: string, fields: Record<string, unknown>): HookAnswer {
     if (!this.world.registered.has(event)) return {};
-    const input = { session_id: this.id, transcript_path: this.transcriptPath, cwd: this.world.projectDir, prompt_id: this.promptId, permission_mode: 'default', hook_event_name: event, ...fields };
+    const input = {
+      session_id: this.id,
+      transcript_path: this.transcriptPath,
+      cwd: this.world.projectDir,
+      prompt_id: this.promptId,
+      permission_mode: 'default',
+      hook_event_name: event,
+      ...fields,
+    };
     this.world.onHook(event);
     const answer = runHookProcess(this.world.hookFile, event, input, this.world.env, this.world.projectDir);
     if (answer.problem) {

@@ -19,13 +19,25 @@ export function playDay(world: DemoWorld): void {
   const morning = new PlayedSession(world, HAIKU);
   morning.start();
   morning.type('/start-session inv-1000 spec invoice-management');
-  doTask(world, morning, '1.1', () => {
-    morning.useTool(file.read('.spec-workflow/specs/invoice-management/design.md'), "I'll read the design first.");
-    morning.useTool(file.write('src/invoice/model.ts', MODEL_TS));
-  }, 'Created src/invoice/model.ts: Invoice and LineItem types and validateInvoice (amounts in integer cents).');
-  doTask(world, morning, '1.2', () => {
-    morning.useTool(file.write('src/invoice/totals.ts', TOTALS_TS), 'Adding calculateTotals with per-line tax.');
-  }, 'Added calculateTotals in src/invoice/totals.ts; tax is rounded half up once per line.');
+  doTask(
+    world,
+    morning,
+    '1.1',
+    () => {
+      morning.useTool(file.read('.spec-workflow/specs/invoice-management/design.md'), "I'll read the design first.");
+      morning.useTool(file.write('src/invoice/model.ts', MODEL_TS));
+    },
+    'Created src/invoice/model.ts: Invoice and LineItem types and validateInvoice (amounts in integer cents).',
+  );
+  doTask(
+    world,
+    morning,
+    '1.2',
+    () => {
+      morning.useTool(file.write('src/invoice/totals.ts', TOTALS_TS), 'Adding calculateTotals with per-line tax.');
+    },
+    'Added calculateTotals in src/invoice/totals.ts; tax is rounded half up once per line.',
+  );
   morning.type('/session-status');
   morning.end();
 
@@ -33,22 +45,57 @@ export function playDay(world: DemoWorld): void {
   const afternoon = new PlayedSession(world, HAIKU);
   afternoon.start();
   afternoon.type('/start-session inv-1300 spec invoice-management');
-  doTask(world, afternoon, '1.3', () => {
-    afternoon.useTool(file.write('src/invoice/numbering.ts', NUMBERING_TS));
-    afternoon.useTool(file.bash('npx vitest run src/invoice', 'Run the invoice tests', ' ✓ src/invoice/numbering.test.ts (4 tests)\n Test Files  1 passed (1)'));
-  }, 'Added nextInvoiceNumber (INV-YYYY-NNNN) backed by a per-year counter row; 4 tests pass.');
-  doTask(world, afternoon, '1.4', () => {
-    afternoon.delegate('Explore', 'Find the PDF helpers', 'Find how src/pdf renders documents and what invoice-pdf needs to reuse.', [
-      file.grep('renderPdf', 'src'),
-      file.read('src/pdf/render.ts'),
-    ], 'src/pdf/render.ts exports renderPdf(lines: string[]): Uint8Array; nothing else renders PDFs.');
-    afternoon.useTool(file.write('src/invoice/pdf.ts', PDF_TS), 'renderPdf is the helper to reuse.');
-  }, 'Added invoicePdf in src/invoice/pdf.ts, reusing renderPdf.');
-  doTask(world, afternoon, '1.5', () => {
-    afternoon.useTool(file.write('src/api/invoices.ts', API_TS));
-    afternoon.useTool(file.bash('npx vitest run src/api', 'Run the API tests', ' ✓ src/api/invoices.test.ts (6 tests)\n Test Files  1 passed (1)'));
-  }, 'Added POST /api/invoices and GET /api/invoices/:id; 6 endpoint tests pass.');
-  afternoon.compact('Implemented invoice-management tasks 1.3–1.5 (numbering, PDF export, API endpoint); all tests pass.');
+  doTask(
+    world,
+    afternoon,
+    '1.3',
+    () => {
+      afternoon.useTool(file.write('src/invoice/numbering.ts', NUMBERING_TS));
+      afternoon.useTool(
+        file.bash(
+          'npx vitest run src/invoice',
+          'Run the invoice tests',
+          ' ✓ src/invoice/numbering.test.ts (4 tests)\n Test Files  1 passed (1)',
+        ),
+      );
+    },
+    'Added nextInvoiceNumber (INV-YYYY-NNNN) backed by a per-year counter row; 4 tests pass.',
+  );
+  doTask(
+    world,
+    afternoon,
+    '1.4',
+    () => {
+      afternoon.delegate(
+        'Explore',
+        'Find the PDF helpers',
+        'Find how src/pdf renders documents and what invoice-pdf needs to reuse.',
+        [file.grep('renderPdf', 'src'), file.read('src/pdf/render.ts')],
+        'src/pdf/render.ts exports renderPdf(lines: string[]): Uint8Array; nothing else renders PDFs.',
+      );
+      afternoon.useTool(file.write('src/invoice/pdf.ts', PDF_TS), 'renderPdf is the helper to reuse.');
+    },
+    'Added invoicePdf in src/invoice/pdf.ts, reusing renderPdf.',
+  );
+  doTask(
+    world,
+    afternoon,
+    '1.5',
+    () => {
+      afternoon.useTool(file.write('src/api/invoices.ts', API_TS));
+      afternoon.useTool(
+        file.bash(
+          'npx vitest run src/api',
+          'Run the API tests',
+          ' ✓ src/api/invoices.test.ts (6 tests)\n Test Files  1 passed (1)',
+        ),
+      );
+    },
+    'Added POST /api/invoices and GET /api/invoices/:id; 6 endpoint tests pass.',
+  );
+  afternoon.compact(
+    'Implemented invoice-management tasks 1.3–1.5 (numbering, PDF export, API endpoint); all tests pass.',
+  );
   afternoon.end();
 
   story.heading('Late afternoon · Claude session 3: patient-search, then the end of the day');
@@ -64,12 +111,26 @@ export function playDay(world: DemoWorld): void {
 }
 
 /** `/do-task <spec> <id>`, Claude's work, the agent ticking the box in tasks.md, the turn's end. */
-function doTask(world: DemoWorld, session: PlayedSession, id: string, work: () => void, summary: string, spec = 'invoice-management'): void {
+function doTask(
+  world: DemoWorld,
+  session: PlayedSession,
+  id: string,
+  work: () => void,
+  summary: string,
+  spec = 'invoice-management',
+): void {
   session.type(`/do-task ${spec} ${id}`);
   work();
   const edit = doneEdit(world.projectDir, spec, id);
   session.useTool(
-    { name: 'Edit', input: { file_path: edit.file, old_string: edit.oldLine, new_string: edit.newLine, replace_all: false }, result: `The file ${edit.file} has been updated successfully.`, label: `Edit tasks.md (${id} → [x])`, apply: edit.apply, returns: [200, 600] },
+    {
+      name: 'Edit',
+      input: { file_path: edit.file, old_string: edit.oldLine, new_string: edit.newLine, replace_all: false },
+      result: `The file ${edit.file} has been updated successfully.`,
+      label: `Edit tasks.md (${id} → [x])`,
+      apply: edit.apply,
+      returns: [200, 600],
+    },
     `Task ${id} is complete; marking it done in tasks.md.`,
   );
   session.finish(summary);
@@ -79,7 +140,13 @@ function doTask(world: DemoWorld, session: PlayedSession, id: string, work: () =
 function fileTools(projectDir: string) {
   const abs = (rel: string) => path.join(projectDir, rel);
   return {
-    read: (rel: string): ToolStep => ({ name: 'Read', input: { file_path: abs(rel) }, result: fs.readFileSync(abs(rel), 'utf8'), label: `Read ${path.basename(rel)}`, returns: [2_000, 6_000] }),
+    read: (rel: string): ToolStep => ({
+      name: 'Read',
+      input: { file_path: abs(rel) },
+      result: fs.readFileSync(abs(rel), 'utf8'),
+      label: `Read ${path.basename(rel)}`,
+      returns: [2_000, 6_000],
+    }),
     write: (rel: string, content: string): ToolStep => ({
       name: 'Write',
       input: { file_path: abs(rel), content },
@@ -90,8 +157,20 @@ function fileTools(projectDir: string) {
         fs.writeFileSync(abs(rel), content);
       },
     }),
-    grep: (pattern: string, rel: string): ToolStep => ({ name: 'Grep', input: { pattern, path: abs(rel), output_mode: 'content' }, result: `${rel}/pdf/render.ts:1:export function renderPdf(lines: string[]): Uint8Array {`, label: `Grep ${pattern}`, returns: [1_500, 4_000] }),
-    bash: (command: string, description: string, output: string): ToolStep => ({ name: 'Bash', input: { command, description }, result: output, label: `Bash ${command}`, returns: [1_500, 5_000] }),
+    grep: (pattern: string, rel: string): ToolStep => ({
+      name: 'Grep',
+      input: { pattern, path: abs(rel), output_mode: 'content' },
+      result: `${rel}/pdf/render.ts:1:export function renderPdf(lines: string[]): Uint8Array {`,
+      label: `Grep ${pattern}`,
+      returns: [1_500, 4_000],
+    }),
+    bash: (command: string, description: string, output: string): ToolStep => ({
+      name: 'Bash',
+      input: { command, description },
+      result: output,
+      label: `Bash ${command}`,
+      returns: [1_500, 5_000],
+    }),
   };
 }
 

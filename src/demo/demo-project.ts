@@ -54,14 +54,18 @@ const PATIENT_TASKS = `# Tasks Document
 const SPECS: Record<string, { title: string; requirements: string; design: string; tasks: string }> = {
   'invoice-management': {
     title: 'Invoice management',
-    requirements: '1.1 An invoice has a customer, a date and one or more line items.\n1.2 Amounts are stored in integer cents.\n1.3 Totals include per-line tax.\n2.1 Invoice numbers are sequential per year, without gaps.\n3.1 An invoice can be downloaded as a PDF.\n4.1 Invoices are created through POST /api/invoices.\n4.2 An invoice is read through GET /api/invoices/:id.',
-    design: 'Model (src/invoice/model.ts) → totals (totals.ts) → numbering (numbering.ts, counter table) → PDF (pdf.ts, reusing src/pdf/render.ts) → API (src/api/invoices.ts).',
+    requirements:
+      '1.1 An invoice has a customer, a date and one or more line items.\n1.2 Amounts are stored in integer cents.\n1.3 Totals include per-line tax.\n2.1 Invoice numbers are sequential per year, without gaps.\n3.1 An invoice can be downloaded as a PDF.\n4.1 Invoices are created through POST /api/invoices.\n4.2 An invoice is read through GET /api/invoices/:id.',
+    design:
+      'Model (src/invoice/model.ts) → totals (totals.ts) → numbering (numbering.ts, counter table) → PDF (pdf.ts, reusing src/pdf/render.ts) → API (src/api/invoices.ts).',
     tasks: INVOICE_TASKS,
   },
   'patient-search': {
     title: 'Patient search',
-    requirements: '1.1 Staff find a patient by name or hospital number.\n2.1 Misspelt names still match.\n2.2 Results can be filtered by date of birth and ward.',
-    design: 'A search index over patients (search-index.ts) with trigram fuzzy matching (fuzzy.ts) and filters (filters.ts).',
+    requirements:
+      '1.1 Staff find a patient by name or hospital number.\n2.1 Misspelt names still match.\n2.2 Results can be filtered by date of birth and ward.',
+    design:
+      'A search index over patients (search-index.ts) with trigram fuzzy matching (fuzzy.ts) and filters (filters.ts).',
     tasks: PATIENT_TASKS,
   },
 };
@@ -72,13 +76,22 @@ export function writeDemoProject(parent: string): string {
   for (const [spec, s] of Object.entries(SPECS)) {
     const dir = path.join(root, '.spec-workflow', 'specs', spec);
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'requirements.md'), `# Requirements Document: ${s.title}\n\n## Requirements\n\n${s.requirements}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'requirements.md'),
+      `# Requirements Document: ${s.title}\n\n## Requirements\n\n${s.requirements}\n`,
+    );
     fs.writeFileSync(path.join(dir, 'design.md'), `# Design Document: ${s.title}\n\n## Architecture\n\n${s.design}\n`);
     fs.writeFileSync(path.join(dir, 'tasks.md'), s.tasks);
   }
   fs.mkdirSync(path.join(root, 'src', 'pdf'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'src', 'pdf', 'render.ts'), 'export function renderPdf(lines: string[]): Uint8Array {\n  return new TextEncoder().encode(lines.join("\\n"));\n}\n');
-  fs.writeFileSync(path.join(root, 'package.json'), `${JSON.stringify({ name: 'invoice-app', private: true, type: 'module' }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(root, 'src', 'pdf', 'render.ts'),
+    'export function renderPdf(lines: string[]): Uint8Array {\n  return new TextEncoder().encode(lines.join("\\n"));\n}\n',
+  );
+  fs.writeFileSync(
+    path.join(root, 'package.json'),
+    `${JSON.stringify({ name: 'invoice-app', private: true, type: 'module' }, null, 2)}\n`,
+  );
   return root;
 }
 
@@ -90,7 +103,11 @@ export function tasksFile(projectDir: string, spec: string): string {
  * The edit an agent makes when spec-workflow's instructions say a task is done: its checkbox,
  * `[-]` (or `[ ]`), becomes `[x]`. Returned as an Edit tool's old/new strings plus the change itself.
  */
-export function doneEdit(projectDir: string, spec: string, taskId: string): { file: string; oldLine: string; newLine: string; apply: () => void } {
+export function doneEdit(
+  projectDir: string,
+  spec: string,
+  taskId: string,
+): { file: string; oldLine: string; newLine: string; apply: () => void } {
   const file = tasksFile(projectDir, spec);
   const text = fs.readFileSync(file, 'utf8');
   const escaped = taskId.replace(/\./g, '\\.');
@@ -98,5 +115,10 @@ export function doneEdit(projectDir: string, spec: string, taskId: string): { fi
   if (!line) throw new Error(`demo: task ${taskId} of ${spec} is not open in ${file}`);
   const oldLine = line.trim();
   const newLine = oldLine.replace(/\[[ -]\]/, '[x]');
-  return { file, oldLine, newLine, apply: () => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(oldLine, newLine)) };
+  return {
+    file,
+    oldLine,
+    newLine,
+    apply: () => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(oldLine, newLine)),
+  };
 }

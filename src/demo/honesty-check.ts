@@ -43,7 +43,9 @@ export interface CostJsonTotals {
 export function honestyLines(written: WrittenUsage, cost: CostJsonTotals): string[] {
   const reported = cost.totals.totalTokens;
   const ok = reported === written.total;
-  const compaction = written.compactionCalls ? `, incl. ${written.compactionCalls} compaction call that only Claude Code's cost-state line counts` : '';
+  const compaction = written.compactionCalls
+    ? `, incl. ${written.compactionCalls} compaction call that only Claude Code's cost-state line counts`
+    : '';
   const manual = written.manualTokens ? ` + ${formatCount(written.manualTokens)} logged by hand` : '';
   const lines = [
     `${ok ? '✓' : '✗'} Honesty check: the demo wrote ${formatCount(written.transcriptTokens)} tokens into transcripts (${written.apiCalls} API calls${compaction})${manual} = ${formatCount(written.total)}; spec-session cost --json totals: ${formatCount(reported)}${ok ? '' : ` (off by ${formatCount(reported - written.total)})`}`,
@@ -54,7 +56,8 @@ export function honestyLines(written: WrittenUsage, cost: CostJsonTotals): strin
     return { spec, id, tokens, got };
   });
   // "invoice-management 1.1 151,234 · 1.2 98,765 · patient-search 2.1 45,000": each spec named once.
-  const label = (t: (typeof tasks)[number], i: number) => `${i === 0 || tasks[i - 1]!.spec !== t.spec ? `${t.spec} ` : ''}${t.id}`;
+  const label = (t: (typeof tasks)[number], i: number) =>
+    `${i === 0 || tasks[i - 1]!.spec !== t.spec ? `${t.spec} ` : ''}${t.id}`;
   const wrong = tasks.filter((t) => t.got !== t.tokens);
   lines.push(
     wrong.length === 0
@@ -69,7 +72,8 @@ export function honestyLines(written: WrittenUsage, cost: CostJsonTotals): strin
  * how its total compares with what the demo wrote into transcripts.
  */
 export function reportLine(written: WrittenUsage, reportTotal: number): string {
-  if (reportTotal === written.transcriptTokens) return `✓ report daily: ${formatCount(reportTotal)} tokens, what the demo wrote into transcripts (hand-logged tokens are in no transcript)`;
+  if (reportTotal === written.transcriptTokens)
+    return `✓ report daily: ${formatCount(reportTotal)} tokens, what the demo wrote into transcripts (hand-logged tokens are in no transcript)`;
   if (written.compactionTokens && reportTotal === written.transcriptTokens - written.compactionTokens) {
     return `⚠ report daily: ${formatCount(reportTotal)} tokens, the transcripts' assistant lines only: it misses the ${formatCount(written.compactionTokens)}-token compaction call that only the cost-state line counts (/cost and /eod include it)`;
   }

@@ -16,11 +16,28 @@ export interface HookAnswer {
  * Runs one installed hook the way Claude Code does: `node .claude/spec-session/hook.cjs <Event>`,
  * the event's JSON on stdin, `CLAUDE_PROJECT_DIR` in the environment, stdout parsed as JSON.
  */
-export function runHookProcess(hookFile: string, event: string, input: Record<string, unknown>, env: NodeJS.ProcessEnv, cwd: string): HookAnswer {
-  const run = spawnSync(process.execPath, [hookFile, event], { input: JSON.stringify(input), env, cwd, encoding: 'utf8', timeout: 30_000 });
+export function runHookProcess(
+  hookFile: string,
+  event: string,
+  input: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): HookAnswer {
+  const run = spawnSync(process.execPath, [hookFile, event], {
+    input: JSON.stringify(input),
+    env,
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (run.error) return { problem: `${event} hook did not run: ${run.error.message}` };
   const stderr = run.stderr.trim();
-  const problem = run.status !== 0 ? `${event} hook exited ${run.status}${stderr ? `: ${firstLine(stderr)}` : ''}` : stderr ? `${event} hook wrote to stderr: ${firstLine(stderr)}` : undefined;
+  const problem =
+    run.status !== 0
+      ? `${event} hook exited ${run.status}${stderr ? `: ${firstLine(stderr)}` : ''}`
+      : stderr
+        ? `${event} hook wrote to stderr: ${firstLine(stderr)}`
+        : undefined;
   const stdout = run.stdout.trim();
   if (!stdout) return problem ? { problem } : {};
   let json: Record<string, unknown>;

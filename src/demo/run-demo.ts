@@ -30,13 +30,16 @@ Lines in (parentheses) are the demo telling what it played; everything else is s
  */
 export async function runDemo({ keep, bundleDir }: { keep: boolean; bundleDir: string }): Promise<string> {
   for (const bundle of ['hook.cjs', 'spec-session.cjs']) {
-    if (!fs.existsSync(path.join(bundleDir, bundle))) throw new Error(`no ${bundle} in ${bundleDir}: build the bundles first (npm run build)`);
+    if (!fs.existsSync(path.join(bundleDir, bundle)))
+      throw new Error(`no ${bundle} in ${bundleDir}: build the bundles first (npm run build)`);
   }
   const commandsDir = findCommandsDir(bundleDir);
   const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'spec-session-demo-')));
   try {
     const story = playDemo(tmp, bundleDir, commandsDir);
-    story.plain(keep ? keptText(tmp) : '\n(The temp folder is removed; run `spec-session demo --keep` to look at the files.)');
+    story.plain(
+      keep ? keptText(tmp) : '\n(The temp folder is removed; run `spec-session demo --keep` to look at the files.)',
+    );
     return story.toString();
   } finally {
     if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
@@ -51,11 +54,17 @@ function playDemo(tmp: string, bundleDir: string, commandsDir: string): Narrativ
   // Claude Code's folder name for a project: its path with every non-alphanumeric char as '-'.
   const transcriptsDir = path.join(claudeDir, 'projects', projectDir.replace(/[^A-Za-z0-9]/g, '-'));
   fs.mkdirSync(transcriptsDir, { recursive: true });
-  const env = childEnv({ CLAUDE_CONFIG_DIR: claudeDir, CLAUDE_PROJECT_DIR: projectDir, SPEC_SESSION_HOME: path.join(tmp, 'spec-session-home') });
+  const env = childEnv({
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CLAUDE_PROJECT_DIR: projectDir,
+    SPEC_SESSION_HOME: path.join(tmp, 'spec-session-home'),
+  });
 
   story.heading('Install, once per project');
   story.typed(`spec-session install --dir invoice-app --claude-version ${CLAUDE_CODE_VERSION}`, true);
-  story.shown(installProject({ projectDir, bundleDir, commandsDir, claudeVersion: CLAUDE_CODE_VERSION }).replaceAll(tmp, '<tmp>'));
+  story.shown(
+    installProject({ projectDir, bundleDir, commandsDir, claudeVersion: CLAUDE_CODE_VERSION }).replaceAll(tmp, '<tmp>'),
+  );
 
   const world: DemoWorld = {
     projectDir,
@@ -74,8 +83,13 @@ function playDemo(tmp: string, bundleDir: string, commandsDir: string): Narrativ
   world.onHook('');
 
   const cli = (args: string[]) => {
-    const run = spawnSync(process.execPath, [path.join(projectDir, '.claude', 'spec-session', 'spec-session.cjs'), ...args], { env, cwd: projectDir, encoding: 'utf8' });
-    if (run.status !== 0) world.problems.push(`spec-session ${args[0]} exited ${run.status}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
+    const run = spawnSync(
+      process.execPath,
+      [path.join(projectDir, '.claude', 'spec-session', 'spec-session.cjs'), ...args],
+      { env, cwd: projectDir, encoding: 'utf8' },
+    );
+    if (run.status !== 0)
+      world.problems.push(`spec-session ${args[0]} exited ${run.status}: ${run.stderr.trim().split('\n')[0] ?? ''}`);
     return run.stdout;
   };
 
@@ -90,7 +104,9 @@ function playDemo(tmp: string, bundleDir: string, commandsDir: string): Narrativ
   story.heading('The same day across all your Claude Code history (transcripts only)');
   story.typed('spec-session report daily --config-dir <tmp>/claude', true);
   story.shown(cli(['report', 'daily', '--config-dir', claudeDir]));
-  const reportTotal = parseJson<{ totals: { totalTokens: number } }>(cli(['report', 'daily', '--json', '--config-dir', claudeDir]))?.totals.totalTokens;
+  const reportTotal = parseJson<{ totals: { totalTokens: number } }>(
+    cli(['report', 'daily', '--json', '--config-dir', claudeDir]),
+  )?.totals.totalTokens;
   if (reportTotal !== undefined) story.shown(reportLine(world.written, reportTotal));
 
   story.heading('Honesty check');
@@ -99,7 +115,14 @@ function playDemo(tmp: string, bundleDir: string, commandsDir: string): Narrativ
   if (cost) story.shown(honestyLines(world.written, cost).join('\n'));
   else story.shown('✗ Honesty check: spec-session cost --json gave no totals');
   const hookLog = path.join(projectDir, '.claude', 'spec-session', 'state', 'hook.log');
-  if (fs.existsSync(hookLog)) world.problems.push(...fs.readFileSync(hookLog, 'utf8').trim().split('\n').map((l) => `hook.log: ${l}`));
+  if (fs.existsSync(hookLog))
+    world.problems.push(
+      ...fs
+        .readFileSync(hookLog, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => `hook.log: ${l}`),
+    );
   for (const problem of world.problems) story.shown(`⚠ ${problem}`);
   return story;
 }
@@ -142,8 +165,12 @@ function findCommandsDir(bundleDir: string): string {
 
 /** The events `.claude/settings.json` runs our hook for: Claude Code would run it for no other. */
 function registeredEvents(projectDir: string): Set<string> {
-  const settings = JSON.parse(fs.readFileSync(path.join(projectDir, '.claude', 'settings.json'), 'utf8')) as { hooks?: Record<string, Array<{ hooks?: Array<{ command?: string }> }>> };
-  const events = Object.entries(settings.hooks ?? {}).filter(([, groups]) => groups.some((g) => g.hooks?.some((h) => h.command?.includes(HOOK_MARK))));
+  const settings = JSON.parse(fs.readFileSync(path.join(projectDir, '.claude', 'settings.json'), 'utf8')) as {
+    hooks?: Record<string, Array<{ hooks?: Array<{ command?: string }> }>>;
+  };
+  const events = Object.entries(settings.hooks ?? {}).filter(([, groups]) =>
+    groups.some((g) => g.hooks?.some((h) => h.command?.includes(HOOK_MARK))),
+  );
   return new Set(events.map(([event]) => event));
 }
 

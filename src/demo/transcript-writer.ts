@@ -12,7 +12,9 @@ import type { TokenCounts } from '../usage/tokens.js';
  */
 export const CLAUDE_CODE_VERSION = '2.1.331';
 
-export type ContentBlock = { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+export type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
 export interface TranscriptOwner {
   cwd: string;
@@ -51,8 +53,21 @@ export class TranscriptWriter {
 
   /** A slash command: the command line, then the expanded Markdown body as an `isMeta` line. */
   command(name: string, args: string, body: string, promptId: string): void {
-    this.chain({ promptId, type: 'user', message: { role: 'user', content: `<command-message>${name}</command-message>\n<command-name>/${name}</command-name>\n<command-args>${args}</command-args>` } });
-    this.chain({ promptId, type: 'user', message: { role: 'user', content: [{ type: 'text', text: body }] }, isMeta: true, turnCompanion: true });
+    this.chain({
+      promptId,
+      type: 'user',
+      message: {
+        role: 'user',
+        content: `<command-message>${name}</command-message>\n<command-name>/${name}</command-name>\n<command-args>${args}</command-args>`,
+      },
+    });
+    this.chain({
+      promptId,
+      type: 'user',
+      message: { role: 'user', content: [{ type: 'text', text: body }] },
+      isMeta: true,
+      turnCompanion: true,
+    });
   }
 
   /** One API response: a line per content block, each repeating the message id, request id and usage. */
@@ -64,7 +79,17 @@ export class TranscriptWriter {
     let lastUuid = '';
     blocks.forEach((block, index) => {
       lastUuid = this.chain({
-        message: { id: messageId, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, stop_sequence: null, usage: usageJson(tokens), stop_details: null },
+        message: {
+          id: messageId,
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [block],
+          stop_reason: stopReason,
+          stop_sequence: null,
+          usage: usageJson(tokens),
+          stop_details: null,
+        },
         ...(block.type === 'tool_use' ? { toolInputStreamMs: 1 } : {}),
         apiBlockIndex: index,
         requestId,
@@ -81,16 +106,43 @@ export class TranscriptWriter {
     return { messageId, requestId, lastUuid };
   }
 
-  toolResult(toolUseId: string, content: string, toolUseResult: Record<string, unknown>, sourceUuid: string, promptId: string): void {
-    this.chain({ promptId, type: 'user', message: { role: 'user', content: [{ tool_use_id: toolUseId, type: 'tool_result', content }] }, toolUseResult, sourceToolAssistantUUID: sourceUuid });
+  toolResult(
+    toolUseId: string,
+    content: string,
+    toolUseResult: Record<string, unknown>,
+    sourceUuid: string,
+    promptId: string,
+  ): void {
+    this.chain({
+      promptId,
+      type: 'user',
+      message: { role: 'user', content: [{ tool_use_id: toolUseId, type: 'tool_result', content }] },
+      toolUseResult,
+      sourceToolAssistantUUID: sourceUuid,
+    });
   }
 
   /** `/compact`: the boundary, then the summary as an `isCompactSummary` user line. The
    * summarising call itself is written as no assistant line (2.1.331). */
   compaction(preTokens: number, postTokens: number, summary: string): void {
     this.parent = null;
-    this.chain({ type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', isMeta: false, level: 'info', compactMetadata: { trigger: 'manual', preTokens, postTokens, cumulativeDroppedTokens: preTokens - postTokens } });
-    this.chain({ type: 'user', message: { role: 'user', content: `This session is being continued from a previous conversation that ran out of context. The summary below covers the earlier portion of the conversation.\n\nSummary:\n${summary}` }, isVisibleInTranscriptOnly: true, isCompactSummary: true });
+    this.chain({
+      type: 'system',
+      subtype: 'compact_boundary',
+      content: 'Conversation compacted',
+      isMeta: false,
+      level: 'info',
+      compactMetadata: { trigger: 'manual', preTokens, postTokens, cumulativeDroppedTokens: preTokens - postTokens },
+    });
+    this.chain({
+      type: 'user',
+      message: {
+        role: 'user',
+        content: `This session is being continued from a previous conversation that ran out of context. The summary below covers the earlier portion of the conversation.\n\nSummary:\n${summary}`,
+      },
+      isVisibleInTranscriptOnly: true,
+      isCompactSummary: true,
+    });
   }
 
   /** Claude Code's own cumulative count for the session (subagents and compaction included). */
@@ -112,13 +164,39 @@ export class TranscriptWriter {
       };
     }
     const duration = Date.now() - startTime;
-    this.write({ type: 'cost-state', sessionId: this.owner.sessionId, totalCostUSD: total, totalAPIDuration: duration, totalAPIDurationWithoutRetries: duration, totalToolDuration: 0, totalLinesAdded: 0, totalLinesRemoved: 0, totalDuration: duration, startTime, modelUsage, hasUnknownModelCost: false });
+    this.write({
+      type: 'cost-state',
+      sessionId: this.owner.sessionId,
+      totalCostUSD: total,
+      totalAPIDuration: duration,
+      totalAPIDurationWithoutRetries: duration,
+      totalToolDuration: 0,
+      totalLinesAdded: 0,
+      totalLinesRemoved: 0,
+      totalDuration: duration,
+      startTime,
+      modelUsage,
+      hasUnknownModelCost: false,
+    });
   }
 
   private chain(row: Record<string, unknown>): string {
     const uuid = randomUUID();
     const { cwd, sessionId, agent } = this.owner;
-    this.write({ parentUuid: this.parent, isSidechain: agent !== undefined, ...(agent ? { agentId: agent.id } : {}), ...row, uuid, timestamp: now(), userType: 'external', entrypoint: 'cli', cwd, sessionId, version: CLAUDE_CODE_VERSION, gitBranch: 'main' });
+    this.write({
+      parentUuid: this.parent,
+      isSidechain: agent !== undefined,
+      ...(agent ? { agentId: agent.id } : {}),
+      ...row,
+      uuid,
+      timestamp: now(),
+      userType: 'external',
+      entrypoint: 'cli',
+      cwd,
+      sessionId,
+      version: CLAUDE_CODE_VERSION,
+      gitBranch: 'main',
+    });
     this.parent = uuid;
     return uuid;
   }

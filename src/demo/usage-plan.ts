@@ -23,7 +23,10 @@ export class Conversation {
   private cached: number;
   private added: number;
 
-  constructor(private readonly random: (min: number, max: number) => number, opening: { cached: [number, number]; prompt: [number, number] }) {
+  constructor(
+    private readonly random: (min: number, max: number) => number,
+    opening: { cached: [number, number]; prompt: [number, number] },
+  ) {
     this.cached = random(...opening.cached);
     this.added = random(...opening.prompt);
   }

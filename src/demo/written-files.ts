@@ -7,7 +7,10 @@ const FOLDERS: Array<[RegExp, string]> = [
   [/^docs\/sessions\/daily$/, 'daily summaries (/eod)'],
   [/^docs\/sessions\/archive\/[^/]+$/, 'session logs, archived by /eod'],
   [/^docs\/sessions\/\.current$/, 'session logs of active sessions'],
-  [/^docs\/sessions\/ledger\/[^/]+$/, 'the ledger (committed, merge-safe): one file per Claude session, one more per machine for CLI use'],
+  [
+    /^docs\/sessions\/ledger\/[^/]+$/,
+    'the ledger (committed, merge-safe): one file per Claude session, one more per machine for CLI use',
+  ],
   [/Implementation Logs$/, "spec-workflow's implementation logs, each with a ## Usage section"],
 ];
 
@@ -17,7 +20,10 @@ const FOLDERS: Array<[RegExp, string]> = [
  */
 export function writtenFiles(projectDir: string): string {
   const folders = new Map<string, string[]>();
-  const files = [...walk(projectDir, 'docs'), ...walk(projectDir, '.spec-workflow/specs').filter((f) => f.includes('/Implementation Logs/'))];
+  const files = [
+    ...walk(projectDir, 'docs'),
+    ...walk(projectDir, '.spec-workflow/specs').filter((f) => f.includes('/Implementation Logs/')),
+  ];
   for (const file of files) {
     const dir = path.posix.dirname(file);
     folders.set(dir, [...(folders.get(dir) ?? []), path.posix.basename(file)]);
@@ -26,10 +32,13 @@ export function writtenFiles(projectDir: string): string {
   for (const [dir, names] of folders) {
     const what = FOLDERS.find(([pattern]) => pattern.test(dir))?.[1];
     if (dir === 'docs') {
-      for (const name of names) lines.push(`docs/${name}${name === 'PROGRESS.md' ? '  overall progress per spec and task (/eod)' : ''}`);
+      for (const name of names)
+        lines.push(`docs/${name}${name === 'PROGRESS.md' ? '  overall progress per spec and task (/eod)' : ''}`);
       continue;
     }
-    const ledger = dir.startsWith('docs/sessions/ledger/') ? `, ${names.reduce((n, f) => n + records(path.join(projectDir, dir, f)), 0)} records` : '';
+    const ledger = dir.startsWith('docs/sessions/ledger/')
+      ? `, ${names.reduce((n, f) => n + records(path.join(projectDir, dir, f)), 0)} records`
+      : '';
     lines.push(`${dir}/  ${what ?? ''}${ledger}`);
     lines.push(...wrap(names, 96).map((l) => `    ${l}`));
   }
@@ -39,7 +48,13 @@ export function writtenFiles(projectDir: string): string {
 /** The newest daily summary, up to its per-task table: the day's totals and its sessions. */
 export function dailySummaryHead(projectDir: string): { file: string; head: string } | undefined {
   const dir = path.join(projectDir, 'docs', 'sessions', 'daily');
-  const newest = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.md')).sort().pop() : undefined;
+  const newest = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .pop()
+    : undefined;
   if (!newest) return undefined;
   const text = fs.readFileSync(path.join(dir, newest), 'utf8');
   const end = text.indexOf('\n## Tasks');
@@ -56,7 +71,10 @@ function walk(root: string, rel: string): string[] {
 }
 
 function records(file: string): number {
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length;
 }
 
 function wrap(names: string[], width: number): string[] {

@@ -49,11 +49,28 @@ export function exportRow({ item, cost }: PricedItem): ExportRow {
  * `spec-session export`: the ledger's usage, one priced row per item, from the same snapshot as
  * `cost --json`, so the rows of a range sum to its totals. Costs are unrounded (null = unpriced).
  */
-export function exportUsage(ctx: ProjectContext, format: ExportFormat, range: DayRange): { text: string; skipped: string | undefined } {
+export function exportUsage(
+  ctx: ProjectContext,
+  format: ExportFormat,
+  range: DayRange,
+): { text: string; skipped: string | undefined } {
   const view = projectSnapshot(ctx);
   const rows = pricedUsage(view, ctx.book, ctx.tz, range).map(exportRow);
   const skipped = skippedNote(view);
-  if (format === 'csv') return { text: toCsv([...EXPORT_COLUMNS], rows.map((r) => EXPORT_COLUMNS.map((c) => r[c]))), skipped };
-  const meta = { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null, ...skippedFields(view) };
+  if (format === 'csv')
+    return {
+      text: toCsv(
+        [...EXPORT_COLUMNS],
+        rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
+      ),
+      skipped,
+    };
+  const meta = {
+    priceTable: ctx.book.table,
+    timeZone: ctx.tz,
+    since: range.since ?? null,
+    until: range.until ?? null,
+    ...skippedFields(view),
+  };
   return { text: `${JSON.stringify({ ...meta, rows }, null, 2)}\n`, skipped };
 }

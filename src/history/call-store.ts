@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CallTable, StringTable, type StoredCall } from './call-table.js';
+import { type CallTable, StringTable, type StoredCall } from './call-table.js';
 
 /**
  * The distinct calls of a history on disk, so that adding one turn reads and writes a small part:
@@ -35,7 +35,8 @@ interface BucketFile {
   calls: StoredCall[];
 }
 
-const bucketFile = (dir: string, bucket: number) => path.join(dir, 'calls', `${bucket.toString(16).padStart(2, '0')}.json`);
+const bucketFile = (dir: string, bucket: number) =>
+  path.join(dir, 'calls', `${bucket.toString(16).padStart(2, '0')}.json`);
 
 /** A bucket file that does not parse (a disk fault, a hand edit): the caller rebuilds from transcripts. */
 export class DamagedBucketError extends Error {
@@ -68,7 +69,11 @@ export function saveBucket(dir: string, bucket: number, table: CallTable, calls:
   const models = new StringTable();
   const sessions = new StringTable();
   const projects = new StringTable();
-  const ids = { model: (s: string) => models.id(s), session: (s: string) => sessions.id(s), project: (s: string) => projects.id(s) };
+  const ids = {
+    model: (s: string) => models.id(s),
+    session: (s: string) => sessions.id(s),
+    project: (s: string) => projects.id(s),
+  };
   const records = calls.map((i) => JSON.stringify(table.record(i, ids)));
   const body = `{"models":${JSON.stringify(models.list)},"sessions":${JSON.stringify(sessions.list)},"projects":${JSON.stringify(projects.list)},"calls":[\n${records.join(',\n')}\n]}\n`;
   replaceFile(bucketFile(dir, bucket), body);
@@ -128,7 +133,8 @@ export class IdIndex {
     }
     const count = Math.min(hashBytes.length >> 2, buckets.length);
     const hashes = new Uint32Array(Math.max(1024, Math.ceil(count * 1.5)));
-    if (LITTLE_ENDIAN && hashBytes.byteOffset % 4 === 0) hashes.set(new Uint32Array(hashBytes.buffer, hashBytes.byteOffset, count));
+    if (LITTLE_ENDIAN && hashBytes.byteOffset % 4 === 0)
+      hashes.set(new Uint32Array(hashBytes.buffer, hashBytes.byteOffset, count));
     else for (let i = 0; i < count; i++) hashes[i] = hashBytes.readUInt32LE(4 * i);
     const bucketArray = new Uint8Array(hashes.length);
     bucketArray.set(buckets.subarray(0, count));
@@ -141,7 +147,10 @@ export class IdIndex {
     const hashes = Buffer.allocUnsafe(4 * (this.length - from));
     for (let i = from; i < this.length; i++) hashes.writeUInt32LE(this.hashes[i]!, 4 * (i - from));
     const buckets = Buffer.from(this.buckets.subarray(from, this.length));
-    for (const [name, bytes] of [['ids.hash', hashes], ['ids.bucket', buckets]] as const) {
+    for (const [name, bytes] of [
+      ['ids.hash', hashes],
+      ['ids.bucket', buckets],
+    ] as const) {
       if (from === 0) replaceFile(path.join(dir, name), bytes);
       else fs.appendFileSync(path.join(dir, name), bytes);
     }
@@ -154,7 +163,8 @@ export class IdIndex {
     const hash = idHash(messageId);
     if (this.byHash) return this.byHash.get(hash) ?? [];
     const found: number[] = [];
-    for (let i = 0; i < this.length; i++) if (this.hashes[i] === hash && !found.includes(this.buckets[i]!)) found.push(this.buckets[i]!);
+    for (let i = 0; i < this.length; i++)
+      if (this.hashes[i] === hash && !found.includes(this.buckets[i]!)) found.push(this.buckets[i]!);
     return found;
   }
 

@@ -65,11 +65,29 @@ export class CallTable {
   addCopy(call: ApiCall, session: string, project: string): number {
     const flags = (call.copiedFrom ? COPIED : 0) | (call.speed === 'fast' ? FAST : 0);
     const t = call.tokens;
-    return this.fold(call.messageId, call.requestId, call.time, this.models.id(call.model), this.sessions.id(session), this.projects.id(project), flags, [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead]);
+    return this.fold(
+      call.messageId,
+      call.requestId,
+      call.time,
+      this.models.id(call.model),
+      this.sessions.id(session),
+      this.projects.id(project),
+      flags,
+      [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead],
+    );
   }
 
   /** Folds one request variant of a call (numbers are this table's string ids). */
-  fold(messageId: string, requestId: string | null, time: number, model: number, session: number, project: number, flags: number, tokens: number[]): number {
+  fold(
+    messageId: string,
+    requestId: string | null,
+    time: number,
+    model: number,
+    session: number,
+    project: number,
+    flags: number,
+    tokens: number[],
+  ): number {
     let i = this.idArena.indexOf(messageId);
     if (i === undefined) {
       i = this.idArena.count;
@@ -88,7 +106,8 @@ export class CallTable {
     }
     const n = NUM * i;
     const m = 4 * i;
-    if (this.reqArena.equals(i, requestId)) for (let k = 0; k < 5; k++) this.num[n + 1 + k] = Math.max(this.num[n + 1 + k]!, tokens[k]!);
+    if (this.reqArena.equals(i, requestId))
+      for (let k = 0; k < 5; k++) this.num[n + 1 + k] = Math.max(this.num[n + 1 + k]!, tokens[k]!);
     else if (requestId === null) maxInto(this.anonymous, i, tokens);
     else {
       let more = this.otherRequests.get(i);
@@ -125,7 +144,7 @@ export class CallTable {
     const num = new Float64Array(Math.max(NUM * 1024, NUM * Math.ceil((this.num.length / NUM) * 1.5)));
     num.set(this.num);
     this.num = num;
-    const meta = new Uint32Array(num.length / NUM * 4);
+    const meta = new Uint32Array((num.length / NUM) * 4);
     meta.set(this.meta);
     this.meta = meta;
   }
@@ -166,7 +185,14 @@ export class CallTable {
     const num = this.num;
     const more = this.otherRequests.size ? this.otherRequests.get(i) : undefined;
     const reqA = more || this.anonymous.size ? this.request(i) : '';
-    if (!more && (reqA === null || !this.anonymous.has(i))) return { input: num[n + 1]!, output: num[n + 2]!, cacheWrite5m: num[n + 3]!, cacheWrite1h: num[n + 4]!, cacheRead: num[n + 5]! };
+    if (!more && (reqA === null || !this.anonymous.has(i)))
+      return {
+        input: num[n + 1]!,
+        output: num[n + 2]!,
+        cacheWrite5m: num[n + 3]!,
+        cacheWrite1h: num[n + 4]!,
+        cacheRead: num[n + 5]!,
+      };
     const a = [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!];
     let total: number[];
     if (reqA === null && !more) total = a;
@@ -180,22 +206,42 @@ export class CallTable {
         for (let x = 0; x < 5; x++) total[x]! += k === 0 && anonymous ? Math.max(own[x]!, anonymous[x]!) : own[x]!;
       });
     }
-    return { input: total[0]!, output: total[1]!, cacheWrite5m: total[2]!, cacheWrite1h: total[3]!, cacheRead: total[4]! };
+    return {
+      input: total[0]!,
+      output: total[1]!,
+      cacheWrite5m: total[2]!,
+      cacheWrite1h: total[3]!,
+      cacheRead: total[4]!,
+    };
   }
 
   /** Call i as stored: `[id, time, model, session, project, flags, holders, requestId, ...5 tokens, extra?]`, string ids renumbered by `ids`. */
-  record(i: number, ids: { model: (s: string) => number; session: (s: string) => number; project: (s: string) => number }): StoredCall {
+  record(
+    i: number,
+    ids: { model: (s: string) => number; session: (s: string) => number; project: (s: string) => number },
+  ): StoredCall {
     const n = NUM * i;
     const holders = this.holders.get(i);
     const reqA = this.request(i);
     const rec: StoredCall = [
-      this.id(i), this.num[n]!, ids.model(this.model(i)), ids.session(this.session(i)), ids.project(this.project(i)), this.meta[4 * i + 3]!,
+      this.id(i),
+      this.num[n]!,
+      ids.model(this.model(i)),
+      ids.session(this.session(i)),
+      ids.project(this.project(i)),
+      this.meta[4 * i + 3]!,
       holders ? holders.map((s) => ids.session(this.sessions.list[s]!)) : ids.session(this.session(i)),
-      reqA, this.num[n + 1]!, this.num[n + 2]!, this.num[n + 3]!, this.num[n + 4]!, this.num[n + 5]!,
+      reqA,
+      this.num[n + 1]!,
+      this.num[n + 2]!,
+      this.num[n + 3]!,
+      this.num[n + 4]!,
+      this.num[n + 5]!,
     ];
     const anonymous = reqA !== null ? this.anonymous.get(i) : undefined;
     const more = this.otherRequests.get(i);
-    if (anonymous || more) rec.push({ ...(anonymous ? { a: anonymous } : {}), ...(more ? { m: Object.fromEntries(more) } : {}) });
+    if (anonymous || more)
+      rec.push({ ...(anonymous ? { a: anonymous } : {}), ...(more ? { m: Object.fromEntries(more) } : {}) });
     return rec;
   }
 
@@ -231,7 +277,11 @@ export class CallTable {
   }
 
   private get ownIds() {
-    return { model: (s: string) => this.models.id(s), session: (s: string) => this.sessions.id(s), project: (s: string) => this.projects.id(s) };
+    return {
+      model: (s: string) => this.models.id(s),
+      session: (s: string) => this.sessions.id(s),
+      project: (s: string) => this.projects.id(s),
+    };
   }
 
   private get names() {
@@ -278,7 +328,8 @@ export class CallTable {
     const i = this.fold(id, reqA, time, m, s, p, flags, [t0, t1, t2, t3, t4]);
     if (extra?.a) this.fold(id, null, time, m, s, p, flags, extra.a);
     for (const [req, tokens] of Object.entries(extra?.m ?? {})) this.fold(id, req, time, m, s, p, flags, tokens);
-    for (const h of Array.isArray(holders) ? holders : []) this.fold(id, reqA, Infinity, m, this.sessions.id(names.sessions[h]!), p, flags, [0, 0, 0, 0, 0]);
+    for (const h of Array.isArray(holders) ? holders : [])
+      this.fold(id, reqA, Infinity, m, this.sessions.id(names.sessions[h]!), p, flags, [0, 0, 0, 0, 0]);
     return i;
   }
 }
@@ -297,8 +348,19 @@ export interface PackedCalls {
 
 /** A call in a bucket file; see CallTable.record. */
 export type StoredCall = [
-  id: string, time: number, model: number, session: number, project: number, flags: number, holders: number | number[], requestId: string | null,
-  input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number,
+  id: string,
+  time: number,
+  model: number,
+  session: number,
+  project: number,
+  flags: number,
+  holders: number | number[],
+  requestId: string | null,
+  input: number,
+  output: number,
+  cacheWrite5m: number,
+  cacheWrite1h: number,
+  cacheRead: number,
   extra?: { a?: number[]; m?: Record<string, number[]> },
 ];
 
@@ -306,4 +368,3 @@ function maxInto(map: Map<number, number[]>, i: number, tokens: number[]): void 
   const seen = map.get(i);
   map.set(i, seen ? seen.map((v, k) => Math.max(v, tokens[k]!)) : [...tokens]);
 }
-

@@ -42,10 +42,13 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
   }
   // A fork also copies its parent's compact_boundary lines (same times): a compaction after the
   // parent's last copied call is still before the fork, and is the parent's, not the fork's.
-  const compactionsOf = new Map(counts.map((c) => [c.sessionId, new Set(c.snapshots.map((s) => s.at).filter((at) => at !== null))]));
+  const compactionsOf = new Map(
+    counts.map((c) => [c.sessionId, new Set(c.snapshots.map((s) => s.at).filter((at) => at !== null))]),
+  );
   for (const [fork, from] of parents) {
     for (const parent of from) {
-      for (const at of compactionsOf.get(fork) ?? []) if (compactionsOf.get(parent)?.has(at)) forkedAt.set(fork, Math.max(forkedAt.get(fork)!, at));
+      for (const at of compactionsOf.get(fork) ?? [])
+        if (compactionsOf.get(parent)?.has(at)) forkedAt.set(fork, Math.max(forkedAt.get(fork)!, at));
     }
   }
   // Credits (calls, by index) of the counted sessions and of their ancestors.
@@ -62,7 +65,11 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
     const list = credits.get(fork)!;
     const mine = new Set(list);
     for (const parent of parents.get(fork)!) {
-      for (const c of credits.get(parent) ?? []) if (table.time(c) <= forkedAt.get(fork)! && !mine.has(c)) (mine.add(c), list.push(c));
+      for (const c of credits.get(parent) ?? []) {
+        if (table.time(c) > forkedAt.get(fork)! || mine.has(c)) continue;
+        mine.add(c);
+        list.push(c);
+      }
     }
   }
 
@@ -79,7 +86,8 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
     const gaps: Gap[] = [];
     for (const snapshot of count.snapshots) {
       const cut = snapshot.at === null ? Infinity : snapshot.cut;
-      for (; next < mine.length && table.time(mine[next]!) <= cut; next++) add(captured, table.model(mine[next]!), table.tokens(mine[next]!));
+      for (; next < mine.length && table.time(mine[next]!) <= cut; next++)
+        add(captured, table.model(mine[next]!), table.tokens(mine[next]!));
       const parentGaps = inherited(parents.get(count.sessionId), forkedAt.get(count.sessionId), timelines);
       const now = new Map<string, TokenCounts>();
       for (const [model, raw] of uncountedUsage(snapshot.models, captured)) {
@@ -99,7 +107,11 @@ export function costStateGaps(table: CallTable, counts: SessionCount[]): Map<str
 }
 
 /** What a fork's parents had uncounted at the fork. */
-function inherited(from: Set<string> | undefined, at: number | undefined, timelines: Map<string, Array<{ cut: number; gaps: Map<string, TokenCounts> }>>): Map<string, TokenCounts> {
+function inherited(
+  from: Set<string> | undefined,
+  at: number | undefined,
+  timelines: Map<string, Array<{ cut: number; gaps: Map<string, TokenCounts> }>>,
+): Map<string, TokenCounts> {
   const total = new Map<string, TokenCounts>();
   for (const parent of from ?? []) {
     const known = (timelines.get(parent) ?? []).filter((t) => t.cut <= (at ?? 0)).at(-1);

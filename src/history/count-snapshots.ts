@@ -15,7 +15,11 @@ export interface CallTimes {
   offsets: ArrayLike<number>;
 }
 
-export function locateCounts(calls: CallTimes, read: Pick<TranscriptRead, 'compactions' | 'compactionOffsets' | 'costStates' | 'costStateOffsets'>, previous: FileEntry | undefined): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
+export function locateCounts(
+  calls: CallTimes,
+  read: Pick<TranscriptRead, 'compactions' | 'compactionOffsets' | 'costStates' | 'costStateOffsets'>,
+  previous: FileEntry | undefined,
+): Pick<FileEntry, 'pendingCompactAt' | 'lastCallAt'> & { counts: CountSnapshot[] } {
   const kept = (previous?.counts ?? []).filter((c) => c.at !== null);
   const latest = previous?.counts?.at(-1);
   let last = latest && latest.at === null ? latest : undefined;
@@ -42,7 +46,11 @@ export function locateCounts(calls: CallTimes, read: Pick<TranscriptRead, 'compa
       last = undefined;
     } else last = { at: null, cut: lastCallAt, models };
   }
-  return { counts: last ? [...kept, last] : kept, ...(pending !== undefined ? { pendingCompactAt: pending } : {}), lastCallAt };
+  return {
+    counts: last ? [...kept, last] : kept,
+    ...(pending !== undefined ? { pendingCompactAt: pending } : {}),
+    lastCallAt,
+  };
 }
 
 /**
@@ -62,7 +70,10 @@ export function sessionCounts(files: FileIndex, only?: Set<string>): SessionCoun
   const out: SessionCount[] = [];
   for (const [sessionId, seen] of bySession) {
     const placed = [...seen.values()].filter((s) => s.at !== null).sort((a, b) => a.cut - b.cut);
-    const latest = [...seen.values()].filter((s) => s.at === null).sort((a, b) => a.cut - b.cut || size(a) - size(b)).at(-1);
+    const latest = [...seen.values()]
+      .filter((s) => s.at === null)
+      .sort((a, b) => a.cut - b.cut || size(a) - size(b))
+      .at(-1);
     out.push({ sessionId, snapshots: latest ? [...placed, latest] : placed });
   }
   return out.sort((a, b) => (a.sessionId < b.sessionId ? -1 : 1));

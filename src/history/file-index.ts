@@ -120,7 +120,15 @@ export class StoredFiles {
     const files: FileIndex = {};
     for (let i = 0; i < s.path.length; i++) {
       const { project, sessionId } = placeOf(s.path[i]!.split('/'));
-      const entry: FileEntry = { offset: s.offset[i]!, ino: s.ino[i]!, head: s.head[i]!, size: s.size[i]!, mtimeMs: s.mtime[i]!, project, sessionId };
+      const entry: FileEntry = {
+        offset: s.offset[i]!,
+        ino: s.ino[i]!,
+        head: s.head[i]!,
+        size: s.size[i]!,
+        mtimeMs: s.mtime[i]!,
+        project,
+        sessionId,
+      };
       const x = extra[i];
       if (x) Object.assign(entry, x);
       files[fullPath(s, i)] = entry;
@@ -131,7 +139,8 @@ export class StoredFiles {
 
 const fileVersion = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
 
-const fullPath = (s: Stored, i: number) => s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
+const fullPath = (s: Stored, i: number) =>
+  s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
 
 export function loadFileIndex(dir: string): FileIndex | undefined {
   return StoredFiles.load(dir)?.entries();
@@ -139,11 +148,27 @@ export function loadFileIndex(dir: string): FileIndex | undefined {
 
 /** `configDirs`: the dirs of the store; every file lives under one of their `projects/` folders. */
 export function saveFileIndex(dir: string, files: FileIndex, configDirs: string[]): void {
-  const roots = configDirs.map((d) => path.join(path.resolve(d), 'projects') + path.sep).sort((a, b) => b.length - a.length);
+  const roots = configDirs
+    .map((d) => path.join(path.resolve(d), 'projects') + path.sep)
+    .sort((a, b) => b.length - a.length);
   const extrasFile = `files-extra-${Date.now().toString(36)}-${process.pid}.json`;
-  const s: Stored = { version: 5, extras: extrasFile, roots: [], root: [], path: [], size: [], mtime: [], ino: [], offset: [], head: [] };
+  const s: Stored = {
+    version: 5,
+    extras: extrasFile,
+    roots: [],
+    root: [],
+    path: [],
+    size: [],
+    mtime: [],
+    ino: [],
+    offset: [],
+    head: [],
+  };
   const extras: Extras = {};
-  for (const [file, { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra }] of Object.entries(files)) {
+  for (const [
+    file,
+    { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra },
+  ] of Object.entries(files)) {
     const root = roots.find((r) => file.startsWith(r));
     if (!root) continue;
     let index = s.roots.indexOf(root);
@@ -160,5 +185,6 @@ export function saveFileIndex(dir: string, files: FileIndex, configDirs: string[
   // Extras under a new name first, then files.json (which names them) replaces the old one at once.
   replaceFile(path.join(dir, extrasFile), JSON.stringify(extras));
   replaceFile(path.join(dir, 'files.json'), JSON.stringify(s));
-  for (const old of fs.readdirSync(dir)) if (old.startsWith('files-extra-') && old !== extrasFile) fs.rmSync(path.join(dir, old), { force: true });
+  for (const old of fs.readdirSync(dir))
+    if (old.startsWith('files-extra-') && old !== extrasFile) fs.rmSync(path.join(dir, old), { force: true });
 }

@@ -37,13 +37,13 @@ export function scanFile(job: ScanJob, calls: CallTable): FileScan {
     calls.addCopy(call, session, job.project);
     if (!embedded) times.push(call.time, offset);
   };
-  let read;
+  let read: ReturnType<typeof readTranscriptFrom>;
   try {
     read = readTranscriptFrom(job.path, job.previous, { taskCommands: false, onCall: take });
   } catch (error) {
     return { path: job.path, bytesRead: 0, error: (error as Error).message };
   }
-  read.calls.forEach((call, i) => take(call, false, read.callOffsets[i]!)); // a line too long to hold whole
+  for (const [i, call] of read.calls.entries()) take(call, false, read.callOffsets[i]!); // a line too long to hold whole
   const previous = read.restarted ? undefined : job.previous;
   for (const s of previous?.sessions ?? []) sessions.add(s);
   const versions = new Set([...(previous?.versions ?? []), ...read.versions]);

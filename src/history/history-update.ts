@@ -1,4 +1,4 @@
-import { BUCKETS, bucketOf, IdIndex, loadBucket, saveBucket } from './call-store.js';
+import { BUCKETS, bucketOf, type IdIndex, loadBucket, saveBucket } from './call-store.js';
 import { CallTable } from './call-table.js';
 import { costStateGaps } from './cost-state-gaps.js';
 import { sessionCounts } from './count-snapshots.js';
@@ -138,7 +138,8 @@ export class HistoryUpdate {
    */
   private updateGaps(summary: HistorySummary, files: FileIndex, changed: Set<string>): void {
     const children = new Map<string, string[]>();
-    for (const [s, entry] of Object.entries(summary.sessions)) for (const p of entry.parents ?? []) (children.get(p) ?? children.set(p, []).get(p)!).push(s);
+    for (const [s, entry] of Object.entries(summary.sessions))
+      for (const p of entry.parents ?? []) (children.get(p) ?? children.set(p, []).get(p)!).push(s);
     const down = walk([...changed], (s) => children.get(s) ?? []);
     const closure = walk([...down], (s) => summary.sessions[s]?.parents ?? []);
     const counts = sessionCounts(files, closure);

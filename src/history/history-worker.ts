@@ -19,7 +19,10 @@ export function workerScript(): string | undefined {
 
 export function updateInWorker(script: string, { configDirs, storeDir, onProgress }: UpdateOptions): Promise<Counts> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: { role: 'update-history', configDirs, storeDir }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const worker = new Worker(script, {
+      workerData: { role: 'update-history', configDirs, storeDir },
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     worker.on('message', (m: { progress?: [number, number]; done?: Counts; error?: string }) => {
       if (m.progress) onProgress?.(...m.progress);
       else if (m.done) resolve(m.done);
@@ -33,7 +36,10 @@ export function updateInWorker(script: string, { configDirs, storeDir, onProgres
 export function runWorkerIfAsked(): boolean {
   if (isMainThread) return false;
   const role = (workerData as { role?: string } | null)?.role;
-  if (role === 'scan-transcripts') return runScanWorker(), true;
+  if (role === 'scan-transcripts') {
+    runScanWorker();
+    return true;
+  }
   if (role !== 'update-history') return false;
   const { configDirs, storeDir } = workerData as UpdateOptions;
   let last = 0;

@@ -10,7 +10,23 @@ import type { CallTable } from './call-table.js';
  * deleted them since), and the cost-state snapshots of such transcripts that are gone. Transcripts
  * still on disk are read again anyway; their copies fold into the same calls.
  */
-type LegacyCall = [string, string | null, number, string, string | null, string | null, 0 | 1, 0 | 1, number, number, number, number, number, string, (string | null)?];
+type LegacyCall = [
+  string,
+  string | null,
+  number,
+  string,
+  string | null,
+  string | null,
+  0 | 1,
+  0 | 1,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string,
+  (string | null)?,
+];
 
 interface LegacyState {
   version: 1;
@@ -30,7 +46,8 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
   const mine = Object.entries(state.files).filter(([file]) => roots.some((r) => file.startsWith(r)));
   const sessions = new Set(mine.map(([, f]) => f.sessionId));
   const gone: FileIndex = {};
-  for (const [file, entry] of mine) if (!fs.existsSync(file) && entry.counts?.length) gone[file] = { ...entry, costState: true };
+  for (const [file, entry] of mine)
+    if (!fs.existsSync(file) && entry.counts?.length) gone[file] = { ...entry, costState: true };
   let text = '';
   try {
     const fd = fs.openSync(path.join(historyRoot, 'calls.jsonl'), 'r');
@@ -51,10 +68,41 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
     } catch {
       continue; // a torn line of the old store: skipped
     }
-    const [messageId, requestId, time, model, sessionId, agentId, side, fast, input, output, cacheWrite5m, cacheWrite1h, cacheRead, project, copiedFrom = null] = packed;
+    const [
+      messageId,
+      requestId,
+      time,
+      model,
+      sessionId,
+      agentId,
+      side,
+      fast,
+      input,
+      output,
+      cacheWrite5m,
+      cacheWrite1h,
+      cacheRead,
+      project,
+      copiedFrom = null,
+    ] = packed;
     if (!sessions.has(sessionId ?? '')) continue;
     const tokens = { input, output, cacheWrite5m, cacheWrite1h, cacheRead };
-    into.addCopy({ messageId, requestId, time, model, sessionId, agentId, sidechain: side === 1, speed: fast ? 'fast' : 'standard', tokens, copiedFrom }, sessionId!, project);
+    into.addCopy(
+      {
+        messageId,
+        requestId,
+        time,
+        model,
+        sessionId,
+        agentId,
+        sidechain: side === 1,
+        speed: fast ? 'fast' : 'standard',
+        tokens,
+        copiedFrom,
+      },
+      sessionId!,
+      project,
+    );
   }
   return gone;
 }

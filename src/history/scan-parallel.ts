@@ -27,7 +27,11 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
   const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined; // any thread may start helpers
   // One thread unless asked: measured on 2 shared cores, a second scan thread saved no wall time
   // and cost ~15 MB (a V8 isolate and its own table). SPEC_SESSION_SCAN_THREADS=2..4 for idle cores.
-  const cores = Math.min(Number(process.env.SPEC_SESSION_SCAN_THREADS) || 1, os.availableParallelism?.() ?? os.cpus().length, 4);
+  const cores = Math.min(
+    Number(process.env.SPEC_SESSION_SCAN_THREADS) || 1,
+    os.availableParallelism?.() ?? os.cpus().length,
+    4,
+  );
   if (!script || cores < 2 || pending < PARALLEL_MIN_BYTES || jobs.length < 2) {
     const calls = new CallTable();
     return { files: jobs.map((j) => scanWithProgress(j, calls, onProgress)), calls: [calls] };
@@ -43,7 +47,10 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
   const workers = others.map(
     (share) =>
       new Promise<{ files: FileScan[]; calls: PackedCalls }>((resolve, reject) => {
-        const worker = new Worker(script, { workerData: { role: 'scan-transcripts', jobs: share }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+        const worker = new Worker(script, {
+          workerData: { role: 'scan-transcripts', jobs: share },
+          resourceLimits: { maxYoungGenerationSizeMb: 4 },
+        });
         worker.on('message', (m: { progress?: number; files?: FileScan[]; calls?: PackedCalls }) => {
           if (m.progress !== undefined) onProgress?.(m.progress);
           else resolve(m as { files: FileScan[]; calls: PackedCalls });
@@ -60,7 +67,10 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
     if (files.length % 16 === 0) await new Promise((resolve) => setImmediate(resolve)); // let worker progress through
   }
   const rest = await Promise.all(workers);
-  return { files: [...files, ...rest.flatMap((r) => r.files)], calls: [calls, ...rest.map((r) => CallTable.unpack(r.calls))] };
+  return {
+    files: [...files, ...rest.flatMap((r) => r.files)],
+    calls: [calls, ...rest.map((r) => CallTable.unpack(r.calls))],
+  };
 }
 
 function scanWithProgress(job: ScanJob, calls: CallTable, onProgress?: (bytes: number) => void): FileScan {
@@ -85,5 +95,8 @@ export function runScanWorker(): void {
   });
   if (unreported) parentPort!.postMessage({ progress: unreported });
   const packed = calls.pack();
-  parentPort!.postMessage({ files, calls: packed }, [packed.num.buffer as ArrayBuffer, packed.meta.buffer as ArrayBuffer]); // (arena bytes are copied: they share a pool)
+  parentPort!.postMessage({ files, calls: packed }, [
+    packed.num.buffer as ArrayBuffer,
+    packed.meta.buffer as ArrayBuffer,
+  ]); // (arena bytes are copied: they share a pool)
 }

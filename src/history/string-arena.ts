@@ -72,7 +72,13 @@ export class StringArena {
 
   /** As plain typed arrays (for postMessage; transferable). */
   pack(): PackedArena {
-    return { count: this.count, bytes: this.bytes.subarray(0, this.used), starts: this.starts.slice(0, this.count), lengths: this.lengths.slice(0, this.count), hashes: this.slots ? this.hashes.slice(0, this.count) : new Uint32Array(0) };
+    return {
+      count: this.count,
+      bytes: this.bytes.subarray(0, this.used),
+      starts: this.starts.slice(0, this.count),
+      lengths: this.lengths.slice(0, this.count),
+      hashes: this.slots ? this.hashes.slice(0, this.count) : new Uint32Array(0),
+    };
   }
 
   static unpack(p: PackedArena, indexed = false): StringArena {

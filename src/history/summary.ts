@@ -17,7 +17,15 @@ export const SLOT_MS = 15 * 60 * 1000;
 /** `[slot (ms / SLOT_MS), model (index in models), flags (1 fast, 2 long context), calls, in, out, 5m, 1h, read]` */
 export type SummaryRow = number[];
 /** Usage a cost-state line counts that no line shows: `[at (null: the session's last activity), model, in, out, 5m, 1h, read]` */
-export type GapRow = [at: number | null, model: number, input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number];
+export type GapRow = [
+  at: number | null,
+  model: number,
+  input: number,
+  output: number,
+  cacheWrite5m: number,
+  cacheWrite1h: number,
+  cacheRead: number,
+];
 
 export const FAST = 1;
 export const LONG = 2;
@@ -46,7 +54,9 @@ export function emptySummary(): HistorySummary {
 
 export function loadSummary(dir: string): HistorySummary | undefined {
   try {
-    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as HistorySummary & { version?: number };
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')) as HistorySummary & {
+      version?: number;
+    };
     return stored.version === 2 ? { models: stored.models, sessions: stored.sessions } : undefined;
   } catch {
     return undefined; // missing, torn or older: rebuilt from the calls
@@ -54,7 +64,10 @@ export function loadSummary(dir: string): HistorySummary | undefined {
 }
 
 export function saveSummary(dir: string, summary: HistorySummary): void {
-  replaceFile(path.join(dir, 'summary.json'), JSON.stringify({ version: 2, models: summary.models, sessions: summary.sessions }));
+  replaceFile(
+    path.join(dir, 'summary.json'),
+    JSON.stringify({ version: 2, models: summary.models, sessions: summary.sessions }),
+  );
 }
 
 export function modelIndex(summary: HistorySummary, model: string): number {
@@ -63,7 +76,12 @@ export function modelIndex(summary: HistorySummary, model: string): number {
 }
 
 /** A session's rows and span from its calls (those it represents in `table`). */
-export function summarizeSession(table: CallTable, calls: number[], summary: HistorySummary, previous: SessionSummary | undefined): SessionSummary {
+export function summarizeSession(
+  table: CallTable,
+  calls: number[],
+  summary: HistorySummary,
+  previous: SessionSummary | undefined,
+): SessionSummary {
   const rows = new Map<number, SummaryRow>();
   let first = Infinity;
   let last = -Infinity;
@@ -86,11 +104,21 @@ export function summarizeSession(table: CallTable, calls: number[], summary: His
     row[6]! += tokens.cacheWrite5m;
     row[7]! += tokens.cacheWrite1h;
     row[8]! += tokens.cacheRead;
-    if (time < first) (first = time), (project = table.project(i));
+    if (time < first) {
+      first = time;
+      project = table.project(i);
+    }
     last = Math.max(last, time);
   }
   const sorted = [...rows.values()].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!);
-  return { ...previous, project, first: calls.length ? first : (previous?.first ?? 0), last: calls.length ? last : (previous?.last ?? 0), rows: sorted, gaps: previous?.gaps ?? [] };
+  return {
+    ...previous,
+    project,
+    first: calls.length ? first : (previous?.first ?? 0),
+    last: calls.length ? last : (previous?.last ?? 0),
+    rows: sorted,
+    gaps: previous?.gaps ?? [],
+  };
 }
 
 export function gapRow(at: number | null, model: number, t: TokenCounts): GapRow {
@@ -117,7 +145,15 @@ export function calendarOf(summary: HistorySummary): Calendar {
   const sets = new Map<string, number>();
   const bySlot = new Map<number, number[][]>(); // slot → its rows (a few per slot)
   const withCostState = new Set<string>();
-  const add = (slot: number, model: number, flags: number, set: number, calls: number, tokens: number[], from: number) => {
+  const add = (
+    slot: number,
+    model: number,
+    flags: number,
+    set: number,
+    calls: number,
+    tokens: number[],
+    from: number,
+  ) => {
     let rows = bySlot.get(slot);
     if (!rows) bySlot.set(slot, (rows = []));
     let row = rows.find((r) => r[1] === model && r[2] === flags && r[3] === set);
@@ -141,7 +177,9 @@ export function calendarOf(summary: HistorySummary): Calendar {
 
 export function loadCalendar(dir: string): Calendar | undefined {
   try {
-    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'calendar.json'), 'utf8')) as Calendar & { version?: number };
+    const stored = JSON.parse(fs.readFileSync(path.join(dir, 'calendar.json'), 'utf8')) as Calendar & {
+      version?: number;
+    };
     return stored.version === 2 ? stored : undefined;
   } catch {
     return undefined; // missing, torn or older: rebuilt from the calls
@@ -156,7 +194,12 @@ export function saveCalendar(dir: string, calendar: Calendar): void {
 export type Contribution = Pick<SessionSummary, 'rows' | 'gaps' | 'versions' | 'last'>;
 
 export function contributions(summary: HistorySummary): Map<string, Contribution> {
-  return new Map(Object.entries(summary.sessions).map(([s, e]) => [s, { rows: e.rows, gaps: e.gaps, versions: e.versions, last: e.last }]));
+  return new Map(
+    Object.entries(summary.sessions).map(([s, e]) => [
+      s,
+      { rows: e.rows, gaps: e.gaps, versions: e.versions, last: e.last },
+    ]),
+  );
 }
 
 /**
@@ -164,7 +207,11 @@ export function contributions(summary: HistorySummary): Map<string, Contribution
  * last activity changed are taken out as they were and put back as they are (rows are sorted by
  * slot, so each is found by binary search). The same result as calendarOf, for a few sessions' work.
  */
-export function patchCalendar(calendar: Calendar, before: Map<string, Contribution>, summary: HistorySummary): Calendar {
+export function patchCalendar(
+  calendar: Calendar,
+  before: Map<string, Contribution>,
+  summary: HistorySummary,
+): Calendar {
   const sets = new Map(calendar.versionSets.map((v, i) => [v.join('\n'), i]));
   const setOf = (versions: string[] | undefined) => {
     const key = versions?.join('\n') ?? '';
@@ -178,7 +225,8 @@ export function patchCalendar(calendar: Calendar, before: Map<string, Contributi
     const set = setOf(c.versions);
     const put = (slot: number, model: number, flags: number, calls: number, tokens: number[], from: number) => {
       let at = lowerBound(rows, slot);
-      for (; at < rows.length && rows[at] === slot; at += CALENDAR_ROW) if (rows[at + 1] === model && rows[at + 2] === flags && rows[at + 3] === set) break;
+      for (; at < rows.length && rows[at] === slot; at += CALENDAR_ROW)
+        if (rows[at + 1] === model && rows[at + 2] === flags && rows[at + 3] === set) break;
       if (at < rows.length && rows[at] === slot) {
         rows[at + 4]! += sign * calls;
         for (let k = 0; k < 5; k++) rows[at + 5 + k]! += sign * tokens[from + k]!;
@@ -188,14 +236,16 @@ export function patchCalendar(calendar: Calendar, before: Map<string, Contributi
       if (row) {
         row[4]! += sign * calls;
         for (let k = 0; k < 5; k++) row[5 + k]! += sign * tokens[from + k]!;
-      } else inserts.push([slot, model, flags, set, sign * calls, ...[0, 1, 2, 3, 4].map((k) => sign * tokens[from + k]!)]);
+      } else
+        inserts.push([slot, model, flags, set, sign * calls, ...[0, 1, 2, 3, 4].map((k) => sign * tokens[from + k]!)]);
     };
     for (const r of c.rows) put(r[0]!, r[1]!, r[2]!, r[3]!, r, 4);
     for (const g of c.gaps) put(Math.floor((g[0] ?? c.last) / SLOT_MS), g[1], 0, 1, g as number[], 2);
   };
   for (const [s, old] of before) {
     const now = summary.sessions[s];
-    if (now && now.rows === old.rows && now.gaps === old.gaps && now.versions === old.versions && now.last === old.last) continue;
+    if (now && now.rows === old.rows && now.gaps === old.gaps && now.versions === old.versions && now.last === old.last)
+      continue;
     apply(old, -1);
     if (now) apply(now, 1);
   }
@@ -210,8 +260,14 @@ export function patchCalendar(calendar: Calendar, before: Map<string, Contributi
     if (at < rows.length && rows[at + 4] !== 0) for (let k = 0; k < CALENDAR_ROW; k++) out.push(rows[at + k]!);
   }
   const withCostState = new Set<string>();
-  for (const e of Object.values(summary.sessions)) if (e.costState) for (const v of e.versions ?? []) withCostState.add(v);
-  return { models: summary.models, versionSets: calendar.versionSets, withCostState: [...withCostState].sort(), rows: out };
+  for (const e of Object.values(summary.sessions))
+    if (e.costState) for (const v of e.versions ?? []) withCostState.add(v);
+  return {
+    models: summary.models,
+    versionSets: calendar.versionSets,
+    withCostState: [...withCostState].sort(),
+    rows: out,
+  };
 }
 
 /** The position of the first row with `slot` or a later one. */

@@ -11,7 +11,18 @@ import { HistoryUpdate } from './history-update.js';
 import { updateInWorker, workerScript } from './history-worker.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
-import { calendarOf, contributions, emptySummary, loadCalendar, loadSummary, patchCalendar, saveCalendar, saveSummary, type Calendar, type HistorySummary } from './summary.js';
+import {
+  calendarOf,
+  contributions,
+  emptySummary,
+  loadCalendar,
+  loadSummary,
+  patchCalendar,
+  saveCalendar,
+  saveSummary,
+  type Calendar,
+  type HistorySummary,
+} from './summary.js';
 
 /** New bytes worth a worker thread of their own (see history-worker.ts). */
 const WORKER_MIN_BYTES = 32 << 20;
@@ -82,7 +93,8 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
   const changed: TranscriptFile[] = [];
   forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => {
-    if (!stored || stored.changed(file, size, mtimeMs, ino)) changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
+    if (!stored || stored.changed(file, size, mtimeMs, ino))
+      changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
   });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   if (changed.length === 0 && stored && !isDirty(store) && fs.existsSync(path.join(store, 'calendar.json'))) {
@@ -97,13 +109,30 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
   let done = 0;
-  const jobs = changed.map((f) => ({ path: f.path, size: f.size, mtimeMs: f.mtimeMs, project: f.project, sessionId: f.sessionId, previous: peek?.[f.path] }));
+  const jobs = changed.map((f) => ({
+    path: f.path,
+    size: f.size,
+    mtimeMs: f.mtimeMs,
+    project: f.project,
+    sessionId: f.sessionId,
+    previous: peek?.[f.path],
+  }));
   const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));
-  return withFileLock(path.join(store, 'store'), () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined), { timeoutMs: 120_000 });
+  return withFileLock(
+    path.join(store, 'store'),
+    () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined),
+    { timeoutMs: 120_000 },
+  );
 }
 
 /** `known`: the file index as loaded before the scan, when no other run has saved one since. */
-function merge(store: string, historyRoot: string, configDirs: string[], scan: ScanResult, known: FileIndex | undefined): HistoryView {
+function merge(
+  store: string,
+  historyRoot: string,
+  configDirs: string[],
+  scan: ScanResult,
+  known: FileIndex | undefined,
+): HistoryView {
   let files = known ?? loadFileIndex(store);
   let summary = loadSummary(store);
   const loaded = files !== undefined ? IdIndex.load(store) : undefined;
@@ -132,7 +161,14 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   // The calls are dropped once their buckets are written: the summary's JSON is made without them.
   const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
   const before = contributions(summary);
-  foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? Object.keys(files!) : read);
+  foldCalls(
+    new HistoryUpdate(store, index, empty),
+    repair,
+    tables,
+    summary,
+    files!,
+    repair ? Object.keys(files!) : read,
+  );
   faultPoint('mid-history-save');
   const previous = repair ? undefined : loadCalendar(store);
   const calendar = previous ? patchCalendar(previous, before, summary) : calendarOf(summary);
@@ -144,7 +180,14 @@ function merge(store: string, historyRoot: string, configDirs: string[], scan: S
   return { summary: () => done, calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
 }
 
-function foldCalls(update: HistoryUpdate, repair: boolean, tables: CallTable[], summary: HistorySummary, files: FileIndex, read: string[]): void {
+function foldCalls(
+  update: HistoryUpdate,
+  repair: boolean,
+  tables: CallTable[],
+  summary: HistorySummary,
+  files: FileIndex,
+  read: string[],
+): void {
   if (repair) update.loadAll();
   while (tables.length) update.addTable(tables.shift()!);
   update.finish(summary, files, read);

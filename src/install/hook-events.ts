@@ -23,7 +23,10 @@ const VERSION = /^v?(\d+\.\d+\.\d+)(?:[-+][0-9A-Za-z.-]+)?(?: \(Claude Code\))?$
 /** `version` as X.Y.Z, or one line saying it is not a Claude Code version. */
 export function parseClaudeVersion(version: string): string {
   const m = VERSION.exec(version.trim());
-  if (!m) throw new Error(`unknown Claude Code version ${JSON.stringify(version)}: give it as X.Y.Z, as \`claude --version\` prints it`);
+  if (!m)
+    throw new Error(
+      `unknown Claude Code version ${JSON.stringify(version)}: give it as X.Y.Z, as \`claude --version\` prints it`,
+    );
   return m[1]!;
 }
 
@@ -31,7 +34,10 @@ export function parseClaudeVersion(version: string): string {
 export function eventsFor(version: string | undefined): string[] {
   if (!version) return HOOK_EVENTS.map((e) => e.event);
   const events = HOOK_EVENTS.filter((e) => compareVersions(version, e.since) >= 0).map((e) => e.event);
-  if (events.length === 0) throw new Error(`Claude Code ${version} has no hooks (they came in ${FIRST_WITH_HOOKS}): upgrade Claude Code, then install`);
+  if (events.length === 0)
+    throw new Error(
+      `Claude Code ${version} has no hooks (they came in ${FIRST_WITH_HOOKS}): upgrade Claude Code, then install`,
+    );
   return events;
 }
 

@@ -35,7 +35,14 @@ const ManifestV2Schema = z.object({
 export type InstallManifest = z.infer<typeof ManifestV2Schema>;
 
 /** The first manifest: no bytes kept, so uninstall can only remove entries (kept readable for old installs). */
-const ManifestV1Schema = z.object({ version: z.literal(1), events: z.array(z.string()), commands: z.array(z.string()), gitignore: z.boolean(), statusline: z.boolean(), config: z.boolean() });
+const ManifestV1Schema = z.object({
+  version: z.literal(1),
+  events: z.array(z.string()),
+  commands: z.array(z.string()),
+  gitignore: z.boolean(),
+  statusline: z.boolean(),
+  config: z.boolean(),
+});
 
 export const MANIFEST_FILE = 'install.json';
 
@@ -68,7 +75,12 @@ export function sha256(bytes: Buffer | string): string {
  * still as install left it keeps the first install's `before`; `hadOurs` says `current` already
  * holds spec-session's entries from an install whose original bytes are lost.
  */
-export function fileChange(previous: FileChange | undefined, current: Buffer | undefined, next: Buffer, hadOurs: boolean): FileChange | undefined {
+export function fileChange(
+  previous: FileChange | undefined,
+  current: Buffer | undefined,
+  next: Buffer,
+  hadOurs: boolean,
+): FileChange | undefined {
   if (previous && current && sha256(current) === previous.after) return { ...previous, after: sha256(next) };
   if (!previous && current?.equals(next)) return undefined; // nothing to undo
   if (hadOurs) return { after: sha256(next) };

@@ -7,8 +7,26 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { fileProblem, readFileIfExists } from '../store/fs-utils.js';
 import { eventsFor, parseClaudeVersion } from './hook-events.js';
 import { fileChange, readManifest, writeManifest, type InstallManifest } from './install-manifest.js';
-import { ATTRIBUTE_LINES, GITATTRIBUTES, GITIGNORE, IGNORE_LINE, isOurStatusLine, SETTINGS, STATUSLINE_COMMAND, undoFileChanges, withIgnoreLine, withLines } from './installed-files.js';
-import { hasOurHooks, jsonStyleOf, parseSettings, serializeSettings, withOurHooks, withoutOurHooks } from './settings-file.js';
+import {
+  ATTRIBUTE_LINES,
+  GITATTRIBUTES,
+  GITIGNORE,
+  IGNORE_LINE,
+  isOurStatusLine,
+  SETTINGS,
+  STATUSLINE_COMMAND,
+  undoFileChanges,
+  withIgnoreLine,
+  withLines,
+} from './installed-files.js';
+import {
+  hasOurHooks,
+  jsonStyleOf,
+  parseSettings,
+  serializeSettings,
+  withOurHooks,
+  withoutOurHooks,
+} from './settings-file.js';
 
 export const COMMAND_MARK = '<!-- spec-session command -->';
 const BUNDLES = ['hook.cjs', 'spec-session.cjs'];
@@ -46,9 +64,11 @@ export function installProject(o: InstallOptions): string {
   let next = withOurHooks(withoutOurHooks(settings), events);
   let statusline = previous?.statusline ?? false;
   // An earlier install's status line moves to the current command.
-  if (statusline && isOurStatusLine(next.statusLine)) next = { ...next, statusLine: { ...(next.statusLine as object), command: STATUSLINE_COMMAND } };
+  if (statusline && isOurStatusLine(next.statusLine))
+    next = { ...next, statusLine: { ...(next.statusLine as object), command: STATUSLINE_COMMAND } };
   if (o.statusline) {
-    if (next.statusLine && !statusline) notes.push('statusline: kept your existing statusLine (spec-session statusline can be called from it)');
+    if (next.statusLine && !statusline)
+      notes.push('statusline: kept your existing statusLine (spec-session statusline can be called from it)');
     else {
       next = { ...next, statusLine: { type: 'command', command: STATUSLINE_COMMAND, padding: 0 } };
       statusline = true;
@@ -59,17 +79,36 @@ export function installProject(o: InstallOptions): string {
   const attributesOut = withLines(attributesBytes, ATTRIBUTE_LINES);
 
   const commands: string[] = [];
-  for (const file of fs.readdirSync(o.commandsDir).filter((f) => f.endsWith('.md')).sort()) {
+  for (const file of fs
+    .readdirSync(o.commandsDir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()) {
     const existing = readCommandFile(at(path.join('.claude', 'commands', file)));
-    if (existing !== undefined && !existing.includes(COMMAND_MARK)) notes.push(`kept your own .claude/commands/${file}`);
+    if (existing !== undefined && !existing.includes(COMMAND_MARK))
+      notes.push(`kept your own .claude/commands/${file}`);
     else commands.push(file);
   }
   const files: InstallManifest['files'] = {};
-  const settingsChange = fileChange(previous?.files[SETTINGS], settingsBytes, settingsOut, hasOurHooks(settings) || isOurStatusLine(settings.statusLine));
+  const settingsChange = fileChange(
+    previous?.files[SETTINGS],
+    settingsBytes,
+    settingsOut,
+    hasOurHooks(settings) || isOurStatusLine(settings.statusLine),
+  );
   if (settingsChange) files[SETTINGS] = settingsChange;
-  const ignoreChange = fileChange(previous?.files[GITIGNORE], ignoreBytes, ignoreOut, ignoreBytes?.equals(ignoreOut) === true);
+  const ignoreChange = fileChange(
+    previous?.files[GITIGNORE],
+    ignoreBytes,
+    ignoreOut,
+    ignoreBytes?.equals(ignoreOut) === true,
+  );
   if (ignoreChange) files[GITIGNORE] = ignoreChange;
-  const attributesChange = fileChange(previous?.files[GITATTRIBUTES], attributesBytes, attributesOut, attributesBytes?.equals(attributesOut) === true);
+  const attributesChange = fileChange(
+    previous?.files[GITATTRIBUTES],
+    attributesBytes,
+    attributesOut,
+    attributesBytes?.equals(attributesOut) === true,
+  );
   if (attributesChange) files[GITATTRIBUTES] = attributesChange;
   const addedConfig = !fs.existsSync(p.config);
   const manifest: InstallManifest = {
@@ -87,22 +126,27 @@ export function installProject(o: InstallOptions): string {
   for (const bundle of BUNDLES) fs.copyFileSync(path.join(o.bundleDir, bundle), path.join(p.own, bundle));
   writeFileAtomic(at(SETTINGS), settingsOut);
   fs.mkdirSync(at(path.join('.claude', 'commands')), { recursive: true });
-  for (const file of commands) fs.copyFileSync(path.join(o.commandsDir, file), at(path.join('.claude', 'commands', file)));
+  for (const file of commands)
+    fs.copyFileSync(path.join(o.commandsDir, file), at(path.join('.claude', 'commands', file)));
   if (!ignoreBytes?.equals(ignoreOut)) writeFileAtomic(at(GITIGNORE), ignoreOut);
   if (!attributesBytes?.equals(attributesOut)) writeFileAtomic(at(GITATTRIBUTES), attributesOut);
   if (addedConfig) fs.writeFileSync(p.config, DEFAULT_CONFIG_TEXT);
 
-  return [
+  return `${[
     `spec-session installed in ${p.root}`,
     `  hooks: ${events.join(', ')}${version ? ` (Claude Code ${version})` : ''} → .claude/settings.json`,
     `  commands: ${commands.map((c) => `/${c.replace(/\.md$/, '')}`).join(' ')} → .claude/commands/`,
     `  runtime: .claude/spec-session/hook.cjs, spec-session.cjs (commit them: teammates need no install)`,
     `  machine-local state: ${IGNORE_LINE} (git-ignored)`,
     `  merges: docs/ summaries use git's union merge (${GITATTRIBUTES}), so teammates' /eod never conflict`,
-    ...(version ? [] : ['  note: `claude --version` did not answer, so every event is registered; pass --claude-version X.Y.Z if yours is older than 1.0.85']),
+    ...(version
+      ? []
+      : [
+          '  note: `claude --version` did not answer, so every event is registered; pass --claude-version X.Y.Z if yours is older than 1.0.85',
+        ]),
     ...notes.map((n) => `  note: ${n}`),
     'Next: in Claude Code, /start-session <name> spec <spec>',
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 /**
@@ -112,7 +156,10 @@ export function installProject(o: InstallOptions): string {
 export function uninstallProject(projectDir: string): string {
   const p = projectPaths(projectDir);
   const manifest = readManifest(p.own) ?? manifestFromMarks(p.root, p.own);
-  if (!manifest) throw new Error(`spec-session is not installed in ${p.root} (no .claude/spec-session/install.json, and no spec-session hooks in .claude/settings.json)`);
+  if (!manifest)
+    throw new Error(
+      `spec-session is not installed in ${p.root} (no .claude/spec-session/install.json, and no spec-session hooks in .claude/settings.json)`,
+    );
   undoFileChanges(p.root, manifest); // checks every file first: a refusal writes nothing
   for (const file of manifest.commands) {
     const target = path.join(p.root, '.claude', 'commands', file);
@@ -145,7 +192,11 @@ function manifestFromMarks(root: string, own: string): InstallManifest | undefin
   const bundles = BUNDLES.some((b) => fs.existsSync(path.join(own, b)));
   if (!hooks && !bundles) return undefined;
   const commandsDir = path.join(root, '.claude', 'commands');
-  const commands = fs.existsSync(commandsDir) ? fs.readdirSync(commandsDir).filter((f) => f.endsWith('.md') && readCommandFile(path.join(commandsDir, f))?.includes(COMMAND_MARK)) : [];
+  const commands = fs.existsSync(commandsDir)
+    ? fs
+        .readdirSync(commandsDir)
+        .filter((f) => f.endsWith('.md') && readCommandFile(path.join(commandsDir, f))?.includes(COMMAND_MARK))
+    : [];
   return { version: 2, events: [], commands, statusline: true, config: false, files: {}, createdDirs: [] };
 }
 
@@ -159,7 +210,11 @@ function removeIfEmpty(dir: string): void {
 
 function detectClaudeVersion(): string | undefined {
   try {
-    const out = execFileSync('claude', ['--version'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('claude', ['--version'], {
+      encoding: 'utf8',
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return /(\d+\.\d+\.\d+)/.exec(out)?.[1];
   } catch {
     return undefined; // no claude on PATH (or it failed): version unknown, every event is registered

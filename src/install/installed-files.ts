@@ -15,7 +15,12 @@ export const IGNORE_LINE = '.claude/spec-session/state/';
  * content no longer matches its own stamp; see workflow/derived-files.ts).
  */
 export const GITATTRIBUTES = '.gitattributes';
-export const ATTRIBUTE_LINES = ['docs/PROGRESS.md merge=union', 'docs/sessions/daily/*.md merge=union', 'docs/sessions/archive/**/*.md merge=union', 'docs/sessions/.current/*.md merge=union'];
+export const ATTRIBUTE_LINES = [
+  'docs/PROGRESS.md merge=union',
+  'docs/sessions/daily/*.md merge=union',
+  'docs/sessions/archive/**/*.md merge=union',
+  'docs/sessions/.current/*.md merge=union',
+];
 export const STATUSLINE_COMMAND = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline';
 /** What 0.1.0 installed: the full bundle without the code cache. */
 const STATUSLINE_COMMAND_0_1 = 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/spec-session.cjs" statusline';
@@ -60,14 +65,22 @@ export function undoFileChanges(root: string, manifest: InstallManifest): void {
     const text = settingsBytes.toString('utf8');
     const settings = parseSettings(text, settingsFile);
     let kept: Settings = withoutOurHooks(settings);
-    if (manifest.statusline && isOurStatusLine(kept.statusLine)) kept = Object.fromEntries(Object.entries(kept).filter(([k]) => k !== 'statusLine'));
+    if (manifest.statusline && isOurStatusLine(kept.statusLine))
+      kept = Object.fromEntries(Object.entries(kept).filter(([k]) => k !== 'statusLine'));
     if (JSON.stringify(kept) !== JSON.stringify(settings)) {
       const created = settingsChange?.before === null && Object.keys(kept).length === 0;
-      steps.push(created ? () => fs.rmSync(settingsFile) : () => writeFileAtomic(settingsFile, serializeSettings(kept, jsonStyleOf(text))));
+      steps.push(
+        created
+          ? () => fs.rmSync(settingsFile)
+          : () => writeFileAtomic(settingsFile, serializeSettings(kept, jsonStyleOf(text))),
+      );
     }
   } else if (settingsBytes !== undefined) steps.push(() => restore(settingsFile, settingsChange!.before!));
 
-  for (const [name, ours] of [[GITIGNORE, [IGNORE_LINE]], [GITATTRIBUTES, ATTRIBUTE_LINES]] as const) {
+  for (const [name, ours] of [
+    [GITIGNORE, [IGNORE_LINE]],
+    [GITATTRIBUTES, ATTRIBUTE_LINES],
+  ] as const) {
     const file = path.join(root, name);
     const bytes = readFileIfExists(file);
     const change = manifest.files[name];
@@ -77,7 +90,8 @@ export function undoFileChanges(root: string, manifest: InstallManifest): void {
     else {
       const kept = withoutLines(bytes, [...ours]);
       const created = change ? change.before === null : kept.length === 0;
-      if (!kept.equals(bytes)) steps.push(kept.length === 0 && created ? () => fs.rmSync(file) : () => writeFileAtomic(file, kept));
+      if (!kept.equals(bytes))
+        steps.push(kept.length === 0 && created ? () => fs.rmSync(file) : () => writeFileAtomic(file, kept));
     }
   }
   for (const step of steps) step();

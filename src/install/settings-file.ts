@@ -32,15 +32,21 @@ export function parseSettings(text: string | undefined, file: string): Settings 
   } catch (error) {
     throw new Error(`${file} is not valid JSON (${(error as Error).message}); fix it first: nothing was changed`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: must be a JSON object, not ${kindOf(parsed)}; fix it first: nothing was changed`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${file}: must be a JSON object, not ${kindOf(parsed)}; fix it first: nothing was changed`);
   const result = SettingsSchema.safeParse(parsed);
   // The parsed object itself, not zod's copy: a copy may order keys differently.
   if (result.success) return parsed as Settings;
   const issue = result.error.issues[0]!;
-  const at = issue.path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+  const at = issue.path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
+    '',
+  );
   const expected = issue.code !== 'invalid_type' ? 'valid' : issue.expected === 'record' ? 'object' : issue.expected;
   const article = expected === 'array' || expected === 'object' ? 'an' : 'a';
-  throw new Error(`${file}: ${at} must be ${article} ${expected}, not ${kindOf(valueAt(parsed, issue.path))}; fix it first: nothing was changed`);
+  throw new Error(
+    `${file}: ${at} must be ${article} ${expected}, not ${kindOf(valueAt(parsed, issue.path))}; fix it first: nothing was changed`,
+  );
 }
 
 const ours = (h: { command?: string | undefined }) => typeof h.command === 'string' && h.command.includes(HOOK_MARK);
@@ -74,12 +80,16 @@ export function withoutOurHooks(settings: Settings): Settings {
 }
 
 function withoutOurs(groups: HookGroup[]): HookGroup[] {
-  return groups.filter((g) => !g.hooks.some(ours) || g.hooks.some((h) => !ours(h))).map((g) => (g.hooks.some(ours) ? { ...g, hooks: g.hooks.filter((h) => !ours(h)) } : g));
+  return groups
+    .filter((g) => !g.hooks.some(ours) || g.hooks.some((h) => !ours(h)))
+    .map((g) => (g.hooks.some(ours) ? { ...g, hooks: g.hooks.filter((h) => !ours(h)) } : g));
 }
 
 /** The events spec-session's hook is registered for. */
 export function eventsWithOurHooks(settings: Settings): string[] {
-  return Object.entries(settings.hooks ?? {}).filter(([, groups]) => groups.some((g) => g.hooks.some(ours))).map(([event]) => event);
+  return Object.entries(settings.hooks ?? {})
+    .filter(([, groups]) => groups.some((g) => g.hooks.some(ours)))
+    .map(([event]) => event);
 }
 
 export const hasOurHooks = (settings: Settings) => eventsWithOurHooks(settings).length > 0;
@@ -101,7 +111,9 @@ export function serializeSettings(settings: Settings, style: JsonStyle = jsonSty
 
 function valueAt(value: unknown, path: PropertyKey[]): unknown {
   let current = value;
-  for (const key of path) current = current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    current =
+      current !== null && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[key] : undefined;
   return current;
 }
 

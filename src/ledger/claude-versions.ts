@@ -15,7 +15,10 @@ export interface ClaudeCodeSeen {
   withoutCostState: string[];
 }
 
-export function addVersionRecord(into: SessionVersions, r: Pick<LineOf<'version'>, 'cs' | 'versions' | 'costState'>): void {
+export function addVersionRecord(
+  into: SessionVersions,
+  r: Pick<LineOf<'version'>, 'cs' | 'versions' | 'costState'>,
+): void {
   let s = into.get(r.cs);
   if (!s) into.set(r.cs, (s = { versions: new Set(), costState: false }));
   for (const v of r.versions) s.versions.add(v);

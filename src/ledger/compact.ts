@@ -34,11 +34,19 @@ export function compactLedger(ledgerDir: string, now: number): CompactResult {
     const after = totalsOf(readLedger(ledgerDir));
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(key) !== after.get(key)) {
-        throw new CompactMismatchError(`totals differ after rolling up (${key}: ${before.get(key) ?? 'none'} before, ${after.get(key) ?? 'none'} after); restore the ledger with: git checkout -- ${path.basename(path.dirname(ledgerDir))}/${path.basename(ledgerDir)}`);
+        throw new CompactMismatchError(
+          `totals differ after rolling up (${key}: ${before.get(key) ?? 'none'} before, ${after.get(key) ?? 'none'} after); restore the ledger with: git checkout -- ${path.basename(path.dirname(ledgerDir))}/${path.basename(ledgerDir)}`,
+        );
       }
     }
   }
-  return { ...rolled, bytesBefore, bytesAfter: ledgerBytes(ledgerDir), open: listLedger(ledgerDir).raw.length, compared: compare };
+  return {
+    ...rolled,
+    bytesBefore,
+    bytesAfter: ledgerBytes(ledgerDir),
+    open: listLedger(ledgerDir).raw.length,
+    compared: compare,
+  };
 }
 
 const FULL_CHECK_BYTES = 64e6;
@@ -46,10 +54,21 @@ const FULL_CHECK_BYTES = 64e6;
 function totalsOf(view: FoldResult): Map<string, string> {
   const sums = new Map<string, number[]>();
   for (const item of view.usage) {
-    const key = JSON.stringify([new Date(item.time).toISOString().slice(0, 10), item.kind, item.cs, item.ws, item.spec, item.task, item.model, item.speed, item.longContext]);
+    const key = JSON.stringify([
+      new Date(item.time).toISOString().slice(0, 10),
+      item.kind,
+      item.cs,
+      item.ws,
+      item.spec,
+      item.task,
+      item.model,
+      item.speed,
+      item.longContext,
+    ]);
     const sum = sums.get(key) ?? sums.set(key, [0, 0, 0, 0, 0, 0]).get(key)!;
     const t = item.tokens;
-    [item.calls, t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead].forEach((v, i) => (sum[i]! += v));
+    for (const [i, v] of [item.calls, t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead].entries())
+      sum[i]! += v;
   }
   return new Map([...sums].map(([k, v]) => [k, v.join(',')]));
 }

@@ -88,7 +88,13 @@ export type FoldResult = LedgerView & {
   sessionVersions: SessionVersions;
 };
 
-const tokensOf = (r: { in: number; out: number; cw5: number; cw1h: number; cr: number }): TokenCounts => ({ input: r.in, output: r.out, cacheWrite5m: r.cw5, cacheWrite1h: r.cw1h, cacheRead: r.cr });
+const tokensOf = (r: { in: number; out: number; cw5: number; cw1h: number; cr: number }): TokenCounts => ({
+  input: r.in,
+  output: r.out,
+  cacheWrite5m: r.cw5,
+  cacheWrite1h: r.cw1h,
+  cacheRead: r.cr,
+});
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
 
 /** What a fold starts from besides raw records: rolled-up usage, as rollup entries or as the index keeps it. */
@@ -134,14 +140,35 @@ export function foldLedger(input: FoldInput): FoldResult {
   for (const [msg, entry] of calls.entries) {
     const best = rawCalls.get(msg)!.best;
     const time = entry.first.time;
-    usage.push({ kind: 'call', key: msg, time, first: time, last: time, calls: Math.max(1, entry.byRequest.size), longContext: isLongContextPrompt(entry.tokens), model: entry.first.model, cs: best.cs, speed: entry.first.speed, tokens: entry.tokens, ws: best.ws, spec: best.spec, task: best.task, phase: best.ph ?? null, branch: best.br ?? null, commit: null });
+    usage.push({
+      kind: 'call',
+      key: msg,
+      time,
+      first: time,
+      last: time,
+      calls: Math.max(1, entry.byRequest.size),
+      longContext: isLongContextPrompt(entry.tokens),
+      model: entry.first.model,
+      cs: best.cs,
+      speed: entry.first.speed,
+      tokens: entry.tokens,
+      ws: best.ws,
+      spec: best.spec,
+      task: best.task,
+      phase: best.ph ?? null,
+      branch: best.br ?? null,
+      commit: null,
+    });
   }
   usage.push(...foldGaps(gaps, base.baselines));
   const workflow = foldEvents(events);
   placeRawUsage(usage.slice(base.items.length), workflow.plans, workflow.view.commits);
   usage.push(...workflow.manualUsage);
   usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
-  return Object.assign(memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }), { rawCalls, entries, plans: workflow.plans, sessionVersions: workflow.view.sessionVersions });
+  return Object.assign(
+    memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }),
+    { rawCalls, entries, plans: workflow.plans, sessionVersions: workflow.view.sessionVersions },
+  );
 }
 
 /** Rollup entries as items (one per row), events and gap baselines. */
@@ -153,7 +180,25 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
     entry.rows.forEach((row, i) => {
       const [ws, spec, task, phase, branch, commit] = row.attribution;
       const [input, output, cacheWrite5m, cacheWrite1h, cacheRead] = row.tokens;
-      items.push({ kind: row.kind, key: `${entry.src}#${i}`, time: row.first, first: row.first, last: row.last, calls: row.calls, longContext: row.longContext, model: row.model, cs: entry.cs, speed: row.fast ? 'fast' : 'standard', tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, ws, spec, task, phase: phase as Phase | null, branch, commit });
+      items.push({
+        kind: row.kind,
+        key: `${entry.src}#${i}`,
+        time: row.first,
+        first: row.first,
+        last: row.last,
+        calls: row.calls,
+        longContext: row.longContext,
+        model: row.model,
+        cs: entry.cs,
+        speed: row.fast ? 'fast' : 'standard',
+        tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
+        ws,
+        spec,
+        task,
+        phase: phase as Phase | null,
+        branch,
+        commit,
+      });
     });
     events.push(...entry.events);
   }
@@ -161,7 +206,17 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
 }
 
 function addRawCall(calls: CallSet, rawCalls: Map<string, RawCall>, c: LineOf<'call'>, rel: string): void {
-  calls.add({ messageId: c.msg, requestId: c.req, time: Date.parse(c.t), model: c.model, sessionId: c.cs, agentId: c.agent ?? null, sidechain: false, tokens: tokensOf(c), speed: c.fast ? 'fast' : 'standard' });
+  calls.add({
+    messageId: c.msg,
+    requestId: c.req,
+    time: Date.parse(c.t),
+    model: c.model,
+    sessionId: c.cs,
+    agentId: c.agent ?? null,
+    sidechain: false,
+    tokens: tokensOf(c),
+    speed: c.fast ? 'fast' : 'standard',
+  });
   const known = rawCalls.get(c.msg);
   if (!known) rawCalls.set(c.msg, { entry: calls.entries.get(c.msg)!, best: c, bestFile: rel, files: new Set([rel]) });
   else {
@@ -193,7 +248,8 @@ export function pickEntries(list: RollupEntry[]): Map<string, RollupEntry> {
 /** The call keys rollups count, looked up by the call's UTC day; each day's set is built when first asked. */
 export function rolledKeys(entries: Iterable<RollupEntry>) {
   const runs = new Map<string, string[]>();
-  for (const e of entries) for (const [day, run] of Object.entries(e.keys)) (runs.get(day) ?? runs.set(day, []).get(day)!).push(run);
+  for (const e of entries)
+    for (const [day, run] of Object.entries(e.keys)) (runs.get(day) ?? runs.set(day, []).get(day)!).push(run);
   const sets = new Map<string, Set<string>>();
   return {
     has(time: number, messageId: string): boolean {
@@ -202,7 +258,8 @@ export function rolledKeys(entries: Iterable<RollupEntry>) {
       let set = sets.get(day);
       if (!set) {
         set = new Set();
-        for (const run of runs.get(day)!) for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+        for (const run of runs.get(day)!)
+          for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
         sets.set(day, set);
       }
       return set.has(callKeyHash(messageId));
@@ -232,7 +289,9 @@ export function foldGaps(gaps: LineOf<'gap'>[], baselines: Map<string, TokenCoun
   }
   const items: UsageItem[] = [];
   for (const [key, group] of groups) {
-    const ordered = dedupeBy(group, (g) => String(totalTokens(tokensOf(g)))).sort((a, b) => totalTokens(tokensOf(a)) - totalTokens(tokensOf(b)));
+    const ordered = dedupeBy(group, (g) => String(totalTokens(tokensOf(g)))).sort(
+      (a, b) => totalTokens(tokensOf(a)) - totalTokens(tokensOf(b)),
+    );
     let before = baselines.get(key) ?? zeroTokens();
     for (const g of ordered) {
       const cumulative = maxTokens(before, tokensOf(g));
@@ -240,7 +299,25 @@ export function foldGaps(gaps: LineOf<'gap'>[], baselines: Map<string, TokenCoun
       before = cumulative;
       if (totalTokens(segment) === 0) continue; // already counted by a rollup
       const time = Date.parse(g.t);
-      items.push({ kind: 'gap', key: g.id, time, first: time, last: time, calls: 1, longContext: false, model: g.model, cs: g.cs, speed: 'standard', tokens: segment, ws: g.ws, spec: g.spec, task: g.task, phase: g.ph ?? null, branch: g.br ?? null, commit: null });
+      items.push({
+        kind: 'gap',
+        key: g.id,
+        time,
+        first: time,
+        last: time,
+        calls: 1,
+        longContext: false,
+        model: g.model,
+        cs: g.cs,
+        speed: 'standard',
+        tokens: segment,
+        ws: g.ws,
+        spec: g.spec,
+        task: g.task,
+        phase: g.ph ?? null,
+        branch: g.br ?? null,
+        commit: null,
+      });
     }
   }
   return items;
@@ -255,7 +332,14 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
   const by = <K extends LedgerLine['k']>(k: K) => events.filter((l): l is LineOf<K> => l.k === k);
   for (const s of by('session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
   const tasks = dedupeBy(
-    by('task').map((t) => ({ time: Date.parse(t.t), ws: t.ws, spec: t.spec, task: t.task, event: t.event, source: t.source })),
+    by('task').map((t) => ({
+      time: Date.parse(t.t),
+      ws: t.ws,
+      spec: t.spec,
+      task: t.task,
+      event: t.event,
+      source: t.source,
+    })),
     (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`,
   ).sort((a, b) => a.time - b.time);
   const bindings = dedupeBy(
@@ -264,18 +348,48 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
   ).sort((a, b) => a.time - b.time);
   for (const b of bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
   const manualRecords = dedupeBy(by('manual'), (m) => m.id);
-  const manual = manualRecords.map((m) => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) }));
+  const manual = manualRecords.map((m) => ({
+    id: m.id,
+    spec: m.spec,
+    task: m.task,
+    status: m.status,
+    time: Date.parse(m.t),
+  }));
   const manualUsage: UsageItem[] = manualRecords.map((m) => {
     const time = Date.parse(m.t);
-    return { kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: tokensOf(m), ws: m.ws, spec: m.spec, task: m.task, phase: null, branch: null, commit: null };
+    return {
+      kind: 'manual',
+      key: m.id,
+      time,
+      first: time,
+      last: time,
+      calls: 1,
+      longContext: false,
+      model: m.model,
+      cs: null,
+      speed: 'standard',
+      tokens: tokensOf(m),
+      ws: m.ws,
+      spec: m.spec,
+      task: m.task,
+      phase: null,
+      branch: null,
+      commit: null,
+    };
   });
   const commits = dedupeBy(
-    by('git').filter((g) => g.event === 'commit').map((g): CommitEvent => ({ sha: g.sha, time: Date.parse(g.t), branch: g.branch, cs: g.cs })),
+    by('git')
+      .filter((g) => g.event === 'commit')
+      .map((g): CommitEvent => ({ sha: g.sha, time: Date.parse(g.t), branch: g.branch, cs: g.cs })),
     (c) => `${c.sha}|${c.cs}`,
   ).sort((a, b) => a.time - b.time);
   const versions: SessionVersions = new Map();
   for (const v of by('version')) addVersionRecord(versions, v);
-  return { view: { sessions, tasks, bindings, manual, commits, sessionVersions: versions }, manualUsage, plans: by('plan') };
+  return {
+    view: { sessions, tasks, bindings, manual, commits, sessionVersions: versions },
+    manualUsage,
+    plans: by('plan'),
+  };
 }
 
 /**
@@ -287,7 +401,8 @@ export function placeRawUsage(items: UsageItem[], plans: LineOf<'plan'>[], commi
   for (const p of plans) {
     const [from, until] = [Date.parse(p.t), Date.parse(p.until)];
     for (const item of items) {
-      if (item.cs === p.cs && !item.task && !item.phase && item.time >= from && item.time <= until) Object.assign(item, { spec: p.spec, phase: p.phase });
+      if (item.cs === p.cs && !item.task && !item.phase && item.time >= from && item.time <= until)
+        Object.assign(item, { spec: p.spec, phase: p.phase });
     }
   }
   const bySession = new Map<string, CommitEvent[]>();

@@ -94,10 +94,16 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
       problems.set(rel, `${rel}: ${(error as Error).message}`);
     }
   }
-  const parts = { sums: new Map<string, UsageItem>(), keyDays: {} as BaseFile['keyDays'], baselines: {} as GapsFile['baselines'], events: new EventSink(), malformed: 0 };
+  const parts = {
+    sums: new Map<string, UsageItem>(),
+    keyDays: {} as BaseFile['keyDays'],
+    baselines: {} as GapsFile['baselines'],
+    events: new EventSink(),
+    malformed: 0,
+  };
   for (const rel of rollups) {
     if (problems.has(rel)) continue;
-    let decoded;
+    let decoded: ReturnType<typeof decodeRollup>;
     try {
       decoded = decodeRollup(read(rel), { keys: false, rows: 'packed' });
     } catch (error) {
@@ -108,24 +114,48 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
       const pick = chosen.get(entry.src);
       if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
       chosen.delete(entry.src); // the same entry in a second file counts once
-      sumRows(entry, tz, parts.sums, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
+      sumRows(
+        entry,
+        tz,
+        parts.sums,
+        (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel),
+      );
       for (const [model, t] of Object.entries(entry.gaps)) {
         const key = `${entry.cs}|${model}`;
-        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) => Math.max(v, t[k]!)) as GapsFile['baselines'][string];
+        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) =>
+          Math.max(v, t[k]!),
+        ) as GapsFile['baselines'][string];
       }
       for (const raw of decoded.rawEvents[i]!) {
-        const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+        const record =
+          typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
         if (record) parts.events.add(record);
         else parts.malformed++;
       }
     });
   }
-  return assemble({ tz, rollups, keyDays: parts.keyDays, baselines: parts.baselines, malformed: parts.malformed, problems: [...problems.values()], items: [...parts.sums.values()], events: parts.events });
+  return assemble({
+    tz,
+    rollups,
+    keyDays: parts.keyDays,
+    baselines: parts.baselines,
+    malformed: parts.malformed,
+    problems: [...problems.values()],
+    items: [...parts.sums.values()],
+    events: parts.events,
+  });
 }
 
 /** Packed events sorted by time, a record written twice kept once (equal in its first five fields). */
 function uniqueSorted<T extends readonly unknown[]>(events: T[]): T[] {
-  const sorted = events.sort((a, b) => (a[0] as number) - (b[0] as number) || String(a[1]).localeCompare(String(b[1])) || String(a[2]).localeCompare(String(b[2])) || String(a[3]).localeCompare(String(b[3])) || String(a[4]).localeCompare(String(b[4])));
+  const sorted = events.sort(
+    (a, b) =>
+      (a[0] as number) - (b[0] as number) ||
+      String(a[1]).localeCompare(String(b[1])) ||
+      String(a[2]).localeCompare(String(b[2])) ||
+      String(a[3]).localeCompare(String(b[3])) ||
+      String(a[4]).localeCompare(String(b[4])),
+  );
   return sorted.filter((e, i) => i === 0 || [0, 1, 2, 3, 4].some((k) => e[k] !== sorted[i - 1]![k]));
 }
 
@@ -143,7 +173,8 @@ class EventSink {
     if (e.k === 'session') this.sessions.push(e);
     else if (e.k === 'manual') this.manual.push(e);
     else if (e.k === 'bind') this.bindings.push([Date.parse(e.t), e.cs, e.ws, e.spec, e.task, e.why]);
-    else if (e.k === 'task') this.tasks.push([Date.parse(e.t), e.ws, e.spec, e.task, e.event === 'done' ? 1 : 0, e.source]);
+    else if (e.k === 'task')
+      this.tasks.push([Date.parse(e.t), e.ws, e.spec, e.task, e.event === 'done' ? 1 : 0, e.source]);
   }
 }
 
@@ -162,13 +193,32 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     const first = slot * SLOT_MS + r[10]!;
     const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
     const utc = Math.floor(slot / SLOTS_PER_DAY);
-    if ((flags & 4) === 0 && utc !== lastUtcDay) keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
+    if ((flags & 4) === 0 && utc !== lastUtcDay)
+      keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
     const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
     let item = local.get(id);
     if (!item) {
       const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
       const { fast, longContext, kind } = rowFlags(flags);
-      item = { kind, key: '', time: first, first, last, calls: 0, longContext, model: names[r[2]!]!, cs: entry.cs, speed: fast ? 'fast' : 'standard', tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 }, ws, spec, task, phase: phase as Phase | null, branch, commit };
+      item = {
+        kind,
+        key: '',
+        time: first,
+        first,
+        last,
+        calls: 0,
+        longContext,
+        model: names[r[2]!]!,
+        cs: entry.cs,
+        speed: fast ? 'fast' : 'standard',
+        tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
+        ws,
+        spec,
+        task,
+        phase: phase as Phase | null,
+        branch,
+        commit,
+      };
       local.set(id, item);
     }
     const t = item.tokens;
@@ -185,7 +235,20 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.phase}\u0000${item.branch}\u0000${item.commit}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
     const sum = sums.get(key);
     if (!sum) sums.set(key, Object.assign(item, { key }));
-    else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
+    else
+      addRow(
+        sum,
+        [
+          item.tokens.input,
+          item.tokens.output,
+          item.tokens.cacheWrite5m,
+          item.tokens.cacheWrite1h,
+          item.tokens.cacheRead,
+        ],
+        item.calls,
+        item.first,
+        item.last,
+      );
   }
 }
 
@@ -203,12 +266,39 @@ function addRow(item: UsageItem, tokens: readonly number[], calls: number, first
   if (last > item.last) item.last = last;
 }
 
-function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['keyDays']; baselines: GapsFile['baselines']; malformed: number; problems: string[]; items: UsageItem[]; events: EventSink }): BuiltBase {
+function assemble(parts: {
+  tz: string;
+  rollups: string[];
+  keyDays: BaseFile['keyDays'];
+  baselines: GapsFile['baselines'];
+  malformed: number;
+  problems: string[];
+  items: UsageItem[];
+  events: EventSink;
+}): BuiltBase {
   const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) {
     const time = Date.parse(m.t);
-    parts.items.push({ kind: 'manual', key: m.id, time, first: time, last: time, calls: 1, longContext: false, model: m.model, cs: null, speed: 'standard', tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr }, ws: m.ws, spec: m.spec, task: m.task, phase: null, branch: null, commit: null });
+    parts.items.push({
+      kind: 'manual',
+      key: m.id,
+      time,
+      first: time,
+      last: time,
+      calls: 1,
+      longContext: false,
+      model: m.model,
+      cs: null,
+      speed: 'standard',
+      tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr },
+      ws: m.ws,
+      spec: m.spec,
+      task: m.task,
+      phase: null,
+      branch: null,
+      commit: null,
+    });
   }
   const byMonth = new Map<string, UsageItem[]>();
   const wsMonths: Record<string, Set<string>> = {};
@@ -225,8 +315,31 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
       const sums = taskSums.get(task) ?? taskSums.set(task, new Map()).get(task)!;
       const key = `${item.kind}|${item.model}|${item.speed}|${item.longContext}`;
       const sum = sums.get(key);
-      if (!sum) sums.set(key, { ...item, key, tokens: { ...item.tokens }, cs: null, ws: null, phase: null, branch: null, commit: null });
-      else addRow(sum, [item.tokens.input, item.tokens.output, item.tokens.cacheWrite5m, item.tokens.cacheWrite1h, item.tokens.cacheRead], item.calls, item.first, item.last);
+      if (!sum)
+        sums.set(key, {
+          ...item,
+          key,
+          tokens: { ...item.tokens },
+          cs: null,
+          ws: null,
+          phase: null,
+          branch: null,
+          commit: null,
+        });
+      else
+        addRow(
+          sum,
+          [
+            item.tokens.input,
+            item.tokens.output,
+            item.tokens.cacheWrite5m,
+            item.tokens.cacheWrite1h,
+            item.tokens.cacheRead,
+          ],
+          item.calls,
+          item.first,
+          item.last,
+        );
     }
     models.add(item.model);
   }
@@ -238,7 +351,8 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
     last.set(`${b[2]}\u0000${b[1]}`, b);
     if (b[2]) sessions.get(b[2])?.claudeSessions.add(b[1]);
   }
-  const sorted = (o: Record<string, Set<string>>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
+  const sorted = (o: Record<string, Set<string>>) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
   const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
   return {
     base: {
@@ -262,7 +376,17 @@ function assemble(parts: { tz: string; rollups: string[]; keyDays: BaseFile['key
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings, commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(([t, cs, sha, branch]) => [t, cs, sha, branch]), claude: [...parts.events.versions].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cs, s]) => [cs, [...s.versions].sort(), s.costState ? 1 : 0]) },
+    events: {
+      id,
+      tasks: uniqueSorted(parts.events.tasks),
+      bindings,
+      commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(
+        ([t, cs, sha, branch]) => [t, cs, sha, branch],
+      ),
+      claude: [...parts.events.versions]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([cs, s]) => [cs, [...s.versions].sort(), s.costState ? 1 : 0]),
+    },
     months,
   };
 }

@@ -1,5 +1,15 @@
 import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
-import { applySessionRecord, dedupeBy, foldLedger, type Binding, type CommitEvent, type FoldResult, type TaskEvent, type UsageItem, type WorkSession } from './fold.js';
+import {
+  applySessionRecord,
+  dedupeBy,
+  foldLedger,
+  type Binding,
+  type CommitEvent,
+  type FoldResult,
+  type TaskEvent,
+  type UsageItem,
+  type WorkSession,
+} from './fold.js';
 import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
@@ -41,21 +51,35 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     // are the same records: a manual entry counts once, a gap above what rollups counted.
     const baseManual = has('manual') ? new Set(sessionsPiece().manual.map((m) => m.id)) : new Set<string>();
     const raw = lines.filter((l) => l.k !== 'manual' || !baseManual.has(l.id));
-    const baselines = new Map<string, { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }>();
-    if (has('gap')) for (const [key, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(piece(load.gaps, (b) => b.gaps).baselines)) baselines.set(key, { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
-    return (liveFold = foldLedger({ raw: [{ rel: 'live', lines: raw }], base: { items: [], events: [], baselines }, isRolled: () => false }));
+    const baselines = new Map<
+      string,
+      { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }
+    >();
+    if (has('gap'))
+      for (const [key, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(
+        piece(load.gaps, (b) => b.gaps).baselines,
+      ))
+        baselines.set(key, { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
+    return (liveFold = foldLedger({
+      raw: [{ rel: 'live', lines: raw }],
+      base: { items: [], events: [], baselines },
+      isRolled: () => false,
+    }));
   };
 
   const months = new Map<string, UsageItem[]>();
   const monthItems = (month: string): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      const packed = rebuilt?.months.get(month) ?? load.month(month) ?? (rebuilt ??= load.rebuild()).months.get(month) ?? { names: [], rows: [] };
+      const packed = rebuilt?.months.get(month) ??
+        load.month(month) ??
+        (rebuilt ??= load.rebuild()).months.get(month) ?? { names: [], rows: [] };
       months.set(month, (items = unpackItems(packed, `${month}#`)));
     }
     return items;
   };
-  const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) => sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
+  const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
+    sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
 
   let sessions: Map<string, WorkSession> | undefined;
   let tasks: TaskEvent[] | undefined;
@@ -68,14 +92,27 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   return {
     get sessions() {
       if (!sessions) {
-        sessions = new Map(sessionsPiece().sessions.map(([name, spec, started, ended, cs]) => [name, { name, spec, started, ended, claudeSessions: new Set(cs) }]));
-        for (const s of lines.filter((l): l is LineOf<'session'> => l.k === 'session').sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
+        sessions = new Map(
+          sessionsPiece().sessions.map(([name, spec, started, ended, cs]) => [
+            name,
+            { name, spec, started, ended, claudeSessions: new Set(cs) },
+          ]),
+        );
+        for (const s of lines
+          .filter((l): l is LineOf<'session'> => l.k === 'session')
+          .sort((a, b) => a.t.localeCompare(b.t)))
+          applySessionRecord(sessions, s);
         for (const b of folded().bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
       }
       return sessions;
     },
     get manual() {
-      return [...sessionsPiece().manual.map((m): ManualEntry => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) })), ...folded().manual];
+      return [
+        ...sessionsPiece().manual.map(
+          (m): ManualEntry => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) }),
+        ),
+        ...folded().manual,
+      ];
     },
     malformed: base.malformed + live.malformed,
     problems: base.problems,
@@ -85,14 +122,20 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     usageIn(range: DayRange, tz: string) {
       if (!range.since && !range.until) return this.usage;
       if (tz !== base.tz) return this.usage.filter((i) => inRange(i, range, tz));
-      return fromMonths(base.months.filter((m) => monthInRange(m, range)), (i) => inRange(i, range, tz));
+      return fromMonths(
+        base.months.filter((m) => monthInRange(m, range)),
+        (i) => inRange(i, range, tz),
+      );
     },
     usageOfTask(spec: string, task: string) {
       return fromMonths(base.taskMonths[`${spec}\u0000${task}`] ?? [], (i) => i.spec === spec && i.task === task);
     },
     taskTotal(spec: string, task: string) {
       const sums = base.taskSums[`${spec}\u0000${task}`];
-      return [...(sums ? unpackItems(sums, 'sum#') : []), ...folded().usage.filter((i) => i.spec === spec && i.task === task)];
+      return [
+        ...(sums ? unpackItems(sums, 'sum#') : []),
+        ...folded().usage.filter((i) => i.spec === spec && i.task === task),
+      ];
     },
     usageOfSessions(names: Iterable<string>) {
       const wanted = new Set(names);
@@ -102,13 +145,28 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     get tasks() {
       if (!tasks) {
-        const stored = eventsPiece().tasks.map(([time, ws, spec, task, done, source]): TaskEvent => ({ time, ws, spec, task, event: done ? 'done' : 'start', source }));
-        tasks = dedupeBy([...stored, ...folded().tasks], (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`).sort((a, b) => a.time - b.time);
+        const stored = eventsPiece().tasks.map(
+          ([time, ws, spec, task, done, source]): TaskEvent => ({
+            time,
+            ws,
+            spec,
+            task,
+            event: done ? 'done' : 'start',
+            source,
+          }),
+        );
+        tasks = dedupeBy(
+          [...stored, ...folded().tasks],
+          (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`,
+        ).sort((a, b) => a.time - b.time);
       }
       return tasks;
     },
     get bindings() {
-      return (bindings ??= dedupeBy([...eventsPiece().bindings.map(unpackBinding), ...folded().bindings], (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`).sort((a, b) => a.time - b.time));
+      return (bindings ??= dedupeBy(
+        [...eventsPiece().bindings.map(unpackBinding), ...folded().bindings],
+        (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`,
+      ).sort((a, b) => a.time - b.time));
     },
     lastBinding(of) {
       const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);
@@ -124,7 +182,8 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     get claudeCode() {
       const stored: SessionVersions = new Map();
-      for (const [cs, versions, costState] of eventsPiece().claude ?? []) addVersionRecord(stored, { cs, versions, costState: costState === 1 });
+      for (const [cs, versions, costState] of eventsPiece().claude ?? [])
+        addVersionRecord(stored, { cs, versions, costState: costState === 1 });
       return claudeCodeSeen([stored, folded().sessionVersions]);
     },
   };

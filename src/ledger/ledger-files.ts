@@ -41,7 +41,9 @@ export function listLedger(ledgerDir: string): LedgerFiles {
 }
 
 export function dayFolders(ledgerDir: string): string[] {
-  return listDir(ledgerDir).filter((d) => DAY.test(d)).sort();
+  return listDir(ledgerDir)
+    .filter((d) => DAY.test(d))
+    .sort();
 }
 
 /** The writer of a raw file (`<day>/<writer>+2.jsonl` → writer). */
@@ -119,7 +121,8 @@ function newestFileOf(ledgerDir: string, writer: string, days: string[]): string
       const m = RAW.exec(name);
       if (!m || m[1] !== writer) continue;
       const n = Number(m[2] ?? 1);
-      if (!newest || day > folderDay(newest.rel) || (day === folderDay(newest.rel) && n > newest.n)) newest = { rel: `${day}/${name}`, n };
+      if (!newest || day > folderDay(newest.rel) || (day === folderDay(newest.rel) && n > newest.n))
+        newest = { rel: `${day}/${name}`, n };
     }
   }
   return newest?.rel;

@@ -9,7 +9,15 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
 import { parseLedgerLine } from './read-ledger.js';
 import { callKeyHash, contentHash, decodeRollup, KEY_CHARS } from './rollup-format.js';
-import { buildBase, INDEX_VERSION, type BaseFile, type BuiltBase, type EventsFile, type GapsFile, type SessionsFile } from './index-base.js';
+import {
+  buildBase,
+  INDEX_VERSION,
+  type BaseFile,
+  type BuiltBase,
+  type EventsFile,
+  type GapsFile,
+  type SessionsFile,
+} from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import type { PackedItems } from './packed-items.js';
 
@@ -44,7 +52,6 @@ export interface LiveFile {
   malformed: number;
 }
 
-
 export interface IndexedRead {
   view: LedgerView;
   /** `rebuilt` (the base, from the ledger), `updated` (new raw bytes folded in) or `fresh` (nothing new). */
@@ -74,20 +81,34 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);
     if (save) {
-      for (const [month, items] of built.months) writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), { durable: false });
-      for (const piece of ['sessions', 'gaps', 'events'] as const) writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
+      for (const [month, items] of built.months)
+        writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), {
+          durable: false,
+        });
+      for (const piece of ['sessions', 'gaps', 'events'] as const)
+        writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
       writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
     }
     return built;
   };
   let built: BuiltBase | undefined;
-  let base = readJson<BaseFile>(pieceFile(stem, 'base'), (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && typeof b.taskSums === 'object');
-  if (!base || base.rollups.length !== listing.rollups.length || base.rollups.some((r, i) => r !== listing.rollups[i])) {
+  let base = readJson<BaseFile>(
+    pieceFile(stem, 'base'),
+    (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && typeof b.taskSums === 'object',
+  );
+  if (
+    !base ||
+    base.rollups.length !== listing.rollups.length ||
+    base.rollups.some((r, i) => r !== listing.rollups[i])
+  ) {
     built = rebuild();
     base = built.base;
     how = 'rebuilt';
   }
-  let live = readJson<LiveFile>(pieceFile(stem, 'live'), (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object');
+  let live = readJson<LiveFile>(
+    pieceFile(stem, 'live'),
+    (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
+  );
   if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listing.raw.includes(rel))) {
     live = { v: INDEX_VERSION, base: base.id, raw: {}, lines: {}, malformed: 0 }; // a raw file was rolled up or removed: read the rest again
     if (how === 'fresh') how = 'updated';
@@ -102,7 +123,11 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
-    month: (month) => readJson<PackedItems & { id: string }>(pieceFile(stem, `m-${month}`), (p) => p.id === base.id && Array.isArray(p.rows) && Array.isArray(p.names)),
+    month: (month) =>
+      readJson<PackedItems & { id: string }>(
+        pieceFile(stem, `m-${month}`),
+        (p) => p.id === base.id && Array.isArray(p.rows) && Array.isArray(p.names),
+      ),
     rebuild,
   };
   return { view: indexedView(base, live, loader, built), how };
@@ -128,7 +153,12 @@ function advanceRaw(ledgerDir: string, rel: string, live: LiveFile, keys: KeyLoo
   try {
     const size = fs.fstatSync(fd).size;
     let cursor = live.raw[rel];
-    if (cursor && (size < cursor.offset || edge(fd, 0, Math.min(256, cursor.offset)) !== cursor.head || edge(fd, Math.max(0, cursor.offset - 64), cursor.offset) !== cursor.tail)) {
+    if (
+      cursor &&
+      (size < cursor.offset ||
+        edge(fd, 0, Math.min(256, cursor.offset)) !== cursor.head ||
+        edge(fd, Math.max(0, cursor.offset - 64), cursor.offset) !== cursor.tail)
+    ) {
       cursor = undefined; // rewritten: read again from the start
       delete live.lines[rel];
     }
@@ -146,7 +176,11 @@ function advanceRaw(ledgerDir: string, rel: string, live: LiveFile, keys: KeyLoo
       else if (!keys.has(Date.parse(record.t), record.msg)) keepCall(lines, record);
     }
     const offset = from + end;
-    live.raw[rel] = { offset, head: edge(fd, 0, Math.min(256, offset)), tail: edge(fd, Math.max(0, offset - 64), offset) };
+    live.raw[rel] = {
+      offset,
+      head: edge(fd, 0, Math.min(256, offset)),
+      tail: edge(fd, Math.max(0, offset - 64), offset),
+    };
     return end > 0 || !cursor;
   } finally {
     fs.closeSync(fd);
@@ -163,14 +197,26 @@ function keepCall(lines: LedgerLine[], c: LineOf<'call'>): void {
     const k = lines[i]!;
     if (k.k !== 'call' || k.msg !== c.msg || k.req !== c.req) continue;
     const tokens = maxTokens(asTokens(k), asTokens(c));
-    const sameTokens = tokens.input === k.in && tokens.output === k.out && tokens.cacheWrite5m === k.cw5 && tokens.cacheWrite1h === k.cw1h && tokens.cacheRead === k.cr;
-    const asGood = (k.ws !== null || c.ws === null) && k.t <= c.t && k.cs === c.cs && k.model === c.model && k.fast === c.fast;
+    const sameTokens =
+      tokens.input === k.in &&
+      tokens.output === k.out &&
+      tokens.cacheWrite5m === k.cw5 &&
+      tokens.cacheWrite1h === k.cw1h &&
+      tokens.cacheRead === k.cr;
+    const asGood =
+      (k.ws !== null || c.ws === null) && k.t <= c.t && k.cs === c.cs && k.model === c.model && k.fast === c.fast;
     if (sameTokens && asGood) return;
   }
   lines.push(c);
 }
 
-const asTokens = (r: LineOf<'call'>) => ({ input: r.in, output: r.out, cacheWrite5m: r.cw5, cacheWrite1h: r.cw1h, cacheRead: r.cr });
+const asTokens = (r: LineOf<'call'>) => ({
+  input: r.in,
+  output: r.out,
+  cacheWrite5m: r.cw5,
+  cacheWrite1h: r.cw1h,
+  cacheRead: r.cr,
+});
 
 function edge(fd: number, start: number, end: number): string {
   if (end <= start) return '';

@@ -19,23 +19,109 @@ const context = { br: z.string().nullable().optional(), ph: z.enum(PHASES).nulla
 /** Times a record may carry: a real instant between 2000 and 2200 (see `isSaneTime`). */
 const time = z.string().refine((t) => isSaneTime(Date.parse(t)), { message: 'timestamp out of range' });
 
-export const CallLine = z.looseObject({ k: z.literal('call'), msg: z.string(), req: z.string().nullable().default(null), t: time, cs: z.string(), model: z.string(), agent: z.string().optional(), fast: z.boolean().optional(), ...tokens, ...attribution, ...context });
-export const GapLine = z.looseObject({ k: z.literal('gap'), id: z.string(), t: time, cs: z.string(), model: z.string(), ...tokens, ...attribution, ...context });
-export const BindLine = z.looseObject({ k: z.literal('bind'), t: time, cs: z.string(), why: z.string().default(''), ...attribution, ph: context.ph });
-export const SessionLine = z.looseObject({ k: z.literal('session'), t: time, ws: z.string(), spec: z.string(), event: z.enum(['start', 'end']), cs: name });
-export const TaskLine = z.looseObject({ k: z.literal('task'), t: time, ws: name, spec: z.string(), task: z.string(), event: z.enum(['start', 'done']), cs: name, source: z.string().default('') });
-export const ManualLine = z.looseObject({ k: z.literal('manual'), id: z.string(), t: time, ws: name, spec: z.string(), task: z.string(), status: z.string(), model: z.string(), ...tokens });
+export const CallLine = z.looseObject({
+  k: z.literal('call'),
+  msg: z.string(),
+  req: z.string().nullable().default(null),
+  t: time,
+  cs: z.string(),
+  model: z.string(),
+  agent: z.string().optional(),
+  fast: z.boolean().optional(),
+  ...tokens,
+  ...attribution,
+  ...context,
+});
+export const GapLine = z.looseObject({
+  k: z.literal('gap'),
+  id: z.string(),
+  t: time,
+  cs: z.string(),
+  model: z.string(),
+  ...tokens,
+  ...attribution,
+  ...context,
+});
+export const BindLine = z.looseObject({
+  k: z.literal('bind'),
+  t: time,
+  cs: z.string(),
+  why: z.string().default(''),
+  ...attribution,
+  ph: context.ph,
+});
+export const SessionLine = z.looseObject({
+  k: z.literal('session'),
+  t: time,
+  ws: z.string(),
+  spec: z.string(),
+  event: z.enum(['start', 'end']),
+  cs: name,
+});
+export const TaskLine = z.looseObject({
+  k: z.literal('task'),
+  t: time,
+  ws: name,
+  spec: z.string(),
+  task: z.string(),
+  event: z.enum(['start', 'done']),
+  cs: name,
+  source: z.string().default(''),
+});
+export const ManualLine = z.looseObject({
+  k: z.literal('manual'),
+  id: z.string(),
+  t: time,
+  ws: name,
+  spec: z.string(),
+  task: z.string(),
+  status: z.string(),
+  model: z.string(),
+  ...tokens,
+});
 /** A Claude session's end (SessionEnd): its ledger file gets no more records, so it can be rolled up. */
 export const EndLine = z.looseObject({ k: z.literal('end'), t: time, cs: z.string(), why: z.string().default('') });
 /** HEAD moved while a Claude session worked: a branch checked out (null: detached), or a commit made. */
-export const GitLine = z.looseObject({ k: z.literal('git'), t: time, cs: z.string(), event: z.enum(['branch', 'commit']), branch: name, sha: z.string() });
+export const GitLine = z.looseObject({
+  k: z.literal('git'),
+  t: time,
+  cs: z.string(),
+  event: z.enum(['branch', 'commit']),
+  branch: name,
+  sha: z.string(),
+});
 /** A turn with no task wrote a spec's document: its calls from `t` to `until` were planning that phase. */
-export const PlanLine = z.looseObject({ k: z.literal('plan'), t: time, until: time, cs: z.string(), ws: name, spec: z.string(), phase: z.enum(PHASES) });
+export const PlanLine = z.looseObject({
+  k: z.literal('plan'),
+  t: time,
+  until: time,
+  cs: z.string(),
+  ws: name,
+  spec: z.string(),
+  phase: z.enum(PHASES),
+});
 
 /** The Claude Code versions a Claude session's transcripts were written by, and whether it wrote a cost-state line (so far). */
-export const VersionLine = z.looseObject({ k: z.literal('version'), t: time, cs: z.string(), versions: z.array(z.string().max(64)).max(64), costState: z.boolean() });
+export const VersionLine = z.looseObject({
+  k: z.literal('version'),
+  t: time,
+  cs: z.string(),
+  versions: z.array(z.string().max(64)).max(64),
+  costState: z.boolean(),
+});
 
-export const LedgerLineSchema = z.discriminatedUnion('k', [CallLine, GapLine, BindLine, SessionLine, TaskLine, ManualLine, EndLine, GitLine, PlanLine, VersionLine]);
+export const LedgerLineSchema = z.discriminatedUnion('k', [
+  CallLine,
+  GapLine,
+  BindLine,
+  SessionLine,
+  TaskLine,
+  ManualLine,
+  EndLine,
+  GitLine,
+  PlanLine,
+  VersionLine,
+]);
 export type LedgerLine = z.infer<typeof LedgerLineSchema>;
 export type LineOf<K extends LedgerLine['k']> = Extract<LedgerLine, { k: K }>;
 
@@ -50,11 +136,32 @@ export type LedgerRecordInput = z.input<typeof LedgerLineSchema>;
  * shape goes through the schema.
  */
 type Check = (v: unknown) => boolean;
-const SCHEMAS = { call: CallLine, gap: GapLine, bind: BindLine, session: SessionLine, task: TaskLine, manual: ManualLine, end: EndLine, git: GitLine, plan: PlanLine, version: VersionLine } as const;
+const SCHEMAS = {
+  call: CallLine,
+  gap: GapLine,
+  bind: BindLine,
+  session: SessionLine,
+  task: TaskLine,
+  manual: ManualLine,
+  end: EndLine,
+  git: GitLine,
+  plan: PlanLine,
+  version: VersionLine,
+} as const;
 const checks = new Map<string, Array<[string, Check]> | null>();
 
 function fieldCheck(schema: unknown): Check | null {
-  const def = (schema as { def?: { type?: string; innerType?: unknown; entries?: Record<string, unknown>; values?: unknown[]; checks?: unknown[] } }).def;
+  const def = (
+    schema as {
+      def?: {
+        type?: string;
+        innerType?: unknown;
+        entries?: Record<string, unknown>;
+        values?: unknown[];
+        checks?: unknown[];
+      };
+    }
+  ).def;
   switch (def?.type) {
     case 'default':
       return fieldCheck(def.innerType);
@@ -92,7 +199,9 @@ export function checkRecord(record: Record<string, unknown>): LedgerLine | undef
   if (!schema) return undefined;
   let fields = checks.get(kind);
   if (fields === undefined) {
-    const list = Object.entries(schema.shape).filter(([f]) => f !== 't').map(([f, s]) => [f, fieldCheck(s)] as [string, Check | null]);
+    const list = Object.entries(schema.shape)
+      .filter(([f]) => f !== 't')
+      .map(([f, s]) => [f, fieldCheck(s)] as [string, Check | null]);
     fields = list.every(([, c]) => c !== null) ? (list as Array<[string, Check]>) : null;
     checks.set(kind, fields);
   }
@@ -101,7 +210,10 @@ export function checkRecord(record: Record<string, unknown>): LedgerLine | undef
     return parsed.success ? parsed.data : undefined;
   }
   for (const [f, check] of fields) {
-    if (record[f] === undefined && (schema.shape as Record<string, { def: { type: string } }>)[f]!.def.type === 'default') {
+    if (
+      record[f] === undefined &&
+      (schema.shape as Record<string, { def: { type: string } }>)[f]!.def.type === 'default'
+    ) {
       const parsed = LedgerLineSchema.safeParse(record); // a default to apply: the schema does it
       return parsed.success ? parsed.data : undefined;
     }

@@ -58,7 +58,8 @@ export interface MemoryParts {
 export function memoryView(parts: MemoryParts): LedgerView {
   return {
     ...parts,
-    usageIn: (range, tz) => (range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage),
+    usageIn: (range, tz) =>
+      range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage,
     usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     taskTotal: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     usageOfSessions: (names) => {

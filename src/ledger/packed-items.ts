@@ -27,7 +27,27 @@ export function packItems(items: UsageItem[]): PackedItems {
   };
   const rows = items.map((i) => {
     const t = i.tokens;
-    return [KINDS.indexOf(i.kind), i.first, i.last - i.first, i.calls, i.longContext ? 1 : 0, i.speed === 'fast' ? 1 : 0, name(i.model), name(i.cs), name(i.ws), name(i.spec), name(i.task), t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead, name(i.phase), name(i.branch), name(i.commit)];
+    return [
+      KINDS.indexOf(i.kind),
+      i.first,
+      i.last - i.first,
+      i.calls,
+      i.longContext ? 1 : 0,
+      i.speed === 'fast' ? 1 : 0,
+      name(i.model),
+      name(i.cs),
+      name(i.ws),
+      name(i.spec),
+      name(i.task),
+      t.input,
+      t.output,
+      t.cacheWrite5m,
+      t.cacheWrite1h,
+      t.cacheRead,
+      name(i.phase),
+      name(i.branch),
+      name(i.commit),
+    ];
   });
   return { names, rows };
 }
@@ -35,7 +55,65 @@ export function packItems(items: UsageItem[]): PackedItems {
 export function unpackItems({ names, rows }: PackedItems, keyPrefix = 'r'): UsageItem[] {
   const name = (id: number) => (id < 0 ? null : names[id]!);
   return rows.map((r, n) => {
-    const [kind, first, span, calls, long, fast, model, cs, ws, spec, task, input, output, cacheWrite5m, cacheWrite1h, cacheRead, phase = -1, branch = -1, commit = -1] = r as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number?, number?, number?];
-    return { kind: KINDS[kind]!, key: `${keyPrefix}${n}`, time: first, first, last: first + span, calls, longContext: long === 1, speed: fast === 1 ? 'fast' : 'standard', model: name(model)!, cs: name(cs), ws: name(ws), spec: name(spec), task: name(task), tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead }, phase: name(phase) as Phase | null, branch: name(branch), commit: name(commit) };
+    const [
+      kind,
+      first,
+      span,
+      calls,
+      long,
+      fast,
+      model,
+      cs,
+      ws,
+      spec,
+      task,
+      input,
+      output,
+      cacheWrite5m,
+      cacheWrite1h,
+      cacheRead,
+      phase = -1,
+      branch = -1,
+      commit = -1,
+    ] = r as number[] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number?,
+      number?,
+      number?,
+    ];
+    return {
+      kind: KINDS[kind]!,
+      key: `${keyPrefix}${n}`,
+      time: first,
+      first,
+      last: first + span,
+      calls,
+      longContext: long === 1,
+      speed: fast === 1 ? 'fast' : 'standard',
+      model: name(model)!,
+      cs: name(cs),
+      ws: name(ws),
+      spec: name(spec),
+      task: name(task),
+      tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
+      phase: name(phase) as Phase | null,
+      branch: name(branch),
+      commit: name(commit),
+    };
   });
 }

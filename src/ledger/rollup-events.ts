@@ -28,12 +28,20 @@ export const NUMERIC_FIELDS: ReadonlySet<string> = new Set(['in', 'out', 'cw5', 
 export const ABSENT = -2;
 
 /** Encodes one event, or returns it as it is when it is not of the plain shape. */
-export function encodeEvent(ev: { k: string; t: string } & Record<string, unknown>, baseMs: number, ref: (v: string | null) => number): unknown {
+export function encodeEvent(
+  ev: { k: string; t: string } & Record<string, unknown>,
+  baseMs: number,
+  ref: (v: string | null) => number,
+): unknown {
   const kind = ev.k as EventKind;
   const fields = EVENT_FIELDS[kind];
   const t = Date.parse(ev.t);
-  const plain = (f: string, v: unknown) => v === null || typeof v === 'string' || (NUMERIC_FIELDS.has(f) && typeof v === 'number');
-  const known = fields !== undefined && Object.entries(ev).every(([f, v]) => f === 'k' || f === 't' || (fields.includes(f) && plain(f, v))) && new Date(t).toISOString() === ev.t;
+  const plain = (f: string, v: unknown) =>
+    v === null || typeof v === 'string' || (NUMERIC_FIELDS.has(f) && typeof v === 'number');
+  const known =
+    fields !== undefined &&
+    Object.entries(ev).every(([f, v]) => f === 'k' || f === 't' || (fields.includes(f) && plain(f, v))) &&
+    new Date(t).toISOString() === ev.t;
   if (!known) return ev;
   const values = fields.map((f) => {
     const v = ev[f];

@@ -69,7 +69,11 @@ export interface PackedRows {
 
 /** What the flags of a stored row say. */
 export function rowFlags(flags: number): { fast: boolean; longContext: boolean; kind: RowKind } {
-  return { fast: (flags & FLAG_FAST) !== 0, longContext: (flags & FLAG_LONG) !== 0, kind: flags & FLAG_GAP ? 'gap' : 'call' };
+  return {
+    fast: (flags & FLAG_FAST) !== 0,
+    longContext: (flags & FLAG_LONG) !== 0,
+    kind: flags & FLAG_GAP ? 'gap' : 'call',
+  };
 }
 
 export interface RollupFile {
@@ -92,7 +96,6 @@ const FLAG_FAST = 1;
 const FLAG_LONG = 2;
 const FLAG_GAP = 4;
 
-
 /** Encodes a rollup file: compact, one entry per line, and the same bytes for the same content. */
 export function encodeRollup(file: RollupFile): string {
   const entries = [...file.entries].sort((a, b) => (a.src < b.src ? -1 : 1)).map(encodeEntry);
@@ -109,7 +112,8 @@ function encodeEntry(e: RollupEntry): string {
     strings.add(r.model);
     for (const a of r.attribution) if (a !== null) strings.add(a);
   }
-  for (const ev of e.events) for (const [f, v] of Object.entries(ev)) if (typeof v === 'string' && f !== 'k' && f !== 't') strings.add(v);
+  for (const ev of e.events)
+    for (const [f, v] of Object.entries(ev)) if (typeof v === 'string' && f !== 'k' && f !== 't') strings.add(v);
   const names = [...strings].sort();
   const index = new Map(names.map((n, i) => [n, i]));
   const ref = (v: string | null) => (v === null ? -1 : index.get(v)!);
@@ -120,7 +124,15 @@ function encodeEntry(e: RollupEntry): string {
   const base = e.rows.length ? Math.min(...e.rows.map((r) => r.slot)) : eventSlots.length ? Math.min(...eventSlots) : 0;
   const rows = e.rows
     .map((r) => {
-      const row = [r.slot - base, attrIndex.get(attrKey(r.attribution))!, ref(r.model), (r.fast ? FLAG_FAST : 0) | (r.longContext ? FLAG_LONG : 0) | (r.kind === 'gap' ? FLAG_GAP : 0), r.calls, ...r.tokens, r.first - r.slot * SLOT_MS];
+      const row = [
+        r.slot - base,
+        attrIndex.get(attrKey(r.attribution))!,
+        ref(r.model),
+        (r.fast ? FLAG_FAST : 0) | (r.longContext ? FLAG_LONG : 0) | (r.kind === 'gap' ? FLAG_GAP : 0),
+        r.calls,
+        ...r.tokens,
+        r.first - r.slot * SLOT_MS,
+      ];
       if (r.last !== r.first) row.push(r.last - r.slot * SLOT_MS);
       return row;
     })
@@ -144,12 +156,15 @@ export class RollupFormatError extends Error {}
  * thousand of them); events are returned raw, for the caller to validate like any ledger line.
  * Without `keys`, entries are parsed up to their call keys only (most of a rollup's bytes).
  */
-export function decodeRollup(text: string, { keys = true, rows = 'objects' }: { keys?: boolean; rows?: 'objects' | 'packed' } = {}): RollupFile & { rawEvents: unknown[][] } {
+export function decodeRollup(
+  text: string,
+  { keys = true, rows = 'objects' }: { keys?: boolean; rows?: 'objects' | 'packed' } = {},
+): RollupFile & { rawEvents: unknown[][] } {
   const entries: RollupEntry[] = [];
   const rawEvents: unknown[][] = [];
   const day = forEachEntryLine(text, (line) => {
     const cut = keys ? -1 : line.lastIndexOf(',"keys":{');
-    let decoded;
+    let decoded: ReturnType<typeof decodeEntry>;
     try {
       decoded = decodeEntry(parseJson(cut < 0 ? line : `${line.slice(0, cut)}}`), rows);
     } catch (error) {
@@ -190,7 +205,14 @@ function forEachEntryLine(text: string, visit: (line: string) => void): string {
     return header[1]!;
   }
   const file = parseJson(text) as { v?: unknown; day?: unknown; entries?: unknown };
-  if (typeof file !== 'object' || file === null || file.v !== 1 || typeof file.day !== 'string' || !Array.isArray(file.entries)) throw new RollupFormatError('not a version 1 rollup');
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    file.v !== 1 ||
+    typeof file.day !== 'string' ||
+    !Array.isArray(file.entries)
+  )
+    throw new RollupFormatError('not a version 1 rollup');
   for (const entry of file.entries as Array<Record<string, unknown>>) {
     const { keys, ...rest } = entry;
     visit(JSON.stringify({ ...rest, keys })); // keys last, as the encoder writes them
@@ -211,12 +233,29 @@ const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isS
 function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entry: RollupEntry; events: unknown[] } {
   const e = raw as Record<string, unknown>;
   const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
-  if (typeof e !== 'object' || e === null || typeof e.src !== 'string' || !isCount(e.bytes) || typeof e.sha !== 'string' || !(e.cs === null || typeof e.cs === 'string')) throw bad('bad header');
+  if (
+    typeof e !== 'object' ||
+    e === null ||
+    typeof e.src !== 'string' ||
+    !isCount(e.bytes) ||
+    typeof e.sha !== 'string' ||
+    !(e.cs === null || typeof e.cs === 'string')
+  )
+    throw bad('bad header');
   const names = e.names;
   const attrs = e.attrs;
   if (!Array.isArray(names) || !names.every((m) => typeof m === 'string')) throw bad('bad names');
-  const name = (i: unknown) => (i === -1 ? null : typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < names.length ? (names[i] as string) : undefined);
-  if (!Array.isArray(attrs) || !attrs.every((a) => Array.isArray(a) && a.length === 6 && a.every((i) => name(i) !== undefined))) throw bad('bad attrs');
+  const name = (i: unknown) =>
+    i === -1
+      ? null
+      : typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < names.length
+        ? (names[i] as string)
+        : undefined;
+  if (
+    !Array.isArray(attrs) ||
+    !attrs.every((a) => Array.isArray(a) && a.length === 6 && a.every((i) => name(i) !== undefined))
+  )
+    throw bad('bad attrs');
   const attributions = (attrs as number[][]).map((a) => a.map(name) as RowAttribution);
   if (typeof e.base !== 'number' || !Number.isSafeInteger(e.base) || !Array.isArray(e.rows)) throw bad('bad rows');
   const base = e.base;
@@ -225,7 +264,8 @@ function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entr
     if (!Array.isArray(r) || (r.length !== 11 && r.length !== 12) || !r.every(isCount)) throw bad('bad row');
     const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r as number[];
     const modelName = name(model);
-    if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS) throw bad('row out of range');
+    if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS)
+      throw bad('row out of range');
     if (as === 'packed') continue;
     const slot = base + offset!;
     rows.push({
@@ -254,6 +294,20 @@ function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entr
   }
   if (!Array.isArray(e.events)) throw bad('bad events');
   const events = (e.events as unknown[]).map((ev) => decodeEvent(ev, base * SLOT_MS, names as string[]));
-  const packed = as === 'packed' ? { packed: { base, rows: e.rows as number[][], attributions, names: names as string[] } } : {};
-  return { entry: { src: e.src, bytes: e.bytes, sha: e.sha, cs: e.cs as string | null, rows, keys, gaps, events: [], ...packed }, events };
+  const packed =
+    as === 'packed' ? { packed: { base, rows: e.rows as number[][], attributions, names: names as string[] } } : {};
+  return {
+    entry: {
+      src: e.src,
+      bytes: e.bytes,
+      sha: e.sha,
+      cs: e.cs as string | null,
+      rows,
+      keys,
+      gaps,
+      events: [],
+      ...packed,
+    },
+    events,
+  };
 }

@@ -9,7 +9,16 @@ import { foldGaps, foldLedger, placeRawUsage, type FoldResult, type RawFile, typ
 import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
 import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
-import { callKeyHash, contentHash, encodeRollup, KEY_CHARS, rollupFileName, SLOT_MS, type RollupEntry, type RollupRow } from './rollup-format.js';
+import {
+  callKeyHash,
+  contentHash,
+  encodeRollup,
+  KEY_CHARS,
+  rollupFileName,
+  SLOT_MS,
+  type RollupEntry,
+  type RollupRow,
+} from './rollup-format.js';
 
 export interface RollupOptions {
   now: number;
@@ -40,15 +49,29 @@ export class RollupCheckError extends Error {}
  * both rolled up and raw, which the fold counts once, and the next run deletes the leftovers.
  */
 export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupResult {
-  const closing = (files: LedgerFiles) => files.raw.filter((rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now));
+  const closing = (files: LedgerFiles) =>
+    files.raw.filter(
+      (rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now),
+    );
   const result: RollupResult = { rolled: [], written: [], rawBytes: 0, damaged: [], calls: 0, tokens: 0 };
   if (closing(listLedger(ledgerDir)).length === 0) return result; // nothing to do: no lock taken, nothing created
   return withFileLock(path.join(ledgerDir, '.rollup'), () => {
     const files = listLedger(ledgerDir);
     const candidates = closing(files);
     if (candidates.length === 0) return result;
-    const context = new RollupContext(ledgerDir, files.rollups, files.raw.filter((rel) => !candidates.includes(rel)), candidates);
-    for (const day of [...new Set(candidates.map(folderDay))].sort()) rollUpFolder(context, day, candidates.filter((rel) => folderDay(rel) === day), result);
+    const context = new RollupContext(
+      ledgerDir,
+      files.rollups,
+      files.raw.filter((rel) => !candidates.includes(rel)),
+      candidates,
+    );
+    for (const day of [...new Set(candidates.map(folderDay))].sort())
+      rollUpFolder(
+        context,
+        day,
+        candidates.filter((rel) => folderDay(rel) === day),
+        result,
+      );
     return result;
   });
 }
@@ -85,7 +108,8 @@ class RollupContext {
     }
   }
 
-  isRolled = (time: number, messageId: string): boolean => this.keys.get(new Date(time).toISOString().slice(0, 10))?.has(callKeyHash(messageId)) ?? false;
+  isRolled = (time: number, messageId: string): boolean =>
+    this.keys.get(new Date(time).toISOString().slice(0, 10))?.has(callKeyHash(messageId)) ?? false;
 
   /** A raw file, read once. */
   raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
@@ -125,8 +149,12 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
   // may be in the writer's next file) and every open file (a fork's parent may still be open,
   // and its copy is the one that attributes the call).
   const writers = new Set(toRoll.map(writerOf));
-  const sameWriters = context.closing.filter((rel) => !toRoll.includes(rel) && folderDay(rel) > day && writers.has(writerOf(rel)));
-  const inputs = [...toRoll, ...sameWriters, ...context.staying].map((rel) => context.raw(rel)).filter((f) => f !== undefined);
+  const sameWriters = context.closing.filter(
+    (rel) => !toRoll.includes(rel) && folderDay(rel) > day && writers.has(writerOf(rel)),
+  );
+  const inputs = [...toRoll, ...sameWriters, ...context.staying]
+    .map((rel) => context.raw(rel))
+    .filter((f) => f !== undefined);
   const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
   // A call goes to the closing file of the copy that attributes it, else to the first closing file holding one.
   const owner = new Map<string, string>();
@@ -142,7 +170,8 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
     const name = `${day}/${rollupFileName(text)}`;
     writeFileAtomic(path.join(ledgerDir, name), text);
     const back = readRollupFile(path.join(ledgerDir, name));
-    if (back.malformed > 0 || encodeRollup({ day, entries: back.entries }) !== text) throw new RollupCheckError(`${name} does not read back as written: nothing was deleted`);
+    if (back.malformed > 0 || encodeRollup({ day, entries: back.entries }) !== text)
+      throw new RollupCheckError(`${name} does not read back as written: nothing was deleted`);
     result.written.push(name);
     faultPoint('after-rollup-write');
     for (const old of ownRollups) if (old !== name) fs.rmSync(path.join(ledgerDir, old), { force: true });
@@ -162,13 +191,20 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
   }
 }
 
-function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResult, placed: Map<string, UsageItem>, owner: Map<string, string>, context: RollupContext): RollupEntry {
+function entryFor(
+  file: RawFile & { size: number; sha: string },
+  fold: FoldResult,
+  placed: Map<string, UsageItem>,
+  owner: Map<string, string>,
+  context: RollupContext,
+): RollupEntry {
   const cs = writerOf(file.rel).startsWith('cli-') ? null : writerOf(file.rel);
   const rows = new Map<string, RollupRow>();
   const keys: Record<string, string[]> = {};
   const add = (row: Omit<RollupRow, 'calls' | 'tokens' | 'first' | 'last'>, tokens: TokenCounts, time: number) => {
     const id = `${row.slot}|${JSON.stringify(row.attribution)}|${row.model}|${row.fast}|${row.longContext}|${row.kind}`;
-    const r = rows.get(id) ?? rows.set(id, { ...row, calls: 0, tokens: [0, 0, 0, 0, 0], first: time, last: time }).get(id)!;
+    const r =
+      rows.get(id) ?? rows.set(id, { ...row, calls: 0, tokens: [0, 0, 0, 0, 0], first: time, last: time }).get(id)!;
     r.calls += 1;
     const t = [tokens.input, tokens.output, tokens.cacheWrite5m, tokens.cacheWrite1h, tokens.cacheRead];
     for (let i = 0; i < 5; i++) r.tokens[i]! += t[i]!;
@@ -182,7 +218,18 @@ function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResul
     const item = placed.get(line.msg)!; // the call as the fold places it: planning phase, branch, commit
     mine.add(line.msg);
     const time = call.entry.first.time;
-    add({ slot: Math.floor(time / SLOT_MS), attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit], model: call.entry.first.model, fast: call.entry.first.speed === 'fast', longContext: isLongContextPrompt(call.entry.tokens), kind: 'call' }, call.entry.tokens, time);
+    add(
+      {
+        slot: Math.floor(time / SLOT_MS),
+        attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit],
+        model: call.entry.first.model,
+        fast: call.entry.first.speed === 'fast',
+        longContext: isLongContextPrompt(call.entry.tokens),
+        kind: 'call',
+      },
+      call.entry.tokens,
+      time,
+    );
     (keys[new Date(time).toISOString().slice(0, 10)] ??= []).push(callKeyHash(line.msg));
   }
   // Gap records are cumulative per (Claude session, model): what this file adds above the session's earlier rollups.
@@ -190,13 +237,39 @@ function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResul
   const cumulative: Record<string, TokenCounts> = {};
   for (const [src, earlier] of context.gapsBySource) {
     if (earlier.cs !== cs || src === file.rel) continue;
-    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps)) cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
+    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps))
+      cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), {
+        input,
+        output,
+        cacheWrite5m,
+        cacheWrite1h,
+        cacheRead,
+      });
   }
   const baselines = new Map(Object.entries(cumulative).map(([model, t]) => [`${cs}|${model}`, t]));
   const gapItems = foldGaps(gapLines, baselines);
   placeRawUsage(gapItems, fold.plans, fold.commits);
-  for (const item of gapItems) add({ slot: Math.floor(item.time / SLOT_MS), attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit], model: item.model, fast: false, longContext: false, kind: 'gap' }, item.tokens, item.time);
-  for (const g of gapLines) cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), { input: g.in, output: g.out, cacheWrite5m: g.cw5, cacheWrite1h: g.cw1h, cacheRead: g.cr });
+  for (const item of gapItems)
+    add(
+      {
+        slot: Math.floor(item.time / SLOT_MS),
+        attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit],
+        model: item.model,
+        fast: false,
+        longContext: false,
+        kind: 'gap',
+      },
+      item.tokens,
+      item.time,
+    );
+  for (const g of gapLines)
+    cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), {
+      input: g.in,
+      output: g.out,
+      cacheWrite5m: g.cw5,
+      cacheWrite1h: g.cw1h,
+      cacheRead: g.cr,
+    });
   return {
     src: file.rel,
     bytes: file.size,
@@ -204,7 +277,12 @@ function entryFor(file: RawFile & { size: number; sha: string }, fold: FoldResul
     cs,
     rows: [...rows.values()],
     keys: Object.fromEntries(Object.entries(keys).map(([day, list]) => [day, [...new Set(list)].sort().join('')])),
-    gaps: Object.fromEntries(Object.entries(cumulative).map(([model, t]) => [model, [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead]])),
+    gaps: Object.fromEntries(
+      Object.entries(cumulative).map(([model, t]) => [
+        model,
+        [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead],
+      ]),
+    ),
     events: file.lines.filter((l) => l.k !== 'call' && l.k !== 'gap'),
   };
 }

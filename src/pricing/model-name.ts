@@ -76,7 +76,11 @@ export function modelNameCandidates(raw: string): string[] {
  * either. `has` answers whether a normalised id is a row (kept abstract so user overrides and the
  * built-in tables resolve the same way).
  */
-export function resolveModelId(raw: string, has: (id: string) => boolean, aliases: Readonly<Record<string, string>> = {}): string | undefined {
+export function resolveModelId(
+  raw: string,
+  has: (id: string) => boolean,
+  aliases: Readonly<Record<string, string>> = {},
+): string | undefined {
   const candidates = modelNameCandidates(raw);
   for (const id of candidates) if (has(id)) return id;
   for (const id of candidates) {

@@ -43,7 +43,8 @@ export function loadPriceBook({ table = 'anthropic', overridesFile }: LoadPriceB
     let hit = resolved.get(model);
     if (hit !== undefined) return hit;
     const own = resolveModelId(model, (id) => overrides.has(id));
-    const row = own === undefined ? resolveModelId(model, (id) => Object.hasOwn(data.models, id), data.aliases) : undefined;
+    const row =
+      own === undefined ? resolveModelId(model, (id) => Object.hasOwn(data.models, id), data.aliases) : undefined;
     if (own !== undefined) hit = { rates: overrides.get(own)!, source: `prices file ${overridesFile}: ${own}` };
     else if (row !== undefined) {
       const rates = data.models[row]!;
@@ -80,7 +81,8 @@ export function picoUsdAtRates(tokens: TokenCounts, rates: TokenRates, multiplie
   let picoUsd = 0n;
   for (const kind of TOKEN_KINDS) {
     const count = tokens[kind];
-    if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`${kind} token count must be a non-negative integer, got ${count}`);
+    if (!Number.isSafeInteger(count) || count < 0)
+      throw new RangeError(`${kind} token count must be a non-negative integer, got ${count}`);
     picoUsd += BigInt(count) * BigInt(Math.round(rates[kind] * multiplier * 1e6));
   }
   return picoUsd;

@@ -4,7 +4,13 @@ import type { ModelRates, PriceTable, PriceTableName, TokenRates } from './types
 export const ANTHROPIC_CACHE_RATIOS = { cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } as const;
 
 /** USD per million tokens: input, output, 5-minute cache write, 1-hour cache write, cache read. */
-function rates(input: number, output: number, cacheWrite5m: number, cacheWrite1h: number, cacheRead: number): TokenRates {
+function rates(
+  input: number,
+  output: number,
+  cacheWrite5m: number,
+  cacheWrite1h: number,
+  cacheRead: number,
+): TokenRates {
   return { input, output, cacheWrite5m, cacheWrite1h, cacheRead };
 }
 
@@ -103,7 +109,11 @@ export const claudeCodeTable: PriceTable = {
     'claude-3-5-haiku': HAIKU_3_5,
   },
   // Measured: Claude Code knows these names; it does NOT know `claude-4-sonnet` (default rates).
-  aliases: { 'claude-sonnet-4-0': 'claude-sonnet-4', 'claude-3-7-sonnet-latest': 'claude-3-7-sonnet', 'claude-3-5-haiku-latest': 'claude-3-5-haiku' },
+  aliases: {
+    'claude-sonnet-4-0': 'claude-sonnet-4',
+    'claude-3-7-sonnet-latest': 'claude-3-7-sonnet',
+    'claude-3-5-haiku-latest': 'claude-3-5-haiku',
+  },
 };
 
 /** What Claude Code silently bills a model it has no price for: its default model's rates, never fast. */

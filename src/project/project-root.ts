@@ -9,7 +9,8 @@ export const HOOK_SCRIPT = '.claude/spec-session/hook.cjs';
  * hooks in `.claude/settings.json`), or a spec-workflow project (`.spec-workflow/`)?
  */
 export function isProjectRoot(dir: string): boolean {
-  if (isDirectory(path.join(dir, '.claude', 'spec-session')) || isDirectory(path.join(dir, '.spec-workflow'))) return true;
+  if (isDirectory(path.join(dir, '.claude', 'spec-session')) || isDirectory(path.join(dir, '.spec-workflow')))
+    return true;
   try {
     return fs.readFileSync(path.join(dir, '.claude', 'settings.json'), 'utf8').includes(HOOK_SCRIPT);
   } catch {
@@ -39,12 +40,18 @@ export interface ProjectRootSource {
  * project around `--dir` or the working directory. Outside a project it throws one line: a
  * project-level command never creates a project folder (nor docs/ in a subfolder of one).
  */
-export function resolveProjectRoot({ dir, claudeProjectDir = process.env.CLAUDE_PROJECT_DIR, cwd = process.cwd() }: ProjectRootSource = {}): string {
+export function resolveProjectRoot({
+  dir,
+  claudeProjectDir = process.env.CLAUDE_PROJECT_DIR,
+  cwd = process.cwd(),
+}: ProjectRootSource = {}): string {
   if (dir === undefined && claudeProjectDir) return path.resolve(claudeProjectDir);
   const start = dir === undefined ? cwd : assertFolder(dir, '--dir');
   const root = findProjectRoot(start);
   if (root) return root;
-  throw new Error(`${path.resolve(start)} is not inside a spec-session project (no .claude/spec-session/, spec-session hooks in .claude/settings.json, or .spec-workflow/ there or above): run it in your project, or pass --dir <project>`);
+  throw new Error(
+    `${path.resolve(start)} is not inside a spec-session project (no .claude/spec-session/, spec-session hooks in .claude/settings.json, or .spec-workflow/ there or above): run it in your project, or pass --dir <project>`,
+  );
 }
 
 /** `folder` resolved, or one line saying why it is not an existing folder. */

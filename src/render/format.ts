@@ -29,7 +29,9 @@ export function formatUsd(usd: number | null, digits = 2): string {
 
 /** claude-sonnet-4-5-20250929 → sonnet-4-5: model names short enough for an 80-column table. */
 export function shortModel(model: string): string {
-  return normalizeModelName(model).replace(/^claude-/, '').replace(/-\d{8}$/, '');
+  return normalizeModelName(model)
+    .replace(/^claude-/, '')
+    .replace(/-\d{8}$/, '');
 }
 
 export function formatDuration(ms: number): string {

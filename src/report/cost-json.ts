@@ -6,7 +6,11 @@ import { modelBreakdowns, tallyFields, UsageTally } from './tally.js';
  * `spec-session cost --json`: the machine-readable answer (fields are only ever added). `tasks` has
  * a row per (spec, task, work session); `taskTotals` one per (spec, task) over every session it spanned.
  */
-export function costJson(usage: ProjectUsage, meta: { priceTable: string; timeZone: string; since: string | null; until: string | null }, commits: CommitEvent[] = []) {
+export function costJson(
+  usage: ProjectUsage,
+  meta: { priceTable: string; timeZone: string; since: string | null; until: string | null },
+  commits: CommitEvent[] = [],
+) {
   const zero = new UsageTally(usage.totals.book);
   const commitOf = new Map(commits.map((c) => [c.sha, c]));
   return {
@@ -47,17 +51,34 @@ export function costJson(usage: ProjectUsage, meta: { priceTable: string; timeZo
         return {
           spec,
           ...tallyFields(tally),
-          planning: { requirements: tallyFields(plan?.requirements ?? zero), design: tallyFields(plan?.design ?? zero), tasks: tallyFields(plan?.tasks ?? zero) },
+          planning: {
+            requirements: tallyFields(plan?.requirements ?? zero),
+            design: tallyFields(plan?.design ?? zero),
+            tasks: tallyFields(plan?.tasks ?? zero),
+          },
           implementation: tallyFields(usage.implementation.get(spec) ?? zero),
         };
       }),
     branches: [...usage.branches.entries()]
       .sort((a, b) => b[1].tally.cost - a[1].tally.cost || a[0].localeCompare(b[0]))
-      .map(([branch, b]) => ({ branch: branch || null, ...tallyFields(b.tally), sessions: [...b.sessions].sort(), tasks: [...b.tasks].sort() })),
+      .map(([branch, b]) => ({
+        branch: branch || null,
+        ...tallyFields(b.tally),
+        sessions: [...b.sessions].sort(),
+        tasks: [...b.tasks].sort(),
+      })),
     commits: [...usage.commits.entries()]
-      .map(([sha, c]) => ({ sha, branch: commitOf.get(sha)?.branch ?? null, time: commitOf.has(sha) ? new Date(commitOf.get(sha)!.time).toISOString() : null, ...tallyFields(c.tally), tasks: [...c.tasks].sort() }))
+      .map(([sha, c]) => ({
+        sha,
+        branch: commitOf.get(sha)?.branch ?? null,
+        time: commitOf.has(sha) ? new Date(commitOf.get(sha)!.time).toISOString() : null,
+        ...tallyFields(c.tally),
+        tasks: [...c.tasks].sort(),
+      }))
       .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '')),
-    days: [...usage.days.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([date, tally]) => ({ date, ...tallyFields(tally), modelBreakdowns: modelBreakdowns(tally) })),
+    days: [...usage.days.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([date, tally]) => ({ date, ...tallyFields(tally), modelBreakdowns: modelBreakdowns(tally) })),
     unattributed: tallyFields(usage.unattributed),
     totals: { ...tallyFields(usage.totals), calls: usage.totals.calls },
     models: modelBreakdowns(usage.totals),

@@ -8,13 +8,18 @@ import { UsageTally } from './tally.js';
 export { inRange, type DayRange } from '../time/day-range.js';
 import { inRange } from '../time/day-range.js';
 
-export function addItem(tally: UsageTally, item: UsageItem, picoUsd: bigint | null = priceItem(item, tally.book)): void {
+export function addItem(
+  tally: UsageTally,
+  item: UsageItem,
+  picoUsd: bigint | null = priceItem(item, tally.book),
+): void {
   tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
 }
 
 /** An item's price in pico-USD (null = unpriced), decided once per item: per call for long context. */
 export function priceItem(item: UsageItem, book: PriceBook): bigint | null {
-  return priceTokens({ model: item.model, tokens: item.tokens, speed: item.speed, longContext: item.longContext }, book).picoUsd;
+  return priceTokens({ model: item.model, tokens: item.tokens, speed: item.speed, longContext: item.longContext }, book)
+    .picoUsd;
 }
 
 export interface TaskUsage {
@@ -79,7 +84,13 @@ export function projectUsage(view: LedgerView, book: PriceBook, tz: string, rang
  * Usage items split the ways every project view needs. Work sessions are listed when they have
  * usage among the items, or are given in `listed` (a session with no call yet still shows).
  */
-export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: string }>, book: PriceBook, tz: string, specOf: (ws: string) => string | null = () => null): ProjectUsage {
+export function usageOf(
+  items: UsageItem[],
+  listed: Array<{ name: string; spec: string }>,
+  book: PriceBook,
+  tz: string,
+  specOf: (ws: string) => string | null = () => null,
+): ProjectUsage {
   const tasks = new Map<string, TaskUsage>();
   const sessions = new Map<string, SessionUsage>();
   const specs = new Map<string, UsageTally>();
@@ -90,17 +101,45 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
   const commits: ProjectUsage['commits'] = new Map();
   const planning: ProjectUsage['planning'] = new Map();
   const implementation: ProjectUsage['implementation'] = new Map();
-  for (const ws of listed) sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
+  for (const ws of listed)
+    sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
     const pico = priceItem(item, book);
     addItem(totals, item, pico);
-    addItem(getOr(days, dayKey(item.time, tz), () => new UsageTally(book)), item, pico);
-    if (item.spec) addItem(getOr(specs, item.spec, () => new UsageTally(book)), item, pico);
-    if (item.spec && item.phase) addItem(getOr(planning, item.spec, () => ({ requirements: new UsageTally(book), design: new UsageTally(book), tasks: new UsageTally(book) }))[item.phase], item, pico);
-    else if (item.spec && (item.task || item.ws)) addItem(getOr(implementation, item.spec, () => new UsageTally(book)), item, pico);
+    addItem(
+      getOr(days, dayKey(item.time, tz), () => new UsageTally(book)),
+      item,
+      pico,
+    );
+    if (item.spec)
+      addItem(
+        getOr(specs, item.spec, () => new UsageTally(book)),
+        item,
+        pico,
+      );
+    if (item.spec && item.phase)
+      addItem(
+        getOr(planning, item.spec, () => ({
+          requirements: new UsageTally(book),
+          design: new UsageTally(book),
+          tasks: new UsageTally(book),
+        }))[item.phase],
+        item,
+        pico,
+      );
+    else if (item.spec && (item.task || item.ws))
+      addItem(
+        getOr(implementation, item.spec, () => new UsageTally(book)),
+        item,
+        pico,
+      );
     const task = item.spec && item.task ? `${item.spec}/${item.task}` : undefined;
     if (item.kind !== 'manual') {
-      const b = getOr(branches, item.branch ?? '', () => ({ tally: new UsageTally(book), sessions: new Set<string>(), tasks: new Set<string>() }));
+      const b = getOr(branches, item.branch ?? '', () => ({
+        tally: new UsageTally(book),
+        sessions: new Set<string>(),
+        tasks: new Set<string>(),
+      }));
       addItem(b.tally, item, pico);
       if (item.ws) b.sessions.add(item.ws);
       if (task) b.tasks.add(task);
@@ -111,14 +150,28 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
       if (task) c.tasks.add(task);
     }
     if (item.ws) {
-      const s = getOr(sessions, item.ws, () => ({ name: item.ws!, spec: specOf(item.ws!) ?? item.spec, tally: new UsageTally(book), first: null, last: null }));
+      const s = getOr(sessions, item.ws, () => ({
+        name: item.ws!,
+        spec: specOf(item.ws!) ?? item.spec,
+        tally: new UsageTally(book),
+        first: null,
+        last: null,
+      }));
       addItem(s.tally, item, pico);
       s.first = Math.min(s.first ?? item.first, item.first);
       s.last = Math.max(s.last ?? item.last, item.last);
     }
     if (item.spec && item.task) {
       const key = `${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`;
-      const t = getOr(tasks, key, () => ({ spec: item.spec!, taskId: item.task!, session: item.ws, tally: new UsageTally(book), manualTokens: 0, first: item.first, last: item.last }));
+      const t = getOr(tasks, key, () => ({
+        spec: item.spec!,
+        taskId: item.task!,
+        session: item.ws,
+        tally: new UsageTally(book),
+        manualTokens: 0,
+        first: item.first,
+        last: item.last,
+      }));
       addItem(t.tally, item, pico);
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
       t.first = Math.min(t.first, item.first);
@@ -129,7 +182,9 @@ export function usageOf(items: UsageItem[], listed: Array<{ name: string; spec: 
   return {
     tasks: taskRows,
     taskTotals: taskTotals(taskRows, book),
-    sessions: [...sessions.values()].sort((a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name)),
+    sessions: [...sessions.values()].sort(
+      (a, b) => (a.first ?? Infinity) - (b.first ?? Infinity) || a.name.localeCompare(b.name),
+    ),
     specs,
     days,
     unattributed,
@@ -146,7 +201,15 @@ function taskTotals(rows: TaskUsage[], book: PriceBook): TaskTotal[] {
   const totals = new Map<string, TaskTotal>();
   for (const row of rows) {
     const key = `${row.spec}\u0000${row.taskId}`;
-    const t = getOr(totals, key, () => ({ spec: row.spec, taskId: row.taskId, sessions: [], tally: new UsageTally(book), manualTokens: 0, first: row.first, last: row.last }));
+    const t = getOr(totals, key, () => ({
+      spec: row.spec,
+      taskId: row.taskId,
+      sessions: [],
+      tally: new UsageTally(book),
+      manualTokens: 0,
+      first: row.first,
+      last: row.last,
+    }));
     t.sessions.push(row);
     t.tally.merge(row.tally);
     t.manualTokens += row.manualTokens;

@@ -10,8 +10,14 @@ export interface Skipped {
 
 export function skippedNote({ malformed, problems }: Skipped): string | undefined {
   const parts: string[] = [];
-  if (malformed) parts.push(`${malformed} ledger line${malformed === 1 ? '' : 's'} could not be read and ${malformed === 1 ? 'is' : 'are'} left out`);
-  if (problems.length) parts.push(`${problems.length} ledger file${problems.length === 1 ? '' : 's'} could not be read at all (${problems[0]})`);
+  if (malformed)
+    parts.push(
+      `${malformed} ledger line${malformed === 1 ? '' : 's'} could not be read and ${malformed === 1 ? 'is' : 'are'} left out`,
+    );
+  if (problems.length)
+    parts.push(
+      `${problems.length} ledger file${problems.length === 1 ? '' : 's'} could not be read at all (${problems[0]})`,
+    );
   return parts.length ? `⚠ ${parts.join('; ')}: run spec-session doctor to see where` : undefined;
 }
 

@@ -15,7 +15,19 @@ export class SlotDays {
   private readonly parts: Intl.DateTimeFormat | undefined;
 
   constructor(private readonly tz: string) {
-    this.parts = tz === 'UTC' ? undefined : new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    this.parts =
+      tz === 'UTC'
+        ? undefined
+        : new Intl.DateTimeFormat('en-US', {
+            timeZone: tz,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: 'numeric',
+            day: 'numeric',
+            hour: 'numeric',
+            minute: 'numeric',
+            second: 'numeric',
+          });
   }
 
   day(time: number): string {
@@ -24,7 +36,10 @@ export class SlotDays {
     let offset = this.offsets.get(utcDayStart);
     if (offset === undefined) {
       const start = this.offsetAt(utcDayStart);
-      offset = start === this.offsetAt(utcDayStart + DAY_MS - HOUR_MS) && start === this.offsetAt(utcDayStart + DAY_MS) ? start : null;
+      offset =
+        start === this.offsetAt(utcDayStart + DAY_MS - HOUR_MS) && start === this.offsetAt(utcDayStart + DAY_MS)
+          ? start
+          : null;
       this.offsets.set(utcDayStart, offset);
     }
     return offset === null ? dayKey(time, this.tz) : this.name(Math.floor((time + offset) / DAY_MS));

@@ -107,7 +107,12 @@ export function tallyFields(tally: UsageTally) {
 export function modelBreakdowns(tally: UsageTally) {
   return [...tally.models.entries()]
     .sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0) || (a[0] < b[0] ? -1 : 1))
-    .map(([modelName, m]) => ({ modelName, ...tokenFields(m.tokens), cost: m.cost === null ? null : roundUsd(m.cost), calls: m.calls }));
+    .map(([modelName, m]) => ({
+      modelName,
+      ...tokenFields(m.tokens),
+      cost: m.cost === null ? null : roundUsd(m.cost),
+      calls: m.calls,
+    }));
 }
 
 /** Costs are kept to 1e-9 USD in JSON: enough to compare with Claude Code's own figures exactly. */

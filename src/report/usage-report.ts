@@ -56,10 +56,26 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   const versions = new Set<string>();
   let models: string[];
   let withCostState: Set<string>;
-  const take = (session: string, time: number, model: number, flags: number, calls: number, tokens: number[], from: number, seen: string[] | undefined) => {
+  const take = (
+    session: string,
+    time: number,
+    model: number,
+    flags: number,
+    calls: number,
+    tokens: number[],
+    from: number,
+    seen: string[] | undefined,
+  ) => {
     const day = days.day(time);
     if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return;
-    const key = opts.period === 'daily' ? day : opts.period === 'weekly' ? weekKey(day) : opts.period === 'monthly' ? monthKey(day) : session;
+    const key =
+      opts.period === 'daily'
+        ? day
+        : opts.period === 'weekly'
+          ? weekKey(day)
+          : opts.period === 'monthly'
+            ? monthKey(day)
+            : session;
     const group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
     const tier = model * 4 + flags;
     const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
@@ -82,7 +98,8 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     models = calendar.models;
     withCostState = new Set(calendar.withCostState);
     const r = calendar.rows;
-    for (let i = 0; i < r.length; i += CALENDAR_ROW) take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+    for (let i = 0; i < r.length; i += CALENDAR_ROW)
+      take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
   }
 
   const totals = new UsageTally(opts.book);
@@ -90,18 +107,39 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   for (const [key, { session, sums: tiers }] of sums) {
     const tally = new UsageTally(opts.book);
     for (const [tier, sum] of tiers) {
-      const tokens = { input: sum[1]!, output: sum[2]!, cacheWrite5m: sum[3]!, cacheWrite1h: sum[4]!, cacheRead: sum[5]! };
+      const tokens = {
+        input: sum[1]!,
+        output: sum[2]!,
+        cacheWrite5m: sum[3]!,
+        cacheWrite1h: sum[4]!,
+        cacheRead: sum[5]!,
+      };
       tally.add(models[tier >> 2]!, tokens, tier & FAST ? 'fast' : 'standard', (tier & LONG) !== 0, sum[0]!);
     }
     totals.merge(tally);
     const span = summary?.sessions[session];
-    groups.push({ key, tally, ...(span?.rows.length ? { session: { sessionId: session, project: span.project || 'unknown', first: span.first, last: span.last } } : {}) });
+    groups.push({
+      key,
+      tally,
+      ...(span?.rows.length
+        ? { session: { sessionId: session, project: span.project || 'unknown', first: span.first, last: span.last } }
+        : {}),
+    });
   }
-  groups.sort((a, b) => (opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1));
+  groups.sort((a, b) =>
+    opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1,
+  );
   const shown = [...versions].sort(byVersion);
-  return { period: opts.period, groups, totals, tz: opts.tz, priceTable: opts.book.table, versions: shown, versionsWithoutCostState: shown.filter((v) => !withCostState.has(v)) };
+  return {
+    period: opts.period,
+    groups,
+    totals,
+    tz: opts.tz,
+    priceTable: opts.book.table,
+    versions: shown,
+    versionsWithoutCostState: shown.filter((v) => !withCostState.has(v)),
+  };
 }
-
 
 const PERIOD_FIELD = { daily: 'date', weekly: 'week', monthly: 'month' } as const;
 const LIST_FIELD = { daily: 'daily', weekly: 'weekly', monthly: 'monthly', session: 'sessions' } as const;

@@ -6,31 +6,62 @@ const TITLES = { daily: 'Date', weekly: 'Week of', monthly: 'Month', session: 'S
 
 /** The human view of `spec-session report`: one row per period (or session), optional model rows. */
 export function renderUsageTable(report: UsageReport, breakdown: boolean): string {
-  const table = makeTable([TITLES[report.period], 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  const table = makeTable(
+    [TITLES[report.period], 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
   for (const g of report.groups) {
     const t = g.tally;
     const label = report.period === 'session' ? g.key.slice(0, 8) : g.key;
     table.push([label, ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
     if (breakdown) {
       for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
-        const total = m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
-        table.push([` └ ${fit(shortModel(model), 13)}`, ...cells(m.tokens), formatTokens(total), formatUsd(m.cost)]);
+        const total =
+          m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
+        table.push([
+          ` └ ${fitWidth(shortModel(model), 13)}`,
+          ...cells(m.tokens),
+          formatTokens(total),
+          formatUsd(m.cost),
+        ]);
       }
     }
   }
   const t = report.totals;
   table.push(['Total', ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
   const notes = [`Prices: ${report.priceTable} table · times in ${report.tz}`];
-  if (t.unpriced.size) notes.push(...wrap(`* unpriced models, not in the cost: ${[...t.unpriced].join(', ')}. Add their prices to .claude/spec-session/prices.json.`, 80));
+  if (t.unpriced.size)
+    notes.push(
+      ...wrap(
+        `* unpriced models, not in the cost: ${[...t.unpriced].join(', ')}. Add their prices to .claude/spec-session/prices.json.`,
+        80,
+      ),
+    );
   if (report.versions.length) notes.push(...wrap(`Claude Code versions: ${report.versions.join(', ')}.`, 80));
   if (report.versionsWithoutCostState.length) {
-    notes.push(...wrap(`No cost-state line from ${report.versionsWithoutCostState.join(', ')}: the side calls they make without writing them down (a summary after each Bash command, among others) are not counted.`, 80));
+    notes.push(
+      ...wrap(
+        `No cost-state line from ${report.versionsWithoutCostState.join(', ')}: the side calls they make without writing them down (a summary after each Bash command, among others) are not counted.`,
+        80,
+      ),
+    );
   }
   return `${table.toString()}\n${notes.join('\n')}\n`;
 }
 
-function cells(t: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }): string[] {
-  return [formatTokens(t.input), formatTokens(t.output), formatTokens(t.cacheWrite5m + t.cacheWrite1h), formatTokens(t.cacheRead)];
+function cells(t: {
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+}): string[] {
+  return [
+    formatTokens(t.input),
+    formatTokens(t.output),
+    formatTokens(t.cacheWrite5m + t.cacheWrite1h),
+    formatTokens(t.cacheRead),
+  ];
 }
 
 function costCell(cost: number, partial: boolean): string {
@@ -51,6 +82,6 @@ function wrap(text: string, width: number): string[] {
 }
 
 /** 80 columns leave 13 for a model name beside five 7-digit counts and the cost. */
-function fit(text: string, width: number): string {
+function fitWidth(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }

@@ -104,7 +104,10 @@ export interface LogFile {
 /** The `.md` file names in the spec's log folder, sorted; [] without a folder. */
 export function listLogNames(projectDir: string, spec: string): string[] {
   try {
-    return fs.readdirSync(logsDir(projectDir, spec)).filter((name) => name.endsWith('.md')).sort();
+    return fs
+      .readdirSync(logsDir(projectDir, spec))
+      .filter((name) => name.endsWith('.md'))
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -140,7 +143,9 @@ export function byTimestamp(logs: LogFile[]): LogFile[] {
 
 /** Paths of the task's logs, oldest first. */
 export function findTaskLogs(projectDir: string, spec: string, taskId: string): string[] {
-  return byTimestamp(readLogHeaders(projectDir, spec).filter((log) => log.header.taskId === taskId)).map((log) => log.file);
+  return byTimestamp(readLogHeaders(projectDir, spec).filter((log) => log.header.taskId === taskId)).map(
+    (log) => log.file,
+  );
 }
 
 /**
@@ -156,11 +161,27 @@ export function isPlaceholder(header: LogHeader): boolean {
 }
 
 /** A new placeholder log for the task, holding this usage section; returns its path. */
-export function writePlaceholderLog(projectDir: string, spec: string, taskId: string, usage: UsageBlock, now: Date, newId: () => string): string {
+export function writePlaceholderLog(
+  projectDir: string,
+  spec: string,
+  taskId: string,
+  usage: UsageBlock,
+  now: Date,
+  newId: () => string,
+): string {
   const logId = newId();
   const timestamp = now.toISOString();
   const statistics = { linesAdded: 0, linesRemoved: 0, filesChanged: 0 };
-  const text = renderImplementationLog({ taskId, summary: placeholderSummary(taskId), timestamp, logId, statistics, filesModified: [], filesCreated: [], usage });
+  const text = renderImplementationLog({
+    taskId,
+    summary: placeholderSummary(taskId),
+    timestamp,
+    logId,
+    statistics,
+    filesModified: [],
+    filesCreated: [],
+    usage,
+  });
   const dir = logsDir(projectDir, spec);
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, logFileName(taskId, timestamp, logId));

@@ -45,7 +45,6 @@ export function parseArtifacts(logText: string): Artifact[] {
       kind = undefined;
       current = undefined;
     } else if (!inArtifacts) {
-      continue;
     } else if (line.startsWith('### ')) {
       const heading = line.slice(4).toLowerCase();
       kind = KIND_WORDS.find(([word]) => heading.includes(word))?.[1];

@@ -13,7 +13,6 @@ import { isSafeName } from '../project/names.js';
 const SPECS_DIR = path.join('.spec-workflow', 'specs');
 const LOGS_FOLDER = 'Implementation Logs';
 
-
 /**
  * Spec, session and task names become path segments: only plain names, no `..`, so a typed or
  * hook-supplied name can never reach outside the spec folder. The refusal names the rule broken:
@@ -22,11 +21,15 @@ const LOGS_FOLDER = 'Implementation Logs';
 export function assertSafeName(kind: 'spec' | 'session' | 'task', name: string): void {
   if (isSafeName(name)) return;
   const problem =
-    name === '' ? 'it is empty'
-    : !/^[A-Za-z0-9._-]*$/.test(name) ? "use letters, digits, '.', '_' and '-'"
-    : name.length > 64 ? `${name.length} characters; at most 64`
-    : !/^[A-Za-z0-9]/.test(name) ? 'it must start with a letter or digit'
-    : 'it must not contain ".."';
+    name === ''
+      ? 'it is empty'
+      : !/^[A-Za-z0-9._-]*$/.test(name)
+        ? "use letters, digits, '.', '_' and '-'"
+        : name.length > 64
+          ? `${name.length} characters; at most 64`
+          : !/^[A-Za-z0-9]/.test(name)
+            ? 'it must start with a letter or digit'
+            : 'it must not contain ".."';
   throw new SpecError(`invalid ${kind} name ${JSON.stringify(name)}: ${problem}`);
 }
 
@@ -81,7 +84,8 @@ export function readTasksText(projectDir: string, spec: string): string {
 /** The one wording for a spec that is not there, naming the ones that are. */
 export function unknownSpecError(projectDir: string, spec: string): SpecError {
   const known = listSpecs(projectDir);
-  const here = known.length > 0 ? `specs here: ${known.join(', ')}` : `no spec in ${specsRoot(projectDir)} has a tasks.md`;
+  const here =
+    known.length > 0 ? `specs here: ${known.join(', ')}` : `no spec in ${specsRoot(projectDir)} has a tasks.md`;
   return new SpecError(`unknown spec ${JSON.stringify(spec)}; ${here}`);
 }
 

@@ -45,7 +45,17 @@ export function readTaskDetails(lines: readonly string[]): TaskDetails {
     } else if (/Files?:/.test(line)) {
       // Anywhere in the line; `(new)` and similar notes are dropped from each path.
       const files = /Files?:\s*(.+)$/.exec(line)?.[1] ?? '';
-      details.files.push(...files.split(',').map((f) => f.trim().replace(/\(.*?\)/, '').trim()).filter((f) => f !== ''));
+      details.files.push(
+        ...files
+          .split(',')
+          .map((f) =>
+            f
+              .trim()
+              .replace(/\(.*?\)/, '')
+              .trim(),
+          )
+          .filter((f) => f !== ''),
+      );
     } else if (BULLET.test(line) && !CHECKBOX_BULLET.test(line)) {
       const text = line.replace(/^[-*]\s+/, '').trim();
       if (text.startsWith('Purpose:')) details.purposes.push(text.slice('Purpose:'.length).trim());
@@ -62,7 +72,11 @@ function requirements(details: TaskDetails, value: string | undefined): void {
   if (value !== undefined) details.requirements.push(...splitList(value).filter((id) => id !== 'NFR'));
 }
 
-const splitList = (value: string) => value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+const splitList = (value: string) =>
+  value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 
 /**
  * `_Key: value_` anywhere in the line. spec-workflow takes the value up to the first underscore;
@@ -89,7 +103,8 @@ function readPrompt(lines: readonly string[], at: number): { text: string; conti
   let next = at + 1;
   for (; next < lines.length; next++) {
     const continued = lines[next]!.trim();
-    if (continued === '' || BULLET.test(continued) || /^Files?:/i.test(continued) || /^Purpose:/i.test(continued)) break;
+    if (continued === '' || BULLET.test(continued) || /^Files?:/i.test(continued) || /^Purpose:/i.test(continued))
+      break;
     text += ` ${continued.replace(/_$/, '').trim()}`;
   }
   return { text, continuationLines: next - at - 1 };

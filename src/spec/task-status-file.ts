@@ -17,12 +17,18 @@ export interface TaskStatusUpdate {
  * edit; the write is a rename so the dashboard never reads half a file. (spec-workflow itself
  * writes without a lock; the window is a few ms.)
  */
-export function updateTaskStatusFile(projectDir: string, spec: string, id: string, status: TaskStatus): TaskStatusUpdate {
+export function updateTaskStatusFile(
+  projectDir: string,
+  spec: string,
+  id: string,
+  status: TaskStatus,
+): TaskStatusUpdate {
   const file = tasksPath(projectDir, spec);
   readTasksText(projectDir, spec); // an unknown spec fails here, before a lock file is made in a missing folder
   return withFileLock(file, () => {
     const text = readTasksText(projectDir, spec);
-    if (!findUniqueTask(parseTasks(text), id, path.relative(projectDir, file))) throw new SpecError(`no task ${JSON.stringify(id)} in spec ${JSON.stringify(spec)}`);
+    if (!findUniqueTask(parseTasks(text), id, path.relative(projectDir, file)))
+      throw new SpecError(`no task ${JSON.stringify(id)} in spec ${JSON.stringify(spec)}`);
     const result = setTaskStatus(text, id, status);
     if (result.changed) writeFileAtomic(file, result.text);
     return { changed: result.changed, previous: result.previous };

@@ -1,9 +1,22 @@
 import fs from 'node:fs';
 import { withFileLock } from '../store/lock.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { byTimestamp, isPlaceholder, listLogNames, readLogFiles, writePlaceholderLog, type LogFile } from './implementation-log.js';
+import {
+  byTimestamp,
+  isPlaceholder,
+  listLogNames,
+  readLogFiles,
+  writePlaceholderLog,
+  type LogFile,
+} from './implementation-log.js';
 import { assertSafeName, logsDir, specDir, unknownSpecError } from './spec-dir.js';
-import { placeUsageSection, readUsageSection, removeUsageSection, usageSection, type UsageBlock } from './usage-section.js';
+import {
+  placeUsageSection,
+  readUsageSection,
+  removeUsageSection,
+  usageSection,
+  type UsageBlock,
+} from './usage-section.js';
 
 /**
  * Where a task's `## Usage` section lives. spec-workflow's dashboard lists every log of a task,
@@ -36,11 +49,21 @@ function settleTaskLogs(logs: LogFile[], section: string): string | undefined {
  * Record a task's usage in its implementation logs (see above); returns the path of the log that
  * holds it. Under the log folder's lock: two hooks finishing tasks at once never lose a write.
  */
-export function writeTaskUsage(projectDir: string, spec: string, taskId: string, usage: UsageBlock, now: Date, newId: () => string): string {
+export function writeTaskUsage(
+  projectDir: string,
+  spec: string,
+  taskId: string,
+  usage: UsageBlock,
+  now: Date,
+  newId: () => string,
+): string {
   assertSafeName('task', taskId);
   if (!fs.existsSync(specDir(projectDir, spec))) throw unknownSpecError(projectDir, spec);
   return withFileLock(logsDir(projectDir, spec), () => {
-    return settleTaskLogs(taskLogs(projectDir, spec, taskId), usageSection(usage)) ?? writePlaceholderLog(projectDir, spec, taskId, usage, now, newId);
+    return (
+      settleTaskLogs(taskLogs(projectDir, spec, taskId), usageSection(usage)) ??
+      writePlaceholderLog(projectDir, spec, taskId, usage, now, newId)
+    );
   });
 }
 
@@ -63,13 +86,18 @@ export function adoptAgentLogs(projectDir: string, spec: string): string[] {
   const logs = readLogFiles(projectDir, spec, candidates);
   for (const log of logs) {
     const sameTask = logs.filter((other) => other.header.taskId === log.header.taskId);
-    if (isPlaceholder(log.header) && sameTask.some((other) => !isPlaceholder(other.header))) pending.add(log.header.taskId);
+    if (isPlaceholder(log.header) && sameTask.some((other) => !isPlaceholder(other.header)))
+      pending.add(log.header.taskId);
   }
   if (pending.size === 0) return [];
   return withFileLock(logsDir(projectDir, spec), () =>
     [...pending].flatMap((taskId) => {
       const current = taskLogs(projectDir, spec, taskId, candidates);
-      const section = current.filter((log) => isPlaceholder(log.header)).map((log) => readUsageSection(log.text)).filter((s) => s !== undefined).at(-1);
+      const section = current
+        .filter((log) => isPlaceholder(log.header))
+        .map((log) => readUsageSection(log.text))
+        .filter((s) => s !== undefined)
+        .at(-1);
       if (section === undefined || current.every((log) => isPlaceholder(log.header))) return [];
       return [settleTaskLogs(current, section)!];
     }),

@@ -34,7 +34,13 @@ const SPEC_WORKFLOW_CHECKBOX = /^\s*[-*]\s+\[[ x\-~]\]/;
 // spec-workflow deletes the first line like this under a task whose status changes.
 const BLOCKED_REASON_LINE = /_Blocked:\s*[^_]+?_/;
 
-const STATUS_BY_MARKER: Record<string, TaskStatus> = { ' ': 'pending', '-': 'in-progress', x: 'done', X: 'done', '~': 'blocked' };
+const STATUS_BY_MARKER: Record<string, TaskStatus> = {
+  ' ': 'pending',
+  '-': 'in-progress',
+  x: 'done',
+  X: 'done',
+  '~': 'blocked',
+};
 const MARKER_BY_STATUS: Record<TaskStatus, string> = { pending: ' ', 'in-progress': '-', done: 'x', blocked: '~' };
 
 interface TaskLine {
@@ -73,7 +79,14 @@ export function parseTasks(text: string): SpecTask[] {
     if (!found) return;
     while (enclosing.length > 0 && enclosing[enclosing.length - 1]! >= found.indent) enclosing.pop();
     const details = readTaskDetails(lines.slice(index + 1, endOfTask(lines, index)));
-    tasks.push({ id: found.id, title: found.title, status: STATUS_BY_MARKER[found.marker]!, line: index, depth: enclosing.length, details });
+    tasks.push({
+      id: found.id,
+      title: found.title,
+      status: STATUS_BY_MARKER[found.marker]!,
+      line: index,
+      depth: enclosing.length,
+      details,
+    });
     enclosing.push(found.indent);
   });
   return tasks;
@@ -106,7 +119,9 @@ export function findUniqueTask(tasks: SpecTask[], id: string, file = 'tasks.md')
   const matches = tasks.filter((task) => task.id === id);
   if (matches.length > 1) {
     const lines = lineList(matches.map((task) => task.line));
-    throw new SpecError(`task ${id} is ambiguous: ${lines} of ${file} carry it, and spec-workflow's tools always take the first; renumber the tasks so each id is unique`);
+    throw new SpecError(
+      `task ${id} is ambiguous: ${lines} of ${file} carry it, and spec-workflow's tools always take the first; renumber the tasks so each id is unique`,
+    );
   }
   return matches[0];
 }
@@ -161,7 +176,13 @@ export interface TaskSummary {
  */
 export function summarize(tasks: SpecTask[]): TaskSummary {
   const count = (status: TaskStatus) => tasks.filter((task) => task.status === status).length;
-  const summary: TaskSummary = { total: tasks.length, done: count('done'), inProgress: count('in-progress'), pending: count('pending'), blocked: count('blocked') };
+  const summary: TaskSummary = {
+    total: tasks.length,
+    done: count('done'),
+    inProgress: count('in-progress'),
+    pending: count('pending'),
+    blocked: count('blocked'),
+  };
   const open = (task: SpecTask) => task.status === 'pending' || task.status === 'in-progress';
   const first = tasks.findIndex(open);
   if (first === -1) return summary;

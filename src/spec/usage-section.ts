@@ -44,10 +44,12 @@ const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|');
 /** The section, ending with a blank line so the next heading follows as in spec-workflow's files. */
 export function usageSection(usage: UsageBlock): string {
   const lines = ['## Usage', '', `- **Session:** ${oneLine(usage.session)}`];
-  if (usage.claudeSessions.length > 0) lines.push(`- **Claude Code Sessions:** ${usage.claudeSessions.map(oneLine).join(', ')}`);
+  if (usage.claudeSessions.length > 0)
+    lines.push(`- **Claude Code Sessions:** ${usage.claudeSessions.map(oneLine).join(', ')}`);
   if (usage.started !== undefined) lines.push(`- **Started:** ${oneLine(usage.started)}`);
   if (usage.finished !== undefined) lines.push(`- **Finished:** ${oneLine(usage.finished)}`);
-  if (usage.durationMinutes !== undefined) lines.push(`- **Duration:** ${formatCount(Math.round(usage.durationMinutes))} min`);
+  if (usage.durationMinutes !== undefined)
+    lines.push(`- **Duration:** ${formatCount(Math.round(usage.durationMinutes))} min`);
   lines.push(`- **Tokens:** ${formatCount(usage.total.tokens)}`, `- **Cost:** ${formatCost(usage.total.cost)}`);
   lines.push(`- **Prices:** ${oneLine(usage.priceTable)}`);
   if (usage.manual) lines.push('- **Entered:** manually');

@@ -23,6 +23,13 @@ export function parseStatusLineInput(text: string): StatusLineInput {
 
 /** The project: the one Claude Code names, else $CLAUDE_PROJECT_DIR, else the project around the
  * working directory (throws outside one: the statusline then shows its fallback line). */
-export function statusLineProjectDir(input: StatusLineInput, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
-  return resolveProjectRoot({ claudeProjectDir: input.workspace?.project_dir ?? env.CLAUDE_PROJECT_DIR, cwd: input.cwd ?? cwd });
+export function statusLineProjectDir(
+  input: StatusLineInput,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): string {
+  return resolveProjectRoot({
+    claudeProjectDir: input.workspace?.project_dir ?? env.CLAUDE_PROJECT_DIR,
+    cwd: input.cwd ?? cwd,
+  });
 }

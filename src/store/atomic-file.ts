@@ -7,7 +7,11 @@ import { faultPoint } from './fault-point.js';
  * is written through: the temp file and the rename happen beside its final target, so the link
  * stays a link and the file it points to is the one that changes.
  */
-export function writeFileAtomic(file: string, data: string | Buffer, { durable = true }: { durable?: boolean } = {}): void {
+export function writeFileAtomic(
+  file: string,
+  data: string | Buffer,
+  { durable = true }: { durable?: boolean } = {},
+): void {
   const target = linkTarget(file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`;
@@ -69,8 +73,9 @@ export function appendLines(file: string, lines: string[]): void {
       fs.readSync(fd, last, 0, 1, size - 1);
       if (last[0] !== 10) prefix = '\n';
     }
-    const text = prefix + lines.join('\n') + '\n';
-    if (process.env.SPEC_SESSION_FAULT === 'mid-ledger-append') fs.writeSync(fd, text.slice(0, Math.ceil(text.length / 2)));
+    const text = `${prefix + lines.join('\n')}\n`;
+    if (process.env.SPEC_SESSION_FAULT === 'mid-ledger-append')
+      fs.writeSync(fd, text.slice(0, Math.ceil(text.length / 2)));
     faultPoint('mid-ledger-append');
     fs.writeSync(fd, text);
   } finally {

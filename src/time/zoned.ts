@@ -66,5 +66,7 @@ export function assertDay(value: string, flag: string): string {
 /** Days from `day` back `count - 1` days, oldest first. */
 export function lastDays(day: string, count: number): string[] {
   const end = new Date(`${day}T00:00:00Z`).getTime();
-  return Array.from({ length: count }, (_, i) => new Date(end - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+  return Array.from({ length: count }, (_, i) =>
+    new Date(end - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
 }

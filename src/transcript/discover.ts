@@ -5,9 +5,13 @@ import path from 'node:path';
 /** Where Claude Code keeps transcripts: CLAUDE_CONFIG_DIR (comma-separated, as Claude Code and
  * ccusage accept), else ~/.claude and ~/.config/claude. Only folders that hold `projects/` count. */
 export function claudeConfigDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const configured = env.CLAUDE_CONFIG_DIR?.split(',').map((d) => d.trim()).filter(Boolean);
+  const configured = env.CLAUDE_CONFIG_DIR?.split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   const home = env.HOME ?? os.homedir();
-  const candidates = configured?.length ? configured : [path.join(home, '.claude'), path.join(home, '.config', 'claude')];
+  const candidates = configured?.length
+    ? configured
+    : [path.join(home, '.claude'), path.join(home, '.config', 'claude')];
   return [...new Set(candidates.map((d) => path.resolve(d)))].filter((d) => isDir(path.join(d, 'projects')));
 }
 
@@ -35,12 +39,17 @@ export interface TranscriptFile {
  */
 export function discoverTranscripts(configDirs: string[]): TranscriptFile[] {
   const found: TranscriptFile[] = [];
-  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => found.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) }));
+  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) =>
+    found.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) }),
+  );
   return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** The same walk, one file at a time and nothing kept: a run with nothing new compares and forgets. */
-export function forEachTranscript(configDirs: string[], visit: (file: string, size: number, mtimeMs: number, ino: number, parts: string[]) => void): void {
+export function forEachTranscript(
+  configDirs: string[],
+  visit: (file: string, size: number, mtimeMs: number, ino: number, parts: string[]) => void,
+): void {
   for (const dir of configDirs) walk(path.join(dir, 'projects'), [], visit);
 }
 

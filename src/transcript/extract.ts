@@ -30,7 +30,19 @@ export interface Extracted {
 }
 
 export function emptyExtracted(): Extracted {
-  return { calls: [], costStates: [], compactions: [], taskCommands: [], compactionOffsets: [], costStateOffsets: [], callOffsets: [], embeddedCalls: [], embeddedCallOffsets: [], versions: [], malformed: 0 };
+  return {
+    calls: [],
+    costStates: [],
+    compactions: [],
+    taskCommands: [],
+    compactionOffsets: [],
+    costStateOffsets: [],
+    callOffsets: [],
+    embeddedCalls: [],
+    embeddedCallOffsets: [],
+    versions: [],
+    malformed: 0,
+  };
 }
 
 export interface ExtractOptions {
@@ -53,7 +65,23 @@ const COMPACT_MARK = Buffer.from('compact_boundary"');
 const DO_TASK_MARK = Buffer.from('do-task</command-name>');
 
 /** Line types that never hold a call, a cost-state or a compaction: classified by their head alone. */
-const NOTHING_TO_COUNT = new Set(['file-history-snapshot', 'queue-operation', 'attachment', 'last-prompt', 'tools-used', 'summary', 'api-request', 'api-request-shape', 'api-request-blob', 'atis-latch', 'custom-title', 'tag', 'agent-name', 'permission-mode', 'pr-link']);
+const NOTHING_TO_COUNT = new Set([
+  'file-history-snapshot',
+  'queue-operation',
+  'attachment',
+  'last-prompt',
+  'tools-used',
+  'summary',
+  'api-request',
+  'api-request-shape',
+  'api-request-blob',
+  'atis-latch',
+  'custom-title',
+  'tag',
+  'agent-name',
+  'permission-mode',
+  'pr-link',
+]);
 
 const fields = new LineFields();
 
@@ -62,7 +90,14 @@ const fields = new LineFields();
  * Most lines are classified by their first bytes (`LineFields.head`); an assistant line's fields
  * come from its head and its end; anything unexpected is parsed whole with JSON.parse.
  */
-export function extractFromLines(buf: Buffer, start: number, end: number, into: Extracted, fileOffset = 0, options: ExtractOptions = {}): void {
+export function extractFromLines(
+  buf: Buffer,
+  start: number,
+  end: number,
+  into: Extracted,
+  fileOffset = 0,
+  options: ExtractOptions = {},
+): void {
   const tasks = options.taskCommands !== false;
   onCall = options.onCall;
   try {
@@ -96,7 +131,8 @@ function takeLine(buf: Buffer, s: number, e: number, into: Extracted, offset: nu
   if (stop === 'typed' || (stop !== 'bad' && typeof fields.type === 'string')) {
     const type = fields.type!;
     if (type === 'user') {
-      if (tasks && has(buf, s, Math.min(e, s + TASK_WINDOW), DO_TASK_MARK, [0x2f, 0x3a])) takeTaskCommand(line(buf, s, e), into);
+      if (tasks && has(buf, s, Math.min(e, s + TASK_WINDOW), DO_TASK_MARK, [0x2f, 0x3a]))
+        takeTaskCommand(line(buf, s, e), into);
       return;
     }
     if (NOTHING_TO_COUNT.has(type)) return;
@@ -127,9 +163,14 @@ function has(buf: Buffer, s: number, e: number, mark: Buffer, before: number[] =
 
 function takeTaskCommand(text: string, into: Extracted): void {
   const row = parseJson(text) as { type?: unknown; timestamp?: unknown; message?: { content?: unknown } } | undefined;
-  if (!row || row.type !== 'user' || typeof row.timestamp !== 'string') return;
+  if (row?.type !== 'user' || typeof row.timestamp !== 'string') return;
   const content = row.message?.content;
-  const body = typeof content === 'string' ? content : Array.isArray(content) ? content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('\n') : '';
+  const body =
+    typeof content === 'string'
+      ? content
+      : Array.isArray(content)
+        ? content.map((c: { text?: unknown }) => (typeof c?.text === 'string' ? c.text : '')).join('\n')
+        : '';
   if (!/<command-name>\/(?:spec-session:)?do-task<\/command-name>/.test(body)) return;
   const args = /<command-args>([\s\S]*?)<\/command-args>/.exec(body)?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
   const time = parseTime(row.timestamp);
@@ -138,7 +179,7 @@ function takeTaskCommand(text: string, into: Extracted): void {
 
 function takeCompactLine(text: string, into: Extracted, offset: number): void {
   const row = parseJson(text) as Record<string, unknown> | undefined;
-  if (!row || row.type !== 'system' || row.subtype !== 'compact_boundary' || typeof row.timestamp !== 'string') return;
+  if (row?.type !== 'system' || row.subtype !== 'compact_boundary' || typeof row.timestamp !== 'string') return;
   const time = parseTime(row.timestamp);
   if (Number.isNaN(time)) return;
   into.compactions.push(time);
@@ -160,7 +201,10 @@ export function takeAssistantLine(text: string, into: Extracted, offset = 0): vo
     into.malformed++;
     return;
   }
-  if (row.type === 'progress') return takeProgressLine(row, into, offset);
+  if (row.type === 'progress') {
+    takeProgressLine(row, into, offset);
+    return;
+  }
   if (row.type !== 'assistant') return;
   const parsed = parseAssistantRow(row);
   if (!parsed) {
@@ -175,7 +219,13 @@ function takeProgressLine(row: Record<string, unknown>, into: Extracted, offset:
   const data = row.data as { message?: unknown; agentId?: unknown } | null | undefined;
   const inner = data?.message as Record<string, unknown> | null | undefined;
   if (typeof inner !== 'object' || inner === null || inner.type !== 'assistant') return;
-  const parsed = parseAssistantRow({ timestamp: row.timestamp, sessionId: row.sessionId, agentId: data!.agentId, ...inner, isSidechain: true });
+  const parsed = parseAssistantRow({
+    timestamp: row.timestamp,
+    sessionId: row.sessionId,
+    agentId: data!.agentId,
+    ...inner,
+    isSidechain: true,
+  });
   if (parsed) takeRow(parsed, row.version, into, offset, true);
 }
 
@@ -185,7 +235,13 @@ function takeRow(row: AssistantRow, version: unknown, into: Extracted, offset: n
   else if (call) takeCall(call, typeof version === 'string' ? version : null, into, offset, embedded);
 }
 
-function takeCall(call: ApiCall, version: string | null | undefined, into: Extracted, offset: number, embedded: boolean): void {
+function takeCall(
+  call: ApiCall,
+  version: string | null | undefined,
+  into: Extracted,
+  offset: number,
+  embedded: boolean,
+): void {
   if (onCall) onCall(call, embedded, offset);
   else if (embedded) {
     into.embeddedCalls.push(call);
@@ -251,8 +307,19 @@ function toCostState(row: CostStateRow): CostState {
   const models: Record<string, TokenCounts> = {};
   for (const [model, u] of Object.entries(row.modelUsage)) {
     const oneHour = Math.min(u.cacheCreation1hInputTokens, u.cacheCreationInputTokens);
-    models[model] = { input: u.inputTokens, output: u.outputTokens, cacheWrite5m: u.cacheCreationInputTokens - oneHour, cacheWrite1h: oneHour, cacheRead: u.cacheReadInputTokens };
+    models[model] = {
+      input: u.inputTokens,
+      output: u.outputTokens,
+      cacheWrite5m: u.cacheCreationInputTokens - oneHour,
+      cacheWrite1h: oneHour,
+      cacheRead: u.cacheReadInputTokens,
+    };
   }
   const time = row.timestamp ? parseTime(row.timestamp) : NaN;
-  return { sessionId: row.sessionId ?? null, time: Number.isNaN(time) ? null : time, models, totalCostUsd: row.totalCostUSD ?? null };
+  return {
+    sessionId: row.sessionId ?? null,
+    time: Number.isNaN(time) ? null : time,
+    models,
+    totalCostUsd: row.totalCostUSD ?? null,
+  };
 }

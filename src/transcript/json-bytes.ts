@@ -120,9 +120,24 @@ export class JsonBytes {
   literal(): number {
     const { buf, pos } = this;
     const c = buf[pos];
-    if (c === 0x74 && buf[pos + 1] === 0x72 && buf[pos + 2] === 0x75 && buf[pos + 3] === 0x65) return (this.pos += 4), 1;
-    if (c === 0x66 && buf[pos + 1] === 0x61 && buf[pos + 2] === 0x6c && buf[pos + 3] === 0x73 && buf[pos + 4] === 0x65) return (this.pos += 5), 0;
-    if (c === 0x6e && buf[pos + 1] === 0x75 && buf[pos + 2] === 0x6c && buf[pos + 3] === 0x6c) return (this.pos += 4), -1;
+    if (c === 0x74 && buf[pos + 1] === 0x72 && buf[pos + 2] === 0x75 && buf[pos + 3] === 0x65) {
+      this.pos += 4;
+      return 1;
+    }
+    if (
+      c === 0x66 &&
+      buf[pos + 1] === 0x61 &&
+      buf[pos + 2] === 0x6c &&
+      buf[pos + 3] === 0x73 &&
+      buf[pos + 4] === 0x65
+    ) {
+      this.pos += 5;
+      return 0;
+    }
+    if (c === 0x6e && buf[pos + 1] === 0x75 && buf[pos + 2] === 0x6c && buf[pos + 3] === 0x6c) {
+      this.pos += 4;
+      return -1;
+    }
     return -2;
   }
 
@@ -162,8 +177,10 @@ export class JsonBytes {
   /** After a value inside an object: `,` → true (another member follows), `}` → false (closed, consumed). null on bad JSON. */
   next(): boolean | null {
     const c = this.ws();
-    if (c === 0x2c) return (this.pos++, true);
-    if (c === 0x7d) return (this.pos++, false);
+    if (c === 0x2c || c === 0x7d) {
+      this.pos++;
+      return c === 0x2c;
+    }
     return null;
   }
 }
@@ -174,7 +191,11 @@ export const ascii = (text: string): Uint8Array => Buffer.from(text, 'latin1');
 export function decodeString(buf: Buffer, a: number, b: number, plain: boolean): string {
   if (plain) {
     let ascii = true;
-    for (let i = a; i < b; i++) if (buf[i]! > 0x7f) (ascii = false), (i = b);
+    for (let i = a; i < b; i++) {
+      if (buf[i]! <= 0x7f) continue;
+      ascii = false;
+      break;
+    }
     if (ascii) return buf.toString('latin1', a, b);
     return buf.toString('utf8', a, b);
   }

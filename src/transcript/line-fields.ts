@@ -39,8 +39,16 @@ const FIELDS = 10;
 /** Top-level keys, by length: [key, field]. */
 const TOP: Record<number, Array<[Uint8Array, number]>> = {
   4: [[ascii('type'), TYPE]],
-  7: [[ascii('version'), VERSION], [ascii('agentId'), AGENT], [ascii('subtype'), SUBTYPE]],
-  9: [[ascii('sessionId'), SESSION], [ascii('timestamp'), TIMESTAMP], [ascii('requestId'), REQUEST]],
+  7: [
+    [ascii('version'), VERSION],
+    [ascii('agentId'), AGENT],
+    [ascii('subtype'), SUBTYPE],
+  ],
+  9: [
+    [ascii('sessionId'), SESSION],
+    [ascii('timestamp'), TIMESTAMP],
+    [ascii('requestId'), REQUEST],
+  ],
   16: [[ascii('requestSessionId'), REQUEST_SESSION]],
 };
 const IS_SIDECHAIN = ascii('isSidechain');
@@ -52,7 +60,10 @@ const USAGE_KEYS: Record<number, Array<[Uint8Array, number]>> = {
   13: [[ascii('output_tokens'), 1]],
   27: [[ascii('cache_creation_input_tokens'), 2]],
   23: [[ascii('cache_read_input_tokens'), 3]],
-  25: [[ascii('ephemeral_5m_input_tokens'), 4], [ascii('ephemeral_1h_input_tokens'), 5]],
+  25: [
+    [ascii('ephemeral_5m_input_tokens'), 4],
+    [ascii('ephemeral_1h_input_tokens'), 5],
+  ],
 };
 const SPLIT = ascii('cache_creation');
 const SPEED = ascii('speed');
@@ -240,7 +251,13 @@ export class LineFields {
     const c = this.counts;
     const oneHour = this.split ? c[5]! : 0;
     const fiveMinutes = this.split ? c[4]! : 0;
-    return { input: c[0]!, output: c[1]!, cacheWrite5m: Math.max(fiveMinutes, c[2]! - oneHour), cacheWrite1h: oneHour, cacheRead: c[3]! };
+    return {
+      input: c[0]!,
+      output: c[1]!,
+      cacheWrite5m: Math.max(fiveMinutes, c[2]! - oneHour),
+      cacheWrite1h: oneHour,
+      cacheRead: c[3]!,
+    };
   }
 
   /** The usage object at the cursor, validated as parseUsage does: 0 valid, INVALID, or BAD (not JSON). */
@@ -251,7 +268,10 @@ export class LineFields {
     this.split = false;
     this.fast = false;
     let valid = true;
-    if (j.ws() === 0x7d) return (j.pos++, 0);
+    if (j.ws() === 0x7d) {
+      j.pos++;
+      return 0;
+    }
     for (;;) {
       if (!j.key()) return BAD;
       const candidates = USAGE_KEYS[j.b - j.a];
@@ -285,7 +305,10 @@ export class LineFields {
     this.split = true;
     this.counts[4] = this.counts[5] = 0;
     let valid = true;
-    if (j.ws() === 0x7d) return (j.pos++, 0);
+    if (j.ws() === 0x7d) {
+      j.pos++;
+      return 0;
+    }
     for (;;) {
       if (!j.key()) return BAD;
       let kind = -1;

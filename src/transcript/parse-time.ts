@@ -29,7 +29,16 @@ const DIGITS = new Uint8Array(24);
 /** `YYYY-MM-DDTHH:MM:SS.sssZ` in DIGITS → ms, as Date.UTC computes it; NaN if any part is off. */
 function isoDigits(): number {
   const t = DIGITS;
-  if (t[4] !== 0x2d || t[7] !== 0x2d || t[10] !== 0x54 || t[13] !== 0x3a || t[16] !== 0x3a || t[19] !== 0x2e || t[23] !== 0x5a) return NaN;
+  if (
+    t[4] !== 0x2d ||
+    t[7] !== 0x2d ||
+    t[10] !== 0x54 ||
+    t[13] !== 0x3a ||
+    t[16] !== 0x3a ||
+    t[19] !== 0x2e ||
+    t[23] !== 0x5a
+  )
+    return NaN;
   const year = digits(0, 4);
   const month = digits(5, 2);
   const day = digits(8, 2);
@@ -37,7 +46,8 @@ function isoDigits(): number {
   const minute = digits(14, 2);
   const second = digits(17, 2);
   const ms = digits(20, 3);
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0)) return NaN;
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0))
+    return NaN;
   return daysFromCivil(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms;
 }
 

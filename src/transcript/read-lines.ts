@@ -61,7 +61,12 @@ export function openRegularFile(path: string): OpenFile {
   }
 }
 
-export function readCompleteLines(path: string, offset: number, onLines: LinesVisitor, options: ReadOptions = {}): ReadResult {
+export function readCompleteLines(
+  path: string,
+  offset: number,
+  onLines: LinesVisitor,
+  options: ReadOptions = {},
+): ReadResult {
   const file = openRegularFile(path);
   try {
     return readLinesOf(file, offset, onLines, options);
@@ -76,7 +81,12 @@ export function readCompleteLines(path: string, offset: number, onLines: LinesVi
 let shared: Buffer | undefined;
 
 /** Reads the whole lines of an open file from `offset` up to the size it had when opened. */
-export function readLinesOf(file: OpenFile, offset: number, onLines: LinesVisitor, { chunkBytes = 1 << 20, maxLineBytes = 64 << 20, edgeBytes = 64 << 10, onOversizedLine }: ReadOptions = {}): ReadResult {
+export function readLinesOf(
+  file: OpenFile,
+  offset: number,
+  onLines: LinesVisitor,
+  { chunkBytes = 1 << 20, maxLineBytes = 64 << 20, edgeBytes = 64 << 10, onOversizedLine }: ReadOptions = {},
+): ReadResult {
   const { fd, size } = file;
   let buf = shared && shared.length === chunkBytes ? shared : (shared = Buffer.allocUnsafe(chunkBytes));
   let filled = 0; // bytes of buf holding file data
@@ -118,7 +128,14 @@ export function readLinesOf(file: OpenFile, offset: number, onLines: LinesVisito
  * The buffer is full of one line that has no newline yet. Stream past it keeping only its head
  * (the buffer's start) and a rolling tail; return where the next line starts, or -1 at EOF.
  */
-function skipOversizedLine(fd: number, full: Buffer, readPos: number, size: number, edgeBytes: number, onOversizedLine: ReadOptions['onOversizedLine']): { nextLineOffset: number } {
+function skipOversizedLine(
+  fd: number,
+  full: Buffer,
+  readPos: number,
+  size: number,
+  edgeBytes: number,
+  onOversizedLine: ReadOptions['onOversizedLine'],
+): { nextLineOffset: number } {
   const head = Buffer.from(full.subarray(0, edgeBytes));
   let tail = Buffer.from(full.subarray(full.length - edgeBytes));
   const chunk = Buffer.allocUnsafe(1 << 20);

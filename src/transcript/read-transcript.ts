@@ -24,10 +24,18 @@ export interface TranscriptRead extends Extracted {
  * again from the start; counting stays exact because every consumer merges copies of a call
  * (CallSet). A path that is not a regular file throws (`code` 'ENOTREG'), as a missing one does.
  */
-export function readTranscriptFrom(file: string, cursor: Cursor | undefined, options: ExtractOptions = {}): TranscriptRead {
+export function readTranscriptFrom(
+  file: string,
+  cursor: Cursor | undefined,
+  options: ExtractOptions = {},
+): TranscriptRead {
   const opened = openRegularFile(file);
   try {
-    const same = cursor !== undefined && cursor.ino === opened.ino && opened.size >= cursor.offset && cursor.head === hashHead(opened.fd, cursor.offset);
+    const same =
+      cursor !== undefined &&
+      cursor.ino === opened.ino &&
+      opened.size >= cursor.offset &&
+      cursor.head === hashHead(opened.fd, cursor.offset);
     const start = same ? cursor.offset : 0;
     const found = emptyExtracted();
     const result = readLinesOf(opened, start, (buf, s, e, at) => extractFromLines(buf, s, e, found, at, options), {
@@ -74,7 +82,9 @@ function takeOversizedLine(first: Buffer, last: Buffer, into: Extracted): void {
   const id = /"id"\s*:\s*"(msg_[^"]+)"/.exec(head)?.[1];
   const model = /"model"\s*:\s*"([^"]+)"/.exec(head)?.[1];
   const usage = /"usage"\s*:\s*(\{(?:[^{}]|\{[^{}]*\})*\})/.exec(tail)?.[1];
-  const pick = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]+)"`).exec(tail)?.[1] ?? new RegExp(`"${name}"\\s*:\\s*"([^"]+)"`).exec(head)?.[1];
+  const pick = (name: string) =>
+    new RegExp(`"${name}"\\s*:\\s*"([^"]+)"`).exec(tail)?.[1] ??
+    new RegExp(`"${name}"\\s*:\\s*"([^"]+)"`).exec(head)?.[1];
   if (!id || !usage) {
     into.malformed++;
     return;

@@ -34,7 +34,16 @@ export interface CostStateRow {
   sessionId: string | null;
   timestamp: string | null;
   totalCostUSD: number | null;
-  modelUsage: Record<string, { inputTokens: number; outputTokens: number; cacheReadInputTokens: number; cacheCreationInputTokens: number; cacheCreation1hInputTokens: number }>;
+  modelUsage: Record<
+    string,
+    {
+      inputTokens: number;
+      outputTokens: number;
+      cacheReadInputTokens: number;
+      cacheCreationInputTokens: number;
+      cacheCreation1hInputTokens: number;
+    }
+  >;
 }
 
 type Obj = Record<string, unknown>;
@@ -61,7 +70,14 @@ export function parseUsage(raw: unknown): Usage | undefined {
     if (m5 === undefined || h1 === undefined) return undefined;
     split = { ephemeral_5m_input_tokens: m5, ephemeral_1h_input_tokens: h1 };
   }
-  return { input_tokens: input, output_tokens: output, cache_creation_input_tokens: write, cache_read_input_tokens: read, cache_creation: split, speed: str(raw.speed) };
+  return {
+    input_tokens: input,
+    output_tokens: output,
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+    cache_creation: split,
+    speed: str(raw.speed),
+  };
 }
 
 /** An assistant row with usage, or undefined when the row does not have the fields a call needs. */
@@ -94,9 +110,28 @@ export function parseCostStateRow(row: Obj): CostStateRow | undefined {
     const cacheReadInputTokens = count(u.cacheReadInputTokens);
     const cacheCreationInputTokens = count(u.cacheCreationInputTokens);
     const cacheCreation1hInputTokens = count(u.cacheCreationEphemeral1hInputTokens);
-    if (inputTokens === undefined || outputTokens === undefined || cacheReadInputTokens === undefined || cacheCreationInputTokens === undefined || cacheCreation1hInputTokens === undefined) return undefined;
-    modelUsage[model] = { inputTokens, outputTokens, cacheReadInputTokens, cacheCreationInputTokens, cacheCreation1hInputTokens };
+    if (
+      inputTokens === undefined ||
+      outputTokens === undefined ||
+      cacheReadInputTokens === undefined ||
+      cacheCreationInputTokens === undefined ||
+      cacheCreation1hInputTokens === undefined
+    )
+      return undefined;
+    modelUsage[model] = {
+      inputTokens,
+      outputTokens,
+      cacheReadInputTokens,
+      cacheCreationInputTokens,
+      cacheCreation1hInputTokens,
+    };
   }
   const total = row.totalCostUSD;
-  return { type: 'cost-state', sessionId: str(row.sessionId), timestamp: str(row.timestamp), totalCostUSD: typeof total === 'number' ? total : null, modelUsage };
+  return {
+    type: 'cost-state',
+    sessionId: str(row.sessionId),
+    timestamp: str(row.timestamp),
+    totalCostUSD: typeof total === 'number' ? total : null,
+    modelUsage,
+  };
 }

@@ -8,7 +8,10 @@ import { TOKEN_KINDS, zeroTokens, type TokenCounts } from './tokens.js';
  * that answered, and they can differ. So the per-model gaps are capped, kind by kind, at the
  * difference of the totals over all models: never more than what is really missing.
  */
-export function uncountedUsage(counted: Record<string, TokenCounts>, captured: Map<string, TokenCounts>): Map<string, TokenCounts> {
+export function uncountedUsage(
+  counted: Record<string, TokenCounts>,
+  captured: Map<string, TokenCounts>,
+): Map<string, TokenCounts> {
   const overall = zeroTokens();
   for (const t of Object.values(counted)) for (const k of TOKEN_KINDS) overall[k] += t[k];
   for (const t of captured.values()) for (const k of TOKEN_KINDS) overall[k] -= t[k];

@@ -44,7 +44,10 @@ export function levelOf(spent: number, limit: number | null): BudgetState['level
   return spent >= limit ? 'over' : spent >= 0.8 * limit ? 'warn' : 'ok';
 }
 
-export function budgetText(b: { spent: number; limit: number | null; level: BudgetState['level'] }, flag = true): string {
+export function budgetText(
+  b: { spent: number; limit: number | null; level: BudgetState['level'] },
+  flag = true,
+): string {
   if (b.limit === null) return `${formatUsd(b.spent)} (no budget)`;
   const pct = Math.round((b.spent / b.limit) * 100);
   const mark = !flag ? '' : b.level === 'over' ? ' ⛔ over budget' : b.level === 'warn' ? ' ⚠' : '';
@@ -55,7 +58,10 @@ export function budgetText(b: { spent: number; limit: number | null; level: Budg
  * One notice per threshold crossed (80%, 100%) per budget period, not one per tool call:
  * what was already said is remembered in the machine-local notices file.
  */
-export function takeBudgetNotices(ctx: ProjectContext, states: Array<BudgetState | (Omit<BudgetState, 'period'> & { period: string })>): string[] {
+export function takeBudgetNotices(
+  ctx: ProjectContext,
+  states: Array<BudgetState | (Omit<BudgetState, 'period'> & { period: string })>,
+): string[] {
   const file = ctx.paths.notices;
   return withFileLock(file, () => {
     let said: Record<string, string> = {};
@@ -70,7 +76,11 @@ export function takeBudgetNotices(ctx: ProjectContext, states: Array<BudgetState
       const id = `${s.period}:${s.key}`;
       if (said[id] === s.level || (said[id] === 'over' && s.level === 'warn')) continue;
       said[id] = s.level;
-      out.push(s.level === 'over' ? `⛔ spec-session: ${s.label} budget exceeded: ${budgetText(s, false)}` : `⚠ spec-session: ${s.label} at ${budgetText(s, false)}, past 80% of the budget`);
+      out.push(
+        s.level === 'over'
+          ? `⛔ spec-session: ${s.label} budget exceeded: ${budgetText(s, false)}`
+          : `⚠ spec-session: ${s.label} at ${budgetText(s, false)}, past 80% of the budget`,
+      );
     }
     if (out.length) writeFileAtomic(file, JSON.stringify(said));
     return out;

@@ -100,5 +100,7 @@ export function projectTranscriptDirs(projectDir: string): string[] {
     // keep as given
   }
   const munged = real.replace(/[^A-Za-z0-9]/g, '-');
-  return claudeConfigDirs().map((d) => path.join(d, 'projects', munged)).filter((d) => fs.existsSync(d));
+  return claudeConfigDirs()
+    .map((d) => path.join(d, 'projects', munged))
+    .filter((d) => fs.existsSync(d));
 }

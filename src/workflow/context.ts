@@ -26,16 +26,39 @@ export interface ProjectContext {
 }
 
 /** `now` defaults to the clock; SPEC_SESSION_NOW=<ISO time> pins it, for tests only (a "today" that does not depend on the day they run). */
-export function projectContext(projectDir: string, options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {}): ProjectContext {
+export function projectContext(
+  projectDir: string,
+  options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {},
+): ProjectContext {
   const config = loadProjectConfig(projectDir);
   const tz = assertTimeZone(options.tz ?? config.timeZone ?? systemTimeZone());
-  const book = priceBookFrom({ ...(options.prices !== undefined ? { prices: options.prices } : {}), ...(options.pricesFile !== undefined ? { 'prices-file': options.pricesFile } : {}) }, projectDir, config.prices);
-  return { projectDir, paths: projectPaths(projectDir), config, tz, book, now: options.now ?? (process.env.SPEC_SESSION_NOW ? () => Date.parse(process.env.SPEC_SESSION_NOW!) : () => Date.now()), ...(options.claude ? { claude: options.claude } : {}) };
+  const book = priceBookFrom(
+    {
+      ...(options.prices !== undefined ? { prices: options.prices } : {}),
+      ...(options.pricesFile !== undefined ? { 'prices-file': options.pricesFile } : {}),
+    },
+    projectDir,
+    config.prices,
+  );
+  return {
+    projectDir,
+    paths: projectPaths(projectDir),
+    config,
+    tz,
+    book,
+    now:
+      options.now ??
+      (process.env.SPEC_SESSION_NOW ? () => Date.parse(process.env.SPEC_SESSION_NOW!) : () => Date.now()),
+    ...(options.claude ? { claude: options.claude } : {}),
+  };
 }
 
 /** Records workflow events: into the Claude session's ledger file when inside Claude Code, else into
  * this machine's CLI ledger file. Either way under a lock, appended whole. */
-export function recordEvents<T>(ctx: ProjectContext, fn: (writer: Pick<SessionWriter, 'append'> & Partial<Pick<SessionWriter, 'bind' | 'state'>>) => T): T {
+export function recordEvents<T>(
+  ctx: ProjectContext,
+  fn: (writer: Pick<SessionWriter, 'append'> & Partial<Pick<SessionWriter, 'bind' | 'state'>>) => T,
+): T {
   if (ctx.claude) return withClaudeSession(ctx.claude, fn, { now: ctx.now });
   const writer = `cli-${machineWriterId(ctx.paths)}`;
   const file = path.join(ctx.paths.ledger, writerFile(ctx.paths.ledger, writer, ctx.now()));
@@ -43,7 +66,10 @@ export function recordEvents<T>(ctx: ProjectContext, fn: (writer: Pick<SessionWr
   return withFileLock(file, () => {
     const pending: LedgerRecord[] = [];
     const result = fn({ append: (r) => pending.push(r) });
-    appendLines(file, pending.map((r) => JSON.stringify(r)));
+    appendLines(
+      file,
+      pending.map((r) => JSON.stringify(r)),
+    );
     return result;
   });
 }
@@ -54,7 +80,12 @@ function machineWriterId(paths: ProjectPaths): string {
     return fs.readFileSync(paths.writerId, 'utf8').trim();
   } catch {
     // first run on this machine (the id file is machine-local): make one
-    const id = `${os.hostname().replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'host'}-${randomBytes(3).toString('hex')}`;
+    const id = `${
+      os
+        .hostname()
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 12) || 'host'
+    }-${randomBytes(3).toString('hex')}`;
     fs.mkdirSync(path.dirname(paths.writerId), { recursive: true });
     fs.writeFileSync(paths.writerId, id);
     return id;

@@ -31,17 +31,47 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const today = dayKey(ctx.now(), ctx.tz);
   const week = lastDays(today, 7);
   const budgets = budgetRange(ctx);
-  const recent = projectUsage(view, ctx.book, ctx.tz, { since: week[0]! < budgets.since ? week[0]! : budgets.since, until: today });
+  const recent = projectUsage(view, ctx.book, ctx.tz, {
+    since: week[0]! < budgets.since ? week[0]! : budgets.since,
+    until: today,
+  });
   const month = projectUsage(view, ctx.book, ctx.tz, { since: `${monthKey(today)}-01`, until: today });
   const chosen: DayRange = range.since || range.until ? range : periodRange(period, today);
   const usage = projectUsage(view, ctx.book, ctx.tz, chosen);
-  const title = range.since || range.until ? `${range.since ?? '…'} → ${range.until ?? '…'}` : { today: `today (${today})`, week: `this week (from ${weekKey(today)})`, month: `this month (${monthKey(today)})`, all: 'all time' }[period];
+  const title =
+    range.since || range.until
+      ? `${range.since ?? '…'} → ${range.until ?? '…'}`
+      : {
+          today: `today (${today})`,
+          week: `this week (from ${weekKey(today)})`,
+          month: `this month (${monthKey(today)})`,
+          all: 'all time',
+        }[period];
   const out: string[] = [`spec-session cost · ${title} · ${ctx.book.table} prices · ${ctx.tz}`, ''];
   for (const b of budgetStates(ctx, recent)) out.push(`${b.label.padEnd(11)} ${budgetText(b)}`);
   out.push('');
-  const table = makeTable(['', 'Tokens', 'Input', 'Output', 'Cache W', 'Cache R', 'Cost'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
-  const row = (label: string, t: { tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }; total: number; cost: number; unpriced: Set<string> }) =>
-    table.push([label, formatTokens(t.total), formatTokens(t.tokens.input), formatTokens(t.tokens.output), formatTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h), formatTokens(t.tokens.cacheRead), formatUsd(t.cost) + (t.unpriced.size ? '*' : '')]);
+  const table = makeTable(
+    ['', 'Tokens', 'Input', 'Output', 'Cache W', 'Cache R', 'Cost'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const row = (
+    label: string,
+    t: {
+      tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
+      total: number;
+      cost: number;
+      unpriced: Set<string>;
+    },
+  ) =>
+    table.push([
+      label,
+      formatTokens(t.total),
+      formatTokens(t.tokens.input),
+      formatTokens(t.tokens.output),
+      formatTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h),
+      formatTokens(t.tokens.cacheRead),
+      formatUsd(t.cost) + (t.unpriced.size ? '*' : ''),
+    ]);
   const section = (name: string) => table.push([{ colSpan: 7, content: name }]);
   if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
@@ -51,13 +81,15 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
     // Planning next to building: what the guide's split says should be cheap, measured.
     const plan = usage.planning.get(spec);
     if (!plan) continue;
-    for (const phase of ['requirements', 'design', 'tasks'] as const) if (plan[phase].calls) row(`    └ planning ${phase}`, plan[phase]);
+    for (const phase of ['requirements', 'design', 'tasks'] as const)
+      if (plan[phase].calls) row(`    └ planning ${phase}`, plan[phase]);
     const building = usage.implementation.get(spec);
     if (building?.calls) row('    └ building', building);
   }
   const branches = [...usage.branches].filter(([branch]) => branch !== '');
   if (branches.length) section('By branch');
-  for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost)) row(`  ${branch.length > 20 ? `${branch.slice(0, 19)}…` : branch}`, b.tally);
+  for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost))
+    row(`  ${branch.length > 20 ? `${branch.slice(0, 19)}…` : branch}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
   for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {
@@ -66,25 +98,48 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   }
   section('By model');
   for (const [model, m] of [...usage.totals.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
-    row(`  ${shortModel(model)}`, { tokens: m.tokens, total: m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead, cost: m.cost ?? 0, unpriced: m.cost === null ? new Set([model]) : new Set() });
+    row(`  ${shortModel(model)}`, {
+      tokens: m.tokens,
+      total: m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead,
+      cost: m.cost ?? 0,
+      unpriced: m.cost === null ? new Set([model]) : new Set(),
+    });
   }
   if (usage.unattributed.calls > 0) row('Unattributed', usage.unattributed);
   row('Total', usage.totals);
   out.push(table.toString(), '');
   const split = guideSplitCost(ctx, usage);
-  out.push(`Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`);
-  if (usage.totals.unpriced.size) out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
+  out.push(
+    `Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`,
+  );
+  if (usage.totals.unpriced.size)
+    out.push(`* unpriced: ${[...usage.totals.unpriced].join(', ')}; add prices in .claude/spec-session/prices.json`);
   if (usage.tasks.some((t) => t.manualTokens)) out.push('(m) includes tokens logged by hand (/log-task)');
-  out.push('', renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily));
+  out.push(
+    '',
+    renderDailyBars(
+      week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })),
+      ctx.config.budgets.daily,
+    ),
+  );
   // Top tasks of the period shown, or of this month when the period is one day.
   const [top, when] = chosen.since === chosen.until && chosen.since !== undefined ? [month, 'this month'] : [usage, ''];
   const skipped = skippedNote(view);
   if (skipped) out.push(skipped);
   const seen = view.claudeCode;
-  if (seen.versions.length) out.push(`Claude Code ${seen.versions.length === 1 ? 'version' : 'versions'} in the ledger: ${seen.versions.join(', ')}`);
+  if (seen.versions.length)
+    out.push(
+      `Claude Code ${seen.versions.length === 1 ? 'version' : 'versions'} in the ledger: ${seen.versions.join(', ')}`,
+    );
   const missing = versionsNote(seen);
   if (missing) out.push(missing);
-  out.push(renderTopTasks(top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, when));
+  out.push(
+    renderTopTasks(
+      top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })),
+      5,
+      when,
+    ),
+  );
   return `${out.join('\n')}\n`;
 }
 
@@ -94,4 +149,3 @@ function periodRange(period: CostPeriod, today: string): DayRange {
   if (period === 'month') return { since: `${monthKey(today)}-01`, until: today };
   return {};
 }
-

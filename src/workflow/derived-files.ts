@@ -61,24 +61,29 @@ export function refreshDerivedFiles(ctx: ProjectContext, view: () => LedgerView,
     }
   };
   const rewritten: string[] = [];
+  const rewrite = (file: string, writeIt: () => void) => {
+    writeIt();
+    rewritten.push(file);
+  };
   let loaded: LedgerView | undefined;
   const v = () => (loaded ??= view());
-  for (const name of listDir(ctx.paths.daily).filter((f) => /^\d{4}-\d{2}-\d{2}\.md$/.test(f)).sort()) {
+  for (const name of listDir(ctx.paths.daily)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.md$/.test(f))
+    .sort()) {
     const file = path.join(ctx.paths.daily, name);
-    if (broken(file)) (write.daily(name.slice(0, 10), v()), rewritten.push(file));
+    if (broken(file)) rewrite(file, () => write.daily(name.slice(0, 10), v()));
   }
   for (const day of listDir(ctx.paths.archive).sort()) {
     for (const name of listDir(path.join(ctx.paths.archive, day)).filter((f) => f.endsWith('.md'))) {
       const file = path.join(ctx.paths.archive, day, name);
-      if (broken(file)) (write.sessionLog(name.slice(0, -3), day, v()), rewritten.push(file));
+      if (broken(file)) rewrite(file, () => write.sessionLog(name.slice(0, -3), day, v()));
     }
   }
   for (const name of listDir(ctx.paths.current).filter((f) => f.endsWith('.md'))) {
     const file = path.join(ctx.paths.current, name);
-    if (broken(file)) (write.sessionLog(name.slice(0, -3), undefined, v()), rewritten.push(file));
+    if (broken(file)) rewrite(file, () => write.sessionLog(name.slice(0, -3), undefined, v()));
   }
-  if (broken(ctx.paths.progress)) (write.progress(v()), rewritten.push(ctx.paths.progress));
+  if (broken(ctx.paths.progress)) rewrite(ctx.paths.progress, () => write.progress(v()));
   writeFileAtomic(memo, JSON.stringify({ ledger: seen }), { durable: false });
   return rewritten.map((f) => path.relative(ctx.projectDir, f));
 }
-

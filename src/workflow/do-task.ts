@@ -19,7 +19,8 @@ export interface DoTaskResult {
 /** `/do-task <spec> <id>`: mark the task in progress, make it this Claude session's active task. */
 export function doTask(ctx: ProjectContext, args: string[]): DoTaskResult {
   const [spec, id, ...extra] = args;
-  if (!spec || !id || extra.length) throw new SpecError('usage: /do-task <spec> <task id>   e.g. /do-task invoice-management 1.1');
+  if (!spec || !id || extra.length)
+    throw new SpecError('usage: /do-task <spec> <task id>   e.g. /do-task invoice-management 1.1');
   assertSafeName('spec', spec);
   assertSafeName('task', id);
   const tasks = readSpecTasks(ctx.projectDir, spec);
@@ -32,26 +33,50 @@ export function doTask(ctx: ProjectContext, args: string[]): DoTaskResult {
   const ws = bound.spec === spec ? bound.ws : !bound.ws && onSpec.length === 1 ? onSpec[0]!.name : null;
   const notes: string[] = [];
   if (!ctx.claude) notes.push('(not inside Claude Code: the task is marked, but no Claude session is bound to it)');
-  else if (!ws) notes.push(bound.ws ? `note: session ${bound.ws} works on spec ${bound.spec}; this task is tracked without a work session` : 'note: no work session is active here (/start-session <name> spec <spec>); the task is still tracked');
-  if (task.status === 'done') notes.push(`note: task ${id} is already marked [x]; its usage keeps adding up while it is active`);
+  else if (!ws)
+    notes.push(
+      bound.ws
+        ? `note: session ${bound.ws} works on spec ${bound.spec}; this task is tracked without a work session`
+        : 'note: no work session is active here (/start-session <name> spec <spec>); the task is still tracked',
+    );
+  if (task.status === 'done')
+    notes.push(`note: task ${id} is already marked [x]; its usage keeps adding up while it is active`);
   else {
     const { changed } = updateTaskStatusFile(ctx.projectDir, spec, task.id, 'in-progress');
-    if (changed && task.details.blockedReason) notes.push(`note: removed task ${id}'s blocked reason (${task.details.blockedReason}), as spec-workflow does when a task's status changes`);
+    if (changed && task.details.blockedReason)
+      notes.push(
+        `note: removed task ${id}'s blocked reason (${task.details.blockedReason}), as spec-workflow does when a task's status changes`,
+      );
   }
   const now = ctx.now();
   recordEvents(ctx, (w) => {
-    const record: TaskRecord = { k: 'task', t: new Date(now).toISOString(), ws, spec, task: task.id, event: 'start', cs: ctx.claude?.sessionId ?? null, source: 'do-task' };
+    const record: TaskRecord = {
+      k: 'task',
+      t: new Date(now).toISOString(),
+      ws,
+      spec,
+      task: task.id,
+      event: 'start',
+      cs: ctx.claude?.sessionId ?? null,
+      source: 'do-task',
+    };
     w.append(record);
     w.bind?.({ ws, spec, task: task.id }, 'do-task', now);
   });
   if (ws) writeSessionLog(ctx, ws);
-  return { message: [`▶ Task ${task.id} in progress: ${task.title}${ws ? ` (session ${ws})` : ''}`, ...notes].join('\n'), brief: taskBrief(ctx, spec, task, ws) };
+  return {
+    message: [`▶ Task ${task.id} in progress: ${task.title}${ws ? ` (session ${ws})` : ''}`, ...notes].join('\n'),
+    brief: taskBrief(ctx, spec, task, ws),
+  };
 }
 
 function taskBrief(ctx: ProjectContext, spec: string, task: SpecTask, ws: string | null): string {
   const d = task.details;
   const file = path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec));
-  const lines = [`spec-session: task ${task.id} of spec ${spec}${ws ? ` (work session ${ws})` : ''} is now in progress.`, `Task ${task.id}: ${task.title}`];
+  const lines = [
+    `spec-session: task ${task.id} of spec ${spec}${ws ? ` (work session ${ws})` : ''} is now in progress.`,
+    `Task ${task.id}: ${task.title}`,
+  ];
   if (d.files.length) lines.push(`Files: ${d.files.join(', ')}`);
   for (const purpose of d.purposes) lines.push(`Purpose: ${purpose}`);
   if (d.leverage) lines.push(`Leverage: ${d.leverage}`);
@@ -59,6 +84,8 @@ function taskBrief(ctx: ProjectContext, spec: string, task: SpecTask, ws: string
   if (d.prompt) lines.push(`Prompt: ${d.prompt}`);
   if (d.notes.length) lines.push('Details:', ...d.notes.map((note) => `- ${note}`));
   lines.push(`Specs for context: .spec-workflow/specs/${spec}/requirements.md and design.md.`);
-  lines.push(`When the task is complete, change its checkbox from [-] to [x] in ${file}, and record it with spec-workflow's log-implementation tool if you have it.`);
+  lines.push(
+    `When the task is complete, change its checkbox from [-] to [x] in ${file}, and record it with spec-workflow's log-implementation tool if you have it.`,
+  );
   return lines.join('\n');
 }

@@ -29,8 +29,14 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
     check(false, (error as Error).message);
   }
   const events = eventsWithOurHooks(settings);
-  check(events.length > 0, events.length ? `hooks registered: ${events.join(', ')}` : 'no spec-session hooks in .claude/settings.json (run: npx spec-session install)');
-  for (const bundle of ['hook.cjs', 'spec-session.cjs']) check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
+  check(
+    events.length > 0,
+    events.length
+      ? `hooks registered: ${events.join(', ')}`
+      : 'no spec-session hooks in .claude/settings.json (run: npx spec-session install)',
+  );
+  for (const bundle of ['hook.cjs', 'spec-session.cjs'])
+    check(fs.existsSync(path.join(p.own, bundle)), `.claude/spec-session/${bundle}`);
   const dirs = projectTranscriptDirs(p.root);
   // None yet is where every install starts, not a failure.
   if (dirs.length) check(true, `transcripts: ${dirs.join(', ')}`);
@@ -38,9 +44,13 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
   const states = sessionStateIds(p.claudeSessionsState);
   // A torn state file reads as none; the next hook rebuilds it.
   const skipped = states.reduce((n, id) => n + (loadSessionState(p.claudeSessionsState, id)?.malformed ?? 0), 0);
-  lines.push(`  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`);
+  lines.push(
+    `  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`,
+  );
   const view = readLedger(p.ledger);
-  lines.push(`  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`);
+  lines.push(
+    `  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`,
+  );
   const seen = view.claudeCode;
   if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
   const missing = versionsNote(seen);
@@ -49,10 +59,18 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
   for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
   if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
   for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
-  const locks = fs.existsSync(p.claudeSessionsState) ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock')) : [];
-  if (locks.length) lines.push(`  locks held now: ${locks.length} (a lock of a dead process is recovered by the next hook)`);
+  const locks = fs.existsSync(p.claudeSessionsState)
+    ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock'))
+    : [];
+  if (locks.length)
+    lines.push(`  locks held now: ${locks.length} (a lock of a dead process is recovered by the next hook)`);
   const errors = readHookLog(p.hookLog);
-  check(errors.length === 0, errors.length ? `hook errors (last ${errors.length}, from ${path.relative(p.root, p.hookLog)}):` : 'no hook errors logged');
+  check(
+    errors.length === 0,
+    errors.length
+      ? `hook errors (last ${errors.length}, from ${path.relative(p.root, p.hookLog)}):`
+      : 'no hook errors logged',
+  );
   for (const e of errors) lines.push(`  ${e.t} ${e.event}: ${e.error}${e.where ? ` [${e.where}]` : ''}`);
   return { report: `${lines.join('\n')}\n`, failed };
 }

@@ -27,16 +27,26 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
   const today = dayKey(ctx.now(), ctx.tz);
   const day = date ?? today;
   let view = projectSnapshot(ctx);
-  const toEnd = [...view.sessions.values()].filter((s) => s.ended === null && dayKey(s.started, ctx.tz) <= day && day === today);
+  const toEnd = [...view.sessions.values()].filter(
+    (s) => s.ended === null && dayKey(s.started, ctx.tz) <= day && day === today,
+  );
   if (toEnd.length) {
     const now = new Date(ctx.now()).toISOString();
     recordEvents(ctx, (w) => {
       for (const s of toEnd) {
-        const end: SessionRecord = { k: 'session', t: now, ws: s.name, spec: s.spec, event: 'end', cs: ctx.claude?.sessionId ?? null };
+        const end: SessionRecord = {
+          k: 'session',
+          t: now,
+          ws: s.name,
+          spec: s.spec,
+          event: 'end',
+          cs: ctx.claude?.sessionId ?? null,
+        };
         w.append(end);
       }
       // This window's binding ends with its session; later calls are unattributed until /start-session.
-      if (w.bind && w.state && toEnd.some((s) => w.state!.bindings.at(-1)?.ws === s.name)) w.bind({ ws: null, spec: null, task: null }, 'eod', ctx.now());
+      if (w.bind && w.state && toEnd.some((s) => w.state!.bindings.at(-1)?.ws === s.name))
+        w.bind({ ws: null, spec: null, task: null }, 'eod', ctx.now());
     });
     view = projectSnapshot(ctx, { catchUp: false });
   }
@@ -74,11 +84,26 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     `✅ Progress: ${rel(ctx.paths.progress)}`,
     archived.length ? `✅ Session logs archived: ${archived.join(', ')}` : '✅ No session logs to archive',
     ...(skippedNote(view) ? [skippedNote(view)!] : []),
-    ...(rolled.rolled.length ? [`✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`] : []),
-    ...(rolled.damaged.length ? [`⚠ Ledger: ${rolled.damaged.length} closed file${rolled.damaged.length === 1 ? '' : 's'} left raw: ${rolled.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where)`] : []),
+    ...(rolled.rolled.length
+      ? [
+          `✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`,
+        ]
+      : []),
+    ...(rolled.damaged.length
+      ? [
+          `⚠ Ledger: ${rolled.damaged.length} closed file${rolled.damaged.length === 1 ? '' : 's'} left raw: ${rolled.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where)`,
+        ]
+      : []),
     '',
-    renderDailyBars(week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })), ctx.config.budgets.daily),
-    renderTopTasks(usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })), 5, 'today'),
+    renderDailyBars(
+      week.map((d) => ({ label: d.slice(5), value: recent.days.get(d)?.cost ?? 0 })),
+      ctx.config.budgets.daily,
+    ),
+    renderTopTasks(
+      usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })),
+      5,
+      'today',
+    ),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -100,7 +125,9 @@ export function repairDerivedFiles(ctx: ProjectContext): string[] {
 /** A day's usage and the work sessions it shows: those with usage that day, or started that day. */
 function dayOf(ctx: ProjectContext, view: LedgerView, day: string) {
   const usage = projectUsage(view, ctx.book, ctx.tz, { since: day, until: day });
-  const daySessions = [...view.sessions.values()].filter((s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day);
+  const daySessions = [...view.sessions.values()].filter(
+    (s) => usage.sessions.some((u) => u.name === s.name && u.tally.calls > 0) || dayKey(s.started, ctx.tz) === day,
+  );
   return { usage, daySessions };
 }
 

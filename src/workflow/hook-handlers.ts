@@ -39,7 +39,10 @@ export const hookHandlers: HeavyHooks = {
     try {
       if (command.name === 'do-task') {
         const { message, brief } = doTask(ctx, command.args);
-        return { systemMessage: message, hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: brief } };
+        return {
+          systemMessage: message,
+          hookSpecificOutput: { hookEventName: 'UserPromptSubmit', additionalContext: brief },
+        };
       }
       const notes: string[] = [];
       const output = runWorkflowCommand(ctx, command.name, command.args, (line) => notes.push(line));
@@ -89,13 +92,14 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
   withClaudeSession(ref, (w) => {
     const bound = currentBinding(w.state);
     if (!bound.spec || !bound.task) return;
-    let status;
+    let status: string | undefined;
     try {
       status = findTask(readSpecTasks(ctx.projectDir, bound.spec), bound.task)?.status;
     } catch {
       return; // tasks.md unreadable now: nothing to release
     }
-    if (status === 'done') w.bind({ ws: bound.ws, spec: bound.ws ? bound.spec : null, task: null }, 'task-done', ctx.now());
+    if (status === 'done')
+      w.bind({ ws: bound.ws, spec: bound.ws ? bound.spec : null, task: null }, 'task-done', ctx.now());
   });
 }
 
@@ -109,7 +113,14 @@ function budgetMessages(ctx: ProjectContext): string[] {
   if (perTask !== null && bound.spec && bound.task) {
     const spent = usageOf(view.taskTotal(bound.spec, bound.task), [], ctx.book, ctx.tz).totals.cost;
     const level = spent >= perTask ? 'over' : spent >= 0.8 * perTask ? 'warn' : 'ok';
-    states.push({ period: 'task', key: `${bound.spec}/${bound.task}`, label: `Task ${bound.task}`, limit: perTask, spent, level });
+    states.push({
+      period: 'task',
+      key: `${bound.spec}/${bound.task}`,
+      label: `Task ${bound.task}`,
+      limit: perTask,
+      spent,
+      level,
+    });
   }
   return takeBudgetNotices(ctx, states);
 }

@@ -14,7 +14,16 @@ import { recordEvents } from './context.js';
 import { activeSessions, claudeBinding, projectSnapshot } from './snapshot.js';
 import { writeSessionLog } from './session-log.js';
 
-const STATUS: Record<string, TaskStatus> = { done: 'done', completed: 'done', 'in-progress': 'in-progress', wip: 'in-progress', doing: 'in-progress', pending: 'pending', todo: 'pending', blocked: 'blocked' };
+const STATUS: Record<string, TaskStatus> = {
+  done: 'done',
+  completed: 'done',
+  'in-progress': 'in-progress',
+  wip: 'in-progress',
+  doing: 'in-progress',
+  pending: 'pending',
+  todo: 'pending',
+  blocked: 'blocked',
+};
 
 /**
  * Hand-typed counts are summed with API counts as JS numbers: 10^12 tokens of one kind (about $1M
@@ -37,12 +46,20 @@ export function parseTokenCount(text: string): number | null {
   if (more.length) return null;
   const scaled = BigInt(whole! + fraction) * (unit === 'k' ? 1_000n : unit === 'm' ? 1_000_000n : 1n);
   const divisor = 10n ** BigInt(fraction.length);
-  if (scaled % divisor !== 0n) throw new SpecError(`invalid token count ${JSON.stringify(text)}: not a whole number of tokens`);
-  if (scaled / divisor > MAX_TOKENS) throw new SpecError(`invalid token count ${JSON.stringify(text)}: more than 1,000,000,000,000 tokens of one kind`);
+  if (scaled % divisor !== 0n)
+    throw new SpecError(`invalid token count ${JSON.stringify(text)}: not a whole number of tokens`);
+  if (scaled / divisor > MAX_TOKENS)
+    throw new SpecError(`invalid token count ${JSON.stringify(text)}: more than 1,000,000,000,000 tokens of one kind`);
   return Number(scaled / divisor);
 }
 
-const KIND_NAMES: Record<keyof TokenCounts, string> = { input: 'input', output: 'output', cacheWrite5m: 'cache write 5m', cacheWrite1h: 'cache write 1h', cacheRead: 'cache read' };
+const KIND_NAMES: Record<keyof TokenCounts, string> = {
+  input: 'input',
+  output: 'output',
+  cacheWrite5m: 'cache write 5m',
+  cacheWrite1h: 'cache write 1h',
+  cacheRead: 'cache read',
+};
 
 /** "45k" (all input) or "in:30k,out:15k,cw:1k,cr:100k" (an exact split, each kind at most once). */
 export function parseTokenSpec(text: string): TokenCounts {
@@ -60,7 +77,16 @@ export function parseTokenSpec(text: string): TokenCounts {
     tokens.input = plain;
     return tokens;
   }
-  const kinds: Record<string, keyof TokenCounts> = { in: 'input', input: 'input', out: 'output', output: 'output', cw: 'cacheWrite5m', cw5: 'cacheWrite5m', cw1h: 'cacheWrite1h', cr: 'cacheRead' };
+  const kinds: Record<string, keyof TokenCounts> = {
+    in: 'input',
+    input: 'input',
+    out: 'output',
+    output: 'output',
+    cw: 'cacheWrite5m',
+    cw5: 'cacheWrite5m',
+    cw1h: 'cacheWrite1h',
+    cr: 'cacheRead',
+  };
   const seen = new Set<keyof TokenCounts>();
   for (const part of text.split(',')) {
     const [k, v] = part.split(':');
@@ -77,7 +103,8 @@ export function parseTokenSpec(text: string): TokenCounts {
 /** `/log-task <id> <status> <tokens> [model]`: record work done outside Claude Code. */
 export function logTask(ctx: ProjectContext, args: string[]): string {
   const [target, statusText, tokenText, modelArg, ...extra] = args;
-  if (!target || !statusText || !tokenText || extra.length) throw new SpecError('usage: /log-task <task id> <done|in-progress|pending|blocked> <tokens, e.g. 45k> [model]');
+  if (!target || !statusText || !tokenText || extra.length)
+    throw new SpecError('usage: /log-task <task id> <done|in-progress|pending|blocked> <tokens, e.g. 45k> [model]');
   const status = STATUS[statusText.toLowerCase()];
   if (!status) throw new SpecError(`invalid status "${statusText}": use done, in-progress, pending or blocked`);
   const tokens = parseTokenSpec(tokenText);
@@ -88,24 +115,58 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   const [specPart, idPart] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
   const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
   const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
-  if (!spec) throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
+  if (!spec)
+    throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
   assertSafeName('spec', spec);
   assertSafeName('task', idPart!);
-  const task = findUniqueTask(readSpecTasks(ctx.projectDir, spec), idPart!, path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)));
+  const task = findUniqueTask(
+    readSpecTasks(ctx.projectDir, spec),
+    idPart!,
+    path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)),
+  );
   if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
   // A Claude Code alias (haiku, sonnet, opus…) is recorded as the model it stands for.
   const typedModel = modelArg === undefined ? undefined : claudeCodeModelFor(modelArg);
   const model = sameModelAsLogged(view, typedModel) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
   const priced = priceTokens({ model, tokens, speed: 'standard', longContext: false }, ctx.book);
-  if (priced.cost === null && modelArg !== undefined && typedModel !== modelArg) throw new SpecError(`no price for model "${modelArg}" (Claude Code ${CLAUDE_CODE_ALIASES_VERSION} runs ${typedModel} for it): give a priced model, or add ${typedModel} to .claude/spec-session/prices.json`);
-  if (priced.cost === null) throw new SpecError(`no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`);
+  if (priced.cost === null && modelArg !== undefined && typedModel !== modelArg)
+    throw new SpecError(
+      `no price for model "${modelArg}" (Claude Code ${CLAUDE_CODE_ALIASES_VERSION} runs ${typedModel} for it): give a priced model, or add ${typedModel} to .claude/spec-session/prices.json`,
+    );
+  if (priced.cost === null)
+    throw new SpecError(
+      `no price for model "${model}": give a known model, or add it to .claude/spec-session/prices.json`,
+    );
   updateTaskStatusFile(ctx.projectDir, spec, task.id, status);
   const now = new Date(ctx.now()).toISOString();
   recordEvents(ctx, (w) => {
-    const manual: ManualRecord = { k: 'manual', id: `manual:${randomUUID()}`, t: now, ws: ws && view.sessions.get(ws)?.spec === spec ? ws : null, spec, task: task.id, status, model, in: tokens.input, out: tokens.output, cw5: tokens.cacheWrite5m, cw1h: tokens.cacheWrite1h, cr: tokens.cacheRead };
+    const manual: ManualRecord = {
+      k: 'manual',
+      id: `manual:${randomUUID()}`,
+      t: now,
+      ws: ws && view.sessions.get(ws)?.spec === spec ? ws : null,
+      spec,
+      task: task.id,
+      status,
+      model,
+      in: tokens.input,
+      out: tokens.output,
+      cw5: tokens.cacheWrite5m,
+      cw1h: tokens.cacheWrite1h,
+      cr: tokens.cacheRead,
+    };
     w.append(manual);
     if (status === 'done') {
-      const done: TaskRecord = { k: 'task', t: now, ws: manual.ws, spec, task: task.id, event: 'done', cs: ctx.claude?.sessionId ?? null, source: 'log-task' };
+      const done: TaskRecord = {
+        k: 'task',
+        t: now,
+        ws: manual.ws,
+        spec,
+        task: task.id,
+        event: 'done',
+        cs: ctx.claude?.sessionId ?? null,
+        source: 'log-task',
+      };
       w.append(done);
     }
   });
@@ -118,7 +179,8 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
 function sessionModel(view: ReturnType<typeof projectSnapshot>, ws: string | null): string | undefined {
   if (!ws) return undefined;
   const counts = new Map<string, number>();
-  for (const item of view.usageOfSessions([ws])) if (item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
+  for (const item of view.usageOfSessions([ws]))
+    if (item.kind === 'call') counts.set(item.model, (counts.get(item.model) ?? 0) + totalTokens(item.tokens));
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 

@@ -10,7 +10,12 @@ const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]'
 /** docs/PROGRESS.md, regenerated whole from tasks.md files and the ledger (never patched). */
 export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
   const usage = projectUsage(view, ctx.book, ctx.tz);
-  const out = ['# Progress', '', `Tasks from .spec-workflow/specs/*/tasks.md; tokens and cost measured by spec-session (${ctx.book.table} prices).`, ''];
+  const out = [
+    '# Progress',
+    '',
+    `Tasks from .spec-workflow/specs/*/tasks.md; tokens and cost measured by spec-session (${ctx.book.table} prices).`,
+    '',
+  ];
   out.push('| Spec | Tasks done | Tokens | Cost to date |', '| --- | ---: | ---: | ---: |');
   const specs = listSpecs(ctx.projectDir);
   for (const spec of specs) {
@@ -26,9 +31,15 @@ export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
       const tokens = rows.reduce((s, r) => s + r.tally.total, 0);
       const cost = rows.reduce((s, r) => s + r.tally.cost, 0);
       const manual = rows.some((r) => r.manualTokens > 0) ? ' (manual)' : '';
-      out.push(`| ${MARK[task.status]} ${task.id} ${task.title.replace(/\|/g, '\\|')} | ${task.status} | ${tokens ? formatCount(tokens) : ''} | ${tokens ? formatUsd(cost) + manual : ''} |`);
+      out.push(
+        `| ${MARK[task.status]} ${task.id} ${task.title.replace(/\|/g, '\\|')} | ${task.status} | ${tokens ? formatCount(tokens) : ''} | ${tokens ? formatUsd(cost) + manual : ''} |`,
+      );
     }
   }
-  if (usage.unattributed.calls) out.push('', `Unattributed usage to date: ${formatCount(usage.unattributed.total)} tokens, ${formatUsd(usage.unattributed.cost)}.`);
+  if (usage.unattributed.calls)
+    out.push(
+      '',
+      `Unattributed usage to date: ${formatCount(usage.unattributed.total)} tokens, ${formatUsd(usage.unattributed.cost)}.`,
+    );
   return `${out.join('\n')}\n`;
 }

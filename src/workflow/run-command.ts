@@ -12,7 +12,12 @@ import type { WorkflowCommand } from './slash-command.js';
 const PERIODS = ['today', 'week', 'month', 'all'];
 
 /** One implementation per workflow command, shared by the slash command (via the hook) and the CLI. */
-export function runWorkflowCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[], note: (line: string) => void = () => {}): string {
+export function runWorkflowCommand(
+  ctx: ProjectContext,
+  name: WorkflowCommand,
+  argv: string[],
+  note: (line: string) => void = () => {},
+): string {
   const repaired = repairDerivedFiles(ctx);
   if (repaired.length) note(`↻ written again from the merged ledger: ${repaired.join(', ')}`);
   return runCommand(ctx, name, argv);
@@ -32,7 +37,11 @@ function runCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]):
       parse(argv, {}, 0);
       return sessionStatus(ctx);
     case 'cost': {
-      const { values, positionals } = parse(argv, { json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' } }, 1);
+      const { values, positionals } = parse(
+        argv,
+        { json: { type: 'boolean' }, since: { type: 'string' }, until: { type: 'string' } },
+        1,
+      );
       const period = positionals[0] ?? (values.json ? 'all' : 'today');
       if (!PERIODS.includes(period)) throw new UsageError(`unknown period "${period}": use today, week, month or all`);
       const range = dayRange(values);

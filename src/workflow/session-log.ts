@@ -30,19 +30,43 @@ export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: 
   const times = taskTimes(view, ws.spec, name);
   const lines = [`# Session ${name}`, '', `- Spec: ${ws.spec}`, `- Started: ${clock(ws.started, ctx.tz)}`];
   lines.push(ws.ended === null ? '- Status: active' : `- Ended: ${clock(ws.ended, ctx.tz)}`);
-  lines.push(`- Claude sessions: ${[...ws.claudeSessions].sort().map((c) => c.slice(0, 8)).join(', ') || 'none yet'}`);
-  lines.push(`- Tokens: ${formatCount(mine?.tally.total ?? 0)} · Cost: ${formatUsd(mine?.tally.cost ?? 0)} (${ctx.book.table} prices)`, '', '## Tasks', '');
+  lines.push(
+    `- Claude sessions: ${
+      [...ws.claudeSessions]
+        .sort()
+        .map((c) => c.slice(0, 8))
+        .join(', ') || 'none yet'
+    }`,
+  );
+  lines.push(
+    `- Tokens: ${formatCount(mine?.tally.total ?? 0)} · Cost: ${formatUsd(mine?.tally.cost ?? 0)} (${ctx.book.table} prices)`,
+    '',
+    '## Tasks',
+    '',
+  );
   lines.push('| Task | Status | Tokens | Cost | Started | Done |', '| --- | --- | ---: | ---: | --- | --- |');
   for (const t of usage.tasks.filter((t) => t.session === name)) {
     const status = tasks.find((x) => x.id === t.taskId)?.status ?? 'unknown';
     const when = times.get(t.taskId);
-    lines.push(`| ${t.taskId}${t.manualTokens ? ' (manual)' : ''} | ${status} | ${formatCount(t.tally.total)} | ${formatUsd(t.tally.cost)} | ${when?.started ? clock(when.started, ctx.tz) : ''} | ${when?.done ? clock(when.done, ctx.tz) : ''} |`);
+    lines.push(
+      `| ${t.taskId}${t.manualTokens ? ' (manual)' : ''} | ${status} | ${formatCount(t.tally.total)} | ${formatUsd(t.tally.cost)} | ${when?.started ? clock(when.started, ctx.tz) : ''} | ${when?.done ? clock(when.done, ctx.tz) : ''} |`,
+    );
   }
-  lines.push('', '## Usage by model', '', '| Model | Input | Output | Cache write | Cache read | Cost |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    '## Usage by model',
+    '',
+    '| Model | Input | Output | Cache write | Cache read | Cost |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+  );
   for (const [model, m] of mine?.tally.models ?? []) {
-    lines.push(`| ${shortModel(model)} | ${formatCount(m.tokens.input)} | ${formatCount(m.tokens.output)} | ${formatCount(m.tokens.cacheWrite5m + m.tokens.cacheWrite1h)} | ${formatCount(m.tokens.cacheRead)} | ${formatUsd(m.cost, 4)} |`);
+    lines.push(
+      `| ${shortModel(model)} | ${formatCount(m.tokens.input)} | ${formatCount(m.tokens.output)} | ${formatCount(m.tokens.cacheWrite5m + m.tokens.cacheWrite1h)} | ${formatCount(m.tokens.cacheRead)} | ${formatUsd(m.cost, 4)} |`,
+    );
   }
-  const target = archiveDay ? path.join(ctx.paths.archive, archiveDay, `${name}.md`) : path.join(ctx.paths.current, `${name}.md`);
+  const target = archiveDay
+    ? path.join(ctx.paths.archive, archiveDay, `${name}.md`)
+    : path.join(ctx.paths.current, `${name}.md`);
   writeFileAtomic(target, stamped(`${lines.join('\n')}\n`));
   if (archiveDay) fs.rmSync(path.join(ctx.paths.current, `${name}.md`), { force: true });
   return target;

@@ -21,11 +21,14 @@ import { taskTimes } from './task-progress.js';
  * Returns the task's "spec/id" when it is done. Every turn's end passes here, so it also moves
  * usage out of spec-session's placeholder logs into agent logs that appeared since.
  */
-export function noticeCompletion(ctx: ProjectContext, writer: SessionWriter): { spec: string; task: string; ws: string | null } | undefined {
+export function noticeCompletion(
+  ctx: ProjectContext,
+  writer: SessionWriter,
+): { spec: string; task: string; ws: string | null } | undefined {
   adoptNewAgentLogs(ctx);
   const bound = currentBinding(writer.state);
   if (!bound.spec || !bound.task) return undefined;
-  let status;
+  let status: string | undefined;
   try {
     status = findTask(readSpecTasks(ctx.projectDir, bound.spec), bound.task)?.status;
   } catch {
@@ -35,7 +38,16 @@ export function noticeCompletion(ctx: ProjectContext, writer: SessionWriter): { 
   const key = `${bound.spec}/${bound.task}`;
   if (!writer.state.announced.includes(`done:${key}`)) {
     writer.state.announced.push(`done:${key}`);
-    const record: TaskRecord = { k: 'task', t: new Date(ctx.now()).toISOString(), ws: bound.ws, spec: bound.spec, task: bound.task, event: 'done', cs: writer.state.sessionId, source: 'tasks.md' };
+    const record: TaskRecord = {
+      k: 'task',
+      t: new Date(ctx.now()).toISOString(),
+      ws: bound.ws,
+      spec: bound.spec,
+      task: bound.task,
+      event: 'done',
+      cs: writer.state.sessionId,
+      source: 'tasks.md',
+    };
     writer.append(record);
   }
   return { spec: bound.spec, task: bound.task, ws: bound.ws };
@@ -63,14 +75,24 @@ function taskUsage(ctx: ProjectContext, view: LedgerView, spec: string, task: st
 }
 
 /** `✅ Task 1.1 completed (42,311 tokens, $0.09)`, with the measured numbers. */
-export function completionLine(ctx: ProjectContext, spec: string, task: string, view: LedgerView = projectSnapshot(ctx, { catchUp: false })): string {
+export function completionLine(
+  ctx: ProjectContext,
+  spec: string,
+  task: string,
+  view: LedgerView = projectSnapshot(ctx, { catchUp: false }),
+): string {
   const totals = new UsageTally(ctx.book);
   for (const item of view.taskTotal(spec, task)) addItem(totals, item);
   return `✅ Task ${task} completed (${formatCount(totals.total)} tokens, ${formatUsd(totals.cost)})`;
 }
 
 /** Writes (or refreshes) the task's implementation log with a `## Usage` section. */
-export function recordTaskUsage(ctx: ProjectContext, spec: string, task: string, view: LedgerView = projectSnapshot(ctx, { catchUp: false })): string {
+export function recordTaskUsage(
+  ctx: ProjectContext,
+  spec: string,
+  task: string,
+  view: LedgerView = projectSnapshot(ctx, { catchUp: false }),
+): string {
   const usage = taskUsage(ctx, view, spec, task);
   const rows = usage.tasks;
   const all = new UsageTally(ctx.book);

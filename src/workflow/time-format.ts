@@ -5,7 +5,15 @@ export function clock(time: number, tz: string): string {
   if (tz === 'UTC') return new Date(time).toISOString().slice(0, 16).replace('T', ' '); // no Intl: no time-zone data to load
   let f = formats.get(tz);
   if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     formats.set(tz, f);
   }
   return f.format(time);

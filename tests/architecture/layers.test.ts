@@ -27,12 +27,18 @@ const LAYERS: string[][] = [
 const rank = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 
 function sources(dir: string): string[] {
-  return (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => path.join(dir, f));
 }
 
 /** Every relative import: [from folder, to folder, file]. */
 function imports(): Array<[string, string, string]> {
-  const files = [...sources(path.join(ROOT, 'src')), ...sources(path.join(ROOT, 'hooks')), path.join(ROOT, 'install.ts')];
+  const files = [
+    ...sources(path.join(ROOT, 'src')),
+    ...sources(path.join(ROOT, 'hooks')),
+    path.join(ROOT, 'install.ts'),
+  ];
   const out: Array<[string, string, string]> = [];
   const folderOf = (file: string) => {
     const rel = path.relative(path.join(ROOT, 'src'), file);
@@ -51,12 +57,16 @@ describe('layers', () => {
   const all = imports();
 
   it('every folder of src/ has a layer', () => {
-    const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(folders.filter((f) => !rank.has(f))).toEqual([]);
   });
 
   it('no import points up', () => {
-    const upward = all.filter(([from, to]) => rank.get(to)! > rank.get(from)!).map(([from, to, file]) => `${file}: ${from} → ${to}`);
+    const upward = all
+      .filter(([from, to]) => rank.get(to)! > rank.get(from)!)
+      .map(([from, to, file]) => `${file}: ${from} → ${to}`);
     expect([...new Set(upward)]).toEqual([]);
   });
 
@@ -64,7 +74,12 @@ describe('layers', () => {
     const edges = new Map<string, Set<string>>();
     for (const [from, to] of all) if (from !== to) (edges.get(from) ?? edges.set(from, new Set()).get(from)!).add(to);
     const reaches = (a: string, b: string, seen = new Set<string>()): boolean =>
-      [...(edges.get(a) ?? [])].some((n) => n === b || (!seen.has(n) && (seen.add(n), reaches(n, b, seen))));
+      [...(edges.get(a) ?? [])].some((n) => {
+        if (n === b) return true;
+        if (seen.has(n)) return false;
+        seen.add(n);
+        return reaches(n, b, seen);
+      });
     const cycles = [...edges.keys()].filter((f) => reaches(f, f)).sort();
     expect(cycles).toEqual([]);
   });

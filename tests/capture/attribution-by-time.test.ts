@@ -5,7 +5,13 @@
  * written around those times and read by one PostToolUse hook at the end.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { SESSION, expectExactTotals, makeReliabilityProject, removeProjects, type ReliabilityProject } from '../reliability/support/harness.js';
+import {
+  SESSION,
+  expectExactTotals,
+  makeReliabilityProject,
+  removeProjects,
+  type ReliabilityProject,
+} from '../reliability/support/harness.js';
 import { expectedTotals, promptLine, type Call } from '../reliability/support/transcript-lines.js';
 
 afterAll(removeProjects);
@@ -13,14 +19,30 @@ afterAll(removeProjects);
 const at = (hhmmss: string) => Date.parse(`2026-01-15T${hhmmss}.000Z`);
 
 async function prompt(p: ReliabilityProject, text: string, time: number): Promise<void> {
-  const run = await p.startHook('UserPromptSubmit', p.hookInput(SESSION, 'UserPromptSubmit', { prompt: text }), { env: { SPEC_SESSION_NOW: new Date(time).toISOString() } }).done;
+  const run = await p.startHook('UserPromptSubmit', p.hookInput(SESSION, 'UserPromptSubmit', { prompt: text }), {
+    env: { SPEC_SESSION_NOW: new Date(time).toISOString() },
+  }).done;
   expect([run.code, run.stderr]).toEqual([0, '']);
 }
 
-const call = (id: string, time: number, input: number): Call => ({ id: `msg_${id}`, req: `req_${id}`, time, blocks: 1, input, output: 10, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 });
+const call = (id: string, time: number, input: number): Call => ({
+  id: `msg_${id}`,
+  req: `req_${id}`,
+  time,
+  blocks: 1,
+  input,
+  output: 10,
+  cacheWrite5m: 0,
+  cacheWrite1h: 0,
+  cacheRead: 0,
+});
 
 /** Token fields of cost --json rows, for exact comparison with expectedTotals. */
-const tokens = (r: { inputTokens: number; outputTokens: number; totalTokens: number }) => ({ inputTokens: r.inputTokens, outputTokens: r.outputTokens, totalTokens: r.totalTokens });
+const tokens = (r: { inputTokens: number; outputTokens: number; totalTokens: number }) => ({
+  inputTokens: r.inputTokens,
+  outputTokens: r.outputTokens,
+  totalTokens: r.totalTokens,
+});
 
 describe('a call is attributed to the binding at its time', () => {
   it('calls straddling two /do-task bindings, read after both: each keeps its own task', async () => {
@@ -44,7 +66,9 @@ describe('a call is attributed to the binding at its time', () => {
       '1.2': { session: 'inv-1', ...tokens(expectedTotals([atSwitch, on12])) },
     });
     // The call before /do-task 1.1 is the work session's, on no task.
-    expect(shown.sessions.map((s) => [s.name, s.totalTokens])).toEqual([['inv-1', expectedTotals([sessionWork, on11, atSwitch, on12]).totalTokens]]);
+    expect(shown.sessions.map((s) => [s.name, s.totalTokens])).toEqual([
+      ['inv-1', expectedTotals([sessionWork, on11, atSwitch, on12]).totalTokens],
+    ]);
     expect(shown.unattributed.totalTokens).toBe(0);
     expect(p.hookLogText()).toBe('');
   });

@@ -11,7 +11,17 @@ import { callLines, promptLine, type Call } from '../reliability/support/transcr
 afterAll(removeProjects);
 
 const FINAL_OUTPUT = 412;
-const call: Call = { id: 'msg_grow_1', req: 'req_grow_1', time: Date.UTC(2026, 0, 15, 10), blocks: 3, input: 1500, output: FINAL_OUTPUT, cacheWrite5m: 2000, cacheWrite1h: 0, cacheRead: 30000 };
+const call: Call = {
+  id: 'msg_grow_1',
+  req: 'req_grow_1',
+  time: Date.UTC(2026, 0, 15, 10),
+  blocks: 3,
+  input: 1500,
+  output: FINAL_OUTPUT,
+  cacheWrite5m: 2000,
+  cacheWrite1h: 0,
+  cacheRead: 30000,
+};
 
 /** The call's three block lines: the first two with a placeholder output count, the last with the final one. */
 function linesWithPlaceholders(cwd: string): string[] {
@@ -32,7 +42,12 @@ describe('a call whose usage grows after a hook recorded it', () => {
 
     p.appendLines(SESSION, [last!]);
     expect((await p.runHook('PostToolUse')).code).toBe(0);
-    const ledgerOutputs = p.ledgerFiles().flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.includes('"k":"call"')).map((l) => (JSON.parse(l) as { out: number }).out));
+    const ledgerOutputs = p.ledgerFiles().flatMap((f) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"k":"call"'))
+        .map((l) => (JSON.parse(l) as { out: number }).out),
+    );
     expect(Math.max(...ledgerOutputs)).toBe(FINAL_OUTPUT);
     const shown = expectExactTotals(p, [call]);
     expect(shown.totals.outputTokens).toBe(FINAL_OUTPUT);

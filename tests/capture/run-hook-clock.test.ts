@@ -22,11 +22,20 @@ const noHeavyHooks = (): HeavyHooks => {
 
 describe('runHook with an injected clock', () => {
   it('SessionEnd: the ledger file is in the pinned day and its end record carries the pinned time', () => {
-    const stdin = JSON.stringify({ session_id: SESSION, transcript_path: transcript, cwd: project, hook_event_name: 'SessionEnd', reason: 'exit' });
+    const stdin = JSON.stringify({
+      session_id: SESSION,
+      transcript_path: transcript,
+      cwd: project,
+      hook_event_name: 'SessionEnd',
+      reason: 'exit',
+    });
     expect(runHook(stdin, 'SessionEnd', noHeavyHooks, () => Date.parse(PINNED))).toBeUndefined();
     const ledger = join(project, 'docs', 'sessions', 'ledger');
     expect(readdirSync(ledger)).toEqual(['2031-02-03']);
-    const lines = readFileSync(join(ledger, '2031-02-03', `${SESSION}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(ledger, '2031-02-03', `${SESSION}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([{ k: 'end', t: PINNED, cs: SESSION, why: 'exit' }]);
   });
 });

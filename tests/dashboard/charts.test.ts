@@ -14,7 +14,8 @@ import { cli } from '../e2e/support/project.js';
 const columns = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
 const ESC = '\u001b';
 
-const days = (values: number[]) => values.map((value, i) => ({ label: `11-${String(10 + i).padStart(2, '0')}`, value }));
+const days = (values: number[]) =>
+  values.map((value, i) => ({ label: `11-${String(10 + i).padStart(2, '0')}`, value }));
 
 describe('renderDailyBars', () => {
   it.each([
@@ -36,8 +37,17 @@ describe('renderTopTasks', () => {
   it.each([
     ['no tasks', []],
     ['short names', [{ label: 'billing 1.1', value: 0.42, tokens: 42_311 }]],
-    ['long names and huge counts', [{ label: `a-very-long-spec-name-that-goes-on-and-on 12.4.1`, value: 1234.56, tokens: 12_345_678_901 }, { label: 'x 1', value: 0.0001, tokens: 3 }]],
-    ['more tasks than shown', Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 }))],
+    [
+      'long names and huge counts',
+      [
+        { label: `a-very-long-spec-name-that-goes-on-and-on 12.4.1`, value: 1234.56, tokens: 12_345_678_901 },
+        { label: 'x 1', value: 0.0001, tokens: 3 },
+      ],
+    ],
+    [
+      'more tasks than shown',
+      Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 })),
+    ],
   ])('%s', (_name, tasks) => {
     const chart = renderTopTasks(tasks, 5);
     expect(columns(chart)).toBeLessThanOrEqual(80);
@@ -49,12 +59,17 @@ describe('as /cost and /eod print them (NO_COLOR)', () => {
   const project = mkdtempSync(join(tmpdir(), 'spec-session-charts-'));
   mkdirSync(join(project, 'home'));
   mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
-  cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
+  cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), {
+    recursive: true,
+  });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: join(project, 'home'), NO_COLOR: '1' };
   delete env.FORCE_COLOR;
   const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [cli, ...args, '--dir', project, '--tz', 'America/New_York'], { env, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, ...args, '--dir', project, '--tz', 'America/New_York'], {
+      env,
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout;
   };

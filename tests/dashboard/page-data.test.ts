@@ -21,46 +21,97 @@ const book = loadPriceBook({ table: 'anthropic' });
 const fixture = readLedger(fileURLToPath(new URL('fixtures/ledger', import.meta.url)));
 
 const fields = (t: Tally) => ({ totalTokens: t.total, totalCost: Math.round(t.cost * 1e9) / 1e9 });
-const pick = (j: { totalTokens: number; totalCost: number }) => ({ totalTokens: j.totalTokens, totalCost: j.totalCost });
+const pick = (j: { totalTokens: number; totalCost: number }) => ({
+  totalTokens: j.totalTokens,
+  totalCost: j.totalCost,
+});
 
 /** The page's figures in `cost --json`'s shape. */
 function asCostJson(s: Summary) {
   return {
-    tasks: s.tasks.flatMap((r) => r.sessions.map((p) => ({ spec: r.spec, taskId: r.task, session: p.ws, ...fields(p.tally) }))).sort(byKey),
-    taskTotals: s.tasks.map((r) => ({ spec: r.spec, taskId: r.task, sessions: r.sessions.map((p) => p.ws), ...fields(r.tally) })).sort(byKey),
-    sessions: [...s.sessions.entries()].map(([name, t]) => ({ name, ...fields(t) })).sort((a, b) => a.name.localeCompare(b.name)),
+    tasks: s.tasks
+      .flatMap((r) => r.sessions.map((p) => ({ spec: r.spec, taskId: r.task, session: p.ws, ...fields(p.tally) })))
+      .sort(byKey),
+    taskTotals: s.tasks
+      .map((r) => ({ spec: r.spec, taskId: r.task, sessions: r.sessions.map((p) => p.ws), ...fields(r.tally) }))
+      .sort(byKey),
+    sessions: [...s.sessions.entries()]
+      .map(([name, t]) => ({ name, ...fields(t) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     specs: [...s.specs.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([spec, t]) => ({ spec, ...fields(t) })),
-    days: [...s.days.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([date, t]) => ({ date, totalCost: Math.round(t.cost * 1e9) / 1e9 })),
+    days: [...s.days.entries()]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([date, t]) => ({ date, totalCost: Math.round(t.cost * 1e9) / 1e9 })),
     unattributed: fields(s.unattributed),
     totals: { ...fields(s.totals), calls: s.totals.calls },
-    kinds: { inputTokens: s.kinds.in, outputTokens: s.kinds.out, cacheCreationTokens: s.kinds.cw5 + s.kinds.cw1h, cacheReadTokens: s.kinds.cr },
+    kinds: {
+      inputTokens: s.kinds.in,
+      outputTokens: s.kinds.out,
+      cacheCreationTokens: s.kinds.cw5 + s.kinds.cw1h,
+      cacheReadTokens: s.kinds.cr,
+    },
     unpricedModels: [...s.totals.unpriced].sort(),
   };
 }
-const byKey = (a: { spec: string; taskId: string }, b: { spec: string; taskId: string }) => `${a.spec}/${a.taskId}`.localeCompare(`${b.spec}/${b.taskId}`) || 0;
+const byKey = (a: { spec: string; taskId: string }, b: { spec: string; taskId: string }) =>
+  `${a.spec}/${a.taskId}`.localeCompare(`${b.spec}/${b.taskId}`) || 0;
 
 function expected(view: LedgerView, range: { since?: string; until?: string }, spec?: string) {
-  const j = costJson(projectUsage(view, book, tz, range), { priceTable: 'anthropic', timeZone: tz, since: null, until: null });
-  const total = spec ? j.specs.find((s) => s.spec === spec) ?? { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, totalCost: 0 } : j.totals;
+  const j = costJson(projectUsage(view, book, tz, range), {
+    priceTable: 'anthropic',
+    timeZone: tz,
+    since: null,
+    until: null,
+  });
+  const total = spec
+    ? (j.specs.find((s) => s.spec === spec) ?? {
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheCreationTokens: 0,
+        cacheReadTokens: 0,
+        totalTokens: 0,
+        totalCost: 0,
+      })
+    : j.totals;
   const mine = <T extends { spec: string | null }>(rows: T[]) => rows.filter((r) => !spec || r.spec === spec);
   return {
-    tasks: mine(j.tasks).map((t) => ({ spec: t.spec, taskId: t.taskId, session: t.session, ...pick(t) })).sort(byKey),
-    taskTotals: mine(j.taskTotals).map((t) => ({ spec: t.spec, taskId: t.taskId, sessions: t.sessions, ...pick(t) })).sort(byKey),
-    sessions: mine(j.sessions).filter((s) => s.totalTokens > 0).map((s) => ({ name: s.name, ...pick(s) })).sort((a, b) => a.name.localeCompare(b.name)),
+    tasks: mine(j.tasks)
+      .map((t) => ({ spec: t.spec, taskId: t.taskId, session: t.session, ...pick(t) }))
+      .sort(byKey),
+    taskTotals: mine(j.taskTotals)
+      .map((t) => ({ spec: t.spec, taskId: t.taskId, sessions: t.sessions, ...pick(t) }))
+      .sort(byKey),
+    sessions: mine(j.sessions)
+      .filter((s) => s.totalTokens > 0)
+      .map((s) => ({ name: s.name, ...pick(s) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     specs: mine(j.specs).map((s) => ({ spec: s.spec, ...pick(s) })),
     days: spec ? undefined : j.days.map((d) => ({ date: d.date, totalCost: d.totalCost })),
     unattributed: spec ? { totalTokens: 0, totalCost: 0 } : pick(j.unattributed),
     totals: { ...pick(total), calls: spec ? undefined : j.totals.calls },
-    kinds: { inputTokens: total.inputTokens, outputTokens: total.outputTokens, cacheCreationTokens: total.cacheCreationTokens, cacheReadTokens: total.cacheReadTokens },
+    kinds: {
+      inputTokens: total.inputTokens,
+      outputTokens: total.outputTokens,
+      cacheCreationTokens: total.cacheCreationTokens,
+      cacheReadTokens: total.cacheReadTokens,
+    },
     unpricedModels: spec ? undefined : j.unpricedModels,
   };
 }
 
 function shown(view: LedgerView, f: Filter) {
-  const data = pageData(view, book, tz, {}, { projectDir: '/work/demo', now: Date.parse('2026-11-21T12:00:00Z'), dailyBudget: 5 });
+  const data = pageData(
+    view,
+    book,
+    tz,
+    {},
+    { projectDir: '/work/demo', now: Date.parse('2026-11-21T12:00:00Z'), dailyBudget: 5 },
+  );
   const agg = dashboardAggregate(data);
   const page = asCostJson(agg.summarize(agg.pick(f)));
-  return f.spec ? { ...page, days: undefined, totals: { ...page.totals, calls: undefined }, unpricedModels: undefined } : page;
+  return f.spec
+    ? { ...page, days: undefined, totals: { ...page.totals, calls: undefined }, unpricedModels: undefined }
+    : page;
 }
 
 describe('dashboard figures equal cost --json', () => {
@@ -71,7 +122,9 @@ describe('dashboard figures equal cost --json', () => {
     ['up to a day', { until: '2026-11-18' }],
     ['a range with nothing in it', { since: '2026-12-01', until: '2026-12-31' }],
   ])('%s', (_name, range: { since?: string; until?: string }) => {
-    expect(shown(fixture, { since: range.since ?? null, until: range.until ?? null, spec: null })).toEqual(expected(fixture, range));
+    expect(shown(fixture, { since: range.since ?? null, until: range.until ?? null, spec: null })).toEqual(
+      expected(fixture, range),
+    );
   });
 
   it.each(['alpha', 'beta'])('spec %s: its spec row and its task rows', (spec) => {
@@ -86,7 +139,13 @@ describe('dashboard figures equal cost --json', () => {
 describe('a big ledger', () => {
   const p = ledgerProject({ devs: 2, days: 10, callsPerDay: 800 });
   const view = readLedger(p.ledger);
-  const data = pageData(view, book, tz, {}, { projectDir: p.dir, now: Date.parse('2026-12-01T00:00:00Z'), dailyBudget: 5 });
+  const data = pageData(
+    view,
+    book,
+    tz,
+    {},
+    { projectDir: p.dir, now: Date.parse('2026-12-01T00:00:00Z'), dailyBudget: 5 },
+  );
   const html = dashboardHtml(data, clientScript());
 
   it('holds sums, not calls: a few bytes per call', () => {
@@ -100,7 +159,9 @@ describe('a big ledger', () => {
     expect(shown(view, { since: null, until: null, spec: null })).toEqual(expected(view, {}));
     const day = data.days[3]!;
     expect(shown(view, { since: day, until: day, spec: null })).toEqual(expected(view, { since: day, until: day }));
-    expect(shown(view, { since: null, until: null, spec: 'invoice-management' })).toEqual(expected(view, {}, 'invoice-management'));
+    expect(shown(view, { since: null, until: null, spec: 'invoice-management' })).toEqual(
+      expected(view, {}, 'invoice-management'),
+    );
   });
 });
 

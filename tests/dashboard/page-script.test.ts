@@ -15,23 +15,55 @@ import { cli } from '../e2e/support/project.js';
 const project = mkdtempSync(join(tmpdir(), 'spec-session-page-'));
 mkdirSync(join(project, 'home'));
 mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
-cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
+cpSync(fileURLToPath(new URL('fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), {
+  recursive: true,
+});
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 function run(...args: string[]): string {
-  const r = spawnSync(process.execPath, [cli, ...args, '--dir', project, '--tz', 'America/New_York'], { env: { ...process.env, HOME: join(project, 'home') }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, ...args, '--dir', project, '--tz', 'America/New_York'], {
+    env: { ...process.env, HOME: join(project, 'home') },
+    encoding: 'utf8',
+  });
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 }
 
 /** Just what the script touches: elements by id, with their text, markup, value and listeners. */
 function standInDocument(html: string) {
-  const elements = new Map<string, { id: string; textContent: string; innerHTML: string; value: string; min: string; max: string; listeners: Record<string, () => void>; addEventListener(type: string, fn: () => void): void }>();
-  const data = html.slice(html.indexOf('<script type="application/json" id="dashboard-data">') + 52, html.indexOf('</script>'));
+  const elements = new Map<
+    string,
+    {
+      id: string;
+      textContent: string;
+      innerHTML: string;
+      value: string;
+      min: string;
+      max: string;
+      listeners: Record<string, () => void>;
+      addEventListener(type: string, fn: () => void): void;
+    }
+  >();
+  const data = html.slice(
+    html.indexOf('<script type="application/json" id="dashboard-data">') + 52,
+    html.indexOf('</script>'),
+  );
   return {
     elements,
     getElementById(id: string) {
-      if (!elements.has(id)) elements.set(id, { id, textContent: id === 'dashboard-data' ? data : '', innerHTML: '', value: '', min: '', max: '', listeners: {}, addEventListener(type, fn) { this.listeners[type] = fn; } });
+      if (!elements.has(id))
+        elements.set(id, {
+          id,
+          textContent: id === 'dashboard-data' ? data : '',
+          innerHTML: '',
+          value: '',
+          min: '',
+          max: '',
+          listeners: {},
+          addEventListener(type, fn) {
+            this.listeners[type] = fn;
+          },
+        });
       return elements.get(id)!;
     },
   };

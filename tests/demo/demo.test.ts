@@ -15,7 +15,9 @@ const TIMEOUT = 180_000; // ~45 hook processes; a loaded CI machine is slow to s
 
 /** The user's environment, minus anything from a Claude Code session the tests may run inside. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CLAUDE') && !k.startsWith('SPEC_SESSION_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('CLAUDE') && !k.startsWith('SPEC_SESSION_')),
+  );
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
@@ -43,13 +45,17 @@ describe('spec-session demo', () => {
     expect(code).toBe(0);
 
     expect(stdout).toContain('> /start-session inv-1000 spec invoice-management\n  Session inv-1000 created');
-    expect(stdout).toMatch(/> \/do-task invoice-management 1\.1\n  ▶ Task 1\.1 in progress: Create invoice model \(session inv-1000\)/);
+    expect(stdout).toMatch(
+      /> \/do-task invoice-management 1\.1\n {2}▶ Task 1\.1 in progress: Create invoice model \(session inv-1000\)/,
+    );
     expect(stdout).toMatch(/✅ Task 1\.1 completed \([\d,]+ tokens, \$\d+\.\d+\)/);
     expect(stdout).toMatch(/✅ Task 1\.5 completed \(/);
     expect(stdout).toMatch(/Session: inv-1000 \(this window\)[^\n]*\n {4}Active task: 1\.2 · Tasks: 2\/5 done/);
     expect(stdout).toContain('Continue from task 1.3: /do-task invoice-management 1.3');
     expect(stdout).toMatch(/✍ Task 2\.1 \(patient-search\) logged by hand: done, 45,000 tokens/);
-    expect(stdout).toMatch(/📊 EOD Summary: \d{4}-\d{2}-\d{2}\n {2}├── Sessions: 3\n {2}├── Tasks: 6 done \(6 worked on\)\n {2}├── Tokens: [\d,]+\n {2}└── Cost: \$\d+\.\d\d/);
+    expect(stdout).toMatch(
+      /📊 EOD Summary: \d{4}-\d{2}-\d{2}\n {2}├── Sessions: 3\n {2}├── Tasks: 6 done \(6 worked on\)\n {2}├── Tokens: [\d,]+\n {2}└── Cost: \$\d+\.\d\d/,
+    );
     expect(stdout).toContain('✅ Session logs archived: inv-1000, inv-1300, pat-1600');
 
     // The completion line shows what the demo's Claude spent in that turn.
@@ -61,7 +67,9 @@ describe('spec-session demo', () => {
     expect(honesty).not.toBeNull();
     expect(count(honesty![1]!)).toBe(count(honesty![2]!));
     expect(stdout).toContain(`├── Tokens: ${honesty![2]}`);
-    expect(stdout).toMatch(/✓ Per task, the same: invoice-management 1\.1 [\d,]+ · 1\.2 [\d,]+ · 1\.3 [\d,]+ · 1\.4 [\d,]+ · 1\.5 [\d,]+ · patient-search 2\.1 45,000/);
+    expect(stdout).toMatch(
+      /✓ Per task, the same: invoice-management 1\.1 [\d,]+ · 1\.2 [\d,]+ · 1\.3 [\d,]+ · 1\.4 [\d,]+ · 1\.5 [\d,]+ · patient-search 2\.1 45,000/,
+    );
     expect(stdout).not.toContain('✗');
     expect(stdout).not.toMatch(/⚠ .*hook/);
   });
@@ -79,6 +87,8 @@ describe('spec-session demo', () => {
     const totals = (JSON.parse(cost.stdout) as { totals: { totalTokens: number } }).totals;
     expect(summaryTokens).toBe(totals.totalTokens);
     expect(existsSync(join(project, 'docs', 'PROGRESS.md'))).toBe(true);
-    expect(readdirSync(join(project, '.spec-workflow', 'specs', 'invoice-management', 'Implementation Logs'))).toHaveLength(5);
+    expect(
+      readdirSync(join(project, '.spec-workflow', 'specs', 'invoice-management', 'Implementation Logs')),
+    ).toHaveLength(5);
   });
 });

@@ -37,7 +37,13 @@ function gitInit(p: Project): (...args: string[]) => string {
 function session(p: Project, id = randomUUID()) {
   let started = false;
   return async (prompt: string) => {
-    const r = await runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...(started ? { resume: id } : { sessionId: id }) });
+    const r = await runClaude({
+      cwd: p.project,
+      home: p.home,
+      baseUrl: mock.url,
+      prompt,
+      ...(started ? { resume: id } : { sessionId: id }),
+    });
     started = true;
     expect(r.code, r.stderr).toBe(0);
     return r;
@@ -80,7 +86,10 @@ describe('branches and commits (real CLI)', () => {
     expect(branch('main')).toEqual(sumReplies(r.slice(0, 3))); // the call that ran the checkout was made on main
     expect(branch('feat/x')).toEqual(sumReplies(r.slice(3)));
     expect(cost.branches).toHaveLength(2);
-    expect(cost.commits.map((c: any) => [c.sha, c.branch])).toEqual([[shaB, 'feat/x'], [shaC, 'feat/x']]);
+    expect(cost.commits.map((c: any) => [c.sha, c.branch])).toEqual([
+      [shaB, 'feat/x'],
+      [shaC, 'feat/x'],
+    ]);
     expect(tokenFields(cost.commits[0])).toEqual(sumReplies(r.slice(0, 4))); // since the session's start, up to the commit
     expect(tokenFields(cost.commits[1])).toEqual(sumReplies(r.slice(4, 5))); // the terminal commit: the call between the two
     const human = p.specSession(['cost']).stdout;
@@ -101,14 +110,21 @@ describe('branches and commits (real CLI)', () => {
       [shaB, sumReplies(r.slice(0, 4))],
       [shaC, sumReplies(r.slice(4, 5))],
     ]);
-    const markdown = spawnSync(process.execPath, [cli, 'pr', '--branch', 'main', '--dir', clone], { env: p.env, encoding: 'utf8' });
+    const markdown = spawnSync(process.execPath, [cli, 'pr', '--branch', 'main', '--dir', clone], {
+      env: p.env,
+      encoding: 'utf8',
+    });
     expect(markdown.status, markdown.stderr).toBe(0);
     expect(markdown.stdout).toContain('cost of `main`');
-    expect(markdown.stdout).toContain(`| **Total** | ${sumReplies(r.slice(0, 3)).inputTokens.toLocaleString('en-US')} |`);
+    expect(markdown.stdout).toContain(
+      `| **Total** | ${sumReplies(r.slice(0, 3)).inputTokens.toLocaleString('en-US')} |`,
+    );
 
     // Opt-in notes: each commit's figures, readable with git log --notes.
     p.specSession(['notes']);
-    expect(git('notes', '--ref=spec-session', 'show', shaC)).toContain(`${sumReplies(r.slice(4, 5)).totalTokens.toLocaleString('en-US')} tokens`);
+    expect(git('notes', '--ref=spec-session', 'show', shaC)).toContain(
+      `${sumReplies(r.slice(4, 5)).totalTokens.toLocaleString('en-US')} tokens`,
+    );
     expect(git('log', '-1', '--format=%s', shaC)).toBe('c'); // the message itself is never rewritten
   }, 180_000);
 });
@@ -119,16 +135,28 @@ describe('planning a spec (real CLI)', () => {
     mock.reset();
     const turn = session(p);
     const doc = (name: string) => join(p.project, '.spec-workflow', 'specs', 'billing', name);
-    mock.script({ content: [text('Requirements.'), write(doc('requirements.md'), '# Requirements\n')] }, { content: [text('Requirements written.')] });
+    mock.script(
+      { content: [text('Requirements.'), write(doc('requirements.md'), '# Requirements\n')] },
+      { content: [text('Requirements written.')] },
+    );
     await turn('plan billing: requirements');
-    mock.script({ content: [text('Design.'), write(doc('design.md'), '# Design\n')] }, { content: [text('Design written.')] });
+    mock.script(
+      { content: [text('Design.'), write(doc('design.md'), '# Design\n')] },
+      { content: [text('Design written.')] },
+    );
     await turn('now the design');
-    mock.script({ content: [text('Tasks.'), write(doc('tasks.md'), '# Tasks\n\n- [ ] 1.1 Add billing\n')] }, { content: [text('Tasks written.')] });
+    mock.script(
+      { content: [text('Tasks.'), write(doc('tasks.md'), '# Tasks\n\n- [ ] 1.1 Add billing\n')] },
+      { content: [text('Tasks written.')] },
+    );
     await turn('and the tasks');
     const planned = mock.replies.length;
     expect(planned).toBe(6);
     await turn('/start-session bill-1 spec billing');
-    mock.script({ content: [text('Building.'), bash(markDoneCommand('1.1', 'billing'))] }, { content: [text('Task 1.1 done.')] });
+    mock.script(
+      { content: [text('Building.'), bash(markDoneCommand('1.1', 'billing'))] },
+      { content: [text('Task 1.1 done.')] },
+    );
     await turn('/do-task billing 1.1');
     const r = mock.replies;
     expect(r).toHaveLength(8);
@@ -147,7 +175,8 @@ describe('planning a spec (real CLI)', () => {
 describe('two sessions, one file (real CLI)', () => {
   const WARNING = 'spec-session: another Claude session';
   /** The index of the first reply whose request carried the warning to the model; -1 if none. */
-  const warnedAt = (replies: RecordedReply[]) => replies.findIndex((x) => JSON.stringify(x.requestBody).includes(WARNING));
+  const warnedAt = (replies: RecordedReply[]) =>
+    replies.findIndex((x) => JSON.stringify(x.requestBody).includes(WARNING));
 
   it('each session is warned once, at its first tool call after the other edited the file; edits of different files warn no one', async () => {
     const p = makeProject();
@@ -158,7 +187,16 @@ describe('two sessions, one file (real CLI)', () => {
     const read = (name: string) => toolUse('Read', { file_path: file(name) });
 
     await a('/start-session a-1 spec invoice-management');
-    mock.script({ content: [text('A writes.'), write(file('shared.ts'), 'export const a = 1;\n'), write(file('only-a.ts'), 'a\n')] }, { content: [text('A done.')] });
+    mock.script(
+      {
+        content: [
+          text('A writes.'),
+          write(file('shared.ts'), 'export const a = 1;\n'),
+          write(file('only-a.ts'), 'a\n'),
+        ],
+      },
+      { content: [text('A done.')] },
+    );
     await a('/do-task invoice-management 1.1');
     const aFirst = mock.replies.length;
     await b('/start-session b-1 spec invoice-management');
@@ -182,7 +220,9 @@ describe('two sessions, one file (real CLI)', () => {
     expect(JSON.stringify(bTurn[5]!.requestBody).split(WARNING).length - 1).toBe(1); // the second write: no second warning
 
     const status = p.specSession(['session-status']).stdout;
-    expect(status).toMatch(/⚠ src\/shared\.ts edited by a-1 \(1\.1\) and b-1 \(1\.2\)|⚠ src\/shared\.ts edited by b-1 \(1\.2\) and a-1 \(1\.1\)/);
+    expect(status).toMatch(
+      /⚠ src\/shared\.ts edited by a-1 \(1\.1\) and b-1 \(1\.2\)|⚠ src\/shared\.ts edited by b-1 \(1\.2\) and a-1 \(1\.1\)/,
+    );
     expect(status).not.toContain('only-a.ts');
 
     // A's next tool call (another file) is when A hears it, once, naming B.

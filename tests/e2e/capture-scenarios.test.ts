@@ -4,7 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agent, bash, isCompactRequest, isSubagentRequest, startMockApi, text, type MockApi } from './support/mock-api.js';
+import {
+  agent,
+  bash,
+  isCompactRequest,
+  isSubagentRequest,
+  startMockApi,
+  text,
+  type MockApi,
+} from './support/mock-api.js';
 import { runClaude } from './support/claude.js';
 import { makeProject, markDoneCommand, type Project } from './support/project.js';
 import { sumReplies, tokenFields, ZERO } from './support/tokens.js';
@@ -23,7 +31,14 @@ function session(p: Project, env: Record<string, string> = {}) {
   return {
     sid,
     run(prompt: string, extraEnv: Record<string, string> = {}) {
-      const o = { cwd: p.project, home: p.home, baseUrl: mock.url, prompt, env: { ...env, ...extraEnv }, ...(first ? { sessionId: sid } : { resume: sid }) };
+      const o = {
+        cwd: p.project,
+        home: p.home,
+        baseUrl: mock.url,
+        prompt,
+        env: { ...env, ...extraEnv },
+        ...(first ? { sessionId: sid } : { resume: sid }),
+      };
       first = false;
       return runClaude(o);
     },
@@ -89,7 +104,12 @@ describe('capture scenarios (real CLI)', () => {
     await s.run('/start-session inv-1000 spec invoice-management');
     mock.script({ content: [text('Started on 1.1.')] });
     await s.run('/do-task invoice-management 1.1');
-    mock.script({ content: [text('<analysis>a</analysis><summary>s</summary>')], match: isCompactRequest, label: 'compact', usage: { input_tokens: 9100, output_tokens: 777, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } });
+    mock.script({
+      content: [text('<analysis>a</analysis><summary>s</summary>')],
+      match: isCompactRequest,
+      label: 'compact',
+      usage: { input_tokens: 9100, output_tokens: 777, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+    });
     const compacted = await s.run('/compact');
     expect(compacted.code).toBe(0);
     mock.script({ content: [text('Finishing.'), bash(markDoneCommand('1.1'))] }, { content: [text('Done.')] });
@@ -108,7 +128,14 @@ describe('capture scenarios (real CLI)', () => {
     mock.script({ content: [text('Part one.'), bash('true')] }, { content: [text('Paused.')] });
     await s.run('/do-task invoice-management 1.1');
     mock.script({ content: [text('Forked: part two.'), bash('true')] }, { content: [text('Forked: done.')] });
-    const forked = await runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt: 'carry on in a fork', resume: s.sid, args: ['--fork-session'] });
+    const forked = await runClaude({
+      cwd: p.project,
+      home: p.home,
+      baseUrl: mock.url,
+      prompt: 'carry on in a fork',
+      resume: s.sid,
+      args: ['--fork-session'],
+    });
     expect(forked.json?.session_id).not.toBe(s.sid);
     expect(mock.replies).toHaveLength(4);
     const cost = p.costJson();
@@ -117,11 +144,17 @@ describe('capture scenarios (real CLI)', () => {
   });
 
   it('two Claude sessions at the same time on different tasks stay apart', async () => {
-    const p = makeProject({ 'invoice-management': (await import('./support/project.js')).INVOICE_TASKS, 'patient-search': '# Tasks\n\n- [ ] 2.1 Search patients by name\n- [ ] 2.2 Paginate results\n' });
+    const p = makeProject({
+      'invoice-management': (await import('./support/project.js')).INVOICE_TASKS,
+      'patient-search': '# Tasks\n\n- [ ] 2.1 Search patients by name\n- [ ] 2.2 Paginate results\n',
+    });
     const a = session(p);
     const b = session(p);
     mock.reset();
-    await Promise.all([a.run('/start-session inv-1000 spec invoice-management'), b.run('/start-session pat-1000 spec patient-search')]);
+    await Promise.all([
+      a.run('/start-session inv-1000 spec invoice-management'),
+      b.run('/start-session pat-1000 spec patient-search'),
+    ]);
     const isA = (r: { raw: string }) => r.raw.includes('Create invoice model');
     const isB = (r: { raw: string }) => r.raw.includes('Search patients by name');
     mock.script(
@@ -134,8 +167,12 @@ describe('capture scenarios (real CLI)', () => {
     );
     await Promise.all([a.run('/do-task invoice-management 1.1'), b.run('/do-task patient-search 2.1')]);
     const cost = p.costJson();
-    expect(tokenFields(cost.tasks.find((t) => t.taskId === '1.1')!)).toEqual(sumReplies(mock.replies.filter((r) => r.label === 'A')));
-    expect(tokenFields(cost.tasks.find((t) => t.taskId === '2.1')!)).toEqual(sumReplies(mock.replies.filter((r) => r.label === 'B')));
+    expect(tokenFields(cost.tasks.find((t) => t.taskId === '1.1')!)).toEqual(
+      sumReplies(mock.replies.filter((r) => r.label === 'A')),
+    );
+    expect(tokenFields(cost.tasks.find((t) => t.taskId === '2.1')!)).toEqual(
+      sumReplies(mock.replies.filter((r) => r.label === 'B')),
+    );
     expect(cost.tasks.find((t) => t.taskId === '1.1')!.session).toBe('inv-1000');
     expect(cost.tasks.find((t) => t.taskId === '2.1')!.session).toBe('pat-1000');
   });

@@ -14,7 +14,17 @@ import { sumReplies, tokenFields } from './support/tokens.js';
 
 const HAIKU = 'claude-haiku-4-5-20251001';
 // Anthropic list prices for Haiku 4.5, USD per million tokens: input, output, 5m write, read.
-const haikuCost = (r: RecordedReply[]) => r.reduce((s, x) => s + (x.usage.input_tokens * 1 + x.usage.output_tokens * 5 + x.usage.cache_creation_input_tokens * 1.25 + x.usage.cache_read_input_tokens * 0.1) / 1e6, 0);
+const haikuCost = (r: RecordedReply[]) =>
+  r.reduce(
+    (s, x) =>
+      s +
+      (x.usage.input_tokens * 1 +
+        x.usage.output_tokens * 5 +
+        x.usage.cache_creation_input_tokens * 1.25 +
+        x.usage.cache_read_input_tokens * 0.1) /
+        1e6,
+    0,
+  );
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 let mock: MockApi;
@@ -29,16 +39,34 @@ function claudeSession(p: Project) {
   const sid = randomUUID();
   let first = true;
   return (prompt: string, outputFormat: 'json' | 'stream-json' = 'json') => {
-    const r = runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, model: HAIKU, outputFormat, ...(first ? { sessionId: sid } : { resume: sid }) });
+    const r = runClaude({
+      cwd: p.project,
+      home: p.home,
+      baseUrl: mock.url,
+      prompt,
+      model: HAIKU,
+      outputFormat,
+      ...(first ? { sessionId: sid } : { resume: sid }),
+    });
     first = false;
     return r;
   };
 }
 
-async function doTask(run: ReturnType<typeof claudeSession>, id: string, calls: number): Promise<{ replies: RecordedReply[]; out: string }> {
+async function doTask(
+  run: ReturnType<typeof claudeSession>,
+  id: string,
+  calls: number,
+): Promise<{ replies: RecordedReply[]; out: string }> {
   const before = mock.replies.length;
-  const replies = Array.from({ length: calls - 1 }, (_, i) => ({ content: [text(`Working on ${id} (${i + 1}).`), bash('true')] }));
-  mock.script(...replies, { content: [text(`Marking ${id} done.`), bash(markDoneCommand(id))] }, { content: [text(`Task ${id} complete.`)] });
+  const replies = Array.from({ length: calls - 1 }, (_, i) => ({
+    content: [text(`Working on ${id} (${i + 1}).`), bash('true')],
+  }));
+  mock.script(
+    ...replies,
+    { content: [text(`Marking ${id} done.`), bash(markDoneCommand(id))] },
+    { content: [text(`Task ${id} complete.`)] },
+  );
   const r = await run(`/do-task invoice-management ${id}`, 'stream-json');
   return { replies: mock.replies.slice(before), out: r.stdout };
 }
@@ -55,12 +83,16 @@ describe("the guide's full day", () => {
     const t11 = await doTask(morning, '1.1', 2);
     const t12 = await doTask(morning, '1.2', 3);
     // The Stop hook announces the completion with the measured numbers.
-    expect(t11.out).toContain(`✅ Task 1.1 completed (${sumReplies(t11.replies).totalTokens.toLocaleString('en-US')} tokens, ${usd(haikuCost(t11.replies))})`);
+    expect(t11.out).toContain(
+      `✅ Task 1.1 completed (${sumReplies(t11.replies).totalTokens.toLocaleString('en-US')} tokens, ${usd(haikuCost(t11.replies))})`,
+    );
 
     const status = await morning('/session-status');
     expect(status.json?.result).toContain('Session: inv-1000');
     expect(status.json?.result).toContain('Tasks: 2/5 done');
-    expect(status.json?.result).toContain(`Tokens: ${sumReplies([...t11.replies, ...t12.replies]).totalTokens.toLocaleString('en-US')}`);
+    expect(status.json?.result).toContain(
+      `Tokens: ${sumReplies([...t11.replies, ...t12.replies]).totalTokens.toLocaleString('en-US')}`,
+    );
 
     const afternoon = claudeSession(p);
     const resumed = await afternoon('/start-session inv-1300 spec invoice-management');
@@ -73,7 +105,13 @@ describe("the guide's full day", () => {
     expect(all).toHaveLength(16);
 
     const cost = p.costJson();
-    for (const [id, t, ws] of [['1.1', t11, 'inv-1000'], ['1.2', t12, 'inv-1000'], ['1.3', t13, 'inv-1300'], ['1.4', t14, 'inv-1300'], ['1.5', t15, 'inv-1300']] as const) {
+    for (const [id, t, ws] of [
+      ['1.1', t11, 'inv-1000'],
+      ['1.2', t12, 'inv-1000'],
+      ['1.3', t13, 'inv-1300'],
+      ['1.4', t14, 'inv-1300'],
+      ['1.5', t15, 'inv-1300'],
+    ] as const) {
       const row = cost.tasks.find((x) => x.taskId === id)!;
       expect(row.session).toBe(ws);
       expect(tokenFields(row)).toEqual(sumReplies(t.replies));
@@ -103,8 +141,12 @@ describe("the guide's full day", () => {
     expect(daily).toContain('| inv-1000 | invoice-management |');
     expect(daily).toContain('| inv-1300 | invoice-management |');
     const progress = readFileSync(join(docs, 'PROGRESS.md'), 'utf8');
-    expect(progress).toContain(`| invoice-management | 5/5 | ${sumReplies(all).totalTokens.toLocaleString('en-US')} | ${usd(haikuCost(all))} |`);
-    expect(progress).toContain(`| [x] 1.2 Add invoice totals calculation | done | ${sumReplies(t12.replies).totalTokens.toLocaleString('en-US')} |`);
+    expect(progress).toContain(
+      `| invoice-management | 5/5 | ${sumReplies(all).totalTokens.toLocaleString('en-US')} | ${usd(haikuCost(all))} |`,
+    );
+    expect(progress).toContain(
+      `| [x] 1.2 Add invoice totals calculation | done | ${sumReplies(t12.replies).totalTokens.toLocaleString('en-US')} |`,
+    );
     expect(existsSync(join(docs, 'sessions', 'archive', day, 'inv-1000.md'))).toBe(true);
     expect(existsSync(join(docs, 'sessions', 'archive', day, 'inv-1300.md'))).toBe(true);
     expect(readdirSync(join(docs, 'sessions', '.current'))).toEqual([]);
@@ -123,15 +165,23 @@ describe("the guide's full day", () => {
   });
 
   it('parallel sessions: different specs are quiet, the same spec warns', async () => {
-    const p = makeProject({ 'invoice-management': INVOICE_TASKS, 'patient-search': '# Tasks\n\n- [ ] 2.1 Search patients by name\n' });
+    const p = makeProject({
+      'invoice-management': INVOICE_TASKS,
+      'patient-search': '# Tasks\n\n- [ ] 2.1 Search patients by name\n',
+    });
     const a = claudeSession(p);
     const b = claudeSession(p);
     const c = claudeSession(p);
-    const [ra, rb] = await Promise.all([a('/start-session inv-1030 spec invoice-management'), b('/start-session pat-1030 spec patient-search')]);
+    const [ra, rb] = await Promise.all([
+      a('/start-session inv-1030 spec invoice-management'),
+      b('/start-session pat-1030 spec patient-search'),
+    ]);
     expect(ra.json?.result).not.toContain('⚠');
     expect(rb.json?.result).not.toContain('⚠');
     const rc = await c('/start-session inv-1031 spec invoice-management');
-    expect(rc.json?.result).toContain('⚠ Session inv-1030 is also active on spec invoice-management: same module = conflict risk');
+    expect(rc.json?.result).toContain(
+      '⚠ Session inv-1030 is also active on spec invoice-management: same module = conflict risk',
+    );
     const dup = await c('/start-session inv-1030 spec invoice-management');
     expect(dup.json?.result).toContain('session "inv-1030" is already active');
     const unknown = await c('/start-session x-1 spec nope');

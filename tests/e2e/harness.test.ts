@@ -5,7 +5,17 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agent, bash, isCompactRequest, isSubagentRequest, isMainThreadRequest, startMockApi, text, type MockApi, type UsageTotals } from './support/mock-api.js';
+import {
+  agent,
+  bash,
+  isCompactRequest,
+  isSubagentRequest,
+  isMainThreadRequest,
+  startMockApi,
+  text,
+  type MockApi,
+  type UsageTotals,
+} from './support/mock-api.js';
 import {
   claudeBin,
   makeScratchHome,
@@ -30,8 +40,9 @@ function transcriptTotals(files: string[]): UsageTotals {
       const prev = seen.get(key);
       const u = l.message.usage;
       if (!prev) seen.set(key, { ...u });
-      else for (const k of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'])
-        prev[k] = Math.max(prev[k] ?? 0, u[k] ?? 0);
+      else
+        for (const k of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'])
+          prev[k] = Math.max(prev[k] ?? 0, u[k] ?? 0);
     }
   }
   const t: UsageTotals = {
@@ -171,7 +182,10 @@ describe('e2e harness: real Claude Code CLI against the loopback mock', () => {
     expect(mock.replies.map((x) => x.label)).toEqual(['main-1', 'sub-1', 'sub-2', 'main-2']);
     expect(mock.replies[0]!.request.toolNames).toContain('Agent');
     expect(mock.replies.map((x) => isSubagentRequest(x.request))).toEqual([false, true, true, false]);
-    expect(mock.replies.filter((x) => isMainThreadRequest(x.request)).map((x) => x.label)).toEqual(['main-1', 'main-2']);
+    expect(mock.replies.filter((x) => isMainThreadRequest(x.request)).map((x) => x.label)).toEqual([
+      'main-1',
+      'main-2',
+    ]);
     expect(mock.pending()).toHaveLength(0);
 
     const sid = r.json!.session_id;
@@ -202,7 +216,11 @@ describe('e2e harness: real Claude Code CLI against the loopback mock', () => {
     mock.script({ label: 'turn-1', content: [text('First answer.')] });
     expect((await run('first question', { sessionId })).code).toBe(0);
 
-    mock.script({ label: 'compact', match: isCompactRequest, content: [text('<summary>A first question was answered.</summary>')] });
+    mock.script({
+      label: 'compact',
+      match: isCompactRequest,
+      content: [text('<summary>A first question was answered.</summary>')],
+    });
     const c = await run('/compact', { resume: sessionId });
     expect(c.code, c.stderr).toBe(0);
     expect(c.json?.session_id).toBe(sessionId);

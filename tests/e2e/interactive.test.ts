@@ -43,7 +43,10 @@ describe.skipIf(skipWithout(haveTmux))(`interactive Claude Code${haveTmux ? '' :
       await ui.waitFor(/Started 1\.1, part one/);
       await submit(ui, '/clear');
       await new Promise((r) => setTimeout(r, 1500));
-      mock.script({ content: [text('Part two.'), bash(markDoneCommand('1.1'))] }, { content: [text('All done with 1.1.')] });
+      mock.script(
+        { content: [text('Part two.'), bash(markDoneCommand('1.1'))] },
+        { content: [text('All done with 1.1.')] },
+      );
       await submit(ui, 'finish task 1.1');
       await ui.waitFor(/All done with 1\.1/);
       await ui.waitFor(/Task 1\.1 completed \(/);

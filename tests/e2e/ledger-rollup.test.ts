@@ -20,7 +20,8 @@ afterAll(async () => {
   await mock.close();
 });
 
-const ledgerFiles = (dir: string) => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.jsonl?$/.test(f)).sort();
+const ledgerFiles = (dir: string) =>
+  (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.jsonl?$/.test(f)).sort();
 
 describe('rolled up, then captured again (real CLI)', () => {
   it('a rolled-up session whose transcript is read again after the state is lost counts once', async () => {
@@ -28,9 +29,19 @@ describe('rolled up, then captured again (real CLI)', () => {
     const ledger = join(p.project, 'docs', 'sessions', 'ledger');
     const sid = randomUUID();
     mock.reset();
-    const run = (prompt: string, first = false) => runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...(first ? { sessionId: sid } : { resume: sid }) });
+    const run = (prompt: string, first = false) =>
+      runClaude({
+        cwd: p.project,
+        home: p.home,
+        baseUrl: mock.url,
+        prompt,
+        ...(first ? { sessionId: sid } : { resume: sid }),
+      });
     await run('/start-session inv-1000 spec invoice-management', true);
-    mock.script({ content: [text('Marking it done.'), bash(markDoneCommand('1.1'))] }, { content: [text('Task 1.1 is complete.')] });
+    mock.script(
+      { content: [text('Marking it done.'), bash(markDoneCommand('1.1'))] },
+      { content: [text('Task 1.1 is complete.')] },
+    );
     await run('/do-task invoice-management 1.1');
     const expected = sumReplies(mock.replies);
     expect(mock.replies).toHaveLength(2);
@@ -55,7 +66,10 @@ describe('rolled up, then captured again (real CLI)', () => {
     expect(cost.tasks.map((t) => [t.taskId, t.session])).toEqual([['1.1', 'inv-1000']]);
 
     // The session goes on after all that: its new calls count.
-    mock.script({ content: [text('One more thing.')], usage: { input_tokens: 7, output_tokens: 11, cache_creation_input_tokens: 13, cache_read_input_tokens: 17 } });
+    mock.script({
+      content: [text('One more thing.')],
+      usage: { input_tokens: 7, output_tokens: 11, cache_creation_input_tokens: 13, cache_read_input_tokens: 17 },
+    });
     await run('what else?');
     expect(tokenFields(p.costJson().totals)).toEqual(sumReplies(mock.replies));
   }, 120_000);

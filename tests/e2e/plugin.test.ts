@@ -25,7 +25,14 @@ it('works as a plugin without any install step', async () => {
   const sid = randomUUID();
   let first = true;
   const run = (prompt: string) => {
-    const r = runClaude({ cwd: s.project, home: s.home, baseUrl: mock.url, prompt, args: ['--plugin-dir', repoRoot], ...(first ? { sessionId: sid } : { resume: sid }) });
+    const r = runClaude({
+      cwd: s.project,
+      home: s.home,
+      baseUrl: mock.url,
+      prompt,
+      args: ['--plugin-dir', repoRoot],
+      ...(first ? { sessionId: sid } : { resume: sid }),
+    });
     first = false;
     return r;
   };
@@ -33,8 +40,14 @@ it('works as a plugin without any install step', async () => {
   expect(started.json?.result).toContain('Session inv-1000 created');
   mock.script({ content: [text('Working.'), bash(markDoneCommand('1.1'))] }, { content: [text('Done.')] });
   await run('/spec-session:do-task invoice-management 1.1');
-  const r = spawnSync(process.execPath, [join(repoRoot, 'dist', 'spec-session.cjs'), 'cost', '--json', '--dir', s.project], { env: { ...process.env, HOME: s.home, TZ: 'UTC' }, encoding: 'utf8' });
-  const cost = JSON.parse(r.stdout) as { tasks: Array<Parameters<typeof tokenFields>[0] & { taskId: string; session: string }> };
+  const r = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'dist', 'spec-session.cjs'), 'cost', '--json', '--dir', s.project],
+    { env: { ...process.env, HOME: s.home, TZ: 'UTC' }, encoding: 'utf8' },
+  );
+  const cost = JSON.parse(r.stdout) as {
+    tasks: Array<Parameters<typeof tokenFields>[0] & { taskId: string; session: string }>;
+  };
   expect(cost.tasks[0]!.session).toBe('inv-1000');
   expect(tokenFields(cost.tasks[0]!)).toEqual(sumReplies(mock.replies));
 });

@@ -34,11 +34,22 @@ describe('toCsv (RFC 4180)', () => {
   });
 
   it('ends every record with CRLF, the last one too', () => {
-    expect(toCsv(['a', 'b'], [[1, 2], [3, null]])).toBe('a,b\r\n1,2\r\n3,\r\n');
+    expect(
+      toCsv(
+        ['a', 'b'],
+        [
+          [1, 2],
+          [3, null],
+        ],
+      ),
+    ).toBe('a,b\r\n1,2\r\n3,\r\n');
   });
 
   it('reads back as it was written', () => {
     const rows: CsvCell[][] = [['inv-1000', 'a,b', 'say "hi"', 'two\r\nlines', null, 42]];
-    expect(parseCsv(toCsv(['a', 'b', 'c', 'd', 'e', 'f'], rows))).toEqual([['a', 'b', 'c', 'd', 'e', 'f'], ['inv-1000', 'a,b', 'say "hi"', 'two\r\nlines', '', '42']]);
+    expect(parseCsv(toCsv(['a', 'b', 'c', 'd', 'e', 'f'], rows))).toEqual([
+      ['a', 'b', 'c', 'd', 'e', 'f'],
+      ['inv-1000', 'a,b', 'say "hi"', 'two\r\nlines', '', '42'],
+    ]);
   });
 });

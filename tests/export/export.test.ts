@@ -21,20 +21,42 @@ function totalsOf(rows: Row[]): Expected {
   const sum = (k: string) => rows.reduce((s, r) => s + Number(r[k] ?? 0), 0);
   let cost = 0;
   for (const r of rows) if (r.cost_usd !== null && r.cost_usd !== '') cost += Number(r.cost_usd);
-  const t = { inputTokens: sum('input_tokens'), outputTokens: sum('output_tokens'), cacheCreationTokens: sum('cache_write_5m_tokens') + sum('cache_write_1h_tokens'), cacheReadTokens: sum('cache_read_tokens') };
-  return { ...t, totalTokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens, totalCost: usd(cost), calls: rows.length };
+  const t = {
+    inputTokens: sum('input_tokens'),
+    outputTokens: sum('output_tokens'),
+    cacheCreationTokens: sum('cache_write_5m_tokens') + sum('cache_write_1h_tokens'),
+    cacheReadTokens: sum('cache_read_tokens'),
+  };
+  return {
+    ...t,
+    totalTokens: t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens,
+    totalCost: usd(cost),
+    calls: rows.length,
+  };
 }
 
 function costTotals(range: string[]): Expected {
   const t = JSON.parse(p.specSession(['cost', '--json', ...range]).stdout).totals;
-  return { inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheCreationTokens: t.cacheCreationTokens, cacheReadTokens: t.cacheReadTokens, totalTokens: t.totalTokens, totalCost: usd(t.totalCost), calls: t.calls };
+  return {
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheCreationTokens: t.cacheCreationTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    totalTokens: t.totalTokens,
+    totalCost: usd(t.totalCost),
+    calls: t.calls,
+  };
 }
 
 describe('spec-session export', () => {
   const today = () => dayOf(p.info.now);
   it.each([
     ['all time', () => [], () => p.info.calls],
-    ['today', () => ['--since', today(), '--until', today()], () => p.info.calls.filter((c) => dayOf(c.at) === today())],
+    [
+      'today',
+      () => ['--since', today(), '--until', today()],
+      () => p.info.calls.filter((c) => dayOf(c.at) === today()),
+    ],
     ['a day with nothing', () => ['--since', nextDay(today())], () => []],
   ])('%s: the rows sum to the plan, in CSV and in JSON, as cost --json does', (_name, range, calls) => {
     const expected = sumOf(calls());

@@ -31,14 +31,27 @@ const call = (c: Copy): ApiCall => ({
   agentId: null,
   sidechain: false,
   copiedFrom: c.copiedFrom,
-  tokens: { input: c.tokens[0], output: c.tokens[1], cacheWrite5m: c.tokens[2], cacheWrite1h: c.tokens[3], cacheRead: c.tokens[4] },
+  tokens: {
+    input: c.tokens[0],
+    output: c.tokens[1],
+    cacheWrite5m: c.tokens[2],
+    cacheWrite1h: c.tokens[3],
+    cacheRead: c.tokens[4],
+  },
   speed: c.fast ? 'fast' : 'standard',
 });
 
 /** What a report takes from each call: its tokens, and the copy that represents it. */
 function fromTable(t: CallTable) {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < t.size; i++) out[t.id(i)] = { tokens: t.tokens(i), time: t.time(i), model: t.model(i), session: t.session(i), holders: t.holdersOf(i).sort() };
+  for (let i = 0; i < t.size; i++)
+    out[t.id(i)] = {
+      tokens: t.tokens(i),
+      time: t.time(i),
+      model: t.model(i),
+      session: t.session(i),
+      holders: t.holdersOf(i).sort(),
+    };
   return out;
 }
 
@@ -64,7 +77,11 @@ function throughRecords(t: CallTable): CallTable {
   const models = new StringTable();
   const sessions = new StringTable();
   const projects = new StringTable();
-  const ids = { model: (s: string) => models.id(s), session: (s: string) => sessions.id(s), project: (s: string) => projects.id(s) };
+  const ids = {
+    model: (s: string) => models.id(s),
+    session: (s: string) => sessions.id(s),
+    project: (s: string) => projects.id(s),
+  };
   const records = Array.from({ length: t.size }, (_, i) => JSON.parse(JSON.stringify(t.record(i, ids))));
   const back = new CallTable();
   for (const r of records) back.addRecord(r, { models: models.list, sessions: sessions.list, projects: projects.list });
@@ -101,8 +118,20 @@ describe('CallTable counts as CallSet does', () => {
   });
 
   it('a fast copy makes the call fast, whichever copy comes first', () => {
-    const standard: Copy = { id: 'msg_a', requestId: 'req_1', time: 2, model: 'claude-opus-4-6', session: 's-1', copiedFrom: null, fast: false, tokens: [1, 1, 0, 0, 0] };
-    for (const order of [[standard, { ...standard, fast: true, time: 1 }], [{ ...standard, fast: true, time: 1 }, standard]]) {
+    const standard: Copy = {
+      id: 'msg_a',
+      requestId: 'req_1',
+      time: 2,
+      model: 'claude-opus-4-6',
+      session: 's-1',
+      copiedFrom: null,
+      fast: false,
+      tokens: [1, 1, 0, 0, 0],
+    };
+    for (const order of [
+      [standard, { ...standard, fast: true, time: 1 }],
+      [{ ...standard, fast: true, time: 1 }, standard],
+    ]) {
       expect(tableOf(order).fast(0)).toBe(true);
     }
   });

@@ -15,7 +15,16 @@ import { tempDir } from '../transcript/corpus.js';
  * the final files gives: same rows, same cost-state gaps, same spans.
  */
 const SOURCES = [
-  ...['resumed-fork', 'subagents-2.1', 'progress-only', 'renamed-transcript', 'calendar', 'per-block-lines', 'missing-request-id', 'output-placeholder'].map(configDir),
+  ...[
+    'resumed-fork',
+    'subagents-2.1',
+    'progress-only',
+    'renamed-transcript',
+    'calendar',
+    'per-block-lines',
+    'missing-request-id',
+    'output-placeholder',
+  ].map(configDir),
   path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'compaction', 'claude-config'),
   path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'resumed', 'claude-config'),
   path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'subagent', 'claude-config'),
@@ -42,7 +51,16 @@ function essence(s: HistorySummary) {
     Object.entries(s.sessions)
       .filter(([, e]) => e.rows.length || e.gaps.length)
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([id, e]) => [id, { project: e.project, first: e.first, last: e.last, rows: e.rows.map((r) => [s.models[r[1]!], ...r.slice(0, 1), ...r.slice(2)]), gaps: e.gaps.map((g) => [g[0], s.models[g[1]], ...g.slice(2)]) }]),
+      .map(([id, e]) => [
+        id,
+        {
+          project: e.project,
+          first: e.first,
+          last: e.last,
+          rows: e.rows.map((r) => [s.models[r[1]!], ...r.slice(0, 1), ...r.slice(2)]),
+          gaps: e.gaps.map((g) => [g[0], s.models[g[1]], ...g.slice(2)]),
+        },
+      ]),
   );
 }
 
@@ -63,31 +81,37 @@ describe('a history built step by step equals one cold read of the final files',
 
   it('property: transcripts written in random pieces, in random order, a report after each step', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.nat(files.length - 1), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 14 }), async (steps) => {
-        const root = tempDir('spec-session-incremental-');
-        const config = path.join(root, 'claude-config');
-        const written = new Array<number>(files.length).fill(0);
-        const storeDir = path.join(root, 'store');
-        const write = (i: number, upto: number) => {
-          const file = path.join(config, 'projects', files[i]!.rel);
-          fs.mkdirSync(path.dirname(file), { recursive: true });
-          fs.appendFileSync(file, files[i]!.bytes.subarray(written[i], upto));
-          written[i] = upto;
-        };
-        for (const [i, share] of steps) {
-          write(i, Math.max(written[i]!, Math.floor(share * files[i]!.bytes.length)));
-          await updateHistory({ configDirs: [config], storeDir });
-        }
-        files.forEach((f, i) => write(i, f.bytes.length));
-        const stepped = await updateHistory({ configDirs: [config], storeDir });
-        const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store') });
-        expect(essence(stepped.summary())).toEqual(essence(cold.summary()));
-        expect(calendarEssence(stepped.calendar())).toEqual(calendarEssence(cold.calendar()));
-        // And read back from disk (the calendar a later run with nothing new prints from).
-        const again = await updateHistory({ configDirs: [config], storeDir });
-        expect(calendarEssence(again.calendar())).toEqual(calendarEssence(cold.calendar()));
-        expect(Object.keys(essence(cold.summary())).length).toBeGreaterThan(10);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(files.length - 1), fc.double({ min: 0, max: 1, noNaN: true })), {
+          minLength: 1,
+          maxLength: 14,
+        }),
+        async (steps) => {
+          const root = tempDir('spec-session-incremental-');
+          const config = path.join(root, 'claude-config');
+          const written = new Array<number>(files.length).fill(0);
+          const storeDir = path.join(root, 'store');
+          const write = (i: number, upto: number) => {
+            const file = path.join(config, 'projects', files[i]!.rel);
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.appendFileSync(file, files[i]!.bytes.subarray(written[i], upto));
+            written[i] = upto;
+          };
+          for (const [i, share] of steps) {
+            write(i, Math.max(written[i]!, Math.floor(share * files[i]!.bytes.length)));
+            await updateHistory({ configDirs: [config], storeDir });
+          }
+          for (const [i, f] of files.entries()) write(i, f.bytes.length);
+          const stepped = await updateHistory({ configDirs: [config], storeDir });
+          const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store') });
+          expect(essence(stepped.summary())).toEqual(essence(cold.summary()));
+          expect(calendarEssence(stepped.calendar())).toEqual(calendarEssence(cold.calendar()));
+          // And read back from disk (the calendar a later run with nothing new prints from).
+          const again = await updateHistory({ configDirs: [config], storeDir });
+          expect(calendarEssence(again.calendar())).toEqual(calendarEssence(cold.calendar()));
+          expect(Object.keys(essence(cold.summary())).length).toBeGreaterThan(10);
+        },
+      ),
       { seed: 20261208, numRuns: 25 },
     );
   }, 120_000);
@@ -102,15 +126,58 @@ describe('the history of spec-session 0.1 (one state.json and calls.jsonl for ev
     fs.mkdirSync(history);
     const projects = path.join(config, 'projects', '-home-dev-shop');
     const gone = path.join(projects, '10000000-0000-4000-8000-000000000099.jsonl');
-    const call = (id: string, session: string, input: number) => JSON.stringify([id, `req_${id}`, Date.UTC(2026, 9, 1, 12), 'claude-sonnet-4-5-20250929', session, null, 0, 0, input, 10, 0, 0, 0, '-home-dev-shop']);
-    const lines = [call('msg_gone', '10000000-0000-4000-8000-000000000099', 7000), call('msg_elsewhere', 'other-session', 9000)].join('\n') + '\n';
-    fs.writeFileSync(path.join(history, 'calls.jsonl'), lines + '["msg_torn", "req_');
-    const entry = (sessionId: string) => ({ offset: 0, ino: 0, head: '', size: 0, mtimeMs: 0, project: '-home-dev-shop', sessionId });
-    fs.writeFileSync(path.join(history, 'state.json'), JSON.stringify({ version: 1, callsBytes: Buffer.byteLength(lines), files: { [gone]: entry('10000000-0000-4000-8000-000000000099'), ['/elsewhere/projects/x/other-session.jsonl']: entry('other-session') }, rows: [], sessions: {}, malformed: 0 }));
+    const call = (id: string, session: string, input: number) =>
+      JSON.stringify([
+        id,
+        `req_${id}`,
+        Date.UTC(2026, 9, 1, 12),
+        'claude-sonnet-4-5-20250929',
+        session,
+        null,
+        0,
+        0,
+        input,
+        10,
+        0,
+        0,
+        0,
+        '-home-dev-shop',
+      ]);
+    const lines = `${[call('msg_gone', '10000000-0000-4000-8000-000000000099', 7000), call('msg_elsewhere', 'other-session', 9000)].join('\n')}\n`;
+    fs.writeFileSync(path.join(history, 'calls.jsonl'), `${lines}["msg_torn", "req_`);
+    const entry = (sessionId: string) => ({
+      offset: 0,
+      ino: 0,
+      head: '',
+      size: 0,
+      mtimeMs: 0,
+      project: '-home-dev-shop',
+      sessionId,
+    });
+    fs.writeFileSync(
+      path.join(history, 'state.json'),
+      JSON.stringify({
+        version: 1,
+        callsBytes: Buffer.byteLength(lines),
+        files: {
+          [gone]: entry('10000000-0000-4000-8000-000000000099'),
+          '/elsewhere/projects/x/other-session.jsonl': entry('other-session'),
+        },
+        rows: [],
+        sessions: {},
+        malformed: 0,
+      }),
+    );
 
     const view = await updateHistory({ configDirs: [config], storeDir: history });
-    const inputs = Object.fromEntries(Object.entries(view.summary().sessions).map(([s, e]) => [s, e.rows.reduce((n, r) => n + r[4]!, 0)]));
-    expect(inputs).toEqual({ '10000000-0000-4000-8000-000000000019': 6000, '10000000-0000-4000-8000-000000000020': 4000, '10000000-0000-4000-8000-000000000099': 7000 });
+    const inputs = Object.fromEntries(
+      Object.entries(view.summary().sessions).map(([s, e]) => [s, e.rows.reduce((n, r) => n + r[4]!, 0)]),
+    );
+    expect(inputs).toEqual({
+      '10000000-0000-4000-8000-000000000019': 6000,
+      '10000000-0000-4000-8000-000000000020': 4000,
+      '10000000-0000-4000-8000-000000000099': 7000,
+    });
     // Taken over once: the new store answers from then on, and counts nothing twice.
     const again = await updateHistory({ configDirs: [config], storeDir: history });
     expect(again.bytesRead).toBe(0);
@@ -122,8 +189,33 @@ describe('what an update must recompute beyond the files it read', () => {
   const O = 'aaaaaaaa-0000-4000-8000-000000000031'; // sorts first
   const F = 'ffffffff-0000-4000-8000-000000000031';
   const line = (session: string, id: string, input: number, time: string, extra: Record<string, unknown> = {}) =>
-    JSON.stringify({ type: 'assistant', timestamp: time, sessionId: session, requestId: `req_${id}`, version: '2.1.56', ...extra, message: { id, model: 'claude-sonnet-4-5-20250929', content: [], usage: { input_tokens: input, output_tokens: 1 } } });
-  const costState = (session: string, input: number, output: number) => JSON.stringify({ type: 'cost-state', sessionId: session, modelUsage: { 'claude-sonnet-4-5-20250929': { inputTokens: input, outputTokens: output, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } } });
+    JSON.stringify({
+      type: 'assistant',
+      timestamp: time,
+      sessionId: session,
+      requestId: `req_${id}`,
+      version: '2.1.56',
+      ...extra,
+      message: {
+        id,
+        model: 'claude-sonnet-4-5-20250929',
+        content: [],
+        usage: { input_tokens: input, output_tokens: 1 },
+      },
+    });
+  const costState = (session: string, input: number, output: number) =>
+    JSON.stringify({
+      type: 'cost-state',
+      sessionId: session,
+      modelUsage: {
+        'claude-sonnet-4-5-20250929': {
+          inputTokens: input,
+          outputTokens: output,
+          cacheReadInputTokens: 0,
+          cacheCreationInputTokens: 0,
+        },
+      },
+    });
 
   async function steps(writes: Array<Array<[file: string, text: string]>>) {
     const root = tempDir('spec-session-steps-');
@@ -145,7 +237,10 @@ describe('what an update must recompute beyond the files it read', () => {
   it('a call whose earliest copy turns up in another session leaves the first one: both sessions are recomputed', async () => {
     // An older version's fork copy (no requestSessionId) read first, then the original: same
     // timestamp, so the lower session id represents the call.
-    const { stepped, cold } = await steps([[[`${F}.jsonl`, line(F, 'msg_x', 500, '2026-11-20T10:00:00.000Z')]], [[`${O}.jsonl`, line(O, 'msg_x', 500, '2026-11-20T10:00:00.000Z')]]]);
+    const { stepped, cold } = await steps([
+      [[`${F}.jsonl`, line(F, 'msg_x', 500, '2026-11-20T10:00:00.000Z')]],
+      [[`${O}.jsonl`, line(O, 'msg_x', 500, '2026-11-20T10:00:00.000Z')]],
+    ]);
     expect(Object.keys(cold)).toEqual([O]);
     expect(stepped).toEqual(cold);
   });
@@ -156,7 +251,10 @@ describe('what an update must recompute beyond the files it read', () => {
     const { stepped, cold } = await steps([
       [
         [`${O}.jsonl`, `${parentCall}\n${costState(O, 1300, 2)}`],
-        [`${F}.jsonl`, `${line(F, 'msg_p1', 1000, '2026-11-20T09:00:01.000Z', { requestSessionId: O })}\n${line(F, 'msg_f1', 50, '2026-11-20T10:00:00.000Z')}\n${costState(F, 1350, 3)}`],
+        [
+          `${F}.jsonl`,
+          `${line(F, 'msg_p1', 1000, '2026-11-20T09:00:01.000Z', { requestSessionId: O })}\n${line(F, 'msg_f1', 50, '2026-11-20T10:00:00.000Z')}\n${costState(F, 1350, 3)}`,
+        ],
       ],
       [[`${O}/subagents/agent-a1.jsonl`, subagentCall]],
     ]);
@@ -173,13 +271,53 @@ describe('cost-state gaps of a fork', () => {
     const P = 'aaaaaaaa-0000-4000-8000-000000000041';
     const F = 'ffffffff-0000-4000-8000-000000000041';
     const call = (session: string, id: string, input: number, time: string, extra = {}) =>
-      JSON.stringify({ type: 'assistant', timestamp: time, sessionId: session, requestId: `req_${id}`, version: '2.1.331', ...extra, message: { id, model: 'claude-opus-5-5', content: [], usage: { input_tokens: input, output_tokens: 10 } } });
-    const compact = (session: string) => JSON.stringify({ type: 'system', subtype: 'compact_boundary', timestamp: '2026-11-20T10:30:00.000Z', sessionId: session });
-    const count = (session: string, input: number, output: number) => JSON.stringify({ type: 'cost-state', sessionId: session, modelUsage: { 'claude-opus-5-5': { inputTokens: input, outputTokens: output, cacheReadInputTokens: 0, cacheCreationInputTokens: 0 } } });
-    fs.writeFileSync(path.join(dir, `${P}.jsonl`), [call(P, 'msg_p', 1000, '2026-11-20T10:00:00.000Z'), compact(P), count(P, 1300, 510)].join('\n') + '\n');
-    fs.writeFileSync(path.join(dir, `${F}.jsonl`), [call(F, 'msg_p', 1000, '2026-11-20T10:00:00.000Z', { requestSessionId: P }), compact(F), call(F, 'msg_f', 50, '2026-11-21T09:00:00.000Z'), count(F, 1350, 520)].join('\n') + '\n');
-    const view = await updateHistory({ configDirs: [path.join(root, 'claude-config')], storeDir: path.join(root, 'store') });
-    const gaps = Object.fromEntries(Object.entries(view.summary().sessions).map(([s, e]) => [s, e.gaps.map((g) => [new Date(g[0]!).toISOString(), g[2], g[3]])]));
+      JSON.stringify({
+        type: 'assistant',
+        timestamp: time,
+        sessionId: session,
+        requestId: `req_${id}`,
+        version: '2.1.331',
+        ...extra,
+        message: { id, model: 'claude-opus-5-5', content: [], usage: { input_tokens: input, output_tokens: 10 } },
+      });
+    const compact = (session: string) =>
+      JSON.stringify({
+        type: 'system',
+        subtype: 'compact_boundary',
+        timestamp: '2026-11-20T10:30:00.000Z',
+        sessionId: session,
+      });
+    const count = (session: string, input: number, output: number) =>
+      JSON.stringify({
+        type: 'cost-state',
+        sessionId: session,
+        modelUsage: {
+          'claude-opus-5-5': {
+            inputTokens: input,
+            outputTokens: output,
+            cacheReadInputTokens: 0,
+            cacheCreationInputTokens: 0,
+          },
+        },
+      });
+    fs.writeFileSync(
+      path.join(dir, `${P}.jsonl`),
+      `${[call(P, 'msg_p', 1000, '2026-11-20T10:00:00.000Z'), compact(P), count(P, 1300, 510)].join('\n')}\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, `${F}.jsonl`),
+      `${[call(F, 'msg_p', 1000, '2026-11-20T10:00:00.000Z', { requestSessionId: P }), compact(F), call(F, 'msg_f', 50, '2026-11-21T09:00:00.000Z'), count(F, 1350, 520)].join('\n')}\n`,
+    );
+    const view = await updateHistory({
+      configDirs: [path.join(root, 'claude-config')],
+      storeDir: path.join(root, 'store'),
+    });
+    const gaps = Object.fromEntries(
+      Object.entries(view.summary().sessions).map(([s, e]) => [
+        s,
+        e.gaps.map((g) => [new Date(g[0]!).toISOString(), g[2], g[3]]),
+      ]),
+    );
     expect(gaps).toEqual({ [P]: [['2026-11-20T10:30:00.000Z', 300, 500]], [F]: [] });
   });
 });

@@ -24,13 +24,15 @@ function setup(...cases: string[]) {
 function totals(view: HistoryView): TokenCounts {
   const sum = zeroTokens();
   for (const s of Object.values(view.summary().sessions)) {
-    for (const r of s.rows) addTokens(sum, { input: r[4]!, output: r[5]!, cacheWrite5m: r[6]!, cacheWrite1h: r[7]!, cacheRead: r[8]! });
-    for (const g of s.gaps) addTokens(sum, { input: g[2], output: g[3], cacheWrite5m: g[4], cacheWrite1h: g[5], cacheRead: g[6] });
+    for (const r of s.rows)
+      addTokens(sum, { input: r[4]!, output: r[5]!, cacheWrite5m: r[6]!, cacheWrite1h: r[7]!, cacheRead: r[8]! });
+    for (const g of s.gaps)
+      addTokens(sum, { input: g[2], output: g[3], cacheWrite5m: g[4], cacheWrite1h: g[5], cacheRead: g[6] });
   }
   return sum;
 }
 
-const sumOf = (...parts: TokenCounts[]) => parts.reduce((a, b) => addTokens({ ...a }, b), zeroTokens());
+const sumOf = (...parts: TokenCounts[]) => parts.reduce((a, b) => addTokens(a, b), zeroTokens());
 const t = (input: number, output: number): TokenCounts => ({ ...zeroTokens(), input, output });
 const NEW_CALL = `${assistantLine({ id: 'msg_new', usage: { input: 5000, output: 500 }, sessionId: session(1), timestamp: '2026-11-21T08:00:00.000Z' })}\n`;
 
@@ -100,7 +102,10 @@ describe('updateHistory: crash safety', () => {
     const { run, transcript, storeDir } = setup('per-block-lines', 'subagents-2.1');
     await run();
     const store = storeOf(storeDir);
-    const before = { summary: fs.readFileSync(path.join(store, 'summary.json')), files: fs.readFileSync(path.join(store, 'files.json')) };
+    const before = {
+      summary: fs.readFileSync(path.join(store, 'summary.json')),
+      files: fs.readFileSync(path.join(store, 'files.json')),
+    };
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     await run();
     // As if the process died there: new buckets, old summary and cursors, and the update's marker.
@@ -133,7 +138,10 @@ describe('updateHistory: crash safety', () => {
     await run();
     fs.rmSync(path.join(storeOf(storeDir), 'ids.hash'));
     // A fork's copy of every earlier line (another session id), in a new file: all of it already counted.
-    const fork = fs.readFileSync(transcript(`${session(1)}.jsonl`), 'utf8').split(session(1)).join(session(99));
+    const fork = fs
+      .readFileSync(transcript(`${session(1)}.jsonl`), 'utf8')
+      .split(session(1))
+      .join(session(99));
     fs.writeFileSync(transcript(`${session(99)}.jsonl`), fork);
     expect(totals(await run())).toEqual(fixtureCase('per-block-lines').totals);
   });
@@ -144,7 +152,8 @@ describe('updateHistory: crash safety', () => {
     it('the next run gives exact totals', () => {
       const { root, config, transcript } = setup('per-block-lines');
       const env = cliEnv(root);
-      const report = (extra: Record<string, string> = {}) => runCli(['report', 'daily', '--json', '--config-dir', config], { ...env, ...extra });
+      const report = (extra: Record<string, string> = {}) =>
+        runCli(['report', 'daily', '--json', '--config-dir', config], { ...env, ...extra });
       expect(report().status).toBe(0);
       fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
       const killed = report({ SPEC_SESSION_FAULT: 'mid-history-save' });
@@ -160,7 +169,11 @@ describe('updateHistory: crash safety', () => {
 describe('updateHistory: concurrent runs', () => {
   it('two runs at once in one process both report exact totals, and so does the next', async () => {
     const { run, transcript } = setup('per-block-lines', 'subagents-2.1', 'calendar');
-    const expected = sumOf(fixtureCase('per-block-lines').totals, fixtureCase('subagents-2.1').totals, fixtureCase('calendar').totals);
+    const expected = sumOf(
+      fixtureCase('per-block-lines').totals,
+      fixtureCase('subagents-2.1').totals,
+      fixtureCase('calendar').totals,
+    );
     const [a, b] = await Promise.all([run(), run()]);
     expect(totals(a)).toEqual(expected);
     expect(totals(b)).toEqual(expected);
@@ -179,7 +192,9 @@ describe('updateHistory: concurrent runs', () => {
     it('every one prints the exact totals', async () => {
       const { root, config } = setup('per-block-lines', 'subagents-2.1', 'resumed-fork', 'calendar');
       const env = cliEnv(root);
-      const results = await Promise.all(Array.from({ length: 4 }, () => runCliAsync(['report', 'monthly', '--json', '--config-dir', config], env)));
+      const results = await Promise.all(
+        Array.from({ length: 4 }, () => runCliAsync(['report', 'monthly', '--json', '--config-dir', config], env)),
+      );
       const expected = { inputTokens: 110 + 1000 + 7000 + 10000, outputTokens: 70 + 102 + 700 + 1000 };
       for (const r of results) {
         expect(r.stderr).toBe('');

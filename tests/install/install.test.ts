@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const cli = join(__dirname, '..', '..', 'dist', 'spec-session.cjs');
-const run = (args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, PATH: '/nonexistent' } });
 
 function project(settings?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'spec-session-install-'));
@@ -35,10 +36,27 @@ describe('install', () => {
     const s = settingsOf(dir);
     expect(s.model).toBe('haiku');
     expect(s.permissions).toEqual({ allow: ['Bash(npm test:*)'] });
-    expect(s.hooks.PostToolUse[0]).toEqual({ matcher: 'Write', hooks: [{ type: 'command', command: 'prettier --write' }] });
-    expect(Object.keys(s.hooks).sort()).toEqual(['PostToolUse', 'SessionEnd', 'SessionStart', 'Stop', 'SubagentStop', 'UserPromptSubmit']);
+    expect(s.hooks.PostToolUse[0]).toEqual({
+      matcher: 'Write',
+      hooks: [{ type: 'command', command: 'prettier --write' }],
+    });
+    expect(Object.keys(s.hooks).sort()).toEqual([
+      'PostToolUse',
+      'SessionEnd',
+      'SessionStart',
+      'Stop',
+      'SubagentStop',
+      'UserPromptSubmit',
+    ]);
     expect(s.hooks.Stop[0].hooks[0].command).toBe('node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" Stop');
-    expect(readdirSync(join(dir, '.claude', 'commands')).sort()).toEqual(['cost.md', 'do-task.md', 'eod.md', 'log-task.md', 'session-status.md', 'start-session.md']);
+    expect(readdirSync(join(dir, '.claude', 'commands')).sort()).toEqual([
+      'cost.md',
+      'do-task.md',
+      'eod.md',
+      'log-task.md',
+      'session-status.md',
+      'start-session.md',
+    ]);
     expect(existsSync(join(dir, '.claude', 'spec-session', 'hook.cjs'))).toBe(true);
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('.claude/spec-session/state/\n');
   });
@@ -57,7 +75,12 @@ describe('install', () => {
   it('registers only the events an old Claude Code knows', () => {
     const dir = project();
     run(['install', '--dir', dir, '--claude-version', '1.0.60']);
-    expect(Object.keys(settingsOf(dir).hooks).sort()).toEqual(['PostToolUse', 'Stop', 'SubagentStop', 'UserPromptSubmit']);
+    expect(Object.keys(settingsOf(dir).hooks).sort()).toEqual([
+      'PostToolUse',
+      'Stop',
+      'SubagentStop',
+      'UserPromptSubmit',
+    ]);
   });
 
   it('keeps a statusline the user already has, and adds its own otherwise', () => {
@@ -66,17 +89,29 @@ describe('install', () => {
     expect(settingsOf(mine).statusLine).toEqual({ type: 'command', command: 'my-statusline' });
     const fresh = project();
     run(['install', '--dir', fresh, '--statusline', '--claude-version', '2.1.331']);
-    expect(settingsOf(fresh).statusLine.command).toBe('node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline');
+    expect(settingsOf(fresh).statusLine.command).toBe(
+      'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline',
+    );
   });
 
   it("moves 0.1.0's status line (the full bundle, no code cache) to the hook's, on the next install", () => {
     const dir = project();
     run(['install', '--dir', dir, '--statusline', '--claude-version', '2.1.331']);
     const file = join(dir, '.claude', 'settings.json');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('spec-session/hook.cjs\\" statusline', 'spec-session/spec-session.cjs\\" statusline'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        'spec-session/hook.cjs\\" statusline',
+        'spec-session/spec-session.cjs\\" statusline',
+      ),
+    );
     expect(settingsOf(dir).statusLine.command).toContain('spec-session.cjs');
     run(['install', '--dir', dir, '--claude-version', '2.1.331']);
-    expect(settingsOf(dir).statusLine).toEqual({ type: 'command', command: 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline', padding: 0 });
+    expect(settingsOf(dir).statusLine).toEqual({
+      type: 'command',
+      command: 'node "$CLAUDE_PROJECT_DIR/.claude/spec-session/hook.cjs" statusline',
+      padding: 0,
+    });
   });
 
   it('keeps a command file the user wrote', () => {

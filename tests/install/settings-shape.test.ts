@@ -16,7 +16,10 @@ describe('a settings file of the wrong shape', () => {
     ['{"hooks":{"Stop":[1]}}', 'hooks.Stop[0] must be an object, not a number'],
     ['{"hooks":{"Stop":[{}]}}', 'hooks.Stop[0].hooks must be an array, not missing'],
     ['{"hooks":{"Stop":[{"hooks":[null]}]}}', 'hooks.Stop[0].hooks[0] must be an object, not null'],
-    ['{"model":"x","hooks":{"PostToolUse":[{"matcher":"Write","hooks":[{"type":"command","command":5}]}]}}', 'hooks.PostToolUse[0].hooks[0].command must be a string, not a number'],
+    [
+      '{"model":"x","hooks":{"PostToolUse":[{"matcher":"Write","hooks":[{"type":"command","command":5}]}]}}',
+      'hooks.PostToolUse[0].hooks[0].command must be a string, not a number',
+    ],
     ['[]', 'must be a JSON object, not an array'],
     ['"text"', 'must be a JSON object, not a string'],
   ])('%s: install refuses in one line naming %s, and writes nothing', (settings, problem) => {
@@ -24,7 +27,9 @@ describe('a settings file of the wrong shape', () => {
     const before = tree(dir);
     const r = run(['install', '--dir', dir, '--claude-version', '2.1.331']);
     expect([r.status, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe(`spec-session install: ${dir}/.claude/settings.json: ${problem}; fix it first: nothing was changed\n`);
+    expect(r.stderr).toBe(
+      `spec-session install: ${dir}/.claude/settings.json: ${problem}; fix it first: nothing was changed\n`,
+    );
     expect(tree(dir)).toEqual(before);
   });
 
@@ -34,11 +39,16 @@ describe('a settings file of the wrong shape', () => {
     const settings = `${dir}/.claude/settings.json`;
     writeFileSync(settings, '{"hooks":{"Stop":"echo x"}}'); // a hand edit after the install
     const doctor = run(['doctor', '--dir', dir]);
-    expect(doctor.stdout).toContain(`✗ ${settings}: hooks.Stop must be an array, not a string; fix it first: nothing was changed\n`);
+    expect(doctor.stdout).toContain(
+      `✗ ${settings}: hooks.Stop must be an array, not a string; fix it first: nothing was changed\n`,
+    );
     expect(doctor.stderr).not.toMatch(/is not a function/);
     const before = tree(dir);
     const uninstall = run(['uninstall', '--dir', dir]);
-    expect([uninstall.status, uninstall.stderr]).toEqual([1, `spec-session uninstall: ${settings}: hooks.Stop must be an array, not a string; fix it first: nothing was changed\n`]);
+    expect([uninstall.status, uninstall.stderr]).toEqual([
+      1,
+      `spec-session uninstall: ${settings}: hooks.Stop must be an array, not a string; fix it first: nothing was changed\n`,
+    ]);
     expect(tree(dir)).toEqual(before);
   });
 });
@@ -66,6 +76,8 @@ describe('--claude-version', () => {
     const dir = projectWith();
     const r = run(['install', '--dir', dir, '--claude-version', version]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain(`  hooks: ${events} (Claude Code ${version.replace(/^v/, '').replace(/ .*/, '')}) → .claude/settings.json\n`);
+    expect(r.stdout).toContain(
+      `  hooks: ${events} (Claude Code ${version.replace(/^v/, '').replace(/ .*/, '')}) → .claude/settings.json\n`,
+    );
   });
 });

@@ -13,10 +13,25 @@ const USER_STOP = { hooks: [{ type: 'command', command: 'say done' }] };
 
 const SETTINGS: Array<[string, string | undefined]> = [
   ['no .claude folder', undefined],
-  ['compact, hooks first, no final newline', JSON.stringify({ hooks: { PostToolUse: [PRETTIER] }, model: 'haiku', env: { A: '1' } })],
-  ['compact with a final newline', `${JSON.stringify({ model: 'haiku', permissions: { allow: ['Bash(npm test:*)'] } })}\n`],
-  ['2 spaces, hooks between other keys', `${JSON.stringify({ model: 'haiku', hooks: { Stop: [USER_STOP] }, statusLine: { type: 'command', command: 'mine' } }, null, 2)}\n`],
-  ['4 spaces, CRLF, no final newline', JSON.stringify({ model: 'opus', hooks: { PostToolUse: [PRETTIER], Stop: [USER_STOP] } }, null, 4).replace(/\n/g, '\r\n')],
+  [
+    'compact, hooks first, no final newline',
+    JSON.stringify({ hooks: { PostToolUse: [PRETTIER] }, model: 'haiku', env: { A: '1' } }),
+  ],
+  [
+    'compact with a final newline',
+    `${JSON.stringify({ model: 'haiku', permissions: { allow: ['Bash(npm test:*)'] } })}\n`,
+  ],
+  [
+    '2 spaces, hooks between other keys',
+    `${JSON.stringify({ model: 'haiku', hooks: { Stop: [USER_STOP] }, statusLine: { type: 'command', command: 'mine' } }, null, 2)}\n`,
+  ],
+  [
+    '4 spaces, CRLF, no final newline',
+    JSON.stringify({ model: 'opus', hooks: { PostToolUse: [PRETTIER], Stop: [USER_STOP] } }, null, 4).replace(
+      /\n/g,
+      '\r\n',
+    ),
+  ],
   ['tabs, CRLF, final newline', `${JSON.stringify({ env: { X: 'y' } }, null, '\t').replace(/\n/g, '\r\n')}\r\n`],
   ['odd spacing and escapes', '{ "model" : "haiku",\n"note": "caf\\u00e9 \\/ 1.0",   "n": 1.50 }'],
   ['empty object', '{}'],
@@ -60,18 +75,26 @@ describe('install then uninstall leaves every byte as it was', () => {
   });
 
   it.each(GITIGNORES)('.gitignore: %s', (_name, gitignore) => {
-    const { before, after } = roundTrip(gitignore === undefined ? { '.claude/settings.json': '{}' } : { '.gitignore': gitignore });
+    const { before, after } = roundTrip(
+      gitignore === undefined ? { '.claude/settings.json': '{}' } : { '.gitignore': gitignore },
+    );
     expect(after).toEqual(before);
   });
 
   it.each(GITATTRIBUTES)('.gitattributes: %s', (_name, attributes) => {
-    const { before, after } = roundTrip(attributes === undefined ? { '.claude/settings.json': '{}' } : { '.gitattributes': attributes });
+    const { before, after } = roundTrip(
+      attributes === undefined ? { '.claude/settings.json': '{}' } : { '.gitattributes': attributes },
+    );
     expect(after).toEqual(before);
   });
 
   it('with --statusline, installed twice, a command file of the user kept, hooks having run', () => {
     const { before, after } = roundTrip(
-      { '.claude/settings.json': '{"model":"haiku"}\n', '.claude/commands/cost.md': 'my own /cost\n', '.claude/commands/other.md': 'x' },
+      {
+        '.claude/settings.json': '{"model":"haiku"}\n',
+        '.claude/commands/cost.md': 'my own /cost\n',
+        '.claude/commands/other.md': 'x',
+      },
       [['--statusline'], ['--statusline']],
       (dir) => {
         mkdirSync(join(dir, '.claude', 'spec-session', 'state', 'claude-sessions'), { recursive: true });
@@ -80,20 +103,30 @@ describe('install then uninstall leaves every byte as it was', () => {
       },
     );
     // The record install's hooks made stays; everything else is as before.
-    expect(Object.keys(after).filter((k) => !(k in before))).toEqual(['docs/', 'docs/sessions/', 'docs/sessions/ledger/']);
+    expect(Object.keys(after).filter((k) => !(k in before))).toEqual([
+      'docs/',
+      'docs/sessions/',
+      'docs/sessions/ledger/',
+    ]);
     for (const k of Object.keys(before)) expect(after[k], k).toBe(before[k]);
   });
 });
 
 describe('a settings file edited after install', () => {
   it('keeps the edit, removes only what install added, in the file’s own style', () => {
-    const original = '{"model":"haiku","hooks":{"Stop":[{"hooks":[{"type":"command","command":"say done"}]}]},"env":{}}';
+    const original =
+      '{"model":"haiku","hooks":{"Stop":[{"hooks":[{"type":"command","command":"say done"}]}]},"env":{}}';
     const dir = projectWith({ '.claude/settings.json': original });
     expect(run(['install', '--dir', dir, '--claude-version', '2.1.331']).status).toBe(0);
     const installed = JSON.parse(read(dir, '.claude/settings.json')) as Record<string, unknown>;
-    writeFileSync(join(dir, '.claude', 'settings.json'), JSON.stringify({ ...installed, permissions: { allow: ['Read'] } }));
+    writeFileSync(
+      join(dir, '.claude', 'settings.json'),
+      JSON.stringify({ ...installed, permissions: { allow: ['Read'] } }),
+    );
     expect(run(['uninstall', '--dir', dir]).status).toBe(0);
-    expect(read(dir, '.claude/settings.json')).toBe('{"model":"haiku","hooks":{"Stop":[{"hooks":[{"type":"command","command":"say done"}]}]},"env":{},"permissions":{"allow":["Read"]}}');
+    expect(read(dir, '.claude/settings.json')).toBe(
+      '{"model":"haiku","hooks":{"Stop":[{"hooks":[{"type":"command","command":"say done"}]}]},"env":{},"permissions":{"allow":["Read"]}}',
+    );
   });
 });
 
@@ -102,7 +135,14 @@ describe('an install made before install.json kept bytes (its first version)', (
     const original = `${JSON.stringify({ model: 'haiku', hooks: { Stop: [USER_STOP] } }, null, 2)}\n`;
     const dir = projectWith({ '.claude/settings.json': original, '.gitignore': 'node_modules/\n' });
     expect(run(['install', '--dir', dir, '--claude-version', '2.1.331', '--statusline']).status).toBe(0);
-    const v1 = { version: 1, events: ['Stop'], commands: ['cost.md', 'do-task.md', 'eod.md', 'log-task.md', 'session-status.md', 'start-session.md'], gitignore: true, statusline: true, config: true };
+    const v1 = {
+      version: 1,
+      events: ['Stop'],
+      commands: ['cost.md', 'do-task.md', 'eod.md', 'log-task.md', 'session-status.md', 'start-session.md'],
+      gitignore: true,
+      statusline: true,
+      config: true,
+    };
     writeFileSync(join(dir, '.claude', 'spec-session', 'install.json'), JSON.stringify(v1));
     expect(run(['uninstall', '--dir', dir]).status).toBe(0);
     const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -123,7 +163,9 @@ describe('an install whose install.json is gone', () => {
     rmSync(join(dir, '.claude', 'spec-session', 'install.json'));
     expect(run(['uninstall', '--dir', dir]).status).toBe(0);
     expect(read(dir, '.claude/settings.json')).toBe(original);
-    expect(Object.keys(tree(dir)).filter((k) => k.startsWith('.claude/commands/') || k.startsWith('.claude/spec-session/'))).toEqual(['.claude/commands/', '.claude/spec-session/', '.claude/spec-session/config.json']);
+    expect(
+      Object.keys(tree(dir)).filter((k) => k.startsWith('.claude/commands/') || k.startsWith('.claude/spec-session/')),
+    ).toEqual(['.claude/commands/', '.claude/spec-session/', '.claude/spec-session/config.json']);
   });
 });
 

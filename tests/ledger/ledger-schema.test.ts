@@ -5,7 +5,21 @@ const t = '2026-11-25T10:00:00.000Z';
 const bind = { k: 'bind', t, cs: 's1', why: 'do-task', ws: 'w', spec: 'x', task: '1.1' };
 const task = { k: 'task', t, ws: null, spec: 'x', task: '1.1', event: 'done', cs: null, source: 'tasks.md' };
 const session = { k: 'session', t, ws: 'w', spec: 'x', event: 'start', cs: 's1' };
-const manual = { k: 'manual', id: 'manual:1', t, ws: null, spec: 'x', task: '1.1', status: 'done', model: 'm', in: 1, out: 2, cw5: 3, cw1h: 4, cr: 5 };
+const manual = {
+  k: 'manual',
+  id: 'manual:1',
+  t,
+  ws: null,
+  spec: 'x',
+  task: '1.1',
+  status: 'done',
+  model: 'm',
+  in: 1,
+  out: 2,
+  cw5: 3,
+  cw1h: 4,
+  cr: 5,
+};
 const end = { k: 'end', t, cs: 's1', why: 'prompt_input_exit' };
 
 // Every case is checked against the schema itself: the fast check may never disagree with it.
@@ -36,11 +50,23 @@ describe('checkRecord', () => {
 });
 
 describe('rollup event fields', () => {
-  it('are each schema\'s own fields, in its order (a rollup stores them by position)', async () => {
+  it("are each schema's own fields, in its order (a rollup stores them by position)", async () => {
     const schema = await import('../../src/ledger/ledger-schema.js');
     const { EVENT_FIELDS, EVENT_KINDS } = await import('../../src/ledger/rollup-events.js');
-    const shapes = { bind: schema.BindLine, session: schema.SessionLine, task: schema.TaskLine, manual: schema.ManualLine, end: schema.EndLine, git: schema.GitLine, plan: schema.PlanLine, version: schema.VersionLine };
+    const shapes = {
+      bind: schema.BindLine,
+      session: schema.SessionLine,
+      task: schema.TaskLine,
+      manual: schema.ManualLine,
+      end: schema.EndLine,
+      git: schema.GitLine,
+      plan: schema.PlanLine,
+      version: schema.VersionLine,
+    };
     expect([...EVENT_KINDS]).toEqual(Object.keys(shapes));
-    for (const kind of EVENT_KINDS) expect([...EVENT_FIELDS[kind]], kind).toEqual(Object.keys(shapes[kind].shape).filter((f) => f !== 'k' && f !== 't'));
+    for (const kind of EVENT_KINDS)
+      expect([...EVENT_FIELDS[kind]], kind).toEqual(
+        Object.keys(shapes[kind].shape).filter((f) => f !== 'k' && f !== 't'),
+      );
   });
 });

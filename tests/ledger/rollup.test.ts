@@ -7,7 +7,16 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliIn, dirBytes, fieldsOf, git, ledgerProject, tokenFields, type CostJson, type Expected } from './support/ledger-project.js';
+import {
+  cliIn,
+  dirBytes,
+  fieldsOf,
+  git,
+  ledgerProject,
+  tokenFields,
+  type CostJson,
+  type Expected,
+} from './support/ledger-project.js';
 
 const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
 
@@ -29,8 +38,10 @@ function expectExact(cost: CostJson, expected: Expected): void {
   }
 }
 
-const rawFiles = (p: { ledger: string }) => (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => f.endsWith('.jsonl'));
-const rollupFiles = (p: { ledger: string }) => (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => /rollup-[0-9a-f]{12}\.json$/.test(f)).sort();
+const rawFiles = (p: { ledger: string }) =>
+  (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => f.endsWith('.jsonl'));
+const rollupFiles = (p: { ledger: string }) =>
+  (readdirSync(p.ledger, { recursive: true }) as string[]).filter((f) => /rollup-[0-9a-f]{12}\.json$/.test(f)).sort();
 
 describe('compact: a 0.1.0 ledger rolled up', () => {
   it('is read as it is, and after compact every task, session, day and model is exact, in under 5% of the bytes', () => {
@@ -39,13 +50,17 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     expectExact(before, p.expected);
     const out = p.run(['compact']);
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/[\d,]+ calls, [\d,]+ tokens rolled up; every figure compared before and after: identical/);
+    expect(out.stdout).toMatch(
+      /[\d,]+ calls, [\d,]+ tokens rolled up; every figure compared before and after: identical/,
+    );
     expect(rawFiles(p)).toEqual([]);
     expect(rollupFiles(p).length).toBeGreaterThan(0);
     const after = p.costJson();
     expectExact(after, p.expected);
     expect(after.totals.totalCost).toBe(before.totals.totalCost);
-    expect(after.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity])).toEqual(before.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity]));
+    expect(after.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity])).toEqual(
+      before.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity]),
+    );
     expect(dirBytes(p.ledger) / p.truth.bytes).toBeLessThan(0.05);
     // Twice is the same as once.
     expect(p.run(['compact']).stdout).toContain('Nothing to roll up');
@@ -57,14 +72,43 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     p.run(['compact']);
     const again = p.truth.calls.filter((c) => !c.gap).slice(0, 40);
     const cs = again[0]!.cs;
-    const line = (c: (typeof again)[number]) => JSON.stringify({ k: 'call', msg: c.msg, req: null, t: new Date(c.time).toISOString(), cs, model: c.model, ...c.tokens, ws: c.ws, spec: c.spec, task: c.task });
-    const fresh = { k: 'call', msg: 'msg_01NEWCALL', req: 'req_new', t: new Date(again[0]!.time + 1).toISOString(), cs, model: 'claude-sonnet-4-6', in: 5, out: 6, cw5: 7, cw1h: 0, cr: 8, ws: 'late', spec: 'invoice-management', task: '9.1' };
+    const line = (c: (typeof again)[number]) =>
+      JSON.stringify({
+        k: 'call',
+        msg: c.msg,
+        req: null,
+        t: new Date(c.time).toISOString(),
+        cs,
+        model: c.model,
+        ...c.tokens,
+        ws: c.ws,
+        spec: c.spec,
+        task: c.task,
+      });
+    const fresh = {
+      k: 'call',
+      msg: 'msg_01NEWCALL',
+      req: 'req_new',
+      t: new Date(again[0]!.time + 1).toISOString(),
+      cs,
+      model: 'claude-sonnet-4-6',
+      in: 5,
+      out: 6,
+      cw5: 7,
+      cw1h: 0,
+      cr: 8,
+      ws: 'late',
+      spec: 'invoice-management',
+      task: '9.1',
+    };
     const today = new Date().toISOString().slice(0, 10);
     mkdirSync(join(p.ledger, today), { recursive: true });
-    writeFileSync(join(p.ledger, today, `${cs}.jsonl`), [...again.map(line), JSON.stringify(fresh)].join('\n') + '\n');
+    writeFileSync(join(p.ledger, today, `${cs}.jsonl`), `${[...again.map(line), JSON.stringify(fresh)].join('\n')}\n`);
     const cost = p.costJson();
     const all = p.expected.total.get('all')!;
-    expect(tokenFields(cost.totals)).toEqual(fieldsOf({ ...all, in: all.in + 5, out: all.out + 6, cw5: all.cw5 + 7, cr: all.cr + 8 }));
+    expect(tokenFields(cost.totals)).toEqual(
+      fieldsOf({ ...all, in: all.in + 5, out: all.out + 6, cw5: all.cw5 + 7, cr: all.cr + 8 }),
+    );
     expect(cost.totals.calls).toBe(all.calls + 1);
   });
 
@@ -98,7 +142,10 @@ describe('two clones', () => {
     }
     expect(rollupFiles(cliIn(a)).length).toBeGreaterThan(0);
     expect(rollupFiles(cliIn(a))).toEqual(rollupFiles(cliIn(b)));
-    for (const f of rollupFiles(cliIn(a))) expect(readFileSync(join(a, 'docs/sessions/ledger', f), 'utf8')).toBe(readFileSync(join(b, 'docs/sessions/ledger', f), 'utf8'));
+    for (const f of rollupFiles(cliIn(a)))
+      expect(readFileSync(join(a, 'docs/sessions/ledger', f), 'utf8')).toBe(
+        readFileSync(join(b, 'docs/sessions/ledger', f), 'utf8'),
+      );
     git(a, 'pull', '-q', '--no-rebase', b, 'main');
     expect(git(a, 'status', '--porcelain')).toBe('');
     expectExact(cliIn(a).costJson(), origin.expected);
@@ -107,7 +154,9 @@ describe('two clones', () => {
   it('that rolled up different files of one day merge into the union, each call once', () => {
     const p = ledgerProject({ days: 2, devs: 2 });
     const day = readdirSync(p.ledger).sort()[0]!;
-    const files = readdirSync(join(p.ledger, day)).filter((f) => f.endsWith('.jsonl') && !f.startsWith('cli-')).sort();
+    const files = readdirSync(join(p.ledger, day))
+      .filter((f) => f.endsWith('.jsonl') && !f.startsWith('cli-'))
+      .sort();
     // Clone A has not pulled the last file of the day yet; clone B has all of them.
     const a = `${p.dir}-a`;
     cpSync(p.dir, a, { recursive: true });
@@ -129,12 +178,20 @@ describe('the machine-local index', () => {
     // Some raw records after the rollups, as a live day has.
     const today = new Date().toISOString().slice(0, 10);
     mkdirSync(join(p.ledger, today), { recursive: true });
-    writeFileSync(join(p.ledger, today, 'live-session.jsonl'), `${JSON.stringify({ k: 'call', msg: 'msg_live', req: 'r', t: new Date().toISOString(), cs: 'live-session', model: 'claude-sonnet-4-6', in: 1, out: 2, cw5: 3, cw1h: 4, cr: 5, ws: null, spec: null, task: null })}\n`);
+    writeFileSync(
+      join(p.ledger, today, 'live-session.jsonl'),
+      `${JSON.stringify({ k: 'call', msg: 'msg_live', req: 'r', t: new Date().toISOString(), cs: 'live-session', model: 'claude-sonnet-4-6', in: 1, out: 2, cw5: 3, cw1h: 4, cr: 5, ws: null, spec: null, task: null })}\n`,
+    );
     const reference = JSON.stringify(p.costJson());
     const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
     const files = readdirSync(index).filter((f) => f.endsWith('.json'));
     expect(files.length).toBeGreaterThanOrEqual(4); // base, a month, events, live
-    for (const damage of [(f: string) => truncateSync(f, 100), (f: string) => writeFileSync(f, 'garbage'), (f: string) => writeFileSync(f, '{"v":4,"tz":"UTC","rollups":[],"events":[]}'), (f: string) => rmSync(f)]) {
+    for (const damage of [
+      (f: string) => truncateSync(f, 100),
+      (f: string) => writeFileSync(f, 'garbage'),
+      (f: string) => writeFileSync(f, '{"v":4,"tz":"UTC","rollups":[],"events":[]}'),
+      (f: string) => rmSync(f),
+    ]) {
       for (const f of files) {
         damage(join(index, f));
         expect(JSON.stringify(p.costJson())).toBe(reference);
@@ -150,7 +207,10 @@ describe('the machine-local index', () => {
     const before = p.costJson().totals;
     const day = readdirSync(p.ledger).sort()[0]!;
     const file = join(p.ledger, day, readdirSync(join(p.ledger, day)).find((f) => !f.startsWith('cli-'))!);
-    writeFileSync(file, `${readFileSync(file, 'utf8')}${JSON.stringify({ k: 'call', msg: 'msg_appended', req: 'r', t: `${day}T23:00:00.000Z`, cs: 'x', model: 'claude-sonnet-4-6', in: 100, out: 0, cw5: 0, cw1h: 0, cr: 0, ws: null, spec: null, task: null })}\n`);
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')}${JSON.stringify({ k: 'call', msg: 'msg_appended', req: 'r', t: `${day}T23:00:00.000Z`, cs: 'x', model: 'claude-sonnet-4-6', in: 100, out: 0, cw5: 0, cw1h: 0, cr: 0, ws: null, spec: null, task: null })}\n`,
+    );
     expect(p.costJson().totals.inputTokens).toBe(before.inputTokens + 100);
   });
 });

@@ -15,7 +15,10 @@ describe('four hand-corrupted ledger lines', () => {
   const lines = readFileSync(join(p.ledger, rel), 'utf8').split('\n');
   const msg = (l: string) => /"msg":"([^"]+)"/.exec(l)?.[1];
   const once = (l: string) => lines.filter((other) => msg(other) === msg(l)).length === 1; // no other copy of the call
-  const broken = lines.map((l, i) => (l.includes('"k":"call"') && once(l) ? i : -1)).filter((i) => i >= 0).slice(3, 7);
+  const broken = lines
+    .map((l, i) => (l.includes('"k":"call"') && once(l) ? i : -1))
+    .filter((i) => i >= 0)
+    .slice(3, 7);
   const lost = broken.reduce((sum, i) => {
     const r = JSON.parse(lines[i]!) as { in: number; out: number; cw5: number; cw1h: number; cr: number };
     return sum + r.in + r.out + r.cw5 + r.cw1h + r.cr;
@@ -34,7 +37,9 @@ describe('four hand-corrupted ledger lines', () => {
     const eod = p.run(['eod', '--date', day]).stdout;
     expect(eod).toMatch(note);
     // Its day is closed, but a file with unreadable lines is not rolled up: the lines stay where they are.
-    expect(eod).toContain('⚠ Ledger: 1 closed file left raw: it holds lines that could not be read (spec-session doctor shows where)');
+    expect(eod).toContain(
+      '⚠ Ledger: 1 closed file left raw: it holds lines that could not be read (spec-session doctor shows where)',
+    );
     expect(readFileSync(join(p.ledger, rel), 'utf8')).toBe(lines.join('\n'));
     const csv = p.run(['export', '--format', 'csv']);
     expect(csv.stderr).toMatch(/^spec-session export: ⚠ 4 ledger lines could not be read/);

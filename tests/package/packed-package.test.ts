@@ -23,15 +23,34 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 beforeAll(() => {
   ensureBuilt();
-  packed = (JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as Packed[])[0]!;
+  packed = (
+    JSON.parse(
+      execFileSync('npm', ['pack', '--json', '--pack-destination', scratch], {
+        cwd: REPO,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ) as Packed[]
+  )[0]!;
   tarball = join(scratch, packed.filename);
 }, 60_000);
 
 describe('the packed package', () => {
   it('ships the bundles, the slash commands, the plugin files and the README', () => {
     const files = packed.files.map((f) => f.path).sort();
-    expect(files).toEqual(expect.arrayContaining(['dist/spec-session.cjs', 'dist/hook.cjs', 'hooks/hooks.json', '.claude-plugin/plugin.json', 'README.md', 'package.json']));
-    expect(files.filter((f) => f.startsWith('commands/'))).toEqual(['cost', 'do-task', 'eod', 'log-task', 'session-status', 'start-session'].map((c) => `commands/${c}.md`));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/spec-session.cjs',
+        'dist/hook.cjs',
+        'hooks/hooks.json',
+        '.claude-plugin/plugin.json',
+        'README.md',
+        'package.json',
+      ]),
+    );
+    expect(files.filter((f) => f.startsWith('commands/'))).toEqual(
+      ['cost', 'do-task', 'eod', 'log-task', 'session-status', 'start-session'].map((c) => `commands/${c}.md`),
+    );
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('tests/'))).toEqual([]);
   });
 
@@ -39,12 +58,25 @@ describe('the packed package', () => {
     const user = join(scratch, 'user-project');
     mkdirSync(user);
     writeFileSync(join(user, 'package.json'), '{"name":"user-project","private":true}');
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: user, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], {
+      cwd: user,
+      stdio: 'pipe',
+    });
     expect(readdirSync(join(user, 'node_modules')).filter((d) => !d.startsWith('.'))).toEqual(['spec-session']);
     // report: transcript discovery and a table; cost: a project's config read and checked.
     const bin = join(user, 'node_modules', '.bin', 'spec-session');
-    const env = { PATH: process.env.PATH ?? '', HOME: user, SPEC_SESSION_HOME: join(user, 'history'), TZ: 'UTC', NO_COLOR: '1' };
-    const report = spawnSync(bin, ['report', 'daily', '--config-dir', configDir('per-block-lines')], { cwd: user, env, encoding: 'utf8' });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: user,
+      SPEC_SESSION_HOME: join(user, 'history'),
+      TZ: 'UTC',
+      NO_COLOR: '1',
+    };
+    const report = spawnSync(bin, ['report', 'daily', '--config-dir', configDir('per-block-lines')], {
+      cwd: user,
+      env,
+      encoding: 'utf8',
+    });
     expect([report.status, report.stderr]).toEqual([0, '']);
     expect(report.stdout).toContain('2026-11-20');
     mkdirSync(join(user, '.claude', 'spec-session'), { recursive: true });

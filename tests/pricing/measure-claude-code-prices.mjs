@@ -12,19 +12,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLAUDE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/@anthropic-ai/claude-code/bin/claude.exe');
+const CLAUDE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../node_modules/@anthropic-ai/claude-code/bin/claude.exe',
+);
 const M = 1_000_000;
 const KINDS = {
   input: { input_tokens: M },
   output: { output_tokens: M },
-  cacheWrite5m: { cache_creation_input_tokens: M, cache_creation: { ephemeral_5m_input_tokens: M, ephemeral_1h_input_tokens: 0 } },
-  cacheWrite1h: { cache_creation_input_tokens: M, cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: M } },
+  cacheWrite5m: {
+    cache_creation_input_tokens: M,
+    cache_creation: { ephemeral_5m_input_tokens: M, ephemeral_1h_input_tokens: 0 },
+  },
+  cacheWrite1h: {
+    cache_creation_input_tokens: M,
+    cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: M },
+  },
   cacheRead: { cache_read_input_tokens: M },
 };
 const args = process.argv.slice(2);
 const fast = args.includes('--fast');
 const models = args.filter((a) => a !== '--fast');
-if (models.length === 0) models.push('claude-opus-5-5', 'claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-nonexistent-9');
+if (models.length === 0)
+  models.push('claude-opus-5-5', 'claude-opus-4-6', 'claude-sonnet-4-5-20250929', 'claude-nonexistent-9');
 
 let usage = {};
 const server = http.createServer((req, res) => {
@@ -33,10 +43,28 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     if (req.method !== 'POST' || !req.url?.startsWith('/v1/messages')) return void res.writeHead(404).end('{}');
     const model = JSON.parse(body || '{}').model;
-    const full = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...usage, ...(fast ? { speed: 'fast' } : {}) };
+    const full = {
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      ...usage,
+      ...(fast ? { speed: 'fast' } : {}),
+    };
     const send = (type, data) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    send('message_start', { message: { id: `msg_${Date.now()}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: full } });
+    send('message_start', {
+      message: {
+        id: `msg_${Date.now()}`,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: full,
+      },
+    });
     send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
     send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: 'ok' } });
     send('content_block_stop', { index: 0 });
@@ -51,12 +79,22 @@ const port = server.address().port;
 function costOf(model) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-price-'));
   const env = {
-    PATH: process.env.PATH, HOME: home, ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`, ANTHROPIC_API_KEY: 'sk-test',
-    DISABLE_TELEMETRY: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', DISABLE_ERROR_REPORTING: '1',
+    PATH: process.env.PATH,
+    HOME: home,
+    ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}`,
+    ANTHROPIC_API_KEY: 'sk-test',
+    DISABLE_TELEMETRY: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
   };
   // Async spawn: the mock server runs in this process, a sync spawn would block it.
   return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', 'hi', '--model', model, '--output-format', 'json'], { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(CLAUDE, ['-p', 'hi', '--model', model, '--output-format', 'json'], {
+      cwd: home,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -64,7 +102,11 @@ function costOf(model) {
     child.on('close', () => {
       fs.rmSync(home, { recursive: true, force: true });
       let cost = 'ERR';
-      try { cost = String(JSON.parse(out).total_cost_usd); } catch { /* keep ERR */ }
+      try {
+        cost = String(JSON.parse(out).total_cost_usd);
+      } catch {
+        /* keep ERR */
+      }
       resolve(err.includes('unrecognized_model') ? `${cost}?` : cost);
     });
   });

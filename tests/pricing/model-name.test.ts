@@ -3,7 +3,8 @@ import { claudeCodeModelFor, normalizeModelName, resolveModelId } from '../../sr
 import { anthropicTable, claudeCodeTable } from '../../src/pricing/price-tables.js';
 import type { PriceTable } from '../../src/pricing/types.js';
 
-const resolveIn = (table: PriceTable, raw: string) => resolveModelId(raw, (id) => Object.hasOwn(table.models, id), table.aliases);
+const resolveIn = (table: PriceTable, raw: string) =>
+  resolveModelId(raw, (id) => Object.hasOwn(table.models, id), table.aliases);
 
 describe('normalizeModelName', () => {
   it.each([
@@ -22,7 +23,10 @@ describe('normalizeModelName', () => {
     ['apac.anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4-20250514'],
     ['global.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5-20251001'],
     ['bedrock/us.anthropic.claude-opus-4-1-20250805-v1:0', 'claude-opus-4-1-20250805'],
-    ['arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0', 'claude-sonnet-4-20250514'],
+    [
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-20250514-v1:0',
+      'claude-sonnet-4-20250514',
+    ],
     ['claude-opus-4-1@20250805', 'claude-opus-4-1-20250805'],
     ['vertex_ai/claude-sonnet-4@20250514', 'claude-sonnet-4-20250514'],
     ['claude-sonnet-4-5@default', 'claude-sonnet-4-5'],

@@ -7,7 +7,8 @@ const anthropic = loadPriceBook();
 const claudeCode = loadPriceBook({ table: 'claude-code' });
 const M = 1_000_000;
 const tokens = (t: Partial<TokenCounts>): TokenCounts => ({ ...zeroTokens(), ...t });
-const cost = (book = anthropic, model: string, t: Partial<TokenCounts>, speed: Speed = 'standard') => priceCall({ model, tokens: tokens(t), speed }, book).cost;
+const cost = (book = anthropic, model: string, t: Partial<TokenCounts>, speed: Speed = 'standard') =>
+  priceCall({ model, tokens: tokens(t), speed }, book).cost;
 
 describe('dollar figures a user sees', () => {
   it.each([
@@ -27,7 +28,12 @@ describe('dollar figures a user sees', () => {
     ['anthropic', 'claude-haiku-4-5-20251001', { input: 1000, output: 500 }, 0.0035],
     ['anthropic', 'claude-opus-4-1-20250805', { cacheWrite5m: 10_000, cacheRead: 90_000 }, 0.3225],
     ['anthropic', 'claude-3-5-haiku', { cacheRead: 123_456 }, 0.00987648],
-    ['claude-code', 'claude-fable-5', { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 }, 0.0000935],
+    [
+      'claude-code',
+      'claude-fable-5',
+      { input: 1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 },
+      0.0000935,
+    ],
   ] as const)('%s %s %o = $%s', (table, model, t, usd) => {
     expect(cost(table === 'anthropic' ? anthropic : claudeCode, model, t)).toBe(usd);
   });
@@ -52,11 +58,18 @@ describe('long context: over 200k prompt tokens, the whole call at long-context 
   it('anthropic prices the whole 250k-prompt sonnet-4-5 call at 6 / 22.5 / 7.5 / 0.6', () => {
     const priced = priceCall({ model: 'claude-sonnet-4-5', tokens: tokens(call), speed: 'standard' }, anthropic);
     // 50k × 6 + 150k × 0.6 + 50k × 7.5 + 10k × 22.5 per million
-    expect(priced).toEqual({ cost: 0.99, picoUsd: 990_000_000_000n, rateSource: expect.stringMatching(/long-context rates \(prompt over 200,000 tokens\)$/), longContext: true });
+    expect(priced).toEqual({
+      cost: 0.99,
+      picoUsd: 990_000_000_000n,
+      rateSource: expect.stringMatching(/long-context rates \(prompt over 200,000 tokens\)$/),
+      longContext: true,
+    });
   });
 
   it('claude-code has no long-context rate: the same call at normal prices', () => {
-    expect(priceCall({ model: 'claude-sonnet-4-5', tokens: tokens(call), speed: 'standard' }, claudeCode)).toMatchObject({ cost: 0.5325, longContext: false });
+    expect(
+      priceCall({ model: 'claude-sonnet-4-5', tokens: tokens(call), speed: 'standard' }, claudeCode),
+    ).toMatchObject({ cost: 0.5325, longContext: false });
   });
 
   it('exactly 200,000 prompt tokens is still the normal rate; one more is long context', () => {
@@ -65,13 +78,20 @@ describe('long context: over 200k prompt tokens, the whole call at long-context 
   });
 
   it('models without long-context rates keep their price above 200k', () => {
-    expect(priceCall({ model: 'claude-sonnet-4-6', tokens: tokens({ input: 300_000 }), speed: 'standard' }, anthropic)).toMatchObject({ cost: 0.9, longContext: false });
+    expect(
+      priceCall({ model: 'claude-sonnet-4-6', tokens: tokens({ input: 300_000 }), speed: 'standard' }, anthropic),
+    ).toMatchObject({ cost: 0.9, longContext: false });
   });
 
   it('priceTokens takes the decision from the caller (for tallies summed over many calls)', () => {
     const summed = tokens({ input: 300_000 }); // three 100k calls
-    expect(priceTokens({ model: 'claude-sonnet-4-5', tokens: summed, speed: 'standard', longContext: false }, anthropic).cost).toBe(0.9);
-    expect(priceTokens({ model: 'claude-sonnet-4-5', tokens: summed, speed: 'standard', longContext: true }, anthropic).cost).toBe(1.8);
+    expect(
+      priceTokens({ model: 'claude-sonnet-4-5', tokens: summed, speed: 'standard', longContext: false }, anthropic)
+        .cost,
+    ).toBe(0.9);
+    expect(
+      priceTokens({ model: 'claude-sonnet-4-5', tokens: summed, speed: 'standard', longContext: true }, anthropic).cost,
+    ).toBe(1.8);
   });
 });
 
@@ -103,24 +123,40 @@ describe('fast mode multiplies every kind', () => {
 
 describe('unknown models are unpriced, never $0', () => {
   it('claude-nonexistent-9 → null, with a hint saying how to add a price', () => {
-    const priced = priceCall({ model: 'claude-nonexistent-9', tokens: tokens({ input: M }), speed: 'standard' }, anthropic);
-    expect(priced).toEqual({ cost: null, picoUsd: null, rateSource: 'unpriced: claude-nonexistent-9 is not in Anthropic list prices', longContext: false });
+    const priced = priceCall(
+      { model: 'claude-nonexistent-9', tokens: tokens({ input: M }), speed: 'standard' },
+      anthropic,
+    );
+    expect(priced).toEqual({
+      cost: null,
+      picoUsd: null,
+      rateSource: 'unpriced: claude-nonexistent-9 is not in Anthropic list prices',
+      longContext: false,
+    });
     expect(unpricedHint('claude-nonexistent-9')).toBe(
       'no price for "claude-nonexistent-9": add "claude-nonexistent-9" to .claude/spec-session/prices.json as {"models": {"claude-nonexistent-9": {"input": 3, "output": 15}}} (USD per million tokens)',
     );
   });
 
-  it("claude-code: unpriced, naming what Claude Code would silently bill instead", () => {
-    expect(priceCall({ model: 'claude-opus-4-1-20250805', tokens: tokens({ input: M }), speed: 'standard' }, claudeCode)).toEqual({
+  it('claude-code: unpriced, naming what Claude Code would silently bill instead', () => {
+    expect(
+      priceCall({ model: 'claude-opus-4-1-20250805', tokens: tokens({ input: M }), speed: 'standard' }, claudeCode),
+    ).toEqual({
       cost: null,
       picoUsd: null,
-      rateSource: "unpriced: claude-opus-4-1-20250805 is not in Claude Code's table (Claude Code would bill it as claude-opus-5-5)",
+      rateSource:
+        "unpriced: claude-opus-4-1-20250805 is not in Claude Code's table (Claude Code would bill it as claude-opus-5-5)",
       longContext: false,
     });
   });
 
   it('a call with no tokens costs $0 on any model (Claude Code writes <synthetic> lines)', () => {
-    expect(priceCall({ model: '<synthetic>', tokens: zeroTokens(), speed: 'standard' }, anthropic)).toEqual({ cost: 0, picoUsd: 0n, rateSource: 'no tokens', longContext: false });
+    expect(priceCall({ model: '<synthetic>', tokens: zeroTokens(), speed: 'standard' }, anthropic)).toEqual({
+      cost: 0,
+      picoUsd: 0n,
+      rateSource: 'no tokens',
+      longContext: false,
+    });
   });
 });
 
@@ -132,11 +168,18 @@ describe('costAtRates', () => {
     for (let call = 0; call < 11; call++) naive += (7 * 0.3) / 1e6;
     expect(naive).not.toBe(0.0000231); // what adding per-call float costs gives
     expect(costAtRates(tokens({ cacheRead: 77 }), rates)).toBe(0.0000231);
-    expect(costAtRates(tokens({ input: 1234, output: 567, cacheWrite5m: 8901, cacheWrite1h: 23, cacheRead: 456_789 }), rates)).toBe(0.18276045);
+    expect(
+      costAtRates(
+        tokens({ input: 1234, output: 567, cacheWrite5m: 8901, cacheWrite1h: 23, cacheRead: 456_789 }),
+        rates,
+      ),
+    ).toBe(0.18276045);
   });
 
   it('rejects token counts that are not non-negative integers', () => {
-    expect(() => costAtRates(tokens({ input: -1 }), rates)).toThrow('input token count must be a non-negative integer, got -1');
+    expect(() => costAtRates(tokens({ input: -1 }), rates)).toThrow(
+      'input token count must be a non-negative integer, got -1',
+    );
     expect(() => costAtRates(tokens({ output: 1.5 }), rates)).toThrow(RangeError);
   });
 });

@@ -21,7 +21,16 @@ describe('a user price file', () => {
   it('wins over the table, for every spelling of the model', () => {
     const file = priceFile({ models: { 'claude-sonnet-4-5': { input: 2.5, output: 12 } } });
     const book = loadPriceBook({ overridesFile: file });
-    expect(priceCall({ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', tokens: tokens({ input: M, output: M }), speed: 'standard' }, book)).toEqual({
+    expect(
+      priceCall(
+        {
+          model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+          tokens: tokens({ input: M, output: M }),
+          speed: 'standard',
+        },
+        book,
+      ),
+    ).toEqual({
       cost: 14.5,
       picoUsd: 14_500_000_000_000n,
       rateSource: `prices file ${file}: claude-sonnet-4-5`,
@@ -31,12 +40,23 @@ describe('a user price file', () => {
   });
 
   it('prices a model the table does not know, deriving missing cache rates with Anthropic ratios', () => {
-    const book = loadPriceBook({ table: 'claude-code', overridesFile: priceFile({ models: { 'Claude-Nonexistent-9': { input: 3, output: 15 } } }) });
-    expect(book.rates('claude-nonexistent-9')).toEqual({ input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3 });
-    expect(priceCall({ model: 'claude-nonexistent-9', tokens: tokens({ cacheRead: M }), speed: 'standard' }, book).cost).toBe(0.3);
+    const book = loadPriceBook({
+      table: 'claude-code',
+      overridesFile: priceFile({ models: { 'Claude-Nonexistent-9': { input: 3, output: 15 } } }),
+    });
+    expect(book.rates('claude-nonexistent-9')).toEqual({
+      input: 3,
+      output: 15,
+      cacheWrite5m: 3.75,
+      cacheWrite1h: 6,
+      cacheRead: 0.3,
+    });
+    expect(
+      priceCall({ model: 'claude-nonexistent-9', tokens: tokens({ cacheRead: M }), speed: 'standard' }, book).cost,
+    ).toBe(0.3);
   });
 
-  it("a row under a Claude Code alias prices the model the alias stands for", () => {
+  it('a row under a Claude Code alias prices the model the alias stands for', () => {
     const book = loadPriceBook({ overridesFile: priceFile({ models: { haiku: { input: 0.1, output: 0.5 } } }) });
     expect(book.rates('claude-haiku-5-5')?.input).toBe(0.1);
     expect(book.rates('haiku')?.input).toBe(0.1);
@@ -44,10 +64,18 @@ describe('a user price file', () => {
 
   it('keeps cache rates given explicitly, and accepts long-context rates and a fast multiplier', () => {
     const book = loadPriceBook({
-      overridesFile: priceFile({ models: { 'my-model': { input: 1, output: 2, cacheRead: 0.05, longContext: { input: 2, output: 4 }, fastMultiplier: 3 } } }),
+      overridesFile: priceFile({
+        models: {
+          'my-model': { input: 1, output: 2, cacheRead: 0.05, longContext: { input: 2, output: 4 }, fastMultiplier: 3 },
+        },
+      }),
     });
     expect(book.rates('my-model')).toEqual({
-      input: 1, output: 2, cacheWrite5m: 1.25, cacheWrite1h: 2, cacheRead: 0.05,
+      input: 1,
+      output: 2,
+      cacheWrite5m: 1.25,
+      cacheWrite1h: 2,
+      cacheRead: 0.05,
       longContext: { input: 2, output: 4, cacheWrite5m: 2.5, cacheWrite1h: 4, cacheRead: 0.2 },
       fastMultiplier: 3,
     });
@@ -60,7 +88,10 @@ describe('a bad price file: one line naming the file and the field', () => {
     [{ models: { 'claude-x': { input: '3', output: 15 } } }, /: models\["claude-x"\]\.input: .*expected number/],
     [{ models: { 'claude-x': { input: 3 } } }, /: models\["claude-x"\]\.output: /],
     [{ models: { 'claude-x': { input: -1, output: 15 } } }, /: models\["claude-x"\]\.input: .*>=0/],
-    [{ models: { 'claude-x': { input: 3, output: 15, cache_read: 0.3 } } }, /: models\["claude-x"\]: Unrecognized key: "cache_read"/],
+    [
+      { models: { 'claude-x': { input: 3, output: 15, cache_read: 0.3 } } },
+      /: models\["claude-x"\]: Unrecognized key: "cache_read"/,
+    ],
     [{ model: {} }, /: (models: .*|.*Unrecognized key: "model")/],
     ['{ "models": ', /: not JSON \(/],
   ])('%j', (content, message) => {
@@ -78,6 +109,8 @@ describe('a bad price file: one line naming the file and the field', () => {
 
   it('a missing file says so', () => {
     const file = path.join(dir, 'missing.json');
-    expect(() => loadPriceBook({ overridesFile: file })).toThrow(new RegExp(`^Cannot read price file ${file}: no such file or folder$`));
+    expect(() => loadPriceBook({ overridesFile: file })).toThrow(
+      new RegExp(`^Cannot read price file ${file}: no such file or folder$`),
+    );
   });
 });

@@ -2,11 +2,29 @@ import { describe, expect, it } from 'vitest';
 import { anthropicTable, claudeCodeFallbackRates, claudeCodeTable } from '../../src/pricing/price-tables.js';
 import type { PriceTable } from '../../src/pricing/types.js';
 
-type Row = [model: string, input: number, output: number, write5m: number, write1h: number, read: number, fast?: number];
+type Row = [
+  model: string,
+  input: number,
+  output: number,
+  write5m: number,
+  write1h: number,
+  read: number,
+  fast?: number,
+];
 
 const cells = (table: PriceTable, model: string) => {
   const r = table.models[model];
-  return r && [model, r.input, r.output, r.cacheWrite5m, r.cacheWrite1h, r.cacheRead, ...(r.fastMultiplier ? [r.fastMultiplier] : [])];
+  return (
+    r && [
+      model,
+      r.input,
+      r.output,
+      r.cacheWrite5m,
+      r.cacheWrite1h,
+      r.cacheRead,
+      ...(r.fastMultiplier ? [r.fastMultiplier] : []),
+    ]
+  );
 };
 
 describe('anthropic table = LiteLLM in ccusage 20.0.24 (pricing.md table 1)', () => {
@@ -35,9 +53,14 @@ describe('anthropic table = LiteLLM in ccusage 20.0.24 (pricing.md table 1)', ()
   });
 
   it('has long-context rates for sonnet-4-5 and sonnet-4 only: 6 / 22.5 / 7.5 / 12 / 0.6', () => {
-    const long = Object.entries(anthropicTable.models).filter(([, r]) => r.longContext).map(([m, r]) => [m, r.longContext]);
+    const long = Object.entries(anthropicTable.models)
+      .filter(([, r]) => r.longContext)
+      .map(([m, r]) => [m, r.longContext]);
     const rates = { input: 6, output: 22.5, cacheWrite5m: 7.5, cacheWrite1h: 12, cacheRead: 0.6 };
-    expect(long).toEqual([['claude-sonnet-4-5', rates], ['claude-sonnet-4', rates]]);
+    expect(long).toEqual([
+      ['claude-sonnet-4-5', rates],
+      ['claude-sonnet-4', rates],
+    ]);
   });
 
   it('says where the two rows without a LiteLLM price come from', () => {
@@ -68,12 +91,21 @@ describe('claude-code table = Claude Code 2.1.331 measured (tests/pricing/measur
 
   it('has no long-context rates and no row for the models it bills at its default', () => {
     expect(Object.values(claudeCodeTable.models).some((r) => r.longContext)).toBe(false);
-    for (const m of ['claude-opus-4-1', 'claude-opus-4', 'claude-3-haiku', 'claude-3-opus']) expect(claudeCodeTable.models[m]).toBeUndefined();
+    for (const m of ['claude-opus-4-1', 'claude-opus-4', 'claude-3-haiku', 'claude-3-opus'])
+      expect(claudeCodeTable.models[m]).toBeUndefined();
   });
 
   it('exposes the default model Claude Code falls back to, at 4 / 20 / 5 / 8 / 0.20, never fast', () => {
     const { model, rates } = claudeCodeFallbackRates;
-    expect([model, rates.input, rates.output, rates.cacheWrite5m, rates.cacheWrite1h, rates.cacheRead, rates.fastMultiplier]).toEqual(['claude-opus-5-5', 4, 20, 5, 8, 0.2, undefined]);
+    expect([
+      model,
+      rates.input,
+      rates.output,
+      rates.cacheWrite5m,
+      rates.cacheWrite1h,
+      rates.cacheRead,
+      rates.fastMultiplier,
+    ]).toEqual(['claude-opus-5-5', 4, 20, 5, 8, 0.2, undefined]);
   });
 });
 

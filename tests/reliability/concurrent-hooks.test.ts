@@ -29,7 +29,11 @@ function expectAllExitedCleanly(runs: HookRun[]): void {
 async function hooksInWaves(p: ReliabilityProject, sessionOf: (i: number) => string): Promise<HookRun[]> {
   const runs: HookRun[] = [];
   for (let wave = 0; wave < WAVES; wave++) {
-    runs.push(...(await Promise.all(Array.from({ length: HOOKS }, (_, i) => p.startHook('PostToolUse', toolUseInput(p, sessionOf(i))).done))));
+    runs.push(
+      ...(await Promise.all(
+        Array.from({ length: HOOKS }, (_, i) => p.startHook('PostToolUse', toolUseInput(p, sessionOf(i))).done),
+      )),
+    );
   }
   return runs;
 }
@@ -44,7 +48,11 @@ describe('16 hook processes at once', () => {
 
     const [runs] = await Promise.all([
       hooksInWaves(p, () => session),
-      writeGradually(p, calls.map((call) => ({ sessionId: session, call })), random),
+      writeGradually(
+        p,
+        calls.map((call) => ({ sessionId: session, call })),
+        random,
+      ),
     ]);
     expectAllExitedCleanly(runs);
     // One more hook after the writer stopped: the hooks alone captured everything.
@@ -65,7 +73,9 @@ describe('16 hook processes at once', () => {
     const bySession = new Map<string, Call[]>(sessions.map((s, i) => [s, makeCalls(`s${i}`, 8, random)]));
     for (const s of sessions) p.appendLines(s, [promptLine(s, p.project)]);
     // Round-robin: every transcript grows a little at a time.
-    const plan = [...Array(8).keys()].flatMap((k) => sessions.map((sessionId) => ({ sessionId, call: bySession.get(sessionId)![k]! })));
+    const plan = [...Array(8).keys()].flatMap((k) =>
+      sessions.map((sessionId) => ({ sessionId, call: bySession.get(sessionId)![k]! })),
+    );
 
     const [runs] = await Promise.all([hooksInWaves(p, (i) => sessions[i]!), writeGradually(p, plan, random)]);
     expectAllExitedCleanly(runs);

@@ -5,7 +5,13 @@
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SESSION, expectExactTotals, ledgerCallIds, makeReliabilityProject, removeProjects } from './support/harness.js';
+import {
+  SESSION,
+  expectExactTotals,
+  ledgerCallIds,
+  makeReliabilityProject,
+  removeProjects,
+} from './support/harness.js';
 import { MODEL, callLines, makeCalls, promptLine, seededRandom } from './support/transcript-lines.js';
 
 afterAll(removeProjects);

@@ -15,7 +15,8 @@ describe('hook.log', () => {
     // An error inside the project: a transcript path that is a folder in the project.
     const folder = join(p.project, 'not-a-transcript');
     mkdirSync(folder);
-    const run = await p.startHook('PostToolUse', { ...p.hookInput(SESSION, 'PostToolUse'), transcript_path: folder }).done;
+    const run = await p.startHook('PostToolUse', { ...p.hookInput(SESSION, 'PostToolUse'), transcript_path: folder })
+      .done;
     expect(run.code).toBe(0);
     const entry = JSON.parse(p.hookLogText().trim()) as { error: string; where: string };
     expect(entry.error).toBe('transcript_path not-a-transcript is not a regular file (a folder); nothing was read');

@@ -3,7 +3,16 @@
  * at once, a live owner's only once stale, and a taken-over owner never removing its successor's lock.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +28,14 @@ let worker: string;
 beforeAll(() => {
   dir = realpathSync(mkdtempSync(join(tmpdir(), 'spec-session-lock-')));
   worker = join(dir, 'lock-worker.cjs');
-  buildSync({ entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'support', 'lock-worker.ts')], outfile: worker, bundle: true, platform: 'node', format: 'cjs', logLevel: 'warning' });
+  buildSync({
+    entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'support', 'lock-worker.ts')],
+    outfile: worker,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+  });
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +61,9 @@ describe('src/store/lock.ts', () => {
     writeFileSync(counter, '0');
     const codes = await Promise.all(
       Array.from({ length: PROCESSES }, () => {
-        const child = spawn(process.execPath, [worker, t, counter, `${t}.inside`, overlaps, String(TIMES)], { stdio: ['ignore', 'ignore', 'inherit'] });
+        const child = spawn(process.execPath, [worker, t, counter, `${t}.inside`, overlaps, String(TIMES)], {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        });
         return new Promise<number | null>((resolve) => child.on('close', resolve));
       }),
     );
@@ -69,7 +87,11 @@ describe('src/store/lock.ts', () => {
 
   it('the lock is released when the locked function throws', () => {
     const t = target();
-    expect(() => withFileLock(t, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      withFileLock(t, () => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(existsSync(`${t}.lock`)).toBe(false);
   });
 
@@ -78,7 +100,12 @@ describe('src/store/lock.ts', () => {
     ['a dead owner on this host, old', { pid: deadPid() }, 60_000, true],
     ['a live owner, fresh', { pid: process.pid }, 0, false],
     ['a live owner, older than staleMs', { pid: process.pid }, 60_000, true],
-    ['a dead pid on another host, fresh (its pid means nothing here)', { pid: deadPid(), host: 'another-host' }, 0, false],
+    [
+      'a dead pid on another host, fresh (its pid means nothing here)',
+      { pid: deadPid(), host: 'another-host' },
+      0,
+      false,
+    ],
     ['a dead pid on another host, older than staleMs', { pid: deadPid(), host: 'another-host' }, 60_000, true],
   ])('a lock left by %s: taken over without waiting = %s', (_, owner, ageMs, recovered) => {
     const t = target();
@@ -93,7 +120,7 @@ describe('src/store/lock.ts', () => {
     }
   });
 
-  it('an owner whose stale lock was taken over does not remove its successor\'s lock', () => {
+  it("an owner whose stale lock was taken over does not remove its successor's lock", () => {
     const t = target();
     const first = acquireLock(`${t}.lock`);
     const old = (Date.now() - 60_000) / 1000;

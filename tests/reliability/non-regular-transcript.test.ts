@@ -15,7 +15,10 @@ afterAll(removeProjects);
 const USUAL_MS = 5_000;
 
 async function hookWith(p: ReliabilityProject, event: string, transcriptPath: string) {
-  const { child, done } = p.startHook(event, { ...p.hookInput(SESSION, event, { tool_name: 'Bash', tool_input: { command: 'x' } }), transcript_path: transcriptPath });
+  const { child, done } = p.startHook(event, {
+    ...p.hookInput(SESSION, event, { tool_name: 'Bash', tool_input: { command: 'x' } }),
+    transcript_path: transcriptPath,
+  });
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const run = await done;
   clearTimeout(killer);
@@ -46,7 +49,13 @@ describe('a transcript_path that is not a regular file', () => {
     const run = await hookWith(p, event, transcript);
     expect({ code: run.code, signal: run.signal, stdout: run.stdout }).toEqual({ code: 0, signal: null, stdout: '' });
     expect(run.ms).toBeLessThan(USUAL_MS);
-    const logged = p.hookLogText().trim().split('\n').map((l) => JSON.parse(l) as { event: string; error: string });
-    expect(logged).toEqual([expect.objectContaining({ event, error: expect.stringContaining(`${transcript} is not a regular file`) })]);
+    const logged = p
+      .hookLogText()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { event: string; error: string });
+    expect(logged).toEqual([
+      expect.objectContaining({ event, error: expect.stringContaining(`${transcript} is not a regular file`) }),
+    ]);
   });
 });

@@ -6,12 +6,20 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SESSION, expectExactTotals, expectWholeLedger, makeReliabilityProject, removeProjects, type ReliabilityProject } from './support/harness.js';
+import {
+  SESSION,
+  expectExactTotals,
+  expectWholeLedger,
+  makeReliabilityProject,
+  removeProjects,
+  type ReliabilityProject,
+} from './support/harness.js';
 import { makeCalls, promptLine, seededRandom } from './support/transcript-lines.js';
 
 afterAll(removeProjects);
 
-const ledgerLineCount = (p: ReliabilityProject) => p.ledgerFiles().reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').filter(Boolean).length, 0);
+const ledgerLineCount = (p: ReliabilityProject) =>
+  p.ledgerFiles().reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').filter(Boolean).length, 0);
 
 async function prompt(p: ReliabilityProject, text: string): Promise<void> {
   const run = await p.startHook('UserPromptSubmit', p.hookInput(SESSION, 'UserPromptSubmit', { prompt: text })).done;
@@ -21,10 +29,13 @@ async function prompt(p: ReliabilityProject, text: string): Promise<void> {
 describe('exactly once when cursors are lost', () => {
   it.each([
     ['state/ deleted', (p: ReliabilityProject) => rmSync(p.stateDir, { recursive: true, force: true })],
-    ['the session state file torn', (p: ReliabilityProject) => {
-      const file = join(p.sessionsStateDir, `${SESSION}.json`);
-      writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
-    }],
+    [
+      'the session state file torn',
+      (p: ReliabilityProject) => {
+        const file = join(p.sessionsStateDir, `${SESSION}.json`);
+        writeFileSync(file, readFileSync(file, 'utf8').slice(0, 40));
+      },
+    ],
   ])('%s, twice: totals and attribution unchanged', async (_, lose) => {
     const p = makeReliabilityProject();
     const random = seededRandom(6);

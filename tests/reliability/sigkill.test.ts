@@ -4,7 +4,15 @@
  * lock left behind by a killed hook does not hold up the next one.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { SESSION, expectExactTotals, expectWholeLedger, ledgerCallIds, makeReliabilityProject, removeProjects, toolUseInput } from './support/harness.js';
+import {
+  SESSION,
+  expectExactTotals,
+  expectWholeLedger,
+  ledgerCallIds,
+  makeReliabilityProject,
+  removeProjects,
+  toolUseInput,
+} from './support/harness.js';
 import { makeCalls, promptLine, seededRandom, sleep, type Call } from './support/transcript-lines.js';
 
 afterAll(removeProjects);
@@ -20,9 +28,11 @@ describe('hooks killed with SIGKILL', () => {
     // PostToolUse only captures; Stop also loads the full library and reads the ledger, so it holds
     // the lock longer. Delays span a whole run of each on this machine (at least 0-150 ms), so kills
     // land before stdin is read, inside the lock, between ledger append and cursor save, and after exit.
-    const input = (event: string) => (event === 'Stop' ? p.hookInput(SESSION, 'Stop', { stop_hook_active: false }) : toolUseInput(p, SESSION));
+    const input = (event: string) =>
+      event === 'Stop' ? p.hookInput(SESSION, 'Stop', { stop_hook_active: false }) : toolUseInput(p, SESSION);
     const span: Record<string, number> = {};
-    for (const event of ['PostToolUse', 'Stop']) span[event] = Math.max(150, Math.round((await p.startHook(event, input(event)).done).ms * 1.2));
+    for (const event of ['PostToolUse', 'Stop'])
+      span[event] = Math.max(150, Math.round((await p.startHook(event, input(event)).done).ms * 1.2));
 
     const calls: Call[] = [];
     let killed = 0;

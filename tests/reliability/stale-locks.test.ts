@@ -3,8 +3,8 @@
  * owner's lock is taken over at once, a live owner's after it goes stale, and a hook that cannot
  * get a fresh live lock gives up fast (exit 0) and leaves the work to the next hook or report.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ import {
   type HookRun,
   type ReliabilityProject,
 } from './support/harness.js';
-import { makeCalls, promptLine, seededRandom, sleep } from './support/transcript-lines.js';
+import { makeCalls, promptLine, seededRandom } from './support/transcript-lines.js';
 
 afterAll(removeProjects);
 
@@ -62,7 +62,9 @@ function leaveLock(p: ReliabilityProject, pid: number, ageMs = 0, content?: stri
 
 /** The hook's first link(2) met the old lock, its second took it: no waiting (measured in the hook). */
 function expectTakenOverAtOnce(run: HookRun): void {
-  expect(run.locks).toEqual([{ lock: expect.stringMatching(/claude-sessions\/.+\.json\.lock$/), attempts: 2, waitMs: expect.any(Number) }]);
+  expect(run.locks).toEqual([
+    { lock: expect.stringMatching(/claude-sessions\/.+\.json\.lock$/), attempts: 2, waitMs: expect.any(Number) },
+  ]);
   expect(run.locks[0]!.waitMs).toBeLessThan(2000);
 }
 
@@ -94,7 +96,9 @@ describe('locks left or held by other processes', () => {
   it('a hook SIGKILLed while it holds the lock: the next hook takes the lock over at once', async () => {
     const { p, calls, ids } = projectWithCalls();
     // The hook kills itself (SIGKILL, as kill -9 or a power cut would) inside the lock, before it appends.
-    const stuck = p.startHook('PostToolUse', toolUseInput(p, SESSION), { env: { SPEC_SESSION_FAULT: 'before-ledger-append' } });
+    const stuck = p.startHook('PostToolUse', toolUseInput(p, SESSION), {
+      env: { SPEC_SESSION_FAULT: 'before-ledger-append' },
+    });
     expect((await stuck.done).signal).toBe('SIGKILL');
     const lock = join(p.sessionsStateDir, `${SESSION}.json.lock`);
     expect(p.lockFiles()).toContain(lock); // left behind, owned by a dead pid

@@ -34,7 +34,11 @@ async function expectNothingWritten(check: () => unknown | Promise<unknown>): Pr
 describe('unsafe names on the command line: one line, exit 1, nothing written', () => {
   it.each([
     [['start-session', '../../etc', 'spec', 'invoice-management'], 'start-session', 'invalid session name "../../etc"'],
-    [['start-session', 'a;rm -rf ~', 'spec', 'invoice-management'], 'start-session', 'invalid session name "a;rm -rf ~"'],
+    [
+      ['start-session', 'a;rm -rf ~', 'spec', 'invoice-management'],
+      'start-session',
+      'invalid session name "a;rm -rf ~"',
+    ],
     [['start-session', 'ok-1', 'spec', '../x'], 'start-session', 'invalid spec name "../x"'],
     [['start-session', 'ok-1', 'spec', '$(touch PWNED)'], 'start-session', 'invalid spec name "$(touch PWNED)"'],
     [['do-task', 'invoice-management', '1.1/../../x'], 'do-task', 'invalid task name "1.1/../../x"'],
@@ -63,13 +67,21 @@ describe('unsafe names through the hook', () => {
       await expectNothingWritten(async () => {
         const runs = await Promise.all(
           events.map((event) => {
-            const input = { ...p.hookInput('00000000-aaaa-4bbb-8ccc-000000000000', event, { prompt: '/cost', source: 'startup' }), session_id: sessionId.replace('PWNED', pwned()) };
+            const input = {
+              ...p.hookInput('00000000-aaaa-4bbb-8ccc-000000000000', event, { prompt: '/cost', source: 'startup' }),
+              session_id: sessionId.replace('PWNED', pwned()),
+            };
             return p.startHook(event, input).done;
           }),
         );
         for (const run of runs) expect(run).toMatchObject({ code: 0, signal: null, stdout: '', stderr: '' });
       });
-      const log = p.hookLogText().split('\n').filter(Boolean).slice(logged).map((l) => JSON.parse(l) as { event: string; error: string });
+      const log = p
+        .hookLogText()
+        .split('\n')
+        .filter(Boolean)
+        .slice(logged)
+        .map((l) => JSON.parse(l) as { event: string; error: string });
       expect(log.map((l) => l.event).sort()).toEqual([...events].sort());
       for (const l of log) expect(l.error).toBe('hook stdin has no valid session_id');
     },
@@ -77,14 +89,23 @@ describe('unsafe names through the hook', () => {
 
   it.each([
     ['/start-session ../../x spec y', `spec-session /start-session: invalid session name "../../x": ${NAME_RULE}`],
-    ['/start-session a;reboot spec invoice-management', `spec-session /start-session: invalid session name "a;reboot": ${NAME_RULE}`],
+    [
+      '/start-session a;reboot spec invoice-management',
+      `spec-session /start-session: invalid session name "a;reboot": ${NAME_RULE}`,
+    ],
     ['/start-session ok-1 spec ../x', `spec-session /start-session: invalid spec name "../x": ${NAME_RULE}`],
     ['/start-session ok-1 spec $(reboot)', `spec-session /start-session: invalid spec name "$(reboot)": ${NAME_RULE}`],
     ['/do-task invoice-management 1.1/../../x', `spec-session /do-task: invalid task name "1.1/../../x": ${NAME_RULE}`],
-    ['/log-task invoice-management/1.1/../../x done 1k', `spec-session /log-task: invalid task name "1.1/../../x": ${NAME_RULE}`],
+    [
+      '/log-task invoice-management/1.1/../../x done 1k',
+      `spec-session /log-task: invalid task name "1.1/../../x": ${NAME_RULE}`,
+    ],
   ])('prompt %j is blocked with one clear line', async (prompt, reason) => {
     await expectNothingWritten(async () => {
-      const run = await p.startHook('UserPromptSubmit', p.hookInput('00000000-aaaa-4bbb-8ccc-000000000001', 'UserPromptSubmit', { prompt })).done;
+      const run = await p.startHook(
+        'UserPromptSubmit',
+        p.hookInput('00000000-aaaa-4bbb-8ccc-000000000001', 'UserPromptSubmit', { prompt }),
+      ).done;
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual({ decision: 'block', reason });
     });

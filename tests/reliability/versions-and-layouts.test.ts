@@ -21,23 +21,50 @@ describe('Claude Code versions in the ledger', () => {
     const random = seededRandom(9);
     // An old session: its lines say 2.0.77, and it writes no cost-state line.
     const old = makeCalls('old', 3, random, Date.now() - 7_200_000);
-    p.appendLines(SESSION, [promptLine(SESSION, p.project), ...old.flatMap((c) => callLines(c, SESSION, p.project))].map((l) => l.replace('"version":"2.1.331"', '"version":"2.0.77"')));
+    p.appendLines(
+      SESSION,
+      [promptLine(SESSION, p.project), ...old.flatMap((c) => callLines(c, SESSION, p.project))].map((l) =>
+        l.replace('"version":"2.1.331"', '"version":"2.0.77"'),
+      ),
+    );
     expect((await p.runHook('PostToolUse')).code).toBe(0);
     // A current one: 2.1.331 lines and a cost-state line that matches them.
     const current = makeCalls('new', 2, random, Date.now() - 3_600_000);
     const sum = (f: (c: (typeof current)[number]) => number) => current.reduce((n, c) => n + f(c), 0);
     const costState = JSON.stringify({
-      type: 'cost-state', sessionId: OTHER,
-      modelUsage: { 'claude-opus-5-5': {
-        inputTokens: sum((c) => c.input), outputTokens: sum((c) => c.output), cacheReadInputTokens: sum((c) => c.cacheRead),
-        cacheCreationInputTokens: sum((c) => c.cacheWrite5m + c.cacheWrite1h), cacheCreationEphemeral5mInputTokens: sum((c) => c.cacheWrite5m), cacheCreationEphemeral1hInputTokens: sum((c) => c.cacheWrite1h),
-      } },
+      type: 'cost-state',
+      sessionId: OTHER,
+      modelUsage: {
+        'claude-opus-5-5': {
+          inputTokens: sum((c) => c.input),
+          outputTokens: sum((c) => c.output),
+          cacheReadInputTokens: sum((c) => c.cacheRead),
+          cacheCreationInputTokens: sum((c) => c.cacheWrite5m + c.cacheWrite1h),
+          cacheCreationEphemeral5mInputTokens: sum((c) => c.cacheWrite5m),
+          cacheCreationEphemeral1hInputTokens: sum((c) => c.cacheWrite1h),
+        },
+      },
     });
-    p.appendLines(OTHER, [promptLine(OTHER, p.project), ...current.flatMap((c) => callLines(c, OTHER, p.project)), costState]);
-    expect((await p.runHook('PostToolUse', p.hookInput(OTHER, 'PostToolUse', { tool_name: 'Bash', tool_input: { command: 'x' } }))).code).toBe(0);
+    p.appendLines(OTHER, [
+      promptLine(OTHER, p.project),
+      ...current.flatMap((c) => callLines(c, OTHER, p.project)),
+      costState,
+    ]);
+    expect(
+      (
+        await p.runHook(
+          'PostToolUse',
+          p.hookInput(OTHER, 'PostToolUse', { tool_name: 'Bash', tool_input: { command: 'x' } }),
+        )
+      ).code,
+    ).toBe(0);
 
     const check = () => {
-      const json = p.costJson() as unknown as { claudeCodeVersions: string[]; versionsWithoutCostState: string[]; totals: { totalTokens: number } };
+      const json = p.costJson() as unknown as {
+        claudeCodeVersions: string[];
+        versionsWithoutCostState: string[];
+        totals: { totalTokens: number };
+      };
       expect(json.claudeCodeVersions).toEqual(['2.0.77', '2.1.331']);
       expect(json.versionsWithoutCostState).toEqual(['2.0.77']);
       expect(json.totals.totalTokens).toBe(expectedTotals([...old, ...current]).totalTokens); // the cost-state line adds nothing: it matches the lines
@@ -50,7 +77,8 @@ describe('Claude Code versions in the ledger', () => {
     };
     check();
     // Each session ends, its file is rolled up: the version records live on in the rollup.
-    for (const cs of [SESSION, OTHER]) expect((await p.runHook('SessionEnd', p.hookInput(cs, 'SessionEnd', { reason: 'other' }))).code).toBe(0);
+    for (const cs of [SESSION, OTHER])
+      expect((await p.runHook('SessionEnd', p.hookInput(cs, 'SessionEnd', { reason: 'other' }))).code).toBe(0);
     expect(p.specSession(['compact']).stdout).toContain('identical');
     expect(p.ledgerFiles()).toEqual([]);
     check();
@@ -64,14 +92,28 @@ describe('subagent calls only progress lines hold', () => {
   it('are captured by the hooks; with the subagent file there, its calls count once', async () => {
     // The fixture: 2.1.34 progress lines embed two subagents' calls; a1's own file is there, a2's is gone.
     const p = makeReliabilityProject();
-    const fixture = join(repoRoot, 'tests', 'fixtures', 'transcripts', 'progress-only', 'claude-config', 'projects', '-home-dev-shop');
+    const fixture = join(
+      repoRoot,
+      'tests',
+      'fixtures',
+      'transcripts',
+      'progress-only',
+      'claude-config',
+      'projects',
+      '-home-dev-shop',
+    );
     const id = '10000000-0000-4000-8000-000000000024';
     cpSync(fixture, p.transcriptDir, { recursive: true });
     expect(readFileSync(p.transcriptPath(id), 'utf8')).toContain('agent_progress');
     expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
-    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; calls: number } }).totals;
+    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; calls: number } })
+      .totals;
     // Written down from the fixture (tests/fixtures/transcripts/cases.ts): 4 calls, 1,000 input, 100 output.
-    expect({ input: totals.inputTokens, output: totals.outputTokens, calls: totals.calls }).toEqual({ input: 1000, output: 100, calls: 4 });
+    expect({ input: totals.inputTokens, output: totals.outputTokens, calls: totals.calls }).toEqual({
+      input: 1000,
+      output: 100,
+      calls: 4,
+    });
     expect(p.hookLogText()).toBe('');
   });
 });
@@ -79,11 +121,24 @@ describe('subagent calls only progress lines hold', () => {
 describe('one message id answered to two requests', () => {
   it('is two calls in the ledger, both counted; a copy without requestId adds nothing', async () => {
     const p = makeReliabilityProject();
-    const fixture = join(repoRoot, 'tests', 'fixtures', 'transcripts', 'two-request-ids', 'claude-config', 'projects', '-home-dev-shop');
+    const fixture = join(
+      repoRoot,
+      'tests',
+      'fixtures',
+      'transcripts',
+      'two-request-ids',
+      'claude-config',
+      'projects',
+      '-home-dev-shop',
+    );
     const id = '10000000-0000-4000-8000-000000000025';
     cpSync(fixture, p.transcriptDir, { recursive: true });
     expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
-    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; calls: number } }).totals;
+    const totals = (
+      p.costJson() as unknown as {
+        totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; calls: number };
+      }
+    ).totals;
     // Written down from the fixture (tests/fixtures/transcripts/cases.ts): req_tr_1a 100/20/1000 read, req_tr_1b 300/50/2000 read.
     expect(totals).toMatchObject({ inputTokens: 400, outputTokens: 70, cacheReadTokens: 3000, calls: 2 });
   });
@@ -107,7 +162,10 @@ describe('a session whose bindings are only in a rollup', () => {
     const later = makeCalls('later', 2, random, Date.now() + 60_000);
     p.appendCalls(SESSION, later);
     expect((await p.runHook('PostToolUse')).code).toBe(0);
-    const tasks = (p.costJson() as unknown as { taskTotals: Array<{ taskId: string; totalTokens: number }> }).taskTotals;
-    expect(tasks.map((t) => [t.taskId, t.totalTokens])).toEqual([['1.1', expectedTotals([...first, ...later]).totalTokens]]);
+    const tasks = (p.costJson() as unknown as { taskTotals: Array<{ taskId: string; totalTokens: number }> })
+      .taskTotals;
+    expect(tasks.map((t) => [t.taskId, t.totalTokens])).toEqual([
+      ['1.1', expectedTotals([...first, ...later]).totalTokens],
+    ]);
   });
 });

@@ -22,8 +22,13 @@ const PEER_BIN = process.env.CCUSAGE_BIN ?? path.join(REPO, 'node_modules', '.bi
 /** Why the pinned ccusage cannot run here, or undefined when it can. */
 function peerMissing(): string | undefined {
   try {
-    const version = execFileSync(PEER_BIN, ['--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }).trim();
-    return version.includes(PEER_VERSION) ? undefined : `${PEER_BIN} is ccusage ${version}, not ${PEER_VERSION} (npm ci)`;
+    const version = execFileSync(PEER_BIN, ['--version'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '' },
+    }).trim();
+    return version.includes(PEER_VERSION)
+      ? undefined
+      : `${PEER_BIN} is ccusage ${version}, not ${PEER_VERSION} (npm ci)`;
   } catch (error) {
     return `${PEER_BIN} does not run (npm ci installs ccusage@${PEER_VERSION}): ${(error as Error).message.split('\n')[0]}`;
   }
@@ -47,7 +52,13 @@ interface SessionJson {
 function ccusage(dir: string): SessionJson {
   const out = execFileSync(PEER_BIN, ['claude', 'session', '--json', '--offline'], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tempDir('ccusage-home-'), CLAUDE_CONFIG_DIR: dir, LOG_LEVEL: '0', TZ: 'UTC' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: tempDir('ccusage-home-'),
+      CLAUDE_CONFIG_DIR: dir,
+      LOG_LEVEL: '0',
+      TZ: 'UTC',
+    },
   });
   return JSON.parse(out) as SessionJson;
 }
@@ -58,9 +69,16 @@ function ours(dir: string): SessionJson {
   return JSON.parse(r.stdout) as SessionJson;
 }
 
-const tokens = (t: Tokens) => ({ input: t.inputTokens, output: t.outputTokens, cacheWrite: t.cacheCreationTokens, cacheRead: t.cacheReadTokens });
-const sessionsOf = (j: SessionJson) => Object.fromEntries(j.sessions.map((s) => [s.sessionId, { ...tokens(s), projectPath: s.projectPath }]));
-const activityOf = (j: SessionJson) => Object.fromEntries(j.sessions.map((s) => [s.sessionId, [s.firstActivity, s.lastActivity]]));
+const tokens = (t: Tokens) => ({
+  input: t.inputTokens,
+  output: t.outputTokens,
+  cacheWrite: t.cacheCreationTokens,
+  cacheRead: t.cacheReadTokens,
+});
+const sessionsOf = (j: SessionJson) =>
+  Object.fromEntries(j.sessions.map((s) => [s.sessionId, { ...tokens(s), projectPath: s.projectPath }]));
+const activityOf = (j: SessionJson) =>
+  Object.fromEntries(j.sessions.map((s) => [s.sessionId, [s.firstActivity, s.lastActivity]]));
 const modelsOf = (j: SessionJson) => Object.fromEntries(j.sessions.map((s) => [s.sessionId, [...s.modelsUsed].sort()]));
 
 /** Where ccusage 20.0.24 shows something else than we do, on purpose; everything else must be equal. */
@@ -78,9 +96,11 @@ interface Difference {
   models?: Record<string, string[]>;
 }
 
-const OPUS_5_5_UNPRICED = 'ccusage 20.0.24 has no price for claude-opus-5-5 (Claude Code 2.1.331’s default model) and shows $0 with missingPricing; we price it at the rate Claude Code itself bills (measured), so our cost equals total_cost_usd';
+const OPUS_5_5_UNPRICED =
+  'ccusage 20.0.24 has no price for claude-opus-5-5 (Claude Code 2.1.331’s default model) and shows $0 with missingPricing; we price it at the rate Claude Code itself bills (measured), so our cost equals total_cost_usd';
 
-const DATED_BY_KEPT_COPY = 'ccusage dates a call by the copy it keeps (the line with the largest token total: here the last or the largest-placeholder line); we date it by its first line, when the response started to be written';
+const DATED_BY_KEPT_COPY =
+  'ccusage dates a call by the copy it keeps (the line with the largest token total: here the last or the largest-placeholder line); we date it by its first line, when the response started to be written';
 
 const DIFFERENCES: Record<string, Difference> = {
   'output-final-last-line': {
@@ -149,75 +169,104 @@ const DIFFERENCES: Record<string, Difference> = {
 const REAL = ['text-reply', 'bash-tool-use', 'subagent', 'compaction', 'resumed', 'slash-command', 'blocked-cost'];
 const CORPUS: Array<[string, string]> = [
   ...CASES.map((c): [string, string] => [c.name, configDir(c.name)]),
-  ...REAL.map((name): [string, string] => [`real/${name}`, path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', name, 'claude-config')]),
+  ...REAL.map((name): [string, string] => [
+    `real/${name}`,
+    path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', name, 'claude-config'),
+  ]),
 ];
 
-describe.skipIf(skipWithout(!missing))(`ccusage ${PEER_VERSION} parity: report session --json${missing ? ` (skipped: ${missing})` : ''}`, () => {
-  beforeEach(() => requireTool(!missing, `ccusage ${PEER_VERSION}: ${missing}`)); // each test fails, not skips, under CI=true
-  beforeAll(() => ensureBuilt());
+describe.skipIf(skipWithout(!missing))(
+  `ccusage ${PEER_VERSION} parity: report session --json${missing ? ` (skipped: ${missing})` : ''}`,
+  () => {
+    beforeEach(() => requireTool(!missing, `ccusage ${PEER_VERSION}: ${missing}`)); // each test fails, not skips, under CI=true
+    beforeAll(() => ensureBuilt());
 
-  it.each(CORPUS)('%s', (name, dir) => {
-    const mine = ours(dir);
-    const theirs = ccusage(dir);
-    const diff = DIFFERENCES[name];
+    it.each(CORPUS)('%s', (name, dir) => {
+      const mine = ours(dir);
+      const theirs = ccusage(dir);
+      const diff = DIFFERENCES[name];
 
-    expect(tokens(theirs.totals)).toEqual(diff?.tokens ?? tokens(mine.totals));
-    if (diff?.sessions) {
-      expect(Object.fromEntries(theirs.sessions.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(diff.sessions);
-    } else {
-      expect(sessionsOf(theirs)).toEqual(sessionsOf(mine));
-      expect(activityOf(theirs)).toEqual({ ...activityOf(mine), ...diff?.activity });
-      expect(modelsOf(theirs)).toEqual({ ...modelsOf(mine), ...diff?.models });
-    }
-    expect(theirs.totals.totalCost).toBeCloseTo(diff?.cost ?? mine.totals.totalCost, 9);
-
-    // Every field ccusage writes, we write too (ccusage's own additions aside).
-    for (const row of theirs.sessions) {
-      const twin = mine.sessions.find((s) => s.sessionId === row.sessionId);
-      if (!twin) continue;
-      expect(Object.keys(twin)).toEqual(expect.arrayContaining(Object.keys(row)));
-      for (const b of row.modelBreakdowns) {
-        const keys = Object.keys(b).filter((k) => k !== 'missingPricing');
-        const model = String(b.modelName).replace(/-fast$/, '');
-        expect(Object.keys(twin.modelBreakdowns.find((m) => m.modelName === model)!)).toEqual(expect.arrayContaining(keys));
+      expect(tokens(theirs.totals)).toEqual(diff?.tokens ?? tokens(mine.totals));
+      if (diff?.sessions) {
+        expect(Object.fromEntries(theirs.sessions.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(
+          diff.sessions,
+        );
+      } else {
+        expect(sessionsOf(theirs)).toEqual(sessionsOf(mine));
+        expect(activityOf(theirs)).toEqual({ ...activityOf(mine), ...diff?.activity });
+        expect(modelsOf(theirs)).toEqual({ ...modelsOf(mine), ...diff?.models });
       }
-    }
-  });
+      expect(theirs.totals.totalCost).toBeCloseTo(diff?.cost ?? mine.totals.totalCost, 9);
 
-  // `daily`, the report most users compare: on these two, ccusage's daily loader sees every call.
-  it.each([
-    ['renamed-transcript', { input: 3500, output: 350, cacheWrite: 0, cacheRead: 0 }],
-    // It also keeps msg_po_2's embedded copy, output 1 (a streaming placeholder), over the
-    // subagent file's 20; we take the field-wise max over copies: 100 out, not 81.
-    ['progress-only', { input: 1000, output: 81, cacheWrite: 0, cacheRead: 0 }],
-  ])('daily, %s: every call in any *.jsonl counts', (name, theirs) => {
-    const dir = configDir(name);
-    const out = execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: tempDir('ccusage-home-'), CLAUDE_CONFIG_DIR: dir, LOG_LEVEL: '0', TZ: 'UTC' },
+      // Every field ccusage writes, we write too (ccusage's own additions aside).
+      for (const row of theirs.sessions) {
+        const twin = mine.sessions.find((s) => s.sessionId === row.sessionId);
+        if (!twin) continue;
+        expect(Object.keys(twin)).toEqual(expect.arrayContaining(Object.keys(row)));
+        for (const b of row.modelBreakdowns) {
+          const keys = Object.keys(b).filter((k) => k !== 'missingPricing');
+          const model = String(b.modelName).replace(/-fast$/, '');
+          expect(Object.keys(twin.modelBreakdowns.find((m) => m.modelName === model)!)).toEqual(
+            expect.arrayContaining(keys),
+          );
+        }
+      }
     });
-    expect(tokens((JSON.parse(out) as SessionJson).totals)).toEqual(theirs);
-    const r = runCli(['report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dir], cliEnv(tempDir('spec-session-parity-')));
-    const mine = tokens((JSON.parse(r.stdout) as SessionJson).totals);
-    const c = fixtureCase(name);
-    expect(mine).toEqual({ input: c.totals.input, output: c.totals.output, cacheWrite: c.totals.cacheWrite5m + c.totals.cacheWrite1h, cacheRead: c.totals.cacheRead });
-    expect(mine.input).toBe(theirs.input);
-  });
 
-  it('each difference in the table has a reason, and names a fixture that exists', () => {
-    for (const [name, diff] of Object.entries(DIFFERENCES)) {
-      expect(CORPUS.map(([n]) => n)).toContain(name);
-      expect(diff.why.length).toBeGreaterThan(40);
-    }
-  });
+    // `daily`, the report most users compare: on these two, ccusage's daily loader sees every call.
+    it.each([
+      ['renamed-transcript', { input: 3500, output: 350, cacheWrite: 0, cacheRead: 0 }],
+      // It also keeps msg_po_2's embedded copy, output 1 (a streaming placeholder), over the
+      // subagent file's 20; we take the field-wise max over copies: 100 out, not 81.
+      ['progress-only', { input: 1000, output: 81, cacheWrite: 0, cacheRead: 0 }],
+    ])('daily, %s: every call in any *.jsonl counts', (name, theirs) => {
+      const dir = configDir(name);
+      const out = execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: tempDir('ccusage-home-'),
+          CLAUDE_CONFIG_DIR: dir,
+          LOG_LEVEL: '0',
+          TZ: 'UTC',
+        },
+      });
+      expect(tokens((JSON.parse(out) as SessionJson).totals)).toEqual(theirs);
+      const r = runCli(
+        ['report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dir],
+        cliEnv(tempDir('spec-session-parity-')),
+      );
+      const mine = tokens((JSON.parse(r.stdout) as SessionJson).totals);
+      const c = fixtureCase(name);
+      expect(mine).toEqual({
+        input: c.totals.input,
+        output: c.totals.output,
+        cacheWrite: c.totals.cacheWrite5m + c.totals.cacheWrite1h,
+        cacheRead: c.totals.cacheRead,
+      });
+      expect(mine.input).toBe(theirs.input);
+    });
 
-  it('unpriced models: ccusage says $0 with missingPricing and lists them in totals.unpricedModels; we give cost null and list them at the top level', () => {
-    const dir = configDir('unknown-model');
-    const theirs = ccusage(dir);
-    const mine = ours(dir) as SessionJson & { unpricedModels: string[] };
-    expect(theirs.totals.unpricedModels).toEqual(['claude-nonexistent-9']);
-    expect(theirs.sessions[0]!.modelBreakdowns.find((b) => b.modelName === 'claude-nonexistent-9')).toMatchObject({ cost: 0, missingPricing: true });
-    expect(mine.unpricedModels).toEqual(['claude-nonexistent-9']);
-    expect(mine.sessions[0]!.modelBreakdowns.find((b) => b.modelName === 'claude-nonexistent-9')).toMatchObject({ cost: null });
-  });
-});
+    it('each difference in the table has a reason, and names a fixture that exists', () => {
+      for (const [name, diff] of Object.entries(DIFFERENCES)) {
+        expect(CORPUS.map(([n]) => n)).toContain(name);
+        expect(diff.why.length).toBeGreaterThan(40);
+      }
+    });
+
+    it('unpriced models: ccusage says $0 with missingPricing and lists them in totals.unpricedModels; we give cost null and list them at the top level', () => {
+      const dir = configDir('unknown-model');
+      const theirs = ccusage(dir);
+      const mine = ours(dir) as SessionJson & { unpricedModels: string[] };
+      expect(theirs.totals.unpricedModels).toEqual(['claude-nonexistent-9']);
+      expect(theirs.sessions[0]!.modelBreakdowns.find((b) => b.modelName === 'claude-nonexistent-9')).toMatchObject({
+        cost: 0,
+        missingPricing: true,
+      });
+      expect(mine.unpricedModels).toEqual(['claude-nonexistent-9']);
+      expect(mine.sessions[0]!.modelBreakdowns.find((b) => b.modelName === 'claude-nonexistent-9')).toMatchObject({
+        cost: null,
+      });
+    });
+  },
+);

@@ -45,7 +45,14 @@ export interface CliResult {
 
 /** A clean environment: fixed TZ, a throw-away HOME and history store, nothing inherited from the user. */
 export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', HOME: home, SPEC_SESSION_HOME: path.join(home, 'spec-session'), TZ: 'UTC', NO_COLOR: '1', ...extra };
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    SPEC_SESSION_HOME: path.join(home, 'spec-session'),
+    TZ: 'UTC',
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv): CliResult {

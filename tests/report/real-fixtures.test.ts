@@ -26,12 +26,21 @@ interface Tokens {
   totalCost: number;
 }
 interface SessionReport {
-  sessions: Array<Tokens & { sessionId: string; projectPath: string; modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; calls: number }> }>;
+  sessions: Array<
+    Tokens & {
+      sessionId: string;
+      projectPath: string;
+      modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; calls: number }>;
+    }
+  >;
   totals: Tokens;
 }
 
 function sessionReport(name: string, prices = 'anthropic'): SessionReport {
-  const r = runCli(['report', 'session', '--json', '--prices', prices, '--config-dir', configOf(name)], cliEnv(tempDir('spec-session-real-')));
+  const r = runCli(
+    ['report', 'session', '--json', '--prices', prices, '--config-dir', configOf(name)],
+    cliEnv(tempDir('spec-session-real-')),
+  );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   return JSON.parse(r.stdout) as SessionReport;
@@ -42,7 +51,9 @@ const four = (t: Tokens) => [t.inputTokens, t.outputTokens, t.cacheCreationToken
 
 /** Claude Code's own figure for the fixture: the last run's total_cost_usd (cumulative over --resume). */
 function claudeCodeCost(name: string): number {
-  const runs = JSON.parse(fs.readFileSync(path.join(REAL, name, 'runs.json'), 'utf8')) as Array<{ result: { total_cost_usd: number } }>;
+  const runs = JSON.parse(fs.readFileSync(path.join(REAL, name, 'runs.json'), 'utf8')) as Array<{
+    result: { total_cost_usd: number };
+  }>;
   return runs.at(-1)!.result.total_cost_usd;
 }
 
@@ -64,18 +75,26 @@ describe('report on the real 2.1.331 transcripts equals the README, token for to
 
   it('subagent: the subagent file counts, in the parent session', () => {
     const report = sessionReport('subagent');
-    expect(report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.calls])])).toEqual([[S(3), [['claude-opus-5-5', 4]]]]);
+    expect(report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.calls])])).toEqual([
+      [S(3), [['claude-opus-5-5', 4]]],
+    ]);
   });
 
   it('slash-command: the 1h cache write stays apart (5m 18506, 1h 103) and is priced at 2 × input', () => {
     const report = sessionReport('slash-command');
-    expect(report.totals).toMatchObject({ cacheCreation5mTokens: 18506, cacheCreation1hTokens: 103, totalCost: 0.5436084 });
+    expect(report.totals).toMatchObject({
+      cacheCreation5mTokens: 18506,
+      cacheCreation1hTokens: 103,
+      totalCost: 0.5436084,
+    });
   });
 
   it('resumed: the fork copies msg 1–3 but every reply counts once; the copies stay with the original session', () => {
     const report = sessionReport('resumed');
     expect(four(report.totals)).toEqual([21004, 21008, 21012, 21016]);
-    const bySession = Object.fromEntries(report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.inputTokens, b.calls])]));
+    const bySession = Object.fromEntries(
+      report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.inputTokens, b.calls])]),
+    );
     expect(bySession).toEqual({
       [S(5)]: [
         ['claude-opus-5-5', 10302, 2],
@@ -99,9 +118,9 @@ describe('report on the real 2.1.331 transcripts equals the README, token for to
     it('report adds it from the cost-state lines: all 3 calls, 12603 / 12606 / 12609 / 12612, = Claude Code total_cost_usd', () => {
       const report = sessionReport('compaction');
       expect(four(report.totals)).toEqual([12603, 12606, 12609, 12612]);
-      expect(report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.inputTokens, b.calls])])).toEqual([
-        [S(4), [['claude-opus-5-5', 12603, 3]]],
-      ]);
+      expect(
+        report.sessions.map((s) => [s.sessionId, s.modelBreakdowns.map((b) => [b.modelName, b.inputTokens, b.calls])]),
+      ).toEqual([[S(4), [['claude-opus-5-5', 12603, 3]]]]);
       expect(report.totals.totalCost).toBeCloseTo(0.3680994, 9);
       expect(report.totals.totalCost).toBeCloseTo(claudeCodeCost('compaction'), 9);
     });

@@ -49,7 +49,8 @@ interface Report {
   versionsWithoutCostState: string[];
 }
 
-const json = (args: string[], env: Record<string, string> = {}) => JSON.parse(report([...args, '--json'], env)) as Report;
+const json = (args: string[], env: Record<string, string> = {}) =>
+  JSON.parse(report([...args, '--json'], env)) as Report;
 const ALL = CASES.map((c) => configDir(c.name)).join(',');
 const CALENDAR = ['--config-dir', configDir('calendar')];
 /** [key, input tokens] of each row: what a user reads first. */
@@ -87,15 +88,45 @@ describe('report session --json on every fixture at once (CLAUDE_CONFIG_DIR as a
 
   it('the totals are the sum of the fixtures', () => {
     const sum = (k: 'input' | 'output' | 'cacheRead') => CASES.reduce((n, c) => n + c.totals[k], 0);
-    expect(all.totals).toMatchObject({ inputTokens: sum('input'), outputTokens: sum('output'), cacheReadTokens: sum('cacheRead') });
-    expect(all.totals.totalCost).toBeCloseTo(CASES.reduce((n, c) => n + c.costUsd, 0), 9);
+    expect(all.totals).toMatchObject({
+      inputTokens: sum('input'),
+      outputTokens: sum('output'),
+      cacheReadTokens: sum('cacheRead'),
+    });
+    expect(all.totals.totalCost).toBeCloseTo(
+      CASES.reduce((n, c) => n + c.costUsd, 0),
+      9,
+    );
   });
 });
 
 describe('ccusage field names', () => {
-  const CCUSAGE_ROW = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost', 'modelsUsed', 'modelBreakdowns'];
-  const CCUSAGE_BREAKDOWN = ['modelName', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'cost'];
-  const CCUSAGE_TOTALS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost'];
+  const CCUSAGE_ROW = [
+    'inputTokens',
+    'outputTokens',
+    'cacheCreationTokens',
+    'cacheReadTokens',
+    'totalTokens',
+    'totalCost',
+    'modelsUsed',
+    'modelBreakdowns',
+  ];
+  const CCUSAGE_BREAKDOWN = [
+    'modelName',
+    'inputTokens',
+    'outputTokens',
+    'cacheCreationTokens',
+    'cacheReadTokens',
+    'cost',
+  ];
+  const CCUSAGE_TOTALS = [
+    'inputTokens',
+    'outputTokens',
+    'cacheCreationTokens',
+    'cacheReadTokens',
+    'totalTokens',
+    'totalCost',
+  ];
 
   it.each([
     ['daily', 'daily', 'date'],
@@ -103,12 +134,15 @@ describe('ccusage field names', () => {
     ['monthly', 'monthly', 'month'],
     ['session', 'sessions', 'sessionId'],
   ] as const)('report %s: "%s"[] rows keyed by %s', (period, list, key) => {
-    const out = json([period, ...CALENDAR]) as unknown as Record<string, Array<Record<string, unknown>>> & { totals: object };
+    const out = json([period, ...CALENDAR]) as unknown as Record<string, Array<Record<string, unknown>>> & {
+      totals: object;
+    };
     const rows = out[list]!;
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) {
       expect(Object.keys(row)).toEqual(expect.arrayContaining([key, ...CCUSAGE_ROW]));
-      for (const b of row.modelBreakdowns as object[]) expect(Object.keys(b)).toEqual(expect.arrayContaining(CCUSAGE_BREAKDOWN));
+      for (const b of row.modelBreakdowns as object[])
+        expect(Object.keys(b)).toEqual(expect.arrayContaining(CCUSAGE_BREAKDOWN));
     }
     expect(Object.keys(out.totals)).toEqual(expect.arrayContaining(CCUSAGE_TOTALS));
     if (period === 'session') {
@@ -130,7 +164,14 @@ describe('days, weeks and months in the user time zone', () => {
       ['2026-11-10', 4000],
     ]);
     expect(out.timeZone).toBe('UTC');
-    expect(out.daily![0]).toMatchObject({ date: '2026-10-31', inputTokens: 1000, outputTokens: 100, totalTokens: 1100, totalCost: 0.0045, modelsUsed: ['claude-sonnet-4-5-20250929'] });
+    expect(out.daily![0]).toMatchObject({
+      date: '2026-10-31',
+      inputTokens: 1000,
+      outputTokens: 100,
+      totalTokens: 1100,
+      totalCost: 0.0045,
+      modelsUsed: ['claude-sonnet-4-5-20250929'],
+    });
   });
 
   it('--tz Asia/Tokyo moves Sunday 23:30 UTC to Monday 2026-11-02', () => {
@@ -195,8 +236,13 @@ describe('--since and --until (inclusive days in the zone)', () => {
   it('open ends, and sessions', () => {
     expect(json(['daily', ...CALENDAR, '--since', '2026-11-03']).totals.inputTokens).toBe(4000);
     expect(json(['daily', ...CALENDAR, '--until', '2026-10-31']).totals.inputTokens).toBe(1000);
-    expect(inputs(json(['session', ...CALENDAR, '--since', '2026-11-03']).sessions!, 'sessionId')).toEqual([[session(20), 4000]]);
-    expect(json(['monthly', ...CALENDAR, '--since', '2027-01-01'])).toMatchObject({ monthly: [], totals: { inputTokens: 0, totalCost: 0 } });
+    expect(inputs(json(['session', ...CALENDAR, '--since', '2026-11-03']).sessions!, 'sessionId')).toEqual([
+      [session(20), 4000],
+    ]);
+    expect(json(['monthly', ...CALENDAR, '--since', '2027-01-01'])).toMatchObject({
+      monthly: [],
+      totals: { inputTokens: 0, totalCost: 0 },
+    });
   });
 });
 
@@ -239,14 +285,35 @@ describe('prices the user sees', () => {
 describe('Claude Code versions, and what no transcript holds', () => {
   it('names the versions seen; those that never wrote a cost-state line have side calls nobody can count', () => {
     const out = json(['daily', '--config-dir', ALL]);
-    expect(out.claudeCodeVersions).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112', '2.1.331']);
-    expect(out.versionsWithoutCostState).toEqual(['1.0.128', '2.0.77', '2.1.30', '2.1.34', '2.1.56', '2.1.85', '2.1.112']);
+    expect(out.claudeCodeVersions).toEqual([
+      '1.0.128',
+      '2.0.77',
+      '2.1.30',
+      '2.1.34',
+      '2.1.56',
+      '2.1.85',
+      '2.1.112',
+      '2.1.331',
+    ]);
+    expect(out.versionsWithoutCostState).toEqual([
+      '1.0.128',
+      '2.0.77',
+      '2.1.30',
+      '2.1.34',
+      '2.1.56',
+      '2.1.85',
+      '2.1.112',
+    ]);
   });
 
   it('2.1.331 records them in cost-state: nothing to warn about', () => {
     const out = json(['daily', '--config-dir', configDir('resumed-fork')]);
     expect(out).toMatchObject({ claudeCodeVersions: ['2.1.331'], versionsWithoutCostState: [] });
-    expect(report(['daily', '--config-dir', configDir('resumed-fork')]).split('\n').slice(-3)).toEqual(['Prices: anthropic table · times in UTC', 'Claude Code versions: 2.1.331.', '']);
+    expect(
+      report(['daily', '--config-dir', configDir('resumed-fork')])
+        .split('\n')
+        .slice(-3),
+    ).toEqual(['Prices: anthropic table · times in UTC', 'Claude Code versions: 2.1.331.', '']);
   });
 
   it('only the versions of the days shown', () => {
@@ -304,8 +371,15 @@ describe('the small report bundle and the full CLI give the same report', () => 
   it('a user price file (validated by the full CLI, which takes over) prices the calls', () => {
     const file = path.join(tempDir('spec-session-prices-'), 'prices.json');
     fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1 } } }));
-    expect(json(['daily', ...CALENDAR, '--prices-file', file]).totals).toMatchObject({ inputTokens: 10_000, outputTokens: 1_000, totalCost: 0.011 });
-    fs.writeFileSync(file, JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1, cache_read: 2 } } }));
+    expect(json(['daily', ...CALENDAR, '--prices-file', file]).totals).toMatchObject({
+      inputTokens: 10_000,
+      outputTokens: 1_000,
+      totalCost: 0.011,
+    });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ models: { 'claude-sonnet-4-5-20250929': { input: 1, output: 1, cache_read: 2 } } }),
+    );
     const r = runCli(['report', 'daily', ...CALENDAR, '--prices-file', file], cliEnv(tempDir('spec-session-report-')));
     expect(r).toMatchObject({ status: 1, stdout: '' });
     expect(r.stderr).toMatch(/^spec-session report: Invalid price file .*cache_read/);
@@ -315,7 +389,11 @@ describe('the small report bundle and the full CLI give the same report', () => 
     const alone = tempDir('spec-session-alone-');
     fs.copyFileSync(CLI, path.join(alone, 'spec-session.cjs'));
     const env = cliEnv(tempDir('spec-session-report-'));
-    const full = spawnSync(process.execPath, [path.join(alone, 'spec-session.cjs'), 'report', 'session', '--json', '--config-dir', ALL], { env, encoding: 'utf8' });
+    const full = spawnSync(
+      process.execPath,
+      [path.join(alone, 'spec-session.cjs'), 'report', 'session', '--json', '--config-dir', ALL],
+      { env, encoding: 'utf8' },
+    );
     expect(full.status).toBe(0);
     expect(full.stdout).toBe(report(['session', '--json', '--config-dir', ALL]));
   });
@@ -345,6 +423,8 @@ it('the calendar fixture this file relies on: report session shows its two sessi
   // Written from the fixture's lines: 1000 + 2000 + 3000 input in the first session, 4000 in the second.
   const sessions = { [session(19)]: [6000, 600], [session(20)]: [4000, 400] };
   const out = json(['session', ...CALENDAR]);
-  expect(Object.fromEntries(out.sessions!.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(sessions);
+  expect(Object.fromEntries(out.sessions!.map((s) => [s.sessionId, [s.inputTokens, s.outputTokens]]))).toEqual(
+    sessions,
+  );
   expect(fixtureCase('calendar').sessions).toEqual(sessions);
 });

@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { SlotDays } from '../../src/report/slot-days.js';
 import { dayKey } from '../../src/time/zoned.js';
 
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'America/St_Johns', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Kiritimati', 'America/Santiago'];
+const ZONES = [
+  'UTC',
+  'Europe/Berlin',
+  'America/New_York',
+  'America/St_Johns',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+  'Pacific/Kiritimati',
+  'America/Santiago',
+];
 const SLOT = 15 * 60 * 1000;
 
 describe('SlotDays: the local day of each 15-minute slot, as dayKey says it', () => {
@@ -17,7 +28,13 @@ describe('SlotDays: the local day of each 15-minute slot, as dayKey says it', ()
 
   it('instants inside a slot and out of order give the same answers', () => {
     const days = new SlotDays('Europe/Berlin');
-    const times = [Date.UTC(2026, 2, 29, 0, 59, 59, 999), Date.UTC(2026, 2, 29, 1, 0, 0, 1), Date.UTC(2026, 9, 24, 22, 30), Date.UTC(2026, 2, 28, 22, 59, 59, 999), Date.UTC(2026, 2, 28, 23, 0)];
+    const times = [
+      Date.UTC(2026, 2, 29, 0, 59, 59, 999),
+      Date.UTC(2026, 2, 29, 1, 0, 0, 1),
+      Date.UTC(2026, 9, 24, 22, 30),
+      Date.UTC(2026, 2, 28, 22, 59, 59, 999),
+      Date.UTC(2026, 2, 28, 23, 0),
+    ];
     expect(times.map((t) => days.day(t))).toEqual(times.map((t) => dayKey(t, 'Europe/Berlin')));
   });
 });

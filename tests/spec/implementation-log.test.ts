@@ -52,7 +52,8 @@ function readLikeSpecWorkflow(text: string) {
     else if (line.startsWith('## Files Created')) section = 'filesCreated';
     else if (line.startsWith('## Artifacts')) section = 'artifacts';
     else if (line.startsWith('### ')) artifactHeadings.push(line);
-    else if (files[section] && line.startsWith('- ') && !line.includes('_No files')) files[section]!.push(line.slice(2).trim());
+    else if (files[section] && line.startsWith('- ') && !line.includes('_No files'))
+      files[section]!.push(line.slice(2).trim());
   }
   if (!taskId || !id) return null;
   return { id, taskId, summary, timestamp, statistics, ...files, artifactHeadings };
@@ -64,7 +65,9 @@ describe('renderImplementationLog', () => {
   });
 
   it('puts the usage section between Statistics and Files Modified', () => {
-    expect(renderImplementationLog({ ...ENTRY, usage: USAGE })).toBe(SPEC_WORKFLOW_LOG.replace('## Files Modified', `${USAGE_TEXT}## Files Modified`));
+    expect(renderImplementationLog({ ...ENTRY, usage: USAGE })).toBe(
+      SPEC_WORKFLOW_LOG.replace('## Files Modified', `${USAGE_TEXT}## Files Modified`),
+    );
   });
 
   it('says so when no files changed', () => {
@@ -72,7 +75,7 @@ describe('renderImplementationLog', () => {
     expect(text).toContain('## Files Modified\n_No files modified_\n\n## Files Created\n_No files created_\n\n---\n');
   });
 
-  it('survives spec-workflow\'s reader with every dashboard field intact', () => {
+  it("survives spec-workflow's reader with every dashboard field intact", () => {
     const expected = {
       id: ENTRY.logId,
       taskId: '2.1',
@@ -98,9 +101,21 @@ describe('logFileName', () => {
 
 describe('readLogHeader', () => {
   it.each([
-    ['spec-workflow log', SPEC_WORKFLOW_LOG, { taskId: '2.1', logId: ENTRY.logId, timestamp: ENTRY.timestamp, summary: ENTRY.summary }],
-    ['CRLF, markdown line breaks', '# Implementation Log: Task 1.2.1\r\n\r\n**Timestamp:** 2025-11-21T00:00:00.000Z  \r\n**Log ID:** abc  \r\n', { taskId: '1.2.1', logId: 'abc', timestamp: '2025-11-21T00:00:00.000Z', summary: '' }],
-    ['no timestamp', '# Implementation Log: Task 3\n**Log ID:** x\n', { taskId: '3', logId: 'x', timestamp: '', summary: '' }],
+    [
+      'spec-workflow log',
+      SPEC_WORKFLOW_LOG,
+      { taskId: '2.1', logId: ENTRY.logId, timestamp: ENTRY.timestamp, summary: ENTRY.summary },
+    ],
+    [
+      'CRLF, markdown line breaks',
+      '# Implementation Log: Task 1.2.1\r\n\r\n**Timestamp:** 2025-11-21T00:00:00.000Z  \r\n**Log ID:** abc  \r\n',
+      { taskId: '1.2.1', logId: 'abc', timestamp: '2025-11-21T00:00:00.000Z', summary: '' },
+    ],
+    [
+      'no timestamp',
+      '# Implementation Log: Task 3\n**Log ID:** x\n',
+      { taskId: '3', logId: 'x', timestamp: '', summary: '' },
+    ],
     ['no Log ID', '# Implementation Log: Task 3\n**Timestamp:** 2025-11-21T00:00:00.000Z\n', null],
     ['another heading', '# Implementation Log: task-2601-foo\n**Log ID:** x\n', null],
     ['empty', '', null],
@@ -110,17 +125,27 @@ describe('readLogHeader', () => {
 const log = (taskId: string, timestamp: string, logId: string) => ({ ...ENTRY, taskId, timestamp, logId });
 
 describe('findTaskLogs', () => {
-  it('finds the task\'s logs by content, oldest first', () => {
+  it("finds the task's logs by content, oldest first", () => {
     const dir = tempProject({
-      [`${LOGS}/task-2-1_2025-11-10T0900_zzzzzzzz.md`]: renderImplementationLog(log('2.1', '2025-11-10T09:00:00.000Z', 'zzzzzzzz-old')),
-      [`${LOGS}/task-2-1_2025-11-12T0900_aaaaaaaa.md`]: renderImplementationLog(log('2.1', '2025-11-12T09:00:00.000Z', 'aaaaaaaa-new')),
+      [`${LOGS}/task-2-1_2025-11-10T0900_zzzzzzzz.md`]: renderImplementationLog(
+        log('2.1', '2025-11-10T09:00:00.000Z', 'zzzzzzzz-old'),
+      ),
+      [`${LOGS}/task-2-1_2025-11-12T0900_aaaaaaaa.md`]: renderImplementationLog(
+        log('2.1', '2025-11-12T09:00:00.000Z', 'aaaaaaaa-new'),
+      ),
       [`${LOGS}/renamed-by-hand.md`]: renderImplementationLog(log('2.1', '2025-11-11T09:00:00.000Z', 'bbbbbbbb-mid')),
-      [`${LOGS}/task-2-10_2025-11-13T0900_cccccccc.md`]: renderImplementationLog(log('2.10', '2025-11-13T09:00:00.000Z', 'cccccccc')),
+      [`${LOGS}/task-2-10_2025-11-13T0900_cccccccc.md`]: renderImplementationLog(
+        log('2.10', '2025-11-13T09:00:00.000Z', 'cccccccc'),
+      ),
       [`${LOGS}/task-2-1_notes.md`]: '# Implementation Log: Task 2.1\n\nNo Log ID, so not a log.\n',
       [`${LOGS}/.task-2-1_x.md.123.tmp`]: renderImplementationLog(log('2.1', '2025-11-14T09:00:00.000Z', 'dddddddd')),
     });
     const names = findTaskLogs(dir, 'auth', '2.1').map((file) => path.basename(file));
-    expect(names).toEqual(['task-2-1_2025-11-10T0900_zzzzzzzz.md', 'renamed-by-hand.md', 'task-2-1_2025-11-12T0900_aaaaaaaa.md']);
+    expect(names).toEqual([
+      'task-2-1_2025-11-10T0900_zzzzzzzz.md',
+      'renamed-by-hand.md',
+      'task-2-1_2025-11-12T0900_aaaaaaaa.md',
+    ]);
     expect(findTaskLogs(dir, 'auth', '9')).toEqual([]);
   });
 
@@ -147,7 +172,10 @@ describe('writeTaskUsage', () => {
         usage: USAGE,
       }),
     );
-    expect(listFiles(dir)).toEqual([`${LOGS}/task-2-1_2025-11-10T1430_3f2a9c1d.md`, '.spec-workflow/specs/auth/tasks.md']);
+    expect(listFiles(dir)).toEqual([
+      `${LOGS}/task-2-1_2025-11-10T1430_3f2a9c1d.md`,
+      '.spec-workflow/specs/auth/tasks.md',
+    ]);
   });
 
   it('adds usage to the newest log the agent wrote, touching nothing else', () => {
@@ -166,7 +194,7 @@ describe('writeTaskUsage', () => {
 
   it.each([
     ['billing', '1', 'unknown spec "billing"; specs here: auth'],
-    ['auth', '../1', 'invalid task name "../1": use letters, digits, \'.\', \'_\' and \'-\''],
+    ['auth', '../1', "invalid task name \"../1\": use letters, digits, '.', '_' and '-'"],
   ])('spec %s task %s fails with one line', (spec, taskId, message) => {
     const dir = tempProject({ '.spec-workflow/specs/auth/tasks.md': '' });
     expect(() => writeTaskUsage(dir, spec, taskId, USAGE, NOW, ID)).toThrow(new SpecError(message));

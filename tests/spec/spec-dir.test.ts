@@ -10,20 +10,22 @@ describe('assertSafeName', () => {
   });
 
   it.each([
-    ['../x', 'invalid spec name "../x": use letters, digits, \'.\', \'_\' and \'-\''],
+    ['../x', "invalid spec name \"../x\": use letters, digits, '.', '_' and '-'"],
     ['a..b', 'invalid spec name "a..b": it must not contain ".."'],
     ['', 'invalid spec name "": it is empty'],
     ['.hidden', 'invalid spec name ".hidden": it must start with a letter or digit'],
     ['-flag', 'invalid spec name "-flag": it must start with a letter or digit'],
-    ['a/b', 'invalid spec name "a/b": use letters, digits, \'.\', \'_\' and \'-\''],
-    ['a b', 'invalid spec name "a b": use letters, digits, \'.\', \'_\' and \'-\''],
+    ['a/b', "invalid spec name \"a/b\": use letters, digits, '.', '_' and '-'"],
+    ['a b', "invalid spec name \"a b\": use letters, digits, '.', '_' and '-'"],
     ['x'.repeat(65), `invalid spec name "${'x'.repeat(65)}": 65 characters; at most 64`],
   ])('rejects %j', (name, message) => {
     expect(() => assertSafeName('spec', name)).toThrow(new SpecError(message));
   });
 
   it('names the kind', () => {
-    expect(() => assertSafeName('session', 'a\nb')).toThrow(new SpecError('invalid session name "a\\nb": use letters, digits, \'.\', \'_\' and \'-\''));
+    expect(() => assertSafeName('session', 'a\nb')).toThrow(
+      new SpecError("invalid session name \"a\\nb\": use letters, digits, '.', '_' and '-'"),
+    );
   });
 });
 
@@ -74,6 +76,8 @@ describe('listSpecs and readSpecTasks', () => {
 
   it('says so when there are no specs at all', () => {
     const dir = tempProject({});
-    expect(() => readSpecTasks(dir, 'x')).toThrow(new SpecError(`unknown spec "x"; no spec in ${path.join(dir, '.spec-workflow', 'specs')} has a tasks.md`));
+    expect(() => readSpecTasks(dir, 'x')).toThrow(
+      new SpecError(`unknown spec "x"; no spec in ${path.join(dir, '.spec-workflow', 'specs')} has a tasks.md`),
+    );
   });
 });

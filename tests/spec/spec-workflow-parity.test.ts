@@ -32,12 +32,25 @@ interface Recording {
 }
 
 const DIR = new URL('fixtures/spec-workflow-2.2.7/tasks/', import.meta.url);
-const CORPUS = fs.readdirSync(DIR).filter((name) => name.endsWith('.md')).sort();
+const CORPUS = fs
+  .readdirSync(DIR)
+  .filter((name) => name.endsWith('.md'))
+  .sort();
 const read = (name: string) => fs.readFileSync(new URL(name, DIR), 'utf8');
 const recording = (name: string) => JSON.parse(read(name.replace(/\.md$/, '.json'))) as Recording;
 
-const OUR_STATUS: Record<SpecWorkflowStatus, TaskStatus> = { pending: 'pending', 'in-progress': 'in-progress', completed: 'done', blocked: 'blocked' };
-const THEIR_STATUS: Record<TaskStatus, SpecWorkflowStatus> = { pending: 'pending', 'in-progress': 'in-progress', done: 'completed', blocked: 'blocked' };
+const OUR_STATUS: Record<SpecWorkflowStatus, TaskStatus> = {
+  pending: 'pending',
+  'in-progress': 'in-progress',
+  completed: 'done',
+  blocked: 'blocked',
+};
+const THEIR_STATUS: Record<TaskStatus, SpecWorkflowStatus> = {
+  pending: 'pending',
+  'in-progress': 'in-progress',
+  done: 'completed',
+  blocked: 'blocked',
+};
 
 const card = (task: SpecTask): Card => ({
   id: task.id,
@@ -79,7 +92,8 @@ describe.each(CORPUS)('%s as spec-workflow 2.2.7 reads it', (name) => {
 });
 
 /** spec-workflow rewrites the task's line as `<indent><bullet> [<marker>] <text>` (no `\r`). */
-const rewrittenLikeSpecWorkflow = (line: string) => line.replace(/\r$/, '').replace(/^(\s*)([-*])\s+\[(.)\]\s+/, '$1$2 [$3] ');
+const rewrittenLikeSpecWorkflow = (line: string) =>
+  line.replace(/\r$/, '').replace(/^(\s*)([-*])\s+\[(.)\]\s+/, '$1$2 [$3] ');
 
 describe.each(CORPUS)('%s: every marker change spec-workflow 2.2.7 makes', (name) => {
   const text = read(name);
@@ -90,7 +104,9 @@ describe.each(CORPUS)('%s: every marker change spec-workflow 2.2.7 makes', (name
     if (duplicated.has(update.id)) {
       // spec-workflow changes the first line with the id; we refuse to guess.
       expect(() => setTaskStatus(text, update.id, OUR_STATUS[update.status])).toThrow(SpecError);
-      expect(() => setTaskStatus(text, update.id, OUR_STATUS[update.status])).toThrow(/is ambiguous: lines \d+ and \d+ of tasks.md carry it/);
+      expect(() => setTaskStatus(text, update.id, OUR_STATUS[update.status])).toThrow(
+        /is ambiguous: lines \d+ and \d+ of tasks.md carry it/,
+      );
       return;
     }
     const lines = text.split('\n');
@@ -100,6 +116,10 @@ describe.each(CORPUS)('%s: every marker change spec-workflow 2.2.7 makes', (name
     const ourLine = original.replace(/\[.\]/, `[${marker}]`);
     expect(rewrittenLikeSpecWorkflow(ourLine)).toBe(update.after[0]);
     lines.splice(update.line, update.before.length, ourLine, ...update.after.slice(1));
-    expect(setTaskStatus(text, update.id, OUR_STATUS[update.status])).toEqual({ text: lines.join('\n'), changed: true, previous: expect.any(String) });
+    expect(setTaskStatus(text, update.id, OUR_STATUS[update.status])).toEqual({
+      text: lines.join('\n'),
+      changed: true,
+      previous: expect.any(String),
+    });
   });
 });

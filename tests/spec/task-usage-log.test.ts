@@ -15,7 +15,10 @@ import { USAGE } from './usage-fixture.js';
 const FIXTURES = new URL('fixtures/spec-workflow-2.2.7/logs/', import.meta.url);
 const fixture = (name: string) => fs.readFileSync(new URL(name, FIXTURES), 'utf8');
 /** spec-workflow's dashboard reading of each fixture log. */
-const DASHBOARD = JSON.parse(fixture('parsed.json')) as Record<string, { summary: string; statistics: { linesAdded: number; linesRemoved: number } }>;
+const DASHBOARD = JSON.parse(fixture('parsed.json')) as Record<
+  string,
+  { summary: string; statistics: { linesAdded: number; linesRemoved: number } }
+>;
 
 const LOGS = '.spec-workflow/specs/auth/Implementation Logs';
 const AGENT = `${LOGS}/task-2-1_2025-11-10T1430_3f2a9c1d.md`; // the name spec-workflow gives agent-log.md
@@ -32,12 +35,15 @@ describe("the dashboard's view of the usage section", () => {
   });
 
   it('lists the placeholder as an empty entry (+0/−0), which is why it must go once the agent logs', () => {
-    expect(DASHBOARD['placeholder.md']).toMatchObject({ summary: 'Task 2.1 completed; usage recorded by spec-session.', statistics: { linesAdded: 0, linesRemoved: 0 } });
+    expect(DASHBOARD['placeholder.md']).toMatchObject({
+      summary: 'Task 2.1 completed; usage recorded by spec-session.',
+      statistics: { linesAdded: 0, linesRemoved: 0 },
+    });
   });
 });
 
 describe('the agent logs first, then the task is done', () => {
-  it('puts the usage into the agent\'s log and writes no placeholder', () => {
+  it("puts the usage into the agent's log and writes no placeholder", () => {
     const dir = tempProject({ ...TASKS, [AGENT]: fixture('agent-log.md') });
     expect(writeTaskUsage(dir, 'auth', '2.1', USAGE, AT_1420, PLACEHOLDER_ID)).toBe(path.join(dir, AGENT));
     expect(listFiles(dir)).toEqual([AGENT, '.spec-workflow/specs/auth/tasks.md']);
@@ -54,7 +60,7 @@ describe('the task is done first, then the agent logs', () => {
     return dir;
   };
 
-  it('adoptAgentLogs moves the usage into the agent\'s log and removes the placeholder', () => {
+  it("adoptAgentLogs moves the usage into the agent's log and removes the placeholder", () => {
     const dir = doneThenLogged();
     expect(adoptAgentLogs(dir, 'auth')).toEqual([path.join(dir, AGENT)]);
     expect(listFiles(dir)).toEqual([AGENT, '.spec-workflow/specs/auth/tasks.md']);
@@ -62,7 +68,7 @@ describe('the task is done first, then the agent logs', () => {
     expect(adoptAgentLogs(dir, 'auth')).toEqual([]);
   });
 
-  it('prefers the agent\'s log even when its time is older (a teammate\'s log, merged later)', () => {
+  it("prefers the agent's log even when its time is older (a teammate's log, merged later)", () => {
     const dir = tempProject(TASKS);
     writeTaskUsage(dir, 'auth', '2.1', USAGE, AT_1420, PLACEHOLDER_ID);
     const older = fixture('agent-log.md').replace('2025-11-10T14:30:12.345Z', '2025-11-10T14:10:00.000Z');
@@ -84,7 +90,13 @@ describe('adoptAgentLogs leaves alone', () => {
   it.each([
     ['a placeholder with no agent log', { [PLACEHOLDER]: fixture('placeholder.md') }],
     ['an agent log with no placeholder', { [AGENT]: fixture('agent-log.md') }],
-    ['another task\'s agent log', { [PLACEHOLDER]: fixture('placeholder.md'), [`${LOGS}/task-2-10_2025-11-10T1430_3f2a9c1d.md`]: fixture('agent-log.md').replace('Task 2.1', 'Task 2.10') }],
+    [
+      "another task's agent log",
+      {
+        [PLACEHOLDER]: fixture('placeholder.md'),
+        [`${LOGS}/task-2-10_2025-11-10T1430_3f2a9c1d.md`]: fixture('agent-log.md').replace('Task 2.1', 'Task 2.10'),
+      },
+    ],
     ['no log folder', {}],
   ])('%s', (_name, logs) => {
     const dir = tempProject({ ...TASKS, ...logs });
@@ -96,7 +108,9 @@ describe('adoptAgentLogs leaves alone', () => {
 
 describe('one usage section per task', () => {
   it('moves it from an older agent log into the newest one', () => {
-    const newer = fixture('agent-log.md').replace('2025-11-10T14:30:12.345Z', '2025-11-11T09:00:00.000Z').replace('3f2a9c1d-8b4e', '7a7a7a7a-8b4e');
+    const newer = fixture('agent-log.md')
+      .replace('2025-11-10T14:30:12.345Z', '2025-11-11T09:00:00.000Z')
+      .replace('3f2a9c1d-8b4e', '7a7a7a7a-8b4e');
     const NEWER = `${LOGS}/task-2-1_2025-11-11T0900_7a7a7a7a.md`;
     const dir = tempProject({ ...TASKS, [AGENT]: fixture('agent-log-with-usage.md'), [NEWER]: newer });
     expect(writeTaskUsage(dir, 'auth', '2.1', USAGE, AT_1420, () => 'unused')).toBe(path.join(dir, NEWER));

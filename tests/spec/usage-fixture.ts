@@ -8,7 +8,15 @@ export const USAGE: UsageBlock = {
   finished: '2025-11-10T14:42:30.000Z',
   durationMinutes: 42.5,
   models: [
-    { model: 'claude-sonnet-4-5-20250929', input: 1234, output: 56789, cacheWrite5m: 120000, cacheWrite1h: 0, cacheRead: 2345678, cost: 1.93456 },
+    {
+      model: 'claude-sonnet-4-5-20250929',
+      input: 1234,
+      output: 56789,
+      cacheWrite5m: 120000,
+      cacheWrite1h: 0,
+      cacheRead: 2345678,
+      cost: 1.93456,
+    },
     { model: 'some|new\nmodel', input: 7, output: 0, cacheWrite5m: 0, cacheWrite1h: 1000, cacheRead: 0, cost: null },
   ],
   total: { tokens: 2524708, cost: null },
@@ -35,4 +43,7 @@ export const USAGE_TEXT = `## Usage
 `;
 
 /** What spec-workflow 2.2.7's log-implementation tool writes, recorded from its own writer. */
-export const SPEC_WORKFLOW_LOG = fs.readFileSync(new URL('fixtures/spec-workflow-2.2.7/logs/agent-log.md', import.meta.url), 'utf8');
+export const SPEC_WORKFLOW_LOG = fs.readFileSync(
+  new URL('fixtures/spec-workflow-2.2.7/logs/agent-log.md', import.meta.url),
+  'utf8',
+);

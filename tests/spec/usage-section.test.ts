@@ -1,8 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { readUsageSection, removeUsageSection, upsertUsageSection, usageSection, type UsageBlock } from '../../src/spec/usage-section.js';
+import {
+  readUsageSection,
+  removeUsageSection,
+  upsertUsageSection,
+  usageSection,
+  type UsageBlock,
+} from '../../src/spec/usage-section.js';
 import { SPEC_WORKFLOW_LOG, USAGE, USAGE_TEXT } from './usage-fixture.js';
 
-const MINIMAL: UsageBlock = { session: 's1', claudeSessions: [], models: [], total: { tokens: 0, cost: 0.09124 }, priceTable: 'none', manual: true };
+const MINIMAL: UsageBlock = {
+  session: 's1',
+  claudeSessions: [],
+  models: [],
+  total: { tokens: 0, cost: 0.09124 },
+  priceTable: 'none',
+  manual: true,
+};
 const MINIMAL_TEXT = `## Usage
 
 - **Session:** s1
@@ -28,10 +41,26 @@ describe('upsertUsageSection', () => {
   it.each([
     ['inserts before ## Files Modified', SPEC_WORKFLOW_LOG, HEAD + MINIMAL_TEXT + TAIL],
     ['replaces an existing section', HEAD + USAGE_TEXT + TAIL, HEAD + MINIMAL_TEXT + TAIL],
-    ['replaces a hand-edited one without its blank line', HEAD + '## Usage\n- old\n' + TAIL, HEAD + MINIMAL_TEXT + TAIL],
-    ['inserts after Statistics when Files Modified is missing', '## Statistics\n\n- **Net Change:** 1\n\n---\n\n## Artifacts\n', '## Statistics\n\n- **Net Change:** 1\n\n' + MINIMAL_TEXT + '---\n\n## Artifacts\n'],
-    ['appends after a final Statistics section', '## Statistics\n\n- **Net Change:** 1', '## Statistics\n\n- **Net Change:** 1\n\n' + MINIMAL_TEXT],
-    ['appends to a log without either heading', '# Implementation Log: Task 1\n\n', '# Implementation Log: Task 1\n\n' + MINIMAL_TEXT],
+    [
+      'replaces a hand-edited one without its blank line',
+      `${HEAD}## Usage\n- old\n${TAIL}`,
+      HEAD + MINIMAL_TEXT + TAIL,
+    ],
+    [
+      'inserts after Statistics when Files Modified is missing',
+      '## Statistics\n\n- **Net Change:** 1\n\n---\n\n## Artifacts\n',
+      `## Statistics\n\n- **Net Change:** 1\n\n${MINIMAL_TEXT}---\n\n## Artifacts\n`,
+    ],
+    [
+      'appends after a final Statistics section',
+      '## Statistics\n\n- **Net Change:** 1',
+      `## Statistics\n\n- **Net Change:** 1\n\n${MINIMAL_TEXT}`,
+    ],
+    [
+      'appends to a log without either heading',
+      '# Implementation Log: Task 1\n\n',
+      `# Implementation Log: Task 1\n\n${MINIMAL_TEXT}`,
+    ],
     ['keeps CRLF', SPEC_WORKFLOW_LOG.replace(/\n/g, '\r\n'), (HEAD + MINIMAL_TEXT + TAIL).replace(/\n/g, '\r\n')],
   ])('%s', (_name, log, expected) => {
     const once = upsertUsageSection(log, MINIMAL);

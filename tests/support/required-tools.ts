@@ -15,5 +15,6 @@ export const skipWithout = (present: boolean): boolean => !present && !IN_CI;
 
 /** Throws, naming the missing tool, when it is absent: the first line of a test that needs it. */
 export function requireTool(present: boolean, missing: string): void {
-  if (!present) throw new Error(`${missing}; under CI=true a missing test dependency fails the run instead of skipping`);
+  if (!present)
+    throw new Error(`${missing}; under CI=true a missing test dependency fails the run instead of skipping`);
 }

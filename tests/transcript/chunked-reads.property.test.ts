@@ -41,8 +41,25 @@ const messageArb: fc.Arbitrary<Message> = fc.record({
 });
 
 /** Lines between messages: none of them may add to the totals. */
-type Noise = 'user' | 'blank' | 'whitespace' | 'torn-usage' | 'bad-usage-type' | 'progress' | 'synthetic' | 'copy-of-earlier';
-const noiseArb = fc.constantFrom<Noise>('user', 'blank', 'whitespace', 'torn-usage', 'bad-usage-type', 'progress', 'synthetic', 'copy-of-earlier');
+type Noise =
+  | 'user'
+  | 'blank'
+  | 'whitespace'
+  | 'torn-usage'
+  | 'bad-usage-type'
+  | 'progress'
+  | 'synthetic'
+  | 'copy-of-earlier';
+const noiseArb = fc.constantFrom<Noise>(
+  'user',
+  'blank',
+  'whitespace',
+  'torn-usage',
+  'bad-usage-type',
+  'progress',
+  'synthetic',
+  'copy-of-earlier',
+);
 
 const transcriptArb = fc.record({
   messages: fc.array(fc.tuple(messageArb, fc.array(noiseArb, { maxLength: 3 })), { minLength: 1, maxLength: 10 }),
@@ -53,8 +70,18 @@ function messageLines(m: Message, index: number): string[] {
   const id = `msg_${String(index).padStart(3, '0')}`;
   return m.placeholders.map((placeholder, block) => {
     const last = block === m.placeholders.length - 1;
-    const output = m.behaviour === 'placeholder-only' ? placeholder : m.behaviour === 'final-on-last-line' && !last ? placeholder : m.usage.output;
-    return assistantLine({ id, requestId: m.withRequestId ? `req_${index}` : null, usage: { ...m.usage, output }, text: `${m.text} #${block}` });
+    const output =
+      m.behaviour === 'placeholder-only'
+        ? placeholder
+        : m.behaviour === 'final-on-last-line' && !last
+          ? placeholder
+          : m.usage.output;
+    return assistantLine({
+      id,
+      requestId: m.withRequestId ? `req_${index}` : null,
+      usage: { ...m.usage, output },
+      text: `${m.text} #${block}`,
+    });
   });
 }
 
@@ -63,7 +90,12 @@ function expectedUsage(m: Message): TokenCounts {
   return { ...m.usage, output: m.behaviour === 'placeholder-only' ? Math.max(...m.placeholders) : m.usage.output };
 }
 
-function build(t: { messages: Array<[Message, Noise[]]>; crlf: boolean }): { bytes: Buffer; expected: TokenCounts; malformed: number; calls: number } {
+function build(t: { messages: Array<[Message, Noise[]]>; crlf: boolean }): {
+  bytes: Buffer;
+  expected: TokenCounts;
+  malformed: number;
+  calls: number;
+} {
   const lines: string[] = [];
   const expected = zeroTokens();
   let malformed = 0;
@@ -83,14 +115,33 @@ function build(t: { messages: Array<[Message, Noise[]]>; crlf: boolean }): { byt
         malformed++;
       }
       if (n === 'bad-usage-type') {
-        lines.push(assistantLine({ id: `msg_bad_${i}`, usage: { input: 7 } }).replace('"input_tokens":7', '"input_tokens":"7"'));
+        lines.push(
+          assistantLine({ id: `msg_bad_${i}`, usage: { input: 7 } }).replace('"input_tokens":7', '"input_tokens":"7"'),
+        );
         malformed++;
       }
       if (n === 'progress') {
-        const embedded = JSON.parse(assistantLine({ id: `msg_progress_${i}`, usage: { input: 1_000_000, output: 5 }, sidechain: true })) as unknown;
-        lines.push(JSON.stringify({ type: 'progress', data: { type: 'agent_progress', message: embedded }, timestamp: '2026-11-20T10:00:00.000Z', sessionId: 's' }));
+        const embedded = JSON.parse(
+          assistantLine({ id: `msg_progress_${i}`, usage: { input: 1_000_000, output: 5 }, sidechain: true }),
+        ) as unknown;
+        lines.push(
+          JSON.stringify({
+            type: 'progress',
+            data: { type: 'agent_progress', message: embedded },
+            timestamp: '2026-11-20T10:00:00.000Z',
+            sessionId: 's',
+          }),
+        );
       }
-      if (n === 'synthetic') lines.push(assistantLine({ id: `synthetic_${i}`, model: '<synthetic>', requestId: null, usage: { input: 999, output: 999 } }));
+      if (n === 'synthetic')
+        lines.push(
+          assistantLine({
+            id: `synthetic_${i}`,
+            model: '<synthetic>',
+            requestId: null,
+            usage: { input: 999, output: 999 },
+          }),
+        );
       if (n === 'copy-of-earlier') lines.push(...written[Math.floor(written.length / 2)]!); // a resumed session's copy
     }
   });
@@ -136,7 +187,8 @@ describe('property: reads split anywhere give the same totals as one read', () =
           history.push(cursor);
           const stale = w.staleRereads[k];
           if (stale !== undefined) {
-            const from = stale % (history.length + 1) === history.length ? undefined : history[stale % (history.length + 1)];
+            const from =
+              stale % (history.length + 1) === history.length ? undefined : history[stale % (history.length + 1)];
             for (const c of readTranscriptFrom(file, from).calls) set.add(c);
           }
         });

@@ -8,7 +8,12 @@ import { CallSet } from '../../src/usage/call-set.js';
 import { addTokens, zeroTokens, type TokenCounts } from '../../src/usage/tokens.js';
 
 /** Every transcript under the config dirs read once, the way `report` reads them, merged into one call set. */
-export function readCorpus(configDirs: string[]): { calls: CallSet; malformed: number; files: TranscriptFile[]; reads: Map<string, TranscriptRead> } {
+export function readCorpus(configDirs: string[]): {
+  calls: CallSet;
+  malformed: number;
+  files: TranscriptFile[];
+  reads: Map<string, TranscriptRead>;
+} {
   const files = discoverTranscripts(configDirs);
   const calls = new CallSet();
   const reads = new Map<string, TranscriptRead>();
@@ -18,7 +23,8 @@ export function readCorpus(configDirs: string[]): { calls: CallSet; malformed: n
     reads.set(file.path, read);
     malformed += read.malformed;
     // Copies inside progress lines count too: they fold into the subagent file's copy when it is there.
-    for (const call of [...read.calls, ...read.embeddedCalls]) calls.add({ ...call, sessionId: call.sessionId ?? file.sessionId });
+    for (const call of [...read.calls, ...read.embeddedCalls])
+      calls.add({ ...call, sessionId: call.sessionId ?? file.sessionId });
   }
   return { calls, malformed, files, reads };
 }

@@ -7,20 +7,27 @@ import { tempDir } from './corpus.js';
 
 function dirs(...names: Array<[string, boolean]>): string {
   const root = tempDir();
-  for (const [name, withProjects] of names) fs.mkdirSync(path.join(root, name, withProjects ? 'projects' : ''), { recursive: true });
+  for (const [name, withProjects] of names)
+    fs.mkdirSync(path.join(root, name, withProjects ? 'projects' : ''), { recursive: true });
   return root;
 }
 
 describe('claudeConfigDirs', () => {
   it('CLAUDE_CONFIG_DIR is a comma list; spaces, empties, duplicates and folders without projects/ are dropped', () => {
     const root = dirs(['a', true], ['b', true], ['no-projects', false]);
-    const env = { HOME: root, CLAUDE_CONFIG_DIR: ` ${root}/a ,,${root}/no-projects, ${root}/b,${root}/a/,${root}/missing` };
+    const env = {
+      HOME: root,
+      CLAUDE_CONFIG_DIR: ` ${root}/a ,,${root}/no-projects, ${root}/b,${root}/a/,${root}/missing`,
+    };
     expect(claudeConfigDirs(env)).toEqual([path.join(root, 'a'), path.join(root, 'b')]);
   });
 
   it('without CLAUDE_CONFIG_DIR: ~/.claude and ~/.config/claude, those that hold projects/', () => {
     const both = dirs(['.claude', true], ['.config/claude', true]);
-    expect(claudeConfigDirs({ HOME: both })).toEqual([path.join(both, '.claude'), path.join(both, '.config', 'claude')]);
+    expect(claudeConfigDirs({ HOME: both })).toEqual([
+      path.join(both, '.claude'),
+      path.join(both, '.config', 'claude'),
+    ]);
     const one = dirs(['.claude', false], ['.config/claude', true]);
     expect(claudeConfigDirs({ HOME: one })).toEqual([path.join(one, '.config', 'claude')]);
     expect(claudeConfigDirs({ HOME: dirs(), CLAUDE_CONFIG_DIR: '' })).toEqual([]);
@@ -29,10 +36,16 @@ describe('claudeConfigDirs', () => {
 
 describe('discoverTranscripts: every layout Claude Code has used', () => {
   const found = (name: string) =>
-    discoverTranscripts([configDir(name)]).map((f) => [path.relative(path.join(configDir(name), 'projects'), f.path), f.project, f.sessionId]);
+    discoverTranscripts([configDir(name)]).map((f) => [
+      path.relative(path.join(configDir(name), 'projects'), f.path),
+      f.project,
+      f.sessionId,
+    ]);
 
   it('1.0.x: one main file per session', () => {
-    expect(found('inline-sidechain-1.0')).toEqual([[`-home-dev-shop/${session(12)}.jsonl`, '-home-dev-shop', session(12)]]);
+    expect(found('inline-sidechain-1.0')).toEqual([
+      [`-home-dev-shop/${session(12)}.jsonl`, '-home-dev-shop', session(12)],
+    ]);
   });
 
   it('2.0.x: agent-<id>.jsonl beside the main file (its session comes from its lines)', () => {

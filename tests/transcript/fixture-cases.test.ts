@@ -5,9 +5,11 @@ import { CASES, FIXTURES_DIR, FORK, ORIGINAL, configDir, fixtureCase, session } 
 import { readCorpus, sessionsOf, totalsOf } from './corpus.js';
 
 const read = (name: string) => readCorpus([configDir(name)]);
-const callsIn = (name: string, file: string) => [...read(name).reads.entries()].find(([p]) => p.endsWith(file))![1].calls;
+const callsIn = (name: string, file: string) =>
+  [...read(name).reads.entries()].find(([p]) => p.endsWith(file))![1].calls;
 /** API calls, not message ids: one message.id answered to two requests is two calls. */
-const callCount = (calls: ReturnType<typeof read>['calls']) => [...calls.entries.values()].reduce((n, e) => n + Math.max(1, e.byRequest.size), 0);
+const callCount = (calls: ReturnType<typeof read>['calls']) =>
+  [...calls.entries.values()].reduce((n, e) => n + Math.max(1, e.byRequest.size), 0);
 
 describe('every hand-written fixture: each API call counted once', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', (_, c) => {
@@ -23,9 +25,14 @@ describe('every hand-written fixture: each API call counted once', () => {
       const t = c.totals;
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${c.name}\` |`));
       expect(row, c.name).toBeDefined();
-      expect(row).toContain(`| ${t.input} / ${t.output} / ${t.cacheWrite5m} / ${t.cacheWrite1h} / ${t.cacheRead} | ${c.calls} | ${c.malformed} | $${c.costUsd} |`);
+      expect(row).toContain(
+        `| ${t.input} / ${t.output} / ${t.cacheWrite5m} / ${t.cacheWrite1h} / ${t.cacheRead} | ${c.calls} | ${c.malformed} | $${c.costUsd} |`,
+      );
     }
-    const folders = fs.readdirSync(FIXTURES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    const folders = fs
+      .readdirSync(FIXTURES_DIR, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
     expect(folders.sort()).toEqual(CASES.map((c) => c.name).sort());
   });
 });
@@ -90,7 +97,9 @@ describe('what each case is about', () => {
 
   it('progress lines: the main file yields only its own calls, and the progress line is not malformed', () => {
     const { reads } = read('progress-lines');
-    const main = reads.get(path.join(configDir('progress-lines'), 'projects', '-home-dev-shop', `${session(7)}.jsonl`))!;
+    const main = reads.get(
+      path.join(configDir('progress-lines'), 'projects', '-home-dev-shop', `${session(7)}.jsonl`),
+    )!;
     expect(main.calls.map((c) => c.messageId)).toEqual(['msg_pg_1', 'msg_pg_3']);
     expect(main.malformed).toBe(0);
   });
@@ -115,7 +124,10 @@ describe('what each case is about', () => {
 
   it('<synthetic>: no call and no model', () => {
     const { calls } = read('synthetic');
-    expect([...calls.entries.values()].map((e) => e.first.model)).toEqual(['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5-20250929']);
+    expect([...calls.entries.values()].map((e) => e.first.model)).toEqual([
+      'claude-sonnet-4-5-20250929',
+      'claude-sonnet-4-5-20250929',
+    ]);
   });
 
   it('malformed lines are counted, and the torn last line is left unread for the next read', () => {

@@ -58,5 +58,14 @@ export function assistantLine(a: AssistantLine): string {
 }
 
 export function userLine(text: string, sessionId = '20000000-0000-4000-8000-000000000001'): string {
-  return JSON.stringify({ parentUuid: null, isSidechain: false, type: 'user', message: { role: 'user', content: text }, uuid: 'u', timestamp: '2026-11-20T09:59:00.000Z', sessionId, version: '2.1.331' });
+  return JSON.stringify({
+    parentUuid: null,
+    isSidechain: false,
+    type: 'user',
+    message: { role: 'user', content: text },
+    uuid: 'u',
+    timestamp: '2026-11-20T09:59:00.000Z',
+    sessionId,
+    version: '2.1.331',
+  });
 }

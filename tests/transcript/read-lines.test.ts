@@ -31,7 +31,10 @@ function fileWith(text: string | Buffer): string {
 describe('readCompleteLines: byte offsets', () => {
   it('reads every whole line and says where the next read starts', () => {
     const file = fileWith('a\nbb\nccc\n');
-    expect(collect(file, 0)).toMatchObject({ lines: ['a', 'bb', 'ccc'], result: { endOffset: 9, bytesRead: 9, oversizedLines: 0 } });
+    expect(collect(file, 0)).toMatchObject({
+      lines: ['a', 'bb', 'ccc'],
+      result: { endOffset: 9, bytesRead: 9, oversizedLines: 0 },
+    });
     expect(collect(file, 2)).toMatchObject({ lines: ['bb', 'ccc'], result: { endOffset: 9, bytesRead: 7 } });
     expect(collect(file, 9)).toMatchObject({ lines: [], result: { endOffset: 9, bytesRead: 0 } });
   });
@@ -41,16 +44,28 @@ describe('readCompleteLines: byte offsets', () => {
     const first = collect(file, 0);
     expect(first).toMatchObject({ lines: ['a', 'bb'], result: { endOffset: 5, bytesRead: 5 } });
     fs.appendFileSync(file, 'tial":1}\nnext\n');
-    expect(collect(file, first.result.endOffset)).toMatchObject({ lines: ['{"partial":1}', 'next'], result: { endOffset: 24, bytesRead: 19 } });
+    expect(collect(file, first.result.endOffset)).toMatchObject({
+      lines: ['{"partial":1}', 'next'],
+      result: { endOffset: 24, bytesRead: 19 },
+    });
   });
 
   it('a file without any newline yet reads nothing', () => {
-    expect(collect(fileWith('{"type":"assistant"'), 0)).toMatchObject({ lines: [], result: { endOffset: 0, bytesRead: 0 } });
+    expect(collect(fileWith('{"type":"assistant"'), 0)).toMatchObject({
+      lines: [],
+      result: { endOffset: 0, bytesRead: 0 },
+    });
     expect(collect(fileWith(''), 0)).toMatchObject({ lines: [], result: { endOffset: 0, bytesRead: 0 } });
   });
 
   it('hands blank lines and CRLF endings through untouched (the consumer skips them)', () => {
-    expect(collect(fileWith('\n\n{"a":1}\r\n  \n{"b":2}\r\n'), 0).lines).toEqual(['', '', '{"a":1}\r', '  ', '{"b":2}\r']);
+    expect(collect(fileWith('\n\n{"a":1}\r\n  \n{"b":2}\r\n'), 0).lines).toEqual([
+      '',
+      '',
+      '{"a":1}\r',
+      '  ',
+      '{"b":2}\r',
+    ]);
   });
 
   it('counts offsets in bytes, not characters', () => {
@@ -61,7 +76,9 @@ describe('readCompleteLines: byte offsets', () => {
 });
 
 describe('readCompleteLines: memory stays bounded by the longest line, not the file', () => {
-  const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ i, text: 'é✓'.repeat(i % 37), pad: 'x'.repeat((i * 7919) % 180) }));
+  const lines = Array.from({ length: 2000 }, (_, i) =>
+    JSON.stringify({ i, text: 'é✓'.repeat(i % 37), pad: 'x'.repeat((i * 7919) % 180) }),
+  );
   const text = `${lines.join('\n')}\n`;
   const longest = Math.max(...lines.map((l) => Buffer.byteLength(l) + 1));
 
@@ -70,7 +87,11 @@ describe('readCompleteLines: memory stays bounded by the longest line, not the f
     const seen = collect(file, 0, { chunkBytes });
     expect(Buffer.byteLength(text)).toBeGreaterThan(100_000);
     expect(seen.lines).toEqual(lines);
-    expect(seen.result).toEqual({ endOffset: Buffer.byteLength(text), bytesRead: Buffer.byteLength(text), oversizedLines: 0 });
+    expect(seen.result).toEqual({
+      endOffset: Buffer.byteLength(text),
+      bytesRead: Buffer.byteLength(text),
+      oversizedLines: 0,
+    });
     // The buffer only ever doubles to hold one line: never the whole 100 KB+ file.
     if (chunkBytes < longest) expect(seen.largestBuffer).toBeLessThan(2 * longest);
     else expect(seen.largestBuffer).toBe(chunkBytes);
@@ -86,7 +107,11 @@ describe('readCompleteLines: a line longer than maxLineBytes is streamed past', 
     const seen = collect(file, 0, opts);
     expect(seen.lines).toEqual(['{"before":1}', '{"after":2}']);
     expect(seen.oversized).toEqual([[giant.slice(0, 24), giant.slice(-24)]]);
-    expect(seen.result).toEqual({ endOffset: fs.statSync(file).size, bytesRead: fs.statSync(file).size, oversizedLines: 1 });
+    expect(seen.result).toEqual({
+      endOffset: fs.statSync(file).size,
+      bytesRead: fs.statSync(file).size,
+      oversizedLines: 1,
+    });
     expect(seen.largestBuffer).toBeLessThanOrEqual(64);
   });
 

@@ -24,7 +24,11 @@ describe('readTranscriptFrom: a cursor reads only what is new', () => {
     const file = transcript(`${userLine('hi')}\n${L1}\n${L2}\n`);
     const first = readTranscriptFrom(file, undefined);
     expect(ids(first)).toEqual(['msg_1', 'msg_2']);
-    expect(first).toMatchObject({ restarted: false, bytesRead: fs.statSync(file).size, cursor: { offset: fs.statSync(file).size } });
+    expect(first).toMatchObject({
+      restarted: false,
+      bytesRead: fs.statSync(file).size,
+      cursor: { offset: fs.statSync(file).size },
+    });
 
     const again = readTranscriptFrom(file, first.cursor);
     expect(again).toMatchObject({ calls: [], bytesRead: 0, restarted: false, cursor: first.cursor });
@@ -45,7 +49,9 @@ describe('readTranscriptFrom: a cursor reads only what is new', () => {
 
     fs.appendFileSync(file, `${L2.slice(cut)}\n`);
     const second = readTranscriptFrom(file, first.cursor);
-    expect(second.calls.map((c) => [c.messageId, c.tokens])).toEqual([['msg_2', { input: 200, output: 20, cacheWrite5m: 50, cacheWrite1h: 0, cacheRead: 0 }]]);
+    expect(second.calls.map((c) => [c.messageId, c.tokens])).toEqual([
+      ['msg_2', { input: 200, output: 20, cacheWrite5m: 50, cacheWrite1h: 0, cacheRead: 0 }],
+    ]);
     expect(second.malformed).toBe(0);
   });
 
@@ -101,7 +107,9 @@ describe('readTranscriptFrom: a cursor reads only what is new', () => {
   });
 
   it('blank lines are skipped; lines with "usage" that do not parse are counted as malformed', () => {
-    const file = transcript(`\n${L1}\n   \n{"type":"assistant","message":{"usage":\n${L2.replace('"input_tokens":200', '"input_tokens":-1')}\n${L3}\n\n`);
+    const file = transcript(
+      `\n${L1}\n   \n{"type":"assistant","message":{"usage":\n${L2.replace('"input_tokens":200', '"input_tokens":-1')}\n${L3}\n\n`,
+    );
     const read = readTranscriptFrom(file, undefined);
     expect(ids(read)).toEqual(['msg_1', 'msg_3']);
     expect(read.malformed).toBe(2);
@@ -122,7 +130,13 @@ describe('readTranscriptFrom: cost of a small incremental read (what every hook 
 describe('readTranscriptFrom: a line larger than the 64 MiB line limit', () => {
   it('a giant Write tool_use still counts: ids from the head of the line, usage from its tail', () => {
     const marker = 'GIANT_CONTENT';
-    const line = assistantLine({ id: 'msg_big', requestId: 'req_big', text: marker, usage: { input: 12, output: 34_567, cacheWrite5m: 890, cacheRead: 4321 }, sessionId: 'big-session' });
+    const line = assistantLine({
+      id: 'msg_big',
+      requestId: 'req_big',
+      text: marker,
+      usage: { input: 12, output: 34_567, cacheWrite5m: 890, cacheRead: 4321 },
+      sessionId: 'big-session',
+    });
     const [head, tail] = line.split(marker) as [string, string];
     const file = path.join(tempDir(), 'big.jsonl');
     const fd = fs.openSync(file, 'w');
@@ -134,11 +148,29 @@ describe('readTranscriptFrom: a line larger than the 64 MiB line limit', () => {
 
     const read = readTranscriptFrom(file, undefined);
     expect(read.calls.map((c) => [c.messageId, c.requestId, c.sessionId, c.model, c.time])).toEqual([
-      ['msg_1', 'req_1', '20000000-0000-4000-8000-000000000001', 'claude-sonnet-4-5-20250929', Date.parse('2026-11-20T10:00:00.000Z')],
+      [
+        'msg_1',
+        'req_1',
+        '20000000-0000-4000-8000-000000000001',
+        'claude-sonnet-4-5-20250929',
+        Date.parse('2026-11-20T10:00:00.000Z'),
+      ],
       ['msg_big', 'req_big', 'big-session', 'claude-sonnet-4-5-20250929', Date.parse('2026-11-20T10:00:00.000Z')],
-      ['msg_2', 'req_2', '20000000-0000-4000-8000-000000000001', 'claude-sonnet-4-5-20250929', Date.parse('2026-11-20T10:00:00.000Z')],
+      [
+        'msg_2',
+        'req_2',
+        '20000000-0000-4000-8000-000000000001',
+        'claude-sonnet-4-5-20250929',
+        Date.parse('2026-11-20T10:00:00.000Z'),
+      ],
     ]);
-    expect(read.calls[1]!.tokens).toEqual({ input: 12, output: 34_567, cacheWrite5m: 890, cacheWrite1h: 0, cacheRead: 4321 });
+    expect(read.calls[1]!.tokens).toEqual({
+      input: 12,
+      output: 34_567,
+      cacheWrite5m: 890,
+      cacheWrite1h: 0,
+      cacheRead: 4321,
+    });
     expect(read.malformed).toBe(0);
     expect(read.cursor.offset).toBe(fs.statSync(file).size);
   });
@@ -146,7 +178,9 @@ describe('readTranscriptFrom: a line larger than the 64 MiB line limit', () => {
 
 describe('readTranscriptFrom: only regular files', () => {
   it('a character device (/dev/zero) is refused at once with an error the caller can log', () => {
-    expect(() => readTranscriptFrom('/dev/zero', undefined)).toThrow(expect.objectContaining({ code: 'ENOTREG', message: '/dev/zero: not a regular file' }));
+    expect(() => readTranscriptFrom('/dev/zero', undefined)).toThrow(
+      expect.objectContaining({ code: 'ENOTREG', message: '/dev/zero: not a regular file' }),
+    );
   });
 
   it('a FIFO nobody writes to is refused without waiting for a writer', () => {
@@ -156,6 +190,8 @@ describe('readTranscriptFrom: only regular files', () => {
   });
 
   it('a missing file still throws ENOENT (hooks skip a transcript not written yet)', () => {
-    expect(() => readTranscriptFrom(path.join(tempDir(), 'none.jsonl'), undefined)).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+    expect(() => readTranscriptFrom(path.join(tempDir(), 'none.jsonl'), undefined)).toThrow(
+      expect.objectContaining({ code: 'ENOENT' }),
+    );
   });
 });

@@ -4,7 +4,16 @@
  * is the same project moved to a new folder: Claude Code's transcript folder, named after the
  * project's path, is renamed, and every path the files hold is rewritten to the new place.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { inject } from 'vitest';
@@ -24,7 +33,11 @@ export function copyWorkedProject(): WorkedProject {
   const info = inject('workedProject');
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'spec-session-worked-')));
   cpSync(info.root, root, { recursive: true });
-  const moved = { root, home: join(root, relative(info.root, info.home)), project: join(root, relative(info.root, info.project)) };
+  const moved = {
+    root,
+    home: join(root, relative(info.root, info.home)),
+    project: join(root, relative(info.root, info.project)),
+  };
   const transcripts = join(moved.home, '.claude', 'projects');
   renameSync(join(transcripts, mungePath(info.project)), join(transcripts, mungePath(moved.project)));
   const replacements: Array<[string, string]> = [

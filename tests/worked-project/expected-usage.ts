@@ -30,11 +30,24 @@ export const usd = (x: number) => Math.round(x * 1e9) / 1e9;
 function micros(c: WorkedCall): number {
   const r = RATES[c.model];
   if (!r) throw new Error(`no list price written down for ${c.model}`);
-  return c.usage.input * r.input + c.usage.output * r.output + c.usage.cacheWrite * r.input * 1.25 + c.usage.cacheRead * r.input * 0.1;
+  return (
+    c.usage.input * r.input +
+    c.usage.output * r.output +
+    c.usage.cacheWrite * r.input * 1.25 +
+    c.usage.cacheRead * r.input * 0.1
+  );
 }
 
 export function sumOf(calls: WorkedCall[]): Expected {
-  const t = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, totalCost: 0, calls: calls.length };
+  const t = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    totalCost: 0,
+    calls: calls.length,
+  };
   let cost = 0;
   for (const c of calls) {
     t.inputTokens += c.usage.input;
@@ -50,7 +63,8 @@ export function sumOf(calls: WorkedCall[]): Expected {
 
 /** The UTC day of a call (the worked project's zone is UTC). */
 export const dayOf = (iso: string) => iso.slice(0, 10);
-export const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+export const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Calls grouped by a key; calls whose key is null are left out. Keys sorted. */
 export function groupBy(calls: WorkedCall[], key: (c: WorkedCall) => string | null): Array<[string, Expected]> {

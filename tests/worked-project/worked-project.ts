@@ -44,28 +44,68 @@ interface Run extends Attribution {
   replies: Array<{ content: Block[]; usage: Usage }>;
 }
 
-const u = (input: number, output: number, cacheWrite: number, cacheRead: number): Usage => ({ input, output, cacheWrite, cacheRead });
+const u = (input: number, output: number, cacheWrite: number, cacheRead: number): Usage => ({
+  input,
+  output,
+  cacheWrite,
+  cacheRead,
+});
 const none = { ws: null, spec: null, task: null };
 const invoice = (task: string) => ({ ws: 'inv-1000', spec: 'invoice-management', task });
 
 /** The runs, in order. The model is chosen per run (--model), as a user would; the mock answers with it. */
 export const RUNS: Run[] = [
   { session: 'invoice', prompt: '/start-session inv-1000 spec invoice-management', model: OPUS, ...none, replies: [] }, // answered by the hook
-  { session: 'invoice', prompt: '/do-task invoice-management 1.1', model: OPUS, ...invoice('1.1'), replies: [
-    { content: [text('Creating the model.'), bash(markDoneCommand('1.1'))], usage: u(1200, 340, 5100, 9000) },
-    { content: [text('Task 1.1 is complete.')], usage: u(15, 42, 610, 14100) },
-  ] },
+  {
+    session: 'invoice',
+    prompt: '/do-task invoice-management 1.1',
+    model: OPUS,
+    ...invoice('1.1'),
+    replies: [
+      { content: [text('Creating the model.'), bash(markDoneCommand('1.1'))], usage: u(1200, 340, 5100, 9000) },
+      { content: [text('Task 1.1 is complete.')], usage: u(15, 42, 610, 14100) },
+    ],
+  },
   { session: 'billing', prompt: '/start-session rep-2000 spec billing-reports', model: OPUS, ...none, replies: [] },
-  { session: 'billing', prompt: '/do-task billing-reports 1.1', model: HAIKU, ws: 'rep-2000', spec: 'billing-reports', task: '1.1', replies: [
-    { content: [text('Writing the query.'), bash(markDoneCommand('1.1', 'billing-reports'))], usage: u(2400, 800, 12000, 3000) },
-    { content: [text('Billing 1.1 done.')], usage: u(30, 120, 900, 15000) },
-  ] },
-  { session: 'invoice', prompt: '/do-task invoice-management 1.2', model: SONNET, ...invoice('1.2'), replies: [
-    { content: [text('Totals next.'), bash(markDoneCommand('1.2'))], usage: u(800, 2200, 7000, 21000) },
-    { content: [text('Task 1.2 is complete.')], usage: u(20, 64, 300, 28000) },
-  ] },
-  { session: 'invoice', prompt: '/do-task invoice-management 1.3', model: SONNET, ...invoice('1.3'), replies: [{ content: [text('Numbering started.')], usage: u(500, 900, 4000, 30000) }] },
-  { session: 'loose', prompt: 'What does the invoice model hold?', model: HAIKU, ...none, replies: [{ content: [text('Just answering a question.')], usage: u(700, 150, 2500, 0) }] },
+  {
+    session: 'billing',
+    prompt: '/do-task billing-reports 1.1',
+    model: HAIKU,
+    ws: 'rep-2000',
+    spec: 'billing-reports',
+    task: '1.1',
+    replies: [
+      {
+        content: [text('Writing the query.'), bash(markDoneCommand('1.1', 'billing-reports'))],
+        usage: u(2400, 800, 12000, 3000),
+      },
+      { content: [text('Billing 1.1 done.')], usage: u(30, 120, 900, 15000) },
+    ],
+  },
+  {
+    session: 'invoice',
+    prompt: '/do-task invoice-management 1.2',
+    model: SONNET,
+    ...invoice('1.2'),
+    replies: [
+      { content: [text('Totals next.'), bash(markDoneCommand('1.2'))], usage: u(800, 2200, 7000, 21000) },
+      { content: [text('Task 1.2 is complete.')], usage: u(20, 64, 300, 28000) },
+    ],
+  },
+  {
+    session: 'invoice',
+    prompt: '/do-task invoice-management 1.3',
+    model: SONNET,
+    ...invoice('1.3'),
+    replies: [{ content: [text('Numbering started.')], usage: u(500, 900, 4000, 30000) }],
+  },
+  {
+    session: 'loose',
+    prompt: 'What does the invoice model hold?',
+    model: HAIKU,
+    ...none,
+    replies: [{ content: [text('Just answering a question.')], usage: u(700, 150, 2500, 0) }],
+  },
 ];
 
 /** One API call of the plan, with the time Claude Code wrote it (its transcript's first line of it). */
@@ -109,12 +149,30 @@ export async function buildWorkedProject(): Promise<WorkedProjectInfo> {
       started.add(sid);
       mock.script(...run.replies.map((r) => ({ content: r.content, usage: mockUsage(r.usage) })));
       const sent = mock.replies.length;
-      const r = await runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt: run.prompt, model: run.model, ...(first ? { sessionId: sid } : { resume: sid }) });
+      const r = await runClaude({
+        cwd: p.project,
+        home: p.home,
+        baseUrl: mock.url,
+        prompt: run.prompt,
+        model: run.model,
+        ...(first ? { sessionId: sid } : { resume: sid }),
+      });
       if (r.code !== 0) throw new Error(`claude "${run.prompt}" exited ${r.code}: ${r.stderr.slice(0, 400)}`);
-      if (mock.pending().length) throw new Error(`claude "${run.prompt}" left ${mock.pending().length} scripted replies unused`);
+      if (mock.pending().length)
+        throw new Error(`claude "${run.prompt}" left ${mock.pending().length} scripted replies unused`);
       const made = mock.replies.slice(sent);
-      if (made.length !== run.replies.length) throw new Error(`claude "${run.prompt}" made ${made.length} API calls; the plan has ${run.replies.length}`);
-      made.forEach((reply, i) => calls.push({ session: run.session, model: run.model, usage: run.replies[i]!.usage, ws: run.ws, spec: run.spec, task: run.task, messageId: reply.messageId }));
+      if (made.length !== run.replies.length)
+        throw new Error(`claude "${run.prompt}" made ${made.length} API calls; the plan has ${run.replies.length}`);
+      for (const [i, reply] of made.entries())
+        calls.push({
+          session: run.session,
+          model: run.model,
+          usage: run.replies[i]!.usage,
+          ws: run.ws,
+          spec: run.spec,
+          task: run.task,
+          messageId: reply.messageId,
+        });
     }
     const times = firstLineTimes(join(p.home, '.claude', 'projects'));
     const worked = calls.map(({ messageId, ...call }) => {
@@ -131,7 +189,12 @@ export async function buildWorkedProject(): Promise<WorkedProjectInfo> {
   }
 }
 
-const mockUsage = (x: Usage): Partial<MockUsage> => ({ input_tokens: x.input, output_tokens: x.output, cache_creation_input_tokens: x.cacheWrite, cache_read_input_tokens: x.cacheRead });
+const mockUsage = (x: Usage): Partial<MockUsage> => ({
+  input_tokens: x.input,
+  output_tokens: x.output,
+  cache_creation_input_tokens: x.cacheWrite,
+  cache_read_input_tokens: x.cacheRead,
+});
 
 /** The earliest timestamp of each message id in Claude Code's transcripts: when the call is dated. */
 function firstLineTimes(transcripts: string): Map<string, string> {

@@ -39,8 +39,20 @@ describe('token counts typed by hand', () => {
   ])('%s is refused: %s', (text, message) => expect(() => parseTokenSpec(text)).toThrow(message));
 
   it('splits by kind', () => {
-    expect(parseTokenSpec('in:30k,out:15k,cw:1k,cr:100k')).toEqual({ input: 30_000, output: 15_000, cacheWrite5m: 1_000, cacheWrite1h: 0, cacheRead: 100_000 });
-    expect(parseTokenSpec('in:1.5k,cw1h:2')).toEqual({ input: 1_500, output: 0, cacheWrite5m: 0, cacheWrite1h: 2, cacheRead: 0 });
+    expect(parseTokenSpec('in:30k,out:15k,cw:1k,cr:100k')).toEqual({
+      input: 30_000,
+      output: 15_000,
+      cacheWrite5m: 1_000,
+      cacheWrite1h: 0,
+      cacheRead: 100_000,
+    });
+    expect(parseTokenSpec('in:1.5k,cw1h:2')).toEqual({
+      input: 1_500,
+      output: 0,
+      cacheWrite5m: 0,
+      cacheWrite1h: 2,
+      cacheRead: 0,
+    });
     expect(() => parseTokenSpec('in:lots')).toThrow('invalid token count "in:lots"');
   });
 
@@ -59,9 +71,17 @@ describe('/log-task from the command line', () => {
     p.specSession(['start-session', 'inv-1000', 'spec', 'invoice-management']);
     const out = p.specSession(['log-task', '1.1', 'done', '1.2M', 'claude-haiku-4-5']).stdout;
     // 1,200,000 input tokens of Haiku 4.5 at $1 per million.
-    expect(out).toBe('✍ Task 1.1 (invoice-management) logged by hand: done, 1,200,000 tokens, $1.20 at claude-haiku-4-5 as input tokens; give in:…,out:… for an exact split [manual]\n');
+    expect(out).toBe(
+      '✍ Task 1.1 (invoice-management) logged by hand: done, 1,200,000 tokens, $1.20 at claude-haiku-4-5 as input tokens; give in:…,out:… for an exact split [manual]\n',
+    );
     const cost = p.costJson();
-    expect(cost.tasks[0]).toMatchObject({ taskId: '1.1', session: 'inv-1000', manual: true, inputTokens: 1_200_000, totalCost: 1.2 });
+    expect(cost.tasks[0]).toMatchObject({
+      taskId: '1.1',
+      session: 'inv-1000',
+      manual: true,
+      inputTokens: 1_200_000,
+      totalCost: 1.2,
+    });
     expect(p.specSession(['eod']).stdout).toContain('├── Tasks: 1 done (1 worked on)');
   });
 
@@ -71,7 +91,10 @@ describe('/log-task from the command line', () => {
     [['log-task', '1.1', 'done'], 'usage: /log-task <task id>'],
     [['log-task', '9.9', 'done', '45k', 'claude-haiku-4-5'], 'no task 9.9 in spec invoice-management'],
     [['log-task', '1.1', 'done', '45k', 'gpt-9'], 'no price for model "gpt-9"'],
-    [['log-task', '1.1', 'done', '9007199254740991'], 'invalid token count "9007199254740991": more than 1,000,000,000,000 tokens of one kind'],
+    [
+      ['log-task', '1.1', 'done', '9007199254740991'],
+      'invalid token count "9007199254740991": more than 1,000,000,000,000 tokens of one kind',
+    ],
     [['log-task', '1.1', 'done', '1.5'], 'invalid token count "1.5": not a whole number of tokens'],
     [['log-task', '1.1', 'done', 'out:1k,out:2k'], 'invalid token count "out:1k,out:2k": output is given twice'],
   ])('%j → one line: %s', (args, message) => {
@@ -86,7 +109,9 @@ describe('/log-task from the command line', () => {
   it('needs a session or a spec/task name', () => {
     const p = makeProject();
     const r = p.specSession(['log-task', '1.1', 'done', '45k'], { allowFail: true });
-    expect(r.stderr).toBe('spec-session log-task: no active session to log against: /start-session first, or name the task as <spec>/<id>\n');
+    expect(r.stderr).toBe(
+      'spec-session log-task: no active session to log against: /start-session first, or name the task as <spec>/<id>\n',
+    );
     expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '45k']).stdout).toContain('45,000 tokens');
   });
 });
@@ -96,14 +121,24 @@ describe("/log-task with Claude Code's model aliases", () => {
     const p = makeProject();
     const out = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'opus']).stdout;
     // claude-opus-5-5: $4 per million input tokens.
-    expect(out).toBe('✍ Task 1.1 (invoice-management) logged by hand: done, 1,000,000 tokens, $4.00 at claude-opus-5-5 as input tokens; give in:…,out:… for an exact split [manual]\n');
+    expect(out).toBe(
+      '✍ Task 1.1 (invoice-management) logged by hand: done, 1,000,000 tokens, $4.00 at claude-opus-5-5 as input tokens; give in:…,out:… for an exact split [manual]\n',
+    );
   });
 
   it('says which model an unpriced alias stands for, and a price file makes it work', () => {
     const p = makeProject();
     const r = p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku'], { allowFail: true });
-    expect([r.code, r.stderr]).toEqual([1, 'spec-session log-task: no price for model "haiku" (Claude Code 2.1.331 runs claude-haiku-5-5 for it): give a priced model, or add claude-haiku-5-5 to .claude/spec-session/prices.json\n']);
-    writeFileSync(join(p.project, '.claude', 'spec-session', 'prices.json'), JSON.stringify({ models: { 'claude-haiku-5-5': { input: 0.1, output: 0.5 } } }));
-    expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku']).stdout).toContain('1,000,000 tokens, $0.10 at claude-haiku-5-5 ');
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      'spec-session log-task: no price for model "haiku" (Claude Code 2.1.331 runs claude-haiku-5-5 for it): give a priced model, or add claude-haiku-5-5 to .claude/spec-session/prices.json\n',
+    ]);
+    writeFileSync(
+      join(p.project, '.claude', 'spec-session', 'prices.json'),
+      JSON.stringify({ models: { 'claude-haiku-5-5': { input: 0.1, output: 0.5 } } }),
+    );
+    expect(p.specSession(['log-task', 'invoice-management/1.1', 'done', '1M', 'haiku']).stdout).toContain(
+      '1,000,000 tokens, $0.10 at claude-haiku-5-5 ',
+    );
   });
 });

@@ -16,7 +16,8 @@ const cleanEnv = () => {
   for (const k of Object.keys(env)) if (k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
   return env;
 };
-const run = (args: string[], cwd: string, input = '') => spawnSync(process.execPath, [cli, ...args], { cwd, env: cleanEnv(), input, encoding: 'utf8' });
+const run = (args: string[], cwd: string, input = '') =>
+  spawnSync(process.execPath, [cli, ...args], { cwd, env: cleanEnv(), input, encoding: 'utf8' });
 const nowhere = () => mkdtempSync(join(tmpdir(), 'spec-session-nowhere-'));
 
 const PROJECT_COMMANDS: string[][] = [
@@ -40,7 +41,9 @@ describe('outside a project', () => {
     const r = run(args, dir);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`spec-session ${args[0]}: ${dir} is not inside a spec-session project (no .claude/spec-session/, spec-session hooks in .claude/settings.json, or .spec-workflow/ there or above): run it in your project, or pass --dir <project>\n`);
+    expect(r.stderr).toBe(
+      `spec-session ${args[0]}: ${dir} is not inside a spec-session project (no .claude/spec-session/, spec-session hooks in .claude/settings.json, or .spec-workflow/ there or above): run it in your project, or pass --dir <project>\n`,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 

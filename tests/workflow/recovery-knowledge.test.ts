@@ -7,7 +7,7 @@ import { makeProject } from '../e2e/support/project.js';
 const cli = join(__dirname, '..', '..', 'dist', 'spec-session.cjs');
 
 describe('a new day', () => {
-  it("/start-session points to the last daily summary", () => {
+  it('/start-session points to the last daily summary', () => {
     const p = makeProject();
     p.specSession(['start-session', 'inv-0930', 'spec', 'invoice-management']);
     p.specSession(['eod', '--date', '2026-11-24']);
@@ -18,7 +18,8 @@ describe('a new day', () => {
 
 describe('spec-session knowledge', () => {
   const project = join(__dirname, '..', 'spec', 'fixtures', 'knowledge-project');
-  const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'knowledge', ...args, '--dir', project], { encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [cli, 'knowledge', ...args, '--dir', project], { encoding: 'utf8' });
 
   it('finds artifacts across specs by name or field', () => {
     const r = run('session');
@@ -31,6 +32,8 @@ describe('spec-session knowledge', () => {
     expect(run('zzz-nothing').stdout).toBe('No artifact in the implementation logs matches "zzz-nothing".\n');
     const none = spawnSync(process.execPath, [cli, 'knowledge'], { encoding: 'utf8' });
     expect(none.status).toBe(1);
-    expect(none.stderr).toBe('spec-session knowledge: usage: spec-session knowledge <term>   e.g. spec-session knowledge invoice\n');
+    expect(none.stderr).toBe(
+      'spec-session knowledge: usage: spec-session knowledge <term>   e.g. spec-session knowledge invoice\n',
+    );
   });
 });

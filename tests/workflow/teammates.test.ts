@@ -11,10 +11,20 @@ import { describe, expect, it } from 'vitest';
 import { INVOICE_TASKS, cli, makeProject } from '../e2e/support/project.js';
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
 
 describe('two clones, each /eod on the same day, then a merge', () => {
-  it('no conflict under docs/, and the daily summary and PROGRESS.md show both people\'s work', () => {
+  it("no conflict under docs/, and the daily summary and PROGRESS.md show both people's work", () => {
     const origin = makeProject({ 'invoice-management': INVOICE_TASKS });
     git(origin.project, 'init', '-q', '-b', 'main');
     git(origin.project, 'add', '-A');
@@ -28,7 +38,10 @@ describe('two clones, each /eod on the same day, then a merge', () => {
         return r;
       };
       return { dir, run };
-    }) as [{ dir: string; run: (...a: string[]) => ReturnType<typeof spawnSync> }, { dir: string; run: (...a: string[]) => ReturnType<typeof spawnSync> }];
+    }) as [
+      { dir: string; run: (...a: string[]) => ReturnType<typeof spawnSync> },
+      { dir: string; run: (...a: string[]) => ReturnType<typeof spawnSync> },
+    ];
 
     ana.run('start-session', 'ana-0900', 'spec', 'invoice-management');
     ana.run('log-task', 'invoice-management/1.1', 'done', 'in:10000,out:2000', 'claude-haiku-4-5');
@@ -41,14 +54,29 @@ describe('two clones, each /eod on the same day, then a merge', () => {
       git(dir, 'commit', '-qm', 'end of day');
     }
 
-    const merge = spawnSync('git', ['pull', '-q', '--no-rebase', '--no-edit', ben.dir, 'main'], { cwd: ana.dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    const merge = spawnSync('git', ['pull', '-q', '--no-rebase', '--no-edit', ben.dir, 'main'], {
+      cwd: ana.dir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
     expect(merge.status, merge.stdout + merge.stderr).toBe(0);
     expect(git(ana.dir, 'diff', '--name-only', '--diff-filter=U')).toBe(''); // no conflict
     // tasks.md is spec-workflow's file: both marked a different task done, on lines far enough apart to merge.
 
     const shown = ana.run('session-status');
-    expect(String(shown.stderr)).toMatch(/^spec-session: ↻ written again from the merged ledger: .*docs\/PROGRESS\.md/m);
-    const day = readFileSync(join(ana.dir, 'docs', 'sessions', 'daily', `${new Date().toISOString().slice(0, 10)}.md`), 'utf8');
+    expect(String(shown.stderr)).toMatch(
+      /^spec-session: ↻ written again from the merged ledger: .*docs\/PROGRESS\.md/m,
+    );
+    const day = readFileSync(
+      join(ana.dir, 'docs', 'sessions', 'daily', `${new Date().toISOString().slice(0, 10)}.md`),
+      'utf8',
+    );
     expect(day).toMatch(/^\| ana-0900 \| invoice-management \|/m);
     expect(day).toMatch(/^\| ben-0930 \| invoice-management \|/m);
     expect(day).toContain('- Tokens: 37,000\n');

@@ -12,12 +12,22 @@ export function compactCommand(argv: string[]): string {
   const r = compactLedger(paths.ledger, Date.now());
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 3 : 1)} MB`;
   const share = r.bytesBefore ? ` (${((100 * r.bytesAfter) / r.bytesBefore).toFixed(1)}% of before)` : '';
-  return [
+  return `${[
     `spec-session compact · ${paths.root}`,
-    r.rolled.length ? `Rolled up ${formatCount(r.rolled.length)} closed ledger files into ${formatCount(r.written.length)} rollup files: the ledger went from ${mb(r.bytesBefore)} to ${mb(r.bytesAfter)}${share}.` : 'Nothing to roll up: no closed raw ledger file.',
-    r.rolled.length ? `${formatCount(r.calls)} calls, ${formatCount(r.tokens)} tokens rolled up; ${r.compared ? 'every figure compared before and after: identical' : 'each rollup file read back byte for byte (the ledger is too big to compare whole in memory)'}.` : '',
-    r.damaged.length ? `⚠ ${r.damaged.length} closed file${r.damaged.length === 1 ? '' : 's'} left raw: ${r.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where; fix or delete them, then compact again).` : '',
-    r.open ? `Left raw: ${r.open} open file${r.open === 1 ? '' : 's'} (sessions still running, or of the last ${LONG_OVER_DAYS} days without an end).` : '',
+    r.rolled.length
+      ? `Rolled up ${formatCount(r.rolled.length)} closed ledger files into ${formatCount(r.written.length)} rollup files: the ledger went from ${mb(r.bytesBefore)} to ${mb(r.bytesAfter)}${share}.`
+      : 'Nothing to roll up: no closed raw ledger file.',
+    r.rolled.length
+      ? `${formatCount(r.calls)} calls, ${formatCount(r.tokens)} tokens rolled up; ${r.compared ? 'every figure compared before and after: identical' : 'each rollup file read back byte for byte (the ledger is too big to compare whole in memory)'}.`
+      : '',
+    r.damaged.length
+      ? `⚠ ${r.damaged.length} closed file${r.damaged.length === 1 ? '' : 's'} left raw: ${r.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where; fix or delete them, then compact again).`
+      : '',
+    r.open
+      ? `Left raw: ${r.open} open file${r.open === 1 ? '' : 's'} (sessions still running, or of the last ${LONG_OVER_DAYS} days without an end).`
+      : '',
     r.rolled.length ? 'Commit docs/sessions/ledger/ (the deleted raw files stay in git history).' : '',
-  ].filter(Boolean).join('\n') + '\n';
+  ]
+    .filter(Boolean)
+    .join('\n')}\n`;
 }

@@ -9,12 +9,17 @@ import { installProject, uninstallProject } from '../../install/install-project.
 import { assertFolder, findProjectRoot, resolveProjectRoot } from '../../project/project-root.js';
 
 export function installCommand(argv: string[]): string {
-  const { values } = parse(argv, { dir: { type: 'string' }, statusline: { type: 'boolean' }, 'claude-version': { type: 'string' } }, 0);
+  const { values } = parse(
+    argv,
+    { dir: { type: 'string' }, statusline: { type: 'boolean' }, 'claude-version': { type: 'string' } },
+    0,
+  );
   const bundleDir = __dirname;
   return installProject({
     // --dir P installs into the existing folder P; without it, into the project around the working
     // directory (a re-install from a subfolder), else the working directory itself, as `git init`.
-    projectDir: values.dir !== undefined ? assertFolder(values.dir, '--dir') : (findProjectRoot(process.cwd()) ?? process.cwd()),
+    projectDir:
+      values.dir !== undefined ? assertFolder(values.dir, '--dir') : (findProjectRoot(process.cwd()) ?? process.cwd()),
     bundleDir,
     commandsDir: findCommandsDir(bundleDir),
     ...(values['claude-version'] !== undefined ? { claudeVersion: values['claude-version'] } : {}),

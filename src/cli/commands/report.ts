@@ -15,20 +15,34 @@ const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
  * the config dirs asked for. Every API call in any `*.jsonl` under their `projects/` counts, once.
  */
 export async function reportCommand(argv: string[]): Promise<string> {
-  const { values, positionals } = parse(argv, { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } }, 1);
+  const { values, positionals } = parse(
+    argv,
+    { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } },
+    1,
+  );
   const period = positionals[0] ?? 'daily';
-  if (!PERIODS.includes(period)) throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
+  if (!PERIODS.includes(period))
+    throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
   // 'UTC' needs no check: creating the first Intl formatter loads time-zone data (~20 ms).
   const tz = values.tz === 'UTC' ? 'UTC' : assertTimeZone(values.tz ?? systemTimeZone());
   const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
-  const configDirs = claudeConfigDirs(values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env);
-  if (configDirs.length === 0 && !values.json) return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
+  const configDirs = claudeConfigDirs(
+    values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env,
+  );
+  if (configDirs.length === 0 && !values.json)
+    return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   const bar = progressBar(!values.json, 'Reading transcripts');
   const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
   bar.end();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
-  const report = buildUsageReport(view, { period: period as Period, tz, book, ...(since ? { since } : {}), ...(until ? { until } : {}) });
-  if (values.json) return JSON.stringify(usageReportJson(report), null, 2) + '\n';
+  const report = buildUsageReport(view, {
+    period: period as Period,
+    tz,
+    book,
+    ...(since ? { since } : {}),
+    ...(until ? { until } : {}),
+  });
+  if (values.json) return `${JSON.stringify(usageReportJson(report), null, 2)}\n`;
   return renderUsageTable(report, values.breakdown === true);
 }

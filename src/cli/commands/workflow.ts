@@ -5,7 +5,12 @@ import type { WorkflowCommand } from '../../workflow/slash-command.js';
 import { resolveProjectRoot } from '../../project/project-root.js';
 import { contextOptions } from '../project-options.js';
 
-const GLOBAL = { dir: { type: 'string' }, tz: { type: 'string' }, prices: { type: 'string' }, 'prices-file': { type: 'string' } } as const;
+const GLOBAL = {
+  dir: { type: 'string' },
+  tz: { type: 'string' },
+  prices: { type: 'string' },
+  'prices-file': { type: 'string' },
+} as const;
 
 /** The CLI form of a workflow command: `spec-session cost --json --dir <project>`. */
 export function workflowCommand(name: WorkflowCommand) {

@@ -65,7 +65,17 @@ export function dashboardAggregate(data: DashboardData) {
   const minuteMs = (m: number) => (data.baseMinute + m) * 60_000;
 
   function newTally(): Tally {
-    return { total: 0, calls: 0, pico: 0n, cost: 0, models: new Set(), unpriced: new Set(), first: Infinity, last: -Infinity, done: false };
+    return {
+      total: 0,
+      calls: 0,
+      pico: 0n,
+      cost: 0,
+      models: new Set(),
+      unpriced: new Set(),
+      first: Infinity,
+      last: -Infinity,
+      done: false,
+    };
   }
 
   function add(t: Tally, r: PageRow): void {
@@ -98,11 +108,26 @@ export function dashboardAggregate(data: DashboardData) {
 
   function pick(f: Filter): { rows: PageRow[]; daily: DailyRow[] } {
     const ok = keep(f);
-    return { rows: data.rows.filter((r) => ok(r, r[ROW.day], r[ROW.spec])), daily: data.daily.filter((r) => ok(r, r[DAILY.day], r[DAILY.spec])) };
+    return {
+      rows: data.rows.filter((r) => ok(r, r[ROW.day], r[ROW.spec])),
+      daily: data.daily.filter((r) => ok(r, r[DAILY.day], r[DAILY.spec])),
+    };
   }
 
   function summarize({ rows, daily }: { rows: PageRow[]; daily: DailyRow[] }): Summary {
-    const s: Summary = { totals: newTally(), kinds: { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 }, days: new Map(), specs: new Map(), sessions: new Map(), tasks: [], unattributed: newTally(), unattributedBySession: new Map(), sessionOnly: newTally(), branches: new Map(), planning: new Map() };
+    const s: Summary = {
+      totals: newTally(),
+      kinds: { in: 0, out: 0, cw5: 0, cw1h: 0, cr: 0 },
+      days: new Map(),
+      specs: new Map(),
+      sessions: new Map(),
+      tasks: [],
+      unattributed: newTally(),
+      unattributedBySession: new Map(),
+      sessionOnly: newTally(),
+      branches: new Map(),
+      planning: new Map(),
+    };
     const tasks = new Map<string, TaskRow & { bySession: Map<string, { ws: string | null; tally: Tally }> }>();
     for (const r of rows) {
       const [ws, spec, task, phase] = [name(r[ROW.ws]), name(r[ROW.spec]), name(r[ROW.task]), name(r[ROW.phase])];
@@ -143,7 +168,10 @@ export function dashboardAggregate(data: DashboardData) {
       t.models.set(model, (t.models.get(model) ?? 0) + d[DAILY.pico] / 1e12);
     }
     s.tasks = [...tasks.values()]
-      .map(({ bySession, ...row }) => ({ ...row, sessions: [...bySession.values()].sort((a, b) => a.tally.first - b.tally.first) }))
+      .map(({ bySession, ...row }) => ({
+        ...row,
+        sessions: [...bySession.values()].sort((a, b) => a.tally.first - b.tally.first),
+      }))
       .sort((a, b) => a.tally.first - b.tally.first);
     return s;
   }

@@ -25,7 +25,7 @@ export function dashboardDailyChart(fmt: Format) {
 
   /** A step for four gridlines that reads well as money: 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k. */
   function niceStep(v: number): number {
-    const p = Math.pow(10, Math.floor(Math.log10(v)));
+    const p = 10 ** Math.floor(Math.log10(v));
     for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
     return 10 * p;
   }
@@ -39,10 +39,14 @@ export function dashboardDailyChart(fmt: Format) {
     const step = niceStep(Math.max(dataMax * 1.1, budgetOnScale && budget !== null ? budget * 1.05 : 0, 0.04) / 4);
     const top = step * 4;
     const y = (v: number) => T + ph - (v / top) * ph;
-    const out: string[] = [`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost per day by model" data-testid="daily-chart">`];
+    const out: string[] = [
+      `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="Cost per day by model" data-testid="daily-chart">`,
+    ];
     for (let k = 0; k <= 4; k++) {
       const v = step * k;
-      out.push(`<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}"/><text class="axis" x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${fmt.usd(v)}</text>`);
+      out.push(
+        `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}"/><text class="axis" x="${L - 8}" y="${y(v) + 4}" text-anchor="end">${fmt.usd(v)}</text>`,
+      );
     }
     const slot = pw / Math.max(days.length, 1);
     const bw = Math.max(2, Math.min(56, slot * 0.6));
@@ -56,18 +60,28 @@ export function dashboardDailyChart(fmt: Format) {
         const cost = t?.models.get(model) ?? 0;
         if (cost <= 0) continue;
         const h = (cost / top) * ph;
-        out.push(`<rect x="${x}" y="${y(base) - h}" width="${bw}" height="${Math.max(h, 0.5)}" fill="${color(model)}"><title>${d} · ${fmt.esc(fmt.shortModel(model))}: ${fmt.usd(cost)}</title></rect>`);
+        out.push(
+          `<rect x="${x}" y="${y(base) - h}" width="${bw}" height="${Math.max(h, 0.5)}" fill="${color(model)}"><title>${d} · ${fmt.esc(fmt.shortModel(model))}: ${fmt.usd(cost)}</title></rect>`,
+        );
         base += cost;
       }
-      if (t && t.cost > 0 && days.length <= 31) out.push(`<text class="value" x="${x + bw / 2}" y="${y(t.cost) - 5}" text-anchor="middle">${fmt.usd(t.cost)}</text>`);
-      if (n % labelEvery === 0) out.push(`<text class="axis" x="${x + bw / 2}" y="${H - B + 17}" text-anchor="middle">${d.slice(5)}</text>`);
+      if (t && t.cost > 0 && days.length <= 31)
+        out.push(
+          `<text class="value" x="${x + bw / 2}" y="${y(t.cost) - 5}" text-anchor="middle">${fmt.usd(t.cost)}</text>`,
+        );
+      if (n % labelEvery === 0)
+        out.push(`<text class="axis" x="${x + bw / 2}" y="${H - B + 17}" text-anchor="middle">${d.slice(5)}</text>`);
       out.push('</g>');
     });
     out.push(`<line class="baseline" x1="${L}" x2="${W - R}" y1="${y(0)}" y2="${y(0)}"/>`);
     if (budget !== null) {
       const by = budgetOnScale ? y(budget) : T - 8;
-      const label = budgetOnScale ? `daily budget ${fmt.usd(budget)}` : `▲ daily budget ${fmt.usd(budget)} (above scale)`;
-      out.push(`<g data-testid="budget-line"><line class="budget" x1="${L}" x2="${W - R}" y1="${by}" y2="${by}"/><text class="budget-label" x="${W - R}" y="${by - 5}" text-anchor="end">${label}</text></g>`);
+      const label = budgetOnScale
+        ? `daily budget ${fmt.usd(budget)}`
+        : `▲ daily budget ${fmt.usd(budget)} (above scale)`;
+      out.push(
+        `<g data-testid="budget-line"><line class="budget" x1="${L}" x2="${W - R}" y1="${by}" y2="${by}"/><text class="budget-label" x="${W - R}" y="${by - 5}" text-anchor="end">${label}</text></g>`,
+      );
     }
     out.push('</svg>');
     return out.join('');

@@ -31,10 +31,40 @@ export interface DashboardData {
 }
 
 /** [day, ws, spec, task, cs, tokens, calls, pico-USD, model mask, done (1/0), first minute, last minute, planning phase, branch]; -1 for none. */
-export type PageRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+export type PageRow = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** [day, spec, model, input, output, cache write 5m, cache write 1h, cache read, calls, pico-USD]. */
 export type DailyRow = [number, number, number, number, number, number, number, number, number, number];
 
-export const ROW = { day: 0, ws: 1, spec: 2, task: 3, cs: 4, tokens: 5, calls: 6, pico: 7, models: 8, done: 9, first: 10, last: 11, phase: 12, branch: 13 } as const;
+export const ROW = {
+  day: 0,
+  ws: 1,
+  spec: 2,
+  task: 3,
+  cs: 4,
+  tokens: 5,
+  calls: 6,
+  pico: 7,
+  models: 8,
+  done: 9,
+  first: 10,
+  last: 11,
+  phase: 12,
+  branch: 13,
+} as const;
 export const DAILY = { day: 0, spec: 1, model: 2, in: 3, out: 4, cw5: 5, cw1h: 6, cr: 7, calls: 8, pico: 9 } as const;

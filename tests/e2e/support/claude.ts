@@ -54,7 +54,11 @@ export interface RunClaudeResult {
 }
 
 /** Environment for a CLI run against the mock. HOME is the scratch home; CLAUDE_CONFIG_DIR unset. */
-export function claudeEnv(home: string, baseUrl: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function claudeEnv(
+  home: string,
+  baseUrl: string,
+  extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
     if (k.startsWith('ANTHROPIC_') || k.startsWith('CLAUDE_') || k === 'CLAUDECODE') delete env[k];
@@ -79,7 +83,9 @@ export function claudeEnv(home: string, baseUrl: string, extra: Record<string, s
   return env;
 }
 
-export function claudeArgs(o: Pick<RunClaudeOptions, 'prompt' | 'args' | 'sessionId' | 'resume' | 'model' | 'skipPermissions' | 'outputFormat'>): string[] {
+export function claudeArgs(
+  o: Pick<RunClaudeOptions, 'prompt' | 'args' | 'sessionId' | 'resume' | 'model' | 'skipPermissions' | 'outputFormat'>,
+): string[] {
   const args = ['-p', o.prompt, '--output-format', o.outputFormat ?? 'json'];
   if (o.outputFormat === 'stream-json') args.push('--verbose');
   if (o.skipPermissions ?? true) args.push('--dangerously-skip-permissions');
@@ -174,7 +180,9 @@ export function makeScratchHome(project?: string): Scratch {
         bypassPermissionsModeAccepted: true,
         // Interactive mode asks "Detected a custom API key… use it?" unless the key's last 20 chars are approved.
         customApiKeyResponses: { approved: ['sk-test'.slice(-20)], rejected: [] },
-        projects: { [absProj]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, allowedTools: [] } },
+        projects: {
+          [absProj]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, allowedTools: [] },
+        },
       },
       null,
       2,
@@ -205,9 +213,18 @@ export function startInteractive(o: {
 }): Interactive {
   const session = `cc-e2e-${process.pid}-${Date.now().toString(36)}`;
   const env = claudeEnv(o.home, o.baseUrl, o.env);
-  const exports = ['HOME', 'XDG_CONFIG_HOME', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'DISABLE_TELEMETRY',
-    'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC', 'DISABLE_AUTOUPDATER', 'DISABLE_ERROR_REPORTING', 'IS_SANDBOX',
-    ...Object.keys(o.env ?? {})]
+  const exports = [
+    'HOME',
+    'XDG_CONFIG_HOME',
+    'ANTHROPIC_BASE_URL',
+    'ANTHROPIC_API_KEY',
+    'DISABLE_TELEMETRY',
+    'CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC',
+    'DISABLE_AUTOUPDATER',
+    'DISABLE_ERROR_REPORTING',
+    'IS_SANDBOX',
+    ...Object.keys(o.env ?? {}),
+  ]
     .filter((k) => env[k] !== undefined)
     .map((k) => `${k}=${sh(env[k] as string)}`)
     .join(' ');
@@ -217,7 +234,7 @@ export function startInteractive(o: {
   return {
     session,
     send(keys, opts = {}) {
-      execFileSync('tmux', ['send-keys', '-t', session, ...(opts.literal ?? true ? ['-l'] : []), keys]);
+      execFileSync('tmux', ['send-keys', '-t', session, ...((opts.literal ?? true) ? ['-l'] : []), keys]);
       if (opts.enter ?? true) execFileSync('tmux', ['send-keys', '-t', session, 'Enter']);
     },
     capture,

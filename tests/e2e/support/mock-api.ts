@@ -155,8 +155,7 @@ export const toolUse = (name: string, input: Record<string, unknown>, id?: strin
 export const bash = (command: string, description = 'Run a command'): ToolUseBlock =>
   toolUse('Bash', { command, description });
 
-export const write = (file_path: string, content: string): ToolUseBlock =>
-  toolUse('Write', { file_path, content });
+export const write = (file_path: string, content: string): ToolUseBlock => toolUse('Write', { file_path, content });
 
 export const edit = (file_path: string, old_string: string, new_string: string): ToolUseBlock =>
   toolUse('Edit', { file_path, old_string, new_string, replace_all: false });
@@ -177,7 +176,8 @@ export const bodyIncludes = (s: string) => (req: MockRequest) => req.raw.include
 export const isSubagentRequest = (req: Pick<MockRequest, 'hasTools' | 'toolNames'>) =>
   req.hasTools && !req.toolNames.includes('Workflow') && !req.toolNames.includes('ScheduleWakeup');
 /** Requests of the main thread (see isSubagentRequest). */
-export const isMainThreadRequest = (req: Pick<MockRequest, 'hasTools' | 'toolNames'>) => req.hasTools && !isSubagentRequest(req);
+export const isMainThreadRequest = (req: Pick<MockRequest, 'hasTools' | 'toolNames'>) =>
+  req.hasTools && !isSubagentRequest(req);
 /** Compaction ("summarise the conversation") requests. */
 export const isCompactRequest = (req: MockRequest) =>
   /create a detailed summary of the conversation|summary of the conversation so far|Your task is to create a detailed summary/i.test(
@@ -359,15 +359,27 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
     await send('ping', { type: 'ping' });
     for (const [index, b] of content.entries()) {
       if (b.type === 'text') {
-        await send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-        await send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: b.text } });
+        await send('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'text', text: '' },
+        });
+        await send('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'text_delta', text: b.text },
+        });
       } else if (b.type === 'thinking') {
         await send('content_block_start', {
           type: 'content_block_start',
           index,
           content_block: { type: 'thinking', thinking: '', signature: '' },
         });
-        await send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: b.thinking } });
+        await send('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'thinking_delta', thinking: b.thinking },
+        });
         await send('content_block_delta', {
           type: 'content_block_delta',
           index,
@@ -423,7 +435,12 @@ export async function startMockApi(options: MockOptions = {}): Promise<MockApi> 
       }
       unhandled.push({ method: req.method ?? '?', url: req.url ?? '?', body: raw.slice(0, 2000) });
       res.writeHead(404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `mock: no route ${req.method} ${req.url}` } }));
+      res.end(
+        JSON.stringify({
+          type: 'error',
+          error: { type: 'not_found_error', message: `mock: no route ${req.method} ${req.url}` },
+        }),
+      );
     } catch (err) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: String(err) } }));

@@ -47,7 +47,10 @@ export interface CostJson {
   totals: TokenFields;
 }
 
-export function makeProject(specs: Record<string, string> = { 'invoice-management': INVOICE_TASKS }, tz = 'UTC'): Project {
+export function makeProject(
+  specs: Record<string, string> = { 'invoice-management': INVOICE_TASKS },
+  tz = 'UTC',
+): Project {
   const scratch = makeScratchHome();
   for (const [spec, tasks] of Object.entries(specs)) {
     const dir = join(scratch.project, '.spec-workflow', 'specs', spec);
@@ -93,7 +96,8 @@ export function openProject(scratch: Scratch, tz = 'UTC', extraEnv: Record<strin
     tasksFile: (spec = 'invoice-management') => join(scratch.project, '.spec-workflow', 'specs', spec, 'tasks.md'),
     specSession(args, opts = {}) {
       const r = spawnSync(process.execPath, [cli, ...args, '--dir', scratch.project], { env, encoding: 'utf8' });
-      if (r.status !== 0 && !opts.allowFail) throw new Error(`spec-session ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+      if (r.status !== 0 && !opts.allowFail)
+        throw new Error(`spec-session ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
       return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
     },
     costJson() {

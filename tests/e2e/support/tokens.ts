@@ -21,7 +21,19 @@ export function sumReplies(replies: RecordedReply[]): Fields {
 }
 
 export function tokenFields(o: Fields): Fields {
-  return { inputTokens: o.inputTokens, outputTokens: o.outputTokens, cacheCreationTokens: o.cacheCreationTokens, cacheReadTokens: o.cacheReadTokens, totalTokens: o.totalTokens };
+  return {
+    inputTokens: o.inputTokens,
+    outputTokens: o.outputTokens,
+    cacheCreationTokens: o.cacheCreationTokens,
+    cacheReadTokens: o.cacheReadTokens,
+    totalTokens: o.totalTokens,
+  };
 }
 
-export const ZERO: Fields = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
+export const ZERO: Fields = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationTokens: 0,
+  cacheReadTokens: 0,
+  totalTokens: 0,
+};

@@ -20,7 +20,18 @@ export interface Sums {
 }
 
 export interface Truth {
-  calls: Array<{ time: number; msg?: string; gap?: boolean; model: string; fast: boolean; tokens: Omit<Sums, 'calls'>; ws: string; spec: string; task: string; cs: string }>;
+  calls: Array<{
+    time: number;
+    msg?: string;
+    gap?: boolean;
+    model: string;
+    fast: boolean;
+    tokens: Omit<Sums, 'calls'>;
+    ws: string;
+    spec: string;
+    task: string;
+    cs: string;
+  }>;
   manual: unknown[];
   bytes: number;
 }
@@ -52,7 +63,9 @@ export interface Fields {
 }
 
 export interface CostJson {
-  taskTotals: Array<Fields & { spec: string; taskId: string; sessions: string[]; firstActivity: string; lastActivity: string }>;
+  taskTotals: Array<
+    Fields & { spec: string; taskId: string; sessions: string[]; firstActivity: string; lastActivity: string }
+  >;
   tasks: Array<Fields & { spec: string; taskId: string; session: string | null }>;
   sessions: Array<Fields & { name: string }>;
   days: Array<Fields & { date: string; modelBreakdowns: Array<{ modelName: string } & Omit<Fields, 'totalCost'>> }>;
@@ -62,14 +75,24 @@ export interface CostJson {
 }
 
 /** A project holding a generated ledger; `now` far after it, so every file is long over. */
-export function ledgerProject(options: { devs?: number; days?: number; callsPerDay?: number; seed?: number; dir?: string } = {}): LedgerProject {
+export function ledgerProject(
+  options: { devs?: number; days?: number; callsPerDay?: number; seed?: number; dir?: string } = {},
+): LedgerProject {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ledger-project-'));
   const ledger = join(dir, 'docs', 'sessions', 'ledger');
   mkdirSync(ledger, { recursive: true });
   mkdirSync(join(dir, '.spec-workflow', 'specs'), { recursive: true });
   mkdirSync(join(dir, '.claude', 'spec-session'), { recursive: true });
-  writeFileSync(join(dir, '.claude', 'spec-session', 'config.json'), JSON.stringify({ timeZone: 'UTC', budgets: { daily: null, weekly: null, monthly: null } }));
-  const truth = generateLedger(ledger, { devs: options.devs ?? 2, days: options.days ?? 4, callsPerDay: options.callsPerDay ?? 150, seed: options.seed ?? 7 }) as Truth;
+  writeFileSync(
+    join(dir, '.claude', 'spec-session', 'config.json'),
+    JSON.stringify({ timeZone: 'UTC', budgets: { daily: null, weekly: null, monthly: null } }),
+  );
+  const truth = generateLedger(ledger, {
+    devs: options.devs ?? 2,
+    days: options.days ?? 4,
+    callsPerDay: options.callsPerDay ?? 150,
+    seed: options.seed ?? 7,
+  }) as Truth;
   const expected = expectedTotals(truth) as Expected;
   return { ...cliIn(dir), truth, expected };
 }
@@ -77,7 +100,10 @@ export function ledgerProject(options: { devs?: number; days?: number; callsPerD
 /** The CLI run on the project in `dir` (another clone of the same ledger, say). */
 export function cliIn(dir: string): Pick<LedgerProject, 'dir' | 'ledger' | 'run' | 'costJson'> {
   const run = (args: string[], env: Record<string, string> = {}) => {
-    const r = spawnSync(process.execPath, [cli, ...args, '--dir', dir], { env: { ...process.env, TZ: 'UTC', ...env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, ...args, '--dir', dir], {
+      env: { ...process.env, TZ: 'UTC', ...env },
+      encoding: 'utf8',
+    });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
   return {
@@ -94,11 +120,23 @@ export function cliIn(dir: string): Pick<LedgerProject, 'dir' | 'ledger' | 'run'
 
 /** ccusage-style token fields of a truth sum. */
 export function fieldsOf(s: Sums) {
-  return { inputTokens: s.in, outputTokens: s.out, cacheCreationTokens: s.cw5 + s.cw1h, cacheReadTokens: s.cr, totalTokens: s.in + s.out + s.cw5 + s.cw1h + s.cr };
+  return {
+    inputTokens: s.in,
+    outputTokens: s.out,
+    cacheCreationTokens: s.cw5 + s.cw1h,
+    cacheReadTokens: s.cr,
+    totalTokens: s.in + s.out + s.cw5 + s.cw1h + s.cr,
+  };
 }
 
 export function tokenFields(f: Omit<Fields, 'totalCost'>) {
-  return { inputTokens: f.inputTokens, outputTokens: f.outputTokens, cacheCreationTokens: f.cacheCreationTokens, cacheReadTokens: f.cacheReadTokens, totalTokens: f.totalTokens };
+  return {
+    inputTokens: f.inputTokens,
+    outputTokens: f.outputTokens,
+    cacheCreationTokens: f.cacheCreationTokens,
+    cacheReadTokens: f.cacheReadTokens,
+    totalTokens: f.totalTokens,
+  };
 }
 
 export function dirBytes(dir: string): number {
@@ -111,5 +149,15 @@ export function dirBytes(dir: string): number {
 }
 
 export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
 }

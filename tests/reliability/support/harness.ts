@@ -35,7 +35,11 @@ export interface ReliabilityProject extends Project {
   appendLines(sessionId: string, lines: string[]): void;
   appendCalls(sessionId: string, calls: Call[]): void;
   /** Starts the installed hook as Claude Code does; `done` settles when it exits. */
-  startHook(event: string, input: Record<string, unknown>, options?: { probe?: boolean; env?: Record<string, string> }): { child: ChildProcess; done: Promise<HookRun> };
+  startHook(
+    event: string,
+    input: Record<string, unknown>,
+    options?: { probe?: boolean; env?: Record<string, string> },
+  ): { child: ChildProcess; done: Promise<HookRun> };
   runHook(event: string, input?: Record<string, unknown>, options?: { probe?: boolean }): Promise<HookRun>;
   /** The stdin Claude Code gives a hook for this session. */
   hookInput(sessionId: string, event: string, extra?: Record<string, unknown>): Record<string, unknown>;
@@ -72,16 +76,29 @@ export function makeReliabilityProject(): ReliabilityProject {
       if (lines.length) appendFileSync(transcriptPath(sessionId), lines.map((l) => `${l}\n`).join(''));
     },
     appendCalls(sessionId, calls) {
-      r.appendLines(sessionId, calls.flatMap((c) => callLines(c, sessionId, p.project)));
+      r.appendLines(
+        sessionId,
+        calls.flatMap((c) => callLines(c, sessionId, p.project)),
+      );
     },
     hookInput(sessionId, event, extra = {}) {
-      return { session_id: sessionId, transcript_path: transcriptPath(sessionId), cwd: p.project, hook_event_name: event, ...extra };
+      return {
+        session_id: sessionId,
+        transcript_path: transcriptPath(sessionId),
+        cwd: p.project,
+        hook_event_name: event,
+        ...extra,
+      };
     },
     startHook(event, input, { probe = false, env = {} } = {}) {
       const probeFile = join(p.root, `lock-probe-${++probes}.jsonl`);
       const args = probe ? ['-r', LOCK_PROBE, hookScript, event] : [hookScript, event];
       const started = Date.now();
-      const child = spawn(process.execPath, args, { cwd: p.project, env: { ...hookEnv, ...env, ...(probe ? { LOCK_PROBE_FILE: probeFile } : {}) }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: p.project,
+        env: { ...hookEnv, ...env, ...(probe ? { LOCK_PROBE_FILE: probeFile } : {}) },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -92,14 +109,23 @@ export function makeReliabilityProject(): ReliabilityProject {
         child.on('error', reject);
         child.on('close', (code, signal) => {
           const ms = Date.now() - started;
-          const locks = existsSync(probeFile) ? readFileSync(probeFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as HookRun['locks'][number]) : [];
+          const locks = existsSync(probeFile)
+            ? readFileSync(probeFile, 'utf8')
+                .split('\n')
+                .filter(Boolean)
+                .map((l) => JSON.parse(l) as HookRun['locks'][number])
+            : [];
           resolve({ code, signal, stdout, stderr, ms, locks });
         });
       });
       return { child, done };
     },
     runHook(event, input, options) {
-      return r.startHook(event, input ?? r.hookInput(SESSION, event, { tool_name: 'Bash', tool_input: { command: 'x' } }), options).done;
+      return r.startHook(
+        event,
+        input ?? r.hookInput(SESSION, event, { tool_name: 'Bash', tool_input: { command: 'x' } }),
+        options,
+      ).done;
     },
     ledgerFiles() {
       return walk(join(p.project, 'docs', 'sessions', 'ledger')).filter((f) => f.endsWith('.jsonl'));
@@ -137,7 +163,9 @@ export function walk(dir: string): string[] {
 /** Files under `root` that are new since `before`, relative to root. */
 export function newFiles(root: string, before: string[]): string[] {
   const had = new Set(before);
-  return walk(root).filter((f) => !had.has(f)).map((f) => relative(root, f));
+  return walk(root)
+    .filter((f) => !had.has(f))
+    .map((f) => relative(root, f));
 }
 
 /** Lines of a ledger file that are not one whole JSON object, and whether it ends with a newline. */
@@ -156,7 +184,13 @@ function tornLines(file: string): { bad: string[]; endsWithNewline: boolean } {
 
 /** Token fields of a cost --json row, without cost, for exact comparison. */
 function tokensOf(t: TokenFields): Omit<TokenFields, 'totalCost'> {
-  return { inputTokens: t.inputTokens, outputTokens: t.outputTokens, cacheCreationTokens: t.cacheCreationTokens, cacheReadTokens: t.cacheReadTokens, totalTokens: t.totalTokens };
+  return {
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cacheCreationTokens: t.cacheCreationTokens,
+    cacheReadTokens: t.cacheReadTokens,
+    totalTokens: t.totalTokens,
+  };
 }
 
 /** `cost --json` (which first catches up on every transcript) must show these calls, each once. */
@@ -189,4 +223,3 @@ export function ledgerCallIds(p: ReliabilityProject): Set<string> {
 export function expectWholeLedger(p: ReliabilityProject): void {
   for (const file of p.ledgerFiles()) expect(tornLines(file), file).toEqual({ bad: [], endsWithNewline: true });
 }
-

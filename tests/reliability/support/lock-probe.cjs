@@ -10,11 +10,12 @@ const out = process.env.LOCK_PROBE_FILE;
 const link = fs.linkSync;
 const taken = [];
 let pending = null;
-fs.linkSync = function probedLink(from, to) {
-  if (!String(to).endsWith('.lock')) return link.apply(this, arguments);
+fs.linkSync = function probedLink(...args) {
+  const to = args[1];
+  if (!String(to).endsWith('.lock')) return link.apply(this, args);
   if (!pending || pending.lock !== String(to)) pending = { lock: String(to), attempts: 0, started: Date.now() };
   pending.attempts++;
-  link.apply(this, arguments); // throws EEXIST while held
+  link.apply(this, args); // throws EEXIST while held
   taken.push({ lock: pending.lock, attempts: pending.attempts, waitMs: Date.now() - pending.started });
   pending = null;
 };

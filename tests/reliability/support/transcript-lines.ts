@@ -9,8 +9,21 @@ import { join } from 'node:path';
 import { repoRoot } from '../../e2e/support/claude.js';
 import type { TokenFields } from '../../e2e/support/project.js';
 
-const FIXTURE = join(repoRoot, 'tests', 'fixtures', 'real-2.1.331', 'text-reply', 'claude-config', 'projects', '-tmp-spec-session-fixtures-text-reply-project', '00000000-0000-4000-8000-000000000001.jsonl');
-const fixtureRows = readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const FIXTURE = join(
+  repoRoot,
+  'tests',
+  'fixtures',
+  'real-2.1.331',
+  'text-reply',
+  'claude-config',
+  'projects',
+  '-tmp-spec-session-fixtures-text-reply-project',
+  '00000000-0000-4000-8000-000000000001.jsonl',
+);
+const fixtureRows = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as Record<string, unknown>);
 const USER_ROW = fixtureRows.find((r) => r.type === 'user')!;
 const ASSISTANT_ROW = fixtureRows.find((r) => r.type === 'assistant')!;
 
@@ -44,7 +57,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Calls with distinct ids and varied usage; prompts stay under the 200k long-context threshold. */
-export function makeCalls(prefix: string, count: number, random: () => number, start = Date.UTC(2026, 0, 15, 10)): Call[] {
+export function makeCalls(
+  prefix: string,
+  count: number,
+  random: () => number,
+  start = Date.UTC(2026, 0, 15, 10),
+): Call[] {
   const n = (max: number) => 1 + Math.floor(random() * max);
   return Array.from({ length: count }, (_, i) => ({
     id: `msg_${prefix}_${i}`,
@@ -76,7 +94,10 @@ export function callLines(call: Call, sessionId: string, cwd: string): string[] 
           output_tokens: call.output,
           cache_creation_input_tokens: call.cacheWrite5m + call.cacheWrite1h,
           cache_read_input_tokens: call.cacheRead,
-          cache_creation: { ephemeral_1h_input_tokens: call.cacheWrite1h, ephemeral_5m_input_tokens: call.cacheWrite5m },
+          cache_creation: {
+            ephemeral_1h_input_tokens: call.cacheWrite1h,
+            ephemeral_5m_input_tokens: call.cacheWrite5m,
+          },
         },
       },
       apiBlockIndex: block,
@@ -96,14 +117,27 @@ export function promptLine(sessionId: string, cwd: string): string {
 
 /** What `cost --json` must show for these calls: each counted once, priced at claude-opus-5-5. */
 export function expectedTotals(calls: Call[]): TokenFields & { calls: number } {
-  const t = { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0, totalCost: 0, calls: calls.length };
+  const t = {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheCreationTokens: 0,
+    cacheReadTokens: 0,
+    totalTokens: 0,
+    totalCost: 0,
+    calls: calls.length,
+  };
   let micros = 0;
   for (const c of calls) {
     t.inputTokens += c.input;
     t.outputTokens += c.output;
     t.cacheCreationTokens += c.cacheWrite5m + c.cacheWrite1h;
     t.cacheReadTokens += c.cacheRead;
-    micros += c.input * RATES.input + c.output * RATES.output + c.cacheWrite5m * RATES.cacheWrite5m + c.cacheWrite1h * RATES.cacheWrite1h + c.cacheRead * RATES.cacheRead;
+    micros +=
+      c.input * RATES.input +
+      c.output * RATES.output +
+      c.cacheWrite5m * RATES.cacheWrite5m +
+      c.cacheWrite1h * RATES.cacheWrite1h +
+      c.cacheRead * RATES.cacheRead;
   }
   t.totalTokens = t.inputTokens + t.outputTokens + t.cacheCreationTokens + t.cacheReadTokens;
   t.totalCost = micros / 1e6;
@@ -122,7 +156,12 @@ export interface TranscriptTarget {
  * Appends calls the way Claude Code does while hooks run: a few ms apart, and about one line in
  * five written in two parts, so a hook may find a line without its end (and must leave it).
  */
-export async function writeGradually(p: TranscriptTarget, plan: Array<{ sessionId: string; call: Call }>, random: () => number, maxPauseMs = 30): Promise<void> {
+export async function writeGradually(
+  p: TranscriptTarget,
+  plan: Array<{ sessionId: string; call: Call }>,
+  random: () => number,
+  maxPauseMs = 30,
+): Promise<void> {
   for (const { sessionId, call } of plan) {
     for (const line of callLines(call, sessionId, p.project)) {
       const file = p.transcriptPath(sessionId);
