@@ -40,6 +40,16 @@ export function claudeCodeSeen(sessions: Iterable<SessionVersions>): ClaudeCodeS
   return { versions, withoutCostState: versions.filter((v) => !withCostState.has(v)) };
 }
 
+/** What a summary already says, with what more sessions add. */
+export function withSessions(seen: ClaudeCodeSeen, more: SessionVersions): ClaudeCodeSeen {
+  const without = new Set(seen.withoutCostState);
+  const stored: SessionVersions = new Map([
+    ['', { versions: new Set(seen.versions.filter((v) => !without.has(v))), costState: true }],
+    ['\u0000', { versions: without, costState: false }],
+  ]);
+  return claudeCodeSeen([stored, more]);
+}
+
 /** 1.0.98 < 2.0.77 < 2.1.9 < 2.1.331: numerically, part by part. */
 export function byVersion(a: string, b: string): number {
   const pa = a.split(/[.-]/);

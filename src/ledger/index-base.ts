@@ -6,10 +6,10 @@ import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
 import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
-import { addVersionRecord, type SessionVersions } from './claude-versions.js';
+import { addVersionRecord, type ClaudeCodeSeen, claudeCodeSeen, type SessionVersions } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 6;
+export const INDEX_VERSION = 7;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -28,6 +28,8 @@ export interface BaseFile {
   /** Which months hold a task's usage ("spec\u0000task"), and its sums over all time (per model and tier). */
   taskMonths: Record<string, string[]>;
   taskSums: Record<string, PackedItems>;
+  /** The Claude Code versions the rolled-up records name (a few strings: every report may show them). */
+  claudeCode: ClaudeCodeSeen;
 }
 
 /** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
@@ -60,8 +62,6 @@ export interface EventsFile {
   bindings: PackedBinding[];
   /** Commits Claude sessions made: [time, cs, sha, branch]. */
   commits: Array<[number, string, string, string | null]>;
-  /** Per Claude session: [cs, Claude Code versions, wrote a cost-state line (1) or not (0)]. */
-  claude: Array<[string, string[], 0 | 1]>;
 }
 
 /** The index's base, built from the rollup files: every piece, each written to a file of its own. */
@@ -367,6 +367,7 @@ function assemble(parts: {
       models: [...models].sort(),
       taskMonths: sorted(taskMonths),
       taskSums: Object.fromEntries([...taskSums].map(([task, sums]) => [task, packItems([...sums.values()])])),
+      claudeCode: claudeCodeSeen([parts.events.versions]),
     },
     sessions: {
       id,
@@ -383,9 +384,6 @@ function assemble(parts: {
       commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(
         ([t, cs, sha, branch]) => [t, cs, sha, branch],
       ),
-      claude: [...parts.events.versions]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([cs, s]) => [cs, [...s.versions].sort(), s.costState ? 1 : 0]),
     },
     months,
   };

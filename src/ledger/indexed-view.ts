@@ -15,7 +15,7 @@ import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { lastOf, type LedgerView, type ManualEntry } from './ledger-view.js';
 import { unpackItems, type PackedItems } from './packed-items.js';
-import { addVersionRecord, claudeCodeSeen, type SessionVersions } from './claude-versions.js';
+import { withSessions } from './claude-versions.js';
 
 /** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
 export interface BaseLoader {
@@ -181,10 +181,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return [...new Set([...base.models, ...folded().usage.map((i) => i.model)])].sort();
     },
     get claudeCode() {
-      const stored: SessionVersions = new Map();
-      for (const [cs, versions, costState] of eventsPiece().claude ?? [])
-        addVersionRecord(stored, { cs, versions, costState: costState === 1 });
-      return claudeCodeSeen([stored, folded().sessionVersions]);
+      return withSessions(base.claudeCode, folded().sessionVersions);
     },
   };
 }
