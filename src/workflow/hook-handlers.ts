@@ -3,7 +3,7 @@ import { withClaudeSession, type ClaudeSessionRef } from '../capture/capture-ses
 import { waitForTurnEnd } from '../capture/turn-end.js';
 import { endPlanning } from '../capture/tool-use.js';
 import type { HeavyHooks, HookResponse } from '../capture/run-hook.js';
-import { projectUsage, usageOf } from '../report/project-usage.js';
+import { usageOf } from '../report/project-usage.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
 import { budgetRange, budgetStates, takeBudgetNotices } from './budgets.js';
@@ -106,7 +106,8 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
 function budgetMessages(ctx: ProjectContext): string[] {
   // Budgets look at this week and this month only; the index folds only what is new since its last read.
   const view = projectSnapshot(ctx, { catchUp: false });
-  const usage = projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx));
+  // Only the days' costs: no work session or task needs to be known (a big ledger's sessions are a file of their own).
+  const usage = usageOf(view.usageIn(budgetRange(ctx), ctx.tz), [], ctx.book, ctx.tz);
   const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
   const perTask = ctx.config.budgets.perTask;
   const bound = claudeBinding(ctx);
