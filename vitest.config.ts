@@ -1,12 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects, so a change to a price or a parser is checked in under a minute:
- * - unit: no real Claude Code CLI, no browser, no tmux (`npm run test:unit`);
+ * Four projects, so a change to a price or a parser is checked in about a minute:
+ * - unit: no real Claude Code CLI, no browser, no tmux, no process storms (`npm run test:unit`);
+ * - stress: hooks killed at random, run by the dozen at once, fed hostile names (`npm run test:e2e`);
  * - e2e: suites that drive the pinned Claude Code CLI, tmux or chromium (`npm run test:e2e`);
  * - e2e-worked: the dashboard, export and statusline suites, which share one project worked by the
  *   real CLI, built once per run by their globalSetup (it runs only when one of them is selected).
- * `npm test` runs all three.
+ * `npm test` runs all four.
  */
 const WORKED = [
   'tests/dashboard/dashboard.test.ts',
@@ -14,6 +15,12 @@ const WORKED = [
   'tests/statusline/statusline.test.ts',
 ];
 const E2E = ['tests/e2e/**/*.test.ts'];
+const STRESS = [
+  'tests/reliability/sigkill.test.ts',
+  'tests/reliability/concurrent-hooks.test.ts',
+  'tests/reliability/unsafe-names.test.ts',
+  'tests/reliability/stale-locks.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -23,7 +30,11 @@ export default defineConfig({
     maxWorkers: 2,
     env: { TZ: 'UTC', NO_COLOR: '1' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...E2E, ...WORKED] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/**/*.test.ts'], exclude: [...E2E, ...WORKED, ...STRESS] },
+      },
+      { extends: true, test: { name: 'stress', include: STRESS } },
       { extends: true, test: { name: 'e2e', include: E2E } },
       {
         extends: true,

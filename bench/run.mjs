@@ -34,7 +34,8 @@ const { values: opt } = parseArgs({
 const SIZES = opt.sizes.split(',').map(Number);
 const ROUNDS = Math.max(3, Number(opt.rounds));
 const CCUSAGE_VERSION = '20.0.24';
-const PEER = path.join('bench', '.peer');
+// The pinned devDependency (npm ci installs it); without it, a copy installed into bench/.peer.
+const PEER = fs.existsSync(path.join('node_modules', 'ccusage', 'package.json')) ? '.' : path.join('bench', '.peer');
 const CCUSAGE_BIN = path.join(PEER, 'node_modules', '.bin', 'ccusage');
 const RESULTS = path.join('bench', 'results');
 const TARGETS = { cold: 0.4, warm: 2, turn: 2.5, rssMb: 100, hook: 1.3 };

@@ -134,6 +134,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const missing = versionsNote(seen);
   if (missing) out.push(missing);
   out.push(
+    '',
     renderTopTasks(
       top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })),
       5,
