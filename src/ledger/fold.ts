@@ -4,7 +4,7 @@ import { CallSet, type CallEntry } from '../usage/call-set.js';
 import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { Attribution, Phase } from './records.js';
-import { memoryView, type LedgerView } from './ledger-view.js';
+import { memoryView, type LedgerView, type ManualEntry } from './ledger-view.js';
 import { callKeyHash, KEY_CHARS, type RollupEntry } from './rollup-format.js';
 import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
@@ -348,13 +348,7 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
   ).sort((a, b) => a.time - b.time);
   for (const b of bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
   const manualRecords = dedupeBy(by('manual'), (m) => m.id);
-  const manual = manualRecords.map((m) => ({
-    id: m.id,
-    spec: m.spec,
-    task: m.task,
-    status: m.status,
-    time: Date.parse(m.t),
-  }));
+  const manual = manualRecords.map(manualEntry);
   const manualUsage: UsageItem[] = manualRecords.map((m) => {
     const time = Date.parse(m.t);
     return {
@@ -363,7 +357,7 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
       time,
       first: time,
       last: time,
-      calls: 1,
+      calls: m.status === UNDO ? -1 : 1,
       longContext: false,
       model: m.model,
       cs: null,
@@ -431,4 +425,20 @@ export function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
     if (!seen.has(k)) seen.set(k, item);
   }
   return [...seen.values()];
+}
+
+/** The status of a manual entry that undoes another: its id is `undo:<that id>`, its counts that entry's, negated. */
+export const UNDO = 'undo';
+
+export function manualEntry(m: LineOf<'manual'>): ManualEntry {
+  return {
+    id: m.id,
+    spec: m.spec,
+    task: m.task,
+    status: m.status,
+    time: Date.parse(m.t),
+    ws: m.ws,
+    model: m.model,
+    tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr },
+  };
 }

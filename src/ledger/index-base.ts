@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import { applySessionRecord, dedupeBy, type UsageItem, type WorkSession } from './fold.js';
+import { applySessionRecord, dedupeBy, UNDO, type UsageItem, type WorkSession } from './fold.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
@@ -286,7 +286,7 @@ function assemble(parts: {
       time,
       first: time,
       last: time,
-      calls: 1,
+      calls: m.status === UNDO ? -1 : 1,
       longContext: false,
       model: m.model,
       cs: null,

@@ -3,6 +3,7 @@ import {
   applySessionRecord,
   dedupeBy,
   foldLedger,
+  manualEntry,
   type Binding,
   type CommitEvent,
   type FoldResult,
@@ -13,7 +14,7 @@ import {
 import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import { lastOf, type LedgerView, type ManualEntry } from './ledger-view.js';
+import { lastOf, type LedgerView } from './ledger-view.js';
 import { unpackItems, type PackedItems } from './packed-items.js';
 import { withSessions } from './claude-versions.js';
 
@@ -107,12 +108,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return sessions;
     },
     get manual() {
-      return [
-        ...sessionsPiece().manual.map(
-          (m): ManualEntry => ({ id: m.id, spec: m.spec, task: m.task, status: m.status, time: Date.parse(m.t) }),
-        ),
-        ...folded().manual,
-      ];
+      return [...sessionsPiece().manual.map(manualEntry), ...folded().manual];
     },
     malformed: base.malformed + live.malformed,
     problems: base.problems,

@@ -10,6 +10,9 @@ import { isSaneTime } from '../time/sane-time.js';
 const name = z.string().nullable().default(null);
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const tokens = { in: count, out: count, cw5: count, cw1h: count, cr: count };
+/** A manual entry's counts may be negative: `/log-task <id> undo` writes an entry's counts negated (history is never edited). */
+const signed = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const signedTokens = { in: signed, out: signed, cw5: signed, cw1h: signed, cr: signed };
 const attribution = { ws: name, spec: name, task: name };
 /** Planning phases: a turn with no task that writes a spec's documents (or calls spec-workflow's tools for it). */
 export const PHASES = ['requirements', 'design', 'tasks'] as const;
@@ -77,7 +80,7 @@ export const ManualLine = z.looseObject({
   task: z.string(),
   status: z.string(),
   model: z.string(),
-  ...tokens,
+  ...signedTokens,
 });
 /** A Claude session's end (SessionEnd): its ledger file gets no more records, so it can be rolled up. */
 export const EndLine = z.looseObject({ k: z.literal('end'), t: time, cs: z.string(), why: z.string().default('') });
@@ -177,8 +180,10 @@ function fieldCheck(schema: unknown): Check | null {
       return def.checks?.length ? null : (v) => typeof v === 'string';
     case 'boolean':
       return (v) => typeof v === 'boolean';
-    case 'number':
-      return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    case 'number': {
+      const min = (schema as { minValue?: number | null }).minValue ?? 0;
+      return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+    }
     case 'enum': {
       const values = new Set(Object.values(def.entries ?? {}));
       return (v) => values.has(v);

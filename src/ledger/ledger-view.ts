@@ -8,6 +8,9 @@ export interface ManualEntry {
   task: string;
   status: string;
   time: number;
+  ws: string | null;
+  model: string;
+  tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
 }
 
 /**

@@ -81,8 +81,8 @@ export function picoUsdAtRates(tokens: TokenCounts, rates: TokenRates, multiplie
   let picoUsd = 0n;
   for (const kind of TOKEN_KINDS) {
     const count = tokens[kind];
-    if (!Number.isSafeInteger(count) || count < 0)
-      throw new RangeError(`${kind} token count must be a non-negative integer, got ${count}`);
+    // Negative only in a correcting entry (`/log-task <id> undo`), which prices to the exact opposite.
+    if (!Number.isSafeInteger(count)) throw new RangeError(`${kind} token count must be an integer, got ${count}`);
     picoUsd += BigInt(count) * BigInt(Math.round(rates[kind] * multiplier * 1e6));
   }
   return picoUsd;

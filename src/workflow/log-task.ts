@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
+import { UNDO } from '../ledger/fold.js';
+import type { LedgerView } from '../ledger/ledger-view.js';
 import { priceTokens } from '../pricing/price-call.js';
 import { CLAUDE_CODE_ALIASES_VERSION, claudeCodeModelFor, modelNameCandidates } from '../pricing/model-name.js';
 import { formatCount, formatUsd } from '../render/format.js';
@@ -100,31 +102,20 @@ export function parseTokenSpec(text: string): TokenCounts {
   return tokens;
 }
 
-/** `/log-task <id> <status> <tokens> [model]`: record work done outside Claude Code. */
+/** `/log-task <id> <status> <tokens> [model]`: record work done outside Claude Code; `/log-task <id> undo` takes the last entry back. */
 export function logTask(ctx: ProjectContext, args: string[]): string {
   const [target, statusText, tokenText, modelArg, ...extra] = args;
+  if (target && statusText?.toLowerCase() === UNDO && tokenText === undefined) return undoLog(ctx, target);
   if (!target || !statusText || !tokenText || extra.length)
-    throw new SpecError('usage: /log-task <task id> <done|in-progress|pending|blocked> <tokens, e.g. 45k> [model]');
+    throw new SpecError(
+      'usage: /log-task <task id> <done|in-progress|pending|blocked> <tokens, e.g. 45k> [model], or /log-task <task id> undo',
+    );
   const status = STATUS[statusText.toLowerCase()];
   if (!status) throw new SpecError(`invalid status "${statusText}": use done, in-progress, pending or blocked`);
   const tokens = parseTokenSpec(tokenText);
   const view = projectSnapshot(ctx);
   const bound = claudeBinding(ctx);
-  // Split at the first '/' only: the rest is the task id and is checked whole, never cut short.
-  const slash = target.indexOf('/');
-  const [specPart, idPart] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
-  const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
-  const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
-  if (!spec)
-    throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
-  assertSafeName('spec', spec);
-  assertSafeName('task', idPart!);
-  const task = findUniqueTask(
-    readSpecTasks(ctx.projectDir, spec),
-    idPart!,
-    path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)),
-  );
-  if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
+  const { ws, spec, task } = targetTask(ctx, view, bound, target);
   // A Claude Code alias (haiku, sonnet, opus…) is recorded as the model it stands for.
   const typedModel = modelArg === undefined ? undefined : claudeCodeModelFor(modelArg);
   const model = sameModelAsLogged(view, typedModel) ?? sessionModel(view, ws) ?? ctx.config.defaultModel;
@@ -173,6 +164,70 @@ export function logTask(ctx: ProjectContext, args: string[]): string {
   if (ws && view.sessions.get(ws)?.spec === spec) writeSessionLog(ctx, ws);
   const split = tokens.input === totalTokens(tokens) ? ' as input tokens; give in:…,out:… for an exact split' : '';
   return `✍ Task ${task.id} (${spec}) logged by hand: ${status}, ${formatCount(totalTokens(tokens))} tokens, ${formatUsd(priced.cost)} at ${model}${split} [manual]\n`;
+}
+
+/** `<id>` or `<spec>/<id>`: the task, its spec, and the work session to log against. */
+function targetTask(
+  ctx: ProjectContext,
+  view: LedgerView,
+  bound: { ws: string | null; spec: string | null },
+  target: string,
+) {
+  // Split at the first '/' only: the rest is the task id and is checked whole, never cut short.
+  const slash = target.indexOf('/');
+  const [specPart, idPart] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
+  const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
+  const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
+  if (!spec)
+    throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
+  assertSafeName('spec', spec);
+  assertSafeName('task', idPart!);
+  const task = findUniqueTask(
+    readSpecTasks(ctx.projectDir, spec),
+    idPart!,
+    path.relative(ctx.projectDir, tasksPath(ctx.projectDir, spec)),
+  );
+  if (!task) throw new SpecError(`no task ${idPart} in spec ${spec}`);
+  return { ws, spec, task };
+}
+
+/**
+ * `/log-task <id> undo`: the task's last entry logged by hand, taken back by a correcting entry
+ * (its counts negated, id `undo:<its id>`), never by editing the ledger. Undoing twice takes back
+ * the entry before it; tasks.md keeps the status the entry set (log the right one to change it).
+ */
+function undoLog(ctx: ProjectContext, target: string): string {
+  const view = projectSnapshot(ctx);
+  const { spec, task } = targetTask(ctx, view, claudeBinding(ctx), target);
+  const entries = view.manual.filter((m) => m.spec === spec && m.task === task.id);
+  const undone = new Set(entries.filter((m) => m.status === UNDO).map((m) => m.id.slice(`${UNDO}:`.length)));
+  const last = entries
+    .filter((m) => m.status !== UNDO && !undone.has(m.id))
+    .sort((a, b) => a.time - b.time)
+    .at(-1);
+  if (!last) throw new SpecError(`nothing logged by hand for task ${task.id} (${spec}) to undo`);
+  const t = last.tokens;
+  recordEvents(ctx, (w) => {
+    const undo: ManualRecord = {
+      k: 'manual',
+      id: `${UNDO}:${last.id}`,
+      t: new Date(ctx.now()).toISOString(),
+      ws: last.ws,
+      spec,
+      task: task.id,
+      status: UNDO,
+      model: last.model,
+      in: -t.input,
+      out: -t.output,
+      cw5: -t.cacheWrite5m,
+      cw1h: -t.cacheWrite1h,
+      cr: -t.cacheRead,
+    };
+    w.append(undo);
+  });
+  if (last.ws) writeSessionLog(ctx, last.ws);
+  const when = new Date(last.time).toISOString().slice(0, 16).replace('T', ' ');
+  return `↩ Task ${task.id} (${spec}): the ${formatCount(totalTokens(t))} tokens logged by hand at ${when} UTC are taken back (a correcting entry; the ledger's history is kept)\n`;
 }
 
 /** The model a work session used most, by tokens. */

@@ -176,10 +176,10 @@ describe('costAtRates', () => {
     ).toBe(0.18276045);
   });
 
-  it('rejects token counts that are not non-negative integers', () => {
-    expect(() => costAtRates(tokens({ input: -1 }), rates)).toThrow(
-      'input token count must be a non-negative integer, got -1',
+  it('rejects token counts that are not integers; a negative one (a correcting entry) prices to the exact opposite', () => {
+    expect(() => costAtRates(tokens({ output: 1.5 }), rates)).toThrow('output token count must be an integer, got 1.5');
+    expect(costAtRates(tokens({ input: -250_000, output: -1 }), rates)).toBe(
+      -costAtRates(tokens({ input: 250_000, output: 1 }), rates),
     );
-    expect(() => costAtRates(tokens({ output: 1.5 }), rates)).toThrow(RangeError);
   });
 });

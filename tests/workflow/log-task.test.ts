@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTokenCount, parseTokenSpec } from '../../src/workflow/log-task.js';
@@ -104,6 +104,39 @@ describe('/log-task from the command line', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(message);
+  });
+
+  it('undo takes the last entry back with a correcting entry, also once it is rolled up; the ledger keeps both', () => {
+    const p = makeProject();
+    p.specSession(['start-session', 'inv-1000', 'spec', 'invoice-management']);
+    p.specSession(['log-task', '1.1', 'in-progress', '30k', 'claude-haiku-4-5']);
+    p.specSession(['log-task', '1.1', 'done', 'in:1.2M,out:10k', 'claude-haiku-4-5']);
+    // The wrong one: 1,200,000 in + 10,000 out. Undone, the task shows the first entry only.
+    const undo = p.specSession(['log-task', '1.1', 'undo']).stdout;
+    expect(undo).toMatch(
+      /^↩ Task 1\.1 \(invoice-management\): the 1,210,000 tokens logged by hand at .* UTC are taken back/,
+    );
+    const task = () => p.costJson().tasks.find((t) => t.taskId === '1.1')!;
+    expect(task()).toMatchObject({
+      inputTokens: 30_000,
+      outputTokens: 0,
+      totalTokens: 30_000,
+      totalCost: 0.03,
+      manual: true,
+    });
+    expect(p.costJson().totals).toMatchObject({ totalTokens: 30_000, calls: 1 });
+    const ledger = readdirSync(join(p.project, 'docs', 'sessions', 'ledger'), { recursive: true }) as string[];
+    const text = ledger
+      .filter((f) => f.endsWith('.jsonl'))
+      .map((f) => readFileSync(join(p.project, 'docs', 'sessions', 'ledger', f), 'utf8'))
+      .join('');
+    expect(text.match(/"k":"manual"/g)).toHaveLength(3); // both entries kept, and the correcting one
+    // The first entry, after its day is rolled up: undone the same way.
+    p.specSession(['compact']);
+    p.specSession(['log-task', '1.1', 'undo']);
+    expect(task()).toMatchObject({ totalTokens: 0, totalCost: 0, manual: false });
+    const r = p.specSession(['log-task', '1.1', 'undo'], { allowFail: true });
+    expect(r.stderr).toBe('spec-session log-task: nothing logged by hand for task 1.1 (invoice-management) to undo\n');
   });
 
   it('needs a session or a spec/task name', () => {
