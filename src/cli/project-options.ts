@@ -11,6 +11,14 @@ const EMPTY_HINT = {
 /** Flags every project-level reporting command takes. */
 export const projectOptions = { dir: { type: 'string' }, ...rangeOptions } as const satisfies Options;
 
+/** The same without a day range, for commands over the whole ledger (pr, notes). */
+export const wholeLedgerOptions = {
+  dir: projectOptions.dir,
+  tz: projectOptions.tz,
+  prices: projectOptions.prices,
+  'prices-file': projectOptions['prices-file'],
+} as const satisfies Options;
+
 /** The project context and day range every project-level command takes from its flags. */
 export function projectFromFlags(values: {
   dir?: string;

@@ -14,27 +14,12 @@ export function costJson(
   const zero = new UsageTally(usage.totals.book);
   const commitOf = new Map(commits.map((c) => [c.sha, c]));
   return {
-    tasks: usage.tasks.map((t) => ({
-      spec: t.spec,
-      taskId: t.taskId,
-      session: t.session,
-      ...tallyFields(t.tally),
-      manual: t.manualTokens > 0,
-      manualTokens: t.manualTokens,
-      firstActivity: new Date(t.first).toISOString(),
-      lastActivity: new Date(t.last).toISOString(),
-      modelBreakdowns: modelBreakdowns(t.tally),
-    })),
+    tasks: usage.tasks.map((t) => ({ spec: t.spec, taskId: t.taskId, session: t.session, ...taskFigures(t) })),
     taskTotals: usage.taskTotals.map((t) => ({
       spec: t.spec,
       taskId: t.taskId,
       sessions: t.sessions.map((s) => s.session),
-      ...tallyFields(t.tally),
-      manual: t.manualTokens > 0,
-      manualTokens: t.manualTokens,
-      firstActivity: new Date(t.first).toISOString(),
-      lastActivity: new Date(t.last).toISOString(),
-      modelBreakdowns: modelBreakdowns(t.tally),
+      ...taskFigures(t),
     })),
     sessions: usage.sessions.map((s) => ({
       name: s.name,
@@ -84,5 +69,17 @@ export function costJson(
     models: modelBreakdowns(usage.totals),
     unpricedModels: [...usage.totals.unpriced].sort(),
     ...meta,
+  };
+}
+
+/** What a task row shows, per session or over all of them: its tokens, cost, hand-logged part, span and models. */
+function taskFigures(t: { tally: UsageTally; manualTokens: number; first: number; last: number }) {
+  return {
+    ...tallyFields(t.tally),
+    manual: t.manualTokens > 0,
+    manualTokens: t.manualTokens,
+    firstActivity: new Date(t.first).toISOString(),
+    lastActivity: new Date(t.last).toISOString(),
+    modelBreakdowns: modelBreakdowns(t.tally),
   };
 }

@@ -1,21 +1,10 @@
 import { currentBranch, prJson, prMarkdown, writeCommitNotes } from '../../workflow/branch-cost.js';
 import { parse } from '../../args/parse-args.js';
-import { projectFromFlags, projectOptions } from '../project-options.js';
+import { projectFromFlags, wholeLedgerOptions } from '../project-options.js';
 
 /** `spec-session pr [--branch B] [--json]`: a branch's cost from the committed ledger, as Markdown or JSON. */
 export function prCommand(argv: string[]): string {
-  const { values } = parse(
-    argv,
-    {
-      dir: projectOptions.dir,
-      tz: projectOptions.tz,
-      prices: projectOptions.prices,
-      'prices-file': projectOptions['prices-file'],
-      branch: { type: 'string' },
-      json: { type: 'boolean' },
-    },
-    0,
-  );
+  const { values } = parse(argv, { ...wholeLedgerOptions, branch: { type: 'string' }, json: { type: 'boolean' } }, 0);
   const { ctx } = projectFromFlags(values);
   const branch = values.branch ?? currentBranch(ctx.projectDir);
   return values.json ? `${JSON.stringify(prJson(ctx, branch), null, 2)}\n` : prMarkdown(ctx, branch);
@@ -23,15 +12,6 @@ export function prCommand(argv: string[]): string {
 
 /** `spec-session notes`: each commit's figures as a git note (refs/notes/spec-session); opt-in. */
 export function notesCommand(argv: string[]): string {
-  const { values } = parse(
-    argv,
-    {
-      dir: projectOptions.dir,
-      tz: projectOptions.tz,
-      prices: projectOptions.prices,
-      'prices-file': projectOptions['prices-file'],
-    },
-    0,
-  );
+  const { values } = parse(argv, wholeLedgerOptions, 0);
   return writeCommitNotes(projectFromFlags(values).ctx);
 }
