@@ -7,7 +7,7 @@
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../e2e/support/claude.js';
+import { configDir, session } from '../fixtures/transcripts/cases.js';
 import { SESSION, makeReliabilityProject, removeProjects } from './support/harness.js';
 import { callLines, expectedTotals, makeCalls, promptLine, seededRandom } from './support/transcript-lines.js';
 
@@ -88,57 +88,32 @@ describe('Claude Code versions in the ledger', () => {
   });
 });
 
+type Totals = { inputTokens: number; outputTokens: number; cacheReadTokens: number; calls: number };
+
+/** A fixture's transcripts as a Claude session's, captured by a real Stop hook; what cost --json then totals. */
+async function capturedFixture(name: string, n: number): Promise<Totals> {
+  const p = makeReliabilityProject();
+  cpSync(join(configDir(name), 'projects', '-home-dev-shop'), p.transcriptDir, { recursive: true });
+  expect((await p.runHook('Stop', p.hookInput(session(n), 'Stop'))).code).toBe(0);
+  expect(p.hookLogText()).toBe('');
+  return (p.costJson() as unknown as { totals: Totals }).totals;
+}
+
 describe('subagent calls only progress lines hold', () => {
   it('are captured by the hooks; with the subagent file there, its calls count once', async () => {
     // The fixture: 2.1.34 progress lines embed two subagents' calls; a1's own file is there, a2's is gone.
-    const p = makeReliabilityProject();
-    const fixture = join(
-      repoRoot,
-      'tests',
-      'fixtures',
-      'transcripts',
-      'progress-only',
-      'claude-config',
-      'projects',
-      '-home-dev-shop',
-    );
-    const id = '10000000-0000-4000-8000-000000000024';
-    cpSync(fixture, p.transcriptDir, { recursive: true });
-    expect(readFileSync(p.transcriptPath(id), 'utf8')).toContain('agent_progress');
-    expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
-    const totals = (p.costJson() as unknown as { totals: { inputTokens: number; outputTokens: number; calls: number } })
-      .totals;
+    expect(
+      readFileSync(join(configDir('progress-only'), 'projects', '-home-dev-shop', `${session(24)}.jsonl`), 'utf8'),
+    ).toContain('agent_progress');
+    const totals = await capturedFixture('progress-only', 24);
     // Written down from the fixture (tests/fixtures/transcripts/cases.ts): 4 calls, 1,000 input, 100 output.
-    expect({ input: totals.inputTokens, output: totals.outputTokens, calls: totals.calls }).toEqual({
-      input: 1000,
-      output: 100,
-      calls: 4,
-    });
-    expect(p.hookLogText()).toBe('');
+    expect(totals).toMatchObject({ inputTokens: 1000, outputTokens: 100, calls: 4 });
   });
 });
 
 describe('one message id answered to two requests', () => {
   it('is two calls in the ledger, both counted; a copy without requestId adds nothing', async () => {
-    const p = makeReliabilityProject();
-    const fixture = join(
-      repoRoot,
-      'tests',
-      'fixtures',
-      'transcripts',
-      'two-request-ids',
-      'claude-config',
-      'projects',
-      '-home-dev-shop',
-    );
-    const id = '10000000-0000-4000-8000-000000000025';
-    cpSync(fixture, p.transcriptDir, { recursive: true });
-    expect((await p.runHook('Stop', p.hookInput(id, 'Stop'))).code).toBe(0);
-    const totals = (
-      p.costJson() as unknown as {
-        totals: { inputTokens: number; outputTokens: number; cacheReadTokens: number; calls: number };
-      }
-    ).totals;
+    const totals = await capturedFixture('two-request-ids', 25);
     // Written down from the fixture (tests/fixtures/transcripts/cases.ts): req_tr_1a 100/20/1000 read, req_tr_1b 300/50/2000 read.
     expect(totals).toMatchObject({ inputTokens: 400, outputTokens: 70, cacheReadTokens: 3000, calls: 2 });
   });
