@@ -29,7 +29,7 @@ export function renderTopTasks(
   const chosen = [...tasks].sort((a, b) => b.value - a.value).slice(0, top);
   if (chosen.length === 0) return `Top tasks${when ? ` ${when}` : ''}: none yet`;
   const max = Math.max(...chosen.map((t) => t.value), 0.0001);
-  const lines = [`Top ${chosen.length} tasks by cost${when ? ` ${when}` : ''}`];
+  const lines = [`${chosen.length === 1 ? 'Top task' : `Top ${chosen.length} tasks`} by cost${when ? ` ${when}` : ''}`];
   for (const t of chosen) {
     const n = Math.max(1, Math.round((t.value / max) * 24));
     lines.push(

@@ -53,6 +53,14 @@ describe('renderTopTasks', () => {
     expect(columns(chart)).toBeLessThanOrEqual(80);
     expect(chart).not.toContain(ESC);
   });
+
+  it('titles what it shows: "Top task" for one, "Top 5 tasks" for five of twelve', () => {
+    expect(renderTopTasks([{ label: 'billing 1.1', value: 0.42, tokens: 42_311 }], 5).split('\n')[0]).toBe(
+      'Top task by cost',
+    );
+    const twelve = Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 }));
+    expect(renderTopTasks(twelve, 5, 'this month').split('\n')[0]).toBe('Top 5 tasks by cost this month');
+  });
 });
 
 describe('as /cost and /eod print them (NO_COLOR)', () => {
