@@ -7,11 +7,15 @@ import type { TokenCounts } from '../usage/tokens.js';
 import { ascii, type JsonBytes } from './json-bytes.js';
 
 const FAST = ascii('fast');
-const USAGE_KEYS: Record<number, Array<[Uint8Array, number]>> = {
+/** Count keys by length: [key, index in counts]. Those of `usage`, then those of its `cache_creation`. */
+type CountKeys = Record<number, Array<[Uint8Array, number]>>;
+const USAGE_KEYS: CountKeys = {
   12: [[ascii('input_tokens'), 0]],
   13: [[ascii('output_tokens'), 1]],
   27: [[ascii('cache_creation_input_tokens'), 2]],
   23: [[ascii('cache_read_input_tokens'), 3]],
+};
+const SPLIT_KEYS: CountKeys = {
   25: [
     [ascii('ephemeral_5m_input_tokens'), 4],
     [ascii('ephemeral_1h_input_tokens'), 5],
@@ -50,11 +54,27 @@ export class UsageBytes {
 
   /** The usage object at the cursor, validated as parseUsage does: 0 valid, INVALID, or BAD (not JSON). */
   read(): number {
-    const j = this.j;
-    j.pos++;
+    this.j.pos++;
     this.counts.fill(0);
     this.split = false;
     this.fast = false;
+    return this.members(USAGE_KEYS, true);
+  }
+
+  private splitObject(): number {
+    this.j.pos++;
+    this.split = true;
+    this.counts[4] = this.counts[5] = 0;
+    return this.members(SPLIT_KEYS, false);
+  }
+
+  /**
+   * The members of the object just entered, up to its closing brace: the counts named in `keys`,
+   * and in `usage` itself (`top`) its speed and cache_creation split; anything else is skipped.
+   * 0 valid, INVALID, or BAD (not JSON).
+   */
+  private members(keys: CountKeys, top: boolean): number {
+    const j = this.j;
     let valid = true;
     if (j.ws() === 0x7d) {
       j.pos++;
@@ -62,50 +82,23 @@ export class UsageBytes {
     }
     for (;;) {
       if (!j.key()) return BAD;
-      const candidates = USAGE_KEYS[j.b - j.a];
+      const candidates = keys[j.b - j.a];
       let kind = -1;
-      if (candidates) for (const [key, k] of candidates) if (k < 4 && j.is(key)) kind = k;
+      if (candidates) for (const [key, k] of candidates) if (j.is(key)) kind = k;
       if (kind >= 0) {
         const n = this.count();
         if (n === BAD) return BAD;
         if (n === INVALID) valid = false;
         else this.counts[kind] = n;
-      } else if (j.b - j.a === 5 && j.is(SPEED)) {
+      } else if (top && j.b - j.a === 5 && j.is(SPEED)) {
         if (j.ws() === 0x22) {
           if (!j.string()) return BAD;
           this.fast = j.b - j.a === 4 && j.is(FAST);
         } else if (!j.value()) return BAD;
-      } else if (j.b - j.a === 14 && j.is(SPLIT) && j.ws() === 0x7b) {
+      } else if (top && j.b - j.a === 14 && j.is(SPLIT) && j.ws() === 0x7b) {
         const parsed = this.splitObject();
         if (parsed === BAD) return BAD;
         if (parsed === INVALID) valid = false;
-      } else if (!j.value()) return BAD;
-      const more = j.next();
-      if (more === null) return BAD;
-      if (!more) break;
-    }
-    return valid ? 0 : INVALID;
-  }
-
-  private splitObject(): number {
-    const j = this.j;
-    j.pos++;
-    this.split = true;
-    this.counts[4] = this.counts[5] = 0;
-    let valid = true;
-    if (j.ws() === 0x7d) {
-      j.pos++;
-      return 0;
-    }
-    for (;;) {
-      if (!j.key()) return BAD;
-      let kind = -1;
-      if (j.b - j.a === 25) for (const [key, k] of USAGE_KEYS[25]!) if (j.is(key)) kind = k;
-      if (kind >= 0) {
-        const n = this.count();
-        if (n === BAD) return BAD;
-        if (n === INVALID) valid = false;
-        else this.counts[kind] = n;
       } else if (!j.value()) return BAD;
       const more = j.next();
       if (more === null) return BAD;
