@@ -1,6 +1,6 @@
 /**
  * An assistant line's `message.usage` object read straight from its bytes, as rows.ts `parseUsage`
- * and extract.ts `usageToTokens` read it parsed: the token counts, the 5m/1h split and the speed.
+ * and whole-lines.ts `usageToTokens` read it parsed: the token counts, the 5m/1h split and the speed.
  * LineFields reads the rest of the line and hands its cursor over at the usage object.
  */
 import type { TokenCounts } from '../usage/tokens.js';
