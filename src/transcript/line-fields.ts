@@ -1,7 +1,7 @@
 import type { ApiCall } from '../usage/api-call.js';
-import type { TokenCounts } from '../usage/tokens.js';
 import { ascii, decodeString, JsonBytes } from './json-bytes.js';
 import { isoTime, parseTime } from './parse-time.js';
+import { BAD, INVALID, UsageBytes } from './usage-bytes.js';
 
 /**
  * Reads what spec-session needs from one transcript line straight from its bytes.
@@ -11,8 +11,9 @@ import { isoTime, parseTime } from './parse-time.js';
  * where a transcript's bytes are (tool results, file snapshots). An assistant line's head holds
  * `message.id` and `message.model` (the API's key order: id, type, role, model, content, …, usage);
  * its usage and the keys after it are read from the line's end, found with one backward byte search
- * for `"usage":` — the content between is never looked at. Whatever does not fit that shape is
- * left to the caller, which parses the line whole: the result is the same, only slower.
+ * for `"usage":` (the usage object itself by usage-bytes.ts) — the content between is never looked
+ * at. Whatever does not fit that shape is left to the caller, which parses the line whole: the
+ * result is the same, only slower.
  * Field values are only decoded when the line turns out to hold a call.
  *
  * Assumption (true of every Claude Code layout seen, 1.0.x–2.1.331): the last `"usage":` key of an
@@ -21,7 +22,6 @@ import { isoTime, parseTime } from './parse-time.js';
 const USAGE_KEY = Buffer.from('"usage":');
 const ASSISTANT = ascii('assistant');
 const SYNTHETIC = ascii('<synthetic>');
-const FAST = ascii('fast');
 
 // Fields, by index. Kinds: 0 absent, 1 a string at [a, b), 2 another value (rows.ts reads it as null).
 const SESSION = 0;
@@ -55,24 +55,9 @@ const IS_SIDECHAIN = ascii('isSidechain');
 const MESSAGE = ascii('message');
 const ID = ascii('id');
 const MODEL_KEY = ascii('model');
-const USAGE_KEYS: Record<number, Array<[Uint8Array, number]>> = {
-  12: [[ascii('input_tokens'), 0]],
-  13: [[ascii('output_tokens'), 1]],
-  27: [[ascii('cache_creation_input_tokens'), 2]],
-  23: [[ascii('cache_read_input_tokens'), 3]],
-  25: [
-    [ascii('ephemeral_5m_input_tokens'), 4],
-    [ascii('ephemeral_1h_input_tokens'), 5],
-  ],
-};
-const SPLIT = ascii('cache_creation');
-const SPEED = ascii('speed');
 
 /** How far the head got. */
 export type HeadStop = 'typed' | 'message' | 'object' | 'closed' | 'bad';
-
-const INVALID = -1;
-const BAD = -2;
 
 function sameBytes(bytes: Buffer, buf: Buffer, at: number): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== buf[at + i]) return false;
@@ -91,10 +76,7 @@ export class LineFields {
   isSidechain = false;
   /** Where the head stopped (the first object/array value it did not enter). */
   stopAt = 0;
-  // usage, as read: input, output, cache_creation_input, cache_read, 5m, 1h; split seen; speed fast
-  private readonly counts = new Float64Array(6);
-  private split = false;
-  private fast = false;
+  private readonly usageBytes = new UsageBytes(this.j);
 
   /**
    * Reads top-level scalar keys from the line start, and stops: at a `type` other than assistant
@@ -211,7 +193,7 @@ export class LineFields {
     const found = buf.subarray(this.stopAt, end).lastIndexOf(USAGE_KEY);
     if (found < 0) return null;
     const j = this.j.reset(buf, this.stopAt + found + USAGE_KEY.length, end);
-    const usage = j.ws() === 0x7b ? this.usage() : j.value() ? INVALID : BAD;
+    const usage = j.ws() === 0x7b ? this.usageBytes.read() : j.value() ? INVALID : BAD;
     if (usage === BAD) return null;
     // The rest of `message`, then the rest of the top level, then nothing.
     for (let more = j.next(); more !== false; more = j.next()) {
@@ -241,101 +223,8 @@ export class LineFields {
       agentId: this.get(AGENT) ?? null,
       sidechain: this.isSidechain,
       copiedFrom: requestSessionId !== null && requestSessionId !== sessionId ? requestSessionId : null,
-      tokens: this.tokens(),
-      speed: this.fast ? 'fast' : 'standard',
+      tokens: this.usageBytes.tokens(),
+      speed: this.usageBytes.fast ? 'fast' : 'standard',
     };
-  }
-
-  /** As usageToTokens: what the 5m/1h split does not explain of the total is a 5-minute write. */
-  private tokens(): TokenCounts {
-    const c = this.counts;
-    const oneHour = this.split ? c[5]! : 0;
-    const fiveMinutes = this.split ? c[4]! : 0;
-    return {
-      input: c[0]!,
-      output: c[1]!,
-      cacheWrite5m: Math.max(fiveMinutes, c[2]! - oneHour),
-      cacheWrite1h: oneHour,
-      cacheRead: c[3]!,
-    };
-  }
-
-  /** The usage object at the cursor, validated as parseUsage does: 0 valid, INVALID, or BAD (not JSON). */
-  private usage(): number {
-    const j = this.j;
-    j.pos++;
-    this.counts.fill(0);
-    this.split = false;
-    this.fast = false;
-    let valid = true;
-    if (j.ws() === 0x7d) {
-      j.pos++;
-      return 0;
-    }
-    for (;;) {
-      if (!j.key()) return BAD;
-      const candidates = USAGE_KEYS[j.b - j.a];
-      let kind = -1;
-      if (candidates) for (const [key, k] of candidates) if (k < 4 && j.is(key)) kind = k;
-      if (kind >= 0) {
-        const n = this.count();
-        if (n === BAD) return BAD;
-        if (n === INVALID) valid = false;
-        else this.counts[kind] = n;
-      } else if (j.b - j.a === 5 && j.is(SPEED)) {
-        if (j.ws() === 0x22) {
-          if (!j.string()) return BAD;
-          this.fast = j.b - j.a === 4 && j.is(FAST);
-        } else if (!j.value()) return BAD;
-      } else if (j.b - j.a === 14 && j.is(SPLIT) && j.ws() === 0x7b) {
-        const parsed = this.splitObject();
-        if (parsed === BAD) return BAD;
-        if (parsed === INVALID) valid = false;
-      } else if (!j.value()) return BAD;
-      const more = j.next();
-      if (more === null) return BAD;
-      if (!more) break;
-    }
-    return valid ? 0 : INVALID;
-  }
-
-  private splitObject(): number {
-    const j = this.j;
-    j.pos++;
-    this.split = true;
-    this.counts[4] = this.counts[5] = 0;
-    let valid = true;
-    if (j.ws() === 0x7d) {
-      j.pos++;
-      return 0;
-    }
-    for (;;) {
-      if (!j.key()) return BAD;
-      let kind = -1;
-      if (j.b - j.a === 25) for (const [key, k] of USAGE_KEYS[25]!) if (j.is(key)) kind = k;
-      if (kind >= 0) {
-        const n = this.count();
-        if (n === BAD) return BAD;
-        if (n === INVALID) valid = false;
-        else this.counts[kind] = n;
-      } else if (!j.value()) return BAD;
-      const more = j.next();
-      if (more === null) return BAD;
-      if (!more) break;
-    }
-    return valid ? 0 : INVALID;
-  }
-
-  /** A token count as rows.ts `count()` reads it: null → 0; not a whole non-negative number → INVALID; not JSON → BAD. */
-  private count(): number {
-    const j = this.j;
-    const c = j.ws();
-    if (c === 0x6e && j.literal() === -1) return 0;
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
-      const n = j.number();
-      if (Number.isNaN(n)) return BAD;
-      return Number.isInteger(n) && n >= 0 ? n : INVALID;
-    }
-    return j.value() ? INVALID : BAD;
   }
 }

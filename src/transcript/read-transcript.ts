@@ -1,6 +1,8 @@
 import fs from 'node:fs';
-import { emptyExtracted, extractFromLines, takeAssistantLine, type Extracted, type ExtractOptions } from './extract.js';
+import { extractFromLines } from './extract.js';
+import { emptyExtracted, type Extracted, type ExtractOptions } from './extracted.js';
 import { openRegularFile, readLinesOf } from './read-lines.js';
+import { takeAssistantLine } from './whole-lines.js';
 
 /** Where reading a transcript stopped, and how to tell that the file is still the same file. */
 export interface Cursor {

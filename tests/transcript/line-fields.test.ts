@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyExtracted, extractFromLines, takeAssistantLine, type Extracted } from '../../src/transcript/extract.js';
+import { extractFromLines } from '../../src/transcript/extract.js';
+import { emptyExtracted, type Extracted } from '../../src/transcript/extracted.js';
+import { takeAssistantLine } from '../../src/transcript/whole-lines.js';
 import { assistantLine } from './lines.js';
 
 /**
