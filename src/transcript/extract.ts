@@ -83,7 +83,7 @@ function takeLine(
   if (stop === 'typed' || (stop !== 'bad' && typeof fields.type === 'string')) {
     const type = fields.type!;
     if (type === 'user') {
-      if (tasks && has(buf, s, Math.min(e, s + TASK_WINDOW), DO_TASK_MARK, [0x2f, 0x3a]))
+      if (tasks && has(buf, s, Math.min(e, s + TASK_WINDOW), DO_TASK_MARK, AFTER_SLASH_OR_COLON))
         takeTaskCommand(line(buf, s, e), into);
       return;
     }
@@ -109,8 +109,12 @@ function takeWhole(
 
 const line = (buf: Buffer, s: number, e: number) => buf.toString('utf8', s, e);
 
+/** The bytes a marker may follow: a quote, or for `/do-task` a slash or a colon. Made once, not per line. */
+const AFTER_QUOTE = [0x22];
+const AFTER_SLASH_OR_COLON = [0x2f, 0x3a];
+
 /** Whether `buf[s, e)` holds `mark` right after one of the `before` bytes (a quote by default). */
-function has(buf: Buffer, s: number, e: number, mark: Buffer, before: number[] = [0x22]): boolean {
+function has(buf: Buffer, s: number, e: number, mark: Buffer, before: number[] = AFTER_QUOTE): boolean {
   const region = buf.subarray(s, e);
   for (let from = 0; ; ) {
     const hit = region.indexOf(mark, from);
