@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type CallTable, StringTable, type StoredCall } from './call-table.js';
+import type { CallTable, StoredCall } from './call-table.js';
+import { StringTable } from './string-table.js';
 
 /**
  * The distinct calls of a history on disk, so that adding one turn reads and writes a small part:

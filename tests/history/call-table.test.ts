@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CallTable, StringTable } from '../../src/history/call-table.js';
+import { CallTable } from '../../src/history/call-table.js';
+import { StringTable } from '../../src/history/string-table.js';
 import type { ApiCall } from '../../src/usage/api-call.js';
 import { CallSet } from '../../src/usage/call-set.js';
 
