@@ -65,18 +65,27 @@ export function loadBucket(dir: string, bucket: number, table: CallTable): numbe
   return file.calls.map((rec) => table.addRecord(rec, file));
 }
 
-/** Writes the calls of `table` whose session falls in `bucket`. */
-export function saveBucket(dir: string, bucket: number, table: CallTable, calls: number[]): void {
+/** A bucket file's own string tables: the ids its records use, then the lists it stores. */
+export function bucketStrings() {
   const models = new StringTable();
   const sessions = new StringTable();
   const projects = new StringTable();
-  const ids = {
-    model: (s: string) => models.id(s),
-    session: (s: string) => sessions.id(s),
-    project: (s: string) => projects.id(s),
+  return {
+    ids: {
+      model: (s: string) => models.id(s),
+      session: (s: string) => sessions.id(s),
+      project: (s: string) => projects.id(s),
+    },
+    lists: () => ({ models: models.list, sessions: sessions.list, projects: projects.list }),
   };
-  const records = calls.map((i) => JSON.stringify(table.record(i, ids)));
-  const body = `{"models":${JSON.stringify(models.list)},"sessions":${JSON.stringify(sessions.list)},"projects":${JSON.stringify(projects.list)},"calls":[\n${records.join(',\n')}\n]}\n`;
+}
+
+/** Writes the calls of `table` whose session falls in `bucket`. */
+export function saveBucket(dir: string, bucket: number, table: CallTable, calls: number[]): void {
+  const strings = bucketStrings();
+  const records = calls.map((i) => JSON.stringify(table.record(i, strings.ids)));
+  const { models, sessions, projects } = strings.lists();
+  const body = `{"models":${JSON.stringify(models)},"sessions":${JSON.stringify(sessions)},"projects":${JSON.stringify(projects)},"calls":[\n${records.join(',\n')}\n]}\n`;
   replaceFile(bucketFile(dir, bucket), body);
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CallTable } from '../../src/history/call-table.js';
-import { StringTable } from '../../src/history/string-table.js';
+import { bucketStrings } from '../../src/history/call-store.js';
 import type { ApiCall } from '../../src/usage/api-call.js';
 import { CallSet } from '../../src/usage/call-set.js';
 
@@ -75,17 +75,10 @@ function tableOf(copies: Copy[]): CallTable {
 
 /** A bucket file's round trip: records written with their own string tables, folded back in. */
 function throughRecords(t: CallTable): CallTable {
-  const models = new StringTable();
-  const sessions = new StringTable();
-  const projects = new StringTable();
-  const ids = {
-    model: (s: string) => models.id(s),
-    session: (s: string) => sessions.id(s),
-    project: (s: string) => projects.id(s),
-  };
-  const records = Array.from({ length: t.size }, (_, i) => JSON.parse(JSON.stringify(t.record(i, ids))));
+  const strings = bucketStrings();
+  const records = Array.from({ length: t.size }, (_, i) => JSON.parse(JSON.stringify(t.record(i, strings.ids))));
   const back = new CallTable();
-  for (const r of records) back.addRecord(r, { models: models.list, sessions: sessions.list, projects: projects.list });
+  for (const r of records) back.addRecord(r, strings.lists());
   return back;
 }
 
