@@ -5,7 +5,8 @@ import { applySessionRecord, dedupeBy, UNDO, type UsageItem, type WorkSession } 
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
-import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { decodeRollup, rollupSources } from './rollup-decode.js';
+import { contentHash, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addVersionRecord, type ClaudeCodeSeen, claudeCodeSeen, type SessionVersions } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */

@@ -8,7 +8,8 @@ import { listLedger } from './ledger-files.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
 import { parseLedgerLine } from './read-ledger.js';
-import { callKeyHash, contentHash, decodeRollup, KEY_CHARS } from './rollup-format.js';
+import { decodeRollup } from './rollup-decode.js';
+import { callKeyHash, contentHash, KEY_CHARS } from './rollup-format.js';
 import {
   buildBase,
   INDEX_VERSION,
