@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import { applySessionRecord, dedupeBy, UNDO, type UsageItem, type WorkSession } from './fold.js';
+import { applySessionRecord, dedupeBy, UNDO, type WorkSession } from './fold-events.js';
+import type { UsageItem } from './usage-item.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
