@@ -65,28 +65,7 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
   for (const b of bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
   const manualRecords = dedupeBy(by('manual'), (m) => m.id);
   const manual = manualRecords.map(manualEntry);
-  const manualUsage: UsageItem[] = manualRecords.map((m) => {
-    const time = Date.parse(m.t);
-    return {
-      kind: 'manual',
-      key: m.id,
-      time,
-      first: time,
-      last: time,
-      calls: m.status === UNDO ? -1 : 1,
-      longContext: false,
-      model: m.model,
-      cs: null,
-      speed: 'standard',
-      tokens: recordTokens(m),
-      ws: m.ws,
-      spec: m.spec,
-      task: m.task,
-      phase: null,
-      branch: null,
-      commit: null,
-    };
-  });
+  const manualUsage = manualRecords.map(manualUsageItem);
   const commits = dedupeBy(
     by('git')
       .filter((g) => g.event === 'commit')
@@ -134,6 +113,30 @@ export function manualEntry(m: LineOf<'manual'>): ManualEntry {
     time: Date.parse(m.t),
     ws: m.ws,
     model: m.model,
-    tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr },
+    tokens: recordTokens(m),
+  };
+}
+
+/** A manual entry's usage, at its time: one call's worth of work, or minus one for an entry that undoes another. */
+export function manualUsageItem(m: LineOf<'manual'>): UsageItem {
+  const time = Date.parse(m.t);
+  return {
+    kind: 'manual',
+    key: m.id,
+    time,
+    first: time,
+    last: time,
+    calls: m.status === UNDO ? -1 : 1,
+    longContext: false,
+    model: m.model,
+    cs: null,
+    speed: 'standard',
+    tokens: recordTokens(m),
+    ws: m.ws,
+    spec: m.spec,
+    task: m.task,
+    phase: null,
+    branch: null,
+    commit: null,
   };
 }

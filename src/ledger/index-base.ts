@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import { applySessionRecord, dedupeBy, UNDO, type WorkSession } from './fold-events.js';
+import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { UsageItem } from './usage-item.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
@@ -280,28 +280,7 @@ function assemble(parts: {
 }): BuiltBase {
   const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
-  for (const m of manual) {
-    const time = Date.parse(m.t);
-    parts.items.push({
-      kind: 'manual',
-      key: m.id,
-      time,
-      first: time,
-      last: time,
-      calls: m.status === UNDO ? -1 : 1,
-      longContext: false,
-      model: m.model,
-      cs: null,
-      speed: 'standard',
-      tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr },
-      ws: m.ws,
-      spec: m.spec,
-      task: m.task,
-      phase: null,
-      branch: null,
-      commit: null,
-    });
-  }
+  for (const m of manual) parts.items.push(manualUsageItem(m));
   const byMonth = new Map<string, UsageItem[]>();
   const wsMonths: Record<string, Set<string>> = {};
   const taskMonths: Record<string, Set<string>> = {};
