@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
-import type { UsageItem } from './usage-item.js';
+import { addUsage, type UsageItem } from './usage-item.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
@@ -237,36 +237,11 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.phase}\u0000${item.branch}\u0000${item.commit}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
     const sum = sums.get(key);
     if (!sum) sums.set(key, Object.assign(item, { key }));
-    else
-      addRow(
-        sum,
-        [
-          item.tokens.input,
-          item.tokens.output,
-          item.tokens.cacheWrite5m,
-          item.tokens.cacheWrite1h,
-          item.tokens.cacheRead,
-        ],
-        item.calls,
-        item.first,
-        item.last,
-      );
+    else addUsage(sum, item);
   }
 }
 
 const SLOTS_PER_DAY = 86_400_000 / SLOT_MS;
-
-function addRow(item: UsageItem, tokens: readonly number[], calls: number, first: number, last: number): void {
-  const t = item.tokens;
-  t.input += tokens[0]!;
-  t.output += tokens[1]!;
-  t.cacheWrite5m += tokens[2]!;
-  t.cacheWrite1h += tokens[3]!;
-  t.cacheRead += tokens[4]!;
-  item.calls += calls;
-  if (first < item.first) item.first = item.time = first;
-  if (last > item.last) item.last = last;
-}
 
 function assemble(parts: {
   tz: string;
@@ -307,20 +282,7 @@ function assemble(parts: {
           branch: null,
           commit: null,
         });
-      else
-        addRow(
-          sum,
-          [
-            item.tokens.input,
-            item.tokens.output,
-            item.tokens.cacheWrite5m,
-            item.tokens.cacheWrite1h,
-            item.tokens.cacheRead,
-          ],
-          item.calls,
-          item.first,
-          item.last,
-        );
+      else addUsage(sum, item);
     }
     models.add(item.model);
   }

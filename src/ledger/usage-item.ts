@@ -38,3 +38,17 @@ export const recordTokens = (r: { in: number; out: number; cw5: number; cw1h: nu
   cacheWrite1h: r.cw1h,
   cacheRead: r.cr,
 });
+
+/** Adds an item's usage into a sum of items like it: its tokens and calls, and its span of time. */
+export function addUsage(sum: UsageItem, item: UsageItem): void {
+  const t = sum.tokens;
+  const add = item.tokens;
+  t.input += add.input;
+  t.output += add.output;
+  t.cacheWrite5m += add.cacheWrite5m;
+  t.cacheWrite1h += add.cacheWrite1h;
+  t.cacheRead += add.cacheRead;
+  sum.calls += item.calls;
+  if (item.first < sum.first) sum.first = sum.time = item.first;
+  if (item.last > sum.last) sum.last = item.last;
+}
