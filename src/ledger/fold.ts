@@ -3,6 +3,7 @@
  * call counted once. Rolled-up input is in rolled-up.ts, workflow events in fold-events.ts.
  */
 import { isLongContextPrompt } from '../pricing/price-call.js';
+import type { Speed } from '../pricing/types.js';
 import { CallSet, type CallEntry } from '../usage/call-set.js';
 import { maxTokens, tokensAbove, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
@@ -72,27 +73,20 @@ export function foldLedger(input: FoldInput): FoldResult {
     }
   }
   for (const [msg, entry] of calls.entries) {
+    const { first, tokens } = entry;
     const best = rawCalls.get(msg)!.best;
-    const time = entry.first.time;
-    usage.push({
-      kind: 'call',
-      key: msg,
-      time,
-      first: time,
-      last: time,
-      calls: Math.max(1, entry.byRequest.size),
-      longContext: isLongContextPrompt(entry.tokens),
-      model: entry.first.model,
-      cs: best.cs,
-      speed: entry.first.speed,
-      tokens: entry.tokens,
-      ws: best.ws,
-      spec: best.spec,
-      task: best.task,
-      phase: best.ph ?? null,
-      branch: best.br ?? null,
-      commit: null,
-    });
+    usage.push(
+      rawItem(
+        best,
+        msg,
+        first.time,
+        Math.max(1, entry.byRequest.size),
+        isLongContextPrompt(tokens),
+        first.model,
+        first.speed,
+        tokens,
+      ),
+    );
   }
   usage.push(...foldGaps(gaps, base.baselines));
   const workflow = foldEvents(events);
@@ -103,6 +97,41 @@ export function foldLedger(input: FoldInput): FoldResult {
     memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }),
     { rawCalls, entries, plans: workflow.plans, sessionVersions: workflow.view.sessionVersions },
   );
+}
+
+/**
+ * A raw call's or gap's usage, at its one instant and attributed as its record says (a 0.1.0 record
+ * has no phase or branch); placeRawUsage sets its commit.
+ */
+function rawItem(
+  record: LineOf<'call'> | LineOf<'gap'>,
+  key: string,
+  time: number,
+  calls: number,
+  longContext: boolean,
+  model: string,
+  speed: Speed,
+  tokens: TokenCounts,
+): UsageItem {
+  return {
+    kind: record.k,
+    key,
+    time,
+    first: time,
+    last: time,
+    calls,
+    longContext,
+    model,
+    cs: record.cs,
+    speed,
+    tokens,
+    ws: record.ws,
+    spec: record.spec,
+    task: record.task,
+    phase: record.ph ?? null,
+    branch: record.br ?? null,
+    commit: null,
+  };
 }
 
 function addRawCall(calls: CallSet, rawCalls: Map<string, RawCall>, c: LineOf<'call'>, rel: string): void {
@@ -151,26 +180,7 @@ export function foldGaps(gaps: LineOf<'gap'>[], baselines: Map<string, TokenCoun
       const segment = tokensAbove(cumulative, before);
       before = cumulative;
       if (totalTokens(segment) === 0) continue; // already counted by a rollup
-      const time = Date.parse(g.t);
-      items.push({
-        kind: 'gap',
-        key: g.id,
-        time,
-        first: time,
-        last: time,
-        calls: 1,
-        longContext: false,
-        model: g.model,
-        cs: g.cs,
-        speed: 'standard',
-        tokens: segment,
-        ws: g.ws,
-        spec: g.spec,
-        task: g.task,
-        phase: g.ph ?? null,
-        branch: g.br ?? null,
-        commit: null,
-      });
+      items.push(rawItem(g, g.id, Date.parse(g.t), 1, false, g.model, 'standard', segment));
     }
   }
   return items;
