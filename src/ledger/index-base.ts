@@ -6,6 +6,7 @@ import { addUsage, type UsageItem } from './usage-item.js';
 import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { packItems, type PackedItems } from './packed-items.js';
+import { outranks } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
 import { contentHash, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addVersionRecord, type ClaudeCodeSeen, claudeCodeSeen, type SessionVersions } from './claude-versions.js';
@@ -88,10 +89,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
   const chosen = new Map<string, { bytes: number; sha: string }>();
   for (const rel of rollups) {
     try {
-      for (const s of rollupSources(read(rel))) {
-        const seen = chosen.get(s.src);
-        if (!seen || s.bytes > seen.bytes || (s.bytes === seen.bytes && s.sha < seen.sha)) chosen.set(s.src, s);
-      }
+      for (const s of rollupSources(read(rel))) if (outranks(s, chosen.get(s.src))) chosen.set(s.src, s);
     } catch (error) {
       problems.set(rel, `${rel}: ${(error as Error).message}`);
     }

@@ -55,11 +55,13 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
  */
 export function pickEntries(list: RollupEntry[]): Map<string, RollupEntry> {
   const picked = new Map<string, RollupEntry>();
-  for (const e of list) {
-    const seen = picked.get(e.src);
-    if (!seen || e.bytes > seen.bytes || (e.bytes === seen.bytes && e.sha < seen.sha)) picked.set(e.src, e);
-  }
+  for (const e of list) if (outranks(e, picked.get(e.src))) picked.set(e.src, e);
   return picked;
+}
+
+/** Whether an entry for a source file is kept over the one seen so far: the larger, or of two the same size the lower hash. */
+export function outranks(e: { bytes: number; sha: string }, seen: { bytes: number; sha: string } | undefined): boolean {
+  return !seen || e.bytes > seen.bytes || (e.bytes === seen.bytes && e.sha < seen.sha);
 }
 
 const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
