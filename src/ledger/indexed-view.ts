@@ -9,7 +9,8 @@ import {
   type TaskEvent,
   type WorkSession,
 } from './fold-events.js';
-import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
+import type { BaseFile, BuiltBase, EventsFile, GapsFile, SessionsFile } from './index-base.js';
+import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { lastOf, type LedgerView } from './ledger-view.js';
