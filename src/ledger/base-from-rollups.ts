@@ -11,7 +11,7 @@ import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './in
 import { EventSink } from './packed-events.js';
 import { outranks } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
-import { rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { FLAG_GAP, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addUsage, type UsageItem } from './usage-item.js';
 
 /**
@@ -99,7 +99,7 @@ function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, k
     const first = slot * SLOT_MS + r[10]!;
     const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
     const utc = Math.floor(slot / SLOTS_PER_DAY);
-    if ((flags & 4) === 0 && utc !== lastUtcDay)
+    if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay)
       keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
     const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
     let item = local.get(id);
