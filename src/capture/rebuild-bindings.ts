@@ -4,7 +4,7 @@ import { dayFolders, writerOf } from '../ledger/ledger-files.js';
 import { listDir } from '../store/fs-utils.js';
 import type { BindPoint } from './claude-session-state.js';
 import type { LineOf } from '../ledger/ledger-schema.js';
-import { decodeRollup } from '../ledger/rollup-format.js';
+import { decodeRollup } from '../ledger/rollup-decode.js';
 
 /**
  * Bindings of a Claude session, read back from the committed ledger (its bind records, in its raw

@@ -1,12 +1,21 @@
-import fs from 'node:fs';
-import path from 'node:path';
+/**
+ * The index's base: the files it keeps of rolled-up usage and workflow events, and how they are
+ * assembled from summed items and packed events (base-from-rollups.ts reads the rollups).
+ */
 import { dayKey } from '../time/zoned.js';
-import { applySessionRecord, dedupeBy, UNDO, type UsageItem, type WorkSession } from './fold.js';
-import { checkRecord, type LedgerLine, type LineOf } from './ledger-schema.js';
-import type { Phase } from './records.js';
+import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
+import type { LineOf } from './ledger-schema.js';
 import { packItems, type PackedItems } from './packed-items.js';
-import { contentHash, decodeRollup, rollupSources, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
-import { addVersionRecord, type ClaudeCodeSeen, claudeCodeSeen, type SessionVersions } from './claude-versions.js';
+import {
+  uniqueSorted,
+  type EventSink,
+  type PackedBinding,
+  type PackedCommit,
+  type PackedTaskEvent,
+} from './packed-events.js';
+import { contentHash } from './rollup-format.js';
+import { addUsage, type UsageItem } from './usage-item.js';
+import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
 export const INDEX_VERSION = 7;
@@ -50,18 +59,13 @@ export interface GapsFile {
   baselines: Record<string, [number, number, number, number, number]>;
 }
 
-/** [time, cs, ws, spec, task, why] */
-export type PackedBinding = [number, string, string | null, string | null, string | null, string];
-/** [time, ws, spec, task, done, source] */
-export type PackedTaskEvent = [number, string | null, string, string, 0 | 1, string];
-
 /** Task events and the whole binding history: only a few reads need them, so they have their own file. */
 export interface EventsFile {
   id: string;
   tasks: PackedTaskEvent[];
   bindings: PackedBinding[];
   /** Commits Claude sessions made: [time, cs, sha, branch]. */
-  commits: Array<[number, string, string, string | null]>;
+  commits: PackedCommit[];
 }
 
 /** The index's base, built from the rollup files: every piece, each written to a file of its own. */
@@ -73,200 +77,8 @@ export interface BuiltBase {
   months: Map<string, PackedItems>;
 }
 
-/**
- * Reads every rollup file once and sums it: rows into items per day (in `tz`), Claude session,
- * attribution, model, pricing tier and kind, grouped by month; workflow events folded. Of two
- * entries for the same source file (two clones rolled it up at different sizes), the larger is
- * used, as the full fold does.
- */
-export function buildBase(ledgerDir: string, rollups: string[], tz: string): BuiltBase {
-  const problems = new Map<string, string>();
-  const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
-  // First the sources each file holds (a quick scan), so a file read once after is summed at once.
-  const chosen = new Map<string, { bytes: number; sha: string }>();
-  for (const rel of rollups) {
-    try {
-      for (const s of rollupSources(read(rel))) {
-        const seen = chosen.get(s.src);
-        if (!seen || s.bytes > seen.bytes || (s.bytes === seen.bytes && s.sha < seen.sha)) chosen.set(s.src, s);
-      }
-    } catch (error) {
-      problems.set(rel, `${rel}: ${(error as Error).message}`);
-    }
-  }
-  const parts = {
-    sums: new Map<string, UsageItem>(),
-    keyDays: {} as BaseFile['keyDays'],
-    baselines: {} as GapsFile['baselines'],
-    events: new EventSink(),
-    malformed: 0,
-  };
-  for (const rel of rollups) {
-    if (problems.has(rel)) continue;
-    let decoded: ReturnType<typeof decodeRollup>;
-    try {
-      decoded = decodeRollup(read(rel), { keys: false, rows: 'packed' });
-    } catch (error) {
-      problems.set(rel, `${rel}: ${(error as Error).message}`);
-      continue;
-    }
-    decoded.entries.forEach((entry, i) => {
-      const pick = chosen.get(entry.src);
-      if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
-      chosen.delete(entry.src); // the same entry in a second file counts once
-      sumRows(
-        entry,
-        tz,
-        parts.sums,
-        (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel),
-      );
-      for (const [model, t] of Object.entries(entry.gaps)) {
-        const key = `${entry.cs}|${model}`;
-        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) =>
-          Math.max(v, t[k]!),
-        ) as GapsFile['baselines'][string];
-      }
-      for (const raw of decoded.rawEvents[i]!) {
-        const record =
-          typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
-        if (record) parts.events.add(record);
-        else parts.malformed++;
-      }
-    });
-  }
-  return assemble({
-    tz,
-    rollups,
-    keyDays: parts.keyDays,
-    baselines: parts.baselines,
-    malformed: parts.malformed,
-    problems: [...problems.values()],
-    items: [...parts.sums.values()],
-    events: parts.events,
-  });
-}
-
-/** Packed events sorted by time, a record written twice kept once (equal in its first five fields). */
-function uniqueSorted<T extends readonly unknown[]>(events: T[]): T[] {
-  const sorted = events.sort(
-    (a, b) =>
-      (a[0] as number) - (b[0] as number) ||
-      String(a[1]).localeCompare(String(b[1])) ||
-      String(a[2]).localeCompare(String(b[2])) ||
-      String(a[3]).localeCompare(String(b[3])) ||
-      String(a[4]).localeCompare(String(b[4])),
-  );
-  return sorted.filter((e, i) => i === 0 || [0, 1, 2, 3, 4].some((k) => e[k] !== sorted[i - 1]![k]));
-}
-
-/** Workflow events as they are read, kept packed (a team's year holds a hundred thousand). */
-class EventSink {
-  sessions: LineOf<'session'>[] = [];
-  manual: LineOf<'manual'>[] = [];
-  bindings: PackedBinding[] = [];
-  tasks: PackedTaskEvent[] = [];
-  commits: EventsFile['commits'] = [];
-  versions: SessionVersions = new Map();
-  add(e: LedgerLine): void {
-    if (e.k === 'version') addVersionRecord(this.versions, e);
-    if (e.k === 'git' && e.event === 'commit') this.commits.push([Date.parse(e.t), e.cs, e.sha, e.branch]);
-    if (e.k === 'session') this.sessions.push(e);
-    else if (e.k === 'manual') this.manual.push(e);
-    else if (e.k === 'bind') this.bindings.push([Date.parse(e.t), e.cs, e.ws, e.spec, e.task, e.why]);
-    else if (e.k === 'task')
-      this.tasks.push([Date.parse(e.t), e.ws, e.spec, e.task, e.event === 'done' ? 1 : 0, e.source]);
-  }
-}
-
-/**
- * An entry's rows summed into items per day (in `tz`): first within the entry, keyed by the stored
- * row's own small numbers (no object per row), then into `sums` across entries. `keyDay` hears of
- * each UTC day whose calls the entry keys.
- */
-function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, keyDay: (day: string) => void): void {
-  const { base, rows, attributions, names } = entry.packed!;
-  const local = new Map<string, UsageItem>();
-  let lastUtcDay = -1;
-  for (const r of rows) {
-    const slot = base + r[0]!;
-    const flags = r[3]!;
-    const first = slot * SLOT_MS + r[10]!;
-    const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
-    const utc = Math.floor(slot / SLOTS_PER_DAY);
-    if ((flags & 4) === 0 && utc !== lastUtcDay)
-      keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
-    const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
-    let item = local.get(id);
-    if (!item) {
-      const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
-      const { fast, longContext, kind } = rowFlags(flags);
-      item = {
-        kind,
-        key: '',
-        time: first,
-        first,
-        last,
-        calls: 0,
-        longContext,
-        model: names[r[2]!]!,
-        cs: entry.cs,
-        speed: fast ? 'fast' : 'standard',
-        tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
-        ws,
-        spec,
-        task,
-        phase: phase as Phase | null,
-        branch,
-        commit,
-      };
-      local.set(id, item);
-    }
-    const t = item.tokens;
-    t.input += r[5]!;
-    t.output += r[6]!;
-    t.cacheWrite5m += r[7]!;
-    t.cacheWrite1h += r[8]!;
-    t.cacheRead += r[9]!;
-    item.calls += r[4]!;
-    if (first < item.first) item.first = item.time = first;
-    if (last > item.last) item.last = last;
-  }
-  for (const [id, item] of local) {
-    const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.phase}\u0000${item.branch}\u0000${item.commit}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
-    const sum = sums.get(key);
-    if (!sum) sums.set(key, Object.assign(item, { key }));
-    else
-      addRow(
-        sum,
-        [
-          item.tokens.input,
-          item.tokens.output,
-          item.tokens.cacheWrite5m,
-          item.tokens.cacheWrite1h,
-          item.tokens.cacheRead,
-        ],
-        item.calls,
-        item.first,
-        item.last,
-      );
-  }
-}
-
-const SLOTS_PER_DAY = 86_400_000 / SLOT_MS;
-
-function addRow(item: UsageItem, tokens: readonly number[], calls: number, first: number, last: number): void {
-  const t = item.tokens;
-  t.input += tokens[0]!;
-  t.output += tokens[1]!;
-  t.cacheWrite5m += tokens[2]!;
-  t.cacheWrite1h += tokens[3]!;
-  t.cacheRead += tokens[4]!;
-  item.calls += calls;
-  if (first < item.first) item.first = item.time = first;
-  if (last > item.last) item.last = last;
-}
-
-function assemble(parts: {
+/** The base's files, from rolled-up usage summed per day and the workflow events the rollups hold. */
+export function assembleBase(parts: {
   tz: string;
   rollups: string[];
   keyDays: BaseFile['keyDays'];
@@ -278,28 +90,7 @@ function assemble(parts: {
 }): BuiltBase {
   const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
-  for (const m of manual) {
-    const time = Date.parse(m.t);
-    parts.items.push({
-      kind: 'manual',
-      key: m.id,
-      time,
-      first: time,
-      last: time,
-      calls: m.status === UNDO ? -1 : 1,
-      longContext: false,
-      model: m.model,
-      cs: null,
-      speed: 'standard',
-      tokens: { input: m.in, output: m.out, cacheWrite5m: m.cw5, cacheWrite1h: m.cw1h, cacheRead: m.cr },
-      ws: m.ws,
-      spec: m.spec,
-      task: m.task,
-      phase: null,
-      branch: null,
-      commit: null,
-    });
-  }
+  for (const m of manual) parts.items.push(manualUsageItem(m));
   const byMonth = new Map<string, UsageItem[]>();
   const wsMonths: Record<string, Set<string>> = {};
   const taskMonths: Record<string, Set<string>> = {};
@@ -326,20 +117,7 @@ function assemble(parts: {
           branch: null,
           commit: null,
         });
-      else
-        addRow(
-          sum,
-          [
-            item.tokens.input,
-            item.tokens.output,
-            item.tokens.cacheWrite5m,
-            item.tokens.cacheWrite1h,
-            item.tokens.cacheRead,
-          ],
-          item.calls,
-          item.first,
-          item.last,
-        );
+      else addUsage(sum, item);
     }
     models.add(item.model);
   }

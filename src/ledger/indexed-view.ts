@@ -1,21 +1,21 @@
 import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
+import { foldLedger, type FoldResult } from './fold.js';
 import {
   applySessionRecord,
   dedupeBy,
-  foldLedger,
   manualEntry,
   type Binding,
   type CommitEvent,
-  type FoldResult,
   type TaskEvent,
-  type UsageItem,
   type WorkSession,
-} from './fold.js';
-import type { BaseFile, BuiltBase, EventsFile, GapsFile, PackedBinding, SessionsFile } from './index-base.js';
+} from './fold-events.js';
+import type { BaseFile, BuiltBase, EventsFile, GapsFile, SessionsFile } from './index-base.js';
+import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { lastOf, type LedgerView } from './ledger-view.js';
 import { unpackItems, type PackedItems } from './packed-items.js';
+import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 
 /** Loads a piece of the base from its file, or undefined when it is missing or damaged. */

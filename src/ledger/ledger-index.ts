@@ -8,9 +8,10 @@ import { listLedger } from './ledger-files.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
 import { parseLedgerLine } from './read-ledger.js';
-import { callKeyHash, contentHash, decodeRollup, KEY_CHARS } from './rollup-format.js';
+import { decodeRollup } from './rollup-decode.js';
+import { callKeyHash, contentHash, KEY_CHARS } from './rollup-format.js';
+import { buildBase } from './base-from-rollups.js';
 import {
-  buildBase,
   INDEX_VERSION,
   type BaseFile,
   type BuiltBase,
@@ -26,7 +27,7 @@ import type { PackedItems } from './packed-items.js';
  * cache of the fold, so a read folds only what is new since the last read, and loads only what it
  * asks for.
  *
- * - `base` (index-base.ts): rolled-up usage summed by day in the index's time zone, in one file
+ * - `base` (index-base.ts, built by base-from-rollups.ts): rolled-up usage summed by day in the index's time zone, in one file
  *   per month, with the folded work sessions and the latest bindings; task events and the full
  *   binding history in a file of their own. Rebuilt only when the set of rollup files changes
  *   (after /eod, compact or a pull).

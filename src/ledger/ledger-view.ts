@@ -1,5 +1,6 @@
 import { inRange, type DayRange } from '../time/day-range.js';
-import type { Binding, CommitEvent, TaskEvent, UsageItem, WorkSession } from './fold.js';
+import type { Binding, CommitEvent, TaskEvent, WorkSession } from './fold-events.js';
+import type { UsageItem } from './usage-item.js';
 import { claudeCodeSeen, type ClaudeCodeSeen, type SessionVersions } from './claude-versions.js';
 
 export interface ManualEntry {

@@ -1,4 +1,4 @@
-import type { UsageItem } from './fold.js';
+import type { UsageItem } from './usage-item.js';
 import type { Phase } from './records.js';
 
 /**

@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listLedger } from './ledger-files.js';
 import { checkRecord, LedgerLineSchema, type LedgerLine } from './ledger-schema.js';
-import { decodeRollup, type RollupEntry } from './rollup-format.js';
+import { decodeRollup } from './rollup-decode.js';
+import type { RollupEntry } from './rollup-format.js';
 import { foldLedger, type FoldResult, type RawFile } from './fold.js';
 
-export type { UsageItem, WorkSession, TaskEvent, Binding } from './fold.js';
+export type { UsageItem } from './usage-item.js';
+export type { WorkSession, TaskEvent, Binding } from './fold-events.js';
 export type { LedgerView } from './ledger-view.js';
 
 /** Raw ledger lines (JSONL) into records; a line that is not JSON or not a valid record is counted and skipped. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { LedgerLine } from './ledger-schema.js';
-import { decodeEvent, encodeEvent } from './rollup-events.js';
+import { encodeEvent } from './rollup-events.js';
 
 /**
  * A rollup file, `<day>/rollup-<hash>.json`: the closed raw files of one ledger folder, summed.
@@ -19,6 +19,8 @@ import { decodeEvent, encodeEvent } from './rollup-events.js';
  * The bytes are a pure function of the content (sorted everything, no timestamps of the run), and
  * the file is named after a hash of them: two clones that roll up the same files write the same
  * file, and git merges them without a conflict.
+ *
+ * This module defines the format and encodes it; rollup-decode.ts reads it back.
  */
 export const SLOT_MS = 15 * 60_000;
 
@@ -92,9 +94,10 @@ export function contentHash(bytes: Buffer | string, length = 16): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, length);
 }
 
-const FLAG_FAST = 1;
-const FLAG_LONG = 2;
-const FLAG_GAP = 4;
+/** A stored row's flag bits: fast mode, long-context rates, a cost-state gap (else an API call). */
+export const FLAG_FAST = 1;
+export const FLAG_LONG = 2;
+export const FLAG_GAP = 4;
 
 /** Encodes a rollup file: compact, one entry per line, and the same bytes for the same content. */
 export function encodeRollup(file: RollupFile): string {
@@ -147,167 +150,4 @@ function encodeEntry(e: RollupEntry): string {
 function compareArrays(a: number[], b: number[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
   return a.length - b.length;
-}
-
-export class RollupFormatError extends Error {}
-
-/**
- * Decodes a rollup file. Rows are checked by hand (a year of a team's rollups holds a few hundred
- * thousand of them); events are returned raw, for the caller to validate like any ledger line.
- * Without `keys`, entries are parsed up to their call keys only (most of a rollup's bytes).
- */
-export function decodeRollup(
-  text: string,
-  { keys = true, rows = 'objects' }: { keys?: boolean; rows?: 'objects' | 'packed' } = {},
-): RollupFile & { rawEvents: unknown[][] } {
-  const entries: RollupEntry[] = [];
-  const rawEvents: unknown[][] = [];
-  const day = forEachEntryLine(text, (line) => {
-    const cut = keys ? -1 : line.lastIndexOf(',"keys":{');
-    let decoded: ReturnType<typeof decodeEntry>;
-    try {
-      decoded = decodeEntry(parseJson(cut < 0 ? line : `${line.slice(0, cut)}}`), rows);
-    } catch (error) {
-      if (cut < 0) throw error;
-      decoded = decodeEntry(parseJson(line), rows); // `keys` was not last: read the whole entry
-    }
-    entries.push(decoded.entry);
-    rawEvents.push(decoded.events);
-  });
-  return { day, entries, rawEvents };
-}
-
-/** Each entry's source, size and hash, without parsing the entries. */
-export function rollupSources(text: string): Array<{ src: string; bytes: number; sha: string }> {
-  const out: Array<{ src: string; bytes: number; sha: string }> = [];
-  forEachEntryLine(text, (line) => {
-    const m = /^\{"src":("(?:[^"\\]|\\.)*"),"bytes":(\d+),"sha":"([0-9a-f]+)"/.exec(line);
-    if (!m) throw new RollupFormatError('bad entry header');
-    out.push({ src: JSON.parse(m[1]!) as string, bytes: Number(m[2]), sha: m[3]! });
-  });
-  return out;
-}
-
-/**
- * The file as its encoder writes it: a header line, one entry per line, a closing line. A file in
- * any other shape (edited by hand, say) is parsed whole and its entries re-serialised.
- */
-function forEachEntryLine(text: string, visit: (line: string) => void): string {
-  const lines = text.split('\n');
-  const header = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/.exec(lines[0] ?? '');
-  const closing = lines.at(-1) === '' ? lines.at(-2) : lines.at(-1);
-  if (header && closing === ']}') {
-    const last = lines.lastIndexOf(']}');
-    for (let i = 1; i < last; i++) {
-      const line = lines[i]!;
-      visit(line.endsWith(',') ? line.slice(0, -1) : line);
-    }
-    return header[1]!;
-  }
-  const file = parseJson(text) as { v?: unknown; day?: unknown; entries?: unknown };
-  if (
-    typeof file !== 'object' ||
-    file === null ||
-    file.v !== 1 ||
-    typeof file.day !== 'string' ||
-    !Array.isArray(file.entries)
-  )
-    throw new RollupFormatError('not a version 1 rollup');
-  for (const entry of file.entries as Array<Record<string, unknown>>) {
-    const { keys, ...rest } = entry;
-    visit(JSON.stringify({ ...rest, keys })); // keys last, as the encoder writes them
-  }
-  return file.day;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new RollupFormatError(`not JSON: ${(error as Error).message}`);
-  }
-}
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-
-function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entry: RollupEntry; events: unknown[] } {
-  const e = raw as Record<string, unknown>;
-  const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
-  if (
-    typeof e !== 'object' ||
-    e === null ||
-    typeof e.src !== 'string' ||
-    !isCount(e.bytes) ||
-    typeof e.sha !== 'string' ||
-    !(e.cs === null || typeof e.cs === 'string')
-  )
-    throw bad('bad header');
-  const names = e.names;
-  const attrs = e.attrs;
-  if (!Array.isArray(names) || !names.every((m) => typeof m === 'string')) throw bad('bad names');
-  const name = (i: unknown) =>
-    i === -1
-      ? null
-      : typeof i === 'number' && Number.isInteger(i) && i >= 0 && i < names.length
-        ? (names[i] as string)
-        : undefined;
-  if (
-    !Array.isArray(attrs) ||
-    !attrs.every((a) => Array.isArray(a) && a.length === 6 && a.every((i) => name(i) !== undefined))
-  )
-    throw bad('bad attrs');
-  const attributions = (attrs as number[][]).map((a) => a.map(name) as RowAttribution);
-  if (typeof e.base !== 'number' || !Number.isSafeInteger(e.base) || !Array.isArray(e.rows)) throw bad('bad rows');
-  const base = e.base;
-  const rows: RollupRow[] = [];
-  for (const r of e.rows as unknown[]) {
-    if (!Array.isArray(r) || (r.length !== 11 && r.length !== 12) || !r.every(isCount)) throw bad('bad row');
-    const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r as number[];
-    const modelName = name(model);
-    if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS)
-      throw bad('row out of range');
-    if (as === 'packed') continue;
-    const slot = base + offset!;
-    rows.push({
-      slot,
-      group: attr! * 1_000_000 + model! * 16 + flags!,
-      attribution: attributions[attr!]!,
-      model: modelName,
-      fast: (flags! & FLAG_FAST) !== 0,
-      longContext: (flags! & FLAG_LONG) !== 0,
-      kind: flags! & FLAG_GAP ? 'gap' : 'call',
-      calls: calls!,
-      tokens: [i!, o!, w5!, w1!, c!],
-      first: slot * SLOT_MS + first!,
-      last: slot * SLOT_MS + last!,
-    });
-  }
-  const gaps: RollupEntry['gaps'] = {};
-  for (const [model, t] of Object.entries((e.gaps ?? {}) as Record<string, unknown>)) {
-    if (!Array.isArray(t) || t.length !== 5 || !t.every(isCount)) throw bad('bad gaps');
-    gaps[model] = t as RollupEntry['gaps'][string];
-  }
-  const keys: Record<string, string> = {};
-  for (const [day, run] of Object.entries((e.keys ?? {}) as Record<string, unknown>)) {
-    if (typeof run !== 'string' || run.length % KEY_CHARS !== 0) throw bad('bad keys');
-    keys[day] = run;
-  }
-  if (!Array.isArray(e.events)) throw bad('bad events');
-  const events = (e.events as unknown[]).map((ev) => decodeEvent(ev, base * SLOT_MS, names as string[]));
-  const packed =
-    as === 'packed' ? { packed: { base, rows: e.rows as number[][], attributions, names: names as string[] } } : {};
-  return {
-    entry: {
-      src: e.src,
-      bytes: e.bytes,
-      sha: e.sha,
-      cs: e.cs as string | null,
-      rows,
-      keys,
-      gaps,
-      events: [],
-      ...packed,
-    },
-    events,
-  };
 }

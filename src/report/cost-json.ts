@@ -1,5 +1,5 @@
 import type { ProjectUsage } from './project-usage.js';
-import type { CommitEvent } from '../ledger/fold.js';
+import type { CommitEvent } from '../ledger/fold-events.js';
 import { modelBreakdowns, tallyFields, UsageTally } from './tally.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { ManualRecord, TaskRecord } from '../ledger/records.js';
-import { UNDO } from '../ledger/fold.js';
+import { UNDO } from '../ledger/fold-events.js';
 import type { LedgerView } from '../ledger/ledger-view.js';
 import { priceTokens } from '../pricing/price-call.js';
 import { CLAUDE_CODE_ALIASES_VERSION, claudeCodeModelFor, modelNameCandidates } from '../pricing/model-name.js';

@@ -1,0 +1,45 @@
+/**
+ * The index's workflow events as read from rollups: bindings, task events and commits packed into
+ * small arrays, sorted and deduplicated when the base is assembled.
+ */
+import type { LedgerLine, LineOf } from './ledger-schema.js';
+import { addVersionRecord, type SessionVersions } from './claude-versions.js';
+
+/** [time, cs, ws, spec, task, why] */
+export type PackedBinding = [number, string, string | null, string | null, string | null, string];
+/** [time, ws, spec, task, done, source] */
+export type PackedTaskEvent = [number, string | null, string, string, 0 | 1, string];
+/** [time, cs, sha, branch] */
+export type PackedCommit = [number, string, string, string | null];
+
+/** Packed events sorted by time, a record written twice kept once (equal in its first five fields). */
+export function uniqueSorted<T extends readonly unknown[]>(events: T[]): T[] {
+  const sorted = events.sort(
+    (a, b) =>
+      (a[0] as number) - (b[0] as number) ||
+      String(a[1]).localeCompare(String(b[1])) ||
+      String(a[2]).localeCompare(String(b[2])) ||
+      String(a[3]).localeCompare(String(b[3])) ||
+      String(a[4]).localeCompare(String(b[4])),
+  );
+  return sorted.filter((e, i) => i === 0 || [0, 1, 2, 3, 4].some((k) => e[k] !== sorted[i - 1]![k]));
+}
+
+/** Workflow events as they are read, kept packed (a team's year holds a hundred thousand). */
+export class EventSink {
+  sessions: LineOf<'session'>[] = [];
+  manual: LineOf<'manual'>[] = [];
+  bindings: PackedBinding[] = [];
+  tasks: PackedTaskEvent[] = [];
+  commits: PackedCommit[] = [];
+  versions: SessionVersions = new Map();
+  add(e: LedgerLine): void {
+    if (e.k === 'version') addVersionRecord(this.versions, e);
+    if (e.k === 'git' && e.event === 'commit') this.commits.push([Date.parse(e.t), e.cs, e.sha, e.branch]);
+    if (e.k === 'session') this.sessions.push(e);
+    else if (e.k === 'manual') this.manual.push(e);
+    else if (e.k === 'bind') this.bindings.push([Date.parse(e.t), e.cs, e.ws, e.spec, e.task, e.why]);
+    else if (e.k === 'task')
+      this.tasks.push([Date.parse(e.t), e.ws, e.spec, e.task, e.event === 'done' ? 1 : 0, e.source]);
+  }
+}
