@@ -9,7 +9,7 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
 import { parseLedgerLine } from './read-ledger.js';
 import { decodeRollup } from './rollup-decode.js';
-import { callKeyHash, contentHash, KEY_CHARS } from './rollup-format.js';
+import { addKeyRun, callKeyHash, contentHash, keyDay } from './rollup-format.js';
 import { buildBase } from './base-from-rollups.js';
 import {
   INDEX_VERSION,
@@ -235,7 +235,7 @@ class KeyLookup {
   ) {}
 
   has(time: number, messageId: string): boolean {
-    const day = new Date(time).toISOString().slice(0, 10);
+    const day = keyDay(time);
     const files = this.keyDays[day];
     if (!files) return false;
     let set = this.sets.get(day);
@@ -243,8 +243,7 @@ class KeyLookup {
       set = new Set();
       for (const rel of files) {
         for (const entry of decodeRollup(fs.readFileSync(path.join(this.ledgerDir, rel), 'utf8')).entries) {
-          const run = entry.keys[day] ?? '';
-          for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+          addKeyRun(set, entry.keys[day] ?? '');
         }
       }
       this.sets.set(day, set);

@@ -5,7 +5,7 @@
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine } from './ledger-schema.js';
 import type { Phase } from './records.js';
-import { callKeyHash, KEY_CHARS, type RollupEntry } from './rollup-format.js';
+import { addKeyRun, callKeyHash, keyDay, type RollupEntry } from './rollup-format.js';
 import type { UsageItem } from './usage-item.js';
 
 /** Rolled-up usage ready to fold: items, workflow events, and the cost-state gaps already counted. */
@@ -64,8 +64,6 @@ export function outranks(e: { bytes: number; sha: string }, seen: { bytes: numbe
   return !seen || e.bytes > seen.bytes || (e.bytes === seen.bytes && e.sha < seen.sha);
 }
 
-const utcDay = (time: number) => new Date(time).toISOString().slice(0, 10);
-
 /** The call keys rollups count, looked up by the call's UTC day; each day's set is built when first asked. */
 export function rolledKeys(entries: Iterable<RollupEntry>) {
   const runs = new Map<string, string[]>();
@@ -74,13 +72,12 @@ export function rolledKeys(entries: Iterable<RollupEntry>) {
   const sets = new Map<string, Set<string>>();
   return {
     has(time: number, messageId: string): boolean {
-      const day = utcDay(time);
+      const day = keyDay(time);
       if (!runs.has(day)) return false;
       let set = sets.get(day);
       if (!set) {
         set = new Set();
-        for (const run of runs.get(day)!)
-          for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+        for (const run of runs.get(day)!) addKeyRun(set, run);
         sets.set(day, set);
       }
       return set.has(callKeyHash(messageId));

@@ -90,6 +90,14 @@ export function callKeyHash(messageId: string): string {
   return createHash('sha256').update(messageId).digest('base64url').slice(0, KEY_CHARS);
 }
 
+/** The call keys of a rolled-up UTC day, as its entries store them (one run of KEY_CHARS-long keys), added to `set`. */
+export function addKeyRun(set: Set<string>, run: string): void {
+  for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+}
+
+/** The UTC day a call's key is filed under. */
+export const keyDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
+
 export function contentHash(bytes: Buffer | string, length = 16): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, length);
 }

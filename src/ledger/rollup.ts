@@ -11,10 +11,11 @@ import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from 
 import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
 import {
+  addKeyRun,
   callKeyHash,
   contentHash,
   encodeRollup,
-  KEY_CHARS,
+  keyDay,
   rollupFileName,
   SLOT_MS,
   type RollupEntry,
@@ -102,15 +103,14 @@ class RollupContext {
   learn(entries: RollupEntry[]): void {
     for (const e of entries) {
       for (const [day, run] of Object.entries(e.keys)) {
-        const set = this.keys.get(day) ?? this.keys.set(day, new Set()).get(day)!;
-        for (let i = 0; i < run.length; i += KEY_CHARS) set.add(run.slice(i, i + KEY_CHARS));
+        addKeyRun(this.keys.get(day) ?? this.keys.set(day, new Set()).get(day)!, run);
       }
       this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
     }
   }
 
   isRolled = (time: number, messageId: string): boolean =>
-    this.keys.get(new Date(time).toISOString().slice(0, 10))?.has(callKeyHash(messageId)) ?? false;
+    this.keys.get(keyDay(time))?.has(callKeyHash(messageId)) ?? false;
 
   /** A raw file, read once. */
   raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
@@ -231,7 +231,7 @@ function entryFor(
       call.entry.tokens,
       time,
     );
-    (keys[new Date(time).toISOString().slice(0, 10)] ??= []).push(callKeyHash(line.msg));
+    (keys[keyDay(time)] ??= []).push(callKeyHash(line.msg));
   }
   // Gap records are cumulative per (Claude session, model): what this file adds above the session's earlier rollups.
   const gapLines = file.lines.filter((l): l is LineOf<'gap'> => l.k === 'gap');
