@@ -20,6 +20,9 @@ const builtinDefaults = {
   },
 };
 
+// `SPEC_SESSION_BUILD_READABLE=1 npm run build` leaves names as written: for reading CPU profiles.
+const minify = process.env.SPEC_SESSION_BUILD_READABLE !== '1';
+
 const common = {
   plugins: [builtinDefaults],
   bundle: true,
@@ -73,7 +76,7 @@ await Promise.all([
     entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/spec-session.cjs',
     banner: { js: reportHandOver },
-    minify: true,
+    minify,
     define: dashboardClient,
   }),
   build({
@@ -81,8 +84,8 @@ await Promise.all([
     entryPoints: ['src/cli/report-main.ts'],
     outfile: 'dist/report.cjs',
     plugins: [builtinDefaults, priceFileViaFullCli],
-    minify: true,
+    minify,
   }),
-  build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify: true }),
-  build({ ...common, entryPoints: ['install.ts'], outfile: 'dist/install.cjs', minify: true }),
+  build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify }),
+  build({ ...common, entryPoints: ['install.ts'], outfile: 'dist/install.cjs', minify }),
 ]);
