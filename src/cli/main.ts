@@ -1,7 +1,9 @@
+import { once } from 'node:events';
 import { runWorkerIfAsked } from '../history/history-worker.js';
 import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from '../args/parse-args.js';
 import { COMMANDS, helpText } from './registry.js';
+import { TextChunks } from '../render/json-chunks.js';
 
 export { hookHandlers } from '../workflow/hook-handlers.js';
 export { statuslineText } from './commands/statusline.js';
@@ -24,7 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (run: spec-session help)`);
     const output = await command.run(rest);
-    if (output) process.stdout.write(output);
+    if (output instanceof TextChunks) {
+      // A pipe takes what it can: the next piece is made once the last is out, so memory holds one piece.
+      for (const piece of output) if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
+    } else if (output) process.stdout.write(output);
     return 0;
   } catch (error) {
     process.stderr.write(`spec-session ${name}: ${userMessage(error)}\n`);
@@ -37,6 +42,11 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 if (!runWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) {
+  // A reader that stops early (`spec-session cost --json | head`) closes the pipe: that ends the output, quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

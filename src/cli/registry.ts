@@ -9,11 +9,13 @@ import { statuslineCommand } from './commands/statusline.js';
 import { exportCommand } from './commands/export.js';
 import { compactCommand } from './commands/compact.js';
 import { notesCommand, prCommand } from './commands/pr.js';
+import type { TextChunks } from '../render/json-chunks.js';
 
 export interface Command {
   summary: string;
   usage: string;
-  run(argv: string[]): Promise<string | undefined> | string | undefined;
+  /** What to print: text, or pieces of it written in order (a big JSON answer). */
+  run(argv: string[]): Promise<string | TextChunks | undefined> | string | TextChunks | undefined;
 }
 
 const PROJECT = '[--dir <project>] [--tz Zone] [--prices anthropic|claude-code]';

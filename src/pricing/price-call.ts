@@ -78,14 +78,29 @@ export function costAtRates(tokens: TokenCounts, rates: TokenRates, multiplier =
 
 /** The same, in pico-USD (1e-12 USD) as a BigInt: sums of these are exact in any order or grouping. */
 export function picoUsdAtRates(tokens: TokenCounts, rates: TokenRates, multiplier = 1): bigint {
+  const perToken = ratesInMicroUsd(rates, multiplier);
   let picoUsd = 0n;
-  for (const kind of TOKEN_KINDS) {
+  for (let k = 0; k < TOKEN_KINDS.length; k++) {
+    const kind = TOKEN_KINDS[k]!;
     const count = tokens[kind];
     // Negative only in a correcting entry (`/log-task <id> undo`), which prices to the exact opposite.
     if (!Number.isSafeInteger(count)) throw new RangeError(`${kind} token count must be an integer, got ${count}`);
-    picoUsd += BigInt(count) * BigInt(Math.round(rates[kind] * multiplier * 1e6));
+    if (count !== 0) picoUsd += BigInt(count) * perToken[k]!;
   }
   return picoUsd;
+}
+
+/** Each kind's rate × multiplier as whole 1e-6 USD per million tokens, made once per rates object (a report prices tens of thousands of sums). */
+const microUsdRates = new WeakMap<TokenRates, Map<number, bigint[]>>();
+function ratesInMicroUsd(rates: TokenRates, multiplier: number): bigint[] {
+  let byMultiplier = microUsdRates.get(rates);
+  if (!byMultiplier) microUsdRates.set(rates, (byMultiplier = new Map()));
+  let made = byMultiplier.get(multiplier);
+  if (!made) {
+    made = TOKEN_KINDS.map((kind) => BigInt(Math.round(rates[kind] * multiplier * 1e6)));
+    byMultiplier.set(multiplier, made);
+  }
+  return made;
 }
 
 export function picoUsdToUsd(picoUsd: bigint): number {
@@ -112,17 +127,29 @@ export function priceTokens(input: PricedCallInput & { longContext: boolean }, b
   if (totalTokens(input.tokens) === 0) return { cost: 0, picoUsd: 0n, rateSource: 'no tokens', longContext: false };
   const rates = book.rates(input.model);
   if (!rates) return { cost: null, picoUsd: null, rateSource: book.source(input.model), longContext: false };
-  const longContext = input.longContext && rates.longContext !== undefined;
+  const { base, multiplier, longContext } = chosenRates(input, rates);
   let rateSource = book.source(input.model);
   if (longContext) rateSource += `, long-context rates (prompt over ${THRESHOLD_TEXT} tokens)`;
-  let multiplier = 1;
-  if (input.speed === 'fast') {
-    multiplier = rates.fastMultiplier ?? 1;
+  if (input.speed === 'fast')
     rateSource += rates.fastMultiplier ? `, fast mode ×${multiplier}` : ', fast mode at standard rates (no fast price)';
-  }
-  const base = longContext && rates.longContext ? rates.longContext : rates;
   const picoUsd = picoUsdAtRates(input.tokens, base, multiplier);
   return { cost: picoUsdToUsd(picoUsd), picoUsd, rateSource, longContext };
+}
+
+/** The same price in pico-USD only (null = unpriced), without naming its source: what a tally adds up, item by item. */
+export function picoUsdOf(input: PricedCallInput & { longContext: boolean }, book: PriceBook): bigint | null {
+  if (totalTokens(input.tokens) === 0) return 0n;
+  const rates = book.rates(input.model);
+  if (!rates) return null;
+  const { base, multiplier } = chosenRates(input, rates);
+  return picoUsdAtRates(input.tokens, base, multiplier);
+}
+
+/** Which rates apply to a call: long-context ones when it was long and the model has them; the fast multiplier in fast mode. */
+function chosenRates(input: { speed: PricedCallInput['speed']; longContext: boolean }, rates: ModelRates) {
+  const longContext = input.longContext && rates.longContext !== undefined;
+  const multiplier = input.speed === 'fast' ? (rates.fastMultiplier ?? 1) : 1;
+  return { base: longContext && rates.longContext ? rates.longContext : rates, multiplier, longContext };
 }
 
 /** Prices one API call as the API returned it: the call's own prompt size decides long context. */

@@ -1,10 +1,12 @@
 import type { ProjectUsage } from './project-usage.js';
 import type { CommitEvent } from '../ledger/fold-events.js';
 import { modelBreakdowns, tallyFields, UsageTally } from './tally.js';
+import { LazyRows } from '../render/json-chunks.js';
 
 /**
  * `spec-session cost --json`: the machine-readable answer (fields are only ever added). `tasks` has
  * a row per (spec, task, work session); `taskTotals` one per (spec, task) over every session it spanned.
+ * The long lists are LazyRows: made row by row as they are written.
  */
 export function costJson(
   usage: ProjectUsage,
@@ -14,14 +16,19 @@ export function costJson(
   const zero = new UsageTally(usage.totals.book);
   const commitOf = new Map(commits.map((c) => [c.sha, c]));
   return {
-    tasks: usage.tasks.map((t) => ({ spec: t.spec, taskId: t.taskId, session: t.session, ...taskFigures(t) })),
-    taskTotals: usage.taskTotals.map((t) => ({
+    tasks: new LazyRows(usage.tasks, (t) => ({
+      spec: t.spec,
+      taskId: t.taskId,
+      session: t.session,
+      ...taskFigures(t),
+    })),
+    taskTotals: new LazyRows(usage.taskTotals, (t) => ({
       spec: t.spec,
       taskId: t.taskId,
       sessions: t.sessions.map((s) => s.session),
       ...taskFigures(t),
     })),
-    sessions: usage.sessions.map((s) => ({
+    sessions: new LazyRows(usage.sessions, (s) => ({
       name: s.name,
       spec: s.spec,
       ...tallyFields(s.tally),
@@ -61,9 +68,10 @@ export function costJson(
         tasks: [...c.tasks].sort(),
       }))
       .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '')),
-    days: [...usage.days.entries()]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([date, tally]) => ({ date, ...tallyFields(tally), modelBreakdowns: modelBreakdowns(tally) })),
+    days: new LazyRows(
+      [...usage.days.entries()].sort((a, b) => a[0].localeCompare(b[0])),
+      ([date, tally]) => ({ date, ...tallyFields(tally), modelBreakdowns: modelBreakdowns(tally) }),
+    ),
     unattributed: tallyFields(usage.unattributed),
     totals: { ...tallyFields(usage.totals), calls: usage.totals.calls },
     models: modelBreakdowns(usage.totals),

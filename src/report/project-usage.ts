@@ -1,4 +1,4 @@
-import { priceTokens, type PriceBook } from '../pricing/price-call.js';
+import { picoUsdOf, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import type { DayRange } from '../time/day-range.js';
 import type { Phase } from '../ledger/records.js';
@@ -18,8 +18,7 @@ export function addItem(
 
 /** An item's price in pico-USD (null = unpriced), decided once per item: per call for long context. */
 export function priceItem(item: UsageItem, book: PriceBook): bigint | null {
-  return priceTokens({ model: item.model, tokens: item.tokens, speed: item.speed, longContext: item.longContext }, book)
-    .picoUsd;
+  return picoUsdOf(item, book);
 }
 
 export interface TaskUsage {

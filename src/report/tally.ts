@@ -1,5 +1,5 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { picoUsdToUsd, priceTokens } from '../pricing/price-call.js';
+import { picoUsdOf, picoUsdToUsd } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
 import { addTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 
@@ -36,7 +36,7 @@ export class UsageTally {
   constructor(readonly book: PriceBook) {}
 
   add(model: string, tokens: TokenCounts, speed: Speed, longContext: boolean, calls = 1): void {
-    this.addPriced(model, tokens, priceTokens({ model, tokens, speed, longContext }, this.book).picoUsd, calls);
+    this.addPriced(model, tokens, picoUsdOf({ model, tokens, speed, longContext }, this.book), calls);
   }
 
   /** Adds usage already priced (pico-USD, null = unpriced): a caller that adds one item to several tallies prices it once. */

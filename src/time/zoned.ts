@@ -24,11 +24,11 @@ const dayMemo = new Map<string, Map<number, string>>();
  * (formatting a date is the slowest step of summing a year of usage by day).
  */
 export function dayKey(time: number, tz: string): string {
+  if (tz === 'UTC') return utcDay(time);
   let memo = dayMemo.get(tz);
   if (!memo) dayMemo.set(tz, (memo = new Map()));
   const slot = Math.floor(time / QUARTER_HOUR);
   let day = memo.get(slot);
-  if (day === undefined && tz === 'UTC') day = new Date(slot * QUARTER_HOUR).toISOString().slice(0, 10);
   if (day === undefined) {
     let format = dayFormats.get(tz);
     if (!format) {
@@ -38,6 +38,21 @@ export function dayKey(time: number, tz: string): string {
     day = format.format(time);
     if (memo.size > 50_000) memo.clear();
     memo.set(slot, day);
+  }
+  return day;
+}
+
+const DAY_MS = 86_400_000;
+const utcDays = new Map<number, string>();
+
+/** YYYY-MM-DD of an instant in UTC, memoised per day (no Intl: UTC needs no time-zone data). */
+function utcDay(time: number): string {
+  const n = Math.floor(time / DAY_MS);
+  let day = utcDays.get(n);
+  if (day === undefined) {
+    day = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (utcDays.size > 50_000) utcDays.clear();
+    utcDays.set(n, day);
   }
   return day;
 }

@@ -1,4 +1,5 @@
 import { costJson } from '../report/cost-json.js';
+import { prettyJsonChunks, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { projectUsage, type DayRange } from '../report/project-usage.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
@@ -14,12 +15,21 @@ import { projectSnapshot } from './snapshot.js';
 export type CostPeriod = 'today' | 'week' | 'month' | 'all';
 
 /** `spec-session cost --json`: all time unless a range is given. */
-export function costJsonReport(ctx: ProjectContext, range: DayRange): string {
+export function costJsonReport(ctx: ProjectContext, range: DayRange): TextChunks {
   const view = projectSnapshot(ctx);
   const usage = projectUsage(view, ctx.book, ctx.tz, range);
   const seen = view.claudeCode;
-  const versions = { claudeCodeVersions: seen.versions, versionsWithoutCostState: seen.withoutCostState };
-  return `${JSON.stringify({ ...costJson(usage, { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null }, view.commits), ...versions, ...skippedFields(view) }, null, 2)}\n`;
+  const answer = {
+    ...costJson(
+      usage,
+      { priceTable: ctx.book.table, timeZone: ctx.tz, since: range.since ?? null, until: range.until ?? null },
+      view.commits,
+    ),
+    claudeCodeVersions: seen.versions,
+    versionsWithoutCostState: seen.withoutCostState,
+    ...skippedFields(view),
+  };
+  return new TextChunks(() => prettyJsonChunks(answer));
 }
 
 /**

@@ -46,7 +46,7 @@ export const hookHandlers: HeavyHooks = {
       }
       const notes: string[] = [];
       const output = runWorkflowCommand(ctx, command.name, command.args, (line) => notes.push(line));
-      return block([...notes, output.trimEnd()].join('\n'));
+      return block([...notes, String(output).trimEnd()].join('\n'));
     } catch (error) {
       return block(`spec-session /${command.name}: ${userMessage(error)}`);
     }

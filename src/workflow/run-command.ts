@@ -1,6 +1,7 @@
 import { dayRange, parse, UsageError } from '../args/parse-args.js';
 import { assertDay } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
+import type { TextChunks } from '../render/json-chunks.js';
 import { costJsonReport, costReport, type CostPeriod } from './cost.js';
 import { doTask } from './do-task.js';
 import { endOfDay, repairDerivedFiles } from './eod.js';
@@ -17,13 +18,13 @@ export function runWorkflowCommand(
   name: WorkflowCommand,
   argv: string[],
   note: (line: string) => void = () => {},
-): string {
+): string | TextChunks {
   const repaired = repairDerivedFiles(ctx);
   if (repaired.length) note(`↻ written again from the merged ledger: ${repaired.join(', ')}`);
   return runCommand(ctx, name, argv);
 }
 
-function runCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]): string {
+function runCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]): string | TextChunks {
   switch (name) {
     case 'start-session':
       return startSession(ctx, argv);

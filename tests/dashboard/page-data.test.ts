@@ -73,7 +73,8 @@ function expected(view: LedgerView, range: { since?: string; until?: string }, s
         totalCost: 0,
       })
     : j.totals;
-  const mine = <T extends { spec: string | null }>(rows: T[]) => rows.filter((r) => !spec || r.spec === spec);
+  const mine = <T extends { spec: string | null }>(rows: Iterable<T>) =>
+    [...rows].filter((r) => !spec || r.spec === spec);
   return {
     tasks: mine(j.tasks)
       .map((t) => ({ spec: t.spec, taskId: t.taskId, session: t.session, ...pick(t) }))
@@ -86,7 +87,7 @@ function expected(view: LedgerView, range: { since?: string; until?: string }, s
       .map((s) => ({ name: s.name, ...pick(s) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     specs: mine(j.specs).map((s) => ({ spec: s.spec, ...pick(s) })),
-    days: spec ? undefined : j.days.map((d) => ({ date: d.date, totalCost: d.totalCost })),
+    days: spec ? undefined : [...j.days].map((d) => ({ date: d.date, totalCost: d.totalCost })),
     unattributed: spec ? { totalTokens: 0, totalCost: 0 } : pick(j.unattributed),
     totals: { ...pick(total), calls: spec ? undefined : j.totals.calls },
     kinds: {

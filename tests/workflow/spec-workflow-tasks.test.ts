@@ -21,7 +21,7 @@ function shop(tasksText: string) {
   const ctx = projectContext(dir, { tz: 'UTC', now: () => Date.parse('2026-12-01T10:00:00Z') });
   return {
     run: (command: 'start-session' | 'do-task' | 'log-task', ...args: string[]) =>
-      runWorkflowCommand(ctx, command, args),
+      String(runWorkflowCommand(ctx, command, args)),
     tasks: () => fs.readFileSync(path.join(dir, TASKS), 'utf8'),
   };
 }

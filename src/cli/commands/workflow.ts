@@ -4,6 +4,7 @@ import { runWorkflowCommand } from '../../workflow/run-command.js';
 import type { WorkflowCommand } from '../../workflow/slash-command.js';
 import { resolveProjectRoot } from '../../project/project-root.js';
 import { contextOptions } from '../project-options.js';
+import type { TextChunks } from '../../render/json-chunks.js';
 
 const GLOBAL = {
   dir: { type: 'string' },
@@ -14,7 +15,7 @@ const GLOBAL = {
 
 /** The CLI form of a workflow command: `spec-session cost --json --dir <project>`. */
 export function workflowCommand(name: WorkflowCommand) {
-  return (argv: string[]): string => {
+  return (argv: string[]): string | TextChunks => {
     const { global, rest } = splitGlobalOptions(argv);
     const ctx = projectContext(resolveProjectRoot({ dir: global.dir }), contextOptions(global));
     return runWorkflowCommand(ctx, name, rest, (line) => process.stderr.write(`spec-session: ${line}\n`)); // stdout stays the command's
