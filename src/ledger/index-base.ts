@@ -18,7 +18,7 @@ import { addUsage, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 7;
+export const INDEX_VERSION = 8;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -64,7 +64,11 @@ export interface EventsFile {
   id: string;
   tasks: PackedTaskEvent[];
   bindings: PackedBinding[];
-  /** Commits Claude sessions made: [time, cs, sha, branch]. */
+}
+
+/** Commits Claude sessions made, [time, cs, sha, branch]: a few per day, read by `cost --json` and `pr` without the events. */
+export interface CommitsFile {
+  id: string;
   commits: PackedCommit[];
 }
 
@@ -74,7 +78,10 @@ export interface BuiltBase {
   sessions: SessionsFile;
   gaps: GapsFile;
   events: EventsFile;
+  commits: CommitsFile;
   months: Map<string, PackedItems>;
+  /** The same months as items, as unpackItems would give them back: a read that built the base uses them as they are. */
+  monthItems: Map<string, UsageItem[]>;
 }
 
 /** The base's files, from rolled-up usage summed per day and the workflow events the rollups hold. */
@@ -132,6 +139,7 @@ export function assembleBase(parts: {
   const sorted = (o: Record<string, Set<string>>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
   const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
+  for (const [month, items] of byMonth) items.forEach((item, n) => (item.key = `${month}#${n}`)); // the keys unpackItems gives
   return {
     base: {
       v: INDEX_VERSION,
@@ -155,14 +163,14 @@ export function assembleBase(parts: {
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: {
+    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings },
+    commits: {
       id,
-      tasks: uniqueSorted(parts.events.tasks),
-      bindings,
       commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(
         ([t, cs, sha, branch]) => [t, cs, sha, branch],
       ),
     },
     months,
+    monthItems: byMonth,
   };
 }

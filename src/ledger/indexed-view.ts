@@ -9,7 +9,7 @@ import {
   type TaskEvent,
   type WorkSession,
 } from './fold-events.js';
-import type { BaseFile, BuiltBase, EventsFile, GapsFile, SessionsFile } from './index-base.js';
+import type { BaseFile, BuiltBase, CommitsFile, EventsFile, GapsFile, SessionsFile } from './index-base.js';
 import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
@@ -23,6 +23,7 @@ export interface BaseLoader {
   sessions(): SessionsFile | undefined;
   gaps(): GapsFile | undefined;
   events(): EventsFile | undefined;
+  commits(): CommitsFile | undefined;
   month(month: string): PackedItems | undefined;
   /** Builds the whole base again from the ledger (a piece was missing or damaged). */
   rebuild(): BuiltBase;
@@ -72,10 +73,9 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const monthItems = (month: string): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      const packed = rebuilt?.months.get(month) ??
-        load.month(month) ??
-        (rebuilt ??= load.rebuild()).months.get(month) ?? { names: [], rows: [] };
-      months.set(month, (items = unpackItems(packed, `${month}#`)));
+      const packed = rebuilt ? undefined : load.month(month);
+      items = packed ? unpackItems(packed, `${month}#`) : ((rebuilt ??= load.rebuild()).monthItems.get(month) ?? []);
+      months.set(month, items);
     }
     return items;
   };
@@ -170,7 +170,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return !stored || (fresh && fresh.time >= stored.time) ? fresh : stored;
     },
     get commits() {
-      const stored = eventsPiece().commits.map(([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }));
+      const stored = piece(load.commits, (b) => b.commits).commits.map(([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }));
       return dedupeBy([...stored, ...folded().commits], (c) => `${c.sha}|${c.cs}`).sort((a, b) => a.time - b.time);
     },
     get models() {

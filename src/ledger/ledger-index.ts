@@ -15,6 +15,7 @@ import {
   INDEX_VERSION,
   type BaseFile,
   type BuiltBase,
+  type CommitsFile,
   type EventsFile,
   type GapsFile,
   type SessionsFile,
@@ -72,7 +73,10 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 }
 
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
-function pieceFile(stem: string, piece: 'base' | 'sessions' | 'gaps' | 'events' | 'live' | `m-${string}`): string {
+function pieceFile(
+  stem: string,
+  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'live' | `m-${string}`,
+): string {
   return `${stem}.${piece}.json`;
 }
 
@@ -86,7 +90,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), {
           durable: false,
         });
-      for (const piece of ['sessions', 'gaps', 'events'] as const)
+      for (const piece of ['sessions', 'gaps', 'events', 'commits'] as const)
         writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
       writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
     }
@@ -124,6 +128,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
+    commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     month: (month) =>
       readJson<PackedItems & { id: string }>(
         pieceFile(stem, `m-${month}`),
