@@ -139,7 +139,9 @@ export function assembleBase(parts: {
   const sorted = (o: Record<string, Set<string>>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
   const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
-  for (const [month, items] of byMonth) items.forEach((item, n) => (item.key = `${month}#${n}`)); // the keys unpackItems gives
+  for (const [month, items] of byMonth) {
+    for (let n = 0; n < items.length; n++) items[n]!.key = `${month}#${n}`; // the keys unpackItems gives
+  }
   return {
     base: {
       v: INDEX_VERSION,

@@ -170,7 +170,9 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return !stored || (fresh && fresh.time >= stored.time) ? fresh : stored;
     },
     get commits() {
-      const stored = piece(load.commits, (b) => b.commits).commits.map(([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }));
+      const stored = piece(load.commits, (b) => b.commits).commits.map(
+        ([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }),
+      );
       return dedupeBy([...stored, ...folded().commits], (c) => `${c.sha}|${c.cs}`).sort((a, b) => a.time - b.time);
     },
     get models() {
