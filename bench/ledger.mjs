@@ -20,7 +20,7 @@ import { runHookBench } from './hook.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..');
-const cli = path.join(repo, 'dist', 'spec-session.cjs');
+const cli = path.join(repo, 'dist', 'cli.cjs'); // the package's bin
 const { values } = parseArgs({
   options: {
     scales: { type: 'string', default: '1,10' },

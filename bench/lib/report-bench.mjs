@@ -17,7 +17,7 @@ const TURN = { inputTokens: 6, outputTokens: 328, cacheCreationTokens: 1624, cac
  */
 export async function benchReport({ corpus, expected, rounds, ccusageBin, log }) {
   const node = process.execPath;
-  const cli = 'dist/spec-session.cjs';
+  const cli = 'dist/cli.cjs'; // the package's bin: what `spec-session report` runs
   const env = (extra) => ({ ...process.env, ...extra });
   const report = (home, dirs) =>
     measure(

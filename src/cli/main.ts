@@ -41,13 +41,14 @@ export async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-if (!runWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) {
-  // A reader that stops early (`spec-session cost --json | head`) closes the pipe: that ends the output, quietly.
+/** Runs the command line as the process's program: exit code, and a closed pipe on stdout ends the output quietly. */
+export function runCli(argv: string[]): void {
+  // A reader that stops early (`spec-session cost --json | head`) closes the pipe: that ends the output.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
     process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2)).then(
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -57,3 +58,6 @@ if (!runWorkerIfAsked() && typeof require !== 'undefined' && require.main === mo
     },
   );
 }
+
+// Run directly (`node dist/spec-session.cjs …`); dist/cli.cjs, the package's bin, calls runCli itself.
+if (!runWorkerIfAsked() && typeof require !== 'undefined' && require.main === module) runCli(process.argv.slice(2));

@@ -4,7 +4,7 @@
  * around it. It ships what the README's install and plugin sections use.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,9 @@ describe('the packed package', () => {
     const files = packed.files.map((f) => f.path).sort();
     expect(files).toEqual(
       expect.arrayContaining([
+        'dist/cli.cjs',
         'dist/spec-session.cjs',
+        'dist/report.cjs',
         'dist/hook.cjs',
         'hooks/hooks.json',
         '.claude-plugin/plugin.json',
@@ -84,5 +86,7 @@ describe('the packed package', () => {
     const cost = spawnSync(bin, ['cost', '--dir', user], { cwd: user, env, encoding: 'utf8' });
     expect([cost.status, cost.stderr]).toEqual([0, '']);
     expect(cost.stdout).toContain('of $7.00');
+    const version = spawnSync(bin, ['--version'], { cwd: user, env, encoding: 'utf8' });
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
   });
 });
