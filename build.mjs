@@ -1,7 +1,7 @@
 // Builds the prebuilt bundles that hooks and the CLI run: plain CommonJS for node, no tsx/npx at run time.
 // dist/hook.cjs is kept small (capture only) because Claude Code starts it after every tool call;
 // it loads dist/spec-session.cjs (through a V8 code cache) only for prompts and turn ends.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 
 // `import fs from 'node:fs'` compiles to __toESM(require('node:fs')) in every module that says it,
@@ -61,20 +61,6 @@ const reportHandOver = [
   '}',
 ].join('\n');
 
-// dist/cli.cjs, the package's bin: `report` loads report.cjs alone, every other command the full
-// bundle. Even cut short by its banner, the full bundle costs ~35 ms to compile, a fifth of a warm report.
-const binLauncher = [
-  '#!/usr/bin/env node',
-  '"use strict";',
-  "// The spec-session command (built by build.mjs): `report` needs only report.cjs; the rest is spec-session.cjs.",
-  "if (process.argv[2] === 'report') {",
-  "  require('./report.cjs').runReport(process.argv.slice(3)).then((code) => { process.exitCode = code; });",
-  '} else {',
-  "  require('./spec-session.cjs').runCli(process.argv.slice(2));",
-  '}',
-  '',
-].join('\n');
-
 // In report.cjs a user price file is left to the full CLI (its reader validates with zod).
 const priceFileViaFullCli = {
   name: 'price-file-via-full-cli',
@@ -85,8 +71,6 @@ const priceFileViaFullCli = {
   },
 };
 
-await mkdir('dist', { recursive: true });
-await writeFile('dist/cli.cjs', binLauncher, { mode: 0o755 });
 await Promise.all([
   build({
     ...common,
@@ -104,5 +88,14 @@ await Promise.all([
     minify,
   }),
   build({ ...common, entryPoints: ['hooks/hook.ts'], outfile: 'dist/hook.cjs', minify }),
+  // The package's bin (src/cli/bin.ts): report.cjs for `report`, the full bundle through a code cache for the rest.
+  build({
+    ...common,
+    entryPoints: ['src/cli/bin.ts'],
+    outfile: 'dist/cli.cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    minify,
+  }),
   build({ ...common, entryPoints: ['install.ts'], outfile: 'dist/install.cjs', minify }),
 ]);
+await chmod('dist/cli.cjs', 0o755);

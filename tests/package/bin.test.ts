@@ -1,0 +1,54 @@
+/**
+ * dist/cli.cjs, the package's bin: the same program as dist/spec-session.cjs, started through a V8
+ * code cache in the user's folder, and `report` from report.cjs alone.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { configDir } from '../fixtures/transcripts/cases.js';
+import { CLI, ensureBuilt, REPO } from '../report/cli.js';
+
+const BIN = path.join(REPO, 'dist', 'cli.cjs');
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+function run(file: string, args: string[], home: string) {
+  const r = spawnSync(process.execPath, [file, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: home, SPEC_SESSION_HOME: path.join(home, 'ss'), TZ: 'UTC' },
+    encoding: 'utf8',
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the bin', () => {
+  it('prints what spec-session.cjs prints, for the full CLI and for report', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    const report = ['report', 'daily', '--json', '--config-dir', configDir('per-block-lines')];
+    for (const args of [['help'], ['--version'], report, ['cost', '--bogus'], ['no-such-command']]) {
+      expect(run(BIN, args, home)).toEqual(run(CLI, args, home));
+    }
+    expect(run(BIN, ['--version'], home).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('keeps one code cache for the full bundle, makes a damaged one again, and answers the same', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    const cacheDir = path.join(home, 'ss', 'code-cache');
+    const first = run(BIN, ['help'], home);
+    const caches = fs.readdirSync(cacheDir);
+    expect(caches).toHaveLength(1);
+    const cache = path.join(cacheDir, caches[0]!);
+    const made = fs.readFileSync(cache);
+    expect(made.length).toBeGreaterThan(1000);
+    expect(run(BIN, ['help'], home)).toEqual(first);
+    fs.writeFileSync(cache, 'not bytecode');
+    expect(run(BIN, ['help'], home)).toEqual(first);
+    expect(fs.readdirSync(cacheDir)).toEqual(caches);
+    expect(fs.statSync(cache).size).toBeGreaterThan(1000); // rejected, so written again
+    // report never loads the full bundle: it leaves no cache behind
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    run(BIN, ['report', 'daily', '--config-dir', configDir('per-block-lines')], other);
+    expect(fs.existsSync(path.join(other, 'ss', 'code-cache'))).toBe(false);
+  });
+});
