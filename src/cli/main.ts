@@ -4,6 +4,7 @@ import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from '../args/parse-args.js';
 import { COMMANDS, helpText } from './registry.js';
 import { TextChunks } from '../render/json-chunks.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 export { hookHandlers } from '../workflow/hook-handlers.js';
 export { statuslineText } from './commands/statusline.js';
@@ -43,11 +44,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 /** Runs the command line as the process's program: exit code, and a closed pipe on stdout ends the output quietly. */
 export function runCli(argv: string[]): void {
-  // A reader that stops early (`spec-session cost --json | head`) closes the pipe: that ends the output.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
-  });
+  endQuietlyOnClosedPipe();
   main(argv).then(
     (code) => {
       process.exitCode = code;

@@ -9,8 +9,11 @@ import path from 'node:path';
 import { runWorkerIfAsked } from '../history/history-worker.js';
 import { reportCommand } from './commands/report.js';
 import { FullCliNeeded } from './full-cli-needed.js';
+import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
+/** `spec-session report …` as the process's program (the bin, the full bundle's banner, the bench). */
 export async function runReport(argv: string[]): Promise<number> {
+  endQuietlyOnClosedPipe();
   try {
     const output = await reportCommand(argv);
     if (output) process.stdout.write(output);
