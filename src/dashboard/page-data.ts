@@ -41,9 +41,6 @@ export function pageData(
   const modelBit = new Map(models.map((m, i) => [m, i]));
   const baseMinute = Math.floor(items.reduce((min, i) => Math.min(min, i.first), meta.now) / 60_000);
   const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
-  const done = new Set(
-    view.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}\u0000${e.task}\u0000${e.ws ?? ''}`),
-  );
   const unpriced = new Set<string>();
   const rows = new Map<string, PageRow>();
   const daily = new Map<string, DailyRow>();
@@ -57,8 +54,7 @@ export function pageData(
     const total = t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
     let row = rows.get(key);
     if (!row) {
-      const isDone =
-        item.spec !== null && item.task !== null && done.has(`${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`);
+      const isDone = item.spec !== null && item.task !== null && view.taskDone(item.spec, item.task, item.ws);
       row = [
         day,
         name(item.ws),

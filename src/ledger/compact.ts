@@ -1,7 +1,7 @@
 import { listLedger } from './ledger-files.js';
 import type { FoldResult } from './fold.js';
 import { readLedger } from './read-ledger.js';
-import { rollUpLedger, type RollupResult } from './rollup.js';
+import { finishRollup, rollUpLedger, type RollupResult } from './rollup.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -9,7 +9,7 @@ export interface CompactResult extends RollupResult {
   /** Bytes of the ledger folder's files before and after. */
   bytesBefore: number;
   bytesAfter: number;
-  /** Raw files left as they are: still open. */
+  /** Raw files left as they are because they are still open (the closed ones left raw are listed by kind). */
   open: number;
   /** Whether the whole fold was compared before and after (else each rollup was read back). */
   compared: boolean;
@@ -20,8 +20,8 @@ export class CompactMismatchError extends Error {}
 /**
  * `spec-session compact`: rolls up every closed raw file of the ledger (the upgrade path for
  * ledgers written by 0.1.0, which stay readable without it). The fold is compared before and
- * after, usage item by usage item summed per UTC day, Claude session, attribution, model and kind:
- * a difference of one token fails the command, and the ledger is in git to restore it.
+ * after, usage item by usage item summed per UTC day, Claude session, attribution, model and kind,
+ * before anything is deleted: a difference of one token fails the command and changes nothing.
  */
 export function compactLedger(ledgerDir: string, now: number): CompactResult {
   const bytesBefore = ledgerBytes(ledgerDir);
@@ -29,22 +29,25 @@ export function compactLedger(ledgerDir: string, now: number): CompactResult {
   // file is still read back and re-encoded byte for byte before anything is deleted.
   const compare = bytesBefore <= FULL_CHECK_BYTES;
   const before = compare ? totalsOf(readLedger(ledgerDir)) : undefined;
-  const rolled = rollUpLedger(ledgerDir, { now });
+  // Nothing is deleted until the new rollups are checked: on a difference, the ledger is left as it was.
+  const rolled = rollUpLedger(ledgerDir, { now, deferDeletes: true });
   if (before) {
-    const after = totalsOf(readLedger(ledgerDir));
+    const after = totalsOf(readLedger(ledgerDir, { skip: new Set(rolled.superseded) }));
     for (const key of new Set([...before.keys(), ...after.keys()])) {
       if (before.get(key) !== after.get(key)) {
+        for (const rel of rolled.written) fs.rmSync(path.join(ledgerDir, rel), { force: true });
         throw new CompactMismatchError(
-          `totals differ after rolling up (${key}: ${before.get(key) ?? 'none'} before, ${after.get(key) ?? 'none'} after); restore the ledger with: git checkout -- ${path.basename(path.dirname(ledgerDir))}/${path.basename(ledgerDir)}`,
+          `totals would differ after rolling up (${key}: ${before.get(key) ?? 'none'} before, ${after.get(key) ?? 'none'} after): nothing was changed`,
         );
       }
     }
   }
+  finishRollup(ledgerDir, rolled);
   return {
     ...rolled,
     bytesBefore,
     bytesAfter: ledgerBytes(ledgerDir),
-    open: listLedger(ledgerDir).raw.length,
+    open: listLedger(ledgerDir).raw.length - rolled.damaged.length - rolled.foreign.length - rolled.waiting.length,
     compared: compare,
   };
 }

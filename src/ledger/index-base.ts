@@ -18,7 +18,7 @@ import { addUsage, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 8;
+export const INDEX_VERSION = 9;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -66,6 +66,12 @@ export interface EventsFile {
   bindings: PackedBinding[];
 }
 
+/** Tasks marked done, [spec, task, work session]: what the dashboard asks of every task, without the events. */
+export interface DoneFile {
+  id: string;
+  done: Array<[string, string, string | null]>;
+}
+
 /** Commits Claude sessions made, [time, cs, sha, branch]: a few per day, read by `cost --json` and `pr` without the events. */
 export interface CommitsFile {
   id: string;
@@ -79,6 +85,7 @@ export interface BuiltBase {
   gaps: GapsFile;
   events: EventsFile;
   commits: CommitsFile;
+  done: DoneFile;
   months: Map<string, PackedItems>;
   /** The same months as items, as unpackItems would give them back: a read that built the base uses them as they are. */
   monthItems: Map<string, UsageItem[]>;
@@ -131,6 +138,7 @@ export function assembleBase(parts: {
   const sessions = new Map<string, WorkSession>();
   for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
   const bindings = uniqueSorted(parts.events.bindings);
+  const tasks = uniqueSorted(parts.events.tasks);
   const last = new Map<string, PackedBinding>();
   for (const b of bindings) {
     last.set(`${b[2]}\u0000${b[1]}`, b);
@@ -165,7 +173,8 @@ export function assembleBase(parts: {
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: { id, tasks: uniqueSorted(parts.events.tasks), bindings },
+    events: { id, tasks, bindings },
+    done: { id, done: doneOf(tasks) },
     commits: {
       id,
       commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(
@@ -175,4 +184,12 @@ export function assembleBase(parts: {
     months,
     monthItems: byMonth,
   };
+}
+
+/** Each (spec, task, work session) with a done event, once. */
+function doneOf(tasks: PackedTaskEvent[]): DoneFile['done'] {
+  const seen = new Map<string, [string, string, string | null]>();
+  for (const [, ws, spec, task, done] of tasks)
+    if (done) seen.set(`${spec}\u0000${task}\u0000${ws ?? ''}`, [spec, task, ws]);
+  return [...seen.values()];
 }

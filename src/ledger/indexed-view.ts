@@ -9,11 +9,11 @@ import {
   type TaskEvent,
   type WorkSession,
 } from './fold-events.js';
-import type { BaseFile, BuiltBase, CommitsFile, EventsFile, GapsFile, SessionsFile } from './index-base.js';
+import type { BaseFile, BuiltBase, CommitsFile, DoneFile, EventsFile, GapsFile, SessionsFile } from './index-base.js';
 import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import { lastOf, type LedgerView } from './ledger-view.js';
+import { doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
 import { unpackItems, type PackedItems } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
@@ -24,6 +24,7 @@ export interface BaseLoader {
   gaps(): GapsFile | undefined;
   events(): EventsFile | undefined;
   commits(): CommitsFile | undefined;
+  done(): DoneFile | undefined;
   month(month: string): PackedItems | undefined;
   /** Builds the whole base again from the ledger (a piece was missing or damaged). */
   rebuild(): BuiltBase;
@@ -87,6 +88,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let bindings: Binding[] | undefined;
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
+  let done: Set<string> | undefined;
   let events: EventsFile | undefined;
   const eventsPiece = () => (events ??= piece(load.events, (b) => b.events));
 
@@ -157,6 +159,13 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         ).sort((a, b) => a.time - b.time);
       }
       return tasks;
+    },
+    taskDone(spec: string, task: string, ws: string | null) {
+      if (!done) {
+        const stored = piece(load.done, (b) => b.done).done.map(([spec, task, ws]) => ({ spec, task, ws }));
+        done = doneKeys([...stored, ...folded().tasks.filter((e) => e.event === 'done')]);
+      }
+      return done.has(doneKey(spec, task, ws));
     },
     get bindings() {
       return (bindings ??= dedupeBy(

@@ -16,6 +16,7 @@ import {
   type BaseFile,
   type BuiltBase,
   type CommitsFile,
+  type DoneFile,
   type EventsFile,
   type GapsFile,
   type SessionsFile,
@@ -75,7 +76,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'live' | `m-${string}`,
+  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `m-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -90,7 +91,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), {
           durable: false,
         });
-      for (const piece of ['sessions', 'gaps', 'events', 'commits'] as const)
+      for (const piece of ['sessions', 'gaps', 'events', 'commits', 'done'] as const)
         writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
       writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
     }
@@ -129,6 +130,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
     commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
+    done: () => readJson<DoneFile>(pieceFile(stem, 'done'), valid),
     month: (month) =>
       readJson<PackedItems & { id: string }>(
         pieceFile(stem, `m-${month}`),

@@ -34,6 +34,8 @@ export interface LedgerView {
   usageOfSessions(names: Iterable<string>): UsageItem[];
   /** Task start/done events, oldest first. */
   readonly tasks: TaskEvent[];
+  /** Whether a task was marked done in a work session (null: outside any): without loading every task event. */
+  taskDone(spec: string, task: string, ws: string | null): boolean;
   /** Bindings, oldest first. */
   readonly bindings: Binding[];
   /** The latest binding of a work session, or of a Claude session. */
@@ -60,8 +62,11 @@ export interface MemoryParts {
 
 /** A view of a ledger folded in memory (a full read, or a test's records). */
 export function memoryView(parts: MemoryParts): LedgerView {
+  let done: Set<string> | undefined;
   return {
     ...parts,
+    taskDone: (spec, task, ws) =>
+      (done ??= doneKeys(parts.tasks.filter((e) => e.event === 'done'))).has(doneKey(spec, task, ws)),
     usageIn: (range, tz) =>
       range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage,
     usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
@@ -86,4 +91,14 @@ export function lastOf(bindings: Binding[], of: { ws: string } | { cs: string })
     if ('ws' in of ? b.ws === of.ws : b.cs === of.cs) return b;
   }
   return undefined;
+}
+
+/** The key of a task done in a work session, as taskDone looks it up. */
+export const doneKey = (spec: string, task: string, ws: string | null): string =>
+  `${spec}\u0000${task}\u0000${ws ?? ''}`;
+
+export function doneKeys(done: Iterable<{ spec: string; task: string; ws: string | null }>): Set<string> {
+  const keys = new Set<string>();
+  for (const e of done) keys.add(doneKey(e.spec, e.task, e.ws));
+  return keys;
 }

@@ -52,10 +52,14 @@ export function readRollupFile(file: string): { entries: RollupEntry[]; malforme
 
 /**
  * Reads the whole ledger, rollups and raw files, and folds it: what the machine-local index
- * (ledger-index.ts) caches, and what it is checked against.
+ * (ledger-index.ts) caches, and what it is checked against. `skip`: files (ledger-relative) read
+ * as if they were gone already (what `compact` is about to delete).
  */
-export function readLedger(ledgerDir: string): FoldResult {
-  const files = listLedger(ledgerDir);
+export function readLedger(ledgerDir: string, { skip }: { skip?: Set<string> } = {}): FoldResult {
+  const listed = listLedger(ledgerDir);
+  const files = skip
+    ? { rollups: listed.rollups.filter((rel) => !skip.has(rel)), raw: listed.raw.filter((rel) => !skip.has(rel)) }
+    : listed;
   const entries: RollupEntry[] = [];
   const raw: RawFile[] = [];
   const problems: string[] = [];

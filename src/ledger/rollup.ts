@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isLongContextPrompt } from '../pricing/price-call.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
-import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
-import { foldGaps, foldLedger, placeRawUsage, type FoldResult, type RawFile } from './fold.js';
-import type { UsageItem } from './usage-item.js';
+import { foldLedger, type RawFile } from './fold.js';
+import { entryFor, holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
 import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
-import type { LineOf } from './ledger-schema.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
 import {
   addKeyRun,
@@ -17,15 +14,18 @@ import {
   encodeRollup,
   keyDay,
   rollupFileName,
-  SLOT_MS,
   type RollupEntry,
-  type RollupRow,
 } from './rollup-format.js';
 
 export interface RollupOptions {
   now: number;
   /** Roll up only folders before this day (YYYY-MM-DD); all folders when absent. */
   before?: string;
+  /**
+   * Write the rollups but delete nothing: the raw files they replace and the rollups they supersede
+   * are listed in `superseded`, for the caller to check the whole fold first (finishRollup deletes them).
+   */
+  deferDeletes?: boolean;
 }
 
 export interface RollupResult {
@@ -36,6 +36,15 @@ export interface RollupResult {
   rawBytes: number;
   /** Closed raw files left raw: they hold lines that are not valid records (rolled up, those would be lost). */
   damaged: string[];
+  /**
+   * Closed raw files left raw: they hold calls or gaps of another Claude session than the file's
+   * own (written by hand, or by an older version), and an entry keeps one Claude session per file.
+   */
+  foreign: string[];
+  /** Closed raw files left raw this time: a call in them is attributed by a copy in another Claude session's file that stays raw. */
+  waiting: string[];
+  /** With `deferDeletes`: what the new rollups replace, still on disk (ledger-relative). */
+  superseded: string[];
   /** What the new entries count. */
   calls: number;
   tokens: number;
@@ -55,7 +64,17 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
     files.raw.filter(
       (rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now),
     );
-  const result: RollupResult = { rolled: [], written: [], rawBytes: 0, damaged: [], calls: 0, tokens: 0 };
+  const result: RollupResult = {
+    rolled: [],
+    written: [],
+    rawBytes: 0,
+    damaged: [],
+    foreign: [],
+    waiting: [],
+    superseded: [],
+    calls: 0,
+    tokens: 0,
+  };
   if (closing(listLedger(ledgerDir)).length === 0) return result; // nothing to do: no lock taken, nothing created
   return withFileLock(path.join(ledgerDir, '.rollup'), () => {
     const files = listLedger(ledgerDir);
@@ -73,6 +92,7 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
         day,
         candidates.filter((rel) => folderDay(rel) === day),
         result,
+        options.deferDeletes ? (rel) => result.superseded.push(rel) : (rel) => removeFile(ledgerDir, rel),
       );
     return result;
   });
@@ -92,7 +112,7 @@ class RollupContext {
   constructor(
     readonly ledgerDir: string,
     rollups: string[],
-    /** Raw files this run leaves raw. */
+    /** Raw files this run leaves raw (open ones; then any closed one a folder leaves raw). */
     readonly staying: string[],
     /** Raw files this run rolls up, folder by folder. */
     readonly closing: string[],
@@ -134,37 +154,47 @@ class RollupContext {
   }
 }
 
-function rollUpFolder(context: RollupContext, day: string, closingFiles: string[], result: RollupResult): void {
+/** Deletes what a rollup run with `deferDeletes` left for its caller to delete, once the caller has checked it. */
+export function finishRollup(ledgerDir: string, result: RollupResult): void {
+  for (const rel of result.superseded) removeFile(ledgerDir, rel);
+}
+
+const removeFile = (ledgerDir: string, rel: string) => fs.rmSync(path.join(ledgerDir, rel), { force: true });
+
+function rollUpFolder(
+  context: RollupContext,
+  day: string,
+  closingFiles: string[],
+  result: RollupResult,
+  remove: (rel: string) => void,
+): void {
   const { ledgerDir } = context;
   // A file with lines that are not valid records stays raw: rolled up, those lines would be gone.
-  const closing = closingFiles.filter((rel) => (context.raw(rel)?.malformed ?? 0) === 0);
-  result.damaged.push(...closingFiles.filter((rel) => !closing.includes(rel)));
+  const readable = closingFiles.filter((rel) => (context.raw(rel)?.malformed ?? 0) === 0);
+  result.damaged.push(...closingFiles.filter((rel) => !readable.includes(rel)));
+  // So does one holding another Claude session's usage: its entry would give that usage the file's session.
+  const closing = readable.filter((rel) => !holdsOtherSessions(context.raw(rel)!));
+  result.foreign.push(...readable.filter((rel) => !closing.includes(rel)));
   const ownRollups = listLedger(ledgerDir).rollups.filter((rel) => folderDay(rel) === day);
   const own = ownRollups.flatMap((rel) => readRollupFile(path.join(ledgerDir, rel)).entries);
   const leftovers = closing.filter((rel) => {
     const done = own.find((e) => e.src === rel);
     return done !== undefined && done.bytes >= (context.raw(rel)?.size ?? 0); // rolled up before a crash
   });
-  const toRoll = closing.filter((rel) => !leftovers.includes(rel));
-  // Besides the closing files: the other raw files of their writers (a call's later, larger copy
-  // may be in the writer's next file) and every open file (a fork's parent may still be open,
-  // and its copy is the one that attributes the call).
-  const writers = new Set(toRoll.map(writerOf));
-  const sameWriters = context.closing.filter(
-    (rel) => !toRoll.includes(rel) && folderDay(rel) > day && writers.has(writerOf(rel)),
-  );
-  const inputs = [...toRoll, ...sameWriters, ...context.staying]
-    .map((rel) => context.raw(rel))
-    .filter((f) => f !== undefined);
-  const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
-  // A call goes to the closing file of the copy that attributes it, else to the first closing file holding one.
-  const owner = new Map<string, string>();
-  for (const [msg, call] of fold.rawCalls) {
-    const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
-    if (home) owner.set(msg, home);
+  let toRoll = closing.filter((rel) => !leftovers.includes(rel));
+  const held = closingFiles.filter((rel) => !closing.includes(rel)); // left raw, and still counted
+  let plan = planFolder(context, day, toRoll, held);
+  // A file holding a copy of a call whose attributing copy stays raw in another Claude session's
+  // file (an open fork's parent): rolled up now, the call would change session. It waits, raw.
+  while (plan.waiting.length) {
+    result.waiting.push(...plan.waiting);
+    held.push(...plan.waiting);
+    toRoll = toRoll.filter((rel) => !plan.waiting.includes(rel));
+    plan = planFolder(context, day, toRoll, held);
   }
+  const { fold, owner } = plan;
   const placed = new Map(fold.usage.filter((i) => i.kind === 'call').map((i) => [i.key, i]));
-  const fresh = toRoll.map((rel) => entryFor(context.raw(rel)!, fold, placed, owner, context));
+  const fresh = toRoll.map((rel) => entryFor(context.raw(rel)!, fold, placed, owner, context.gapsBySource));
   if (fresh.length) {
     const entries = [...own.filter((e) => !toRoll.includes(e.src)), ...fresh];
     const text = encodeRollup({ day, entries });
@@ -175,7 +205,7 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
       throw new RollupCheckError(`${name} does not read back as written: nothing was deleted`);
     result.written.push(name);
     faultPoint('after-rollup-write');
-    for (const old of ownRollups) if (old !== name) fs.rmSync(path.join(ledgerDir, old), { force: true });
+    for (const old of ownRollups) if (old !== name) remove(old);
     context.learn(fresh);
     for (const e of fresh) {
       for (const row of e.rows) {
@@ -184,106 +214,55 @@ function rollUpFolder(context: RollupContext, day: string, closingFiles: string[
       }
     }
   }
-  for (const rel of closing) {
+  // What this folder leaves raw still counts, and may attribute a later folder's calls.
+  context.staying.push(...held);
+  for (const rel of closing.filter((rel) => !held.includes(rel))) {
     result.rawBytes += context.raw(rel)?.size ?? 0;
-    fs.rmSync(path.join(ledgerDir, rel), { force: true });
+    remove(rel);
     context.forget(rel);
     result.rolled.push(rel);
   }
 }
 
-function entryFor(
-  file: RawFile & { size: number; sha: string },
-  fold: FoldResult,
-  placed: Map<string, UsageItem>,
-  owner: Map<string, string>,
-  context: RollupContext,
-): RollupEntry {
-  const cs = writerOf(file.rel).startsWith('cli-') ? null : writerOf(file.rel);
-  const rows = new Map<string, RollupRow>();
-  const keys: Record<string, string[]> = {};
-  const add = (row: Omit<RollupRow, 'calls' | 'tokens' | 'first' | 'last'>, tokens: TokenCounts, time: number) => {
-    const id = `${row.slot}|${JSON.stringify(row.attribution)}|${row.model}|${row.fast}|${row.longContext}|${row.kind}`;
-    const r =
-      rows.get(id) ?? rows.set(id, { ...row, calls: 0, tokens: [0, 0, 0, 0, 0], first: time, last: time }).get(id)!;
-    r.calls += 1;
-    const t = [tokens.input, tokens.output, tokens.cacheWrite5m, tokens.cacheWrite1h, tokens.cacheRead];
-    for (let i = 0; i < 5; i++) r.tokens[i]! += t[i]!;
-    r.first = Math.min(r.first, time);
-    r.last = Math.max(r.last, time);
-  };
-  const mine = new Set<string>();
-  for (const line of file.lines) {
-    if (line.k !== 'call' || mine.has(line.msg) || owner.get(line.msg) !== file.rel) continue; // another entry, or an earlier rollup, counts it
-    const call = fold.rawCalls.get(line.msg)!;
-    const item = placed.get(line.msg)!; // the call as the fold places it: planning phase, branch, commit
-    mine.add(line.msg);
-    const time = call.entry.first.time;
-    add(
-      {
-        slot: Math.floor(time / SLOT_MS),
-        attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit],
-        model: call.entry.first.model,
-        fast: call.entry.first.speed === 'fast',
-        longContext: isLongContextPrompt(call.entry.tokens),
-        kind: 'call',
-      },
-      call.entry.tokens,
-      time,
-    );
-    (keys[keyDay(time)] ??= []).push(callKeyHash(line.msg));
+/**
+ * Days after a folder whose closing files (of any writer) its fold also reads: a fork made the
+ * next day copies its parent's calls into a file of a later folder, and its copy may be the one
+ * that attributes them. (Rolled up in one run, the earlier folder goes first; further apart, the
+ * parent was rolled up before the fork began, and the fork's copies count as rolled.)
+ */
+const SHARED_CALL_DAYS = 2;
+
+const nextDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The fold a folder's rollup is made from: the files to roll up, the other raw files of their
+ * writers (a call's later, larger copy may be in the writer's next file), the closing files of
+ * the next SHARED_CALL_DAYS folders, every file staying raw (a fork's parent may still be open, and
+ * its copy is the one that attributes the call) and those held back. Each call goes to the closing file of the copy that attributes it, else to the first
+ * closing file holding one; `waiting` names the closing files that cannot take theirs yet.
+ */
+function planFolder(context: RollupContext, day: string, toRoll: string[], held: string[]) {
+  const writers = new Set(toRoll.map(writerOf));
+  const soon = nextDay(day, SHARED_CALL_DAYS);
+  const later = context.closing.filter(
+    (rel) =>
+      !toRoll.includes(rel) &&
+      !held.includes(rel) &&
+      folderDay(rel) > day &&
+      (writers.has(writerOf(rel)) || folderDay(rel) <= soon),
+  );
+  const inputs = [...toRoll, ...later, ...context.staying, ...held]
+    .map((rel) => context.raw(rel))
+    .filter((f) => f !== undefined);
+  const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
+  const owner = new Map<string, string>();
+  const waiting = new Set<string>();
+  for (const [msg, call] of fold.rawCalls) {
+    const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
+    if (!home) continue;
+    owner.set(msg, home);
+    if (sessionOfFile(call.bestFile) !== sessionOfFile(home)) waiting.add(home);
   }
-  // Gap records are cumulative per (Claude session, model): what this file adds above the session's earlier rollups.
-  const gapLines = file.lines.filter((l): l is LineOf<'gap'> => l.k === 'gap');
-  const cumulative: Record<string, TokenCounts> = {};
-  for (const [src, earlier] of context.gapsBySource) {
-    if (earlier.cs !== cs || src === file.rel) continue;
-    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps))
-      cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), {
-        input,
-        output,
-        cacheWrite5m,
-        cacheWrite1h,
-        cacheRead,
-      });
-  }
-  const baselines = new Map(Object.entries(cumulative).map(([model, t]) => [`${cs}|${model}`, t]));
-  const gapItems = foldGaps(gapLines, baselines);
-  placeRawUsage(gapItems, fold.plans, fold.commits);
-  for (const item of gapItems)
-    add(
-      {
-        slot: Math.floor(item.time / SLOT_MS),
-        attribution: [item.ws, item.spec, item.task, item.phase, item.branch, item.commit],
-        model: item.model,
-        fast: false,
-        longContext: false,
-        kind: 'gap',
-      },
-      item.tokens,
-      item.time,
-    );
-  for (const g of gapLines)
-    cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), {
-      input: g.in,
-      output: g.out,
-      cacheWrite5m: g.cw5,
-      cacheWrite1h: g.cw1h,
-      cacheRead: g.cr,
-    });
-  return {
-    src: file.rel,
-    bytes: file.size,
-    sha: file.sha,
-    cs,
-    rows: [...rows.values()],
-    keys: Object.fromEntries(Object.entries(keys).map(([day, list]) => [day, [...new Set(list)].sort().join('')])),
-    gaps: Object.fromEntries(
-      Object.entries(cumulative).map(([model, t]) => [
-        model,
-        [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead],
-      ]),
-    ),
-    events: file.lines.filter((l) => l.k !== 'call' && l.k !== 'gap'),
-  };
+  return { fold, owner, waiting: [...waiting] };
 }

@@ -89,6 +89,11 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
           `✅ Ledger: ${rolled.rolled.length} closed file${rolled.rolled.length === 1 ? '' : 's'} rolled up into ${rolled.written.join(', ')}`,
         ]
       : []),
+    ...(rolled.foreign.length
+      ? [
+          `ℹ Ledger: ${rolled.foreign.length} closed file${rolled.foreign.length === 1 ? '' : 's'} left raw: ${rolled.foreign.length === 1 ? 'it holds' : 'they hold'} another Claude session's usage, which a rollup entry cannot keep apart`,
+        ]
+      : []),
     ...(rolled.damaged.length
       ? [
           `⚠ Ledger: ${rolled.damaged.length} closed file${rolled.damaged.length === 1 ? '' : 's'} left raw: ${rolled.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where)`,

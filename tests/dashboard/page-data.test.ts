@@ -3,6 +3,9 @@
  * projectUsage), on the hand-written ledger in fixtures/ and on a generated one: equal to the last
  * bit, per filter; and a page of sums, not calls, that stays small however many calls there are.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dashboardAggregate, type Filter, type Summary, type Tally } from '../../src/dashboard/client/aggregate.js';
@@ -10,6 +13,7 @@ import { pageData } from '../../src/dashboard/page-data.js';
 import { dashboardHtml } from '../../src/dashboard/page-html.js';
 import type { LedgerView } from '../../src/ledger/ledger-view.js';
 import { readLedger } from '../../src/ledger/read-ledger.js';
+import { readIndexedLedger } from '../../src/ledger/ledger-index.js';
 import { loadPriceBook } from '../../src/pricing/price-call.js';
 import { costJson } from '../../src/report/cost-json.js';
 import { projectUsage } from '../../src/report/project-usage.js';
@@ -163,6 +167,45 @@ describe('a big ledger', () => {
     expect(shown(view, { since: null, until: null, spec: 'invoice-management' })).toEqual(
       expected(view, {}, 'invoice-management'),
     );
+  });
+});
+
+describe('done tasks', () => {
+  /** The (spec, task, work session) rows the page marks done. */
+  const doneRows = (view: LedgerView) => {
+    const data = pageData(
+      view,
+      book,
+      'UTC',
+      {},
+      { projectDir: '/p', now: Date.parse('2026-12-01T00:00:00Z'), dailyBudget: null },
+    );
+    const name = (i: number) => (i < 0 ? null : data.names[i]);
+    return new Set(data.rows.filter((r) => r[9] === 1).map((r) => `${name(r[2])}/${name(r[3])}/${name(r[1])}`));
+  };
+
+  it('are marked in their session, as the ledger says: from a full read, and from the index before and after compact', () => {
+    const p = ledgerProject({ devs: 2, days: 3, callsPerDay: 120, seed: 5 });
+    // One more task, worked on and never done, in a session that finished others.
+    const first = readLedger(p.ledger).usage.find((i) => i.ws && i.task)!;
+    const call = { k: 'call', msg: 'msg_not_done', req: 'req_not_done', t: new Date(first.first + 1).toISOString() };
+    const attribution = { cs: first.cs, model: first.model, in: 1, out: 2, cw5: 0, cw1h: 0, cr: 3 };
+    writeFileSync(
+      join(p.ledger, new Date(first.first).toISOString().slice(0, 10), 'cli-not-done.jsonl'),
+      `${JSON.stringify({ ...call, ...attribution, ws: first.ws, spec: first.spec, task: '9.9' })}\n`,
+    );
+    const full = readLedger(p.ledger);
+    const said = new Set(full.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}/${e.task}/${e.ws}`));
+    const worked = new Set(full.usage.filter((i) => i.task).map((i) => `${i.spec}/${i.task}/${i.ws}`));
+    const expected = new Set([...said].filter((k) => worked.has(k)));
+    expect(expected.size).toBeGreaterThan(3);
+    expect(worked.has(`${first.spec}/9.9/${first.ws}`) && !expected.has(`${first.spec}/9.9/${first.ws}`)).toBe(true);
+    expect(doneRows(full)).toEqual(expected);
+    const indexed = () => readIndexedLedger(p.ledger, mkdtempSync(join(tmpdir(), 'index-')), 'UTC').view;
+    expect(doneRows(indexed())).toEqual(expected); // every file raw: the index's live part
+    const compacted = p.run(['compact']);
+    expect([compacted.code, compacted.stderr]).toEqual([0, '']);
+    expect(doneRows(indexed())).toEqual(expected); // rolled up: the index's done piece
   });
 });
 

@@ -23,6 +23,12 @@ export function compactCommand(argv: string[]): string {
     r.damaged.length
       ? `⚠ ${r.damaged.length} closed file${r.damaged.length === 1 ? '' : 's'} left raw: ${r.damaged.length === 1 ? 'it holds' : 'they hold'} lines that could not be read (spec-session doctor shows where; fix or delete them, then compact again).`
       : '',
+    r.foreign.length
+      ? `Left raw: ${r.foreign.length} closed file${r.foreign.length === 1 ? '' : 's'} holding another Claude session's usage (written by hand or by an older version): a rollup entry keeps one Claude session per file, so ${r.foreign.length === 1 ? 'it stays' : 'they stay'} as written.`
+      : '',
+    r.waiting.length
+      ? `Left raw for now: ${r.waiting.length} closed file${r.waiting.length === 1 ? '' : 's'} sharing calls with another Claude session's file that is still open; ${r.waiting.length === 1 ? 'it rolls' : 'they roll'} up once that one closes.`
+      : '',
     r.open
       ? `Left raw: ${r.open} open file${r.open === 1 ? '' : 's'} (sessions still running, or of the last ${LONG_OVER_DAYS} days without an end).`
       : '',
