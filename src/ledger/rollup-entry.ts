@@ -11,7 +11,15 @@ import { callKeyHash, keyDay, SLOT_MS, type RollupEntry, type RollupRow } from '
 import type { UsageItem } from './usage-item.js';
 
 /** The Claude session a raw file's entry is filed under: its writer's, none for a CLI file. */
-export const sessionOfFile = (rel: string): string | null => (writerOf(rel).startsWith('cli-') ? null : writerOf(rel));
+export function sessionOfFile(rel: string): string | null {
+  let cs = sessions.get(rel);
+  if (cs === undefined) {
+    const writer = writerOf(rel);
+    sessions.set(rel, (cs = writer.startsWith('cli-') ? null : writer));
+  }
+  return cs;
+}
+const sessions = new Map<string, string | null>(); // asked for every call of a folder's fold
 
 export function holdsOtherSessions(file: RawFile): boolean {
   const own = sessionOfFile(file.rel);

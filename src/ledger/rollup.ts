@@ -238,19 +238,22 @@ const nextDay = (day: string, days: number) =>
 /**
  * The fold a folder's rollup is made from: the files to roll up, the other raw files of their
  * writers (a call's later, larger copy may be in the writer's next file), the closing files of
- * the next SHARED_CALL_DAYS folders, every file staying raw (a fork's parent may still be open, and
+ * the next SHARED_CALL_DAYS folders that hold a copy of one of their calls, every file staying raw (a fork's parent may still be open, and
  * its copy is the one that attributes the call) and those held back. Each call goes to the closing file of the copy that attributes it, else to the first
  * closing file holding one; `waiting` names the closing files that cannot take theirs yet.
  */
 function planFolder(context: RollupContext, day: string, toRoll: string[], held: string[]) {
   const writers = new Set(toRoll.map(writerOf));
   const soon = nextDay(day, SHARED_CALL_DAYS);
+  const msgs = new Set<string>();
+  for (const rel of toRoll) for (const l of context.raw(rel)?.lines ?? []) if (l.k === 'call') msgs.add(l.msg);
+  const shares = (rel: string) => context.raw(rel)?.lines.some((l) => l.k === 'call' && msgs.has(l.msg)) ?? false;
   const later = context.closing.filter(
     (rel) =>
       !toRoll.includes(rel) &&
       !held.includes(rel) &&
       folderDay(rel) > day &&
-      (writers.has(writerOf(rel)) || folderDay(rel) <= soon),
+      (writers.has(writerOf(rel)) || (folderDay(rel) <= soon && shares(rel))),
   );
   const inputs = [...toRoll, ...later, ...context.staying, ...held]
     .map((rel) => context.raw(rel))
