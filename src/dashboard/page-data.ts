@@ -27,7 +27,6 @@ export function pageData(
   range: DayRange,
   meta: PageMeta,
 ): DashboardData {
-  const items = view.usageIn(range, tz);
   const names: string[] = [];
   const ids = new Map<string, number>();
   const newName = (s: string) => {
@@ -35,19 +34,22 @@ export function pageData(
     return names.push(s) - 1;
   };
   const name = (s: string | null) => (s === null ? -1 : (ids.get(s) ?? newName(s)));
-  const days = [...new Set(items.map((i) => dayKey(i.time, tz)))].sort();
-  const dayIndex = new Map(days.map((d, i) => [d, i]));
-  const models = [...new Set(items.map((i) => i.model))].sort();
-  const modelBit = new Map(models.map((m, i) => [m, i]));
-  const baseMinute = Math.floor(items.reduce((min, i) => Math.min(min, i.first), meta.now) / 60_000);
-  const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
+  // One pass over the usage, a month at a time, nothing kept but the sums: days and models get
+  // their places in sorted order, and minutes their base, once every item has been seen.
+  const dayIds = new Map<string, number>();
+  const modelIds = new Map<string, number>();
+  const idOf = (map: Map<string, number>, key: string) => map.get(key) ?? map.set(key, map.size).get(key)!;
+  let firstMinute = Math.floor(meta.now / 60_000);
   const unpriced = new Set<string>();
   const rows = new Map<string, PageRow>();
   const daily = new Map<string, DailyRow>();
-  for (const item of items) {
+  view.forEachItemIn(range, tz, (item) => {
     const pico = priceItem(item, book);
     if (pico === null) unpriced.add(item.model);
-    const day = dayIndex.get(dayKey(item.time, tz))!;
+    const day = idOf(dayIds, dayKey(item.time, tz));
+    const first = Math.floor(item.first / 60_000);
+    const last = Math.floor(item.last / 60_000);
+    firstMinute = Math.min(firstMinute, first);
     const cs = item.ws === null ? item.cs : null; // a Claude session is shown only for usage outside any work session
     const key = `${day}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${cs}\u0000${item.phase}\u0000${item.branch}`;
     const t = item.tokens;
@@ -66,8 +68,8 @@ export function pageData(
         0,
         0,
         isDone ? 1 : 0,
-        minute(item.first),
-        minute(item.last),
+        first,
+        last,
         name(item.phase),
         item.kind === 'manual' ? -1 : name(item.branch ?? ''),
       ];
@@ -76,9 +78,9 @@ export function pageData(
     row[5] += total;
     row[6] += item.calls;
     row[7] += Number(pico ?? 0n);
-    row[8] |= 1 << modelBit.get(item.model)!;
-    row[10] = Math.min(row[10], minute(item.first));
-    row[11] = Math.max(row[11], minute(item.last));
+    row[8] |= 1 << idOf(modelIds, item.model);
+    row[10] = Math.min(row[10], first);
+    row[11] = Math.max(row[11], last);
     const dkey = `${day}\u0000${item.spec}\u0000${item.model}`;
     let d = daily.get(dkey);
     if (!d) daily.set(dkey, (d = [day, name(item.spec), name(item.model), 0, 0, 0, 0, 0, 0, 0]));
@@ -89,7 +91,22 @@ export function pageData(
     d[7] += t.cacheRead;
     d[8] += item.calls;
     d[9] += Number(pico ?? 0n);
+  });
+  const days = [...dayIds.keys()].sort();
+  const dayAt = placesIn(dayIds, days);
+  const models = [...modelIds.keys()].sort();
+  const modelAt = placesIn(modelIds, models);
+  const baseMinute = firstMinute;
+  const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
+  for (const row of rows.values()) {
+    row[0] = dayAt[row[0]]!;
+    let bits = 0;
+    for (let b = 0; b < modelAt.length; b++) if (row[8] & (1 << b)) bits |= 1 << modelAt[b]!;
+    row[8] = bits;
+    row[10] -= baseMinute;
+    row[11] -= baseMinute;
   }
+  for (const d of daily.values()) d[0] = dayAt[d[0]]!;
   const sessions = [...view.sessions.values()]
     .filter(
       (s) =>
@@ -124,4 +141,13 @@ export function pageData(
     daily: [...daily.values()],
     sessions,
   };
+}
+
+/** For each id given in order of first sight, its place in `sorted`. */
+function placesIn(ids: Map<string, number>, sorted: string[]): number[] {
+  const at: number[] = [];
+  sorted.forEach((key, place) => {
+    at[ids.get(key)!] = place;
+  });
+  return at;
 }

@@ -71,12 +71,13 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   };
 
   const months = new Map<string, UsageItem[]>();
-  const monthItems = (month: string): UsageItem[] => {
+  /** A month's items: kept for the next ask, or (`keep` false) only handed back. */
+  const monthItems = (month: string, keep = true): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
       const packed = rebuilt ? undefined : load.month(month);
       items = packed ? unpackItems(packed, `${month}#`) : ((rebuilt ??= load.rebuild()).monthItems.get(month) ?? []);
-      months.set(month, items);
+      if (keep) months.set(month, items);
     }
     return items;
   };
@@ -124,6 +125,13 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         base.months.filter((m) => monthInRange(m, range)),
         (i) => inRange(i, range, tz),
       );
+    },
+    forEachItemIn(range: DayRange, tz: string, visit: (item: UsageItem) => void) {
+      const all = !range.since && !range.until;
+      const keep = (i: UsageItem) => all || inRange(i, range, tz);
+      const wanted = all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range));
+      for (const month of wanted) for (const item of monthItems(month, false)) if (keep(item)) visit(item);
+      for (const item of folded().usage) if (keep(item)) visit(item);
     },
     usageOfTask(spec: string, task: string) {
       return fromMonths(base.taskMonths[`${spec}\u0000${task}`] ?? [], (i) => i.spec === spec && i.task === task);

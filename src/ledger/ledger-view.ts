@@ -28,6 +28,8 @@ export interface LedgerView {
   readonly problems: string[];
   readonly usage: UsageItem[];
   usageIn(range: DayRange, tz: string): UsageItem[];
+  /** The same usage, visited without being kept: the index unpacks one month at a time (the dashboard of a long history). */
+  forEachItemIn(range: DayRange, tz: string, visit: (item: UsageItem) => void): void;
   usageOfTask(spec: string, task: string): UsageItem[];
   /** A task's usage over all time summed per model and tier (no session, day or Claude session): its cost, cheaply. */
   taskTotal(spec: string, task: string): UsageItem[];
@@ -63,12 +65,16 @@ export interface MemoryParts {
 /** A view of a ledger folded in memory (a full read, or a test's records). */
 export function memoryView(parts: MemoryParts): LedgerView {
   let done: Set<string> | undefined;
+  const usageIn = (range: DayRange, tz: string) =>
+    range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage;
   return {
     ...parts,
+    usageIn,
+    forEachItemIn: (range, tz, visit) => {
+      for (const item of usageIn(range, tz)) visit(item);
+    },
     taskDone: (spec, task, ws) =>
       (done ??= doneKeys(parts.tasks.filter((e) => e.event === 'done'))).has(doneKey(spec, task, ws)),
-    usageIn: (range, tz) =>
-      range.since || range.until ? parts.usage.filter((i) => inRange(i, range, tz)) : parts.usage,
     usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     taskTotal: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     usageOfSessions: (names) => {
