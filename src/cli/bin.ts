@@ -22,7 +22,7 @@ if (command === 'report') {
   );
 }
 
-/** `$SPEC_SESSION_HOME/code-cache`, else `$XDG_CACHE_HOME/spec-session` (~/.cache/spec-session). */
+/** `$SPEC_SESSION_HOME/code-cache`, else `$XDG_CACHE_HOME/spec-session/code-cache` (~/.cache/spec-session/code-cache). */
 function cacheDir(): string | undefined {
   const env = process.env;
   if (env.SPEC_SESSION_HOME) return path.join(env.SPEC_SESSION_HOME, 'code-cache');
