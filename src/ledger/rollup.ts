@@ -3,7 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
-import { foldLedger, type RawFile } from './fold.js';
+import { foldLedger, type RawCall, type RawFile } from './fold.js';
 import { entryFor, holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
 import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
@@ -105,6 +105,8 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
  */
 class RollupContext {
   private readonly keys = new Map<string, Set<string>>();
+  /** Closed files this run leaves raw (waiting, damaged, holding another session's usage): nothing waits on them. */
+  readonly heldThisRun = new Set<string>();
   /** Per source file: its Claude session and the cumulative gaps its entry counted. */
   readonly gapsBySource = new Map<string, { cs: string | null; gaps: RollupEntry['gaps'] }>();
   private readonly parsed = new Map<string, RawFile & { size: number; sha: string; malformed: number }>();
@@ -154,6 +156,19 @@ class RollupContext {
   }
 }
 
+/** Whether the copy that attributes a call also holds every token any copy of it holds. */
+function carriesAll(call: RawCall): boolean {
+  const t = call.entry.tokens;
+  const b = call.best;
+  return b.in === t.input && b.out === t.output && b.cw5 === t.cacheWrite5m && b.cw1h === t.cacheWrite1h && b.cr === t.cacheRead;
+}
+
+/** A raw file no rollup will take: it holds an unreadable line, or another Claude session's usage. */
+function stuck(context: RollupContext, rel: string): boolean {
+  const file = context.raw(rel);
+  return !file || file.malformed > 0 || holdsOtherSessions(file);
+}
+
 /** Deletes what a rollup run with `deferDeletes` left for its caller to delete, once the caller has checked it. */
 export function finishRollup(ledgerDir: string, result: RollupResult): void {
   for (const rel of result.superseded) removeFile(ledgerDir, rel);
@@ -183,12 +198,14 @@ function rollUpFolder(
   });
   let toRoll = closing.filter((rel) => !leftovers.includes(rel));
   const held = closingFiles.filter((rel) => !closing.includes(rel)); // left raw, and still counted
+  for (const rel of held) context.heldThisRun.add(rel);
   let plan = planFolder(context, day, toRoll, held);
   // A file holding a copy of a call whose attributing copy stays raw in another Claude session's
   // file (an open fork's parent): rolled up now, the call would change session. It waits, raw.
   while (plan.waiting.length) {
     result.waiting.push(...plan.waiting);
     held.push(...plan.waiting);
+    for (const rel of plan.waiting) context.heldThisRun.add(rel);
     toRoll = toRoll.filter((rel) => !plan.waiting.includes(rel));
     plan = planFolder(context, day, toRoll, held);
   }
@@ -238,8 +255,9 @@ const nextDay = (day: string, days: number) =>
 /**
  * The fold a folder's rollup is made from: the files to roll up, the other raw files of their
  * writers (a call's later, larger copy may be in the writer's next file), the closing files of
- * the next SHARED_CALL_DAYS folders that hold a copy of one of their calls, every file staying raw (a fork's parent may still be open, and
- * its copy is the one that attributes the call) and those held back. Each call goes to the closing file of the copy that attributes it, else to the first
+ * the next SHARED_CALL_DAYS folders that hold a copy of one of their calls, every file staying raw
+ * (a fork's parent may still be open, and its copy is the one that attributes the call) and those
+ * held back. Each call goes to the closing file of the copy that attributes it, else to the first
  * closing file holding one; `waiting` names the closing files that cannot take theirs yet.
  */
 function planFolder(context: RollupContext, day: string, toRoll: string[], held: string[]) {
@@ -264,8 +282,14 @@ function planFolder(context: RollupContext, day: string, toRoll: string[], held:
   for (const [msg, call] of fold.rawCalls) {
     const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
     if (!home) continue;
+    const blocker = call.bestFile;
+    // Waiting is for a file that will roll up: never on one left raw this run or for good (no cycles).
+    if (sessionOfFile(blocker) !== sessionOfFile(home) && !context.heldThisRun.has(blocker) && !stuck(context, blocker)) {
+      // A later folder's file this run rolls up, whose copy alone says all the call says: the call is left to it.
+      if (later.includes(blocker) && carriesAll(call)) continue;
+      waiting.add(home);
+    }
     owner.set(msg, home);
-    if (sessionOfFile(call.bestFile) !== sessionOfFile(home)) waiting.add(home);
   }
   return { fold, owner, waiting: [...waiting] };
 }

@@ -113,4 +113,39 @@ describe('compact keeps each call in its own Claude session', () => {
     expect(rawFiles(p)).toEqual([]);
     expect(perSession(p)).toEqual(before);
   });
+
+  it("rolls two files that each hold the copy attributing one of the other's calls, each call in its own session", () => {
+    const p = ledgerProject({ days: 2, seed: 24 });
+    const [m, n] = p.truth.calls.filter((c) => !c.gap && c.cs === p.truth.calls[0]!.cs);
+    const fork = '0f0f0f0f-1111-2222-3333-444455556668';
+    const nextDay = new Date(m!.time + 86_400_000).toISOString().slice(0, 10);
+    mkdirSync(join(p.ledger, nextDay), { recursive: true });
+    const reqOf = (msg: string) => readLedger(p.ledger).rawCalls.get(msg)!.best.req; // the fork copies the parent's lines, request id and all
+    const copy = (c: typeof m, extraOut: number, ws: string | null) =>
+      callLine({
+        msg: c!.msg,
+        req: reqOf(c!.msg!),
+        t: new Date(c!.time).toISOString(),
+        cs: fork,
+        model: c!.model,
+        in: c!.tokens.in,
+        out: c!.tokens.out + extraOut,
+        cw5: c!.tokens.cw5,
+        cw1h: c!.tokens.cw1h,
+        cr: c!.tokens.cr,
+        ws,
+        spec: c!.spec,
+        task: c!.task,
+      });
+    // m: the fork's copy is fuller and attributes it (same time, both bound: the lower session id);
+    // n: the fork's copy is unbound (a fork's copies of old calls are), so the parent's attributes it.
+    writeFileSync(join(p.ledger, nextDay, `${fork}.jsonl`), `${copy(m, 100, 'fork-ws')}\n${copy(n, -1, null)}\n`);
+    const before = perSession(p);
+    expect(Object.keys(before).filter((k) => k.startsWith(`${fork}|`))).toHaveLength(1);
+    const r = p.run(['compact']);
+
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(rawFiles(p)).toEqual([]);
+    expect(perSession(p)).toEqual(before);
+  });
 });
