@@ -40,6 +40,14 @@ export function listLedger(ledgerDir: string): LedgerFiles {
   return { raw, rollups };
 }
 
+/** The rollup files of one day's folder (what rolling that day up replaces), without listing the rest. */
+export function rollupsOfDay(ledgerDir: string, day: string): string[] {
+  return listDir(path.join(ledgerDir, day))
+    .filter((name) => ROLLUP.test(name))
+    .sort()
+    .map((name) => `${day}/${name}`);
+}
+
 export function dayFolders(ledgerDir: string): string[] {
   return listDir(ledgerDir)
     .filter((d) => DAY.test(d))

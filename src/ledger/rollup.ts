@@ -5,7 +5,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { foldLedger, type RawCall, type RawFile } from './fold.js';
 import { entryFor, holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
-import { folderDay, isClosedFile, listLedger, writerOf, type LedgerFiles } from './ledger-files.js';
+import { folderDay, isClosedFile, listLedger, rollupsOfDay, writerOf, type LedgerFiles } from './ledger-files.js';
 import { parseLedgerLines, readRollupFile } from './read-ledger.js';
 import {
   addKeyRun,
@@ -190,7 +190,7 @@ function rollUpFolder(
   // So does one holding another Claude session's usage: its entry would give that usage the file's session.
   const closing = readable.filter((rel) => !holdsOtherSessions(context.raw(rel)!));
   result.foreign.push(...readable.filter((rel) => !closing.includes(rel)));
-  const ownRollups = listLedger(ledgerDir).rollups.filter((rel) => folderDay(rel) === day);
+  const ownRollups = rollupsOfDay(ledgerDir, day);
   const own = ownRollups.flatMap((rel) => readRollupFile(path.join(ledgerDir, rel)).entries);
   const leftovers = closing.filter((rel) => {
     const done = own.find((e) => e.src === rel);
