@@ -160,7 +160,13 @@ class RollupContext {
 function carriesAll(call: RawCall): boolean {
   const t = call.entry.tokens;
   const b = call.best;
-  return b.in === t.input && b.out === t.output && b.cw5 === t.cacheWrite5m && b.cw1h === t.cacheWrite1h && b.cr === t.cacheRead;
+  return (
+    b.in === t.input &&
+    b.out === t.output &&
+    b.cw5 === t.cacheWrite5m &&
+    b.cw1h === t.cacheWrite1h &&
+    b.cr === t.cacheRead
+  );
 }
 
 /** A raw file no rollup will take: it holds an unreadable line, or another Claude session's usage. */
@@ -284,7 +290,11 @@ function planFolder(context: RollupContext, day: string, toRoll: string[], held:
     if (!home) continue;
     const blocker = call.bestFile;
     // Waiting is for a file that will roll up: never on one left raw this run or for good (no cycles).
-    if (sessionOfFile(blocker) !== sessionOfFile(home) && !context.heldThisRun.has(blocker) && !stuck(context, blocker)) {
+    if (
+      sessionOfFile(blocker) !== sessionOfFile(home) &&
+      !context.heldThisRun.has(blocker) &&
+      !stuck(context, blocker)
+    ) {
       // A later folder's file this run rolls up, whose copy alone says all the call says: the call is left to it.
       if (later.includes(blocker) && carriesAll(call)) continue;
       waiting.add(home);
