@@ -40,9 +40,10 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined)
       const temp = `${cacheFile}.${process.pid}`;
       fs.writeFileSync(temp, script.createCachedData());
       fs.renameSync(temp, cacheFile);
-      // Caches of this file's earlier builds are of no more use (other bundles' are left alone).
+      // Caches of this file's earlier builds are of no more use, nor those named as 0.1 named them
+      // (size-mtime-node.bin); other bundles' are left alone.
       for (const old of fs.readdirSync(path.dirname(cacheFile)))
-        if (old !== path.basename(cacheFile) && old.startsWith(`${owner}-`) && old.endsWith('.bin'))
+        if (old !== path.basename(cacheFile) && (old.startsWith(`${owner}-`) || UNOWNED.test(old)))
           fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
     } catch {
       // no cache this time: the next run tries again
@@ -50,6 +51,8 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined)
   }
   return mod.exports;
 }
+
+const UNOWNED = /^\d+-\d+-v[\d.]+\.bin$/;
 
 /** A short stable name for a path (FNV-1a, hex). */
 function fnv(text: string): string {

@@ -35,16 +35,20 @@ describe('the bin', () => {
   it('keeps one code cache for the full bundle, makes a damaged one again, and answers the same', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
     const cacheDir = path.join(home, 'ss', 'code-cache');
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(path.join(cacheDir, '756000-1796000000000-v20.0.0.bin'), 'a cache named as 0.1 named it');
+    fs.writeFileSync(path.join(cacheDir, '0badf00d-1-2-v20.0.0.bin'), "another bundle's cache");
     const first = run(BIN, ['help'], home);
-    const caches = fs.readdirSync(cacheDir);
-    expect(caches).toHaveLength(1);
+    const caches = fs.readdirSync(cacheDir).filter((f) => !f.startsWith('0badf00d-'));
+    expect(caches).toHaveLength(1); // the old-style one is gone, another bundle's is left
+    expect(fs.existsSync(path.join(cacheDir, '0badf00d-1-2-v20.0.0.bin'))).toBe(true);
     const cache = path.join(cacheDir, caches[0]!);
     const made = fs.readFileSync(cache);
     expect(made.length).toBeGreaterThan(1000);
     expect(run(BIN, ['help'], home)).toEqual(first);
     fs.writeFileSync(cache, 'not bytecode');
     expect(run(BIN, ['help'], home)).toEqual(first);
-    expect(fs.readdirSync(cacheDir)).toEqual(caches);
+    expect(fs.readdirSync(cacheDir).filter((f) => !f.startsWith('0badf00d-'))).toEqual(caches);
     expect(fs.statSync(cache).size).toBeGreaterThan(1000); // rejected, so written again
     // report never loads the full bundle: it leaves no cache behind
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
