@@ -10,5 +10,6 @@ export function loadLibrary<T>(): T {
   return loadWithCodeCache<T>(
     path.join(__dirname, 'spec-session.cjs'),
     project ? path.join(project, '.claude', 'spec-session', 'state', 'code-cache') : undefined,
+    { shared: false }, // the project's folder holds the hook's cache alone: a moved project's old one goes too
   );
 }

@@ -10,7 +10,11 @@ import path from 'node:path';
 import vm from 'node:vm';
 import Module from 'node:module';
 
-export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined): T {
+/**
+ * `shared`: the folder holds other bundles' caches too (the user's cache folder), so only this
+ * file's earlier ones are cleared; else (a project's state folder, the hook's alone) every other one.
+ */
+export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined, { shared = true } = {}): T {
   const stat = fs.statSync(file);
   const owner = fnv(file);
   const cacheFile = cacheDir
@@ -43,7 +47,11 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined)
       // Caches of this file's earlier builds are of no more use, nor those named as 0.1 named them
       // (size-mtime-node.bin); other bundles' are left alone.
       for (const old of fs.readdirSync(path.dirname(cacheFile)))
-        if (old !== path.basename(cacheFile) && (old.startsWith(`${owner}-`) || UNOWNED.test(old)))
+        if (
+          old !== path.basename(cacheFile) &&
+          old.endsWith('.bin') &&
+          (!shared || old.startsWith(`${owner}-`) || UNOWNED.test(old))
+        )
           fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
     } catch {
       // no cache this time: the next run tries again

@@ -94,6 +94,32 @@ describe('install', () => {
     );
   });
 
+  it("keeps one code cache for the hook's library in the project's state, whatever older ones lay there", () => {
+    const dir = project();
+    run(['install', '--dir', dir, '--claude-version', '2.1.331']);
+    const cacheDir = join(dir, '.claude', 'spec-session', 'state', 'code-cache');
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(join(cacheDir, '756000-1796000000000-v20.0.0.bin'), "0.1's name");
+    writeFileSync(join(cacheDir, '0badf00d-1-2-v20.0.0.bin'), 'the project before it moved');
+    const hook = (event: string) =>
+      spawnSync(process.execPath, [join(dir, '.claude', 'spec-session', 'hook.cjs'), event], {
+        input: JSON.stringify({
+          session_id: 's-1',
+          transcript_path: join(dir, 't.jsonl'),
+          cwd: dir,
+          hook_event_name: event,
+          prompt: '/session-status',
+        }),
+        env: { ...process.env, CLAUDE_PROJECT_DIR: dir, HOME: dir },
+        encoding: 'utf8',
+      });
+    const first = hook('UserPromptSubmit'); // answered by the full library
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('No active session');
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+    expect(hook('UserPromptSubmit').stdout).toBe(first.stdout);
+  });
+
   it("moves 0.1.0's status line (the full bundle, no code cache) to the hook's, on the next install", () => {
     const dir = project();
     run(['install', '--dir', dir, '--statusline', '--claude-version', '2.1.331']);
