@@ -29,6 +29,31 @@ function callLine(fields: Record<string, unknown>): string {
   return JSON.stringify({ k: 'call', req: null, model: 'claude-sonnet-4-6', cw1h: 0, ...fields });
 }
 
+type TruthCall = LedgerProject['truth']['calls'][number];
+
+/** A fork's copy of a call: at the call's time, under the fork's session, `extraOut` more output tokens. */
+function forkCopy(
+  call: TruthCall,
+  fork: string,
+  { extraOut, ws, req }: { extraOut: number; ws: string | null; req?: string | null },
+): string {
+  return callLine({
+    msg: call.msg,
+    ...(req === undefined ? {} : { req }),
+    t: new Date(call.time).toISOString(),
+    cs: fork,
+    model: call.model,
+    in: call.tokens.in,
+    out: call.tokens.out + extraOut,
+    cw5: call.tokens.cw5,
+    cw1h: call.tokens.cw1h,
+    cr: call.tokens.cr,
+    ws,
+    spec: call.spec,
+    task: call.task,
+  });
+}
+
 describe('compact keeps each call in its own Claude session', () => {
   it("leaves a closed file holding another Claude session's calls raw, and moves no figure", () => {
     const p = ledgerProject({ days: 2, seed: 21 });
@@ -57,20 +82,7 @@ describe('compact keeps each call in its own Claude session', () => {
     mkdirSync(join(p.ledger, today), { recursive: true });
     const open = join(p.ledger, today, `${fork}.jsonl`);
     // The fork's copy of the call: fuller (the parent's was a placeholder), and bound to the fork's work.
-    const copy = callLine({
-      msg: call.msg,
-      t: new Date(call.time).toISOString(),
-      cs: fork,
-      model: call.model,
-      in: call.tokens.in,
-      out: call.tokens.out + 100,
-      cw5: call.tokens.cw5,
-      cw1h: call.tokens.cw1h,
-      cr: call.tokens.cr,
-      ws: 'fork-ws',
-      spec: call.spec,
-      task: call.task,
-    });
+    const copy = forkCopy(call, fork, { extraOut: 100, ws: 'fork-ws' });
     writeFileSync(open, `${copy}\n`);
     const before = perSession(p);
     expect(Object.keys(before).filter((k) => k.startsWith(`${fork}|fork-ws|`))).toHaveLength(1);
@@ -89,20 +101,7 @@ describe('compact keeps each call in its own Claude session', () => {
     const fork = '0f0f0f0f-1111-2222-3333-444455556667';
     const nextDay = new Date(call.time + 86_400_000).toISOString().slice(0, 10);
     mkdirSync(join(p.ledger, nextDay), { recursive: true });
-    const copy = callLine({
-      msg: call.msg,
-      t: new Date(call.time).toISOString(),
-      cs: fork,
-      model: call.model,
-      in: call.tokens.in,
-      out: call.tokens.out + 100,
-      cw5: call.tokens.cw5,
-      cw1h: call.tokens.cw1h,
-      cr: call.tokens.cr,
-      ws: 'fork-ws',
-      spec: call.spec,
-      task: call.task,
-    });
+    const copy = forkCopy(call, fork, { extraOut: 100, ws: 'fork-ws' });
     writeFileSync(join(p.ledger, nextDay, `${fork}.jsonl`), `${copy}\n`);
     const before = perSession(p);
     const first = p.run(['compact']);
@@ -120,26 +119,14 @@ describe('compact keeps each call in its own Claude session', () => {
     const fork = '0f0f0f0f-1111-2222-3333-444455556668';
     const nextDay = new Date(m!.time + 86_400_000).toISOString().slice(0, 10);
     mkdirSync(join(p.ledger, nextDay), { recursive: true });
-    const reqOf = (msg: string) => readLedger(p.ledger).rawCalls.get(msg)!.best.req; // the fork copies the parent's lines, request id and all
-    const copy = (c: typeof m, extraOut: number, ws: string | null) =>
-      callLine({
-        msg: c!.msg,
-        req: reqOf(c!.msg!),
-        t: new Date(c!.time).toISOString(),
-        cs: fork,
-        model: c!.model,
-        in: c!.tokens.in,
-        out: c!.tokens.out + extraOut,
-        cw5: c!.tokens.cw5,
-        cw1h: c!.tokens.cw1h,
-        cr: c!.tokens.cr,
-        ws,
-        spec: c!.spec,
-        task: c!.task,
-      });
+    const rawCalls = readLedger(p.ledger).rawCalls;
+    const reqOf = (msg: string) => rawCalls.get(msg)!.best.req; // the fork copies the parent's lines, request id and all
     // m: the fork's copy is fuller and attributes it (same time, both bound: the lower session id);
     // n: the fork's copy is unbound (a fork's copies of old calls are), so the parent's attributes it.
-    writeFileSync(join(p.ledger, nextDay, `${fork}.jsonl`), `${copy(m, 100, 'fork-ws')}\n${copy(n, -1, null)}\n`);
+    writeFileSync(
+      join(p.ledger, nextDay, `${fork}.jsonl`),
+      `${forkCopy(m!, fork, { extraOut: 100, ws: 'fork-ws', req: reqOf(m!.msg!) })}\n${forkCopy(n!, fork, { extraOut: -1, ws: null, req: reqOf(n!.msg!) })}\n`,
+    );
     const before = perSession(p);
     expect(Object.keys(before).filter((k) => k.startsWith(`${fork}|`))).toHaveLength(1);
     const r = p.run(['compact']);

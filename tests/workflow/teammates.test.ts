@@ -4,24 +4,12 @@
  * conflict (git's union driver, from install's .gitattributes), and the next spec-session run writes
  * them again from the merged ledger: both people's sessions, tasks and totals.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INVOICE_TASKS, cli, makeProject } from '../e2e/support/project.js';
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
+import { git, gitEnv } from '../ledger/support/ledger-project.js';
 
 describe('two clones, each /eod on the same day, then a merge', () => {
   it("no conflict under docs/, and the daily summary and PROGRESS.md show both people's work", () => {
@@ -57,13 +45,7 @@ describe('two clones, each /eod on the same day, then a merge', () => {
     const merge = spawnSync('git', ['pull', '-q', '--no-rebase', '--no-edit', ben.dir, 'main'], {
       cwd: ana.dir,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
+      env: gitEnv(),
     });
     expect(merge.status, merge.stdout + merge.stderr).toBe(0);
     expect(git(ana.dir, 'diff', '--name-only', '--diff-filter=U')).toBe(''); // no conflict
