@@ -1,0 +1,145 @@
+/**
+ * What a rollup run knows across the folders it rolls up (RollupContext), and how it plans one
+ * folder: the fold its rollup is made from, the file each call goes to, and which files wait.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { foldLedger, type RawCall, type RawFile } from './fold.js';
+import { folderDay, writerOf } from './ledger-files.js';
+import { parseLedgerLines, readRollupFile } from './read-ledger.js';
+import { holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
+import { addKeyRun, callKeyHash, contentHash, keyDay, type RollupEntry } from './rollup-format.js';
+
+/**
+ * What rolling up one folder needs to know of the rest of the ledger, kept across folders: the
+ * call keys rollups already count (by UTC day), their cost-state gap baselines, and the raw files
+ * that stay raw (an open file may hold the copy that attributes a call).
+ */
+export class RollupContext {
+  private readonly keys = new Map<string, Set<string>>();
+  /** Closed files this run leaves raw (waiting, damaged, holding another session's usage): nothing waits on them. */
+  readonly heldThisRun = new Set<string>();
+  /** Per source file: its Claude session and the cumulative gaps its entry counted. */
+  readonly gapsBySource = new Map<string, { cs: string | null; gaps: RollupEntry['gaps'] }>();
+  private readonly parsed = new Map<string, RawFile & { size: number; sha: string; malformed: number }>();
+
+  constructor(
+    readonly ledgerDir: string,
+    rollups: string[],
+    /** Raw files this run leaves raw (open ones; then any closed one a folder leaves raw). */
+    readonly staying: string[],
+    /** Raw files this run rolls up, folder by folder. */
+    readonly closing: string[],
+  ) {
+    for (const rel of rollups) this.learn(readRollupFile(path.join(ledgerDir, rel)).entries);
+  }
+
+  learn(entries: RollupEntry[]): void {
+    for (const e of entries) {
+      for (const [day, run] of Object.entries(e.keys)) {
+        addKeyRun(this.keys.get(day) ?? this.keys.set(day, new Set()).get(day)!, run);
+      }
+      this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
+    }
+  }
+
+  isRolled = (time: number, messageId: string): boolean =>
+    this.keys.get(keyDay(time))?.has(callKeyHash(messageId)) ?? false;
+
+  /** A raw file, read once. */
+  raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
+    let file = this.parsed.get(rel);
+    if (!file) {
+      let buf: Buffer;
+      try {
+        buf = fs.readFileSync(path.join(this.ledgerDir, rel));
+      } catch {
+        return undefined; // removed meanwhile
+      }
+      const parsed = parseLedgerLines(buf.toString('utf8'));
+      file = { rel, lines: parsed.lines, malformed: parsed.malformed, size: buf.length, sha: contentHash(buf) };
+      this.parsed.set(rel, file);
+    }
+    return file;
+  }
+
+  forget(rel: string): void {
+    this.parsed.delete(rel);
+  }
+}
+
+/** Whether the copy that attributes a call also holds every token any copy of it holds. */
+function carriesAll(call: RawCall): boolean {
+  const t = call.entry.tokens;
+  const b = call.best;
+  return (
+    b.in === t.input &&
+    b.out === t.output &&
+    b.cw5 === t.cacheWrite5m &&
+    b.cw1h === t.cacheWrite1h &&
+    b.cr === t.cacheRead
+  );
+}
+
+/** A raw file no rollup will take: it holds an unreadable line, or another Claude session's usage. */
+function stuck(context: RollupContext, rel: string): boolean {
+  const file = context.raw(rel);
+  return !file || file.malformed > 0 || holdsOtherSessions(file);
+}
+
+/**
+ * Days after a folder whose closing files (of any writer) its fold also reads: a fork made the
+ * next day copies its parent's calls into a file of a later folder, and its copy may be the one
+ * that attributes them. (Rolled up in one run, the earlier folder goes first; further apart, the
+ * parent was rolled up before the fork began, and the fork's copies count as rolled.)
+ */
+const SHARED_CALL_DAYS = 2;
+
+const nextDay = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The fold a folder's rollup is made from: the files to roll up, the other raw files of their
+ * writers (a call's later, larger copy may be in the writer's next file), the closing files of
+ * the next SHARED_CALL_DAYS folders that hold a copy of one of their calls, every file staying raw
+ * (a fork's parent may still be open, and its copy is the one that attributes the call) and those
+ * held back. Each call goes to the closing file of the copy that attributes it, else to the first
+ * closing file holding one; `waiting` names the closing files that cannot take theirs yet.
+ */
+export function planFolder(context: RollupContext, day: string, toRoll: string[], held: string[]) {
+  const writers = new Set(toRoll.map(writerOf));
+  const soon = nextDay(day, SHARED_CALL_DAYS);
+  const msgs = new Set<string>();
+  for (const rel of toRoll) for (const l of context.raw(rel)?.lines ?? []) if (l.k === 'call') msgs.add(l.msg);
+  const shares = (rel: string) => context.raw(rel)?.lines.some((l) => l.k === 'call' && msgs.has(l.msg)) ?? false;
+  const later = context.closing.filter(
+    (rel) =>
+      !toRoll.includes(rel) &&
+      !held.includes(rel) &&
+      folderDay(rel) > day &&
+      (writers.has(writerOf(rel)) || (folderDay(rel) <= soon && shares(rel))),
+  );
+  const inputs = [...toRoll, ...later, ...context.staying, ...held]
+    .map((rel) => context.raw(rel))
+    .filter((f) => f !== undefined);
+  const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
+  const owner = new Map<string, string>();
+  const waiting = new Set<string>();
+  for (const [msg, call] of fold.rawCalls) {
+    const home = toRoll.includes(call.bestFile) ? call.bestFile : toRoll.find((rel) => call.files.has(rel));
+    if (!home) continue;
+    const blocker = call.bestFile;
+    // Waiting is for a file that will roll up: never on one left raw this run or for good (no cycles).
+    if (
+      sessionOfFile(blocker) !== sessionOfFile(home) &&
+      !context.heldThisRun.has(blocker) &&
+      !stuck(context, blocker)
+    ) {
+      // A later folder's file this run rolls up, whose copy alone says all the call says: the call is left to it.
+      if (later.includes(blocker) && carriesAll(call)) continue;
+      waiting.add(home);
+    }
+    owner.set(msg, home);
+  }
+  return { fold, owner, waiting: [...waiting] };
+}
