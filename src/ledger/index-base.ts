@@ -6,6 +6,7 @@ import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
 import { packItems, type PackedItems } from './packed-items.js';
+import { doneKey } from './ledger-view.js';
 import {
   uniqueSorted,
   type EventSink,
@@ -189,7 +190,6 @@ export function assembleBase(parts: {
 /** Each (spec, task, work session) with a done event, once. */
 function doneOf(tasks: PackedTaskEvent[]): DoneFile['done'] {
   const seen = new Map<string, [string, string, string | null]>();
-  for (const [, ws, spec, task, done] of tasks)
-    if (done) seen.set(`${spec}\u0000${task}\u0000${ws ?? ''}`, [spec, task, ws]);
+  for (const [, ws, spec, task, done] of tasks) if (done) seen.set(doneKey(spec, task, ws), [spec, task, ws]);
   return [...seen.values()];
 }
