@@ -5,14 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import { checkRecord } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './index-base.js';
 import { EventSink } from './packed-events.js';
 import { outranks } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
-import { FLAG_GAP, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
-import { addUsage, type UsageItem } from './usage-item.js';
+import { FLAG_FAST, FLAG_GAP, FLAG_LONG, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { addStoredEvent } from './stored-events.js';
+import type { UsageItem } from './usage-item.js';
 
 /**
  * Reads every rollup file once and sums it: rows into items per day (in `tz`), Claude session,
@@ -33,7 +33,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
     }
   }
   const parts = {
-    sums: new Map<string, UsageItem>(),
+    sums: new UsageSums(tz),
     keyDays: {} as BaseFile['keyDays'],
     baselines: {} as GapsFile['baselines'],
     events: new EventSink(),
@@ -52,24 +52,16 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
       const pick = chosen.get(entry.src);
       if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
       chosen.delete(entry.src); // the same entry in a second file counts once
-      sumRows(
-        entry,
-        tz,
-        parts.sums,
-        (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel),
-      );
+      parts.sums.addEntry(entry, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
       for (const [model, t] of Object.entries(entry.gaps)) {
         const key = `${entry.cs}|${model}`;
         parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) =>
           Math.max(v, t[k]!),
         ) as GapsFile['baselines'][string];
       }
-      for (const raw of decoded.rawEvents[i]!) {
-        const record =
-          typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
-        if (record) parts.events.add(record);
-        else parts.malformed++;
-      }
+      const { base, names } = entry.packed!;
+      for (const stored of decoded.rawEvents[i]!)
+        if (!addStoredEvent(parts.events, stored, base * SLOT_MS, names)) parts.malformed++;
     });
   }
   return assembleBase({
@@ -79,70 +71,94 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
     baselines: parts.baselines,
     malformed: parts.malformed,
     problems: [...problems.values()],
-    items: [...parts.sums.values()],
+    items: parts.sums.items,
     events: parts.events,
   });
 }
 
 /**
- * An entry's rows summed into items per day (in `tz`): first within the entry, keyed by the stored
- * row's own small numbers (no object per row), then into `sums` across entries. `keyDay` hears of
- * each UTC day whose calls the entry keys.
+ * Rolled-up rows summed into items per day (in the index's time zone), Claude session,
+ * attribution, model, pricing tier and kind. A row adds straight into its item, found by a short
+ * key of numbers interned across entries: a team's years hold a few hundred thousand rows.
  */
-function sumRows(entry: RollupEntry, tz: string, sums: Map<string, UsageItem>, keyDay: (day: string) => void): void {
-  const { base, rows, attributions, names } = entry.packed!;
-  const local = new Map<string, UsageItem>();
-  let lastUtcDay = -1;
-  for (const r of rows) {
-    const slot = base + r[0]!;
-    const flags = r[3]!;
-    const first = slot * SLOT_MS + r[10]!;
-    const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
-    const utc = Math.floor(slot / SLOTS_PER_DAY);
-    if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay)
-      keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
-    const id = `${dayKey(first, tz)}|${r[1]}|${r[2]}|${flags}`;
-    let item = local.get(id);
-    if (!item) {
-      const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
-      const { fast, longContext, kind } = rowFlags(flags);
-      item = {
-        kind,
-        key: '',
-        time: first,
-        first,
-        last,
-        calls: 0,
-        longContext,
-        model: names[r[2]!]!,
-        cs: entry.cs,
-        speed: fast ? 'fast' : 'standard',
-        tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
-        ws,
-        spec,
-        task,
-        phase: phase as Phase | null,
-        branch,
-        commit,
-      };
-      local.set(id, item);
+class UsageSums {
+  /** The items, in the order they were first met. */
+  readonly items: UsageItem[] = [];
+  /** Per Claude session: "day|attribution|model|flags" → its item. */
+  private readonly byClaudeSession = new Map<string | null, Map<string, UsageItem>>();
+  private readonly attributionIds = new Map<string, number>();
+  private readonly modelIds = new Map<string, number>();
+
+  constructor(private readonly tz: string) {}
+
+  /** An entry's rows; `keyDay` hears of each UTC day whose calls the entry keys. */
+  addEntry(entry: RollupEntry, keyDay: (day: string) => void): void {
+    const { base, rows, attributions, names } = entry.packed!;
+    let sums = this.byClaudeSession.get(entry.cs);
+    if (!sums) this.byClaudeSession.set(entry.cs, (sums = new Map()));
+    const attributionIds = attributions.map((a) => intern(this.attributionIds, JSON.stringify(a)));
+    const modelIds = new Map<number, number>();
+    let lastUtcDay = -1;
+    let lastSlot = Number.NaN;
+    let day = '';
+    for (const r of rows) {
+      const slot = base + r[0]!;
+      const flags = r[3]! & (FLAG_FAST | FLAG_LONG | FLAG_GAP);
+      const first = slot * SLOT_MS + r[10]!;
+      const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
+      if (slot !== lastSlot) {
+        day = dayKey(slot * SLOT_MS, this.tz); // a zone's day is the same for a whole 15-minute slot
+        lastSlot = slot;
+      }
+      const utc = Math.floor(slot / SLOTS_PER_DAY);
+      if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay)
+        keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
+      let model = modelIds.get(r[2]!);
+      if (model === undefined) modelIds.set(r[2]!, (model = intern(this.modelIds, names[r[2]!]!)));
+      const key = `${day}|${attributionIds[r[1]!]}|${model}|${flags}`;
+      let item = sums.get(key);
+      if (!item) {
+        const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
+        const { fast, longContext, kind } = rowFlags(flags);
+        item = {
+          kind,
+          key: '',
+          time: first,
+          first,
+          last,
+          calls: 0,
+          longContext,
+          model: names[r[2]!]!,
+          cs: entry.cs,
+          speed: fast ? 'fast' : 'standard',
+          tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
+          ws,
+          spec,
+          task,
+          phase: phase as Phase | null,
+          branch,
+          commit,
+        };
+        sums.set(key, item);
+        this.items.push(item);
+      }
+      const t = item.tokens;
+      t.input += r[5]!;
+      t.output += r[6]!;
+      t.cacheWrite5m += r[7]!;
+      t.cacheWrite1h += r[8]!;
+      t.cacheRead += r[9]!;
+      item.calls += r[4]!;
+      if (first < item.first) item.first = item.time = first;
+      if (last > item.last) item.last = last;
     }
-    const t = item.tokens;
-    t.input += r[5]!;
-    t.output += r[6]!;
-    t.cacheWrite5m += r[7]!;
-    t.cacheWrite1h += r[8]!;
-    t.cacheRead += r[9]!;
-    item.calls += r[4]!;
-    if (first < item.first) item.first = item.time = first;
-    if (last > item.last) item.last = last;
   }
-  for (const [id, item] of local) {
-    const key = `${id.slice(0, 10)}\u0000${item.kind}\u0000${item.cs}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${item.phase}\u0000${item.branch}\u0000${item.commit}\u0000${item.model}\u0000${item.speed}\u0000${item.longContext}`;
-    const sum = sums.get(key);
-    if (!sum) sums.set(key, Object.assign(item, { key }));
-    else addUsage(sum, item);
-  }
+}
+
+function intern(ids: Map<string, number>, value: string): number {
+  let id = ids.get(value);
+  if (id === undefined) ids.set(value, (id = ids.size));
+  return id;
 }
 
 const SLOTS_PER_DAY = 86_400_000 / SLOT_MS;

@@ -87,8 +87,10 @@ export interface BuiltBase {
   events: EventsFile;
   commits: CommitsFile;
   done: DoneFile;
-  months: Map<string, PackedItems>;
-  /** The same months as items, as unpackItems would give them back: a read that built the base uses them as they are. */
+  /**
+   * Each month's items, as unpackItems would give them back from the month's file: a read that
+   * built the base uses them as they are, and packs a month only while writing its file.
+   */
   monthItems: Map<string, UsageItem[]>;
 }
 
@@ -147,7 +149,6 @@ export function assembleBase(parts: {
   }
   const sorted = (o: Record<string, Set<string>>) =>
     Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
-  const months = new Map([...byMonth].map(([month, items]) => [month, packItems(items)]));
   for (const [month, items] of byMonth) {
     for (let n = 0; n < items.length; n++) items[n]!.key = `${month}#${n}`; // the keys unpackItems gives
   }
@@ -160,7 +161,7 @@ export function assembleBase(parts: {
       keyDays: parts.keyDays,
       malformed: parts.malformed,
       problems: parts.problems,
-      months: [...months.keys()].sort(),
+      months: [...byMonth.keys()].sort(),
       models: [...models].sort(),
       taskMonths: sorted(taskMonths),
       taskSums: Object.fromEntries([...taskSums].map(([task, sums]) => [task, packItems([...sums.values()])])),
@@ -182,7 +183,6 @@ export function assembleBase(parts: {
         ([t, cs, sha, branch]) => [t, cs, sha, branch],
       ),
     },
-    months,
     monthItems: byMonth,
   };
 }

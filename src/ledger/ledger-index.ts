@@ -22,7 +22,7 @@ import {
   type SessionsFile,
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import type { PackedItems } from './packed-items.js';
+import { packItems, type PackedItems } from './packed-items.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -87,8 +87,8 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);
     if (save) {
-      for (const [month, items] of built.months)
-        writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...items }), {
+      for (const [month, items] of built.monthItems)
+        writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...packItems(items) }), {
           durable: false,
         });
       for (const piece of ['sessions', 'gaps', 'events', 'commits', 'done'] as const)
