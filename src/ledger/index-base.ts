@@ -109,24 +109,43 @@ export function assembleBase(parts: {
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) parts.items.push(manualUsageItem(m));
   const byMonth = new Map<string, UsageItem[]>();
-  const wsMonths: Record<string, Set<string>> = {};
-  const taskMonths: Record<string, Set<string>> = {};
-  const taskSums = new Map<string, Map<string, UsageItem>>();
-  const models = new Set<string>();
+  const wsMonths = new Map<string, Set<string>>();
+  /** Per task (spec, then task id): the months holding its usage and its sums per model, tier and kind. */
+  const taskOf = new Map<string, Map<string, TaskAcc>>();
+  const tasksInOrder: TaskAcc[] = [];
+  const modelIds = new Map<string, number>();
+  let lastDay = '';
+  let month = '';
+  let monthList: UsageItem[] = [];
   for (const item of parts.items.sort((a, b) => a.time - b.time)) {
-    const month = dayKey(item.time, parts.tz).slice(0, 7);
-    (byMonth.get(month) ?? byMonth.set(month, []).get(month)!).push(item);
-    if (item.ws) (wsMonths[item.ws] ??= new Set()).add(month);
+    const day = dayKey(item.time, parts.tz);
+    if (day !== lastDay) {
+      lastDay = day;
+      if (day.slice(0, 7) !== month) {
+        month = day.slice(0, 7);
+        monthList = byMonth.get(month) ?? byMonth.set(month, []).get(month)!;
+      }
+    }
+    monthList.push(item);
+    if (item.ws) (wsMonths.get(item.ws) ?? wsMonths.set(item.ws, new Set()).get(item.ws)!).add(month);
+    let model = modelIds.get(item.model);
+    if (model === undefined) modelIds.set(item.model, (model = modelIds.size));
     if (item.spec && item.task) {
-      const task = `${item.spec}\u0000${item.task}`;
-      (taskMonths[task] ??= new Set()).add(month);
-      const sums = taskSums.get(task) ?? taskSums.set(task, new Map()).get(task)!;
-      const key = `${item.kind}|${item.model}|${item.speed}|${item.longContext}`;
-      const sum = sums.get(key);
+      let ofSpec = taskOf.get(item.spec);
+      if (!ofSpec) taskOf.set(item.spec, (ofSpec = new Map()));
+      let task = ofSpec.get(item.task);
+      if (!task) {
+        ofSpec.set(item.task, (task = { key: `${item.spec}\u0000${item.task}`, months: new Set(), sums: new Map() }));
+        tasksInOrder.push(task);
+      }
+      task.months.add(month);
+      const key =
+        model * 16 + KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
+      const sum = task.sums.get(key);
       if (!sum)
-        sums.set(key, {
+        task.sums.set(key, {
           ...item,
-          key,
+          key: `${item.kind}|${item.model}|${item.speed}|${item.longContext}`,
           tokens: { ...item.tokens },
           cs: null,
           ws: null,
@@ -136,7 +155,6 @@ export function assembleBase(parts: {
         });
       else addUsage(sum, item);
     }
-    models.add(item.model);
   }
   const sessions = new Map<string, WorkSession>();
   for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
@@ -147,8 +165,8 @@ export function assembleBase(parts: {
     last.set(`${b[2]}\u0000${b[1]}`, b);
     if (b[2]) sessions.get(b[2])?.claudeSessions.add(b[1]);
   }
-  const sorted = (o: Record<string, Set<string>>) =>
-    Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
+  const sorted = (entries: Iterable<[string, Set<string>]>) =>
+    Object.fromEntries([...entries].map(([k, v]) => [k, [...v].sort()]));
   for (const [month, items] of byMonth) {
     for (let n = 0; n < items.length; n++) items[n]!.key = `${month}#${n}`; // the keys unpackItems gives
   }
@@ -162,9 +180,9 @@ export function assembleBase(parts: {
       malformed: parts.malformed,
       problems: parts.problems,
       months: [...byMonth.keys()].sort(),
-      models: [...models].sort(),
-      taskMonths: sorted(taskMonths),
-      taskSums: Object.fromEntries([...taskSums].map(([task, sums]) => [task, packItems([...sums.values()])])),
+      models: [...modelIds.keys()].sort(),
+      taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
+      taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
       claudeCode: claudeCodeSeen([parts.events.versions]),
     },
     sessions: {
@@ -186,6 +204,15 @@ export function assembleBase(parts: {
     monthItems: byMonth,
   };
 }
+
+/** A task's months and sums, while the base is assembled. */
+interface TaskAcc {
+  key: string;
+  months: Set<string>;
+  sums: Map<number, UsageItem>;
+}
+
+const KINDS: Array<UsageItem['kind']> = ['call', 'gap', 'manual'];
 
 /** Each (spec, task, work session) with a done event, once. */
 function doneOf(tasks: PackedTaskEvent[]): DoneFile['done'] {
