@@ -3,7 +3,7 @@ import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import type { DayRange } from '../time/day-range.js';
 import type { Phase } from '../ledger/records.js';
 import { dayKey } from '../time/zoned.js';
-import { UsageTally } from './tally.js';
+import { picoAddend, UsageTally } from './tally.js';
 
 export { inRange, type DayRange } from '../time/day-range.js';
 import { inRange } from '../time/day-range.js';
@@ -11,7 +11,7 @@ import { inRange } from '../time/day-range.js';
 export function addItem(
   tally: UsageTally,
   item: UsageItem,
-  picoUsd: bigint | null = priceItem(item, tally.book),
+  picoUsd: number | bigint | null = picoAddend(priceItem(item, tally.book)),
 ): void {
   tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
 }
@@ -103,7 +103,7 @@ export function usageOf(
   for (const ws of listed)
     sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
-    const pico = priceItem(item, book);
+    const pico = picoAddend(priceItem(item, book));
     addItem(totals, item, pico);
     addItem(
       getOr(days, dayKey(item.time, tz), () => new UsageTally(book)),

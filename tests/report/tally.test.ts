@@ -1,0 +1,54 @@
+/**
+ * Every view's dollars come from UsageTally, which sums pico-USD as a float while that is exact
+ * and spills into a bigint past 2^52. The sums must equal a plain bigint sum in every case: across
+ * the spill, with prices above it, negative ones (an undone manual entry), merges and unpriced usage.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadPriceBook } from '../../src/pricing/price-call.js';
+import { picoAddend, UsageTally } from '../../src/report/tally.js';
+
+const book = loadPriceBook();
+const tokens = { input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+
+describe('UsageTally sums pico-USD exactly', () => {
+  it('across the 2^52 spill, with prices above it and below zero, as a bigint sum would', () => {
+    const prices = [
+      2n ** 51n + 7n,
+      2n ** 51n + 3n,
+      2n ** 52n - 1n,
+      1n,
+      2n ** 53n + 5n, // above what a float holds exactly: added as a bigint
+      -(2n ** 51n) - 9n,
+      123_456_789_012_345n,
+      ...Array.from({ length: 2000 }, (_, i) => 4_503_599_627_370_000n + BigInt(i) * 977n),
+      ...Array.from({ length: 6000 }, (_, i) => -2_251_799_813_685_249n - BigInt(i) * 131n),
+    ];
+    const tally = new UsageTally(book);
+    const split = new UsageTally(book);
+    const other = new UsageTally(book);
+    prices.forEach((p, i) => {
+      tally.addPriced(i % 2 ? 'model-a' : 'model-b', tokens, picoAddend(p));
+      (i % 3 ? split : other).addPriced('model-a', tokens, picoAddend(p));
+    });
+    const want = prices.reduce((a, b) => a + b, 0n);
+    expect(tally.picoUsd).toBe(want);
+    split.merge(other);
+    expect(split.picoUsd).toBe(want);
+    expect(split.models.get('model-a')!.pico!.value).toBe(want);
+    const odd = prices.filter((_, i) => i % 2).reduce((a, b) => a + b, 0n);
+    expect(tally.models.get('model-a')!.pico!.value).toBe(odd);
+    expect(tally.models.get('model-b')!.pico!.value).toBe(want - odd);
+    expect(tally.calls).toBe(prices.length);
+  });
+
+  it('an unpriced model adds its tokens but no dollars, and is named', () => {
+    const tally = new UsageTally(book);
+    tally.addPriced('model-a', tokens, picoAddend(5n));
+    tally.addPriced('mystery', tokens, null);
+    tally.addPriced('mystery', tokens, picoAddend(7n));
+    expect(tally.picoUsd).toBe(12n);
+    expect(tally.models.get('mystery')!.cost).toBeNull();
+    expect([...tally.unpriced]).toEqual(['mystery']);
+    expect(tally.tokens.input).toBe(3);
+  });
+});
