@@ -51,7 +51,8 @@ export function pageData(
     const last = Math.floor(item.last / 60_000);
     firstMinute = Math.min(firstMinute, first);
     const cs = item.ws === null ? item.cs : null; // a Claude session is shown only for usage outside any work session
-    const key = `${day}\u0000${item.ws}\u0000${item.spec}\u0000${item.task}\u0000${cs}\u0000${item.phase}\u0000${item.branch}`;
+    // Names by their number (null is -1): a short key per item, not one spelling out every name.
+    const key = `${day},${name(item.ws)},${name(item.spec)},${name(item.task)},${name(cs)},${name(item.phase)},${name(item.branch)}`;
     const t = item.tokens;
     const total = t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
     let row = rows.get(key);
@@ -77,11 +78,11 @@ export function pageData(
     }
     row[5] += total;
     row[6] += item.calls;
-    row[7] += Number(pico ?? 0n);
+    row[7] += Number(pico ?? 0);
     row[8] |= 1 << idOf(modelIds, item.model);
     row[10] = Math.min(row[10], first);
     row[11] = Math.max(row[11], last);
-    const dkey = `${day}\u0000${item.spec}\u0000${item.model}`;
+    const dkey = `${day},${name(item.spec)},${name(item.model)}`;
     let d = daily.get(dkey);
     if (!d) daily.set(dkey, (d = [day, name(item.spec), name(item.model), 0, 0, 0, 0, 0, 0, 0]));
     d[3] += t.input;
@@ -90,7 +91,7 @@ export function pageData(
     d[6] += t.cacheWrite1h;
     d[7] += t.cacheRead;
     d[8] += item.calls;
-    d[9] += Number(pico ?? 0n);
+    d[9] += Number(pico ?? 0);
   });
   const days = [...dayIds.keys()].sort();
   const dayAt = placesIn(dayIds, days);

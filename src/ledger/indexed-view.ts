@@ -14,7 +14,7 @@ import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
-import { unpackItems, type PackedItems } from './packed-items.js';
+import { forEachPacked, unpackItems, type PackedItems } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 
@@ -130,7 +130,14 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const all = !range.since && !range.until;
       const keep = (i: UsageItem) => all || inRange(i, range, tz);
       const wanted = all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range));
-      for (const month of wanted) for (const item of monthItems(month, false)) if (keep(item)) visit(item);
+      const visitKept = (item: UsageItem) => {
+        if (keep(item)) visit(item);
+      };
+      for (const month of wanted) {
+        const packed = months.has(month) || rebuilt ? undefined : load.month(month);
+        if (packed) forEachPacked(packed, `${month}#`, visitKept);
+        else for (const item of monthItems(month, false)) visitKept(item);
+      }
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
     usageOfTask(spec: string, task: string) {

@@ -28,7 +28,10 @@ export interface LedgerView {
   readonly problems: string[];
   readonly usage: UsageItem[];
   usageIn(range: DayRange, tz: string): UsageItem[];
-  /** The same usage, visited without being kept: the index unpacks one month at a time (the dashboard of a long history). */
+  /**
+   * The same usage, visited without being kept: the index reads one month at a time (the dashboard
+   * of a long history) through one reused item, so a visitor keeps the item's fields, never the item.
+   */
   forEachItemIn(range: DayRange, tz: string, visit: (item: UsageItem) => void): void;
   usageOfTask(spec: string, task: string): UsageItem[];
   /** A task's usage over all time summed per model and tier (no session, day or Claude session): its cost, cheaply. */

@@ -52,68 +52,60 @@ export function packItems(items: UsageItem[]): PackedItems {
   return { names, rows };
 }
 
-export function unpackItems({ names, rows }: PackedItems, keyPrefix = 'r'): UsageItem[] {
-  const name = (id: number) => (id < 0 ? null : names[id]!);
-  return rows.map((r, n) => {
-    const [
-      kind,
-      first,
-      span,
-      calls,
-      long,
-      fast,
-      model,
-      cs,
-      ws,
-      spec,
-      task,
-      input,
-      output,
-      cacheWrite5m,
-      cacheWrite1h,
-      cacheRead,
-      phase = -1,
-      branch = -1,
-      commit = -1,
-    ] = r as number[] as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number?,
-      number?,
-      number?,
-    ];
-    return {
-      kind: KINDS[kind]!,
-      key: `${keyPrefix}${n}`,
-      time: first,
-      first,
-      last: first + span,
-      calls,
-      longContext: long === 1,
-      speed: fast === 1 ? 'fast' : 'standard',
-      model: name(model)!,
-      cs: name(cs),
-      ws: name(ws),
-      spec: name(spec),
-      task: name(task),
-      tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
-      phase: name(phase) as Phase | null,
-      branch: name(branch),
-      commit: name(commit),
-    };
-  });
+export function unpackItems(packed: PackedItems, keyPrefix = 'r'): UsageItem[] {
+  const items: UsageItem[] = [];
+  forEachPacked(packed, keyPrefix, (item) => items.push({ ...item, tokens: { ...item.tokens } }));
+  return items;
+}
+
+/**
+ * Visits packed items one by one through one reused item (filled afresh for each row): a reader that
+ * only sums them (the dashboard) makes no object per item. `visit` must not keep the item itself.
+ */
+export function forEachPacked({ names, rows }: PackedItems, keyPrefix: string, visit: (item: UsageItem) => void): void {
+  const name = (id: number | undefined) => (id === undefined || id < 0 ? null : names[id]!);
+  const tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
+  const item: UsageItem = {
+    kind: 'call',
+    key: '',
+    time: 0,
+    first: 0,
+    last: 0,
+    calls: 0,
+    longContext: false,
+    speed: 'standard',
+    model: '',
+    cs: null,
+    ws: null,
+    spec: null,
+    task: null,
+    tokens,
+    phase: null,
+    branch: null,
+    commit: null,
+  };
+  for (let n = 0; n < rows.length; n++) {
+    const r = rows[n]!;
+    item.kind = KINDS[r[0]!]!;
+    item.key = `${keyPrefix}${n}`;
+    item.time = item.first = r[1]!;
+    item.last = r[1]! + r[2]!;
+    item.calls = r[3]!;
+    item.longContext = r[4] === 1;
+    item.speed = r[5] === 1 ? 'fast' : 'standard';
+    item.model = name(r[6])!;
+    item.cs = name(r[7]);
+    item.ws = name(r[8]);
+    item.spec = name(r[9]);
+    item.task = name(r[10]);
+    tokens.input = r[11]!;
+    tokens.output = r[12]!;
+    tokens.cacheWrite5m = r[13]!;
+    tokens.cacheWrite1h = r[14]!;
+    tokens.cacheRead = r[15]!;
+    item.phase = name(r[16]) as Phase | null;
+    item.branch = name(r[17]);
+    item.commit = name(r[18]);
+    visit(item);
+  }
 }

@@ -90,14 +90,44 @@ export function picoUsdAtRates(tokens: TokenCounts, rates: TokenRates, multiplie
   return picoUsd;
 }
 
+/**
+ * The same price as picoUsdAtRates, as a number when it is exactly one below 2^52 (so a tally adds
+ * it without a bigint), else as the bigint. Every per-kind product is an integer; a product that
+ * comes out under 2^49 is exact (one past 2^53 could not round below that), and five such sum
+ * exactly to under 2^52.
+ */
+export function picoAddendAtRates(tokens: TokenCounts, rates: TokenRates, multiplier = 1): number | bigint {
+  const perToken = ratesInMicroUsd(rates, multiplier);
+  const asNumbers = perToken.numbers;
+  if (asNumbers) {
+    let sum = 0;
+    let k = 0;
+    for (; k < TOKEN_KINDS.length; k++) {
+      const count = tokens[TOKEN_KINDS[k]!];
+      if (!Number.isSafeInteger(count)) break;
+      const product = count * asNumbers[k]!;
+      if (!(Math.abs(product) < FLOAT_EXACT)) break;
+      sum += product;
+    }
+    if (k === TOKEN_KINDS.length) return sum;
+  }
+  return picoUsdAtRates(tokens, rates, multiplier);
+}
+
+const FLOAT_EXACT = 2 ** 49;
+
 /** Each kind's rate × multiplier as whole 1e-6 USD per million tokens, made once per rates object (a report prices tens of thousands of sums). */
-const microUsdRates = new WeakMap<TokenRates, Map<number, bigint[]>>();
-function ratesInMicroUsd(rates: TokenRates, multiplier: number): bigint[] {
+const microUsdRates = new WeakMap<TokenRates, Map<number, MicroUsdRates>>();
+/** The rates as bigints, and as numbers when every one is a safe integer. */
+type MicroUsdRates = bigint[] & { numbers?: number[] };
+function ratesInMicroUsd(rates: TokenRates, multiplier: number): MicroUsdRates {
   let byMultiplier = microUsdRates.get(rates);
   if (!byMultiplier) microUsdRates.set(rates, (byMultiplier = new Map()));
   let made = byMultiplier.get(multiplier);
   if (!made) {
-    made = TOKEN_KINDS.map((kind) => BigInt(Math.round(rates[kind] * multiplier * 1e6)));
+    made = TOKEN_KINDS.map((kind) => BigInt(Math.round(rates[kind] * multiplier * 1e6))) as MicroUsdRates;
+    const numbers = made.map(Number);
+    if (numbers.every(Number.isSafeInteger)) made.numbers = numbers;
     byMultiplier.set(multiplier, made);
   }
   return made;
@@ -136,7 +166,22 @@ export function priceTokens(input: PricedCallInput & { longContext: boolean }, b
   return { cost: picoUsdToUsd(picoUsd), picoUsd, rateSource, longContext };
 }
 
-/** The same price in pico-USD only (null = unpriced), without naming its source: what a tally adds up, item by item. */
+/**
+ * The same price in pico-USD only (null = unpriced), without naming its source, as a number when it
+ * is exactly one under 2^52, else a bigint: what a tally adds up, item by item.
+ */
+export function picoAddendOf(
+  input: PricedCallInput & { longContext: boolean },
+  book: PriceBook,
+): number | bigint | null {
+  if (totalTokens(input.tokens) === 0) return 0;
+  const rates = book.rates(input.model);
+  if (!rates) return null;
+  const { base, multiplier } = chosenRates(input, rates);
+  return picoAddendAtRates(input.tokens, base, multiplier);
+}
+
+/** The same price in pico-USD only (null = unpriced), without naming its source. */
 export function picoUsdOf(input: PricedCallInput & { longContext: boolean }, book: PriceBook): bigint | null {
   if (totalTokens(input.tokens) === 0) return 0n;
   const rates = book.rates(input.model);

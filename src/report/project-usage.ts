@@ -1,9 +1,9 @@
-import { picoUsdOf, type PriceBook } from '../pricing/price-call.js';
+import { picoAddendOf, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
 import type { DayRange } from '../time/day-range.js';
 import type { Phase } from '../ledger/records.js';
 import { dayKey } from '../time/zoned.js';
-import { picoAddend, UsageTally } from './tally.js';
+import { UsageTally } from './tally.js';
 
 export { inRange, type DayRange } from '../time/day-range.js';
 import { inRange } from '../time/day-range.js';
@@ -11,14 +11,17 @@ import { inRange } from '../time/day-range.js';
 export function addItem(
   tally: UsageTally,
   item: UsageItem,
-  picoUsd: number | bigint | null = picoAddend(priceItem(item, tally.book)),
+  picoUsd: number | bigint | null = priceItem(item, tally.book),
 ): void {
   tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
 }
 
-/** An item's price in pico-USD (null = unpriced), decided once per item: per call for long context. */
-export function priceItem(item: UsageItem, book: PriceBook): bigint | null {
-  return picoUsdOf(item, book);
+/**
+ * An item's price in pico-USD (null = unpriced), decided once per item (per call for long context),
+ * in the form a tally adds cheapest: a number when exactly one, else a bigint.
+ */
+export function priceItem(item: UsageItem, book: PriceBook): number | bigint | null {
+  return picoAddendOf(item, book);
 }
 
 export interface TaskUsage {
@@ -103,7 +106,7 @@ export function usageOf(
   for (const ws of listed)
     sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
   for (const item of items) {
-    const pico = picoAddend(priceItem(item, book));
+    const pico = priceItem(item, book);
     addItem(totals, item, pico);
     addItem(
       getOr(days, dayKey(item.time, tz), () => new UsageTally(book)),

@@ -1,5 +1,5 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { picoUsdOf, picoUsdToUsd } from '../pricing/price-call.js';
+import { picoAddendOf, picoUsdToUsd } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
 import { addTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 
@@ -24,13 +24,6 @@ class PicoSum {
 }
 
 const SPILL = 2 ** 52;
-const SPILL_BIG = BigInt(SPILL);
-
-/** A price as the cheapest exact form to add: a number under 2^52, else the bigint itself. */
-export function picoAddend(picoUsd: bigint | null): number | bigint | null {
-  return picoUsd !== null && picoUsd < SPILL_BIG && picoUsd > -SPILL_BIG ? Number(picoUsd) : picoUsd;
-}
-
 interface ModelSum {
   tokens: TokenCounts;
   /** USD; null once any of its usage is unpriced. */
@@ -65,12 +58,12 @@ export class UsageTally {
   constructor(readonly book: PriceBook) {}
 
   add(model: string, tokens: TokenCounts, speed: Speed, longContext: boolean, calls = 1): void {
-    this.addPriced(model, tokens, picoUsdOf({ model, tokens, speed, longContext }, this.book), calls);
+    this.addPriced(model, tokens, picoAddendOf({ model, tokens, speed, longContext }, this.book), calls);
   }
 
   /**
-   * Adds usage already priced (pico-USD, null = unpriced): a caller that adds one item to several
-   * tallies prices it once (and passes it through picoAddend once).
+   * Adds usage already priced (pico-USD, null = unpriced; a number only when exact and under 2^52,
+   * as picoAddendOf gives it): a caller that adds one item to several tallies prices it once.
    */
   addPriced(model: string, tokens: TokenCounts, picoUsd: number | bigint | null, calls = 1): void {
     addTokens(this.tokens, tokens);

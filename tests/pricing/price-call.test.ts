@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { costAtRates, loadPriceBook, priceCall, priceTokens, unpricedHint } from '../../src/pricing/price-call.js';
+import {
+  costAtRates,
+  loadPriceBook,
+  picoAddendAtRates,
+  picoUsdAtRates,
+  priceCall,
+  priceTokens,
+  unpricedHint,
+} from '../../src/pricing/price-call.js';
 import type { Speed } from '../../src/pricing/types.js';
 import { zeroTokens, type TokenCounts } from '../../src/usage/tokens.js';
 
@@ -181,5 +189,37 @@ describe('costAtRates', () => {
     expect(costAtRates(tokens({ input: -250_000, output: -1 }), rates)).toBe(
       -costAtRates(tokens({ input: 250_000, output: 1 }), rates),
     );
+  });
+});
+
+describe('picoAddendAtRates: the price a tally adds', () => {
+  it('equals the bigint price exactly, as a number only when that is exact and under 2^52', () => {
+    const rates = { input: 3, output: 15, cacheWrite5m: 3.75, cacheWrite1h: 6, cacheRead: 0.3 };
+    let seed = 11;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    let numbers = 0;
+    let bigints = 0;
+    for (let n = 0; n < 5000; n++) {
+      // Counts from one token to far past what a float product holds exactly, some negative (an undo).
+      const count = () => Math.round((next() < 0.1 ? -1 : 1) * 10 ** (next() < 0.03 ? 9 + next() * 5 : next() * 8));
+      const t = tokens({
+        input: count(),
+        output: count(),
+        cacheWrite5m: count(),
+        cacheWrite1h: count(),
+        cacheRead: count(),
+      });
+      const multiplier = [1, 6, 2.5][n % 3]!;
+      const got = picoAddendAtRates(t, rates, multiplier);
+      const want = picoUsdAtRates(t, rates, multiplier);
+      expect(typeof got === 'number' ? BigInt(got) : got).toBe(want);
+      if (typeof got === 'number') {
+        numbers++;
+        expect(Math.abs(got)).toBeLessThan(2 ** 52);
+      } else bigints++;
+    }
+    expect(() => picoAddendAtRates(tokens({ output: 1.5 }), rates)).toThrow('output token count must be an integer');
+    expect(numbers).toBeGreaterThan(1000);
+    expect(bigints).toBeGreaterThan(200);
   });
 });

@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadPriceBook } from '../../src/pricing/price-call.js';
-import { picoAddend, UsageTally } from '../../src/report/tally.js';
+import { UsageTally } from '../../src/report/tally.js';
+
+/** A price as picoAddendOf hands it to a tally: a number when under 2^52, else the bigint. */
+const picoAddend = (p: bigint | null) => (p !== null && p < 2n ** 52n && p > -(2n ** 52n) ? Number(p) : p);
 
 const book = loadPriceBook();
 const tokens = { input: 1, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
