@@ -117,12 +117,19 @@ export class HistoryUpdate {
   /** Versions seen per session, and whether any of its files holds a cost-state line. */
   private updateVersions(summary: HistorySummary, files: FileIndex, sessions: Set<string>): void {
     const found = new Map<string, { versions: Set<string>; costState: boolean }>();
+    const note = (s: string, f: FileIndex[string]) => {
+      if (!sessions.has(s) || !summary.sessions[s]) return;
+      const v = found.get(s) ?? found.set(s, { versions: new Set(), costState: false }).get(s)!;
+      for (const version of f.versions ?? []) v.versions.add(version);
+      v.costState ||= f.costState === true;
+    };
+    // Every file is looked at (a session's versions are all its files'), so nothing is made for
+    // one that names none of the sessions asked about.
     for (const f of Object.values(files)) {
-      for (const s of new Set([...(f.sessions ?? []), ...(f.costState ? [f.countSession ?? f.sessionId] : [])])) {
-        if (!sessions.has(s) || !summary.sessions[s]) continue;
-        const v = found.get(s) ?? found.set(s, { versions: new Set(), costState: false }).get(s)!;
-        for (const version of f.versions ?? []) v.versions.add(version);
-        v.costState ||= f.costState === true;
+      for (const s of f.sessions ?? []) note(s, f);
+      if (f.costState) {
+        const counted = f.countSession ?? f.sessionId;
+        if (!f.sessions?.includes(counted)) note(counted, f);
       }
     }
     for (const [s, v] of found) {
