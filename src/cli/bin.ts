@@ -1,7 +1,7 @@
 /**
  * dist/cli.cjs, the package's bin: `report` runs from report.cjs alone (a ccusage user's first
- * command never loads the rest); every other command runs the full bundle, spec-session.cjs, through
- * a V8 code cache in the user's cache folder. Compiling the 750 KB bundle costs a short command
+ * command never loads the rest); every other command runs the full bundle, spec-session.cjs. Both
+ * load through a V8 code cache in the user's cache folder. Compiling the 750 KB bundle costs a short command
  * ~60 ms of its ~170; from the cache, a fraction of that.
  */
 import os from 'node:os';
@@ -12,7 +12,7 @@ const [, , command] = process.argv;
 const beside = (name: string) => path.join(__dirname, name);
 
 if (command === 'report') {
-  const report = require(beside('report.cjs')) as { runReport(argv: string[]): Promise<number> };
+  const report = loadWithCodeCache<{ runReport(argv: string[]): Promise<number> }>(beside('report.cjs'), cacheDir());
   report.runReport(process.argv.slice(3)).then((code) => {
     process.exitCode = code;
   });
