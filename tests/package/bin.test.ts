@@ -54,6 +54,8 @@ describe('the bin', () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
     run(BIN, ['report', 'daily', '--config-dir', configDir('per-block-lines')], other);
     const reportSize = fs.statSync(path.join(path.dirname(BIN), 'report.cjs')).size;
-    expect(fs.readdirSync(path.join(other, 'ss', 'code-cache')).map((f) => f.split('-')[1])).toEqual([String(reportSize)]);
+    expect(fs.readdirSync(path.join(other, 'ss', 'code-cache')).map((f) => f.split('-')[1])).toEqual([
+      String(reportSize),
+    ]);
   });
 });
