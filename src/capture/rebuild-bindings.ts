@@ -5,6 +5,8 @@ import { listDir } from '../store/fs-utils.js';
 import type { BindPoint } from './claude-session-state.js';
 import type { LineOf } from '../ledger/ledger-schema.js';
 import { decodeRollup } from '../ledger/rollup-decode.js';
+import { decodeEvent, EVENT_KINDS } from '../ledger/rollup-events.js';
+import { SLOT_MS } from '../ledger/rollup-format.js';
 
 /**
  * Bindings of a Claude session, read back from the committed ledger (its bind records, in its raw
@@ -12,6 +14,7 @@ import { decodeRollup } from '../ledger/rollup-decode.js';
  * clone, a deleted folder). Only then, so a scan of the ledger folders is affordable.
  */
 export function rebuildBindings(ledgerDir: string, sessionId: string): BindPoint[] {
+  if (batch?.ledgerDir === ledgerDir && batch.sessions.has(sessionId)) return fromBatch(batch, sessionId);
   const points: BindPoint[] = [];
   for (const day of dayFolders(ledgerDir)) {
     for (const name of listDir(path.join(ledgerDir, day))) {
@@ -31,7 +34,107 @@ export function rebuildBindings(ledgerDir: string, sessionId: string): BindPoint
       }
     }
   }
-  return points.sort((a, b) => a.t - b.t);
+  return points.sort(byTime);
+}
+
+/**
+ * Many sessions' bindings to rebuild in one process (a catch-up after the state was lost, one per
+ * transcript kept): the rollups are read once for all of them, the first time one is asked for,
+ * instead of once per session. A session's own raw files are still read when it is asked for (a
+ * live hook may have added to them meanwhile); rollups are never changed once written.
+ */
+interface Batch {
+  ledgerDir: string;
+  sessions: Set<string>;
+  /** The batch's sessions' rolled-up bindings, from the rollups in `read` ("<day>/<name>"). */
+  rolledUp: Map<string, BindPoint[]>;
+  read: Set<string>;
+  /** Each day folder's names, as listed by the scan. */
+  days?: Map<string, string[]>;
+}
+let batch: Batch | undefined;
+
+/** Runs `work` with the bindings of `sessionIds` rebuilt from one read of the rollups. */
+export function withBindingBatch<T>(ledgerDir: string, sessionIds: Iterable<string>, work: () => T): T {
+  const previous = batch;
+  batch = { ledgerDir, sessions: new Set(sessionIds), rolledUp: new Map(), read: new Set() };
+  try {
+    return work();
+  } finally {
+    batch = previous;
+  }
+}
+
+const BIND = EVENT_KINDS.indexOf('bind');
+
+/**
+ * Reads the rollups of a day folder not read yet, keeping the batch's sessions' bindings. Events
+ * are looked at as stored: only a binding naming one of the sessions is decoded into a record.
+ */
+function readRollups(b: Batch, day: string, names: string[]): void {
+  for (const name of names) {
+    const rel = `${day}/${name}`;
+    if (!name.startsWith('rollup-') || !name.endsWith('.json') || b.read.has(rel)) continue;
+    b.read.add(rel);
+    let decoded: ReturnType<typeof decodeRollup>;
+    try {
+      decoded = decodeRollup(fs.readFileSync(path.join(b.ledgerDir, day, name), 'utf8'), {
+        keys: false,
+        rows: 'packed',
+      });
+    } catch {
+      continue; // removed meanwhile (a rollup only goes when another holds its entries), or damaged
+    }
+    decoded.entries.forEach((entry, i) => {
+      const { base, names: strings } = entry.packed!;
+      for (const stored of decoded.rawEvents[i]!) {
+        // As stored: [kind, ms, cs, …] with cs a name index; anything else is a record as written.
+        const cs = Array.isArray(stored) ? (stored[0] === BIND ? strings[stored[2] as number] : undefined) : undefined;
+        if (Array.isArray(stored) && (cs === undefined || !b.sessions.has(cs))) continue;
+        const record = Array.isArray(stored) ? decodeEvent(stored, base * SLOT_MS, strings) : stored;
+        const of = (record as { cs?: unknown } | null)?.cs;
+        if (typeof of !== 'string' || !b.sessions.has(of)) continue;
+        const point = bindPoint(record, of);
+        if (point) (b.rolledUp.get(of) ?? b.rolledUp.set(of, []).get(of)!).push(point);
+      }
+    });
+  }
+}
+
+function fromBatch(b: Batch, sessionId: string): BindPoint[] {
+  if (!b.days) {
+    b.days = new Map(dayFolders(b.ledgerDir).map((day) => [day, listDir(path.join(b.ledgerDir, day))]));
+    for (const [day, names] of b.days) readRollups(b, day, names);
+  }
+  // The session's own raw files (only its hooks write them, and they wait for the lock it is caught
+  // up under). One rolled up since the scan (by an /eod, which writes the rollup first) is gone:
+  // its folder is listed again and the new rollup read.
+  const raw: BindPoint[] = [];
+  for (const [day, names] of b.days) {
+    for (const name of names) {
+      if (!name.endsWith('.jsonl') || writerOf(name) !== sessionId) continue;
+      let text: string;
+      try {
+        text = fs.readFileSync(path.join(b.ledgerDir, day, name), 'utf8');
+      } catch {
+        readRollups(b, day, listDir(path.join(b.ledgerDir, day)));
+        continue;
+      }
+      for (const record of rawRecords(text)) {
+        const point = bindPoint(record, sessionId);
+        if (point) raw.push(point);
+      }
+    }
+  }
+  return [...(b.rolledUp.get(sessionId) ?? []), ...raw].sort(byTime);
+}
+
+/** By time; points of one millisecond by what they say, so the order never depends on which file was read first. */
+function byTime(a: BindPoint, b: BindPoint): number {
+  if (a.t !== b.t) return a.t - b.t;
+  const ka = JSON.stringify([a.ws, a.spec, a.task, a.phase ?? null]);
+  const kb = JSON.stringify([b.ws, b.spec, b.task, b.phase ?? null]);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 /** A raw file's bind lines, parsed (a torn line from a crash is skipped, as the fold does). */

@@ -7,7 +7,8 @@ import { readJsonFile, writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { claudeConfigDirs } from '../transcript/discover.js';
 import type { ProjectContext } from './context.js';
-import { loadSessionState, sessionStateIds } from '../capture/claude-session-state.js';
+import { loadSessionState, sessionStatePath, sessionStateIds } from '../capture/claude-session-state.js';
+import { withBindingBatch } from '../capture/rebuild-bindings.js';
 
 /**
  * Before any report: read what hooks missed (a hook killed, a transcript written after the last
@@ -38,21 +39,29 @@ export function catchUpProject(ctx: ProjectContext): void {
     }
   }
   const next: Memo = { transcripts: {}, signatures: {} };
+  const toRead: Array<{ sessionId: string; transcriptPath: string; signature: string }> = [];
   for (const [sessionId, transcriptPath] of sessions) {
     next.transcripts[sessionId] = transcriptPath;
     const signature = transcriptSignature(transcriptPath, sessionId);
     if (signature === null) continue; // gone (Claude Code cleans up after 30 days): nothing to read
-    if (memo.signatures[sessionId] === signature) {
-      next.signatures[sessionId] = signature;
-      continue;
-    }
-    try {
-      withClaudeSession({ projectDir: ctx.projectDir, sessionId, transcriptPath }, () => undefined, { now: ctx.now });
-      next.signatures[sessionId] = signature;
-    } catch (error) {
-      logHookError(ctx.paths.hookLog, 'catch-up', error);
-    }
+    if (memo.signatures[sessionId] === signature) next.signatures[sessionId] = signature;
+    else toRead.push({ sessionId, transcriptPath, signature });
   }
+  // Sessions with no state here (a new clone, a deleted folder) rebuild their bindings from the
+  // ledger: from one read of its rollups for all of them, not one each.
+  const stateless = toRead
+    .map((r) => r.sessionId)
+    .filter((id) => !fs.existsSync(sessionStatePath(ctx.paths.claudeSessionsState, id)));
+  withBindingBatch(ctx.paths.ledger, stateless.length > 1 ? stateless : [], () => {
+    for (const { sessionId, transcriptPath, signature } of toRead) {
+      try {
+        withClaudeSession({ projectDir: ctx.projectDir, sessionId, transcriptPath }, () => undefined, { now: ctx.now });
+        next.signatures[sessionId] = signature;
+      } catch (error) {
+        logHookError(ctx.paths.hookLog, 'catch-up', error);
+      }
+    }
+  });
   try {
     writeFileAtomic(memoFile, JSON.stringify(next), { durable: false });
   } catch (error) {

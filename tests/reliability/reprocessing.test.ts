@@ -64,3 +64,31 @@ describe('exactly once when cursors are lost', () => {
     expect(p.hookLogText()).toBe('');
   });
 });
+
+describe('a catch-up of many sessions whose state is lost', () => {
+  it('rebuilds each one’s bindings (read once for all of them): every new call on its own task', async () => {
+    const p = makeReliabilityProject();
+    const random = seededRandom(9);
+    const sessions = [SESSION, '22222222-3333-4444-8555-666666666666', '33333333-4444-4555-8666-777777777777'];
+    for (const [n, cs] of sessions.entries()) {
+      p.appendLines(cs, [promptLine(cs, p.project)]);
+      for (const text of [`/start-session s${n} spec invoice-management`, `/do-task invoice-management 1.${n + 1}`]) {
+        const run = await p.startHook('UserPromptSubmit', p.hookInput(cs, 'UserPromptSubmit', { prompt: text })).done;
+        expect(run.code).toBe(0);
+      }
+    }
+    // The state goes (a new clone, a wiped machine), then calls come that no hook saw: the report's
+    // catch-up reads them, each session's bindings rebuilt from the ledger.
+    rmSync(p.stateDir, { recursive: true, force: true });
+    const calls = sessions.flatMap((cs, n) => {
+      const made = makeCalls(`c${n}`, 3, random, Date.now() + 1000);
+      p.appendCalls(cs, made);
+      return made;
+    });
+    const shown = expectExactTotals(p, calls);
+    expect(shown.tasks.map((t) => `${t.taskId}@${t.session}`).sort()).toEqual(['1.1@s0', '1.2@s1', '1.3@s2']);
+    expect(shown.unattributed.totalTokens).toBe(0);
+    expectWholeLedger(p);
+    expect(p.hookLogText()).toBe('');
+  });
+});
