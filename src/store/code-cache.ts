@@ -38,26 +38,31 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined,
   ) => void;
   const mod = { exports: {} as T };
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
-  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
-    try {
-      fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-      const temp = `${cacheFile}.${process.pid}`;
-      fs.writeFileSync(temp, script.createCachedData());
-      fs.renameSync(temp, cacheFile);
-      // Caches of this file's earlier builds are of no more use, nor those named as 0.1 named them
-      // (size-mtime-node.bin); other bundles' are left alone.
-      for (const old of fs.readdirSync(path.dirname(cacheFile)))
-        if (
-          old !== path.basename(cacheFile) &&
-          old.endsWith('.bin') &&
-          (!shared || old.startsWith(`${owner}-`) || UNOWNED.test(old))
-        )
-          fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
-    } catch {
-      // no cache this time: the next run tries again
-    }
-  }
+  // Made at exit, so the cache also holds every function this run compiled on first call (the
+  // command's own code), not only the bundle's start-up: the next run compiles none of them.
+  if (cacheFile && (!cachedData || script.cachedDataRejected))
+    process.once('exit', () => saveCache(script, cacheFile, owner, shared));
   return mod.exports;
+}
+
+function saveCache(script: vm.Script, cacheFile: string, owner: string, shared: boolean): void {
+  try {
+    fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
+    const temp = `${cacheFile}.${process.pid}`;
+    fs.writeFileSync(temp, script.createCachedData());
+    fs.renameSync(temp, cacheFile);
+    // Caches of this file's earlier builds are of no more use, nor those named as 0.1 named them
+    // (size-mtime-node.bin); other bundles' are left alone.
+    for (const old of fs.readdirSync(path.dirname(cacheFile)))
+      if (
+        old !== path.basename(cacheFile) &&
+        old.endsWith('.bin') &&
+        (!shared || old.startsWith(`${owner}-`) || UNOWNED.test(old))
+      )
+        fs.rmSync(path.join(path.dirname(cacheFile), old), { force: true });
+  } catch {
+    // no cache this time: the next run tries again
+  }
 }
 
 const UNOWNED = /^\d+-\d+-v[\d.]+\.bin$/;
