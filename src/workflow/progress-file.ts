@@ -24,10 +24,12 @@ export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
     out.push(`| ${spec} | ${sum.done}/${sum.total} | ${formatCount(t?.total ?? 0)} | ${formatUsd(t?.cost ?? 0)} |`);
   }
   out.push(`| **Total** | | ${formatCount(usage.totals.total)} | ${formatUsd(usage.totals.cost)} |`);
+  // A task's rows per work session, found by key (a team's year holds tens of thousands of rows).
+  const rowsOf = new Map(usage.taskTotals.map((t) => [`${t.spec}\u0000${t.taskId}`, t.sessions]));
   for (const spec of specs) {
     out.push('', `## ${spec}`, '', '| Task | Status | Tokens | Cost |', '| --- | --- | ---: | ---: |');
     for (const task of readSpecTasks(ctx.projectDir, spec)) {
-      const rows = usage.tasks.filter((t) => t.spec === spec && t.taskId === task.id);
+      const rows = rowsOf.get(`${spec}\u0000${task.id}`) ?? [];
       const tokens = rows.reduce((s, r) => s + r.tally.total, 0);
       const cost = rows.reduce((s, r) => s + r.tally.cost, 0);
       const manual = rows.some((r) => r.manualTokens > 0) ? ' (manual)' : '';
