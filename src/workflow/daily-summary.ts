@@ -41,9 +41,12 @@ export function renderDailySummary(
     '| Session | Spec | Time | Tasks done | Tokens | Cost |',
     '| --- | --- | --- | ---: | ---: | ---: |',
   );
+  // Counted once for the day's sessions, not once per session over every task event ever written.
+  const doneIn = new Map<string, number>();
+  for (const t of view.tasks) if (t.event === 'done' && t.ws !== null) doneIn.set(t.ws, (doneIn.get(t.ws) ?? 0) + 1);
   for (const s of sessions) {
     const u = usage.sessions.find((x) => x.name === s.name);
-    const done = view.tasks.filter((t) => t.ws === s.name && t.event === 'done').length;
+    const done = doneIn.get(s.name) ?? 0;
     const span =
       u?.first != null && u.last != null
         ? `${hourMinute(u.first, ctx.tz)}–${hourMinute(u.last, ctx.tz)}`
@@ -59,8 +62,9 @@ export function renderDailySummary(
     `| Spec | Task | Session | Status | Time | ${HEAD.slice(2)} Tokens | Cost |`,
     `| --- | --- | --- | --- | --- | ${RULE.slice(2)} ---: | ---: |`,
   );
+  const timesOf = new Map<string, ReturnType<typeof taskTimes>>(); // per spec, once
   for (const t of usage.tasks) {
-    const times = taskTimes(view, t.spec).get(t.taskId);
+    const times = (timesOf.get(t.spec) ?? timesOf.set(t.spec, taskTimes(view, t.spec)).get(t.spec)!).get(t.taskId);
     const status = statusOf(ctx, t.spec, t.taskId);
     const took = times?.started && times.done ? formatDuration(times.done - times.started) : '';
     out.push(

@@ -57,7 +57,7 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
   const archived: string[] = [];
   for (const s of daySessions) {
     if (s.ended !== null && dayKey(s.ended, ctx.tz) >= day) {
-      writeSessionLog(ctx, s.name, dayKey(s.ended, ctx.tz));
+      writeSessionLog(ctx, s.name, dayKey(s.ended, ctx.tz), view);
       archived.push(s.name);
     }
   }
@@ -122,7 +122,7 @@ export function repairDerivedFiles(ctx: ProjectContext): string[] {
     daily: (day, view) => writeDailySummary(ctx, view, day),
     progress: (view) => writeProgressFile(ctx, view),
     sessionLog: (name, archiveDay, view) => {
-      if (view.sessions.has(name)) writeSessionLog(ctx, name, archiveDay);
+      if (view.sessions.has(name)) writeSessionLog(ctx, name, archiveDay, view);
     },
   });
 }

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { usageOf } from '../report/project-usage.js';
 import { formatCount, formatUsd, shortModel } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
+import type { LedgerView } from '../ledger/read-ledger.js';
 import type { ProjectContext } from './context.js';
 import { projectSnapshot } from './snapshot.js';
 import { taskTimes } from './task-progress.js';
@@ -13,9 +14,15 @@ import { stamped } from './derived-files.js';
 /**
  * Regenerates a work session's log from the ledger (never patched, so it survives merges):
  * docs/sessions/.current/<name>.md while active, docs/sessions/archive/<day>/<name>.md once ended.
+ * `view`: the ledger as the caller just read it, when nothing was written since (an /eod archiving
+ * a busy day's twenty sessions reads it once, not once per session).
  */
-export function writeSessionLog(ctx: ProjectContext, name: string, archiveDay?: string): string {
-  const view = projectSnapshot(ctx, { catchUp: false });
+export function writeSessionLog(
+  ctx: ProjectContext,
+  name: string,
+  archiveDay?: string,
+  view: LedgerView = projectSnapshot(ctx, { catchUp: false }),
+): string {
   const ws = view.sessions.get(name);
   if (!ws) throw new Error(`no session "${name}"`);
   const usage = usageOf(view.usageOfSessions([name]), [ws], ctx.book, ctx.tz);
