@@ -212,7 +212,22 @@ function readsOf(c, live) {
       label: '`dashboard --out`',
       run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]),
     },
+    {
+      // A past workday from the middle of the ledger: its summary, PROGRESS.md and its sessions'
+      // logs archived (idempotent: every run writes the same files).
+      id: 'eod',
+      label: `\`eod --date ${pastDay(c)}\` (a past workday's summary, PROGRESS.md, its sessions' logs)`,
+      run: () => run(['eod', '--date', pastDay(c)]),
+    },
   ];
+}
+
+/** The workday in the middle of the compacted ledger. */
+function pastDay(c) {
+  const days = [
+    ...new Set(c.meta.compactedFiles.map((f) => f.split(path.sep)[0]).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))),
+  ].sort();
+  return days[Math.floor(days.length / 2)];
 }
 
 function timeReads(c, live) {
@@ -321,6 +336,7 @@ function render(o) {
     'stop-hook': (s, n) => s.ms <= 2 * n,
     dashboard: (s) => s.ms <= 2000,
     'session-status': () => true,
+    eod: () => true,
   };
   const targetText = {
     'cost-json-cold': '≤ 1.5 s',
@@ -329,6 +345,7 @@ function render(o) {
     'stop-hook': '≤ 2× node -e 0',
     dashboard: '≤ 2 s, page ≤ 2 MB',
     'session-status': '(none set)',
+    eod: '(none set)',
   };
   const lines = [
     `# spec-session ledger bench — ${o.date}`,
