@@ -19,7 +19,7 @@ import { addUsage, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 9;
+export const INDEX_VERSION = 10;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -40,6 +40,8 @@ export interface BaseFile {
   taskSums: Record<string, PackedItems>;
   /** The Claude Code versions the rolled-up records name (a few strings: every report may show them). */
   claudeCode: ClaudeCodeSeen;
+  /** Specs with task events, each in a piece of its own (specTasksPiece): what a turn completing a task reads. */
+  taskSpecs: string[];
 }
 
 /** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
@@ -67,6 +69,16 @@ export interface EventsFile {
   bindings: PackedBinding[];
 }
 
+/** One spec's task events (the events piece holds them all), for the reads that ask about one spec's tasks. */
+export interface SpecTasksFile {
+  id: string;
+  spec: string;
+  tasks: PackedTaskEvent[];
+}
+
+/** The piece holding a spec's task events: named by a hash of the spec (a name may hold any character). */
+export const specTasksPiece = (spec: string): `t-${string}` => `t-${contentHash(spec, 12)}`;
+
 /** Tasks marked done, [spec, task, work session]: what the dashboard asks of every task, without the events. */
 export interface DoneFile {
   id: string;
@@ -87,6 +99,7 @@ export interface BuiltBase {
   events: EventsFile;
   commits: CommitsFile;
   done: DoneFile;
+  specTasks: SpecTasksFile[];
   /**
    * Each month's items, as unpackItems would give them back from the month's file: a read that
    * built the base uses them as they are, and packs a month only while writing its file.
@@ -184,6 +197,7 @@ export function assembleBase(parts: {
       taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
       taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
       claudeCode: claudeCodeSeen([parts.events.versions]),
+      taskSpecs: [...new Set(tasks.map((t) => t[2]))].sort(),
     },
     sessions: {
       id,
@@ -195,6 +209,7 @@ export function assembleBase(parts: {
     gaps: { id, baselines: parts.baselines },
     events: { id, tasks, bindings },
     done: { id, done: doneOf(tasks) },
+    specTasks: specTasksOf(id, tasks),
     commits: {
       id,
       commits: uniqueSorted(parts.events.commits.map(([t, cs, sha, branch]) => [t, cs, sha, branch, ''] as const)).map(
@@ -213,6 +228,13 @@ interface TaskAcc {
 }
 
 const KINDS: Array<UsageItem['kind']> = ['call', 'gap', 'manual'];
+
+/** The task events grouped by spec, each group in the order of `tasks` (by time). */
+function specTasksOf(id: string, tasks: PackedTaskEvent[]): SpecTasksFile[] {
+  const bySpec = new Map<string, PackedTaskEvent[]>();
+  for (const t of tasks) (bySpec.get(t[2]) ?? bySpec.set(t[2], []).get(t[2])!).push(t);
+  return [...bySpec].map(([spec, of]) => ({ id, spec, tasks: of }));
+}
 
 /** Each (spec, task, work session) with a done event, once. */
 function doneOf(tasks: PackedTaskEvent[]): DoneFile['done'] {

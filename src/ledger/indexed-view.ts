@@ -9,7 +9,16 @@ import {
   type TaskEvent,
   type WorkSession,
 } from './fold-events.js';
-import type { BaseFile, BuiltBase, CommitsFile, DoneFile, EventsFile, GapsFile, SessionsFile } from './index-base.js';
+import type {
+  BaseFile,
+  BuiltBase,
+  CommitsFile,
+  DoneFile,
+  EventsFile,
+  GapsFile,
+  SessionsFile,
+  SpecTasksFile,
+} from './index-base.js';
 import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
@@ -25,6 +34,7 @@ export interface BaseLoader {
   events(): EventsFile | undefined;
   commits(): CommitsFile | undefined;
   done(): DoneFile | undefined;
+  specTasks(spec: string): SpecTasksFile | undefined;
   month(month: string): PackedItems | undefined;
   /** Builds the whole base again from the ledger (a piece was missing or damaged). */
   rebuild(): BuiltBase;
@@ -174,6 +184,17 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         ).sort((a, b) => a.time - b.time);
       }
       return tasks;
+    },
+    forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void) {
+      if (base.taskSpecs.includes(spec)) {
+        const stored = piece(
+          () => load.specTasks(spec),
+          (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
+        );
+        for (const [time, ws, , task, done, source] of stored.tasks)
+          visit({ time, ws, spec, task, event: done ? 'done' : 'start', source });
+      }
+      for (const e of folded().tasks) if (e.spec === spec) visit(e);
     },
     taskDone(spec: string, task: string, ws: string | null) {
       if (!done) {

@@ -20,6 +20,8 @@ import {
   type EventsFile,
   type GapsFile,
   type SessionsFile,
+  type SpecTasksFile,
+  specTasksPiece,
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { packItems, type PackedItems } from './packed-items.js';
@@ -76,7 +78,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `m-${string}`,
+  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `m-${string}` | `t-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -93,6 +95,8 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         });
       for (const piece of ['sessions', 'gaps', 'events', 'commits', 'done'] as const)
         writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
+      for (const file of built.specTasks)
+        writeFileAtomic(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file), { durable: false });
       writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
     }
     return built;
@@ -100,7 +104,12 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   let built: BuiltBase | undefined;
   let base = readJson<BaseFile>(
     pieceFile(stem, 'base'),
-    (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && typeof b.taskSums === 'object',
+    (b) =>
+      b.v === INDEX_VERSION &&
+      b.tz === tz &&
+      Array.isArray(b.rollups) &&
+      typeof b.taskSums === 'object' &&
+      Array.isArray(b.taskSpecs),
   );
   if (
     !base ||
@@ -131,6 +140,11 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
     commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     done: () => readJson<DoneFile>(pieceFile(stem, 'done'), valid),
+    specTasks: (spec) =>
+      readJson<SpecTasksFile>(
+        pieceFile(stem, specTasksPiece(spec)),
+        (f) => valid(f) && f.spec === spec && Array.isArray(f.tasks),
+      ),
     month: (month) =>
       readJson<PackedItems & { id: string }>(
         pieceFile(stem, `m-${month}`),

@@ -41,6 +41,12 @@ export interface LedgerView {
   readonly tasks: TaskEvent[];
   /** Whether a task was marked done in a work session (null: outside any): without loading every task event. */
   taskDone(spec: string, task: string, ws: string | null): boolean;
+  /**
+   * Every task event of one spec, each at least once (a record written twice may come twice: for
+   * a reader that takes a first or a last time), in no set order. The index reads only that
+   * spec's events: a turn that completes a task does not load a team's year of them.
+   */
+  forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void): void;
   /** Bindings, oldest first. */
   readonly bindings: Binding[];
   /** The latest binding of a work session, or of a Claude session. */
@@ -75,6 +81,9 @@ export function memoryView(parts: MemoryParts): LedgerView {
     usageIn,
     forEachItemIn: (range, tz, visit) => {
       for (const item of usageIn(range, tz)) visit(item);
+    },
+    forEachTaskEventOf: (spec, visit) => {
+      for (const e of parts.tasks) if (e.spec === spec) visit(e);
     },
     taskDone: (spec, task, ws) =>
       (done ??= doneKeys(parts.tasks.filter((e) => e.event === 'done'))).has(doneKey(spec, task, ws)),
