@@ -168,12 +168,29 @@ function liveSession(c) {
   hook('UserPromptSubmit', { prompt: '/do-task invoice-management 1.1' });
   const appendTurn = () =>
     execFileSync(process.execPath, [path.join(here, 'append-turn.mjs'), transcript, sessionId, c.project]);
+  // A spec of new tasks for turns that complete one: /do-task, a turn of work, then its box ticked
+  // in tasks.md (as the agent does), so the next Stop hook notices the completion.
+  const liveTasks = path.join(c.project, '.spec-workflow', 'specs', 'live-work', 'tasks.md');
+  fs.mkdirSync(path.dirname(liveTasks), { recursive: true });
+  fs.writeFileSync(
+    liveTasks,
+    `# Tasks Document\n\n${Array.from({ length: 40 }, (_, i) => `- [ ] 1.${i + 1} Live task ${i + 1}\n`).join('')}`,
+  );
+  let nextTask = 0;
+  const startAndFinishTask = () => {
+    const id = `1.${++nextTask}`;
+    hook('UserPromptSubmit', { prompt: `/do-task live-work ${id}` });
+    appendTurn();
+    const text = fs.readFileSync(liveTasks, 'utf8');
+    fs.writeFileSync(liveTasks, text.replace(`- [-] ${id} `, `- [x] ${id} `));
+  };
   return {
     env,
     sessionId,
     transcript,
     hook,
     appendTurn,
+    startAndFinishTask,
     statuslineInput: JSON.stringify({ session_id: sessionId, workspace: { project_dir: c.project } }),
   };
 }
@@ -206,6 +223,16 @@ function readsOf(c, live) {
       label: 'Stop hook (a turn appended before each)',
       prepare: () => live.appendTurn(),
       run: () => live.hook('Stop'),
+    },
+    {
+      id: 'stop-done',
+      label: 'Stop hook on a turn that completes a new task (its implementation log and session log written)',
+      prepare: () => live.startAndFinishTask(),
+      run: () => {
+        const m = live.hook('Stop');
+        if (!String(m.stdout).includes('completed')) throw new Error(`the Stop hook saw no completion: ${m.stdout}`);
+        return m;
+      },
     },
     {
       id: 'dashboard',
@@ -334,6 +361,7 @@ function render(o) {
     'cost-warm': (s, n) => s.ms <= 3 * n,
     statusline: (s, n) => s.ms <= 2 * n,
     'stop-hook': (s, n) => s.ms <= 2 * n,
+    'stop-done': (s, n) => s.ms <= 2 * n,
     dashboard: (s) => s.ms <= 2000,
     'session-status': () => true,
     eod: () => true,
@@ -343,6 +371,7 @@ function render(o) {
     'cost-warm': '≤ 3× node -e 0',
     statusline: '≤ 2× node -e 0',
     'stop-hook': '≤ 2× node -e 0',
+    'stop-done': '≤ 2× node -e 0',
     dashboard: '≤ 2 s, page ≤ 2 MB',
     'session-status': '(none set)',
     eod: '(none set)',

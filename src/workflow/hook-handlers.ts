@@ -66,8 +66,8 @@ export const hookHandlers: HeavyHooks = {
       if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
       const view = projectSnapshot(ctx, { catchUp: false });
       messages.push(completionLine(ctx, done.spec, done.task, view));
-      recordTaskUsage(ctx, done.spec, done.task, view);
-      if (done.ws) writeSessionLog(ctx, done.ws);
+      recordTaskUsage(ctx, done.spec, done.task, view); // writes the implementation log, not the ledger
+      if (done.ws) writeSessionLog(ctx, done.ws, undefined, view);
     }
     messages.push(...budgetMessages(ctx));
     return messages.length ? { systemMessage: messages.join('\n') } : undefined;
