@@ -14,94 +14,7 @@ import { SLOT_MS } from '../ledger/rollup-format.js';
  * clone, a deleted folder). Only then, so a scan of the ledger folders is affordable.
  */
 export function rebuildBindings(ledgerDir: string, sessionId: string): BindPoint[] {
-  if (batch?.ledgerDir === ledgerDir && batch.sessions.has(sessionId)) return fromBatch(batch, sessionId);
-  const points: BindPoint[] = [];
-  for (const day of dayFolders(ledgerDir)) {
-    for (const name of listDir(path.join(ledgerDir, day))) {
-      const raw = name.endsWith('.jsonl') && writerOf(name) === sessionId;
-      const rollup = name.startsWith('rollup-') && name.endsWith('.json');
-      if (!raw && !rollup) continue;
-      let text: string;
-      try {
-        text = fs.readFileSync(path.join(ledgerDir, day, name), 'utf8');
-      } catch {
-        continue; // rolled up or removed meanwhile: its records are in a rollup read in this scan
-      }
-      if (!text.includes(sessionId)) continue;
-      for (const record of raw ? rawRecords(text) : rolledUpRecords(text)) {
-        const point = bindPoint(record, sessionId);
-        if (point) points.push(point);
-      }
-    }
-  }
-  return points.sort(byTime);
-}
-
-/**
- * Many sessions' bindings to rebuild in one process (a catch-up after the state was lost, one per
- * transcript kept): the rollups are read once for all of them, the first time one is asked for,
- * instead of once per session. A session's own raw files are still read when it is asked for (a
- * live hook may have added to them meanwhile); rollups are never changed once written.
- */
-interface Batch {
-  ledgerDir: string;
-  sessions: Set<string>;
-  /** The batch's sessions' rolled-up bindings, from the rollups in `read` ("<day>/<name>"). */
-  rolledUp: Map<string, BindPoint[]>;
-  read: Set<string>;
-  /** Each day folder's names, as listed by the scan. */
-  days?: Map<string, string[]>;
-}
-let batch: Batch | undefined;
-
-/** Runs `work` with the bindings of `sessionIds` rebuilt from one read of the rollups. */
-export function withBindingBatch<T>(ledgerDir: string, sessionIds: Iterable<string>, work: () => T): T {
-  const previous = batch;
-  batch = { ledgerDir, sessions: new Set(sessionIds), rolledUp: new Map(), read: new Set() };
-  try {
-    return work();
-  } finally {
-    batch = previous;
-  }
-}
-
-const BIND = EVENT_KINDS.indexOf('bind');
-
-/**
- * Reads the rollups of a day folder not read yet, keeping the batch's sessions' bindings. Events
- * are looked at as stored: only a binding naming one of the sessions is decoded into a record.
- */
-function readRollups(b: Batch, day: string, names: string[]): void {
-  for (const name of names) {
-    const rel = `${day}/${name}`;
-    if (!name.startsWith('rollup-') || !name.endsWith('.json') || b.read.has(rel)) continue;
-    b.read.add(rel);
-    let decoded: ReturnType<typeof decodeRollup>;
-    try {
-      decoded = decodeRollup(fs.readFileSync(path.join(b.ledgerDir, day, name), 'utf8'), {
-        keys: false,
-        rows: 'packed',
-      });
-    } catch {
-      continue; // removed meanwhile (a rollup only goes when another holds its entries), or damaged
-    }
-    decoded.entries.forEach((entry, i) => {
-      const { base, names: strings } = entry.packed!;
-      for (const stored of decoded.rawEvents[i]!) {
-        // As stored: [kind, ms, cs, …] with cs a name index; anything else is a record as written.
-        const cs = Array.isArray(stored) ? (stored[0] === BIND ? strings[stored[2] as number] : undefined) : undefined;
-        if (Array.isArray(stored) && (cs === undefined || !b.sessions.has(cs))) continue;
-        const record = Array.isArray(stored) ? decodeEvent(stored, base * SLOT_MS, strings) : stored;
-        const of = (record as { cs?: unknown } | null)?.cs;
-        if (typeof of !== 'string' || !b.sessions.has(of)) continue;
-        const point = bindPoint(record, of);
-        if (point) (b.rolledUp.get(of) ?? b.rolledUp.set(of, []).get(of)!).push(point);
-      }
-    });
-  }
-}
-
-function fromBatch(b: Batch, sessionId: string): BindPoint[] {
+  const b = batch?.ledgerDir === ledgerDir && batch.sessions.has(sessionId) ? batch : newBatch(ledgerDir, [sessionId]);
   if (!b.days) {
     b.days = new Map(dayFolders(b.ledgerDir).map((day) => [day, listDir(path.join(b.ledgerDir, day))]));
     for (const [day, names] of b.days) readRollups(b, day, names);
@@ -129,6 +42,77 @@ function fromBatch(b: Batch, sessionId: string): BindPoint[] {
   return [...(b.rolledUp.get(sessionId) ?? []), ...raw].sort(byTime);
 }
 
+/**
+ * The sessions whose bindings one read of the rollups serves: one (a hook whose state is lost), or
+ * many (a catch-up after the state was lost, one per transcript kept), read the first time one is
+ * asked for. A session's own raw files are read when it is asked for; rollups never change once
+ * written.
+ */
+interface Batch {
+  ledgerDir: string;
+  sessions: Set<string>;
+  /** The sessions' rolled-up bindings, from the rollups in `read` ("<day>/<name>"). */
+  rolledUp: Map<string, BindPoint[]>;
+  read: Set<string>;
+  /** Each day folder's names, as listed by the first read. */
+  days?: Map<string, string[]>;
+}
+let batch: Batch | undefined;
+
+const newBatch = (ledgerDir: string, sessionIds: Iterable<string>): Batch => ({
+  ledgerDir,
+  sessions: new Set(sessionIds),
+  rolledUp: new Map(),
+  read: new Set(),
+});
+
+/** Runs `work` with the bindings of `sessionIds` rebuilt from one read of the rollups. */
+export function withBindingBatch<T>(ledgerDir: string, sessionIds: Iterable<string>, work: () => T): T {
+  const previous = batch;
+  batch = newBatch(ledgerDir, sessionIds);
+  try {
+    return work();
+  } finally {
+    batch = previous;
+  }
+}
+
+const BIND = EVENT_KINDS.indexOf('bind');
+
+/**
+ * Reads the rollups of a day folder not read yet, keeping the sessions' bindings. For one session,
+ * a rollup that never names it is skipped unparsed. Events are looked at as stored: only a binding
+ * naming one of the sessions is decoded into a record (one kept as written is decoded as it is).
+ */
+function readRollups(b: Batch, day: string, names: string[]): void {
+  const only = b.sessions.size === 1 ? [...b.sessions][0] : undefined;
+  for (const name of names) {
+    const rel = `${day}/${name}`;
+    if (!name.startsWith('rollup-') || !name.endsWith('.json') || b.read.has(rel)) continue;
+    b.read.add(rel);
+    let decoded: ReturnType<typeof decodeRollup>;
+    try {
+      const text = fs.readFileSync(path.join(b.ledgerDir, day, name), 'utf8');
+      if (only !== undefined && !text.includes(only)) continue;
+      decoded = decodeRollup(text, { keys: false, rows: 'packed' });
+    } catch {
+      continue; // removed meanwhile (a rollup only goes when another holds its entries), or damaged
+    }
+    decoded.entries.forEach((entry, i) => {
+      const { base, names: strings } = entry.packed!;
+      for (const stored of decoded.rawEvents[i]!) {
+        // Stored as [kind, ms, cs, …], cs an index into the entry's names.
+        if (Array.isArray(stored) && !(stored[0] === BIND && b.sessions.has(strings[stored[2] as number]!))) continue;
+        const record = decodeEvent(stored, base * SLOT_MS, strings);
+        const of = (record as { cs?: unknown } | null)?.cs;
+        if (typeof of !== 'string' || !b.sessions.has(of)) continue;
+        const point = bindPoint(record, of);
+        if (point) (b.rolledUp.get(of) ?? b.rolledUp.set(of, []).get(of)!).push(point);
+      }
+    });
+  }
+}
+
 /** By time; points of one millisecond by what they say, so the order never depends on which file was read first. */
 function byTime(a: BindPoint, b: BindPoint): number {
   if (a.t !== b.t) return a.t - b.t;
@@ -149,15 +133,6 @@ function rawRecords(text: string): unknown[] {
     }
   }
   return out;
-}
-
-/** A rollup's events, decoded (a rollup that does not parse gives none). */
-function rolledUpRecords(text: string): unknown[] {
-  try {
-    return decodeRollup(text, { keys: false }).rawEvents.flat();
-  } catch {
-    return []; // a damaged rollup: doctor names it, reports say so
-  }
 }
 
 /** A bind record of this session as a binding point; anything else, undefined. */
