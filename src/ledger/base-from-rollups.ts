@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import type { Phase } from './records.js';
+import { zeroTokens } from '../usage/tokens.js';
 import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './index-base.js';
 import { EventSink } from './packed-events.js';
-import { outranks } from './rolled-up.js';
+import { outranks, rowItem } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
 import { FLAG_FAST, FLAG_GAP, FLAG_LONG, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
@@ -118,27 +118,15 @@ class UsageSums {
       const key = `${day}|${attributionIds[r[1]!]}|${model}|${flags}`;
       let item = sums.get(key);
       if (!item) {
-        const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
-        const { fast, longContext, kind } = rowFlags(flags);
-        item = {
-          kind,
-          key: '',
-          time: first,
+        const row = {
+          attribution: attributions[r[1]!]!,
+          model: names[r[2]!]!,
+          ...rowFlags(flags),
+          calls: 0,
           first,
           last,
-          calls: 0,
-          longContext,
-          model: names[r[2]!]!,
-          cs: entry.cs,
-          speed: fast ? 'fast' : 'standard',
-          tokens: { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 },
-          ws,
-          spec,
-          task,
-          phase: phase as Phase | null,
-          branch,
-          commit,
         };
+        item = rowItem(row, entry.cs, '', zeroTokens());
         sums.set(key, item);
         this.items.push(item);
       }

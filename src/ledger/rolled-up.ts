@@ -5,7 +5,7 @@
 import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine } from './ledger-schema.js';
 import type { Phase } from './records.js';
-import { addKeyRun, callKeyHash, keyDay, type RollupEntry } from './rollup-format.js';
+import { addKeyRun, callKeyHash, keyDay, type RollupEntry, type RollupRow } from './rollup-format.js';
 import type { UsageItem } from './usage-item.js';
 
 /** Rolled-up usage ready to fold: items, workflow events, and the cost-state gaps already counted. */
@@ -22,31 +22,41 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
   const events: LedgerLine[] = [];
   for (const entry of entries) {
     entry.rows.forEach((row, i) => {
-      const [ws, spec, task, phase, branch, commit] = row.attribution;
       const [input, output, cacheWrite5m, cacheWrite1h, cacheRead] = row.tokens;
-      items.push({
-        kind: row.kind,
-        key: `${entry.src}#${i}`,
-        time: row.first,
-        first: row.first,
-        last: row.last,
-        calls: row.calls,
-        longContext: row.longContext,
-        model: row.model,
-        cs: entry.cs,
-        speed: row.fast ? 'fast' : 'standard',
-        tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
-        ws,
-        spec,
-        task,
-        phase: phase as Phase | null,
-        branch,
-        commit,
-      });
+      items.push(rowItem(row, entry.cs, `${entry.src}#${i}`, { input, output, cacheWrite5m, cacheWrite1h, cacheRead }));
     });
     events.push(...entry.events);
   }
   return { items, events, baselines: gapBaselines(entries) };
+}
+
+/** What a rolled-up row (or rows summed into one) stands for, as a usage item of Claude session `cs`. */
+export function rowItem(
+  row: Pick<RollupRow, 'attribution' | 'model' | 'fast' | 'longContext' | 'kind' | 'calls' | 'first' | 'last'>,
+  cs: string | null,
+  key: string,
+  tokens: TokenCounts,
+): UsageItem {
+  const [ws, spec, task, phase, branch, commit] = row.attribution;
+  return {
+    kind: row.kind,
+    key,
+    time: row.first,
+    first: row.first,
+    last: row.last,
+    calls: row.calls,
+    longContext: row.longContext,
+    model: row.model,
+    cs,
+    speed: row.fast ? 'fast' : 'standard',
+    tokens,
+    ws,
+    spec,
+    task,
+    phase: phase as Phase | null,
+    branch,
+    commit,
+  };
 }
 
 /**
