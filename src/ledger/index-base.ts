@@ -5,7 +5,7 @@
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
-import { packItems, type PackedItems } from './packed-items.js';
+import { ITEM_KINDS, packItems, type PackedItems } from './packed-items.js';
 import { doneKey } from './ledger-view.js';
 import {
   uniqueSorted,
@@ -153,12 +153,11 @@ export function assembleBase(parts: {
       }
       task.months.add(month);
       const key =
-        model * 16 + KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
+        model * 16 + ITEM_KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
       const sum = task.sums.get(key);
       if (!sum)
         task.sums.set(key, {
           ...item,
-          key: `${item.kind}|${item.model}|${item.speed}|${item.longContext}`,
           tokens: { ...item.tokens },
           cs: null,
           ws: null,
@@ -226,8 +225,6 @@ interface TaskAcc {
   months: Set<string>;
   sums: Map<number, UsageItem>;
 }
-
-const KINDS: Array<UsageItem['kind']> = ['call', 'gap', 'manual'];
 
 /** The task events grouped by spec, each group in the order of `tasks` (by time). */
 function specTasksOf(id: string, tasks: PackedTaskEvent[]): SpecTasksFile[] {

@@ -11,7 +11,8 @@ export interface PackedItems {
   rows: number[][];
 }
 
-const KINDS = ['call', 'gap', 'manual'] as const;
+/** Item kinds by their number, as packed rows and keys hold them. */
+export const ITEM_KINDS = ['call', 'gap', 'manual'] as const;
 
 export function packItems(items: UsageItem[]): PackedItems {
   const names: string[] = [];
@@ -28,7 +29,7 @@ export function packItems(items: UsageItem[]): PackedItems {
   const rows = items.map((i) => {
     const t = i.tokens;
     return [
-      KINDS.indexOf(i.kind),
+      ITEM_KINDS.indexOf(i.kind),
       i.first,
       i.last - i.first,
       i.calls,
@@ -86,7 +87,7 @@ export function forEachPacked({ names, rows }: PackedItems, keyPrefix: string, v
   };
   for (let n = 0; n < rows.length; n++) {
     const r = rows[n]!;
-    item.kind = KINDS[r[0]!]!;
+    item.kind = ITEM_KINDS[r[0]!]!;
     item.key = `${keyPrefix}${n}`;
     item.time = item.first = r[1]!;
     item.last = r[1]! + r[2]!;
