@@ -197,8 +197,10 @@ function fieldCheck(schema: unknown): Check | null {
   }
 }
 
-/** The record validated, as the schema would (defaults applied); undefined when it is not valid. */
-export function checkRecord(record: Record<string, unknown>): LedgerLine | undefined {
+/** The record validated, as the schema would (defaults applied); undefined when it is not valid (or not an object). */
+export function checkRecord(value: unknown): LedgerLine | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
   const kind = record.k as keyof typeof SCHEMAS;
   const schema = SCHEMAS[kind];
   if (!schema) return undefined;

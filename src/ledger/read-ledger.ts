@@ -42,7 +42,7 @@ export function readRollupFile(file: string): { entries: RollupEntry[]; malforme
   let malformed = 0;
   decoded.entries.forEach((entry, i) => {
     for (const raw of decoded.rawEvents[i]!) {
-      const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+      const record = checkRecord(raw);
       if (record) entry.events.push(record);
       else malformed++;
     }

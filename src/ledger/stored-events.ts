@@ -13,8 +13,7 @@ import { ABSENT, decodeEvent, EVENT_KINDS } from './rollup-events.js';
 export function addStoredEvent(sink: EventSink, stored: unknown, baseMs: number, names: string[]): boolean {
   const packed = Array.isArray(stored) ? packPlain(sink, stored, baseMs, names) : undefined;
   if (packed !== undefined) return packed;
-  const raw = decodeEvent(stored, baseMs, names);
-  const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+  const record = checkRecord(decodeEvent(stored, baseMs, names));
   if (record) sink.add(record);
   return record !== undefined;
 }

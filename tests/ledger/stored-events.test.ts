@@ -26,8 +26,7 @@ function sinkOf(events: unknown[][], add: (sink: EventSink, e: unknown[]) => boo
 }
 
 const recordPath = (sink: EventSink, e: unknown[]) => {
-  const raw = decodeEvent(e, BASE_MS, names);
-  const record = typeof raw === 'object' && raw !== null ? checkRecord(raw as Record<string, unknown>) : undefined;
+  const record = checkRecord(decodeEvent(e, BASE_MS, names));
   if (record) sink.add(record);
   return record !== undefined;
 };
