@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
-import { zeroTokens } from '../usage/tokens.js';
+import { tupleOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './index-base.js';
 import { EventSink } from './packed-events.js';
-import { outranks, rowItem } from './rolled-up.js';
+import { addGapBaselines, outranks, rowItem } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
 import { FLAG_FAST, FLAG_GAP, FLAG_LONG, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
@@ -35,7 +35,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
   const parts = {
     sums: new UsageSums(tz),
     keyDays: {} as BaseFile['keyDays'],
-    baselines: {} as GapsFile['baselines'],
+    baselines: new Map<string, TokenCounts>(),
     events: new EventSink(),
     malformed: 0,
   };
@@ -53,12 +53,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
       if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
       chosen.delete(entry.src); // the same entry in a second file counts once
       parts.sums.addEntry(entry, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
-      for (const [model, t] of Object.entries(entry.gaps)) {
-        const key = `${entry.cs}|${model}`;
-        parts.baselines[key] = (parts.baselines[key] ?? [0, 0, 0, 0, 0]).map((v, k) =>
-          Math.max(v, t[k]!),
-        ) as GapsFile['baselines'][string];
-      }
+      addGapBaselines(parts.baselines, entry);
       const { base, names } = entry.packed!;
       for (const stored of decoded.rawEvents[i]!)
         if (!addStoredEvent(parts.events, stored, base * SLOT_MS, names)) parts.malformed++;
@@ -68,7 +63,7 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
     tz,
     rollups,
     keyDays: parts.keyDays,
-    baselines: parts.baselines,
+    baselines: Object.fromEntries([...parts.baselines].map(([key, t]) => [key, tupleOf(t)])),
     malformed: parts.malformed,
     problems: [...problems.values()],
     items: parts.sums.items,

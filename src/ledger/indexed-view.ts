@@ -26,6 +26,7 @@ import { doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
 import { forEachPacked, unpackItems, type PackedItems } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
+import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 
 /** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
 export interface BaseLoader {
@@ -64,15 +65,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     // are the same records: a manual entry counts once, a gap above what rollups counted.
     const baseManual = has('manual') ? new Set(sessionsPiece().manual.map((m) => m.id)) : new Set<string>();
     const raw = lines.filter((l) => l.k !== 'manual' || !baseManual.has(l.id));
-    const baselines = new Map<
-      string,
-      { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number }
-    >();
+    const baselines = new Map<string, TokenCounts>();
     if (has('gap'))
-      for (const [key, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(
-        piece(load.gaps, (b) => b.gaps).baselines,
-      ))
-        baselines.set(key, { input, output, cacheWrite5m, cacheWrite1h, cacheRead });
+      for (const [key, gap] of Object.entries(piece(load.gaps, (b) => b.gaps).baselines))
+        baselines.set(key, tokensOf(gap));
     return (liveFold = foldLedger({
       raw: [{ rel: 'live', lines: raw }],
       base: { items: [], events: [], baselines },

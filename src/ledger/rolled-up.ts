@@ -2,7 +2,7 @@
  * Rolled-up usage as the fold takes it: one rollup entry per source file, its rows as items, the
  * call keys it counts (to skip raw copies of them) and the cost-state gaps it already counted.
  */
-import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, tokensOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import type { LedgerLine } from './ledger-schema.js';
 import type { Phase } from './records.js';
 import { addKeyRun, callKeyHash, keyDay, type RollupEntry, type RollupRow } from './rollup-format.js';
@@ -22,8 +22,7 @@ export function rolledUpEntries(iterable: Iterable<RollupEntry>): RolledUp {
   const events: LedgerLine[] = [];
   for (const entry of entries) {
     entry.rows.forEach((row, i) => {
-      const [input, output, cacheWrite5m, cacheWrite1h, cacheRead] = row.tokens;
-      items.push(rowItem(row, entry.cs, `${entry.src}#${i}`, { input, output, cacheWrite5m, cacheWrite1h, cacheRead }));
+      items.push(rowItem(row, entry.cs, `${entry.src}#${i}`, tokensOf(row.tokens)));
     });
     events.push(...entry.events);
   }
@@ -98,11 +97,14 @@ export function rolledKeys(entries: Iterable<RollupEntry>) {
 /** Per (Claude session, model): the cumulative gap rollups already counted. */
 export function gapBaselines(entries: Iterable<RollupEntry>): Map<string, TokenCounts> {
   const out = new Map<string, TokenCounts>();
-  for (const e of entries) {
-    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(e.gaps)) {
-      const key = `${e.cs}|${model}`;
-      out.set(key, maxTokens(out.get(key) ?? zeroTokens(), { input, output, cacheWrite5m, cacheWrite1h, cacheRead }));
-    }
-  }
+  for (const e of entries) addGapBaselines(out, e);
   return out;
+}
+
+/** An entry's cumulative gaps added to per-(Claude session, model) baselines ("cs|model"): the larger of each count. */
+export function addGapBaselines(into: Map<string, TokenCounts>, e: Pick<RollupEntry, 'cs' | 'gaps'>): void {
+  for (const [model, gap] of Object.entries(e.gaps)) {
+    const key = `${e.cs}|${model}`;
+    into.set(key, maxTokens(into.get(key) ?? zeroTokens(), tokensOf(gap)));
+  }
 }

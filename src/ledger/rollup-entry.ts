@@ -3,12 +3,12 @@
  * rows per 15-minute slot, attribution, model and kind, with a key per call and its events as they are.
  */
 import { isLongContextPrompt } from '../pricing/price-call.js';
-import { maxTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { maxTokens, tokensOf, tupleOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { foldGaps, placeRawUsage, type FoldResult, type RawFile } from './fold.js';
 import { writerOf } from './ledger-files.js';
 import type { LineOf } from './ledger-schema.js';
 import { callKeyHash, keyDay, SLOT_MS, type RollupEntry, type RollupRow } from './rollup-format.js';
-import type { UsageItem } from './usage-item.js';
+import { recordTokens, type UsageItem } from './usage-item.js';
 
 /** The Claude session a raw file's entry is filed under: its writer's, none for a CLI file. */
 export function sessionOfFile(rel: string): string | null {
@@ -41,7 +41,7 @@ export function entryFor(
     const r =
       rows.get(id) ?? rows.set(id, { ...row, calls: 0, tokens: [0, 0, 0, 0, 0], first: time, last: time }).get(id)!;
     r.calls += 1;
-    const t = [tokens.input, tokens.output, tokens.cacheWrite5m, tokens.cacheWrite1h, tokens.cacheRead];
+    const t = tupleOf(tokens);
     for (let i = 0; i < 5; i++) r.tokens[i]! += t[i]!;
     r.first = Math.min(r.first, time);
     r.last = Math.max(r.last, time);
@@ -72,14 +72,8 @@ export function entryFor(
   const cumulative: Record<string, TokenCounts> = {};
   for (const [src, earlier] of gapsBySource) {
     if (earlier.cs !== cs || src === file.rel) continue;
-    for (const [model, [input, output, cacheWrite5m, cacheWrite1h, cacheRead]] of Object.entries(earlier.gaps))
-      cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), {
-        input,
-        output,
-        cacheWrite5m,
-        cacheWrite1h,
-        cacheRead,
-      });
+    for (const [model, gap] of Object.entries(earlier.gaps))
+      cumulative[model] = maxTokens(cumulative[model] ?? zeroTokens(), tokensOf(gap));
   }
   const baselines = new Map(Object.entries(cumulative).map(([model, t]) => [`${cs}|${model}`, t]));
   const gapItems = foldGaps(gapLines, baselines);
@@ -97,14 +91,7 @@ export function entryFor(
       item.tokens,
       item.time,
     );
-  for (const g of gapLines)
-    cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), {
-      input: g.in,
-      output: g.out,
-      cacheWrite5m: g.cw5,
-      cacheWrite1h: g.cw1h,
-      cacheRead: g.cr,
-    });
+  for (const g of gapLines) cumulative[g.model] = maxTokens(cumulative[g.model] ?? zeroTokens(), recordTokens(g));
   return {
     src: file.rel,
     bytes: file.size,
@@ -112,12 +99,7 @@ export function entryFor(
     cs,
     rows: [...rows.values()],
     keys: Object.fromEntries(Object.entries(keys).map(([day, list]) => [day, [...new Set(list)].sort().join('')])),
-    gaps: Object.fromEntries(
-      Object.entries(cumulative).map(([model, t]) => [
-        model,
-        [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead],
-      ]),
-    ),
+    gaps: Object.fromEntries(Object.entries(cumulative).map(([model, t]) => [model, tupleOf(t)])),
     events: file.lines.filter((l) => l.k !== 'call' && l.k !== 'gap'),
   };
 }

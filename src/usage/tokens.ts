@@ -12,6 +12,19 @@ export interface TokenCounts {
 export const TOKEN_KINDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
+/** Token counts as rollups and the index store them: [input, output, cacheWrite5m, cacheWrite1h, cacheRead]. */
+export type TokenTuple = [number, number, number, number, number];
+
+export const tokensOf = ([input, output, cacheWrite5m, cacheWrite1h, cacheRead]: readonly number[]): TokenCounts => ({
+  input: input!,
+  output: output!,
+  cacheWrite5m: cacheWrite5m!,
+  cacheWrite1h: cacheWrite1h!,
+  cacheRead: cacheRead!,
+});
+
+export const tupleOf = (t: TokenCounts): TokenTuple => [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead];
+
 export function zeroTokens(): TokenCounts {
   return { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
 }
