@@ -56,11 +56,11 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
       event: t.event,
       source: t.source,
     })),
-    (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`,
+    taskEventKey,
   ).sort((a, b) => a.time - b.time);
   const bindings = dedupeBy(
     by('bind').map((b) => ({ time: Date.parse(b.t), cs: b.cs, ws: b.ws, spec: b.spec, task: b.task, why: b.why })),
-    (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`,
+    bindingKey,
   ).sort((a, b) => a.time - b.time);
   for (const b of bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
   const manualRecords = dedupeBy(by('manual'), (m) => m.id);
@@ -70,7 +70,7 @@ export function foldEvents(events: LedgerLine[], sessions = new Map<string, Work
     by('git')
       .filter((g) => g.event === 'commit')
       .map((g): CommitEvent => ({ sha: g.sha, time: Date.parse(g.t), branch: g.branch, cs: g.cs })),
-    (c) => `${c.sha}|${c.cs}`,
+    commitKey,
   ).sort((a, b) => a.time - b.time);
   const versions: SessionVersions = new Map();
   for (const v of by('version')) addVersionRecord(versions, v);
@@ -91,6 +91,11 @@ export function applySessionRecord(sessions: Map<string, WorkSession>, s: LineOf
     if (s.cs && sessions.get(s.ws)!.spec === s.spec) sessions.get(s.ws)!.claudeSessions.add(s.cs);
   } else if (known && known.ended === null) known.ended = time;
 }
+
+/** What makes two copies of a task event, a binding or a commit the same: the fold keeps one. */
+export const taskEventKey = (e: TaskEvent) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`;
+export const bindingKey = (b: Binding) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`;
+export const commitKey = (c: CommitEvent) => `${c.sha}|${c.cs}`;
 
 export function dedupeBy<T>(items: T[], key: (item: T) => string): T[] {
   const seen = new Map<string, T>();

@@ -2,8 +2,11 @@ import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
 import { foldLedger, type FoldResult } from './fold.js';
 import {
   applySessionRecord,
+  bindingKey,
+  commitKey,
   dedupeBy,
   manualEntry,
+  taskEventKey,
   type Binding,
   type CommitEvent,
   type TaskEvent,
@@ -174,10 +177,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
             source,
           }),
         );
-        tasks = dedupeBy(
-          [...stored, ...folded().tasks],
-          (e) => `${e.time}|${e.spec}|${e.task}|${e.event}|${e.ws}`,
-        ).sort((a, b) => a.time - b.time);
+        tasks = dedupeBy([...stored, ...folded().tasks], taskEventKey).sort((a, b) => a.time - b.time);
       }
       return tasks;
     },
@@ -202,7 +202,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     get bindings() {
       return (bindings ??= dedupeBy(
         [...eventsPiece().bindings.map(unpackBinding), ...folded().bindings],
-        (b) => `${b.time}|${b.cs}|${b.ws}|${b.spec}|${b.task}`,
+        bindingKey,
       ).sort((a, b) => a.time - b.time));
     },
     lastBinding(of) {
@@ -214,7 +214,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const stored = piece(load.commits, (b) => b.commits).commits.map(
         ([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }),
       );
-      return dedupeBy([...stored, ...folded().commits], (c) => `${c.sha}|${c.cs}`).sort((a, b) => a.time - b.time);
+      return dedupeBy([...stored, ...folded().commits], commitKey).sort((a, b) => a.time - b.time);
     },
     get models() {
       return [...new Set([...base.models, ...folded().usage.map((i) => i.model)])].sort();
