@@ -181,15 +181,6 @@ export function picoAddendOf(
   return picoAddendAtRates(input.tokens, base, multiplier);
 }
 
-/** The same price in pico-USD only (null = unpriced), without naming its source. */
-export function picoUsdOf(input: PricedCallInput & { longContext: boolean }, book: PriceBook): bigint | null {
-  if (totalTokens(input.tokens) === 0) return 0n;
-  const rates = book.rates(input.model);
-  if (!rates) return null;
-  const { base, multiplier } = chosenRates(input, rates);
-  return picoUsdAtRates(input.tokens, base, multiplier);
-}
-
 /** Which rates apply to a call: long-context ones when it was long and the model has them; the fast multiplier in fast mode. */
 function chosenRates(input: { speed: PricedCallInput['speed']; longContext: boolean }, rates: ModelRates) {
   const longContext = input.longContext && rates.longContext !== undefined;
