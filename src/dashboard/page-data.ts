@@ -1,3 +1,4 @@
+import { StringTable } from '../history/string-table.js';
 import path from 'node:path';
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { PriceBook } from '../pricing/price-call.js';
@@ -27,18 +28,12 @@ export function pageData(
   range: DayRange,
   meta: PageMeta,
 ): DashboardData {
-  const names: string[] = [];
-  const ids = new Map<string, number>();
-  const newName = (s: string) => {
-    ids.set(s, names.length);
-    return names.push(s) - 1;
-  };
-  const name = (s: string | null) => (s === null ? -1 : (ids.get(s) ?? newName(s)));
+  const names = new StringTable();
+  const name = (s: string | null) => (s === null ? -1 : names.id(s));
   // One pass over the usage, a month at a time, nothing kept but the sums: days and models get
   // their places in sorted order, and minutes their base, once every item has been seen.
-  const dayIds = new Map<string, number>();
-  const modelIds = new Map<string, number>();
-  const idOf = (map: Map<string, number>, key: string) => map.get(key) ?? map.set(key, map.size).get(key)!;
+  const dayIds = new StringTable();
+  const modelIds = new StringTable();
   let firstMinute = Math.floor(meta.now / 60_000);
   const unpriced = new Set<string>();
   const rows = new Map<string, PageRow>();
@@ -46,7 +41,7 @@ export function pageData(
   view.forEachItemIn(range, tz, (item) => {
     const pico = priceItem(item, book);
     if (pico === null) unpriced.add(item.model);
-    const day = idOf(dayIds, dayKey(item.time, tz));
+    const day = dayIds.id(dayKey(item.time, tz));
     const first = Math.floor(item.first / 60_000);
     const last = Math.floor(item.last / 60_000);
     firstMinute = Math.min(firstMinute, first);
@@ -79,7 +74,7 @@ export function pageData(
     row[5] += total;
     row[6] += item.calls;
     row[7] += Number(pico ?? 0);
-    row[8] |= 1 << idOf(modelIds, item.model);
+    row[8] |= 1 << modelIds.id(item.model);
     row[10] = Math.min(row[10], first);
     row[11] = Math.max(row[11], last);
     const dkey = `${day},${name(item.spec)},${name(item.model)}`;
@@ -93,9 +88,9 @@ export function pageData(
     d[8] += item.calls;
     d[9] += Number(pico ?? 0);
   });
-  const days = [...dayIds.keys()].sort();
+  const days = [...dayIds.list].sort();
   const dayAt = placesIn(dayIds, days);
-  const models = [...modelIds.keys()].sort();
+  const models = [...modelIds.list].sort();
   const modelAt = placesIn(modelIds, models);
   const baseMinute = firstMinute;
   const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
@@ -133,7 +128,7 @@ export function pageData(
     until: range.until ?? null,
     dailyBudget: meta.dailyBudget,
     skipped: skippedNote(view) ?? null,
-    names,
+    names: names.list,
     days,
     models: models.map((m) => name(m)),
     unpriced: [...unpriced].map((m) => name(m)),
@@ -145,10 +140,10 @@ export function pageData(
 }
 
 /** For each id given in order of first sight, its place in `sorted`. */
-function placesIn(ids: Map<string, number>, sorted: string[]): number[] {
+function placesIn(ids: StringTable, sorted: string[]): number[] {
   const at: number[] = [];
   sorted.forEach((key, place) => {
-    at[ids.get(key)!] = place;
+    at[ids.id(key)] = place;
   });
   return at;
 }

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { StringTable } from '../history/string-table.js';
 import { dayKey } from '../time/zoned.js';
 import { tupleOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
 import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './index-base.js';
@@ -81,8 +82,8 @@ class UsageSums {
   readonly items: UsageItem[] = [];
   /** Per Claude session: "day|attribution|model|flags" → its item. */
   private readonly byClaudeSession = new Map<string | null, Map<string, UsageItem>>();
-  private readonly attributionIds = new Map<string, number>();
-  private readonly modelIds = new Map<string, number>();
+  private readonly attributionIds = new StringTable();
+  private readonly modelIds = new StringTable();
 
   constructor(private readonly tz: string) {}
 
@@ -91,7 +92,7 @@ class UsageSums {
     const { base, rows, attributions, names } = entry.packed!;
     let sums = this.byClaudeSession.get(entry.cs);
     if (!sums) this.byClaudeSession.set(entry.cs, (sums = new Map()));
-    const attributionIds = attributions.map((a) => intern(this.attributionIds, JSON.stringify(a)));
+    const attributionIds = attributions.map((a) => this.attributionIds.id(JSON.stringify(a)));
     const modelIds = new Map<number, number>();
     let lastUtcDay = -1;
     let lastSlot = Number.NaN;
@@ -109,7 +110,7 @@ class UsageSums {
       if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay)
         keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
       let model = modelIds.get(r[2]!);
-      if (model === undefined) modelIds.set(r[2]!, (model = intern(this.modelIds, names[r[2]!]!)));
+      if (model === undefined) modelIds.set(r[2]!, (model = this.modelIds.id(names[r[2]!]!)));
       const key = `${day}|${attributionIds[r[1]!]}|${model}|${flags}`;
       let item = sums.get(key);
       if (!item) {
@@ -136,12 +137,6 @@ class UsageSums {
       if (last > item.last) item.last = last;
     }
   }
-}
-
-function intern(ids: Map<string, number>, value: string): number {
-  let id = ids.get(value);
-  if (id === undefined) ids.set(value, (id = ids.size));
-  return id;
 }
 
 const SLOTS_PER_DAY = 86_400_000 / SLOT_MS;

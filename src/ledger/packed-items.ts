@@ -1,3 +1,4 @@
+import { StringTable } from '../history/string-table.js';
 import type { UsageItem } from './usage-item.js';
 import type { Phase } from './records.js';
 
@@ -15,17 +16,8 @@ export interface PackedItems {
 export const ITEM_KINDS = ['call', 'gap', 'manual'] as const;
 
 export function packItems(items: UsageItem[]): PackedItems {
-  const names: string[] = [];
-  const ids = new Map<string, number>();
-  const name = (s: string | null) => {
-    if (s === null) return -1;
-    let id = ids.get(s);
-    if (id === undefined) {
-      id = names.push(s) - 1;
-      ids.set(s, id);
-    }
-    return id;
-  };
+  const names = new StringTable();
+  const name = (s: string | null) => (s === null ? -1 : names.id(s));
   const rows = items.map((i) => {
     const t = i.tokens;
     return [
@@ -50,7 +42,7 @@ export function packItems(items: UsageItem[]): PackedItems {
       name(i.commit),
     ];
   });
-  return { names, rows };
+  return { names: names.list, rows };
 }
 
 export function unpackItems(packed: PackedItems, keyPrefix = 'r'): UsageItem[] {
