@@ -52,7 +52,7 @@ export function catchUpProject(ctx: ProjectContext): void {
   const stateless = toRead
     .map((r) => r.sessionId)
     .filter((id) => !fs.existsSync(sessionStatePath(ctx.paths.claudeSessionsState, id)));
-  withBindingBatch(ctx.paths.ledger, stateless.length > 1 ? stateless : [], () => {
+  withBindingBatch(ctx.paths.ledger, stateless, () => {
     for (const { sessionId, transcriptPath, signature } of toRead) {
       try {
         withClaudeSession({ projectDir: ctx.projectDir, sessionId, transcriptPath }, () => undefined, { now: ctx.now });
