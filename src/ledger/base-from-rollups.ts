@@ -11,7 +11,7 @@ import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './in
 import { EventSink } from './packed-events.js';
 import { addGapBaselines, outranks, rowItem } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
-import { FLAG_FAST, FLAG_GAP, FLAG_LONG, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
 import type { UsageItem } from './usage-item.js';
 
@@ -87,8 +87,8 @@ class UsageSums {
 
   constructor(private readonly tz: string) {}
 
-  /** An entry's rows; `keyDay` hears of each UTC day whose calls the entry keys. */
-  addEntry(entry: RollupEntry, keyDay: (day: string) => void): void {
+  /** An entry's rows; `onKeyDay` hears of each UTC day whose calls the entry keys. */
+  addEntry(entry: RollupEntry, onKeyDay: (day: string) => void): void {
     const { base, rows, attributions, names } = entry.packed!;
     let sums = this.byClaudeSession.get(entry.cs);
     if (!sums) this.byClaudeSession.set(entry.cs, (sums = new Map()));
@@ -107,8 +107,7 @@ class UsageSums {
         lastSlot = slot;
       }
       const utc = Math.floor(slot / SLOTS_PER_DAY);
-      if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay)
-        keyDay(new Date((lastUtcDay = utc) * 86_400_000).toISOString().slice(0, 10));
+      if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay) onKeyDay(keyDay((lastUtcDay = utc) * 86_400_000));
       let model = modelIds.get(r[2]!);
       if (model === undefined) modelIds.set(r[2]!, (model = this.modelIds.id(names[r[2]!]!)));
       const key = `${day}|${attributionIds[r[1]!]}|${model}|${flags}`;

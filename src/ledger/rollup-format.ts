@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dayKey } from '../time/zoned.js';
 import type { LedgerLine } from './ledger-schema.js';
 import { encodeEvent } from './rollup-events.js';
 
@@ -96,7 +97,7 @@ export function addKeyRun(set: Set<string>, run: string): void {
 }
 
 /** The UTC day a call's key is filed under. */
-export const keyDay = (time: number): string => new Date(time).toISOString().slice(0, 10);
+export const keyDay = (time: number): string => dayKey(time, 'UTC');
 
 export function contentHash(bytes: Buffer | string, length = 16): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, length);
