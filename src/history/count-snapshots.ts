@@ -1,7 +1,7 @@
 import type { TranscriptRead } from '../transcript/read-transcript.js';
 import { totalTokens } from '../usage/tokens.js';
 import type { SessionCount } from './cost-state-gaps.js';
-import type { CountSnapshot, FileEntry, FileIndex } from './file-index.js';
+import type { CountSnapshot, FileEntry } from './file-index.js';
 
 /**
  * Keeps the cost-state snapshots that can be placed in time: each that follows a compaction (the
@@ -58,9 +58,9 @@ export function locateCounts(
  * snapshots twice: they count once. Of several latest snapshots (a copy made earlier, the file
  * still growing) only the newest is kept: counts are cumulative.
  */
-export function sessionCounts(files: FileIndex, only?: Set<string>): SessionCount[] {
+export function sessionCounts(files: Iterable<FileEntry>, only?: Set<string>): SessionCount[] {
   const bySession = new Map<string, Map<string, CountSnapshot>>();
-  for (const f of Object.values(files)) {
+  for (const f of files) {
     if (!f.counts?.length) continue;
     const session = f.countSession ?? f.sessionId;
     if (only && !only.has(session)) continue;

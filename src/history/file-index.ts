@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { replaceFile } from './call-store.js';
-import { placeOf } from '../transcript/discover.js';
 import type { Cursor } from '../transcript/read-transcript.js';
 import type { TokenCounts } from '../usage/tokens.js';
+import { type Extra, namesOf, type Stored, StoredFiles, writeStored } from './stored-files.js';
+
+export { StoredFiles };
 
 /** A cost-state snapshot: where to place what it adds (`at`: its compaction's time, null for the
  * latest one) and which calls it covers (those up to `cut`, the last call before it in its file). */
@@ -38,153 +38,130 @@ export interface FileEntry extends Cursor {
   lastCallAt?: number;
 }
 
-export type FileIndex = Record<string, FileEntry>;
-
-/** files.json: one array per field (JSON of plain arrays parses fast and makes no object per file). */
-interface Stored {
-  version: 5;
-  /** The file holding the extras of this very version (files-extra-<id>.json). */
-  extras: string;
-  /** The `projects/` folders the paths are relative to. */
-  roots: string[];
-  root: number[];
-  path: string[];
-  size: number[];
-  mtime: number[];
-  ino: number[];
-  offset: number[];
-  head: string[];
-}
-/** files-extra-<id>.json: what else is known of some files (by position in files.json), read only by updates. */
-type Extras = Record<number, Extra>;
-type Extra = Omit<FileEntry, keyof Cursor | 'size' | 'mtimeMs' | 'project' | 'sessionId'>;
-
 /**
- * `files.json`: every transcript file ever read for this store (deleted ones too: their counts still
- * matter). Loaded on every run, so cheap to load: paths relative to their `projects/` folder, the
- * project and session a path names derived again when needed, and FileEntry objects made only
- * when an update needs them — a run with nothing new only compares sizes, mtimes and inodes.
+ * Every transcript file of a store, as an update sees it: what files.json holds, with the entries
+ * this update sets over it. Entries are made only for the files an update asks about, and saving
+ * rewrites only their places in files.json's arrays (a turn's update reads one file of thousands).
  */
-export class StoredFiles {
-  private readonly at = new Map<string, number>();
+export class FileIndex {
+  private readonly made = new Map<string, FileEntry>();
+  /** Paths set or deleted by this update. */
+  private readonly edits = new Set<string>();
+  private deleted = false;
+  /** Positions in `base` by session named. */
+  private bySession: Map<string, number[]> | undefined;
 
-  private constructor(
-    private readonly s: Stored,
-    private readonly dir: string,
-    /** files.json's size, mtime and inode when loaded. */
-    private readonly version: string,
-  ) {
-    for (let i = 0; i < s.path.length; i++) this.at.set(fullPath(s, i), i);
-  }
+  constructor(private readonly base?: StoredFiles) {}
 
-  static load(dir: string): StoredFiles | undefined {
-    let stored: Stored;
-    let version: string;
-    try {
-      const fd = fs.openSync(path.join(dir, 'files.json'), 'r');
-      try {
-        version = fileVersion(fs.fstatSync(fd));
-        stored = JSON.parse(fs.readFileSync(fd, 'utf8')) as Stored;
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch {
-      return undefined; // missing or torn: the caller starts the index again
-    }
-    return stored?.version === 5 ? new StoredFiles(stored, dir, version) : undefined;
-  }
-
-  /** Whether files.json is still the one loaded (no other run has saved since). */
-  current(): boolean {
-    try {
-      return fileVersion(fs.statSync(path.join(this.dir, 'files.json'))) === this.version;
-    } catch {
-      return false; // removed meanwhile: not the one loaded
-    }
-  }
-
-  /** Whether a file on disk differs from what was read of it (or was never read). */
-  changed(file: string, size: number, mtimeMs: number, ino: number): boolean {
-    const i = this.at.get(file);
-    return i === undefined || this.s.size[i] !== size || this.s.mtime[i] !== mtimeMs || this.s.ino[i] !== ino;
-  }
-
-  entries(): FileIndex {
-    const s = this.s;
-    let extra: Extras = {};
-    try {
-      extra = JSON.parse(fs.readFileSync(path.join(this.dir, this.s.extras), 'utf8')) as Extras;
-    } catch {
-      // none yet
-    }
-    const files: FileIndex = {};
-    for (let i = 0; i < s.path.length; i++) {
-      const { project, sessionId } = placeOf(s.path[i]!.split('/'));
-      const entry: FileEntry = {
-        offset: s.offset[i]!,
-        ino: s.ino[i]!,
-        head: s.head[i]!,
-        size: s.size[i]!,
-        mtimeMs: s.mtime[i]!,
-        project,
-        sessionId,
-      };
-      const x = extra[i];
-      if (x) Object.assign(entry, x);
-      files[fullPath(s, i)] = entry;
-    }
+  static of(record: Record<string, FileEntry>): FileIndex {
+    const files = new FileIndex();
+    for (const [file, entry] of Object.entries(record)) files.set(file, entry);
     return files;
   }
+
+  get(file: string): FileEntry | undefined {
+    let entry = this.made.get(file);
+    if (entry || this.edits.has(file)) return entry;
+    const i = this.base?.at.get(file);
+    if (i === undefined) return undefined;
+    this.made.set(file, (entry = this.base!.entry(i)));
+    return entry;
+  }
+
+  set(file: string, entry: FileEntry): void {
+    this.made.set(file, entry);
+    this.edits.add(file);
+  }
+
+  delete(file: string): void {
+    this.made.delete(file);
+    this.edits.add(file);
+    this.deleted = true;
+  }
+
+  /** Every path known, deleted ones left out. */
+  paths(): string[] {
+    const out = this.base ? [...this.base.at.keys()].filter((f) => !this.edits.has(f)) : [];
+    for (const f of this.edits) if (this.made.has(f)) out.push(f);
+    return out;
+  }
+
+  /**
+   * The files that name one of `sessions`: in their lines (`sessions`) or as the session their
+   * counts are of (`countSession`, or the path's). Others may come along; callers check.
+   */
+  *namingAny(sessions: Set<string>): Generator<FileEntry> {
+    const base = this.base;
+    if (base) {
+      this.bySession ??= positionsBySession(base);
+      const seen = new Set<number>();
+      for (const s of sessions)
+        for (const i of this.bySession.get(s) ?? []) {
+          if (seen.has(i)) continue;
+          seen.add(i);
+          const file = base.path(i);
+          if (!this.edits.has(file)) yield this.get(file)!;
+        }
+    }
+    for (const file of this.edits) {
+      const f = this.made.get(file);
+      if (f && (sessions.has(f.countSession ?? f.sessionId) || f.sessions?.some((s) => sessions.has(s)))) yield f;
+    }
+  }
+
+  /**
+   * Writes files.json and its extras. `configDirs`: the dirs of the store; every file lives under
+   * one of their `projects/` folders. Files.json's arrays as loaded are reused, and only the places
+   * of the files this update set are written again.
+   */
+  save(dir: string, configDirs: string[]): void {
+    const roots = configDirs
+      .map((d) => path.join(path.resolve(d), 'projects') + path.sep)
+      .sort((a, b) => b.length - a.length);
+    const reuse = this.base && !this.deleted;
+    const s: Omit<Stored, 'extras'> = reuse
+      ? this.base!.s
+      : { version: 6, roots: [], root: [], path: [], size: [], mtime: [], ino: [], offset: [], head: [], names: [] };
+    const extras = reuse ? this.base!.extraTexts() : [];
+    const put = (file: string, entry: FileEntry) => {
+      const { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra } = entry;
+      let i = reuse ? this.base!.at.get(file) : undefined;
+      if (i === undefined) {
+        const root = roots.find((r) => file.startsWith(r));
+        if (!root) return;
+        let index = s.roots.indexOf(root);
+        if (index < 0) index = s.roots.push(root) - 1;
+        i = s.path.length;
+        s.root.push(index);
+        s.path.push(file.slice(root.length).split(path.sep).join('/'));
+      }
+      s.size[i] = size;
+      s.mtime[i] = mtimeMs;
+      s.ino[i] = ino;
+      s.offset[i] = offset;
+      s.head[i] = head;
+      s.names[i] = namesOf(entry);
+      extras[i] = Object.keys(extra).length ? JSON.stringify(extra satisfies Extra) : '';
+    };
+    const files = reuse ? this.edits : this.paths();
+    for (const file of files) put(file, this.get(file)!);
+    writeStored(dir, s, extras);
+  }
 }
 
-const fileVersion = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
-
-const fullPath = (s: Stored, i: number) =>
-  s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
+/** Positions of a store's files by the sessions they name (see namesOf). */
+function positionsBySession(base: StoredFiles): Map<string, number[]> {
+  const by = new Map<string, number[]>();
+  for (let i = 0; i < base.s.path.length; i++)
+    for (const s of base.namesAt(i)) {
+      const list = by.get(s);
+      if (list) list.push(i);
+      else by.set(s, [i]);
+    }
+  return by;
+}
 
 export function loadFileIndex(dir: string): FileIndex | undefined {
-  return StoredFiles.load(dir)?.entries();
-}
-
-/** `configDirs`: the dirs of the store; every file lives under one of their `projects/` folders. */
-export function saveFileIndex(dir: string, files: FileIndex, configDirs: string[]): void {
-  const roots = configDirs
-    .map((d) => path.join(path.resolve(d), 'projects') + path.sep)
-    .sort((a, b) => b.length - a.length);
-  const extrasFile = `files-extra-${Date.now().toString(36)}-${process.pid}.json`;
-  const s: Stored = {
-    version: 5,
-    extras: extrasFile,
-    roots: [],
-    root: [],
-    path: [],
-    size: [],
-    mtime: [],
-    ino: [],
-    offset: [],
-    head: [],
-  };
-  const extras: Extras = {};
-  for (const [
-    file,
-    { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra },
-  ] of Object.entries(files)) {
-    const root = roots.find((r) => file.startsWith(r));
-    if (!root) continue;
-    let index = s.roots.indexOf(root);
-    if (index < 0) index = s.roots.push(root) - 1;
-    if (Object.keys(extra).length) extras[s.path.length] = extra;
-    s.root.push(index);
-    s.path.push(file.slice(root.length).split(path.sep).join('/'));
-    s.size.push(size);
-    s.mtime.push(mtimeMs);
-    s.ino.push(ino);
-    s.offset.push(offset);
-    s.head.push(head);
-  }
-  // Extras under a new name first, then files.json (which names them) replaces the old one at once.
-  replaceFile(path.join(dir, extrasFile), JSON.stringify(extras));
-  replaceFile(path.join(dir, 'files.json'), JSON.stringify(s));
-  for (const old of fs.readdirSync(dir))
-    if (old.startsWith('files-extra-') && old !== extrasFile) fs.rmSync(path.join(dir, old), { force: true });
+  const base = StoredFiles.load(dir);
+  return base && new FileIndex(base);
 }

@@ -6,8 +6,11 @@ import path from 'node:path';
  * The machine-local history behind `spec-session report`, one store per set of Claude config dirs
  * asked for (so `--config-dir` needs no filtering, and a store holds exactly what its dirs held):
  *
- *   files.json     per transcript file: cursor, size/mtime/inode, cost-state snapshots, versions
- *   summary.json   per Claude session: usage rows by 15-minute slot, span, cost-state gaps
+ *   files.json     per transcript file: cursor, size/mtime/inode, sessions named; cost-state
+ *                  snapshots and versions in the files-extra-<id>.json it names
+ *   summary-<k>.json  per Claude session, 16 shards: usage rows by 15-minute slot, span, cost-state
+ *                  gaps; summary.json: model names and forks
+ *   calendar.bin   the rows summed over sessions (what daily/weekly/monthly print from)
  *   calls/XX.json  the distinct calls, in 256 buckets by session; ids.hash + ids.bucket: message.id hash → bucket
  *   dirty          present while an update is being written
  *
@@ -15,7 +18,7 @@ import path from 'node:path';
  * Counts, ids, names and timestamps only, never transcript content.
  *
  * Crash safety: each file is replaced atomically (temp + rename); an update writes `dirty` first and
- * removes it last. A run that finds `dirty` (an update died halfway) rebuilds summary.json and
+ * removes it last. A run that finds `dirty` (an update died halfway) rebuilds the summary and
  * the id index from the buckets, whose merges are idempotent, and re-reads from the cursors on record.
  */
 export function historyDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -2,8 +2,9 @@ import { BUCKETS, bucketOf, type IdIndex, loadBucket, saveBucket } from './call-
 import { CallTable } from './call-table.js';
 import { costStateGaps } from './cost-state-gaps.js';
 import { sessionCounts } from './count-snapshots.js';
-import type { FileIndex } from './file-index.js';
-import { gapRow, modelIndex, summarizeSession, type HistorySummary } from './summary.js';
+import type { FileEntry, FileIndex } from './file-index.js';
+import { gapRow, modelIndex, summarizeSession } from './summary.js';
+import type { SummaryStore } from './summary-store.js';
 
 /**
  * One update of a store, in memory: the buckets it needs are loaded into a CallTable, new copies
@@ -78,7 +79,7 @@ export class HistoryUpdate {
   }
 
   /** Recomputes what the touched calls change in `summary`, then writes buckets and the id index. */
-  finish(summary: HistorySummary, files: FileIndex, readFiles: string[]): void {
+  finish(summary: SummaryStore, files: FileIndex, readFiles: string[]): void {
     const { table } = this;
     for (const i of this.touched.list(table.size)) this.rowSessions.add(table.session(i));
     this.summarizeRows(summary);
@@ -91,7 +92,7 @@ export class HistoryUpdate {
       }
     }
     for (const file of readFiles) {
-      const f = files[file]!;
+      const f = files.get(file)!;
       gapSessions.add(f.countSession ?? f.sessionId);
       for (const s of f.sessions ?? []) gapSessions.add(s);
     }
@@ -100,7 +101,7 @@ export class HistoryUpdate {
     this.save();
   }
 
-  private summarizeRows(summary: HistorySummary): void {
+  private summarizeRows(summary: SummaryStore): void {
     const calls = new Map<string, number[]>();
     for (const s of this.rowSessions) {
       this.load(bucketOf(s));
@@ -108,24 +109,23 @@ export class HistoryUpdate {
     }
     for (let i = 0; i < this.table.size; i++) calls.get(this.table.session(i))?.push(i);
     for (const [s, list] of calls) {
-      const previous = summary.sessions[s];
-      if (list.length === 0 && !previous?.gaps.length && !previous?.parents) delete summary.sessions[s];
-      else summary.sessions[s] = summarizeSession(this.table, list, summary, previous);
+      const previous = summary.get(s);
+      if (list.length === 0 && !previous?.gaps.length && !previous?.parents) summary.delete(s);
+      else summary.set(s, summarizeSession(this.table, list, summary, previous));
     }
   }
 
   /** Versions seen per session, and whether any of its files holds a cost-state line. */
-  private updateVersions(summary: HistorySummary, files: FileIndex, sessions: Set<string>): void {
+  private updateVersions(summary: SummaryStore, files: FileIndex, sessions: Set<string>): void {
     const found = new Map<string, { versions: Set<string>; costState: boolean }>();
-    const note = (s: string, f: FileIndex[string]) => {
-      if (!sessions.has(s) || !summary.sessions[s]) return;
+    const note = (s: string, f: FileEntry) => {
+      if (!sessions.has(s) || !summary.get(s)) return;
       const v = found.get(s) ?? found.set(s, { versions: new Set(), costState: false }).get(s)!;
       for (const version of f.versions ?? []) v.versions.add(version);
       v.costState ||= f.costState === true;
     };
-    // Every file is looked at (a session's versions are all its files'), so nothing is made for
-    // one that names none of the sessions asked about.
-    for (const f of Object.values(files)) {
+    // Every file naming a session asked about (a session's versions are all its files').
+    for (const f of files.namingAny(sessions)) {
       for (const s of f.sessions ?? []) note(s, f);
       if (f.costState) {
         const counted = f.countSession ?? f.sessionId;
@@ -133,7 +133,7 @@ export class HistoryUpdate {
       }
     }
     for (const [s, v] of found) {
-      const entry = summary.sessions[s]!;
+      const entry = summary.get(s)!;
       if (v.versions.size) entry.versions = [...v.versions].sort();
       if (v.costState) entry.costState = true;
     }
@@ -143,21 +143,19 @@ export class HistoryUpdate {
    * Cost-state gaps of the sessions whose calls or counts changed, of the forks of those (they
    * inherit their parents' counts), and of the parents of all of these (a fork's gaps need them).
    */
-  private updateGaps(summary: HistorySummary, files: FileIndex, changed: Set<string>): void {
-    const children = new Map<string, string[]>();
-    for (const [s, entry] of Object.entries(summary.sessions))
-      for (const p of entry.parents ?? []) (children.get(p) ?? children.set(p, []).get(p)!).push(s);
+  private updateGaps(summary: SummaryStore, files: FileIndex, changed: Set<string>): void {
+    const children = summary.children();
     const down = walk([...changed], (s) => children.get(s) ?? []);
-    const closure = walk([...down], (s) => summary.sessions[s]?.parents ?? []);
-    const counts = sessionCounts(files, closure);
+    const closure = walk([...down], (s) => summary.get(s)?.parents ?? []);
+    const counts = sessionCounts(files.namingAny(closure), closure);
     if (counts.length === 0) return;
     for (const s of closure) this.load(bucketOf(s));
     const gaps = costStateGaps(this.table, counts);
     for (const { sessionId } of counts) {
       const rows = (gaps.get(sessionId) ?? []).map((g) => gapRow(g.at, modelIndex(summary, g.model), g.tokens));
-      const entry = summary.sessions[sessionId];
+      const entry = summary.get(sessionId);
       if (entry) entry.gaps = rows;
-      else if (rows.length) summary.sessions[sessionId] = { project: '', first: 0, last: 0, rows: [], gaps: rows };
+      else if (rows.length) summary.set(sessionId, { project: '', first: 0, last: 0, rows: [], gaps: rows });
     }
   }
 
@@ -177,8 +175,9 @@ export class HistoryUpdate {
   }
 }
 
-function addParent(summary: HistorySummary, session: string, parent: string): void {
-  const entry = (summary.sessions[session] ??= { project: '', first: 0, last: 0, rows: [], gaps: [] });
+function addParent(summary: SummaryStore, session: string, parent: string): void {
+  let entry = summary.get(session);
+  if (!entry) summary.set(session, (entry = { project: '', first: 0, last: 0, rows: [], gaps: [] }));
   if (!entry.parents?.includes(parent)) entry.parents = [...(entry.parents ?? []), parent];
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileEntry, FileIndex } from './file-index.js';
+import type { FileEntry } from './file-index.js';
 import type { CallTable } from './call-table.js';
 
 /**
@@ -34,7 +34,11 @@ interface LegacyState {
   files: Record<string, FileEntry>;
 }
 
-export function importLegacyHistory(historyRoot: string, configDirs: string[], into: CallTable): FileIndex | undefined {
+export function importLegacyHistory(
+  historyRoot: string,
+  configDirs: string[],
+  into: CallTable,
+): Record<string, FileEntry> | undefined {
   let state: LegacyState;
   try {
     state = JSON.parse(fs.readFileSync(path.join(historyRoot, 'state.json'), 'utf8')) as LegacyState;
@@ -45,7 +49,7 @@ export function importLegacyHistory(historyRoot: string, configDirs: string[], i
   const roots = configDirs.map((d) => path.join(path.resolve(d), 'projects') + path.sep);
   const mine = Object.entries(state.files).filter(([file]) => roots.some((r) => file.startsWith(r)));
   const sessions = new Set(mine.map(([, f]) => f.sessionId));
-  const gone: FileIndex = {};
+  const gone: Record<string, FileEntry> = {};
   for (const [file, entry] of mine)
     if (!fs.existsSync(file) && entry.counts?.length) gone[file] = { ...entry, costState: true };
   let text = '';

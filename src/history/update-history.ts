@@ -5,24 +5,15 @@ import { withFileLock } from '../store/lock.js';
 import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
 import { DamagedBucketError, IdIndex } from './call-store.js';
 import { CallTable } from './call-table.js';
-import { loadFileIndex, saveFileIndex, StoredFiles, type FileIndex } from './file-index.js';
+import { FileIndex, loadFileIndex, StoredFiles } from './file-index.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
 import { updateInWorker, workerScript } from './history-worker.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
-import {
-  calendarOf,
-  contributions,
-  emptySummary,
-  loadCalendar,
-  loadSummary,
-  patchCalendar,
-  saveCalendar,
-  saveSummary,
-  type Calendar,
-  type HistorySummary,
-} from './summary.js';
+import { calendarOf, loadCalendar, patchCalendar, saveCalendar, type Calendar } from './calendar.js';
+import type { HistorySummary } from './summary.js';
+import { DamagedSummaryError, loadSummary, SummaryStore } from './summary-store.js';
 
 /** New bytes worth a worker thread of their own (see history-worker.ts). */
 const WORKER_MIN_BYTES = 32 << 20;
@@ -48,15 +39,19 @@ export interface HistoryView {
 
 /**
  * Brings the history of `configDirs` up to date with every transcript on disk and returns it.
- * Only new bytes are read; with nothing new, only files.json and summary.json are loaded.
+ * Only new bytes are read; with nothing new, only files.json and calendar.bin are loaded (and the
+ * summary's shards if a session report asks).
  * Files Claude Code has since deleted keep their usage.
  */
 export async function updateHistory(options: UpdateOptions): Promise<HistoryView> {
   try {
     return await updateOnce(options);
   } catch (error) {
-    if (!(error instanceof DamagedBucketError)) throw error;
-    setAside(storeFor(options.storeDir, options.configDirs), options.configDirs);
+    const store = storeFor(options.storeDir, options.configDirs);
+    // A damaged summary shard is rebuilt from the buckets (as after an update that died).
+    if (error instanceof DamagedSummaryError) setDirty(store, true);
+    else if (error instanceof DamagedBucketError) setAside(store, options.configDirs);
+    else throw error;
     return updateOnce(options);
   }
 }
@@ -76,9 +71,9 @@ function setAside(store: string, configDirs: string[]): void {
         fs.renameSync(path.join(dir, name), path.join(dir, `${name}.damaged-${Date.now()}`));
       }
     }
-    const files = loadFileIndex(store) ?? {};
-    for (const file of Object.keys(files)) if (fs.existsSync(file)) delete files[file];
-    saveFileIndex(store, files, configDirs);
+    const files = loadFileIndex(store) ?? new FileIndex();
+    for (const file of files.paths()) if (fs.existsSync(file)) files.delete(file);
+    files.save(store, configDirs);
     setDirty(store, true);
   });
 }
@@ -97,13 +92,14 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
       changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
   });
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
-  if (changed.length === 0 && stored && !isDirty(store) && fs.existsSync(path.join(store, 'calendar.json'))) {
-    const summary = once(() => loadSummary(store) ?? emptySummary());
-    const calendar = once(() => loadCalendar(store) ?? calendarOf(summary()));
-    return { summary, calendar, bytesRead: 0, filesRead: 0, errors: [] };
+  // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
+  const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
+  if (calendar) {
+    const summary = once(() => loadSummary(store) ?? rebuilt(store, storeDir, configDirs).summary());
+    return { summary, calendar: () => calendar, bytesRead: 0, filesRead: 0, errors: [] };
   }
-  const peek = stored?.entries();
-  const total = changed.reduce((s, f) => s + f.size - (peek?.[f.path]?.offset ?? 0), 0);
+  const peek = stored && new FileIndex(stored);
+  const total = changed.reduce((s, f) => s + f.size - (peek?.get(f.path)?.offset ?? 0), 0);
   const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
   if (script) return inWorker(script, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
@@ -115,7 +111,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
     mtimeMs: f.mtimeMs,
     project: f.project,
     sessionId: f.sessionId,
-    previous: peek?.[f.path],
+    previous: peek?.get(f.path),
   }));
   const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));
   return withFileLock(
@@ -134,7 +130,7 @@ function merge(
   known: FileIndex | undefined,
 ): HistoryView {
   let files = known ?? loadFileIndex(store);
-  let summary = loadSummary(store);
+  let summary = SummaryStore.load(store);
   const loaded = files !== undefined ? IdIndex.load(store) : undefined;
   // An update died halfway (`dirty`), or a file it needs is gone: rebuild from the call buckets.
   const repair = isDirty(store) || (files !== undefined && (summary === undefined || loaded === undefined));
@@ -142,10 +138,12 @@ function merge(
   // A new store: nothing on disk to merge with (a first run that died leaves `dirty`: repair).
   const empty = !repair && files === undefined && !fs.existsSync(path.join(store, 'calls'));
   const legacy = files === undefined ? new CallTable() : undefined;
-  if (legacy) files = importLegacyHistory(historyRoot, configDirs, legacy) ?? {};
+  if (legacy) {
+    const gone = importLegacyHistory(historyRoot, configDirs, legacy);
+    files = gone ? FileIndex.of(gone) : new FileIndex();
+  }
   setDirty(store, true);
-  if (repair) summary = undefined;
-  summary ??= emptySummary();
+  if (repair || !summary) summary = SummaryStore.empty(store);
   const errors: string[] = [];
   const read: string[] = [];
   let bytesRead = 0;
@@ -155,36 +153,40 @@ function merge(
       continue;
     }
     bytesRead += file.bytesRead;
-    files![file.path] = file.entry;
+    files!.set(file.path, file.entry);
     read.push(file.path);
   }
   // The calls are dropped once their buckets are written: the summary's JSON is made without them.
   const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
-  const before = contributions(summary);
-  foldCalls(
-    new HistoryUpdate(store, index, empty),
-    repair,
-    tables,
-    summary,
-    files!,
-    repair ? Object.keys(files!) : read,
-  );
+  foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? files!.paths() : read);
   faultPoint('mid-history-save');
   const previous = repair ? undefined : loadCalendar(store);
-  const calendar = previous ? patchCalendar(previous, before, summary) : calendarOf(summary);
-  saveSummary(store, summary);
+  const calendar = previous ? patchCalendar(previous, summary) : calendarOf(summary.all());
+  summary.save();
   saveCalendar(store, calendar);
-  saveFileIndex(store, files!, configDirs);
+  files!.save(store, configDirs);
   setDirty(store, false);
   const done = summary;
-  return { summary: () => done, calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
+  return { summary: once(() => done.all()), calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
+}
+
+/** A summary lost or damaged on disk (it is a cache of the call buckets): made again from them. */
+function rebuilt(store: string, historyRoot: string, configDirs: string[]): HistoryView {
+  return withFileLock(
+    path.join(store, 'store'),
+    () => {
+      setDirty(store, true);
+      return merge(store, historyRoot, configDirs, { files: [], calls: [] }, undefined);
+    },
+    { timeoutMs: 120_000 },
+  );
 }
 
 function foldCalls(
   update: HistoryUpdate,
   repair: boolean,
   tables: CallTable[],
-  summary: HistorySummary,
+  summary: SummaryStore,
   files: FileIndex,
   read: string[],
 ): void {
@@ -207,7 +209,7 @@ function projectCount(configDirs: string[]): number {
 
 async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
   const counts = await updateInWorker(script, options);
-  const summary = once(() => loadSummary(store) ?? emptySummary());
+  const summary = once(() => loadSummary(store) ?? rebuilt(store, options.storeDir, options.configDirs).summary());
   return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
 }
 

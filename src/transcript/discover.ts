@@ -79,13 +79,23 @@ function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTran
 
 /** The project and session a transcript's place under `projects/` names (its path split at '/'). */
 export function placeOf(parts: string[]): { project: string; sessionId: string } {
-  return { project: parts.length > 1 ? parts[0]! : '', sessionId: sessionFromPath(parts) };
+  return { project: parts.length > 1 ? parts[0]! : '', sessionId: sessionOfPlace(parts.join('/')) };
 }
 
-function sessionFromPath(parts: string[]): string {
-  // <project>/<session>/subagents/agent-x.jsonl → <session>; <project>/<name>.jsonl → <name>
-  if (parts.length >= 4 && parts[parts.length - 2] === 'subagents') return parts[parts.length - 3]!;
-  return path.basename(parts[parts.length - 1]!, '.jsonl');
+/**
+ * The session a transcript's place under `projects/` ('/'-separated) names:
+ * `<project>/<session>/subagents/agent-x.jsonl` → `<session>`; `<project>/<name>.jsonl` → `<name>`.
+ * Read from the string, not split: an update asks this of every file it has ever read.
+ */
+export function sessionOfPlace(place: string): string {
+  const end = place.lastIndexOf('/');
+  const dir = end > 0 ? place.lastIndexOf('/', end - 1) : -1;
+  if (dir > 0 && place.slice(dir + 1, end) === 'subagents') {
+    const start = place.lastIndexOf('/', dir - 1);
+    if (start >= 0) return place.slice(start + 1, dir);
+  }
+  const name = place.slice(end + 1);
+  return name.endsWith('.jsonl') ? name.slice(0, -'.jsonl'.length) : name;
 }
 
 function isDir(p: string): boolean {

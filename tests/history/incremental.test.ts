@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_ROW, type Calendar, type HistorySummary } from '../../src/history/summary.js';
+import { CALENDAR_ROW, type Calendar } from '../../src/history/calendar.js';
+import type { HistorySummary } from '../../src/history/summary.js';
 import { updateHistory } from '../../src/history/update-history.js';
 import { configDir } from '../fixtures/transcripts/cases.js';
 import { REPO } from '../report/cli.js';
@@ -73,7 +74,8 @@ function calendarEssence(c: Calendar) {
     const sum = out.get(key) ?? out.set(key, [0, 0, 0, 0, 0, 0]).get(key)!;
     for (let k = 0; k < 6; k++) sum[k]! += r[4 + k]!;
   }
-  return { rows: [...out].sort(([a], [b]) => (a < b ? -1 : 1)), withCostState: c.withCostState };
+  const rows = [...out].sort(([a], [b]) => (a < b ? -1 : 1));
+  return { rows, withCostState: c.withCostState, costStateSessions: c.costStateSessions };
 }
 
 describe('a history built step by step equals one cold read of the final files', () => {
@@ -259,6 +261,17 @@ describe('what an update must recompute beyond the files it read', () => {
       [[`${O}/subagents/agent-a1.jsonl`, subagentCall]],
     ]);
     expect(cold[F]!.gaps).toEqual([]);
+    expect(stepped).toEqual(cold);
+  });
+
+  it("a file of cost-state lines only, then the session's calls in another file: the first file's count still counts", async () => {
+    // No call line names the session in the first file (its only calls were side calls), so only
+    // the session its count is of ties it to the calls read later.
+    const { stepped, cold } = await steps([
+      [[`${O}.jsonl`, costState(O, 400, 5)]],
+      [['export.jsonl', line(O, 'msg_a', 100, '2026-11-20T09:00:00.000Z')]],
+    ]);
+    expect(cold[O]!.gaps.map((g) => g.slice(2))).toEqual([[300, 4, 0, 0, 0]]);
     expect(stepped).toEqual(cold);
   });
 });

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CALENDAR_ROW } from '../../src/history/calendar.js';
 import { updateHistory, type HistoryView } from '../../src/history/update-history.js';
 import { addTokens, zeroTokens, type TokenCounts } from '../../src/usage/tokens.js';
 import { configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
-import { cliEnv, ensureBuilt, runCli, runCliAsync } from '../report/cli.js';
+import { cliEnv, ensureBuilt, REPO, runCli, runCliAsync } from '../report/cli.js';
 import { tempDir } from '../transcript/corpus.js';
 import { assistantLine } from '../transcript/lines.js';
 
@@ -29,6 +30,21 @@ function totals(view: HistoryView): TokenCounts {
     for (const g of s.gaps)
       addTokens(sum, { input: g[2], output: g[3], cacheWrite5m: g[4], cacheWrite1h: g[5], cacheRead: g[6] });
   }
+  return sum;
+}
+
+/** What daily, weekly and monthly reports print from. */
+function calendarTotals(view: HistoryView): TokenCounts {
+  const sum = zeroTokens();
+  const r = view.calendar().rows;
+  for (let i = 0; i < r.length; i += CALENDAR_ROW)
+    addTokens(sum, {
+      input: r[i + 5]!,
+      output: r[i + 6]!,
+      cacheWrite5m: r[i + 7]!,
+      cacheWrite1h: r[i + 8]!,
+      cacheRead: r[i + 9]!,
+    });
   return sum;
 }
 
@@ -102,15 +118,14 @@ describe('updateHistory: crash safety', () => {
     const { run, transcript, storeDir } = setup('per-block-lines', 'subagents-2.1');
     await run();
     const store = storeOf(storeDir);
-    const before = {
-      summary: fs.readFileSync(path.join(store, 'summary.json')),
-      files: fs.readFileSync(path.join(store, 'files.json')),
-    };
+    // The summary's index and shards, and the cursors.
+    const saved = fs.readdirSync(store).filter((f) => /^(summary|files)[^/]*\.json$/.test(f));
+    const before = new Map(saved.map((f) => [f, fs.readFileSync(path.join(store, f))]));
+    expect(saved.length).toBeGreaterThan(16);
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     await run();
     // As if the process died there: new buckets, old summary and cursors, and the update's marker.
-    fs.writeFileSync(path.join(store, 'summary.json'), before.summary);
-    fs.writeFileSync(path.join(store, 'files.json'), before.files);
+    for (const [f, bytes] of before) fs.writeFileSync(path.join(store, f), bytes);
     fs.writeFileSync(path.join(store, 'dirty'), '1\n');
 
     const recovered = await run();
@@ -131,6 +146,80 @@ describe('updateHistory: crash safety', () => {
     expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
     expect(fs.readdirSync(buckets).filter((f) => f.includes('.damaged-')).length).toBeGreaterThan(0);
     expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
+  });
+
+  it.each([
+    ['deleted', (file: string) => fs.rmSync(file)],
+    ['torn', (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2))],
+  ])(
+    'a summary shard %s: the same totals with nothing new and after a new call (rebuilt from the buckets)',
+    async (_, damage) => {
+      const { run, storeDir, transcript } = setup('per-block-lines', 'subagents-2.1', 'calendar');
+      const all = totals(await run());
+      const store = storeOf(storeDir);
+      const shards = fs.readdirSync(store).filter((f) => /^summary-[0-9a-f]\.json$/.test(f));
+      expect(shards).toHaveLength(16);
+      for (const f of shards) if (fs.statSync(path.join(store, f)).size > 2) damage(path.join(store, f));
+      expect(totals(await run())).toEqual(all); // nothing new: report session reads every shard
+      for (const f of shards)
+        if (fs.statSync(path.join(store, f), { throwIfNoEntry: false })?.size !== 2) damage(path.join(store, f));
+      fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
+      expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
+      expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
+    },
+  );
+
+  it.each([
+    ['deleted', (file: string) => fs.rmSync(file)],
+    ['torn', (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2))],
+  ])('the calendar %s: the same daily totals with nothing new and after a new call', async (_, damage) => {
+    const { run, storeDir, transcript } = setup('per-block-lines', 'subagents-2.1', 'calendar');
+    const all = calendarTotals(await run());
+    expect(all).toEqual(totals(await run()));
+    const file = path.join(storeOf(storeDir), 'calendar.bin');
+    damage(file);
+    expect(calendarTotals(await run())).toEqual(all);
+    damage(file);
+    fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
+    expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
+    expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
+  });
+
+  it("a store of 0.2.0's layout (files.json v5, one summary.json, calendar.json): its cursors are kept, the rest rebuilt, exact totals", async () => {
+    const { run, storeDir, transcript, config, root } = setup('per-block-lines', 'subagents-2.1', 'calendar');
+    fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'compaction', 'claude-config'), config, {
+      recursive: true,
+    });
+    const all = totals(await run());
+    const store = storeOf(storeDir);
+    // Written back as 0.2.0 wrote them: extras as one object by position, no names column.
+    const files = JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8'));
+    const texts: string[] = JSON.parse(fs.readFileSync(path.join(store, files.extras), 'utf8'));
+    const extras = Object.fromEntries(texts.flatMap((x, i) => (x ? [[i, JSON.parse(x)]] : [])));
+    expect(Object.keys(extras).length).toBeGreaterThan(3);
+    fs.writeFileSync(path.join(store, files.extras), JSON.stringify(extras));
+    delete files.names;
+    fs.writeFileSync(path.join(store, 'files.json'), JSON.stringify({ ...files, version: 5 }));
+    for (const f of fs.readdirSync(store)) if (/^summary-|^calendar\.bin$/.test(f)) fs.rmSync(path.join(store, f));
+    fs.writeFileSync(path.join(store, 'summary.json'), JSON.stringify({ version: 2, models: [], sessions: {} }));
+    fs.writeFileSync(path.join(store, 'calendar.json'), JSON.stringify({ version: 2, models: [], rows: [] }));
+
+    fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
+    const upgraded = await run();
+    expect(upgraded.bytesRead).toBe(Buffer.byteLength(NEW_CALL)); // no transcript read again
+    expect(totals(upgraded)).toEqual(sumOf(all, t(5000, 500)));
+    expect(calendarTotals(upgraded)).toEqual(sumOf(all, t(5000, 500)));
+    expect(fs.existsSync(path.join(store, 'calendar.json'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8')).version).toBe(6);
+    expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
+    // Versions and cost-state gaps (which come from the files' extras) as a new store has them.
+    const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold') });
+    const known = (v: HistoryView) =>
+      Object.entries(v.summary().sessions)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([s, e]) => [s, e.versions, e.costState, e.gaps.map((g) => g.slice(2))]);
+    expect(known(upgraded)).toEqual(known(cold));
+    expect(known(cold).filter(([, , costState]) => costState).length).toBeGreaterThan(0);
   });
 
   it('the id index lost: the next update rebuilds it from the buckets and still counts a copy once', async () => {

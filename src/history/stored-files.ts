@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { placeOf, sessionOfPlace } from '../transcript/discover.js';
+import type { Cursor } from '../transcript/read-transcript.js';
+import { replaceFile } from './call-store.js';
+import type { FileEntry } from './file-index.js';
+
+/** files.json: one array per field (JSON of plain arrays parses fast and makes no object per file). */
+export interface Stored {
+  version: 6;
+  /** The file holding the extras of this very version (files-extra-<id>.json). */
+  extras: string;
+  /** The `projects/` folders the paths are relative to. */
+  roots: string[];
+  root: number[];
+  path: string[];
+  size: number[];
+  mtime: number[];
+  ino: number[];
+  offset: number[];
+  head: string[];
+  /** The sessions a file names (see namesOf): null none, '' its path's, else a comma list. */
+  names: (string | null)[];
+}
+
+/**
+ * files-extra-<id>.json: what else is known of each file (by position in files.json), as JSON text
+ * ('' for nothing): read only by updates, and only the files an update asks about are parsed.
+ */
+type Extras = string[];
+export type Extra = Omit<FileEntry, keyof Cursor | 'size' | 'mtimeMs' | 'project' | 'sessionId'>;
+
+/** 0.2.0's files.json: extras as one object by position, no names. */
+interface StoredV5 extends Omit<Stored, 'version' | 'names'> {
+  version: 5;
+}
+
+/**
+ * `files.json`: every transcript file ever read for this store (deleted ones too: their counts still
+ * matter). Loaded on every run, so cheap to load: paths relative to their `projects/` folder, the
+ * project and session a path names derived again when needed, and FileEntry objects made only
+ * when an update needs them — a run with nothing new only compares sizes, mtimes and inodes.
+ */
+export class StoredFiles {
+  readonly at = new Map<string, number>();
+  private extras: Extras | undefined;
+
+  private constructor(
+    readonly s: Stored,
+    private readonly dir: string,
+    /** files.json's size, mtime and inode when loaded. */
+    private readonly version: string,
+  ) {
+    for (let i = 0; i < s.path.length; i++) this.at.set(fullPath(s, i), i);
+  }
+
+  static load(dir: string): StoredFiles | undefined {
+    let stored: Stored | StoredV5;
+    let version: string;
+    try {
+      const fd = fs.openSync(path.join(dir, 'files.json'), 'r');
+      try {
+        version = fileVersion(fs.fstatSync(fd));
+        stored = JSON.parse(fs.readFileSync(fd, 'utf8')) as Stored | StoredV5;
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch {
+      return undefined; // missing or torn: the caller starts the index again
+    }
+    if (stored?.version === 5) {
+      const { converted, extras } = fromV5(stored, dir);
+      const files = new StoredFiles(converted, dir, version);
+      files.extras = extras;
+      return files;
+    }
+    return stored?.version === 6 ? new StoredFiles(stored, dir, version) : undefined;
+  }
+
+  /** Whether files.json is still the one loaded (no other run has saved since). */
+  current(): boolean {
+    try {
+      return fileVersion(fs.statSync(path.join(this.dir, 'files.json'))) === this.version;
+    } catch {
+      return false; // removed meanwhile: not the one loaded
+    }
+  }
+
+  /** Whether a file on disk differs from what was read of it (or was never read). */
+  changed(file: string, size: number, mtimeMs: number, ino: number): boolean {
+    const i = this.at.get(file);
+    return i === undefined || this.s.size[i] !== size || this.s.mtime[i] !== mtimeMs || this.s.ino[i] !== ino;
+  }
+
+  /** The extras of every file, as text by position (read when first asked for). */
+  extraTexts(): Extras {
+    if (this.extras) return this.extras;
+    try {
+      this.extras = JSON.parse(fs.readFileSync(path.join(this.dir, this.s.extras), 'utf8')) as Extras;
+    } catch {
+      this.extras = []; // none yet
+    }
+    return this.extras;
+  }
+
+  /** The entry of the file at position `i`, made afresh. */
+  entry(i: number): FileEntry {
+    const s = this.s;
+    const entry: FileEntry = {
+      offset: s.offset[i]!,
+      ino: s.ino[i]!,
+      head: s.head[i]!,
+      size: s.size[i]!,
+      mtimeMs: s.mtime[i]!,
+      ...placeOf(s.path[i]!.split('/')),
+    };
+    const x = this.extraTexts()[i];
+    return x ? Object.assign(entry, JSON.parse(x) as Extra) : entry;
+  }
+
+  path(i: number): string {
+    return fullPath(this.s, i);
+  }
+
+  /** The sessions the file at `i` names (see namesOf). */
+  namesAt(i: number): string[] {
+    const names = this.s.names[i];
+    if (names === null || names === undefined) return [];
+    return names === '' ? [sessionOfPlace(this.s.path[i]!)] : names.split(',');
+  }
+}
+
+/**
+ * The sessions a file names: those of its calls' lines, and the one its counts are of. Stored
+ * as '' when that is only the session its path names (nearly every file), null when none.
+ */
+export function namesOf(entry: FileEntry): string | null {
+  const names = new Set(entry.sessions);
+  if (entry.counts?.length || entry.costState) names.add(entry.countSession ?? entry.sessionId);
+  if (names.size === 0) return null;
+  return names.size === 1 && names.has(entry.sessionId) ? '' : [...names].join(',');
+}
+
+/** A 0.2.0 files.json in this version's shape (saved so at the next update). */
+function fromV5(old: StoredV5, dir: string): { converted: Stored; extras: Extras } {
+  let extras: Record<number, Extra> = {};
+  try {
+    extras = JSON.parse(fs.readFileSync(path.join(dir, old.extras), 'utf8')) as Record<number, Extra>;
+  } catch {
+    // none
+  }
+  const texts: Extras = [];
+  const names: (string | null)[] = [];
+  for (let i = 0; i < old.path.length; i++) {
+    const x = extras[i];
+    texts.push(x ? JSON.stringify(x) : '');
+    names.push(namesOf({ ...x, ...placeOf(old.path[i]!.split('/')) } as FileEntry));
+  }
+  return { converted: { ...old, version: 6, names }, extras: texts };
+}
+
+const fileVersion = (st: fs.Stats) => `${st.size}:${st.mtimeMs}:${st.ino}`;
+
+const fullPath = (s: Stored, i: number) =>
+  s.roots[s.root[i]!] + (path.sep === '/' ? s.path[i]! : s.path[i]!.split('/').join(path.sep));
+
+/** Writes files.json and its extras (under a new name first: files.json names them, and replaces the old at once). */
+export function writeStored(dir: string, s: Omit<Stored, 'extras'>, extras: Extras): void {
+  const extrasFile = `files-extra-${Date.now().toString(36)}-${process.pid}.json`;
+  replaceFile(path.join(dir, extrasFile), JSON.stringify(extras));
+  replaceFile(path.join(dir, 'files.json'), JSON.stringify({ ...s, extras: extrasFile }));
+  for (const old of fs.readdirSync(dir))
+    if (old.startsWith('files-extra-') && old !== extrasFile) fs.rmSync(path.join(dir, old), { force: true });
+}
