@@ -1,5 +1,6 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { CALENDAR_ROW, FAST, LONG, SLOT_MS, type Calendar, type HistorySummary } from '../history/summary.js';
+import { CALENDAR_ROW, type Calendar } from '../history/calendar.js';
+import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
 import { monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from './slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields } from './tally.js';
@@ -56,32 +57,44 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   const versions = new Set<string>();
   let models: string[];
   let withCostState: Set<string>;
+  const versionSets = new Set<string[]>();
+  // Rows come sorted by slot (calendar) or by session: the group of the last one is kept.
+  let lastTime = Number.NaN;
+  let lastSession = '';
+  let group: { session: string; sums: Map<number, number[]> } | undefined;
   const take = (
     session: string,
     time: number,
     model: number,
     flags: number,
     calls: number,
-    tokens: number[],
+    tokens: ArrayLike<number>,
     from: number,
     seen: string[] | undefined,
   ) => {
-    const day = days.day(time);
-    if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return;
-    const key =
-      opts.period === 'daily'
-        ? day
-        : opts.period === 'weekly'
-          ? weekKey(day)
-          : opts.period === 'monthly'
-            ? monthKey(day)
-            : session;
-    const group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
+    if (time !== lastTime || session !== lastSession) {
+      lastTime = time;
+      lastSession = session;
+      const day = days.day(time);
+      if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) group = undefined;
+      else {
+        const key =
+          opts.period === 'daily'
+            ? day
+            : opts.period === 'weekly'
+              ? weekKey(day)
+              : opts.period === 'monthly'
+                ? monthKey(day)
+                : session;
+        group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
+      }
+    }
+    if (!group) return;
     const tier = model * 4 + flags;
     const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
     sum[0]! += calls;
     for (let k = 0; k < 5; k++) sum[k + 1]! += tokens[from + k]!;
-    for (const v of seen ?? []) versions.add(v);
+    if (seen) versionSets.add(seen);
   };
   let summary: HistorySummary | undefined;
   if (opts.period === 'session') {
@@ -129,6 +142,7 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   groups.sort((a, b) =>
     opts.period === 'session' ? (a.session?.last ?? 0) - (b.session?.last ?? 0) : a.key < b.key ? -1 : 1,
   );
+  for (const set of versionSets) for (const v of set) versions.add(v);
   const shown = [...versions].sort(byVersion);
   return {
     period: opts.period,
