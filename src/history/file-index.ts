@@ -48,8 +48,6 @@ export class FileIndex {
   /** Paths set or deleted by this update. */
   private readonly edits = new Set<string>();
   private deleted = false;
-  /** Positions in `base` by session named. */
-  private bySession: Map<string, number[]> | undefined;
 
   constructor(private readonly base?: StoredFiles) {}
 
@@ -93,15 +91,10 @@ export class FileIndex {
   *namingAny(sessions: Set<string>): Generator<FileEntry> {
     const base = this.base;
     if (base) {
-      this.bySession ??= positionsBySession(base);
-      const seen = new Set<number>();
-      for (const s of sessions)
-        for (const i of this.bySession.get(s) ?? []) {
-          if (seen.has(i)) continue;
-          seen.add(i);
-          const file = base.path(i);
-          if (!this.edits.has(file)) yield this.get(file)!;
-        }
+      for (const i of base.positionsNaming(sessions)) {
+        const file = base.path(i);
+        if (!this.edits.has(file)) yield this.get(file)!;
+      }
     }
     for (const file of this.edits) {
       const f = this.made.get(file);
@@ -147,18 +140,6 @@ export class FileIndex {
     for (const file of files) put(file, this.get(file)!);
     writeStored(dir, s, extras);
   }
-}
-
-/** Positions of a store's files by the sessions they name (see namesOf). */
-function positionsBySession(base: StoredFiles): Map<string, number[]> {
-  const by = new Map<string, number[]>();
-  for (let i = 0; i < base.s.path.length; i++)
-    for (const s of base.namesAt(i)) {
-      const list = by.get(s);
-      if (list) list.push(i);
-      else by.set(s, [i]);
-    }
-  return by;
 }
 
 export function loadFileIndex(dir: string): FileIndex | undefined {

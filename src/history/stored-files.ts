@@ -122,6 +122,24 @@ export class StoredFiles {
     return fullPath(this.s, i);
   }
 
+  /**
+   * Positions of the files naming one of `sessions` (see namesOf). A turn asks about one or two:
+   * then a file whose names (or place) do not hold the text of one is passed over unsplit.
+   */
+  positionsNaming(sessions: Set<string>): number[] {
+    const { names, path: places } = this.s;
+    const few = sessions.size <= 4 ? [...sessions] : undefined;
+    const out: number[] = [];
+    for (let i = 0; i < places.length; i++) {
+      const listed = names[i];
+      if (listed === null || listed === undefined) continue;
+      const text = listed === '' ? places[i]! : listed;
+      if (few && !few.some((s) => text.includes(s))) continue;
+      if (this.namesAt(i).some((s) => sessions.has(s))) out.push(i);
+    }
+    return out;
+  }
+
   /** The sessions the file at `i` names (see namesOf). */
   namesAt(i: number): string[] {
     const names = this.s.names[i];
