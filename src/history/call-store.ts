@@ -172,9 +172,11 @@ export class IdIndex {
   lookup(messageId: string): number[] {
     const hash = idHash(messageId);
     if (this.byHash) return this.byHash.get(hash) ?? [];
+    // The typed array's own indexOf: a native scan, fast even before this code is optimised (a
+    // turn's update makes two or three lookups, each its process's first).
     const found: number[] = [];
-    for (let i = 0; i < this.length; i++)
-      if (this.hashes[i] === hash && !found.includes(this.buckets[i]!)) found.push(this.buckets[i]!);
+    for (let i = this.hashes.indexOf(hash); i >= 0 && i < this.length; i = this.hashes.indexOf(hash, i + 1))
+      if (!found.includes(this.buckets[i]!)) found.push(this.buckets[i]!);
     return found;
   }
 
@@ -184,8 +186,8 @@ export class IdIndex {
     this.byHash = new Map();
     for (let i = 0; i < this.length; i++) {
       const list = this.byHash.get(this.hashes[i]!);
-      if (list) list.push(this.buckets[i]!);
-      else this.byHash.set(this.hashes[i]!, [this.buckets[i]!]);
+      if (!list) this.byHash.set(this.hashes[i]!, [this.buckets[i]!]);
+      else if (!list.includes(this.buckets[i]!)) list.push(this.buckets[i]!);
     }
   }
 
@@ -212,6 +214,8 @@ export class IdIndex {
     }
     this.hashes[this.length] = hash;
     this.buckets[this.length++] = bucket;
-    this.byHash?.get(hash)?.push(bucket) ?? this.byHash?.set(hash, [bucket]);
+    const known = this.byHash?.get(hash);
+    if (!known) this.byHash?.set(hash, [bucket]);
+    else if (!known.includes(bucket)) known.push(bucket);
   }
 }
