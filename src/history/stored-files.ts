@@ -133,8 +133,7 @@ export class StoredFiles {
     for (let i = 0; i < places.length; i++) {
       const listed = names[i];
       if (listed === null || listed === undefined) continue;
-      const text = listed === '' ? places[i]! : listed;
-      if (few && !few.some((s) => text.includes(s))) continue;
+      if (few && !holdsAny(listed === '' ? places[i]! : listed, few)) continue;
       if (this.namesAt(i).some((s) => sessions.has(s))) out.push(i);
     }
     return out;
@@ -146,6 +145,11 @@ export class StoredFiles {
     if (names === null || names === undefined) return [];
     return names === '' ? [sessionOfPlace(this.s.path[i]!)] : names.split(',');
   }
+}
+
+function holdsAny(text: string, parts: string[]): boolean {
+  for (let k = 0; k < parts.length; k++) if (text.includes(parts[k]!)) return true;
+  return false;
 }
 
 /**
