@@ -15,8 +15,13 @@ export const BUCKETS = 256;
 
 const LITTLE_ENDIAN = os.endianness() === 'LE';
 
+const bucketOfSession = new Map<string, number>();
+
+/** Memoised: an update asks this of every call of the buckets it loads (a session's, over and over). */
 export function bucketOf(session: string): number {
-  return fnv1a(session) % BUCKETS;
+  let bucket = bucketOfSession.get(session);
+  if (bucket === undefined) bucketOfSession.set(session, (bucket = fnv1a(session) % BUCKETS));
+  return bucket;
 }
 
 export function idHash(messageId: string): number {
