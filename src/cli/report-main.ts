@@ -12,10 +12,10 @@ import { FullCliNeeded } from './full-cli-needed.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
 /** `spec-session report …` as the process's program (the bin, the full bundle's banner, the bench). */
-export async function runReport(argv: string[]): Promise<number> {
+export async function runReport(argv: string[], options: { onFolded?: () => void } = {}): Promise<number> {
   endQuietlyOnClosedPipe();
   try {
-    const output = await reportCommand(argv);
+    const output = await reportCommand(argv, options);
     if (output) process.stdout.write(output);
     return 0;
   } catch (error) {

@@ -35,6 +35,8 @@ export interface HistoryView {
   bytesRead: number;
   filesRead: number;
   errors: string[];
+  /** New bytes were folded in this thread (not in a worker; not a run with nothing new). */
+  foldedHere: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
   if (calendar) {
     const summary = once(() => loadSummary(store) ?? rebuilt(store, storeDir, configDirs).summary());
-    return { summary, calendar: () => calendar, bytesRead: 0, filesRead: 0, errors: [] };
+    return { summary, calendar: () => calendar, bytesRead: 0, filesRead: 0, errors: [], foldedHere: false };
   }
   const peek = stored && new FileIndex(stored);
   const total = changed.reduce((s, f) => s + f.size - (peek?.get(f.path)?.offset ?? 0), 0);
@@ -167,7 +169,14 @@ function merge(
   files!.save(store, configDirs);
   setDirty(store, false);
   const done = summary;
-  return { summary: once(() => done.all()), calendar: () => calendar, bytesRead, filesRead: scan.files.length, errors };
+  return {
+    summary: once(() => done.all()),
+    calendar: () => calendar,
+    bytesRead,
+    filesRead: scan.files.length,
+    errors,
+    foldedHere: true,
+  };
 }
 
 /** A summary lost or damaged on disk (it is a cache of the call buckets): made again from them. */
@@ -210,7 +219,12 @@ function projectCount(configDirs: string[]): number {
 async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
   const counts = await updateInWorker(script, options);
   const summary = once(() => loadSummary(store) ?? rebuilt(store, options.storeDir, options.configDirs).summary());
-  return { summary, calendar: once(() => loadCalendar(store) ?? calendarOf(summary())), ...counts };
+  return {
+    summary,
+    calendar: once(() => loadCalendar(store) ?? calendarOf(summary())),
+    ...counts,
+    foldedHere: false,
+  };
 }
 
 function once<T>(make: () => T): () => T {

@@ -15,18 +15,39 @@ import Module from 'node:module';
  * file's earlier ones are cleared; else (a project's state folder, the hook's alone) every other one.
  */
 export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined, { shared = true } = {}): T {
+  return loadBundle<T>(file, cacheDir, { shared }).exports;
+}
+
+/** A bundle loaded through its code cache. */
+export interface LoadedBundle<T> {
+  exports: T;
+  /**
+   * This run goes deeper into the bundle than the run that made the cache (report: it folded new
+   * bytes, where a run with nothing new only reads): make the cache again from it at exit, marked
+   * deep, so later runs find these functions compiled too. A deep cache is never replaced by a
+   * shallow one. Measured on a turn's report at 1.6 GiB (hyperfine, 25–30 runs each): 0.88× the
+   * time with a cache made by a run with nothing new, 0.93× with one made by a first (cold) run;
+   * a run with nothing new takes the same time with either.
+   */
+  deepen(): void;
+}
+
+export function loadBundle<T>(file: string, cacheDir: string | undefined, { shared = true } = {}): LoadedBundle<T> {
   const stat = fs.statSync(file);
   const owner = fnv(file);
-  const cacheFile = cacheDir
-    ? path.join(cacheDir, `${owner}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}.bin`)
-    : undefined;
+  const base = cacheDir && path.join(cacheDir, `${owner}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}`);
   let source = fs.readFileSync(file, 'utf8');
   if (source.startsWith('#!')) source = `//${source.slice(2)}`;
   let cachedData: Buffer | undefined;
-  try {
-    if (cacheFile) cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    // first run with this bundle
+  let deep = false;
+  for (const kind of ['.deep.bin', '.bin']) {
+    try {
+      if (base) cachedData = fs.readFileSync(base + kind);
+      deep = kind === '.deep.bin';
+      break;
+    } catch {
+      // not made yet (a first run with this bundle, or no deep run yet)
+    }
   }
   const script = new vm.Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
   const wrapper = script.runInThisContext() as (
@@ -40,9 +61,15 @@ export function loadWithCodeCache<T>(file: string, cacheDir: string | undefined,
   wrapper.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
   // Made at exit, so the cache also holds every function this run compiled on first call (the
   // command's own code), not only the bundle's start-up: the next run compiles none of them.
-  if (cacheFile && (!cachedData || script.cachedDataRejected))
-    process.once('exit', () => saveCache(script, cacheFile, owner, shared));
-  return mod.exports;
+  const usable = cachedData !== undefined && !script.cachedDataRejected;
+  let make: '.bin' | '.deep.bin' | undefined = usable ? undefined : '.bin';
+  if (base) process.once('exit', () => make && saveCache(script, base + make, owner, shared));
+  return {
+    exports: mod.exports,
+    deepen() {
+      if (!(usable && deep)) make = '.deep.bin';
+    },
+  };
 }
 
 function saveCache(script: vm.Script, cacheFile: string, owner: string, shared: boolean): void {

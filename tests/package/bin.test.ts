@@ -58,4 +58,35 @@ describe('the bin', () => {
       String(reportSize),
     ]);
   });
+
+  it("report's cache is made again, deep, by a run that folds new bytes, and no run with nothing new replaces it", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    const config = path.join(home, 'claude');
+    fs.cpSync(configDir('per-block-lines'), config, { recursive: true });
+    const cacheDir = path.join(home, 'ss', 'code-cache');
+    const report = () => run(BIN, ['report', 'daily', '--json', '--config-dir', config], home);
+    const caches = () =>
+      fs.readdirSync(cacheDir).map((f) => f.replace(/^[0-9a-f]+-\d+-\d+-v\d+\.\d+\.\d+/, '<bundle>'));
+    const first = report(); // a new store: it folds every transcript
+    expect(caches()).toEqual(['<bundle>.deep.bin']);
+    const deep = fs.statSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!));
+    expect(report()).toEqual(first); // nothing new
+    expect(fs.statSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!)).mtimeMs).toBe(deep.mtimeMs);
+    // A cache made by a run with nothing new is shallow: the next run that folds replaces it.
+    fs.rmSync(cacheDir, { recursive: true });
+    expect(report()).toEqual(first);
+    expect(caches()).toEqual(['<bundle>.bin']);
+    const transcript = fs
+      .readdirSync(config, { recursive: true, withFileTypes: true })
+      .find((e) => e.isFile() && e.name.endsWith('.jsonl'))!;
+    const grow = () => fs.appendFileSync(path.join(transcript.parentPath, transcript.name), '\n');
+    grow();
+    expect(report()).toEqual(first);
+    expect(caches()).toEqual(['<bundle>.deep.bin']);
+    // Made once: a later run that folds too leaves it.
+    const made = fs.statSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!)).mtimeMs;
+    grow();
+    expect(report()).toEqual(first);
+    expect(fs.statSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!)).mtimeMs).toBe(made);
+  });
 });

@@ -14,7 +14,8 @@ const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
  * `spec-session report daily|weekly|monthly|session`: usage across the whole Claude Code history of
  * the config dirs asked for. Every API call in any `*.jsonl` under their `projects/` counts, once.
  */
-export async function reportCommand(argv: string[]): Promise<string> {
+/** `onFolded`: called when this run folded new bytes in this thread (the bin then deepens its code cache). */
+export async function reportCommand(argv: string[], { onFolded }: { onFolded?: () => void } = {}): Promise<string> {
   const { values, positionals } = parse(
     argv,
     { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } },
@@ -35,6 +36,7 @@ export async function reportCommand(argv: string[]): Promise<string> {
   const bar = progressBar(!values.json, 'Reading transcripts');
   const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
   bar.end();
+  if (view.foldedHere) onFolded?.();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
   const report = buildUsageReport(view, {
     period: period as Period,
