@@ -74,7 +74,11 @@ export class SummaryStore {
   }
 
   private shard(session: string): Shard {
-    const k = shardOf(session);
+    return this.load(shardOf(session));
+  }
+
+  /** Shard k, read when first needed, with what each of its sessions added to the calendar as it was. */
+  private load(k: number): Shard {
     let shard = this.shards[k];
     if (shard) return shard;
     shard = readShard(this.dir, k);
@@ -124,10 +128,7 @@ export class SummaryStore {
   /** Every session: each shard loaded. */
   all(): HistorySummary {
     const sessions: Record<string, SessionSummary> = {};
-    for (let k = 0; k < SHARDS; k++) {
-      this.shards[k] ??= readShard(this.dir, k);
-      Object.assign(sessions, this.shards[k]);
-    }
+    for (let k = 0; k < SHARDS; k++) Object.assign(sessions, this.load(k));
     return { models: this.models, sessions };
   }
 
