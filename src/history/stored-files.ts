@@ -30,7 +30,7 @@ export interface Stored {
 type Extras = string[];
 export type Extra = Omit<FileEntry, keyof Cursor | 'size' | 'mtimeMs' | 'project' | 'sessionId'>;
 
-/** 0.2.0's files.json: extras as one object by position, no names. */
+/** files.json v5 (earlier builds of 0.2.0): extras as one object by position, no names. */
 interface StoredV5 extends Omit<Stored, 'version' | 'names'> {
   version: 5;
 }
@@ -163,7 +163,7 @@ export function namesOf(entry: FileEntry): string | null {
   return names.size === 1 && names.has(entry.sessionId) ? '' : [...names].join(',');
 }
 
-/** A 0.2.0 files.json in this version's shape (saved so at the next update). */
+/** A v5 files.json in this version's shape (saved so at the next update). */
 function fromV5(old: StoredV5, dir: string): { converted: Stored; extras: Extras } {
   let extras: Record<number, Extra> = {};
   try {

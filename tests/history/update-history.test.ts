@@ -185,14 +185,14 @@ describe('updateHistory: crash safety', () => {
     expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
   });
 
-  it("a store of 0.2.0's layout (files.json v5, one summary.json, calendar.json): its cursors are kept, the rest rebuilt, exact totals", async () => {
+  it('a store of the earlier layout (files.json v5, one summary.json, calendar.json): its cursors are kept, the rest rebuilt, exact totals', async () => {
     const { run, storeDir, transcript, config, root } = setup('per-block-lines', 'subagents-2.1', 'calendar');
     fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'compaction', 'claude-config'), config, {
       recursive: true,
     });
     const all = totals(await run());
     const store = storeOf(storeDir);
-    // Written back as 0.2.0 wrote them: extras as one object by position, no names column.
+    // Written back as earlier builds wrote them: extras as one object by position, no names column.
     const files = JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8'));
     const texts: string[] = JSON.parse(fs.readFileSync(path.join(store, files.extras), 'utf8'));
     const extras = Object.fromEntries(texts.flatMap((x, i) => (x ? [[i, JSON.parse(x)]] : [])));
