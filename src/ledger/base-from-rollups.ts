@@ -7,7 +7,7 @@ import path from 'node:path';
 import { StringTable } from '../history/string-table.js';
 import { dayKey } from '../time/zoned.js';
 import { tupleOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
-import { assembleBase, type BaseFile, type BuiltBase, type GapsFile } from './index-base.js';
+import { assembleBase, type BaseFile, type BuiltBase } from './index-base.js';
 import { EventSink } from './packed-events.js';
 import { addGapBaselines, outranks, rowItem } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
