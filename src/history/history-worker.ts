@@ -1,4 +1,4 @@
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isWorkerThread, startWorker, workerSide } from './threads.js';
 import { runScanWorker } from './scan-parallel.js';
 import type { HistoryView, UpdateOptions } from './update-history.js';
 
@@ -14,12 +14,12 @@ type Counts = Pick<HistoryView, 'bytesRead' | 'filesRead' | 'errors'>;
 
 /** The bundle this code runs from, when it can be a worker's script (a built .cjs, on the main thread). */
 export function workerScript(): string | undefined {
-  return isMainThread && typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+  return typeof __filename === 'string' && __filename.endsWith('.cjs') && !isWorkerThread() ? __filename : undefined;
 }
 
 export function updateInWorker(script: string, { configDirs, storeDir, onProgress }: UpdateOptions): Promise<Counts> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, {
+    const worker = startWorker(script, {
       workerData: { role: 'update-history', configDirs, storeDir },
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
@@ -34,24 +34,25 @@ export function updateInWorker(script: string, { configDirs, storeDir, onProgres
 
 /** Entry point of the history workers (each bundle calls this first; true when it is one). */
 export function runWorkerIfAsked(): boolean {
-  if (isMainThread) return false;
-  const role = (workerData as { role?: string } | null)?.role;
+  if (!isWorkerThread()) return false;
+  const { data, port } = workerSide();
+  const role = (data as { role?: string } | null)?.role;
   if (role === 'scan-transcripts') {
     runScanWorker();
     return true;
   }
   if (role !== 'update-history') return false;
-  const { configDirs, storeDir } = workerData as UpdateOptions;
+  const { configDirs, storeDir } = data as UpdateOptions;
   let last = 0;
   const onProgress = (done: number, total: number) => {
     if (done - last < 8 << 20 && done < total) return;
     last = done;
-    parentPort!.postMessage({ progress: [done, total] });
+    port.postMessage({ progress: [done, total] });
   };
   // Imported here, not at the top: update-history imports this module.
   void import('./update-history.js')
     .then(({ updateHistory }) => updateHistory({ configDirs, storeDir, onProgress }))
-    .then(({ bytesRead, filesRead, errors }) => parentPort!.postMessage({ done: { bytesRead, filesRead, errors } }))
-    .catch((error: unknown) => parentPort!.postMessage({ error: (error as Error).message }));
+    .then(({ bytesRead, filesRead, errors }) => port.postMessage({ done: { bytesRead, filesRead, errors } }))
+    .catch((error: unknown) => port.postMessage({ error: (error as Error).message }));
   return true;
 }

@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { CallTable, type PackedCalls } from './call-table.js';
 import { scanFile, type FileScan, type ScanJob } from './file-scan.js';
+import { startWorker, workerSide } from './threads.js';
 
 export interface ScanResult {
   files: FileScan[];
@@ -25,8 +25,9 @@ const pendingOf = (j: ScanJob) => Math.max(0, j.size - (j.previous?.offset ?? 0)
 export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanResult> {
   const pending = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
   const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined; // any thread may start helpers
-  // One thread unless asked: measured on 2 shared cores, a second scan thread saved no wall time
-  // and cost ~15 MB (a V8 isolate and its own table). SPEC_SESSION_SCAN_THREADS=2..4 for idle cores.
+  // One thread unless asked: measured on 2 shared cores at 1.6 GiB, a second scan thread cut a cold
+  // run from 3.0-3.5 s to 2.6-2.7 s but raised its peak from ~115 to ~150 MB (a V8 isolate and its
+  // own table). SPEC_SESSION_SCAN_THREADS=2..4 for idle cores.
   const cores = Math.min(
     Number(process.env.SPEC_SESSION_SCAN_THREADS) || 1,
     os.availableParallelism?.() ?? os.cpus().length,
@@ -47,7 +48,7 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
   const workers = others.map(
     (share) =>
       new Promise<{ files: FileScan[]; calls: PackedCalls }>((resolve, reject) => {
-        const worker = new Worker(script, {
+        const worker = startWorker(script, {
           workerData: { role: 'scan-transcripts', jobs: share },
           resourceLimits: { maxYoungGenerationSizeMb: 4 },
         });
@@ -81,22 +82,20 @@ function scanWithProgress(job: ScanJob, calls: CallTable, onProgress?: (bytes: n
 
 /** The work of a scan worker (see history-worker.ts). */
 export function runScanWorker(): void {
-  const { jobs } = workerData as { jobs: ScanJob[] };
+  const { data, port } = workerSide();
+  const { jobs } = data as { jobs: ScanJob[] };
   const calls = new CallTable();
   let unreported = 0;
   const files = jobs.map((job) => {
     const scan = scanFile(job, calls);
     unreported += scan.bytesRead;
     if (unreported >= PROGRESS_EVERY) {
-      parentPort!.postMessage({ progress: unreported });
+      port.postMessage({ progress: unreported });
       unreported = 0;
     }
     return scan;
   });
-  if (unreported) parentPort!.postMessage({ progress: unreported });
+  if (unreported) port.postMessage({ progress: unreported });
   const packed = calls.pack();
-  parentPort!.postMessage({ files, calls: packed }, [
-    packed.num.buffer as ArrayBuffer,
-    packed.meta.buffer as ArrayBuffer,
-  ]); // (arena bytes are copied: they share a pool)
+  port.postMessage({ files, calls: packed }, [packed.num.buffer as ArrayBuffer, packed.meta.buffer as ArrayBuffer]); // (arena bytes are copied: they share a pool)
 }

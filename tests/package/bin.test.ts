@@ -14,9 +14,9 @@ const BIN = path.join(REPO, 'dist', 'cli.cjs');
 
 beforeAll(() => ensureBuilt(), 120_000);
 
-function run(file: string, args: string[], home: string) {
+function run(file: string, args: string[], home: string, extraEnv: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [file, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: home, SPEC_SESSION_HOME: path.join(home, 'ss'), TZ: 'UTC' },
+    env: { PATH: process.env.PATH ?? '', HOME: home, SPEC_SESSION_HOME: path.join(home, 'ss'), TZ: 'UTC', ...extraEnv },
     encoding: 'utf8',
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -30,6 +30,11 @@ describe('the bin', () => {
       expect(run(BIN, args, home)).toEqual(run(CLI, args, home));
     }
     expect(run(BIN, ['--version'], home).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    // The mark the package's worker threads carry, inherited by a main thread: still the main thread.
+    const marked = run(BIN, report, fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-')), {
+      SPEC_SESSION_WORKER_THREAD: '1',
+    });
+    expect(marked).toEqual(run(CLI, report, home));
   });
 
   it('keeps one code cache for the full bundle, makes a damaged one again, and answers the same', () => {
