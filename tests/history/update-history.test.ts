@@ -9,6 +9,11 @@ import { cliEnv, ensureBuilt, REPO, runCli, runCliAsync } from '../report/cli.js
 import { tempDir } from '../transcript/corpus.js';
 import { assistantLine } from '../transcript/lines.js';
 
+interface TokenFields {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 const PROJECT = '-home-dev-shop';
 
 /** A writable copy of fixture cases merged into one fake ~/.claude, and an empty history store. */
@@ -274,6 +279,47 @@ describe('updateHistory: concurrent runs', () => {
     expect(last.bytesRead).toBe(0);
     expect(totals(last)).toEqual(sumOf(expected, t(5000, 500)));
   });
+
+  it('three CLI processes at once, round after round, as sessions in different summary shards grow: each prints the exact totals, and the store ends as a new one would', async () => {
+    ensureBuilt();
+    const { root, config, transcript } = setup('per-block-lines', 'subagents-2.1', 'calendar');
+    const env = cliEnv(root);
+    const daily = () => runCliAsync(['report', 'daily', '--json', '--config-dir', config], env);
+    const totalsOf = (stdout: string) => {
+      const { inputTokens, outputTokens } = (JSON.parse(stdout) as { totals: TokenFields }).totals;
+      return { inputTokens, outputTokens };
+    };
+    let expected = totalsOf((await daily()).stdout);
+    // Sessions 1 and 20 share a summary shard; 14 has one of its own.
+    for (let round = 0; round < 4; round++) {
+      for (const n of [1, 14, 20]) {
+        const line = assistantLine({
+          id: `msg_round${round}_${n}`,
+          usage: { input: 100 * n + round, output: n },
+          sessionId: session(n),
+          timestamp: `2026-11-2${round}T0${round}:00:00.000Z`,
+        });
+        fs.appendFileSync(transcript(`${session(n)}.jsonl`), `${line}\n`);
+        expected = { inputTokens: expected.inputTokens + 100 * n + round, outputTokens: expected.outputTokens + n };
+      }
+      const results = await Promise.all([daily(), daily(), daily()]);
+      for (const r of results) {
+        expect(r.stderr).toBe('');
+        expect(totalsOf(r.stdout)).toEqual(expected);
+      }
+    }
+    const bySession = (home: string) =>
+      (
+        JSON.parse(runCli(['report', 'session', '--json', '--config-dir', config], cliEnv(home)).stdout) as {
+          sessions: Array<{ sessionId: string; inputTokens: number; outputTokens: number; lastActivity: string }>;
+        }
+      ).sessions;
+    const fresh = path.join(root, 'fresh-home');
+    expect(bySession(root)).toEqual(bySession(fresh));
+    expect(runCli(['report', 'daily', '--json', '--config-dir', config], cliEnv(fresh)).stdout).toBe(
+      runCli(['report', 'daily', '--json', '--config-dir', config], env).stdout,
+    );
+  }, 120_000);
 
   describe('four CLI processes at once on a cold store', () => {
     beforeAll(() => ensureBuilt());
