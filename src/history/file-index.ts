@@ -3,8 +3,6 @@ import type { Cursor } from '../transcript/read-transcript.js';
 import type { TokenCounts } from '../usage/tokens.js';
 import { type Extra, namesOf, type Stored, StoredFiles, writeStored } from './stored-files.js';
 
-export { StoredFiles };
-
 /** A cost-state snapshot: where to place what it adds (`at`: its compaction's time, null for the
  * latest one) and which calls it covers (those up to `cut`, the last call before it in its file). */
 export interface CountSnapshot {

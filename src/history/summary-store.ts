@@ -12,7 +12,7 @@ import type { HistorySummary, SessionSummary } from './summary.js';
  * read reads the shards before the index. Model names are only ever appended, so a reader always
  * has a name for every model its shards point at.
  */
-export const SHARDS = 16;
+const SHARDS = 16;
 
 const VERSION = 3;
 
@@ -37,7 +37,7 @@ export interface Contribution {
 /** A shard that does not parse, or is missing while the index names the store complete. */
 export class DamagedSummaryError extends Error {}
 
-export const shardOf = (session: string) => bucketOf(session) >> 4;
+const shardOf = (session: string) => bucketOf(session) >> 4;
 const indexFile = (dir: string) => path.join(dir, 'summary.json');
 const shardFile = (dir: string, k: number) => path.join(dir, `summary-${k.toString(16)}.json`);
 
