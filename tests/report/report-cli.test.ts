@@ -419,6 +419,23 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
   });
 });
 
+it('report --config-dir naming folders with no transcripts: one line naming them, exit code 1', () => {
+  const home = tempDir('spec-session-report-');
+  const empty = path.join(home, 'no-claude-here');
+  fs.mkdirSync(empty);
+  for (const dirs of [empty, `${empty},${path.join(home, 'missing')}`]) {
+    const r = runCli(['report', 'daily', '--json', '--config-dir', dirs], cliEnv(home));
+    expect([r.status, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe(
+      `spec-session report: --config-dir ${dirs}: no projects/ folder of Claude Code transcripts there\n`,
+    );
+  }
+  // One valid folder among them is enough.
+  const some = runCli(['report', 'daily', '--json', '--config-dir', `${empty},${configDir('calendar')}`], cliEnv(home));
+  expect(some.status).toBe(0);
+  expect(JSON.parse(some.stdout).totals.inputTokens).toBe(10_000);
+});
+
 it('the calendar fixture this file relies on: report session shows its two sessions, as cases.ts says', () => {
   // Written from the fixture's lines: 1000 + 2000 + 3000 input in the first session, 4000 in the second.
   const sessions = { [session(19)]: [6000, 600], [session(20)]: [4000, 400] };

@@ -31,6 +31,10 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   const configDirs = claudeConfigDirs(
     values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env,
   );
+  // Folders named on the command line that hold no transcripts are a mistake to say so; none found
+  // where Claude Code keeps them by default is not (Claude Code may never have run here).
+  if (configDirs.length === 0 && values['config-dir'])
+    throw new UsageError(`--config-dir ${values['config-dir']}: no projects/ folder of Claude Code transcripts there`);
   if (configDirs.length === 0 && !values.json)
     return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   const bar = progressBar(!values.json, 'Reading transcripts');
