@@ -50,11 +50,11 @@ export async function updateHistory(options: UpdateOptions): Promise<HistoryView
   try {
     return await updateOnce(options);
   } catch (error) {
-    const store = storeFor(options.storeDir, options.configDirs);
-    // A damaged summary shard is rebuilt from the buckets (as after an update that died).
-    if (error instanceof DamagedSummaryError) setDirty(store, true);
-    else if (error instanceof DamagedBucketError) setAside(store, options.configDirs);
-    else throw error;
+    // A damaged summary shard is met while folding, after the update wrote its `dirty` marker: the
+    // retry finds it and rebuilds the summary from the buckets (as after an update that died).
+    if (error instanceof DamagedBucketError)
+      setAside(storeFor(options.storeDir, options.configDirs), options.configDirs);
+    else if (!(error instanceof DamagedSummaryError)) throw error;
     return updateOnce(options);
   }
 }
@@ -98,7 +98,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
   if (calendar) {
-    const summary = once(() => loadSummary(store) ?? rebuilt(store, storeDir, configDirs).summary());
+    const summary = summaryOr(store, storeDir, configDirs, () => loadSummary(store));
     return { summary, calendar: () => calendar, bytesRead: 0, filesRead: 0, errors: [], foldedHere: false };
   }
   const peek = stored && new FileIndex(stored);
@@ -171,7 +171,7 @@ function merge(
   setDirty(store, false);
   const done = summary;
   return {
-    summary: once(() => done.all()),
+    summary: summaryOr(store, historyRoot, configDirs, () => done.all()),
     calendar: () => calendar,
     bytesRead,
     filesRead: scan.files.length,
@@ -180,7 +180,28 @@ function merge(
   };
 }
 
-/** A summary lost or damaged on disk (it is a cache of the call buckets): made again from them. */
+/**
+ * The summary as a report reads it, when first asked for: `read`, or, a shard being lost or damaged
+ * on disk (the summary is a cache of the call buckets), made again from the buckets. A rebuild's
+ * own summary is in memory whole, so it never comes back here.
+ */
+function summaryOr(
+  store: string,
+  historyRoot: string,
+  configDirs: string[],
+  read: () => HistorySummary | undefined,
+): () => HistorySummary {
+  return once(() => {
+    let summary: HistorySummary | undefined;
+    try {
+      summary = read();
+    } catch (error) {
+      if (!(error instanceof DamagedSummaryError)) throw error;
+    }
+    return summary ?? rebuilt(store, historyRoot, configDirs).summary();
+  });
+}
+
 function rebuilt(store: string, historyRoot: string, configDirs: string[]): HistoryView {
   return withFileLock(
     path.join(store, 'store'),
@@ -219,7 +240,7 @@ function projectCount(configDirs: string[]): number {
 
 async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
   const counts = await updateInWorker(script, options);
-  const summary = once(() => loadSummary(store) ?? rebuilt(store, options.storeDir, options.configDirs).summary());
+  const summary = summaryOr(store, options.storeDir, options.configDirs, () => loadSummary(store));
   return {
     summary,
     calendar: once(() => loadCalendar(store) ?? calendarOf(summary())),

@@ -174,6 +174,17 @@ describe('updateHistory: crash safety', () => {
     },
   );
 
+  it('a shard torn that an update does not touch: the session report after it still has every session, exact', async () => {
+    const { run, storeDir, transcript } = setup('per-block-lines', 'subagents-2.1');
+    const all = totals(await run());
+    // session(1) is in shard 1, session(14) in shard c: the new call loads and writes shard 1 only.
+    fs.writeFileSync(path.join(storeOf(storeDir), 'summary-c.json'), '{"torn');
+    fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
+    const view = await run();
+    expect(Object.keys(view.summary().sessions).sort()).toEqual([session(1), session(14)]);
+    expect(totals(view)).toEqual(sumOf(all, t(5000, 500)));
+  });
+
   it.each([
     ['deleted', (file: string) => fs.rmSync(file)],
     ['torn', (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2))],
