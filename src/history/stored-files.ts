@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { placeOf, sessionOfPlace } from '../transcript/discover.js';
+import { placeAt, sessionOfPlace } from '../transcript/discover.js';
 import type { Cursor } from '../transcript/read-transcript.js';
 import { replaceFile } from './call-store.js';
 import type { FileEntry } from './file-index.js';
@@ -112,7 +112,7 @@ export class StoredFiles {
       head: s.head[i]!,
       size: s.size[i]!,
       mtimeMs: s.mtime[i]!,
-      ...placeOf(s.path[i]!.split('/')),
+      ...placeAt(s.path[i]!),
     };
     const x = this.extraTexts()[i];
     return x ? Object.assign(entry, JSON.parse(x) as Extra) : entry;
@@ -176,7 +176,7 @@ function fromV5(old: StoredV5, dir: string): { converted: Stored; extras: Extras
   for (let i = 0; i < old.path.length; i++) {
     const x = extras[i];
     texts.push(x ? JSON.stringify(x) : '');
-    names.push(namesOf({ ...x, ...placeOf(old.path[i]!.split('/')) } as FileEntry));
+    names.push(namesOf({ ...x, ...placeAt(old.path[i]!) } as FileEntry));
   }
   return { converted: { ...old, version: 6, names }, extras: texts };
 }

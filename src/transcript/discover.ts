@@ -79,7 +79,13 @@ function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTran
 
 /** The project and session a transcript's place under `projects/` names (its path split at '/'). */
 export function placeOf(parts: string[]): { project: string; sessionId: string } {
-  return { project: parts.length > 1 ? parts[0]! : '', sessionId: sessionOfPlace(parts.join('/')) };
+  return placeAt(parts.join('/'));
+}
+
+/** The same, from the place as one '/'-separated string (as files.json keeps it). */
+export function placeAt(place: string): { project: string; sessionId: string } {
+  const slash = place.indexOf('/');
+  return { project: slash >= 0 ? place.slice(0, slash) : '', sessionId: sessionOfPlace(place) };
 }
 
 /**
