@@ -188,12 +188,8 @@ export class IdIndex {
   /** For many lookups: one pass to build a map instead of a scan per id. */
   prepare(lookups: number): void {
     if (lookups < 32 || this.byHash) return;
-    this.byHash = new Map();
-    for (let i = 0; i < this.length; i++) {
-      const list = this.byHash.get(this.hashes[i]!);
-      if (!list) this.byHash.set(this.hashes[i]!, [this.buckets[i]!]);
-      else if (!list.includes(this.buckets[i]!)) list.push(this.buckets[i]!);
-    }
+    const byHash = (this.byHash = new Map());
+    for (let i = 0; i < this.length; i++) remember(byHash, this.hashes[i]!, this.buckets[i]!);
   }
 
   /** Records that `messageId` now lives in `bucket` (and no longer in `from`, when it moved). */
@@ -219,8 +215,13 @@ export class IdIndex {
     }
     this.hashes[this.length] = hash;
     this.buckets[this.length++] = bucket;
-    const known = this.byHash?.get(hash);
-    if (!known) this.byHash?.set(hash, [bucket]);
-    else if (!known.includes(bucket)) known.push(bucket);
+    if (this.byHash) remember(this.byHash, hash, bucket);
   }
+}
+
+/** `bucket` among the buckets of `hash`, once (as a scan of the index lists them). */
+function remember(byHash: Map<number, number[]>, hash: number, bucket: number): void {
+  const known = byHash.get(hash);
+  if (!known) byHash.set(hash, [bucket]);
+  else if (!known.includes(bucket)) known.push(bucket);
 }

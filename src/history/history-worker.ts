@@ -1,4 +1,4 @@
-import { isWorkerThread, startWorker, workerSide } from './threads.js';
+import { bundleScript, isWorkerThread, startWorker, workerSide } from './threads.js';
 import { runScanWorker } from './scan-parallel.js';
 import type { HistoryView, UpdateOptions } from './update-history.js';
 
@@ -14,7 +14,7 @@ type Counts = Pick<HistoryView, 'bytesRead' | 'filesRead' | 'errors'>;
 
 /** The bundle this code runs from, when it can be a worker's script (a built .cjs, on the main thread). */
 export function workerScript(): string | undefined {
-  return typeof __filename === 'string' && __filename.endsWith('.cjs') && !isWorkerThread() ? __filename : undefined;
+  return isWorkerThread() ? undefined : bundleScript();
 }
 
 export function updateInWorker(script: string, { configDirs, storeDir, onProgress }: UpdateOptions): Promise<Counts> {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { CallTable, type PackedCalls } from './call-table.js';
 import { scanFile, type FileScan, type ScanJob } from './file-scan.js';
-import { startWorker, workerSide } from './threads.js';
+import { bundleScript, startWorker, workerSide } from './threads.js';
 
 export interface ScanResult {
   files: FileScan[];
@@ -24,7 +24,7 @@ const pendingOf = (j: ScanJob) => Math.max(0, j.size - (j.previous?.offset ?? 0)
  */
 export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanResult> {
   const pending = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
-  const script = typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined; // any thread may start helpers
+  const script = bundleScript(); // any thread may start helpers
   // One thread unless asked: measured on 2 shared cores at 1.6 GiB, a second scan thread cut a cold
   // run from 3.0-3.5 s to 2.6-2.7 s but raised its peak from ~115 to ~150 MB (a V8 isolate and its
   // own table). SPEC_SESSION_SCAN_THREADS=2..4 for idle cores.

@@ -12,6 +12,11 @@ function threads(): typeof WorkerThreads {
   return require('node:worker_threads') as typeof WorkerThreads;
 }
 
+/** The built bundle this code runs from, which a worker can run too (none when run from sources, as in tests). */
+export function bundleScript(): string | undefined {
+  return typeof __filename === 'string' && __filename.endsWith('.cjs') ? __filename : undefined;
+}
+
 export function isWorkerThread(): boolean {
   return process.env[MARK] === '1' && !threads().isMainThread;
 }
