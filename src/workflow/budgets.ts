@@ -63,6 +63,8 @@ export function takeBudgetNotices(
   states: Array<BudgetState | (Omit<BudgetState, 'period'> & { period: string })>,
 ): string[] {
   const file = ctx.paths.notices;
+  // Nothing past a threshold (the usual turn): nothing to say, and no lock to take.
+  if (!states.some((s) => s.level === 'warn' || s.level === 'over')) return [];
   return withFileLock(file, () => {
     let said: Record<string, string> = {};
     try {

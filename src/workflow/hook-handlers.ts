@@ -16,6 +16,7 @@ import { parseSlashCommand } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
 import { claudeBinding, projectSnapshot } from './snapshot.js';
 import { userMessage } from '../store/fs-utils.js';
+import type { LedgerView } from '../ledger/read-ledger.js';
 
 /**
  * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
@@ -61,15 +62,17 @@ export const hookHandlers: HeavyHooks = {
       return finished;
     });
     const messages: string[] = [];
+    let view: LedgerView | undefined;
     if (done) {
       // The number is shown now, so make sure the turn's last message is in it.
       if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
-      const view = projectSnapshot(ctx, { catchUp: false });
+      view = projectSnapshot(ctx, { catchUp: false });
       messages.push(completionLine(ctx, done.spec, done.task, view));
       recordTaskUsage(ctx, done.spec, done.task, view); // writes the implementation log, not the ledger
       if (done.ws) writeSessionLog(ctx, done.ws, undefined, view);
     }
-    messages.push(...budgetMessages(ctx));
+    // The logs written above are not the ledger: the view read for them still holds.
+    messages.push(...budgetMessages(ctx, view));
     return messages.length ? { systemMessage: messages.join('\n') } : undefined;
   },
 
@@ -103,9 +106,8 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
   });
 }
 
-function budgetMessages(ctx: ProjectContext): string[] {
+function budgetMessages(ctx: ProjectContext, view = projectSnapshot(ctx, { catchUp: false })): string[] {
   // Budgets look at this week and this month only; the index folds only what is new since its last read.
-  const view = projectSnapshot(ctx, { catchUp: false });
   // Only the days' costs: no work session or task needs to be known (a big ledger's sessions are a file of their own).
   const usage = usageOf(view.usageIn(budgetRange(ctx), ctx.tz), [], ctx.book, ctx.tz);
   const states: Parameters<typeof takeBudgetNotices>[1] = budgetStates(ctx, usage);
