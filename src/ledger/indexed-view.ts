@@ -26,7 +26,7 @@ import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
-import { forEachPacked, unpackItems, type PackedItems } from './packed-items.js';
+import { forEachPacked, itemTable, unpackItems, type ItemTable } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
@@ -39,7 +39,7 @@ export interface BaseLoader {
   commits(): CommitsFile | undefined;
   done(): DoneFile | undefined;
   specTasks(spec: string): SpecTasksFile | undefined;
-  month(month: string): PackedItems | undefined;
+  month(month: string): ItemTable | undefined;
   /** Builds the whole base again from the ledger (a piece was missing or damaged). */
   rebuild(): BuiltBase;
 }
@@ -155,7 +155,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     taskTotal(spec: string, task: string) {
       const sums = base.taskSums[`${spec}\u0000${task}`];
       return [
-        ...(sums ? unpackItems(sums, 'sum#') : []),
+        ...(sums ? unpackItems(itemTable(sums), 'sum#') : []),
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),
       ];
     },

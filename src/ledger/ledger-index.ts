@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
+import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
 import { dayKey } from '../time/zoned.js';
 import { maxTokens } from '../usage/tokens.js';
@@ -24,7 +25,7 @@ import {
   specTasksPiece,
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import { packItems, type PackedItems } from './packed-items.js';
+import { decodeItemTable, encodeItemTable } from './packed-items.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -78,9 +79,24 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `m-${string}` | `t-${string}`,
+  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `t-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
+}
+
+/** A month's items, a binary table (packed-items.ts): `<stem>.m-<YYYY-MM>.bin`. */
+function monthFile(stem: string, month: string): string {
+  return `${stem}.m-${month}.bin`;
+}
+
+/** Month files the new base does not have (a month with no usage left, or an older index's `.json` ones): removed. */
+function removeStaleMonths(stem: string, months: Map<string, unknown>): void {
+  const dir = path.dirname(stem);
+  for (const name of listDir(dir)) {
+    const m = /^(.+)\.m-(\d{4}-\d{2})\.(bin|json)$/.exec(name);
+    if (m && (m[3] === 'json' || (m[1] === path.basename(stem) && !months.has(m[2]!))))
+      fs.rmSync(path.join(dir, name), { force: true });
+  }
 }
 
 function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): IndexedRead {
@@ -90,9 +106,8 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     const built = buildBase(ledgerDir, listing.rollups, tz);
     if (save) {
       for (const [month, items] of built.monthItems)
-        writeFileAtomic(pieceFile(stem, `m-${month}`), JSON.stringify({ id: built.base.id, ...packItems(items) }), {
-          durable: false,
-        });
+        writeFileAtomic(monthFile(stem, month), encodeItemTable(built.base.id, items), { durable: false });
+      removeStaleMonths(stem, built.monthItems);
       for (const piece of ['sessions', 'gaps', 'events', 'commits', 'done'] as const)
         writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
       for (const file of built.specTasks)
@@ -145,11 +160,13 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         pieceFile(stem, specTasksPiece(spec)),
         (f) => valid(f) && f.spec === spec && Array.isArray(f.tasks),
       ),
-    month: (month) =>
-      readJson<PackedItems & { id: string }>(
-        pieceFile(stem, `m-${month}`),
-        (p) => p.id === base.id && Array.isArray(p.rows) && Array.isArray(p.names),
-      ),
+    month: (month) => {
+      try {
+        return decodeItemTable(fs.readFileSync(monthFile(stem, month)), base.id);
+      } catch {
+        return undefined; // missing: rebuilt from the ledger
+      }
+    },
     rebuild,
   };
   return { view: indexedView(base, live, loader, built), how };

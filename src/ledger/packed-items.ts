@@ -3,9 +3,8 @@ import type { UsageItem } from './usage-item.js';
 import type { Phase } from './records.js';
 
 /**
- * Usage items as the index stores them: one array of numbers per item, names in one dictionary.
- * A year of a team's rolled-up usage is tens of thousands of items; this keeps the index a few
- * MB and quick to parse.
+ * Usage items packed: one array of numbers per item, names in one dictionary (a task's sums in
+ * the index's base file). A month's items are a binary table of the same rows (encodeItemTable).
  */
 export interface PackedItems {
   names: string[];
@@ -45,9 +44,76 @@ export function packItems(items: UsageItem[]): PackedItems {
   return { names: names.list, rows };
 }
 
-export function unpackItems(packed: PackedItems, keyPrefix = 'r'): UsageItem[] {
+/** Numbers per packed item: the row layout packItems writes. */
+export const ITEM_WIDTH = 19;
+
+/** Packed items as one flat run of numbers, ITEM_WIDTH per item: a month file's table, or a PackedItems' rows laid end to end. */
+export interface ItemTable {
+  names: string[];
+  cells: ArrayLike<number>;
+}
+
+/** A PackedItems' rows as one table (a row of another width is padded or cut: each row keeps its place). */
+export function itemTable({ names, rows }: PackedItems): ItemTable {
+  const cells = new Float64Array(rows.length * ITEM_WIDTH);
+  rows.forEach((r, n) => {
+    for (let c = 0; c < ITEM_WIDTH; c++) cells[n * ITEM_WIDTH + c] = r[c] ?? Number.NaN;
+  });
+  return { names, cells };
+}
+
+const TABLE_MAGIC = 'SSI1';
+
+/**
+ * A month's items as the index keeps them: `SSI1`, the header's length (u32), the header (JSON: the
+ * base's id, the names, the count), padding to 8 bytes, then the rows as float64 cells (every
+ * number is an integer under 2^53). Read back without a parse per row or an array per item: a
+ * team's year holds tens of thousands of items.
+ */
+export function encodeItemTable(id: string, items: UsageItem[]): Buffer {
+  const { names, rows } = packItems(items);
+  const header = Buffer.from(JSON.stringify({ id, names, count: rows.length }));
+  const at = align8(8 + header.length);
+  const out = Buffer.alloc(at + rows.length * ITEM_WIDTH * 8);
+  out.write(TABLE_MAGIC, 0, 'latin1');
+  out.writeUInt32LE(header.length, 4);
+  header.copy(out, 8);
+  const cells = new Float64Array(out.buffer, out.byteOffset + at, rows.length * ITEM_WIDTH);
+  for (let n = 0; n < rows.length; n++) cells.set(rows[n]!, n * ITEM_WIDTH);
+  return out;
+}
+
+/** A month file's table, or undefined when it is torn, of another shape, or of another base than `id`. */
+export function decodeItemTable(bytes: Buffer, id: string): ItemTable | undefined {
+  if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== TABLE_MAGIC) return undefined;
+  const headerLength = bytes.readUInt32LE(4);
+  if (8 + headerLength > bytes.length) return undefined;
+  let header: { id?: unknown; names?: unknown; count?: unknown };
+  try {
+    header = JSON.parse(bytes.toString('utf8', 8, 8 + headerLength)) as typeof header;
+  } catch {
+    return undefined;
+  }
+  const { names, count } = header;
+  if (header.id !== id || !Array.isArray(names) || !Number.isSafeInteger(count) || (count as number) < 0)
+    return undefined;
+  const at = align8(8 + headerLength);
+  const length = (count as number) * ITEM_WIDTH;
+  if (bytes.length !== at + length * 8) return undefined;
+  // A buffer's own offset need not be a multiple of 8: copy the cells out then.
+  const start = bytes.byteOffset + at;
+  const cells =
+    start % 8 === 0
+      ? new Float64Array(bytes.buffer, start, length)
+      : new Float64Array(bytes.buffer.slice(start, start + length * 8));
+  return { names: names as string[], cells };
+}
+
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+export function unpackItems(table: ItemTable, keyPrefix = 'r'): UsageItem[] {
   const items: UsageItem[] = [];
-  forEachPacked(packed, keyPrefix, (item) => items.push({ ...item, tokens: { ...item.tokens } }));
+  forEachPacked(table, keyPrefix, (item) => items.push({ ...item, tokens: { ...item.tokens } }));
   return items;
 }
 
@@ -55,8 +121,8 @@ export function unpackItems(packed: PackedItems, keyPrefix = 'r'): UsageItem[] {
  * Visits packed items one by one through one reused item (filled afresh for each row): a reader that
  * only sums them (the dashboard) makes no object per item. `visit` must not keep the item itself.
  */
-export function forEachPacked({ names, rows }: PackedItems, keyPrefix: string, visit: (item: UsageItem) => void): void {
-  const name = (id: number | undefined) => (id === undefined || id < 0 ? null : names[id]!);
+export function forEachPacked({ names, cells }: ItemTable, keyPrefix: string, visit: (item: UsageItem) => void): void {
+  const name = (id: number) => (!(id >= 0) ? null : (names[id] ?? null));
   const tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
   const item: UsageItem = {
     kind: 'call',
@@ -77,28 +143,28 @@ export function forEachPacked({ names, rows }: PackedItems, keyPrefix: string, v
     branch: null,
     commit: null,
   };
-  for (let n = 0; n < rows.length; n++) {
-    const r = rows[n]!;
-    item.kind = ITEM_KINDS[r[0]!]!;
+  const count = Math.floor(cells.length / ITEM_WIDTH);
+  for (let n = 0, r = 0; n < count; n++, r += ITEM_WIDTH) {
+    item.kind = ITEM_KINDS[cells[r]!]!;
     item.key = `${keyPrefix}${n}`;
-    item.time = item.first = r[1]!;
-    item.last = r[1]! + r[2]!;
-    item.calls = r[3]!;
-    item.longContext = r[4] === 1;
-    item.speed = r[5] === 1 ? 'fast' : 'standard';
-    item.model = name(r[6])!;
-    item.cs = name(r[7]);
-    item.ws = name(r[8]);
-    item.spec = name(r[9]);
-    item.task = name(r[10]);
-    tokens.input = r[11]!;
-    tokens.output = r[12]!;
-    tokens.cacheWrite5m = r[13]!;
-    tokens.cacheWrite1h = r[14]!;
-    tokens.cacheRead = r[15]!;
-    item.phase = name(r[16]) as Phase | null;
-    item.branch = name(r[17]);
-    item.commit = name(r[18]);
+    item.time = item.first = cells[r + 1]!;
+    item.last = cells[r + 1]! + cells[r + 2]!;
+    item.calls = cells[r + 3]!;
+    item.longContext = cells[r + 4] === 1;
+    item.speed = cells[r + 5] === 1 ? 'fast' : 'standard';
+    item.model = name(cells[r + 6]!)!;
+    item.cs = name(cells[r + 7]!);
+    item.ws = name(cells[r + 8]!);
+    item.spec = name(cells[r + 9]!);
+    item.task = name(cells[r + 10]!);
+    tokens.input = cells[r + 11]!;
+    tokens.output = cells[r + 12]!;
+    tokens.cacheWrite5m = cells[r + 13]!;
+    tokens.cacheWrite1h = cells[r + 14]!;
+    tokens.cacheRead = cells[r + 15]!;
+    item.phase = name(cells[r + 16]!) as Phase | null;
+    item.branch = name(cells[r + 17]!);
+    item.commit = name(cells[r + 18]!);
     visit(item);
   }
 }

@@ -184,10 +184,12 @@ describe('the machine-local index', () => {
     );
     const reference = JSON.stringify(p.costJson());
     const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
-    const files = readdirSync(index).filter((f) => f.endsWith('.json'));
-    expect(files.length).toBeGreaterThanOrEqual(4); // base, a month, events, live
+    const files = readdirSync(index).filter((f) => f.endsWith('.json') || f.endsWith('.bin'));
+    expect(files.filter((f) => f.endsWith('.bin')).length).toBeGreaterThanOrEqual(1); // a month's items
+    expect(files.length).toBeGreaterThanOrEqual(5); // base, a month, events, sessions, live
     for (const damage of [
       (f: string) => truncateSync(f, 100),
+      (f: string) => writeFileSync(f, readFileSync(f).subarray(0, -8)), // a torn tail
       (f: string) => writeFileSync(f, 'garbage'),
       (f: string) => writeFileSync(f, '{"v":4,"tz":"UTC","rollups":[],"events":[]}'),
       (f: string) => rmSync(f),
@@ -200,6 +202,26 @@ describe('the machine-local index', () => {
     rmSync(index, { recursive: true });
     expect(JSON.stringify(p.costJson())).toBe(reference);
     expect(existsSync(index)).toBe(true);
+  });
+
+  it("a month's file left from an earlier base is not used: the month is read from the ledger again", () => {
+    const p = ledgerProject({ days: 3 });
+    p.run(['compact']);
+    p.costJson();
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const months = readdirSync(index).filter((f) => f.endsWith('.bin'));
+    const earlier = new Map(months.map((f) => [f, readFileSync(join(index, f))]));
+    // A call captured later on a closed day, rolled up: the rollups change, so the base is built again.
+    const day = readdirSync(p.ledger).sort()[0]!;
+    writeFileSync(
+      join(p.ledger, day, 'late-session.jsonl'),
+      `${JSON.stringify({ k: 'call', msg: 'msg_late', req: 'r', t: `${day}T12:00:00.000Z`, cs: 'late-session', model: 'claude-sonnet-4-6', in: 1000, out: 0, cw5: 0, cw1h: 0, cr: 0, ws: null, spec: null, task: null })}\n`,
+    );
+    p.run(['compact']);
+    const reference = p.costJson();
+    expect(reference.totals.inputTokens).toBe(fieldsOf(p.expected.total.get('all')!).inputTokens + 1000);
+    for (const [f, bytes] of earlier) writeFileSync(join(index, f), bytes); // as if the rebuild had stopped before them
+    expect(p.costJson()).toEqual(reference);
   });
 
   it('reads only what is new: a record appended to a raw file is folded in', () => {
