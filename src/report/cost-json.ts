@@ -1,6 +1,6 @@
 import type { ProjectUsage } from './project-usage.js';
 import type { CommitEvent } from '../ledger/fold-events.js';
-import { modelBreakdowns, tallyFields, UsageTally } from './tally.js';
+import { modelBreakdowns, tallyFields, UsageTally, withTallyFields } from './tally.js';
 import { LazyRows } from '../render/json-chunks.js';
 
 /**
@@ -16,26 +16,17 @@ export function costJson(
   const zero = new UsageTally(usage.totals.book);
   const commitOf = new Map(commits.map((c) => [c.sha, c]));
   return {
-    tasks: new LazyRows(usage.tasks, (t) => ({
-      spec: t.spec,
-      taskId: t.taskId,
-      session: t.session,
-      ...taskFigures(t),
-    })),
-    taskTotals: new LazyRows(usage.taskTotals, (t) => ({
-      spec: t.spec,
-      taskId: t.taskId,
-      sessions: t.sessions.map((s) => s.session),
-      ...taskFigures(t),
-    })),
-    sessions: new LazyRows(usage.sessions, (s) => ({
-      name: s.name,
-      spec: s.spec,
-      ...tallyFields(s.tally),
-      firstActivity: s.first === null ? null : new Date(s.first).toISOString(),
-      lastActivity: s.last === null ? null : new Date(s.last).toISOString(),
-      modelBreakdowns: modelBreakdowns(s.tally),
-    })),
+    tasks: new LazyRows(usage.tasks, (t) => withTaskFigures({ spec: t.spec, taskId: t.taskId, session: t.session }, t)),
+    taskTotals: new LazyRows(usage.taskTotals, (t) =>
+      withTaskFigures({ spec: t.spec, taskId: t.taskId, sessions: t.sessions.map((s) => s.session) }, t),
+    ),
+    sessions: new LazyRows(usage.sessions, (s) =>
+      Object.assign(withTallyFields({ name: s.name, spec: s.spec }, s.tally), {
+        firstActivity: s.first === null ? null : new Date(s.first).toISOString(),
+        lastActivity: s.last === null ? null : new Date(s.last).toISOString(),
+        modelBreakdowns: modelBreakdowns(s.tally),
+      }),
+    ),
     specs: [...usage.specs.entries()]
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([spec, tally]) => {
@@ -70,7 +61,7 @@ export function costJson(
       .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '')),
     days: new LazyRows(
       [...usage.days.entries()].sort((a, b) => a[0].localeCompare(b[0])),
-      ([date, tally]) => ({ date, ...tallyFields(tally), modelBreakdowns: modelBreakdowns(tally) }),
+      ([date, tally]) => Object.assign(withTallyFields({ date }, tally), { modelBreakdowns: modelBreakdowns(tally) }),
     ),
     unattributed: tallyFields(usage.unattributed),
     totals: { ...tallyFields(usage.totals), calls: usage.totals.calls },
@@ -80,14 +71,16 @@ export function costJson(
   };
 }
 
-/** What a task row shows, per session or over all of them: its tokens, cost, hand-logged part, span and models. */
-function taskFigures(t: { tally: UsageTally; manualTokens: number; first: number; last: number }) {
-  return {
-    ...tallyFields(t.tally),
+/** What a task row shows, per session or over all of them, after its names: its tokens, cost, hand-logged part, span and models. */
+function withTaskFigures<R extends object>(
+  row: R,
+  t: { tally: UsageTally; manualTokens: number; first: number; last: number },
+) {
+  return Object.assign(withTallyFields(row, t.tally), {
     manual: t.manualTokens > 0,
     manualTokens: t.manualTokens,
     firstActivity: new Date(t.first).toISOString(),
     lastActivity: new Date(t.last).toISOString(),
     modelBreakdowns: modelBreakdowns(t.tally),
-  };
+  });
 }

@@ -119,31 +119,61 @@ export class UsageTally {
 }
 
 /** Token fields under ccusage's names (so its consumers can switch), plus the 5m/1h split. */
-export function tokenFields(t: TokenCounts) {
-  return {
-    inputTokens: t.input,
-    outputTokens: t.output,
-    cacheCreationTokens: t.cacheWrite5m + t.cacheWrite1h,
-    cacheReadTokens: t.cacheRead,
-    totalTokens: totalTokens(t),
-    cacheCreation5mTokens: t.cacheWrite5m,
-    cacheCreation1hTokens: t.cacheWrite1h,
-  };
+export function tokenFields(t: TokenCounts): TokenFields {
+  return withTokenFields({}, t);
 }
 
-export function tallyFields(tally: UsageTally) {
-  return { ...tokenFields(tally.tokens), totalCost: roundUsd(tally.cost) };
+export interface TokenFields {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  totalTokens: number;
+  cacheCreation5mTokens: number;
+  cacheCreation1hTokens: number;
 }
 
+/**
+ * The token fields added to `row` in place, after the fields it has: rows built this way all share
+ * one shape, so a list of tens of thousands of them is made and written fast (an object spread
+ * into a literal copies field by field, each time).
+ */
+export function withTokenFields<R extends object>(row: R, t: TokenCounts): R & TokenFields {
+  const r = row as R & TokenFields;
+  r.inputTokens = t.input;
+  r.outputTokens = t.output;
+  r.cacheCreationTokens = t.cacheWrite5m + t.cacheWrite1h;
+  r.cacheReadTokens = t.cacheRead;
+  r.totalTokens = totalTokens(t);
+  r.cacheCreation5mTokens = t.cacheWrite5m;
+  r.cacheCreation1hTokens = t.cacheWrite1h;
+  return r;
+}
+
+/** A tally's token fields and `totalCost`, added to `row` in place (see withTokenFields). */
+export function withTallyFields<R extends object>(row: R, tally: UsageTally): R & TokenFields & { totalCost: number } {
+  const r = withTokenFields(row, tally.tokens) as R & TokenFields & { totalCost: number };
+  r.totalCost = roundUsd(tally.cost);
+  return r;
+}
+
+export function tallyFields(tally: UsageTally): TokenFields & { totalCost: number } {
+  return withTallyFields({}, tally);
+}
+
+/** Per model, the most expensive first: its token fields, cost (null when unpriced) and calls. */
 export function modelBreakdowns(tally: UsageTally) {
-  return [...tally.models.entries()]
-    .sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0) || (a[0] < b[0] ? -1 : 1))
-    .map(([modelName, m]) => ({
-      modelName,
-      ...tokenFields(m.tokens),
-      cost: m.cost === null ? null : roundUsd(m.cost),
-      calls: m.calls,
-    }));
+  const models = [...tally.models].map(([name, m]) => ({ name, m, cost: m.cost }));
+  models.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0) || (a.name < b.name ? -1 : 1));
+  return models.map(({ name, m, cost }) => {
+    const row = withTokenFields({ modelName: name }, m.tokens) as { modelName: string } & TokenFields & {
+        cost: number | null;
+        calls: number;
+      };
+    row.cost = cost === null ? null : roundUsd(cost);
+    row.calls = m.calls;
+    return row;
+  });
 }
 
 /** Costs are kept to 1e-9 USD in JSON: enough to compare with Claude Code's own figures exactly. */
