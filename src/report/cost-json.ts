@@ -58,7 +58,7 @@ export function costJson(
         ...tallyFields(c.tally),
         tasks: [...c.tasks].sort(),
       }))
-      .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '')),
+      .sort((a, b) => (a.time ?? '').localeCompare(b.time ?? '') || a.sha.localeCompare(b.sha)),
     days: new LazyRows(
       [...usage.days.entries()].sort((a, b) => a[0].localeCompare(b[0])),
       ([date, tally]) => Object.assign(withTallyFields({ date }, tally), { modelBreakdowns: modelBreakdowns(tally) }),

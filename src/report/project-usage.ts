@@ -65,7 +65,6 @@ export interface ProjectUsage {
   days: Map<string, UsageTally>;
   unattributed: UsageTally;
   totals: UsageTally;
-  items: UsageItem[];
   /** Per branch checked out at the time ('' when not known or detached), with its sessions and tasks. */
   branches: Map<string, { tally: UsageTally; sessions: Set<string>; tasks: Set<string> }>;
   /** Per commit: the calls its Claude session made since its previous commit, with their tasks. */
@@ -75,11 +74,20 @@ export interface ProjectUsage {
   implementation: Map<string, UsageTally>;
 }
 
-/** The project's usage in a day range (all time without one), from the view. */
+/**
+ * The project's usage in a day range (all time without one), from the view: its items visited a
+ * month at a time and summed, none kept (a team's years hold tens of thousands).
+ */
 export function projectUsage(view: LedgerView, book: PriceBook, tz: string, range: DayRange = {}): ProjectUsage {
   const all = !range.since && !range.until;
   const listed = [...view.sessions.values()].filter((ws) => all || inRange({ time: ws.started }, range, tz));
-  return usageOf(view.usageIn(range, tz), listed, book, tz, (ws) => view.sessions.get(ws)?.spec ?? null);
+  return splitUsage(
+    (add) => view.forEachItemIn(range, tz, add),
+    listed,
+    book,
+    tz,
+    (ws) => view.sessions.get(ws)?.spec ?? null,
+  );
 }
 
 /**
@@ -92,6 +100,21 @@ export function usageOf(
   book: PriceBook,
   tz: string,
   specOf: (ws: string) => string | null = () => null,
+): ProjectUsage & { items: UsageItem[] } {
+  return { ...splitUsage((add) => items.forEach(add), listed, book, tz, specOf), items };
+}
+
+/**
+ * The split, of the items `forEach` hands over. An item is read while it is handed over, never
+ * kept: a reader may hand over one object refilled for each item. Ties in the order of rows are
+ * broken by name, so the rows come out the same in whatever order the items came.
+ */
+function splitUsage(
+  forEach: (add: (item: UsageItem) => void) => void,
+  listed: Array<{ name: string; spec: string }>,
+  book: PriceBook,
+  tz: string,
+  specOf: (ws: string) => string | null,
 ): ProjectUsage {
   const tasks = new Map<string, TaskUsage>();
   const sessions = new Map<string, SessionUsage>();
@@ -105,7 +128,7 @@ export function usageOf(
   const implementation: ProjectUsage['implementation'] = new Map();
   for (const ws of listed)
     sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
-  for (const item of items) {
+  forEach((item) => {
     const pico = priceItem(item, book);
     addItem(totals, item, pico);
     addItem(
@@ -179,8 +202,14 @@ export function usageOf(
       t.first = Math.min(t.first, item.first);
       t.last = Math.max(t.last, item.last);
     } else if (!item.ws && !item.phase) addItem(unattributed, item, pico);
-  }
-  const taskRows = [...tasks.values()].sort((a, b) => a.first - b.first);
+  });
+  const taskRows = [...tasks.values()].sort(
+    (a, b) =>
+      a.first - b.first ||
+      compareText(a.spec, b.spec) ||
+      compareText(a.taskId, b.taskId) ||
+      compareText(a.session ?? '', b.session ?? ''),
+  );
   return {
     tasks: taskRows,
     taskTotals: taskTotals(taskRows, book),
@@ -191,7 +220,6 @@ export function usageOf(
     days,
     unattributed,
     totals,
-    items,
     branches,
     commits,
     planning,
@@ -225,6 +253,8 @@ function sumTokens(item: UsageItem): number {
   const t = item.tokens;
   return t.input + t.output + t.cacheWrite5m + t.cacheWrite1h + t.cacheRead;
 }
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
   let v = map.get(key);

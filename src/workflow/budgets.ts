@@ -3,6 +3,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { withFileLock } from '../store/lock.js';
 import type { ProjectUsage } from '../report/project-usage.js';
 import { formatUsd } from '../render/format.js';
+import { picoUsdToUsd } from '../pricing/price-call.js';
 import { dayKey, monthKey, weekKey } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 
@@ -32,8 +33,9 @@ export function budgetStates(ctx: ProjectContext, usage: ProjectUsage): BudgetSt
   const of = { daily: (d: string) => d, weekly: weekKey, monthly: monthKey };
   const labels = { daily: 'Today', weekly: 'This week', monthly: 'This month' };
   return (['daily', 'weekly', 'monthly'] as const).map((period) => {
-    let spent = 0;
-    for (const [day, tally] of usage.days) if (of[period](day) === keys[period]) spent += tally.cost;
+    let pico = 0n; // summed exactly: the same in whatever order the days were met
+    for (const [day, tally] of usage.days) if (of[period](day) === keys[period]) pico += tally.picoUsd;
+    const spent = picoUsdToUsd(pico);
     const limit = ctx.config.budgets[period];
     return { period, key: keys[period], label: labels[period], limit, spent, level: levelOf(spent, limit) };
   });

@@ -86,7 +86,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
   if (usage.specs.size) section('By spec');
-  for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost)) {
+  for (const [spec, t] of [...usage.specs].sort((a, b) => b[1].cost - a[1].cost || a[0].localeCompare(b[0]))) {
     row(`  ${spec}`, t);
     // Planning next to building: what the guide's split says should be cheap, measured.
     const plan = usage.planning.get(spec);
@@ -98,7 +98,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   }
   const branches = [...usage.branches].filter(([branch]) => branch !== '');
   if (branches.length) section('By branch');
-  for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost))
+  for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost || a[0].localeCompare(c[0])))
     row(`  ${branch.length > 20 ? `${branch.slice(0, 19)}…` : branch}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
@@ -118,7 +118,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   if (usage.unattributed.calls > 0) row('Unattributed', usage.unattributed);
   row('Total', usage.totals);
   out.push(table.toString(), '');
-  const split = guideSplitCost(ctx, usage);
+  const split = guideSplitCost(ctx, (visit) => view.forEachItemIn(chosen, ctx.tz, visit));
   out.push(
     `Guide's split (${shortModel(split.execution)} runs tasks, ${shortModel(split.planning)} plans): ${formatUsd(split.cost)}; actual ${formatUsd(usage.totals.cost)}`,
   );

@@ -1,5 +1,5 @@
-import { priceTokens } from '../pricing/price-call.js';
-import type { ProjectUsage } from '../report/project-usage.js';
+import { picoUsdToUsd, priceTokens } from '../pricing/price-call.js';
+import type { UsageItem } from '../ledger/read-ledger.js';
 import type { ProjectContext } from './context.js';
 
 /**
@@ -8,17 +8,17 @@ import type { ProjectContext } from './context.js';
  */
 export function guideSplitCost(
   ctx: ProjectContext,
-  usage: ProjectUsage,
+  forEachItem: (visit: (item: UsageItem) => void) => void,
 ): { cost: number; execution: string; planning: string } {
   const { execution, planning } = ctx.config.guideModels;
-  let cost = 0;
-  for (const item of usage.items) {
+  let pico = 0n; // summed exactly: the same in whatever order the items come
+  forEachItem((item) => {
     const model = item.task ? execution : planning;
     const priced = priceTokens(
       { model, tokens: item.tokens, speed: 'standard', longContext: item.longContext },
       ctx.book,
     );
-    cost += priced.cost ?? 0;
-  }
-  return { cost, execution, planning };
+    pico += priced.picoUsd ?? 0n;
+  });
+  return { cost: picoUsdToUsd(pico), execution, planning };
 }

@@ -3,7 +3,7 @@ import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { addItem, usageOf, type ProjectUsage } from '../report/project-usage.js';
+import { addItem, usageOf } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
@@ -70,7 +70,7 @@ function adoptNewAgentLogs(ctx: ProjectContext): void {
 }
 
 /** One task's usage over every session and day it spanned: all that a completion reads. */
-function taskUsage(ctx: ProjectContext, view: LedgerView, spec: string, task: string): ProjectUsage {
+function taskUsage(ctx: ProjectContext, view: LedgerView, spec: string, task: string) {
   return usageOf(view.usageOfTask(spec, task), [], ctx.book, ctx.tz);
 }
 

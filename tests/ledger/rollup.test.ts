@@ -224,6 +224,35 @@ describe('the machine-local index', () => {
     expect(p.costJson()).toEqual(reference);
   });
 
+  it('rows of the same first time come in order of their names, however the items came', () => {
+    const p = ledgerProject({ days: 2 });
+    p.run(['compact']);
+    const day = readdirSync(p.ledger).sort()[0]!;
+    const call = (msg: string, spec: string, task: string) =>
+      JSON.stringify({
+        k: 'call',
+        msg,
+        req: 'r',
+        t: `${day}T23:59:59.000Z`,
+        cs: 'tie-session',
+        model: 'claude-sonnet-4-6',
+        in: 1,
+        out: 1,
+        cw5: 0,
+        cw1h: 0,
+        cr: 0,
+        ws: null,
+        spec,
+        task,
+      });
+    writeFileSync(
+      join(p.ledger, day, 'tie-session.jsonl'),
+      `${call('msg_tie_z', 'zz-spec', '1.1')}\n${call('msg_tie_a', 'aa-spec', '9.9')}\n`,
+    );
+    const ties = p.costJson().tasks.filter((t) => t.spec === 'aa-spec' || t.spec === 'zz-spec');
+    expect(ties.map((t) => `${t.spec}/${t.taskId}`)).toEqual(['aa-spec/9.9', 'zz-spec/1.1']);
+  });
+
   it('reads only what is new: a record appended to a raw file is folded in', () => {
     const p = ledgerProject({ days: 2 });
     const before = p.costJson().totals;
