@@ -15,11 +15,11 @@ import {
   type PackedTaskEvent,
 } from './packed-events.js';
 import { contentHash } from './rollup-format.js';
-import { addUsage, type UsageItem } from './usage-item.js';
+import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 11;
+export const INDEX_VERSION = 12;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -38,6 +38,10 @@ export interface BaseFile {
   /** Which months hold a task's usage ("spec\u0000task"), and its sums over all time (per model and tier). */
   taskMonths: Record<string, string[]>;
   taskSums: Record<string, PackedItems>;
+  /** Sums over all time (per model and tier) of each spec, of all usage, and of unattributed usage: what PROGRESS.md shows. */
+  specSums: Record<string, PackedItems>;
+  allSums: PackedItems;
+  unattributedSums: PackedItems;
   /** The Claude Code versions the rolled-up records name (a few strings: every report may show them). */
   claudeCode: ClaudeCodeSeen;
   /** Specs with task events, each in a piece of its own (specTasksPiece): what a turn completing a task reads. */
@@ -126,6 +130,9 @@ export function assembleBase(parts: {
   /** Per task (spec, then task id): the months holding its usage and its sums per model, tier and kind. */
   const taskOf = new Map<string, Map<string, TaskAcc>>();
   const tasksInOrder: TaskAcc[] = [];
+  const allSums = new Map<number, UsageItem>();
+  const unattributedSums = new Map<number, UsageItem>();
+  const specSums = new Map<string, Map<number, UsageItem>>();
   const modelIds = new Map<string, number>();
   let lastDay = '';
   let month = '';
@@ -143,6 +150,15 @@ export function assembleBase(parts: {
     if (item.ws) (wsMonths.get(item.ws) ?? wsMonths.set(item.ws, new Set()).get(item.ws)!).add(month);
     let model = modelIds.get(item.model);
     if (model === undefined) modelIds.set(item.model, (model = modelIds.size));
+    const sumKey =
+      model * 16 + ITEM_KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
+    addToSums(allSums, sumKey, item, 'none');
+    if (isUnattributed(item)) addToSums(unattributedSums, sumKey, item, 'none');
+    if (item.spec) {
+      let ofSpec = specSums.get(item.spec);
+      if (!ofSpec) specSums.set(item.spec, (ofSpec = new Map()));
+      addToSums(ofSpec, sumKey, item, 'spec');
+    }
     if (item.spec && item.task) {
       let ofSpec = taskOf.get(item.spec);
       if (!ofSpec) taskOf.set(item.spec, (ofSpec = new Map()));
@@ -152,20 +168,7 @@ export function assembleBase(parts: {
         tasksInOrder.push(task);
       }
       task.months.add(month);
-      const key =
-        model * 16 + ITEM_KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
-      const sum = task.sums.get(key);
-      if (!sum)
-        task.sums.set(key, {
-          ...item,
-          tokens: { ...item.tokens },
-          cs: null,
-          ws: null,
-          phase: null,
-          branch: null,
-          commit: null,
-        });
-      else addUsage(sum, item);
+      addToSums(task.sums, sumKey, item, 'task');
     }
   }
   const sessions = new Map<string, WorkSession>();
@@ -195,6 +198,11 @@ export function assembleBase(parts: {
       models: [...modelIds.keys()].sort(),
       taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
       taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
+      specSums: Object.fromEntries(
+        [...specSums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([spec, sums]) => [spec, packItems([...sums.values()])]),
+      ),
+      allSums: packItems([...allSums.values()]),
+      unattributedSums: packItems([...unattributedSums.values()]),
       claudeCode: claudeCodeSeen([parts.events.versions]),
       taskSpecs: [...new Set(tasks.map((t) => t[2]))].sort(),
     },
@@ -217,6 +225,27 @@ export function assembleBase(parts: {
     },
     monthItems: byMonth,
   };
+}
+
+/**
+ * Adds an item into the sum of its model, kind and tier (`key`): the first time a copy that keeps
+ * only what all of the sum's items share (its spec and task, its spec, or nothing).
+ */
+function addToSums(sums: Map<number, UsageItem>, key: number, item: UsageItem, keep: 'task' | 'spec' | 'none'): void {
+  const sum = sums.get(key);
+  if (sum) addUsage(sum, item);
+  else
+    sums.set(key, {
+      ...item,
+      tokens: { ...item.tokens },
+      spec: keep === 'none' ? null : item.spec,
+      task: keep === 'task' ? item.task : null,
+      cs: null,
+      ws: null,
+      phase: null,
+      branch: null,
+      commit: null,
+    });
 }
 
 /** A task's months and sums, while the base is assembled. */

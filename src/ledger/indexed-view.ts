@@ -25,7 +25,7 @@ import type {
 import type { PackedBinding } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import { doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
+import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
 import { forEachPacked, itemTable, unpackItems, type ItemTable } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
@@ -100,6 +100,8 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let all: UsageItem[] | undefined;
   let done: Set<string> | undefined;
   let events: EventsFile | undefined;
+  /** Each spec's task events, loaded once (eod reads them for every task a day completed). */
+  const specTasks = new Map<string, SpecTasksFile>();
   const eventsPiece = () => (events ??= piece(load.events, (b) => b.events));
 
   return {
@@ -159,6 +161,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),
       ];
     },
+    allTimeSums(of) {
+      const sums = of === 'all' ? base.allSums : of === 'unattributed' ? base.unattributedSums : base.specSums[of.spec];
+      return [...(sums ? unpackItems(itemTable(sums), 'sum#') : []), ...folded().usage.filter(countsIn(of))];
+    },
     usageOfSessions(names: Iterable<string>) {
       const wanted = new Set(names);
       const wsMonths = sessionsPiece().wsMonths;
@@ -183,10 +189,15 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void) {
       if (base.taskSpecs.includes(spec)) {
-        const stored = piece(
-          () => load.specTasks(spec),
-          (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
-        );
+        let stored = specTasks.get(spec);
+        if (!stored)
+          specTasks.set(
+            spec,
+            (stored = piece(
+              () => load.specTasks(spec),
+              (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
+            )),
+          );
         for (const [time, ws, , task, done, source] of stored.tasks)
           visit({ time, ws, spec, task, event: done ? 'done' : 'start', source });
       }

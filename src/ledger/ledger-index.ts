@@ -124,6 +124,9 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
       b.tz === tz &&
       Array.isArray(b.rollups) &&
       typeof b.taskSums === 'object' &&
+      typeof b.specSums === 'object' &&
+      Array.isArray(b.allSums?.rows) &&
+      Array.isArray(b.unattributedSums?.rows) &&
       Array.isArray(b.taskSpecs),
   );
   if (

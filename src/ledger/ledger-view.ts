@@ -1,6 +1,6 @@
 import { inRange, type DayRange } from '../time/day-range.js';
 import type { Binding, CommitEvent, TaskEvent, WorkSession } from './fold-events.js';
-import type { UsageItem } from './usage-item.js';
+import { isUnattributed, type UsageItem } from './usage-item.js';
 import { claudeCodeSeen, type ClaudeCodeSeen, type SessionVersions } from './claude-versions.js';
 
 export interface ManualEntry {
@@ -36,6 +36,8 @@ export interface LedgerView {
   usageOfTask(spec: string, task: string): UsageItem[];
   /** A task's usage over all time summed per model and tier (no session, day or Claude session): its cost, cheaply. */
   taskTotal(spec: string, task: string): UsageItem[];
+  /** All usage, a spec's, or the unattributed, over all time, summed per model and tier the same way: what PROGRESS.md shows. */
+  allTimeSums(of: AllTimeOf): UsageItem[];
   usageOfSessions(names: Iterable<string>): UsageItem[];
   /** Task start/done events, oldest first. */
   readonly tasks: TaskEvent[];
@@ -57,6 +59,15 @@ export interface LedgerView {
   readonly commits: CommitEvent[];
   /** The Claude Code versions that wrote the transcripts, and those that wrote no cost-state. */
   readonly claudeCode: ClaudeCodeSeen;
+}
+
+export type AllTimeOf = 'all' | 'unattributed' | { spec: string };
+
+/** Whether an item counts in the all-time sums of `of`. */
+export function countsIn(of: AllTimeOf): (item: UsageItem) => boolean {
+  if (of === 'all') return () => true;
+  if (of === 'unattributed') return isUnattributed;
+  return (item) => item.spec === of.spec;
 }
 
 export interface MemoryParts {
@@ -89,6 +100,7 @@ export function memoryView(parts: MemoryParts): LedgerView {
       (done ??= doneKeys(parts.tasks.filter((e) => e.event === 'done'))).has(doneKey(spec, task, ws)),
     usageOfTask: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
     taskTotal: (spec, task) => parts.usage.filter((i) => i.spec === spec && i.task === task),
+    allTimeSums: (of) => parts.usage.filter(countsIn(of)),
     usageOfSessions: (names) => {
       const wanted = new Set(names);
       return parts.usage.filter((i) => i.ws !== null && wanted.has(i.ws));

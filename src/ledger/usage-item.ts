@@ -52,3 +52,8 @@ export function addUsage(sum: UsageItem, item: UsageItem): void {
   if (item.first < sum.first) sum.first = sum.time = item.first;
   if (item.last > sum.last) sum.last = item.last;
 }
+
+/** Usage that belongs to no task, work session or planning phase: reports show it as unattributed. */
+export function isUnattributed(item: Pick<UsageItem, 'spec' | 'task' | 'ws' | 'phase'>): boolean {
+  return !(item.spec && item.task) && !item.ws && !item.phase;
+}

@@ -1,5 +1,8 @@
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { projectUsage } from '../report/project-usage.js';
+import type { UsageItem } from '../ledger/read-ledger.js';
+import { addItem } from '../report/project-usage.js';
+import { UsageTally } from '../report/tally.js';
+import { totalTokens } from '../usage/tokens.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecs, readSpecTasks } from '../spec/spec-dir.js';
 import { summarize } from '../spec/tasks-file.js';
@@ -7,9 +10,17 @@ import type { ProjectContext } from './context.js';
 
 const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]' } as const;
 
-/** docs/PROGRESS.md, regenerated whole from tasks.md files and the ledger (never patched). */
+/**
+ * docs/PROGRESS.md, regenerated whole from tasks.md files and the ledger (never patched). Its
+ * figures are all-time sums, which the index keeps per spec and task: no pass over every item.
+ */
 export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
-  const usage = projectUsage(view, ctx.book, ctx.tz);
+  const sum = (items: UsageItem[]) => {
+    const tally = new UsageTally(ctx.book);
+    for (const item of items) addItem(tally, item);
+    return tally;
+  };
+  const totals = sum(view.allTimeSums('all'));
   const out = [
     '# Progress',
     '',
@@ -19,29 +30,27 @@ export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
   out.push('| Spec | Tasks done | Tokens | Cost to date |', '| --- | ---: | ---: | ---: |');
   const specs = listSpecs(ctx.projectDir);
   for (const spec of specs) {
-    const sum = summarize(readSpecTasks(ctx.projectDir, spec));
-    const t = usage.specs.get(spec);
-    out.push(`| ${spec} | ${sum.done}/${sum.total} | ${formatCount(t?.total ?? 0)} | ${formatUsd(t?.cost ?? 0)} |`);
+    const done = summarize(readSpecTasks(ctx.projectDir, spec));
+    const t = sum(view.allTimeSums({ spec }));
+    out.push(`| ${spec} | ${done.done}/${done.total} | ${formatCount(t.total)} | ${formatUsd(t.cost)} |`);
   }
-  out.push(`| **Total** | | ${formatCount(usage.totals.total)} | ${formatUsd(usage.totals.cost)} |`);
-  // A task's rows per work session, found by key (a team's year holds tens of thousands of rows).
-  const rowsOf = new Map(usage.taskTotals.map((t) => [`${t.spec}\u0000${t.taskId}`, t.sessions]));
+  out.push(`| **Total** | | ${formatCount(totals.total)} | ${formatUsd(totals.cost)} |`);
   for (const spec of specs) {
     out.push('', `## ${spec}`, '', '| Task | Status | Tokens | Cost |', '| --- | --- | ---: | ---: |');
     for (const task of readSpecTasks(ctx.projectDir, spec)) {
-      const rows = rowsOf.get(`${spec}\u0000${task.id}`) ?? [];
-      const tokens = rows.reduce((s, r) => s + r.tally.total, 0);
-      const cost = rows.reduce((s, r) => s + r.tally.cost, 0);
-      const manual = rows.some((r) => r.manualTokens > 0) ? ' (manual)' : '';
+      const items = view.taskTotal(spec, task.id);
+      const t = sum(items);
+      const manual = items.some((i) => i.kind === 'manual' && totalTokens(i.tokens) > 0) ? ' (manual)' : '';
       out.push(
-        `| ${MARK[task.status]} ${task.id} ${task.title.replace(/\|/g, '\\|')} | ${task.status} | ${tokens ? formatCount(tokens) : ''} | ${tokens ? formatUsd(cost) + manual : ''} |`,
+        `| ${MARK[task.status]} ${task.id} ${task.title.replace(/\|/g, '\\|')} | ${task.status} | ${t.total ? formatCount(t.total) : ''} | ${t.total ? formatUsd(t.cost) + manual : ''} |`,
       );
     }
   }
-  if (usage.unattributed.calls)
+  const unattributed = sum(view.allTimeSums('unattributed'));
+  if (unattributed.calls)
     out.push(
       '',
-      `Unattributed usage to date: ${formatCount(usage.unattributed.total)} tokens, ${formatUsd(usage.unattributed.cost)}.`,
+      `Unattributed usage to date: ${formatCount(unattributed.total)} tokens, ${formatUsd(unattributed.cost)}.`,
     );
   return `${out.join('\n')}\n`;
 }

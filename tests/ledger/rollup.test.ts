@@ -171,6 +171,68 @@ describe('two clones', () => {
   });
 });
 
+describe('PROGRESS.md from the rolled-up sums', () => {
+  it("shows every spec's and task's all-time tokens as the ledger holds them, and the same costs as cost --json", () => {
+    const p = ledgerProject({ days: 3 });
+    const tasksOf = new Map<string, Set<string>>();
+    for (const key of p.expected.tasks.keys()) {
+      const [spec, task] = key.split('/') as [string, string];
+      (tasksOf.get(spec) ?? tasksOf.set(spec, new Set()).get(spec)!).add(task);
+    }
+    for (const [spec, tasks] of tasksOf) {
+      mkdirSync(join(p.dir, '.spec-workflow', 'specs', spec), { recursive: true });
+      writeFileSync(
+        join(p.dir, '.spec-workflow', 'specs', spec, 'tasks.md'),
+        `# Tasks\n\n${[...tasks].map((t) => `- [ ] ${t} Task ${t}\n`).join('')}`,
+      );
+    }
+    const call = (msg: string, t: string, spec: string | null, ws: string | null) =>
+      `${JSON.stringify({ k: 'call', msg, req: 'r', t, cs: `${msg}-session`, model: 'claude-sonnet-4-6', in: 7, out: 70, cw5: 0, cw1h: 0, cr: 700, ws, spec, task: null })}\n`;
+    // Work on a spec outside any task, rolled up with the rest (each call 777 tokens).
+    const day = readdirSync(p.ledger).sort()[0]!;
+    const spec = [...tasksOf.keys()][0]!;
+    writeFileSync(
+      join(p.ledger, day, 'msg_spec-session.jsonl'),
+      call('msg_spec', `${day}T12:00:00.000Z`, spec, 'spec-ws'),
+    );
+    // And a call of no spec, task, session or phase: unattributed.
+    writeFileSync(join(p.ledger, day, 'msg_old-session.jsonl'), call('msg_old', `${day}T12:00:00.000Z`, null, null));
+    p.run(['compact']);
+    expect(existsSync(join(p.ledger, day, 'msg_spec-session.jsonl'))).toBe(false); // rolled up
+    // One unattributed call after the rollups: the live part is added to the sums.
+    const today = new Date().toISOString().slice(0, 10);
+    mkdirSync(join(p.ledger, today), { recursive: true });
+    writeFileSync(join(p.ledger, today, 'loose.jsonl'), call('msg_loose', new Date().toISOString(), null, null));
+    expect(p.run(['eod']).code).toBe(0);
+    const progress = readFileSync(join(p.dir, 'docs', 'PROGRESS.md'), 'utf8');
+    const cost = p.costJson();
+    const count = (n: number) => n.toLocaleString('en-US');
+    const usd = (n: number) => `$${n.toFixed(n > 0 && n < 0.01 ? 4 : 2)}`; // cents, or 4 places under a cent
+    const total = fieldsOf(p.expected.total.get('all')!).totalTokens + 3 * 777;
+    expect(progress).toContain(`| **Total** | | ${count(total)} | ${usd(cost.totals.totalCost)} |`);
+    const specs = byKey(
+      (cost as unknown as { specs: Array<{ spec: string; totalTokens: number; totalCost: number }> }).specs,
+      (s) => s.spec,
+    );
+    for (const [spec, tasks] of tasksOf) {
+      const s = specs.get(spec)!;
+      expect(progress).toContain(`| ${spec} | 0/${tasks.size} | ${count(s.totalTokens)} | ${usd(s.totalCost)} |`);
+      for (const task of tasks) {
+        const sums = fieldsOf(p.expected.tasks.get(`${spec}/${task}`)!);
+        const row = cost.taskTotals.find((t) => t.spec === spec && t.taskId === task)!;
+        expect(progress).toContain(
+          `| [ ] ${task} Task ${task} | pending | ${count(sums.totalTokens)} | ${usd(row.totalCost)} |`,
+        );
+      }
+    }
+    const loose = (cost as unknown as { unattributed: { totalTokens: number; totalCost: number } }).unattributed;
+    expect(loose.totalTokens).toBeGreaterThanOrEqual(2 * 777);
+    expect(progress).toContain(
+      `Unattributed usage to date: ${count(loose.totalTokens)} tokens, ${usd(loose.totalCost)}.`,
+    );
+  });
+});
+
 describe('the machine-local index', () => {
   it('deleted, truncated or corrupted: the same figures, rebuilt from the ledger', () => {
     const p = ledgerProject({ days: 3 });
