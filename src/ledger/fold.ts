@@ -10,7 +10,7 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { memoryView, type LedgerView } from './ledger-view.js';
 import type { RollupEntry } from './rollup-format.js';
 import type { SessionVersions } from './claude-versions.js';
-import { dedupeBy, foldEvents, type CommitEvent } from './fold-events.js';
+import { dedupeBy, foldEvents, type Binding, type CommitEvent } from './fold-events.js';
 import { pickEntries, rolledKeys, rolledUpEntries, type RolledUp } from './rolled-up.js';
 import { recordTokens, type UsageItem } from './usage-item.js';
 
@@ -30,6 +30,8 @@ export interface RawCall {
 }
 
 export type FoldResult = LedgerView & {
+  /** Bindings, oldest first. */
+  bindings: Binding[];
   rawCalls: Map<string, RawCall>;
   /** Planning turns the raw records hold. */
   plans: LineOf<'plan'>[];
@@ -95,7 +97,13 @@ export function foldLedger(input: FoldInput): FoldResult {
   usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
   return Object.assign(
     memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }),
-    { rawCalls, entries, plans: workflow.plans, sessionVersions: workflow.view.sessionVersions },
+    {
+      bindings: workflow.view.bindings,
+      rawCalls,
+      entries,
+      plans: workflow.plans,
+      sessionVersions: workflow.view.sessionVersions,
+    },
   );
 }
 

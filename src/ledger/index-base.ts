@@ -19,7 +19,7 @@ import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 12;
+export const INDEX_VERSION = 13;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -66,14 +66,7 @@ export interface GapsFile {
   baselines: Record<string, [number, number, number, number, number]>;
 }
 
-/** Task events and the whole binding history: only a few reads need them, so they have their own file. */
-export interface EventsFile {
-  id: string;
-  tasks: PackedTaskEvent[];
-  bindings: PackedBinding[];
-}
-
-/** One spec's task events (the events piece holds them all), for the reads that ask about one spec's tasks. */
+/** One spec's task events, for the reads that ask about one spec's tasks (all specs' pieces together: every task event). */
 export interface SpecTasksFile {
   id: string;
   spec: string;
@@ -100,7 +93,6 @@ export interface BuiltBase {
   base: BaseFile;
   sessions: SessionsFile;
   gaps: GapsFile;
-  events: EventsFile;
   commits: CommitsFile;
   done: DoneFile;
   specTasks: SpecTasksFile[];
@@ -214,7 +206,6 @@ export function assembleBase(parts: {
       manual,
     },
     gaps: { id, baselines: parts.baselines },
-    events: { id, tasks, bindings },
     done: { id, done: doneOf(tasks) },
     specTasks: specTasksOf(id, tasks),
     commits: {

@@ -2,7 +2,6 @@ import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
 import { foldLedger, type FoldResult } from './fold.js';
 import {
   applySessionRecord,
-  bindingKey,
   commitKey,
   dedupeBy,
   manualEntry,
@@ -17,12 +16,11 @@ import type {
   BuiltBase,
   CommitsFile,
   DoneFile,
-  EventsFile,
   GapsFile,
   SessionsFile,
   SpecTasksFile,
 } from './index-base.js';
-import type { PackedBinding } from './packed-events.js';
+import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
@@ -35,7 +33,6 @@ import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 export interface BaseLoader {
   sessions(): SessionsFile | undefined;
   gaps(): GapsFile | undefined;
-  events(): EventsFile | undefined;
   commits(): CommitsFile | undefined;
   done(): DoneFile | undefined;
   specTasks(spec: string): SpecTasksFile | undefined;
@@ -95,14 +92,31 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
 
   let sessions: Map<string, WorkSession> | undefined;
   let tasks: TaskEvent[] | undefined;
-  let bindings: Binding[] | undefined;
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
   let done: Set<string> | undefined;
-  let events: EventsFile | undefined;
   /** Each spec's task events, loaded once (eod reads them for every task a day completed). */
   const specTasks = new Map<string, SpecTasksFile>();
-  const eventsPiece = () => (events ??= piece(load.events, (b) => b.events));
+  const specTasksPiece = (spec: string): SpecTasksFile => {
+    let stored = specTasks.get(spec);
+    if (!stored)
+      specTasks.set(
+        spec,
+        (stored = piece(
+          () => load.specTasks(spec),
+          (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
+        )),
+      );
+    return stored;
+  };
+  const unpackTask = ([time, ws, spec, task, done, source]: PackedTaskEvent): TaskEvent => ({
+    time,
+    ws,
+    spec,
+    task,
+    event: done ? 'done' : 'start',
+    source,
+  });
 
   return {
     get sessions() {
@@ -173,34 +187,13 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     get tasks() {
       if (!tasks) {
-        const stored = eventsPiece().tasks.map(
-          ([time, ws, spec, task, done, source]): TaskEvent => ({
-            time,
-            ws,
-            spec,
-            task,
-            event: done ? 'done' : 'start',
-            source,
-          }),
-        );
+        const stored = base.taskSpecs.flatMap((spec) => specTasksPiece(spec).tasks.map(unpackTask));
         tasks = dedupeBy([...stored, ...folded().tasks], taskEventKey).sort((a, b) => a.time - b.time);
       }
       return tasks;
     },
     forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void) {
-      if (base.taskSpecs.includes(spec)) {
-        let stored = specTasks.get(spec);
-        if (!stored)
-          specTasks.set(
-            spec,
-            (stored = piece(
-              () => load.specTasks(spec),
-              (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
-            )),
-          );
-        for (const [time, ws, , task, done, source] of stored.tasks)
-          visit({ time, ws, spec, task, event: done ? 'done' : 'start', source });
-      }
+      if (base.taskSpecs.includes(spec)) for (const t of specTasksPiece(spec).tasks) visit(unpackTask(t));
       for (const e of folded().tasks) if (e.spec === spec) visit(e);
     },
     taskDone(spec: string, task: string, ws: string | null) {
@@ -209,12 +202,6 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         done = doneKeys([...stored, ...folded().tasks.filter((e) => e.event === 'done')]);
       }
       return done.has(doneKey(spec, task, ws));
-    },
-    get bindings() {
-      return (bindings ??= dedupeBy(
-        [...eventsPiece().bindings.map(unpackBinding), ...folded().bindings],
-        bindingKey,
-      ).sort((a, b) => a.time - b.time));
     },
     lastBinding(of) {
       const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);

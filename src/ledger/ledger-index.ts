@@ -18,7 +18,6 @@ import {
   type BuiltBase,
   type CommitsFile,
   type DoneFile,
-  type EventsFile,
   type GapsFile,
   type SessionsFile,
   type SpecTasksFile,
@@ -79,7 +78,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'gaps' | 'events' | 'commits' | 'done' | 'live' | `t-${string}`,
+  piece: 'base' | 'sessions' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -89,12 +88,17 @@ function monthFile(stem: string, month: string): string {
   return `${stem}.m-${month}.bin`;
 }
 
-/** Month files the new base does not have (a month with no usage left, or an older index's `.json` ones): removed. */
-function removeStaleMonths(stem: string, months: Map<string, unknown>): void {
+/**
+ * Pieces the new base did not write: a month or a spec with no usage or events left, and what older
+ * index versions kept (`.json` months, the events piece). Removed, so the index holds only its own.
+ */
+function removeStalePieces(stem: string, written: Set<string>): void {
   const dir = path.dirname(stem);
+  const own = `${path.basename(stem)}.`;
   for (const name of listDir(dir)) {
-    const m = /^(.+)\.m-(\d{4}-\d{2})\.(bin|json)$/.exec(name);
-    if (m && (m[3] === 'json' || (m[1] === path.basename(stem) && !months.has(m[2]!))))
+    if (!name.startsWith(own) || written.has(name)) continue;
+    const piece = name.slice(own.length);
+    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.json|events\.json)$/.test(piece))
       fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -105,14 +109,18 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);
     if (save) {
+      const written = new Set<string>();
+      const write = (file: string, data: string | Buffer) => {
+        writeFileAtomic(file, data, { durable: false });
+        written.add(path.basename(file));
+      };
       for (const [month, items] of built.monthItems)
-        writeFileAtomic(monthFile(stem, month), encodeItemTable(built.base.id, items), { durable: false });
-      removeStaleMonths(stem, built.monthItems);
-      for (const piece of ['sessions', 'gaps', 'events', 'commits', 'done'] as const)
-        writeFileAtomic(pieceFile(stem, piece), JSON.stringify(built[piece]), { durable: false });
-      for (const file of built.specTasks)
-        writeFileAtomic(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file), { durable: false });
-      writeFileAtomic(pieceFile(stem, 'base'), JSON.stringify(built.base), { durable: false }); // last: it vouches for the others
+        write(monthFile(stem, month), encodeItemTable(built.base.id, items));
+      for (const piece of ['sessions', 'gaps', 'commits', 'done'] as const)
+        write(pieceFile(stem, piece), JSON.stringify(built[piece]));
+      for (const file of built.specTasks) write(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file));
+      removeStalePieces(stem, written);
+      write(pieceFile(stem, 'base'), JSON.stringify(built.base)); // last: it vouches for the others
     }
     return built;
   };
@@ -155,7 +163,6 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   const loader: BaseLoader = {
     sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
-    events: () => readJson<EventsFile>(pieceFile(stem, 'events'), valid),
     commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     done: () => readJson<DoneFile>(pieceFile(stem, 'done'), valid),
     specTasks: (spec) =>

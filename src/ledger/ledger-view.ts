@@ -49,8 +49,6 @@ export interface LedgerView {
    * spec's events: a turn that completes a task does not load a team's year of them.
    */
   forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void): void;
-  /** Bindings, oldest first. */
-  readonly bindings: Binding[];
   /** The latest binding of a work session, or of a Claude session. */
   lastBinding(of: { ws: string } | { cs: string }): Binding | undefined;
   /** Every model the usage names. */

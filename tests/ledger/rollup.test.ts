@@ -286,6 +286,27 @@ describe('the machine-local index', () => {
     expect(p.costJson()).toEqual(reference);
   });
 
+  it("a rebuilt index removes pieces it no longer writes (an older version's), and only those", () => {
+    const p = ledgerProject({ days: 2 });
+    p.run(['compact']);
+    const reference = JSON.stringify(p.costJson());
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const stale = [
+      'ledger-UTC.events.json',
+      'ledger-UTC.m-2020-01.json',
+      'ledger-UTC.m-2020-01.bin',
+      'ledger-UTC.t-0123456789ab.json',
+    ];
+    const kept = ['ledger-Europe_Berlin.m-2020-01.bin', 'ledger-UTC.notes.txt'];
+    for (const f of [...stale, ...kept]) writeFileSync(join(index, f), 'left from before');
+    rmSync(join(index, 'ledger-UTC.base.json')); // the next read builds the base again
+    expect(JSON.stringify(p.costJson())).toBe(reference);
+    const now = readdirSync(index);
+    for (const f of stale) expect(now).not.toContain(f);
+    for (const f of kept) expect(now).toContain(f);
+    expect(now.filter((f) => f.startsWith('ledger-UTC.m-') && f.endsWith('.bin')).length).toBeGreaterThan(0);
+  });
+
   it('rows of the same first time come in order of their names, however the items came', () => {
     const p = ledgerProject({ days: 2 });
     p.run(['compact']);
