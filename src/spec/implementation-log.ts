@@ -67,7 +67,22 @@ export function renderImplementationLog(entry: ImplementationLogEntry): string {
 
 export function logFileName(taskId: string, timestamp: string, logId: string): string {
   const minute = timestamp.replace(/[:.Z]/g, '').slice(0, 15); // 2025-11-10T14:30:12.345Z → 2025-11-10T1430
-  return `task-${taskId.replace(/[/.]/g, '-')}_${minute}_${logId.slice(0, 8)}.md`;
+  return `${logNamePrefix(taskId)}${minute}_${logId.slice(0, 8)}.md`;
+}
+
+/** How a task's log names start, as spec-workflow and spec-session name them: `task-1-2_` for task 1.2. */
+export function logNamePrefix(taskId: string): string {
+  return `task-${taskId.replace(/[/.]/g, '-')}_`;
+}
+
+/**
+ * The names that may hold a task's logs: its own (`task-1-2_…`) and any not named after a task
+ * (renamed by hand), not another task's. A spec's folder gains a log per task done; a turn that
+ * completes one reads only these.
+ */
+export function mayHoldTask(names: string[], taskId: string): string[] {
+  const own = logNamePrefix(taskId);
+  return names.filter((name) => name.startsWith(own) || !/^task-[^_]+_/.test(name));
 }
 
 export interface LogHeader {

@@ -5,6 +5,7 @@ import {
   byTimestamp,
   isPlaceholder,
   listLogNames,
+  mayHoldTask,
   readLogFiles,
   writePlaceholderLog,
   type LogFile,
@@ -26,9 +27,11 @@ import {
  * One section per task: a stale one in an older log of the task is removed too.
  */
 
-/** The task's logs, oldest first. */
+/** The task's logs, oldest first (a log named after another task is not read: see mayHoldTask). */
 function taskLogs(projectDir: string, spec: string, taskId: string, names = listLogNames(projectDir, spec)): LogFile[] {
-  return byTimestamp(readLogFiles(projectDir, spec, names).filter((log) => log.header.taskId === taskId));
+  return byTimestamp(
+    readLogFiles(projectDir, spec, mayHoldTask(names, taskId)).filter((log) => log.header.taskId === taskId),
+  );
 }
 
 /** Puts the section into the log it belongs in and clears the others; undefined when the task has no log. */

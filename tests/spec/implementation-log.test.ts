@@ -158,6 +158,21 @@ describe('writeTaskUsage', () => {
   const NOW = new Date('2025-11-10T14:30:12.345Z');
   const ID = () => '3f2a9c1d-8b4e-4c61-9a7f-2d0e5b6c7a81';
 
+  it("reads only the logs that may be the task's: its own and any renamed by hand, never another task's", () => {
+    const handRenamed = `${LOGS}/notes-on-the-store.md`;
+    // Another task's log whose header was edited to name 2.1, and newer: were it read, it would take the usage.
+    const otherTask = `${LOGS}/task-3-1_2025-11-12T0900_eeeeeeee.md`;
+    const otherText = renderImplementationLog(log('2.1', '2025-11-12T09:00:00.000Z', 'eeeeeeee-other'));
+    const dir = tempProject({
+      '.spec-workflow/specs/auth/tasks.md': '- [x] 2.1 Store\n',
+      [handRenamed]: renderImplementationLog(log('2.1', '2025-11-11T09:00:00.000Z', 'bbbbbbbb-mid')),
+      [otherTask]: otherText,
+    });
+    expect(writeTaskUsage(dir, 'auth', '2.1', USAGE, NOW, ID)).toBe(path.join(dir, handRenamed));
+    expect(fs.readFileSync(path.join(dir, handRenamed), 'utf8')).toContain(USAGE_TEXT);
+    expect(fs.readFileSync(path.join(dir, otherTask), 'utf8')).toBe(otherText);
+  });
+
   it('creates a log of its own when the task has none', () => {
     const dir = tempProject({ '.spec-workflow/specs/auth/tasks.md': '- [x] 2.1 Store\n' });
     const file = writeTaskUsage(dir, 'auth', '2.1', USAGE, NOW, ID);
