@@ -21,6 +21,39 @@ const manual = {
   cr: 5,
 };
 const end = { k: 'end', t, cs: 's1', why: 'prompt_input_exit' };
+const call = {
+  k: 'call',
+  msg: 'msg_1',
+  req: 'req_1',
+  t,
+  cs: 's1',
+  model: 'claude-sonnet-4-6',
+  in: 3,
+  out: 4,
+  cw5: 5,
+  cw1h: 0,
+  cr: 6,
+  ws: 'w',
+  spec: 'x',
+  task: '1.1',
+  br: 'main',
+  ph: null,
+};
+const gap = {
+  k: 'gap',
+  id: 'gap:1',
+  t,
+  cs: 's1',
+  model: 'claude-sonnet-4-6',
+  in: 1,
+  out: 0,
+  cw5: 0,
+  cw1h: 0,
+  cr: 9,
+  ws: null,
+  spec: null,
+  task: null,
+};
 
 // Every case is checked against the schema itself: the fast check may never disagree with it.
 const cases: Array<[string, Record<string, unknown>]> = [
@@ -40,6 +73,16 @@ const cases: Array<[string, Record<string, unknown>]> = [
   ['a bind with a number for a name', { ...bind, ws: 7 }],
   ['an unknown kind', { ...bind, k: 'binding' }],
   ['a record with an extra field', { ...task, branch: 'feat/x' }],
+  ['a call', call],
+  ['a call of 0.1.0 (no branch, phase, agent or speed)', { ...call, br: undefined, ph: undefined }],
+  ['a call without its request id (a default)', { ...call, req: undefined }],
+  ['a call in fast mode by a subagent', { ...call, fast: true, agent: 'a1' }],
+  ['a call with a negative count', { ...call, out: -4 }],
+  ['a call whose speed is a word', { ...call, fast: 'yes' }],
+  ['a call in a phase that is none', { ...call, ph: 'planning' }],
+  ['a call with no session', { ...call, cs: undefined }],
+  ['a gap', gap],
+  ['a gap with a count as text', { ...gap, cr: '9' }],
 ];
 
 describe('checkRecord', () => {
