@@ -208,6 +208,11 @@ function readsOf(c, live) {
       run: () => run(['cost', '--json']),
     },
     { id: 'cost-warm', label: '`cost`, warm', run: () => run(['cost']) },
+    {
+      id: 'cost-json-warm',
+      label: '`cost --json`, warm (all time: every task, session and day)',
+      run: () => run(['cost', '--json']),
+    },
     { id: 'session-status', label: '`session-status`, warm', run: () => run(['session-status']) },
     {
       id: 'statusline',
@@ -364,6 +369,7 @@ function render(o) {
     'stop-done': (s, n) => s.ms <= 2 * n,
     dashboard: (s) => s.ms <= 2000,
     'session-status': () => true,
+    'cost-json-warm': () => true,
     eod: () => true,
   };
   const targetText = {
@@ -374,6 +380,7 @@ function render(o) {
     'stop-done': '≤ 2× node -e 0',
     dashboard: '≤ 2 s, page ≤ 2 MB',
     'session-status': '(none set)',
+    'cost-json-warm': '(none set)',
     eod: '(none set)',
   };
   const lines = [
