@@ -53,22 +53,26 @@ export function acquireLock(lockPath: string, { timeoutMs = 5000, staleMs = 30_0
   const staged = `${lockPath}.${me.pid}.${me.nonce}`;
   fs.writeFileSync(staged, JSON.stringify(me));
   const deadline = Date.now() + timeoutMs;
+  let broke = false;
   try {
     for (let attempt = 0; ; attempt++) {
       if (tryLink(staged, lockPath)) {
-        sweepLeftovers(lockPath);
+        // Staged files are left only by a process killed while it locked: the lock it held was
+        // just broken. Not listed on every lock: a folder of a year's Claude sessions holds thousands.
+        if (broke) sweepLeftovers(lockPath);
         return () => releaseLock(lockPath, me.nonce);
       }
       const holder = readOwner(lockPath);
       if (holder !== undefined && isStale(lockPath, holder, staleMs)) {
         breakStaleLock(lockPath, holder, staleMs);
+        broke = true;
         continue;
       }
       if (Date.now() >= deadline) throw new LockTimeoutError(lockPath);
       sleepSync(Math.min(2 + attempt * 2, 25));
     }
   } finally {
-    fs.rmSync(staged, { force: true });
+    removeFile(staged);
   }
 }
 
@@ -84,7 +88,7 @@ function tryLink(from: string, to: string): boolean {
 
 function releaseLock(lockPath: string, mine: string): void {
   // Only remove our own lock: if ours was judged stale and taken over, the new owner keeps it.
-  if (readOwner(lockPath)?.nonce === mine) fs.rmSync(lockPath, { force: true });
+  if (readOwner(lockPath)?.nonce === mine) removeFile(lockPath);
 }
 
 function readOwner(lockPath: string): Owner | null | undefined {
@@ -139,7 +143,16 @@ function breakStaleLock(lockPath: string, judged: Owner | null, staleMs: number)
       if (readOwner(guard)?.nonce === me.nonce) fs.rmSync(guard, { force: true });
     }
   } finally {
-    fs.rmSync(staged, { force: true });
+    removeFile(staged);
+  }
+}
+
+/** Removes a file; gone already is fine (one unlink: fs.rmSync walks a path as a tree). */
+function removeFile(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }
 

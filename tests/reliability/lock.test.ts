@@ -120,6 +120,18 @@ describe('src/store/lock.ts', () => {
     }
   });
 
+  it("a lock broken from a holder killed while locking: the dead holder's staged owner file goes too", () => {
+    const t = target();
+    const dead = deadPid();
+    writeLock(`${t}.lock`, { pid: dead });
+    writeFileSync(
+      `${t}.lock.${dead}.k1llednonce`,
+      JSON.stringify({ pid: dead, host: hostname(), nonce: 'k1llednonce' }),
+    );
+    expect(withFileLock(t, () => 'mine', { timeoutMs: 0 })).toBe('mine');
+    expect(lockFilesIn(dir, t.split('/').pop()!)).toEqual([]);
+  });
+
   it("an owner whose stale lock was taken over does not remove its successor's lock", () => {
     const t = target();
     const first = acquireLock(`${t}.lock`);
