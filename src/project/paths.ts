@@ -18,6 +18,8 @@ export function projectPaths(projectDir: string) {
     claudeSessionsState: path.join(own, 'state', 'claude-sessions'),
     hookLog: path.join(own, 'state', 'hook.log'),
     notices: path.join(own, 'state', 'notices.json'),
+    /** Per spec, the tasks whose several implementation logs were found with nothing to adopt. */
+    settledLogs: path.join(own, 'state', 'settled-logs.json'),
     writerId: path.join(own, 'state', 'writer-id'),
     ledgerIndex: path.join(own, 'state', 'index'),
     sessions,

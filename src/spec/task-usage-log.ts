@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { withFileLock } from '../store/lock.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import {
@@ -77,20 +78,32 @@ export function writeTaskUsage(
  * nothing to do, so every turn's end can call it: it lists file names and reads only the files of
  * tasks with two or more logs (spec-workflow names each `task-<id>_…`; a log renamed by hand is
  * settled the next time the task's usage is written).
+ *
+ * `settled` (machine-local, kept by the caller): per name prefix, the names of a task's logs last
+ * found with nothing to adopt. A task the agent logged twice keeps both logs for good; while its
+ * names stay the same they are not read again (a placeholder is always a new name).
  */
-export function adoptAgentLogs(projectDir: string, spec: string): string[] {
+export function adoptAgentLogs(projectDir: string, spec: string, settled: Record<string, string> = {}): string[] {
   const byTask = new Map<string, string[]>();
   for (const name of listLogNames(projectDir, spec)) {
     const prefix = name.split('_')[0]!;
     byTask.set(prefix, [...(byTask.get(prefix) ?? []), name]);
   }
-  const candidates = [...byTask.values()].filter((names) => names.length > 1).flat();
+  for (const prefix of Object.keys(settled)) if (!byTask.has(prefix)) delete settled[prefix];
+  const groups = [...byTask].filter(([prefix, names]) => names.length > 1 && settled[prefix] !== names.join('\n'));
+  const candidates = groups.flatMap(([, names]) => names);
   const pending = new Set<string>();
   const logs = readLogFiles(projectDir, spec, candidates);
-  for (const log of logs) {
-    const sameTask = logs.filter((other) => other.header.taskId === log.header.taskId);
-    if (isPlaceholder(log.header) && sameTask.some((other) => !isPlaceholder(other.header)))
-      pending.add(log.header.taskId);
+  const byId = new Map<string, typeof logs>();
+  for (const log of logs) byId.set(log.header.taskId, [...(byId.get(log.header.taskId) ?? []), log]);
+  for (const [taskId, sameTask] of byId)
+    if (sameTask.some((log) => isPlaceholder(log.header)) && sameTask.some((log) => !isPlaceholder(log.header)))
+      pending.add(taskId);
+  const logOf = new Map(logs.map((log) => [path.basename(log.file), log]));
+  for (const [prefix, names] of groups) {
+    const adopting = names.some((name) => pending.has(logOf.get(name)?.header.taskId ?? ''));
+    if (adopting) delete settled[prefix];
+    else settled[prefix] = names.join('\n');
   }
   if (pending.size === 0) return [];
   return withFileLock(logsDir(projectDir, spec), () =>

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
@@ -9,6 +10,7 @@ import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
 import { adoptAgentLogs, writeTaskUsage } from '../spec/task-usage-log.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import { logHookError } from '../capture/hook-log.js';
 import type { UsageBlock } from '../spec/usage-section.js';
 import type { ProjectContext } from './context.js';
@@ -53,17 +55,37 @@ export function noticeCompletion(
   return { spec: bound.spec, task: bound.task, ws: bound.ws };
 }
 
-/** In every spec; a failure is logged for `spec-session doctor` and never stops the completion notice. */
+/**
+ * In every spec; a failure is logged for `spec-session doctor` and never stops the completion
+ * notice. The tasks whose logs were found settled are remembered machine-locally (a cache: lost,
+ * they are read once more).
+ */
 function adoptNewAgentLogs(ctx: ProjectContext): void {
+  const file = ctx.paths.settledLogs;
+  let settled: Record<string, Record<string, string>> = {};
+  try {
+    const read = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (typeof read === 'object' && read !== null && !Array.isArray(read))
+      settled = read as Record<string, Record<string, string>>;
+  } catch {
+    // none yet, or torn: every multi-log task is read once more
+  }
+  const before = JSON.stringify(settled);
   const adopt = (spec: string) => {
     try {
-      adoptAgentLogs(ctx.projectDir, spec);
+      const mine = typeof settled[spec] === 'object' && settled[spec] !== null ? settled[spec] : {};
+      adoptAgentLogs(ctx.projectDir, spec, mine);
+      settled[spec] = mine;
     } catch (error) {
       logHookError(ctx.paths.hookLog, 'adopt-agent-logs', error);
     }
   };
   try {
-    listSpecDirs(ctx.projectDir).forEach(adopt);
+    const specs = listSpecDirs(ctx.projectDir);
+    specs.forEach(adopt);
+    for (const spec of Object.keys(settled)) if (!specs.includes(spec)) delete settled[spec];
+    const after = JSON.stringify(settled);
+    if (after !== before) writeFileAtomic(file, after, { durable: false });
   } catch (error) {
     logHookError(ctx.paths.hookLog, 'adopt-agent-logs', error);
   }

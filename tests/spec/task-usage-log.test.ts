@@ -86,6 +86,29 @@ describe('the task is done first, then the agent logs', () => {
   });
 });
 
+describe('adoptAgentLogs over many turns', () => {
+  const SECOND = `${LOGS}/task-2-1_2025-11-11T0900_5b6c7d8e.md`; // the agent logged 2.1 a second time
+  it("does not read a task's logs again while their names stay, and adopts a placeholder that comes later", () => {
+    const second = fixture('agent-log.md').replace('2025-11-10T14:30:12.345Z', '2025-11-11T09:00:00.000Z');
+    const dir = tempProject({ ...TASKS, [AGENT]: fixture('agent-log.md'), [SECOND]: second });
+    const settled: Record<string, string> = {};
+    expect(adoptAgentLogs(dir, 'auth', settled)).toEqual([]);
+    expect(settled).toEqual({ 'task-2-1': [path.basename(AGENT), path.basename(SECOND)].join('\n') });
+    // Settled: a second turn does not read them (one made unreadable, as a folder, goes unnoticed).
+    fs.rmSync(path.join(dir, SECOND));
+    fs.mkdirSync(path.join(dir, SECOND));
+    expect(adoptAgentLogs(dir, 'auth', settled)).toEqual([]);
+    fs.rmdirSync(path.join(dir, SECOND));
+    fs.writeFileSync(path.join(dir, SECOND), second);
+    // A placeholder is a new name: the task's logs are read again and its usage lands in the newest agent log.
+    fs.writeFileSync(path.join(dir, PLACEHOLDER), fixture('placeholder.md'));
+    expect(adoptAgentLogs(dir, 'auth', settled)).toEqual([path.join(dir, SECOND)]);
+    expect(listFiles(dir)).toEqual([AGENT, SECOND, '.spec-workflow/specs/auth/tasks.md']);
+    expect(read(dir, SECOND)).toContain(usageSection(USAGE));
+    expect(read(dir, AGENT)).toBe(fixture('agent-log.md'));
+  });
+});
+
 describe('adoptAgentLogs leaves alone', () => {
   it.each([
     ['a placeholder with no agent log', { [PLACEHOLDER]: fixture('placeholder.md') }],
