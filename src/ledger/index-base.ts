@@ -19,7 +19,7 @@ import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 13;
+export const INDEX_VERSION = 14;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -35,6 +35,18 @@ export interface BaseFile {
   /** Months (YYYY-MM, in `tz`) with usage, each in a file of its own. */
   months: string[];
   models: string[];
+  /** The Claude Code versions the rolled-up records name (a few strings: every report may show them). */
+  claudeCode: ClaudeCodeSeen;
+  /** Specs with task events, each in a piece of its own (specTasksPiece): what a turn completing a task reads. */
+  taskSpecs: string[];
+}
+
+/**
+ * Sums over all time, in a piece of their own (they grow with every task ever worked on; a turn
+ * that completes none does not read them).
+ */
+export interface SumsFile {
+  id: string;
   /** Which months hold a task's usage ("spec\u0000task"), and its sums over all time (per model and tier). */
   taskMonths: Record<string, string[]>;
   taskSums: Record<string, PackedItems>;
@@ -42,10 +54,6 @@ export interface BaseFile {
   specSums: Record<string, PackedItems>;
   allSums: PackedItems;
   unattributedSums: PackedItems;
-  /** The Claude Code versions the rolled-up records name (a few strings: every report may show them). */
-  claudeCode: ClaudeCodeSeen;
-  /** Specs with task events, each in a piece of its own (specTasksPiece): what a turn completing a task reads. */
-  taskSpecs: string[];
 }
 
 /** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
@@ -92,6 +100,7 @@ export interface CommitsFile {
 export interface BuiltBase {
   base: BaseFile;
   sessions: SessionsFile;
+  sums: SumsFile;
   gaps: GapsFile;
   commits: CommitsFile;
   done: DoneFile;
@@ -188,13 +197,6 @@ export function assembleBase(parts: {
       problems: parts.problems,
       months: [...byMonth.keys()].sort(),
       models: [...modelIds.keys()].sort(),
-      taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
-      taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
-      specSums: Object.fromEntries(
-        [...specSums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([spec, sums]) => [spec, packItems([...sums.values()])]),
-      ),
-      allSums: packItems([...allSums.values()]),
-      unattributedSums: packItems([...unattributedSums.values()]),
       claudeCode: claudeCodeSeen([parts.events.versions]),
       taskSpecs: [...new Set(tasks.map((t) => t[2]))].sort(),
     },
@@ -204,6 +206,16 @@ export function assembleBase(parts: {
       lastBinds: [...last.values()].sort((a, b) => a[0] - b[0]),
       wsMonths: sorted(wsMonths),
       manual,
+    },
+    sums: {
+      id,
+      taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
+      taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
+      specSums: Object.fromEntries(
+        [...specSums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([spec, sums]) => [spec, packItems([...sums.values()])]),
+      ),
+      allSums: packItems([...allSums.values()]),
+      unattributedSums: packItems([...unattributedSums.values()]),
     },
     gaps: { id, baselines: parts.baselines },
     done: { id, done: doneOf(tasks) },

@@ -19,6 +19,7 @@ import type {
   GapsFile,
   SessionsFile,
   SpecTasksFile,
+  SumsFile,
 } from './index-base.js';
 import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
@@ -32,6 +33,7 @@ import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 /** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
 export interface BaseLoader {
   sessions(): SessionsFile | undefined;
+  sums(): SumsFile | undefined;
   gaps(): GapsFile | undefined;
   commits(): CommitsFile | undefined;
   done(): DoneFile | undefined;
@@ -57,6 +59,8 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const has = (k: LedgerLine['k']) => lines.some((l) => l.k === k);
   let sessionsFile: SessionsFile | undefined;
   const sessionsPiece = () => (sessionsFile ??= piece(load.sessions, (b) => b.sessions));
+  let sumsFile: SumsFile | undefined;
+  const sumsPiece = () => (sumsFile ??= piece(load.sums, (b) => b.sums));
 
   let liveFold: FoldResult | undefined;
   const folded = (): FoldResult => {
@@ -166,17 +170,21 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
     usageOfTask(spec: string, task: string) {
-      return fromMonths(base.taskMonths[`${spec}\u0000${task}`] ?? [], (i) => i.spec === spec && i.task === task);
+      return fromMonths(
+        sumsPiece().taskMonths[`${spec}\u0000${task}`] ?? [],
+        (i) => i.spec === spec && i.task === task,
+      );
     },
     taskTotal(spec: string, task: string) {
-      const sums = base.taskSums[`${spec}\u0000${task}`];
+      const sums = sumsPiece().taskSums[`${spec}\u0000${task}`];
       return [
         ...(sums ? unpackItems(itemTable(sums), 'sum#') : []),
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),
       ];
     },
     allTimeSums(of) {
-      const sums = of === 'all' ? base.allSums : of === 'unattributed' ? base.unattributedSums : base.specSums[of.spec];
+      const all = sumsPiece();
+      const sums = of === 'all' ? all.allSums : of === 'unattributed' ? all.unattributedSums : all.specSums[of.spec];
       return [...(sums ? unpackItems(itemTable(sums), 'sum#') : []), ...folded().usage.filter(countsIn(of))];
     },
     usageOfSessions(names: Iterable<string>) {

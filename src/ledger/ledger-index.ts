@@ -21,6 +21,7 @@ import {
   type GapsFile,
   type SessionsFile,
   type SpecTasksFile,
+  type SumsFile,
   specTasksPiece,
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
@@ -78,7 +79,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}`,
+  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -116,7 +117,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
       };
       for (const [month, items] of built.monthItems)
         write(monthFile(stem, month), encodeItemTable(built.base.id, items));
-      for (const piece of ['sessions', 'gaps', 'commits', 'done'] as const)
+      for (const piece of ['sessions', 'sums', 'gaps', 'commits', 'done'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
       for (const file of built.specTasks) write(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file));
       removeStalePieces(stem, written);
@@ -127,15 +128,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   let built: BuiltBase | undefined;
   let base = readJson<BaseFile>(
     pieceFile(stem, 'base'),
-    (b) =>
-      b.v === INDEX_VERSION &&
-      b.tz === tz &&
-      Array.isArray(b.rollups) &&
-      typeof b.taskSums === 'object' &&
-      typeof b.specSums === 'object' &&
-      Array.isArray(b.allSums?.rows) &&
-      Array.isArray(b.unattributedSums?.rows) &&
-      Array.isArray(b.taskSpecs),
+    (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && Array.isArray(b.taskSpecs),
   );
   if (
     !base ||
@@ -162,6 +155,17 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
   const loader: BaseLoader = {
     sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
+    sums: () =>
+      readJson<SumsFile>(
+        pieceFile(stem, 'sums'),
+        (f) =>
+          valid(f) &&
+          typeof f.taskMonths === 'object' &&
+          typeof f.taskSums === 'object' &&
+          typeof f.specSums === 'object' &&
+          Array.isArray(f.allSums?.rows) &&
+          Array.isArray(f.unattributedSums?.rows),
+      ),
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     done: () => readJson<DoneFile>(pieceFile(stem, 'done'), valid),
