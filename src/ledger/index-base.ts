@@ -19,7 +19,7 @@ import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 14;
+export const INDEX_VERSION = 15;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -39,22 +39,32 @@ export interface BaseFile {
   claudeCode: ClaudeCodeSeen;
   /** Specs with task events, each in a piece of its own (specTasksPiece): what a turn completing a task reads. */
   taskSpecs: string[];
+  /** Specs with task usage, each with its tasks' sums in a piece of its own (taskSumsPiece). */
+  taskSumSpecs: string[];
 }
 
-/**
- * Sums over all time, in a piece of their own (they grow with every task ever worked on; a turn
- * that completes none does not read them).
- */
+/** Sums over all time (per model and tier) of each spec, of all usage, and of unattributed usage: what PROGRESS.md shows. */
 export interface SumsFile {
   id: string;
-  /** Which months hold a task's usage ("spec\u0000task"), and its sums over all time (per model and tier). */
-  taskMonths: Record<string, string[]>;
-  taskSums: Record<string, PackedItems>;
-  /** Sums over all time (per model and tier) of each spec, of all usage, and of unattributed usage: what PROGRESS.md shows. */
   specSums: Record<string, PackedItems>;
   allSums: PackedItems;
   unattributedSums: PackedItems;
 }
+
+/**
+ * One spec's tasks: which months hold each task's usage, and its sums over all time (per model
+ * and tier). A piece per spec (taskSumsPiece): they grow with every task ever worked on, and a
+ * turn reads one task's (the statusline, a completion), so it loads only its spec's.
+ */
+export interface TaskSumsFile {
+  id: string;
+  spec: string;
+  taskMonths: Record<string, string[]>;
+  taskSums: Record<string, PackedItems>;
+}
+
+/** The piece holding a spec's task sums: named by a hash of the spec. */
+export const taskSumsPiece = (spec: string): `k-${string}` => `k-${contentHash(spec, 12)}`;
 
 /** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
 export interface SessionsFile {
@@ -101,6 +111,7 @@ export interface BuiltBase {
   base: BaseFile;
   sessions: SessionsFile;
   sums: SumsFile;
+  taskSums: TaskSumsFile[];
   gaps: GapsFile;
   commits: CommitsFile;
   done: DoneFile;
@@ -130,7 +141,6 @@ export function assembleBase(parts: {
   const wsMonths = new Map<string, Set<string>>();
   /** Per task (spec, then task id): the months holding its usage and its sums per model, tier and kind. */
   const taskOf = new Map<string, Map<string, TaskAcc>>();
-  const tasksInOrder: TaskAcc[] = [];
   const allSums = new Map<number, UsageItem>();
   const unattributedSums = new Map<number, UsageItem>();
   const specSums = new Map<string, Map<number, UsageItem>>();
@@ -164,10 +174,7 @@ export function assembleBase(parts: {
       let ofSpec = taskOf.get(item.spec);
       if (!ofSpec) taskOf.set(item.spec, (ofSpec = new Map()));
       let task = ofSpec.get(item.task);
-      if (!task) {
-        ofSpec.set(item.task, (task = { key: `${item.spec}\u0000${item.task}`, months: new Set(), sums: new Map() }));
-        tasksInOrder.push(task);
-      }
+      if (!task) ofSpec.set(item.task, (task = { months: new Set(), sums: new Map() }));
       task.months.add(month);
       addToSums(task.sums, sumKey, item, 'task');
     }
@@ -199,6 +206,7 @@ export function assembleBase(parts: {
       models: [...modelIds.keys()].sort(),
       claudeCode: claudeCodeSeen([parts.events.versions]),
       taskSpecs: [...new Set(tasks.map((t) => t[2]))].sort(),
+      taskSumSpecs: [...taskOf.keys()].sort(),
     },
     sessions: {
       id,
@@ -209,14 +217,18 @@ export function assembleBase(parts: {
     },
     sums: {
       id,
-      taskMonths: sorted(tasksInOrder.map((t) => [t.key, t.months])),
-      taskSums: Object.fromEntries(tasksInOrder.map((t) => [t.key, packItems([...t.sums.values()])])),
       specSums: Object.fromEntries(
         [...specSums].sort(([a], [b]) => (a < b ? -1 : 1)).map(([spec, sums]) => [spec, packItems([...sums.values()])]),
       ),
       allSums: packItems([...allSums.values()]),
       unattributedSums: packItems([...unattributedSums.values()]),
     },
+    taskSums: [...taskOf].map(([spec, ofSpec]) => ({
+      id,
+      spec,
+      taskMonths: Object.fromEntries([...ofSpec].map(([task, t]) => [task, [...t.months].sort()])),
+      taskSums: Object.fromEntries([...ofSpec].map(([task, t]) => [task, packItems([...t.sums.values()])])),
+    })),
     gaps: { id, baselines: parts.baselines },
     done: { id, done: doneOf(tasks) },
     specTasks: specTasksOf(id, tasks),
@@ -253,7 +265,6 @@ function addToSums(sums: Map<number, UsageItem>, key: number, item: UsageItem, k
 
 /** A task's months and sums, while the base is assembled. */
 interface TaskAcc {
-  key: string;
   months: Set<string>;
   sums: Map<number, UsageItem>;
 }

@@ -20,6 +20,7 @@ import type {
   SessionsFile,
   SpecTasksFile,
   SumsFile,
+  TaskSumsFile,
 } from './index-base.js';
 import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
 import type { LiveFile } from './ledger-index.js';
@@ -34,6 +35,7 @@ import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 export interface BaseLoader {
   sessions(): SessionsFile | undefined;
   sums(): SumsFile | undefined;
+  taskSums(spec: string): TaskSumsFile | undefined;
   gaps(): GapsFile | undefined;
   commits(): CommitsFile | undefined;
   done(): DoneFile | undefined;
@@ -61,6 +63,21 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const sessionsPiece = () => (sessionsFile ??= piece(load.sessions, (b) => b.sessions));
   let sumsFile: SumsFile | undefined;
   const sumsPiece = () => (sumsFile ??= piece(load.sums, (b) => b.sums));
+  /** A spec's task sums, loaded once; a spec with none has no piece. */
+  const taskSumsOf = new Map<string, TaskSumsFile>();
+  const taskSumsPiece = (spec: string): TaskSumsFile | undefined => {
+    if (!base.taskSumSpecs.includes(spec)) return undefined;
+    let stored = taskSumsOf.get(spec);
+    if (!stored)
+      taskSumsOf.set(
+        spec,
+        (stored = piece(
+          () => load.taskSums(spec),
+          (b) => b.taskSums.find((f) => f.spec === spec) ?? { id: base.id, spec, taskMonths: {}, taskSums: {} },
+        )),
+      );
+    return stored;
+  };
 
   let liveFold: FoldResult | undefined;
   const folded = (): FoldResult => {
@@ -170,13 +187,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
     usageOfTask(spec: string, task: string) {
-      return fromMonths(
-        sumsPiece().taskMonths[`${spec}\u0000${task}`] ?? [],
-        (i) => i.spec === spec && i.task === task,
-      );
+      return fromMonths(taskSumsPiece(spec)?.taskMonths[task] ?? [], (i) => i.spec === spec && i.task === task);
     },
     taskTotal(spec: string, task: string) {
-      const sums = sumsPiece().taskSums[`${spec}\u0000${task}`];
+      const sums = taskSumsPiece(spec)?.taskSums[task];
       return [
         ...(sums ? unpackItems(itemTable(sums), 'sum#') : []),
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),

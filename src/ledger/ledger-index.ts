@@ -22,7 +22,9 @@ import {
   type SessionsFile,
   type SpecTasksFile,
   type SumsFile,
+  type TaskSumsFile,
   specTasksPiece,
+  taskSumsPiece,
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { decodeItemTable, encodeItemTable } from './packed-items.js';
@@ -79,7 +81,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}`,
+  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}` | `k-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -99,7 +101,7 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   for (const name of listDir(dir)) {
     if (!name.startsWith(own) || written.has(name)) continue;
     const piece = name.slice(own.length);
-    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.json|events\.json)$/.test(piece))
+    if (/^(m-\d{4}-\d{2}\.(bin|json)|[tk]-[0-9a-f]+\.json|events\.json)$/.test(piece))
       fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -120,6 +122,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
       for (const piece of ['sessions', 'sums', 'gaps', 'commits', 'done'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
       for (const file of built.specTasks) write(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file));
+      for (const file of built.taskSums) write(pieceFile(stem, taskSumsPiece(file.spec)), JSON.stringify(file));
       removeStalePieces(stem, written);
       write(pieceFile(stem, 'base'), JSON.stringify(built.base)); // last: it vouches for the others
     }
@@ -128,7 +131,12 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   let built: BuiltBase | undefined;
   let base = readJson<BaseFile>(
     pieceFile(stem, 'base'),
-    (b) => b.v === INDEX_VERSION && b.tz === tz && Array.isArray(b.rollups) && Array.isArray(b.taskSpecs),
+    (b) =>
+      b.v === INDEX_VERSION &&
+      b.tz === tz &&
+      Array.isArray(b.rollups) &&
+      Array.isArray(b.taskSpecs) &&
+      Array.isArray(b.taskSumSpecs),
   );
   if (
     !base ||
@@ -160,11 +168,14 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         pieceFile(stem, 'sums'),
         (f) =>
           valid(f) &&
-          typeof f.taskMonths === 'object' &&
-          typeof f.taskSums === 'object' &&
           typeof f.specSums === 'object' &&
           Array.isArray(f.allSums?.rows) &&
           Array.isArray(f.unattributedSums?.rows),
+      ),
+    taskSums: (spec) =>
+      readJson<TaskSumsFile>(
+        pieceFile(stem, taskSumsPiece(spec)),
+        (f) => valid(f) && f.spec === spec && typeof f.taskMonths === 'object' && typeof f.taskSums === 'object',
       ),
     gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),

@@ -230,6 +230,24 @@ describe('PROGRESS.md from the rolled-up sums', () => {
     expect(progress).toContain(
       `Unattributed usage to date: ${count(loose.totalTokens)} tokens, ${usd(loose.totalCost)}.`,
     );
+    // The sums' pieces of the index damaged (torn, or another base's): PROGRESS.md is the same.
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const pieces = readdirSync(index).filter((f) => /\.(sums|k-[0-9a-f]+)\.json$/.test(f));
+    expect(pieces.length).toBeGreaterThan(1);
+    const kept = new Map(pieces.map((f) => [f, JSON.parse(readFileSync(join(index, f), 'utf8')) as { id: string }]));
+    for (const damage of [
+      (f: string) => truncateSync(join(index, f), 50),
+      // Another base's, with other sums: were it used, the figures would change.
+      (f: string) =>
+        writeFileSync(
+          join(index, f),
+          JSON.stringify({ ...kept.get(f), id: 'another base' }).replace(/,(\d{4,}),/g, ',1,'),
+        ),
+    ]) {
+      for (const f of pieces) damage(f);
+      expect(p.run(['eod']).code).toBe(0);
+      expect(readFileSync(join(p.dir, 'docs', 'PROGRESS.md'), 'utf8')).toBe(progress);
+    }
   });
 });
 
