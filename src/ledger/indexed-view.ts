@@ -57,27 +57,45 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     if (found && found.id === base.id) return found;
     return pick((rebuilt ??= load.rebuild())); // a damaged index: built again
   };
+  /** A piece per spec (its task events, its tasks' sums), each loaded once: eod reads a spec's for every task a day completed. */
+  const perSpec = <T extends { id: string; spec: string }>(
+    get: (spec: string) => T | undefined,
+    pick: (b: BuiltBase) => T[],
+    empty: (spec: string) => T,
+  ): ((spec: string) => T) => {
+    const loaded = new Map<string, T>();
+    return (spec) => {
+      let stored = loaded.get(spec);
+      if (!stored)
+        loaded.set(
+          spec,
+          (stored = piece(
+            () => get(spec),
+            (b) => pick(b).find((f) => f.spec === spec) ?? empty(spec),
+          )),
+        );
+      return stored;
+    };
+  };
+  const specTasksPiece = perSpec(
+    load.specTasks,
+    (b) => b.specTasks,
+    (spec) => ({ id: base.id, spec, tasks: [] }),
+  );
+  const taskSumsOfSpec = perSpec(
+    load.taskSums,
+    (b) => b.taskSums,
+    (spec) => ({ id: base.id, spec, taskMonths: {}, taskSums: {} }),
+  );
   const lines = Object.values(live.lines).flat();
   const has = (k: LedgerLine['k']) => lines.some((l) => l.k === k);
   let sessionsFile: SessionsFile | undefined;
   const sessionsPiece = () => (sessionsFile ??= piece(load.sessions, (b) => b.sessions));
   let sumsFile: SumsFile | undefined;
   const sumsPiece = () => (sumsFile ??= piece(load.sums, (b) => b.sums));
-  /** A spec's task sums, loaded once; a spec with none has no piece. */
-  const taskSumsOf = new Map<string, TaskSumsFile>();
-  const taskSumsPiece = (spec: string): TaskSumsFile | undefined => {
-    if (!base.taskSumSpecs.includes(spec)) return undefined;
-    let stored = taskSumsOf.get(spec);
-    if (!stored)
-      taskSumsOf.set(
-        spec,
-        (stored = piece(
-          () => load.taskSums(spec),
-          (b) => b.taskSums.find((f) => f.spec === spec) ?? { id: base.id, spec, taskMonths: {}, taskSums: {} },
-        )),
-      );
-    return stored;
-  };
+  /** A spec's task sums; a spec with none has no piece. */
+  const taskSumsPiece = (spec: string): TaskSumsFile | undefined =>
+    base.taskSumSpecs.includes(spec) ? taskSumsOfSpec(spec) : undefined;
 
   let liveFold: FoldResult | undefined;
   const folded = (): FoldResult => {
@@ -116,20 +134,6 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
   let done: Set<string> | undefined;
-  /** Each spec's task events, loaded once (eod reads them for every task a day completed). */
-  const specTasks = new Map<string, SpecTasksFile>();
-  const specTasksPiece = (spec: string): SpecTasksFile => {
-    let stored = specTasks.get(spec);
-    if (!stored)
-      specTasks.set(
-        spec,
-        (stored = piece(
-          () => load.specTasks(spec),
-          (b) => b.specTasks.find((f) => f.spec === spec) ?? { id: base.id, spec, tasks: [] },
-        )),
-      );
-    return stored;
-  };
   const unpackTask = ([time, ws, spec, task, done, source]: PackedTaskEvent): TaskEvent => ({
     time,
     ws,
