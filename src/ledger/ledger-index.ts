@@ -34,10 +34,11 @@ import { decodeItemTable, encodeItemTable } from './packed-items.js';
  * cache of the fold, so a read folds only what is new since the last read, and loads only what it
  * asks for.
  *
- * - `base` (index-base.ts, built by base-from-rollups.ts): rolled-up usage summed by day in the index's time zone, in one file
- *   per month, with the folded work sessions and the latest bindings; task events and the full
- *   binding history in a file of their own. Rebuilt only when the set of rollup files changes
- *   (after /eod, compact or a pull).
+ * - `base` (index-base.ts, built by base-from-rollups.ts): a small file naming the rollups it was
+ *   built from, and pieces beside it: rolled-up usage summed by day in the index's time zone, a
+ *   binary table per month; the folded work sessions and the latest bindings; per spec, its task
+ *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows. Rebuilt only when
+ *   the set of rollup files changes (after /eod, compact or a pull).
  * - `live`: raw files read from a cursor, so only bytes appended since the last read are parsed.
  *   A cursor holds the offset and the bytes at the file's start and just before the offset, so a
  *   file rewritten or replaced (a checkout, a hand edit) is read again from the start. Nothing

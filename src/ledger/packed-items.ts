@@ -3,8 +3,8 @@ import type { UsageItem } from './usage-item.js';
 import type { Phase } from './records.js';
 
 /**
- * Usage items packed: one array of numbers per item, names in one dictionary (a task's sums in
- * the index's base file). A month's items are a binary table of the same rows (encodeItemTable).
+ * Usage items packed: one array of numbers per item, names in one dictionary (the index's
+ * all-time sums). A month's items are a binary table of the same rows (encodeItemTable).
  */
 export interface PackedItems {
   names: string[];
