@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { http } from '../store/lazy-builtins.js';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -7,7 +8,7 @@ import type { AddressInfo } from 'node:net';
  */
 export function serveDashboard(page: () => string, port: number): Promise<Server> {
   // Our own one-line 421 for a missing Host too, not node's bare 400.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const server = http().createServer({ requireHostHeader: false }, (req, res) => {
     const served = (server.address() as AddressInfo).port;
     if (!isOwnHost(req.headers.host, served)) {
       res

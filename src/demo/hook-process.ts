@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../store/lazy-builtins.js';
 
 /** What a hook's stdout asked Claude Code to do, in the fields Claude Code reads. */
 export interface HookAnswer {
@@ -23,7 +23,7 @@ export function runHookProcess(
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): HookAnswer {
-  const run = spawnSync(process.execPath, [hookFile, event], {
+  const run = childProcess().spawnSync(process.execPath, [hookFile, event], {
     input: JSON.stringify(input),
     env,
     cwd,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../store/lazy-builtins.js';
 import { HOOK_MARK } from '../install/hook-events.js';
 import { installProject } from '../install/install-project.js';
 import { loadPriceBook } from '../pricing/price-call.js';
@@ -83,7 +83,7 @@ function playDemo(tmp: string, bundleDir: string, commandsDir: string): Narrativ
   world.onHook('');
 
   const cli = (args: string[]) => {
-    const run = spawnSync(
+    const run = childProcess().spawnSync(
       process.execPath,
       [path.join(projectDir, '.claude', 'spec-session', 'spec-session.cjs'), ...args],
       { env, cwd: projectDir, encoding: 'utf8' },

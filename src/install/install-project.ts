@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../store/lazy-builtins.js';
 import { DEFAULT_CONFIG_TEXT } from '../config/project-config.js';
 import { projectPaths } from '../project/paths.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -210,7 +210,7 @@ function removeIfEmpty(dir: string): void {
 
 function detectClaudeVersion(): string | undefined {
   try {
-    const out = execFileSync('claude', ['--version'], {
+    const out = childProcess().execFileSync('claude', ['--version'], {
       encoding: 'utf8',
       timeout: 5000,
       stdio: ['ignore', 'pipe', 'ignore'],

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { childProcess } from '../store/lazy-builtins.js';
 import { findGitDir, readHead } from '../capture/git-head.js';
 import { formatCount, formatUsd, shortModel } from '../render/format.js';
 import { usageOf, type ProjectUsage } from '../report/project-usage.js';
@@ -136,7 +136,11 @@ export function writeCommitNotes(ctx: ProjectContext): string {
     ctx.tz,
   );
   const git = (...args: string[]) =>
-    execFileSync('git', args, { cwd: ctx.projectDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    childProcess().execFileSync('git', args, {
+      cwd: ctx.projectDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
   let written = 0;
   let missing = 0;
   for (const [sha, c] of usage.commits) {
