@@ -1,7 +1,7 @@
 /**
  * dist/cli.cjs, the package's bin: `report` runs from report.cjs alone (a ccusage user's first
  * command never loads the rest); every other command runs the full bundle, spec-session.cjs. Both
- * load through a V8 code cache in the user's cache folder. Compiling the 750 KB bundle costs a short command
+ * load through a V8 code cache in the user's cache folder. Compiling the 510 KB bundle costs a short command
  * ~60 ms of its ~170; from the cache, a fraction of that.
  */
 import os from 'node:os';

@@ -85,6 +85,13 @@ describe('one line naming the problem', () => {
       },
     ],
     [
+      // zod's message, in English: the bundle carries only its English locale.
+      'a config.json whose budget is a word',
+      ['cost'],
+      'spec-session cost: {project}/.claude/spec-session/config.json: budgets.daily: Invalid input: expected number, received string',
+      (p) => writeFileSync(join(p.project, '.claude', 'spec-session', 'config.json'), '{"budgets":{"daily":"five"}}'),
+    ],
+    [
       'docs/ that is a file',
       ['eod'],
       'spec-session eod: {project}/docs/sessions/daily: a part of the path is a file, not a folder',
