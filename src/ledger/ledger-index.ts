@@ -28,6 +28,7 @@ import {
 } from './index-base.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { decodeItemTable, encodeItemTable } from './packed-items.js';
+import { recordTokens } from './usage-item.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -261,7 +262,7 @@ function keepCall(lines: LedgerLine[], c: LineOf<'call'>): void {
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 64); i--) {
     const k = lines[i]!;
     if (k.k !== 'call' || k.msg !== c.msg || k.req !== c.req) continue;
-    const tokens = maxTokens(asTokens(k), asTokens(c));
+    const tokens = maxTokens(recordTokens(k), recordTokens(c));
     const sameTokens =
       tokens.input === k.in &&
       tokens.output === k.out &&
@@ -274,14 +275,6 @@ function keepCall(lines: LedgerLine[], c: LineOf<'call'>): void {
   }
   lines.push(c);
 }
-
-const asTokens = (r: LineOf<'call'>) => ({
-  input: r.in,
-  output: r.out,
-  cacheWrite5m: r.cw5,
-  cacheWrite1h: r.cw1h,
-  cacheRead: r.cr,
-});
 
 function edge(fd: number, start: number, end: number): string {
   if (end <= start) return '';
