@@ -23,7 +23,7 @@ import type {
   TaskSumsFile,
 } from './index-base.js';
 import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
-import type { LiveFile } from './ledger-index.js';
+import type { LiveFile } from './index-live.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
 import { forEachPacked, itemTable, unpackItems, type ItemTable } from './packed-items.js';

@@ -3,14 +3,8 @@ import path from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
-import { dayKey } from '../time/zoned.js';
-import { maxTokens } from '../usage/tokens.js';
 import { listLedger } from './ledger-files.js';
-import type { LedgerLine, LineOf } from './ledger-schema.js';
 import type { LedgerView } from './ledger-view.js';
-import { parseLedgerLine } from './read-ledger.js';
-import { decodeRollup } from './rollup-decode.js';
-import { addKeyRun, callKeyHash, contentHash, keyDay } from './rollup-format.js';
 import { buildBase } from './base-from-rollups.js';
 import {
   INDEX_VERSION,
@@ -26,9 +20,9 @@ import {
   specTasksPiece,
   taskSumsPiece,
 } from './index-base.js';
+import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { decodeItemTable, encodeItemTable } from './packed-items.js';
-import { recordTokens } from './usage-item.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -40,27 +34,10 @@ import { recordTokens } from './usage-item.js';
  *   binary table per month; the folded work sessions and the latest bindings; per spec, its task
  *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows. Rebuilt only when
  *   the set of rollup files changes (after /eod, compact or a pull).
- * - `live`: raw files read from a cursor, so only bytes appended since the last read are parsed.
- *   A cursor holds the offset and the bytes at the file's start and just before the offset, so a
- *   file rewritten or replaced (a checkout, a hand edit) is read again from the start. Nothing
- *   depends on mtimes, which a clone or a checkout resets.
+ * - `live` (index-live.ts): raw files read from a cursor, so only bytes appended since the last
+ *   read are parsed. Nothing depends on mtimes, which a clone or a checkout resets.
  * Deleting, truncating or corrupting any of it changes no figure: it is rebuilt from the ledger.
  */
-
-interface RawCursor {
-  offset: number;
-  head: string;
-  tail: string;
-}
-
-export interface LiveFile {
-  v: number;
-  base: string;
-  raw: Record<string, RawCursor>;
-  /** Per raw file, its records; a call copy that adds nothing to one already kept is left out. */
-  lines: Record<string, LedgerLine[]>;
-  malformed: number;
-}
 
 export interface IndexedRead {
   view: LedgerView;
@@ -206,110 +183,4 @@ export function readJson<T>(file: string, valid: (value: T) => boolean): T | und
   } catch {
     return undefined; // missing, torn or from another version: rebuilt from the ledger
   }
-}
-
-/** Reads what a raw file gained since its cursor; returns whether anything was read. */
-function advanceRaw(ledgerDir: string, rel: string, live: LiveFile, keys: KeyLookup): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(path.join(ledgerDir, rel), 'r');
-  } catch {
-    return false; // removed meanwhile: the next read starts the live part again
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
-    let cursor = live.raw[rel];
-    if (
-      cursor &&
-      (size < cursor.offset ||
-        edge(fd, 0, Math.min(256, cursor.offset)) !== cursor.head ||
-        edge(fd, Math.max(0, cursor.offset - 64), cursor.offset) !== cursor.tail)
-    ) {
-      cursor = undefined; // rewritten: read again from the start
-      delete live.lines[rel];
-    }
-    const from = cursor?.offset ?? 0;
-    if (cursor && size === from) return false;
-    const buf = Buffer.alloc(size - from);
-    fs.readSync(fd, buf, 0, buf.length, from);
-    const end = buf.lastIndexOf(10) + 1; // an unterminated last line is being written: left for later
-    const lines = (live.lines[rel] ??= []);
-    for (const text of buf.toString('utf8', 0, end).split('\n')) {
-      if (!text.trim()) continue;
-      const record = parseLedgerLine(text);
-      if (!record) live.malformed++;
-      else if (record.k !== 'call') lines.push(record);
-      else if (!keys.has(Date.parse(record.t), record.msg)) keepCall(lines, record);
-    }
-    const offset = from + end;
-    live.raw[rel] = {
-      offset,
-      head: edge(fd, 0, Math.min(256, offset)),
-      tail: edge(fd, Math.max(0, offset - 64), offset),
-    };
-    return end > 0 || !cursor;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * Keeps a call copy unless a kept copy of the same call (message and request id) already says
- * everything it says: at least its tokens, an attribution as good, and a time as early. Hooks and
- * catch-ups write a call again when its usage grows, so this keeps the live file near one record per call.
- */
-function keepCall(lines: LedgerLine[], c: LineOf<'call'>): void {
-  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 64); i--) {
-    const k = lines[i]!;
-    if (k.k !== 'call' || k.msg !== c.msg || k.req !== c.req) continue;
-    const tokens = maxTokens(recordTokens(k), recordTokens(c));
-    const sameTokens =
-      tokens.input === k.in &&
-      tokens.output === k.out &&
-      tokens.cacheWrite5m === k.cw5 &&
-      tokens.cacheWrite1h === k.cw1h &&
-      tokens.cacheRead === k.cr;
-    const asGood =
-      (k.ws !== null || c.ws === null) && k.t <= c.t && k.cs === c.cs && k.model === c.model && k.fast === c.fast;
-    if (sameTokens && asGood) return;
-  }
-  lines.push(c);
-}
-
-function edge(fd: number, start: number, end: number): string {
-  if (end <= start) return '';
-  const buf = Buffer.alloc(end - start);
-  fs.readSync(fd, buf, 0, buf.length, start);
-  return contentHash(buf);
-}
-
-/** Rolled-up call keys of one UTC day, read from the rollup files that hold them when first needed. */
-class KeyLookup {
-  private readonly sets = new Map<string, Set<string>>();
-  constructor(
-    private readonly ledgerDir: string,
-    private readonly keyDays: Record<string, string[]>,
-  ) {}
-
-  has(time: number, messageId: string): boolean {
-    const day = keyDay(time);
-    const files = this.keyDays[day];
-    if (!files) return false;
-    let set = this.sets.get(day);
-    if (!set) {
-      set = new Set();
-      for (const rel of files) {
-        for (const entry of decodeRollup(fs.readFileSync(path.join(this.ledgerDir, rel), 'utf8')).entries) {
-          addKeyRun(set, entry.keys[day] ?? '');
-        }
-      }
-      this.sets.set(day, set);
-    }
-    return set.has(callKeyHash(messageId));
-  }
-}
-
-/** The month (YYYY-MM, in `tz`) an item's usage falls in: how the base files are split. */
-export function monthOf(time: number, tz: string): string {
-  return dayKey(time, tz).slice(0, 7);
 }
