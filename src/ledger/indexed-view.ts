@@ -26,7 +26,7 @@ import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
 import type { LiveFile } from './index-live.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
-import { forEachPacked, itemTable, unpackItems, type ItemTable } from './packed-items.js';
+import { forEachPacked, itemTable, unpackItems, type ItemTable, type PackedItems } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
@@ -194,16 +194,15 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return fromMonths(taskSumsPiece(spec)?.taskMonths[task] ?? [], (i) => i.spec === spec && i.task === task);
     },
     taskTotal(spec: string, task: string) {
-      const sums = taskSumsPiece(spec)?.taskSums[task];
       return [
-        ...(sums ? unpackItems(itemTable(sums), 'sum#') : []),
+        ...sumItems(taskSumsPiece(spec)?.taskSums[task]),
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),
       ];
     },
     allTimeSums(of) {
       const all = sumsPiece();
       const sums = of === 'all' ? all.allSums : of === 'unattributed' ? all.unattributedSums : all.specSums[of.spec];
-      return [...(sums ? unpackItems(itemTable(sums), 'sum#') : []), ...folded().usage.filter(countsIn(of))];
+      return [...sumItems(sums), ...folded().usage.filter(countsIn(of))];
     },
     usageOfSessions(names: Iterable<string>) {
       const wanted = new Set(names);
@@ -247,6 +246,11 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       return withSessions(base.claudeCode, folded().sessionVersions);
     },
   };
+}
+
+/** Stored all-time sums as items (none when there are none). */
+function sumItems(sums: PackedItems | undefined): UsageItem[] {
+  return sums ? unpackItems(itemTable(sums), 'sum#') : [];
 }
 
 function unpackBinding([time, cs, ws, spec, task, why]: PackedBinding): Binding {

@@ -1,5 +1,6 @@
 import { picoAddendOf, type PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
+import { isUnattributed } from '../ledger/usage-item.js';
 import type { DayRange } from '../time/day-range.js';
 import type { Phase } from '../ledger/records.js';
 import { dayKey } from '../time/zoned.js';
@@ -201,7 +202,7 @@ function splitUsage(
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
       t.first = Math.min(t.first, item.first);
       t.last = Math.max(t.last, item.last);
-    } else if (!item.ws && !item.phase) addItem(unattributed, item, pico);
+    } else if (isUnattributed(item)) addItem(unattributed, item, pico);
   });
   const taskRows = [...tasks.values()].sort(
     (a, b) =>
