@@ -131,16 +131,16 @@ function breakStaleLock(lockPath: string, judged: Owner | null, staleMs: number)
   try {
     if (!tryLink(staged, guard)) {
       const breaker = readOwner(guard);
-      if (breaker !== undefined && isStale(guard, breaker, staleMs)) fs.rmSync(guard, { force: true });
+      if (breaker !== undefined && isStale(guard, breaker, staleMs)) removeFile(guard);
       return; // someone else is breaking it; retry the lock
     }
     try {
       const current = readOwner(lockPath);
       if (current === undefined) return;
       const same = judged === null ? current === null : current?.nonce === judged.nonce;
-      if (same) fs.rmSync(lockPath, { force: true });
+      if (same) removeFile(lockPath);
     } finally {
-      if (readOwner(guard)?.nonce === me.nonce) fs.rmSync(guard, { force: true });
+      if (readOwner(guard)?.nonce === me.nonce) removeFile(guard);
     }
   } finally {
     removeFile(staged);
@@ -169,6 +169,6 @@ function sweepLeftovers(lockPath: string): void {
   for (const name of names) {
     if (!name.startsWith(`${base}.`)) continue;
     const pid = Number(/^\.(?:break\.)?(\d+)\./.exec(name.slice(base.length))?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
+    if (pid && pid !== process.pid && !processAlive(pid)) removeFile(path.join(dir, name));
   }
 }
