@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
 import { listLedger } from './ledger-files.js';
@@ -108,7 +108,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     return built;
   };
   let built: BuiltBase | undefined;
-  let base = readJson<BaseFile>(
+  let base = readCachedJson<BaseFile>(
     pieceFile(stem, 'base'),
     (b) =>
       b.v === INDEX_VERSION &&
@@ -126,7 +126,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     base = built.base;
     how = 'rebuilt';
   }
-  let live = readJson<LiveFile>(
+  let live = readCachedJson<LiveFile>(
     pieceFile(stem, 'live'),
     (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
   );
@@ -141,9 +141,9 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
   if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
   const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
   const loader: BaseLoader = {
-    sessions: () => readJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
+    sessions: () => readCachedJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
     sums: () =>
-      readJson<SumsFile>(
+      readCachedJson<SumsFile>(
         pieceFile(stem, 'sums'),
         (f) =>
           valid(f) &&
@@ -152,15 +152,15 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
           Array.isArray(f.unattributedSums?.rows),
       ),
     taskSums: (spec) =>
-      readJson<TaskSumsFile>(
+      readCachedJson<TaskSumsFile>(
         pieceFile(stem, taskSumsPiece(spec)),
         (f) => valid(f) && f.spec === spec && typeof f.taskMonths === 'object' && typeof f.taskSums === 'object',
       ),
-    gaps: () => readJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
-    commits: () => readJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
-    done: () => readJson<DoneFile>(pieceFile(stem, 'done'), valid),
+    gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
+    commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
+    done: () => readCachedJson<DoneFile>(pieceFile(stem, 'done'), valid),
     specTasks: (spec) =>
-      readJson<SpecTasksFile>(
+      readCachedJson<SpecTasksFile>(
         pieceFile(stem, specTasksPiece(spec)),
         (f) => valid(f) && f.spec === spec && Array.isArray(f.tasks),
       ),
@@ -174,13 +174,4 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     rebuild,
   };
   return { view: indexedView(base, live, loader, built), how };
-}
-
-export function readJson<T>(file: string, valid: (value: T) => boolean): T | undefined {
-  try {
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
-    return value && valid(value) ? value : undefined;
-  } catch {
-    return undefined; // missing, torn or from another version: rebuilt from the ledger
-  }
 }

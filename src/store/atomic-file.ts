@@ -83,6 +83,19 @@ export function appendLines(file: string, lines: string[]): void {
   }
 }
 
+/**
+ * A cache's JSON file (machine-local state that can always be made again): undefined when it is
+ * missing, torn, or not what `valid` expects, never an error.
+ */
+export function readCachedJson<T>(file: string, valid: (value: T) => boolean): T | undefined {
+  try {
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+    return value && valid(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function readJsonFile<T>(file: string): T | undefined {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;

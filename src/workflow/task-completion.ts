@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
@@ -10,7 +9,7 @@ import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
 import { findTask } from '../spec/tasks-file.js';
 import { adoptAgentLogs, writeTaskUsage } from '../spec/task-usage-log.js';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
 import { logHookError } from '../capture/hook-log.js';
 import type { UsageBlock } from '../spec/usage-section.js';
 import type { ProjectContext } from './context.js';
@@ -62,14 +61,10 @@ export function noticeCompletion(
  */
 function adoptNewAgentLogs(ctx: ProjectContext): void {
   const file = ctx.paths.settledLogs;
-  let settled: Record<string, Record<string, string>> = {};
-  try {
-    const read = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (typeof read === 'object' && read !== null && !Array.isArray(read))
-      settled = read as Record<string, Record<string, string>>;
-  } catch {
-    // none yet, or torn: every multi-log task is read once more
-  }
+  // None yet, or torn: every multi-log task is read once more.
+  const settled =
+    readCachedJson<Record<string, Record<string, string>>>(file, (v) => typeof v === 'object' && !Array.isArray(v)) ??
+    {};
   const before = JSON.stringify(settled);
   const adopt = (spec: string) => {
     try {
