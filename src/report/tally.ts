@@ -1,44 +1,28 @@
 import type { PriceBook } from '../pricing/price-call.js';
 import { picoAddendOf, picoUsdToUsd } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
-import { addTokens, totalTokens, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { totalTokens, type TokenCounts } from '../usage/tokens.js';
 
+/** Cells per block of a tally: calls, the five token kinds, then pico-USD (NaN once a model's usage is unpriced). */
+const BLOCK = 7;
+const PICO = 6;
 /**
- * Pico-USD summed exactly and cheaply: a float while it stays under 2^52 (the sum of two such is
- * exact), spilled into a bigint past that. A year of a team's usage adds a few million prices; a
+ * Pico-USD are summed as a float while the sum stays under 2^52 (the sum of two such is exact) and
+ * spilled into a bigint past that: a year of a team's usage adds a few million prices, and a
  * bigint per addition was a third of the time spent summing them.
  */
-class PicoSum {
-  private small = 0;
-  private big = 0n;
-  add(picoUsd: number | bigint): void {
-    if (typeof picoUsd === 'bigint') this.big += picoUsd;
-    else if (Math.abs((this.small += picoUsd)) >= SPILL) {
-      this.big += BigInt(this.small);
-      this.small = 0;
-    }
-  }
-  get value(): bigint {
-    return this.big + BigInt(this.small);
-  }
-}
-
 const SPILL = 2 ** 52;
-interface ModelSum {
-  tokens: TokenCounts;
-  /** USD; null once any of its usage is unpriced. */
-  readonly cost: number | null;
-  calls: number;
-}
+const NO_MODELS: readonly string[] = [];
+const NO_UNPRICED: ReadonlySet<string> = new Set();
 
-class ModelTally implements ModelSum {
-  tokens = zeroTokens();
-  calls = 0;
-  /** Null once any of its usage is unpriced. */
-  pico: PicoSum | null = new PicoSum();
-  get cost(): number | null {
-    return this.pico === null ? null : picoUsdToUsd(this.pico.value);
-  }
+/** What a tally holds for one model. */
+export interface ModelSum {
+  tokens: TokenCounts;
+  calls: number;
+  /** Pico-USD; null once any of its usage is unpriced. */
+  picoUsd: bigint | null;
+  /** USD; null once any of its usage is unpriced. */
+  cost: number | null;
 }
 
 /**
@@ -47,13 +31,19 @@ class ModelTally implements ModelSum {
  * An unpriced model adds its tokens but no cost, and is named in `unpriced`: never a silent $0.
  * Dollars are summed as integer pico-USD, so a total is the same whether its calls were added one
  * by one or as rolled-up sums, in any order.
+ *
+ * A report holds one per task row, session and day (tens of thousands for a team's year), so a
+ * tally is one array of doubles: block 0 the whole, then a block per model. An object per model,
+ * per token set and per sum, with a Map and a Set each, was 900 bytes a tally and most of the heap
+ * of `cost --json`; this is about 200.
  */
 export class UsageTally {
-  readonly tokens: TokenCounts = zeroTokens();
-  readonly models = new Map<string, ModelTally>();
-  private readonly pico = new PicoSum();
-  calls = 0;
-  readonly unpriced = new Set<string>();
+  private cells = doubles(BLOCK);
+  /** The model of block k + 1. */
+  private names = NO_MODELS as string[];
+  /** Pico-USD spilled past 2^52, per block (rarely any). */
+  private spilled: bigint[] | undefined;
+  private unpricedModels: Set<string> | undefined;
 
   constructor(readonly book: PriceBook) {}
 
@@ -66,56 +56,140 @@ export class UsageTally {
    * as picoAddendOf gives it): a caller that adds one item to several tallies prices it once.
    */
   addPriced(model: string, tokens: TokenCounts, picoUsd: number | bigint | null, calls = 1): void {
-    addTokens(this.tokens, tokens);
-    this.calls += calls;
-    const m = this.model(model);
-    addTokens(m.tokens, tokens);
-    m.calls += calls;
+    const at = this.blockOf(model);
+    const c = this.cells;
+    for (const b of [0, at]) {
+      c[b] = c[b]! + calls;
+      c[b + 1] = c[b + 1]! + tokens.input;
+      c[b + 2] = c[b + 2]! + tokens.output;
+      c[b + 3] = c[b + 3]! + tokens.cacheWrite5m;
+      c[b + 4] = c[b + 4]! + tokens.cacheWrite1h;
+      c[b + 5] = c[b + 5]! + tokens.cacheRead;
+    }
     if (picoUsd === null) {
-      m.pico = null;
-      this.unpriced.add(model);
+      c[at + PICO] = Number.NaN;
+      (this.unpricedModels ??= new Set()).add(model);
     } else {
-      m.pico?.add(picoUsd);
-      this.pico.add(picoUsd);
+      this.addPico(at, picoUsd);
+      this.addPico(0, picoUsd);
     }
   }
 
   merge(other: UsageTally): void {
-    for (const [model, m] of other.models) {
-      const mine = this.model(model);
-      addTokens(mine.tokens, m.tokens);
-      mine.calls += m.calls;
-      if (m.pico === null) mine.pico = null;
-      else mine.pico?.add(m.pico.value);
+    const theirs = other.cells;
+    for (let k = 0; k <= other.names.length; k++) {
+      const from = k * BLOCK;
+      const at = k === 0 ? 0 : this.blockOf(other.names[k - 1]!);
+      const c = this.cells;
+      for (let i = 0; i < PICO; i++) c[at + i] = c[at + i]! + theirs[from + i]!;
+      const pico = theirs[from + PICO]!;
+      if (Number.isNaN(pico)) c[at + PICO] = Number.NaN;
+      else {
+        this.addPico(at, pico);
+        const spilled = other.spilled?.[k];
+        if (spilled) this.addPico(at, spilled);
+      }
     }
-    addTokens(this.tokens, other.tokens);
-    this.pico.add(other.picoUsd);
-    this.calls += other.calls;
-    for (const model of other.unpriced) this.unpriced.add(model);
+    for (const model of other.unpriced) (this.unpricedModels ??= new Set()).add(model);
   }
 
-  private model(name: string): ModelTally {
-    let m = this.models.get(name);
-    if (!m) {
-      m = new ModelTally();
-      this.models.set(name, m);
-    }
-    return m;
+  /** The tally's tokens (a copy: a tally changes only by add and merge). */
+  get tokens(): TokenCounts {
+    return this.tokensAt(0);
+  }
+
+  get calls(): number {
+    return this.cells[0]!;
+  }
+
+  /** Per model, in the order first added. */
+  get models(): Map<string, ModelSum> {
+    return new Map(
+      this.names.map((name, k) => {
+        const at = (k + 1) * BLOCK;
+        const picoUsd = Number.isNaN(this.cells[at + PICO]) ? null : this.picoAt(at);
+        return [
+          name,
+          {
+            tokens: this.tokensAt(at),
+            calls: this.cells[at]!,
+            picoUsd,
+            cost: picoUsd === null ? null : picoUsdToUsd(picoUsd),
+          },
+        ];
+      }),
+    );
+  }
+
+  /** The models some of whose usage has no price. */
+  get unpriced(): ReadonlySet<string> {
+    return this.unpricedModels ?? NO_UNPRICED;
   }
 
   /** Pico-USD of the priced usage. */
   get picoUsd(): bigint {
-    return this.pico.value;
+    return this.picoAt(0);
   }
 
   /** USD of the priced usage. */
   get cost(): number {
-    return picoUsdToUsd(this.pico.value);
+    return picoUsdToUsd(this.picoAt(0));
   }
 
   get total(): number {
-    return totalTokens(this.tokens);
+    const c = this.cells;
+    return c[1]! + c[2]! + c[3]! + c[4]! + c[5]!;
   }
+
+  /** The first cell of `model`'s block, made when first met. */
+  private blockOf(model: string): number {
+    const k = this.names.indexOf(model);
+    if (k >= 0) return (k + 1) * BLOCK;
+    const grown = doubles(this.cells.length + BLOCK);
+    for (let i = 0; i < this.cells.length; i++) grown[i] = this.cells[i]!;
+    this.cells = grown;
+    this.names = [...this.names, model];
+    return this.names.length * BLOCK;
+  }
+
+  private addPico(at: number, picoUsd: number | bigint): void {
+    const c = this.cells;
+    if (Number.isNaN(c[at + PICO])) return; // a model with unpriced usage has no dollar sum
+    if (typeof picoUsd === 'bigint') this.spill(at, picoUsd);
+    else if (Math.abs((c[at + PICO] = c[at + PICO]! + picoUsd)) >= SPILL) {
+      this.spill(at, BigInt(c[at + PICO]!));
+      c[at + PICO] = 0;
+    }
+  }
+
+  private spill(at: number, picoUsd: bigint): void {
+    const spilled = (this.spilled ??= []);
+    spilled[at / BLOCK] = (spilled[at / BLOCK] ?? 0n) + picoUsd;
+  }
+
+  private picoAt(at: number): bigint {
+    return BigInt(this.cells[at + PICO]!) + (this.spilled?.[at / BLOCK] ?? 0n);
+  }
+
+  private tokensAt(at: number): TokenCounts {
+    const c = this.cells;
+    return {
+      input: c[at + 1]!,
+      output: c[at + 2]!,
+      cacheWrite5m: c[at + 3]!,
+      cacheWrite1h: c[at + 4]!,
+      cacheRead: c[at + 5]!,
+    };
+  }
+}
+
+/**
+ * `n` zeros in an array V8 keeps as unboxed doubles: token sums pass 2^31 and pico-USD always do,
+ * and an array of small integers would be copied into a double one at its first such sum.
+ */
+function doubles(n: number): number[] {
+  const cells = new Array<number>(n).fill(0.5);
+  return cells.fill(0);
 }
 
 /** Token fields under ccusage's names (so its consumers can switch), plus the 5m/1h split. */

@@ -70,7 +70,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
       tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
       total: number;
       cost: number;
-      unpriced: Set<string>;
+      unpriced: ReadonlySet<string>;
     },
   ) =>
     table.push([

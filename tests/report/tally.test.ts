@@ -37,10 +37,10 @@ describe('UsageTally sums pico-USD exactly', () => {
     expect(tally.picoUsd).toBe(want);
     split.merge(other);
     expect(split.picoUsd).toBe(want);
-    expect(split.models.get('model-a')!.pico!.value).toBe(want);
+    expect(split.models.get('model-a')!.picoUsd).toBe(want);
     const odd = prices.filter((_, i) => i % 2).reduce((a, b) => a + b, 0n);
-    expect(tally.models.get('model-a')!.pico!.value).toBe(odd);
-    expect(tally.models.get('model-b')!.pico!.value).toBe(want - odd);
+    expect(tally.models.get('model-a')!.picoUsd).toBe(odd);
+    expect(tally.models.get('model-b')!.picoUsd).toBe(want - odd);
     expect(tally.calls).toBe(prices.length);
   });
 
@@ -53,5 +53,20 @@ describe('UsageTally sums pico-USD exactly', () => {
     expect(tally.models.get('mystery')!.cost).toBeNull();
     expect([...tally.unpriced]).toEqual(['mystery']);
     expect(tally.tokens.input).toBe(3);
+  });
+
+  it("a merge carries a model's unpriced usage: its cost stays unknown, the priced part still counts", () => {
+    const priced = new UsageTally(book);
+    priced.addPriced('mystery', tokens, picoAddend(5n));
+    priced.addPriced('model-a', tokens, picoAddend(2n));
+    const unpriced = new UsageTally(book);
+    unpriced.addPriced('mystery', tokens, null);
+    priced.merge(unpriced);
+    expect(priced.models.get('mystery')!.cost).toBeNull();
+    expect(priced.models.get('mystery')!.calls).toBe(2);
+    expect(priced.models.get('model-a')!.picoUsd).toBe(2n);
+    expect(priced.picoUsd).toBe(7n);
+    expect([...priced.unpriced]).toEqual(['mystery']);
+    expect(priced.calls).toBe(3);
   });
 });
