@@ -221,6 +221,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       if (base.taskSpecs.includes(spec)) for (const t of specTasksPiece(spec).tasks) visit(unpackTask(t));
       for (const e of folded().tasks) if (e.spec === spec) visit(e);
     },
+    forEachTaskEvent(visit: (event: TaskEvent) => void) {
+      for (const spec of base.taskSpecs) for (const t of specTasksPiece(spec).tasks) visit(unpackTask(t));
+      for (const e of folded().tasks) visit(e);
+    },
     taskDone(spec: string, task: string, ws: string | null) {
       if (!done) {
         const stored = piece(load.done, (b) => b.done).done.map(([spec, task, ws]) => ({ spec, task, ws }));

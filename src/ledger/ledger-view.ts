@@ -39,7 +39,7 @@ export interface LedgerView {
   /** All usage, a spec's, or the unattributed, over all time, summed per model and tier the same way: what PROGRESS.md shows. */
   allTimeSums(of: AllTimeOf): UsageItem[];
   usageOfSessions(names: Iterable<string>): UsageItem[];
-  /** Task start/done events, oldest first. */
+  /** Task start/done events, oldest first: every one ever written (a reader of a day's or a spec's uses forEachTaskEvent or forEachTaskEventOf). */
   readonly tasks: TaskEvent[];
   /** Whether a task was marked done in a work session (null: outside any): without loading every task event. */
   taskDone(spec: string, task: string, ws: string | null): boolean;
@@ -49,6 +49,12 @@ export interface LedgerView {
    * spec's events: a turn that completes a task does not load a team's year of them.
    */
   forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void): void;
+  /**
+   * Every task event of every spec, on the same terms (at least once, in no set order): a reader
+   * that keeps a few of them (one day's) dedupes those, instead of `tasks` making, keying and
+   * sorting a team's years of them.
+   */
+  forEachTaskEvent(visit: (event: TaskEvent) => void): void;
   /** The latest binding of a work session, or of a Claude session. */
   lastBinding(of: { ws: string } | { cs: string }): Binding | undefined;
   /** Every model the usage names. */
@@ -93,6 +99,9 @@ export function memoryView(parts: MemoryParts): LedgerView {
     },
     forEachTaskEventOf: (spec, visit) => {
       for (const e of parts.tasks) if (e.spec === spec) visit(e);
+    },
+    forEachTaskEvent: (visit) => {
+      for (const e of parts.tasks) visit(e);
     },
     taskDone: (spec, task, ws) =>
       (done ??= doneKeys(parts.tasks.filter((e) => e.event === 'done'))).has(doneKey(spec, task, ws)),

@@ -1,3 +1,4 @@
+import { dedupeBy, taskEventKey, type TaskEvent } from '../ledger/fold-events.js';
 import type { LedgerView, WorkSession } from '../ledger/read-ledger.js';
 import type { ProjectUsage } from '../report/project-usage.js';
 import type { UsageTally } from '../report/tally.js';
@@ -41,9 +42,15 @@ export function renderDailySummary(
     '| Session | Spec | Time | Tasks done | Tokens | Cost |',
     '| --- | --- | --- | ---: | ---: | ---: |',
   );
-  // Counted once for the day's sessions, not once per session over every task event ever written.
+  // Counted once for the day's sessions, not once per session over every task event ever written;
+  // only their done events are kept (a record written twice counts once).
+  const names = new Set(sessions.map((s) => s.name));
+  const theirs: TaskEvent[] = [];
+  view.forEachTaskEvent((t) => {
+    if (t.event === 'done' && t.ws !== null && names.has(t.ws)) theirs.push(t);
+  });
   const doneIn = new Map<string, number>();
-  for (const t of view.tasks) if (t.event === 'done' && t.ws !== null) doneIn.set(t.ws, (doneIn.get(t.ws) ?? 0) + 1);
+  for (const t of dedupeBy(theirs, taskEventKey)) doneIn.set(t.ws!, (doneIn.get(t.ws!) ?? 0) + 1);
   for (const s of sessions) {
     const u = usage.sessions.find((x) => x.name === s.name);
     const done = doneIn.get(s.name) ?? 0;

@@ -17,6 +17,7 @@ import { projectSnapshot } from './snapshot.js';
 import { recordTaskUsage } from './task-completion.js';
 import { refreshDerivedFiles, stamped } from './derived-files.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
+import type { TaskEvent } from '../ledger/fold-events.js';
 
 /**
  * `/eod [--date YYYY-MM-DD]`: close the day. Ends the day's active sessions, writes the daily
@@ -61,7 +62,10 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
       archived.push(s.name);
     }
   }
-  const doneToday = view.tasks.filter((t) => t.event === 'done' && dayKey(t.time, ctx.tz) === day);
+  const doneToday: TaskEvent[] = [];
+  view.forEachTaskEvent((t) => {
+    if (t.event === 'done' && dayKey(t.time, ctx.tz) === day) doneToday.push(t);
+  });
   const week = lastDays(day, 7);
   const recent = projectUsage(view, ctx.book, ctx.tz, { since: week[0]!, until: day });
   for (const t of uniqueTasks(doneToday)) {

@@ -112,6 +112,47 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     expect(cost.totals.calls).toBe(all.calls + 1);
   });
 
+  it("a crash after today's ended session was rolled up, its raw file still there: eod counts its task done once", () => {
+    // The rollup and the raw file hold the same records; eod rolls up only days before today, so
+    // both are read, and the day's summary must not count the task twice.
+    const p = ledgerProject({ days: 0 });
+    const today = new Date().toISOString().slice(0, 10);
+    const at = (s: number) => new Date(Date.parse(`${today}T00:00:00Z`) + s * 1000).toISOString();
+    const cs = '11111111-2222-4333-8444-555555555555';
+    const who = { ws: 'w1', spec: 'demo', cs };
+    const records = [
+      { k: 'session', t: at(1), ...who, event: 'start' },
+      { k: 'task', t: at(2), ...who, task: '1.1', event: 'start', source: 'do-task' },
+      {
+        k: 'call',
+        msg: 'msg_1',
+        req: 'req_1',
+        t: at(3),
+        ...who,
+        task: '1.1',
+        model: 'claude-sonnet-4-6',
+        in: 10,
+        out: 20,
+        cw5: 30,
+        cw1h: 0,
+        cr: 40,
+      },
+      { k: 'task', t: at(4), ...who, task: '1.1', event: 'done', source: 'tasks.md' },
+      { k: 'session', t: at(5), ...who, event: 'end' },
+      { k: 'end', t: at(6), cs, why: 'exit' },
+    ];
+    mkdirSync(join(p.ledger, today), { recursive: true });
+    writeFileSync(join(p.ledger, today, `${cs}.jsonl`), `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    expect(p.run(['compact'], { SPEC_SESSION_FAULT: 'after-rollup-write' }).code).not.toBe(0);
+    expect(rollupFiles(p)).toHaveLength(1);
+    expect(rawFiles(p)).toHaveLength(1);
+    const eod = p.run(['eod']);
+    expect(eod.code).toBe(0);
+    expect(eod.stdout).toContain('Tasks: 1 done (1 worked on)');
+    const summary = readFileSync(join(p.dir, 'docs', 'sessions', 'daily', `${today}.md`), 'utf8');
+    expect(summary).toMatch(/^\| w1 \| demo \| [^|]+ \| 1 \| 100 \| /m);
+  });
+
   it('a crash after the rollup is written and before the raw files go: the same figures, and the next run cleans up', () => {
     const p = ledgerProject({ days: 2 });
     const crashed = p.run(['compact'], { SPEC_SESSION_FAULT: 'after-rollup-write' });
