@@ -5,9 +5,10 @@
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
-import { ITEM_KINDS, packItems, type PackedItems } from './packed-items.js';
+import { ITEM_KINDS, packItems, type PackedItems, type Table } from './packed-items.js';
 import { doneKey } from './ledger-view.js';
 import {
+  taskTable,
   uniqueSorted,
   type EventSink,
   type PackedBinding,
@@ -19,7 +20,7 @@ import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 15;
+export const INDEX_VERSION = 16;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -84,11 +85,15 @@ export interface GapsFile {
   baselines: Record<string, [number, number, number, number, number]>;
 }
 
-/** One spec's task events, for the reads that ask about one spec's tasks (all specs' pieces together: every task event). */
+/**
+ * One spec's task events, for the reads that ask about one spec's tasks (all specs' pieces
+ * together: every task event). On disk a binary table (TASK_WIDTH numbers an event, its names once):
+ * a turn completing a task reads its spec's, and a team's year of a spec held 7,000 events.
+ */
 export interface SpecTasksFile {
   id: string;
   spec: string;
-  tasks: PackedTaskEvent[];
+  events: Table;
 }
 
 /** The piece holding a spec's task events: named by a hash of the spec (a name may hold any character). */
@@ -273,7 +278,7 @@ interface TaskAcc {
 function specTasksOf(id: string, tasks: PackedTaskEvent[]): SpecTasksFile[] {
   const bySpec = new Map<string, PackedTaskEvent[]>();
   for (const t of tasks) (bySpec.get(t[2]) ?? bySpec.set(t[2], []).get(t[2])!).push(t);
-  return [...bySpec].map(([spec, of]) => ({ id, spec, tasks: of }));
+  return [...bySpec].map(([spec, of]) => ({ id, spec, events: taskTable(of) }));
 }
 
 /** Each (spec, task, work session) with a done event, once. */

@@ -22,7 +22,7 @@ import type {
   SumsFile,
   TaskSumsFile,
 } from './index-base.js';
-import type { PackedBinding, PackedTaskEvent } from './packed-events.js';
+import { forEachTaskRow, type PackedBinding } from './packed-events.js';
 import type { LiveFile } from './index-live.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
@@ -80,7 +80,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const specTasksPiece = perSpec(
     load.specTasks,
     (b) => b.specTasks,
-    (spec) => ({ id: base.id, spec, tasks: [] }),
+    (spec) => ({ id: base.id, spec, events: { names: [], cells: [] } }),
   );
   const taskSumsOfSpec = perSpec(
     load.taskSums,
@@ -134,14 +134,11 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
   let done: Set<string> | undefined;
-  const unpackTask = ([time, ws, spec, task, done, source]: PackedTaskEvent): TaskEvent => ({
-    time,
-    ws,
-    spec,
-    task,
-    event: done ? 'done' : 'start',
-    source,
-  });
+  /** A spec's stored task events, each made as it is visited. */
+  const storedTaskEvents = (spec: string, visit: (event: TaskEvent) => void) =>
+    forEachTaskRow(specTasksPiece(spec).events, (time, ws, task, done, source) =>
+      visit({ time, ws, spec, task, event: done ? 'done' : 'start', source }),
+    );
 
   return {
     get sessions() {
@@ -212,17 +209,18 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     get tasks() {
       if (!tasks) {
-        const stored = base.taskSpecs.flatMap((spec) => specTasksPiece(spec).tasks.map(unpackTask));
+        const stored: TaskEvent[] = [];
+        for (const spec of base.taskSpecs) storedTaskEvents(spec, (e) => stored.push(e));
         tasks = dedupeBy([...stored, ...folded().tasks], taskEventKey).sort((a, b) => a.time - b.time);
       }
       return tasks;
     },
     forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void) {
-      if (base.taskSpecs.includes(spec)) for (const t of specTasksPiece(spec).tasks) visit(unpackTask(t));
+      if (base.taskSpecs.includes(spec)) storedTaskEvents(spec, visit);
       for (const e of folded().tasks) if (e.spec === spec) visit(e);
     },
     forEachTaskEvent(visit: (event: TaskEvent) => void) {
-      for (const spec of base.taskSpecs) for (const t of specTasksPiece(spec).tasks) visit(unpackTask(t));
+      for (const spec of base.taskSpecs) storedTaskEvents(spec, visit);
       for (const e of folded().tasks) visit(e);
     },
     taskDone(spec: string, task: string, ws: string | null) {

@@ -22,7 +22,8 @@ import {
 } from './index-base.js';
 import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import { decodeItemTable, encodeItemTable } from './packed-items.js';
+import { decodeItemTable, decodeTable, encodeItemTable, encodeTable } from './packed-items.js';
+import { TASK_WIDTH } from './packed-events.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -60,7 +61,7 @@ export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: strin
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `t-${string}` | `k-${string}`,
+  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `k-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -68,6 +69,16 @@ function pieceFile(
 /** A month's items, a binary table (packed-items.ts): `<stem>.m-<YYYY-MM>.bin`. */
 function monthFile(stem: string, month: string): string {
   return `${stem}.m-${month}.bin`;
+}
+
+/** A spec's task events, a binary table (packed-events.ts): `<stem>.t-<hash of the spec>.bin`. */
+function taskEventsFile(stem: string, spec: string): string {
+  return `${stem}.${specTasksPiece(spec)}.bin`;
+}
+
+/** The id a spec's task events table carries: its base's and its spec's, so another spec's file (a hash's twin, a copy) is never read as this one's. */
+function taskTableId({ id, spec }: { id: string; spec: string }): string {
+  return `${id} ${spec}`;
 }
 
 /**
@@ -80,7 +91,7 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   for (const name of listDir(dir)) {
     if (!name.startsWith(own) || written.has(name)) continue;
     const piece = name.slice(own.length);
-    if (/^(m-\d{4}-\d{2}\.(bin|json)|[tk]-[0-9a-f]+\.json|events\.json)$/.test(piece))
+    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.(bin|json)|k-[0-9a-f]+\.json|events\.json)$/.test(piece))
       fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -100,7 +111,8 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
         write(monthFile(stem, month), encodeItemTable(built.base.id, items));
       for (const piece of ['sessions', 'sums', 'gaps', 'commits', 'done'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
-      for (const file of built.specTasks) write(pieceFile(stem, specTasksPiece(file.spec)), JSON.stringify(file));
+      for (const file of built.specTasks)
+        write(taskEventsFile(stem, file.spec), encodeTable(taskTableId(file), file.events, TASK_WIDTH));
       for (const file of built.taskSums) write(pieceFile(stem, taskSumsPiece(file.spec)), JSON.stringify(file));
       removeStalePieces(stem, written);
       write(pieceFile(stem, 'base'), JSON.stringify(built.base)); // last: it vouches for the others
@@ -159,11 +171,18 @@ function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): In
     gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     done: () => readCachedJson<DoneFile>(pieceFile(stem, 'done'), valid),
-    specTasks: (spec) =>
-      readCachedJson<SpecTasksFile>(
-        pieceFile(stem, specTasksPiece(spec)),
-        (f) => valid(f) && f.spec === spec && Array.isArray(f.tasks),
-      ),
+    specTasks: (spec): SpecTasksFile | undefined => {
+      try {
+        const events = decodeTable(
+          fs.readFileSync(taskEventsFile(stem, spec)),
+          taskTableId({ id: base.id, spec }),
+          TASK_WIDTH,
+        );
+        return events && { id: base.id, spec, events };
+      } catch {
+        return undefined; // missing: rebuilt from the ledger
+      }
+    },
     month: (month) => {
       try {
         return decodeItemTable(fs.readFileSync(monthFile(stem, month)), base.id);

@@ -2,13 +2,43 @@
  * The index's workflow events as read from rollups: bindings, task events and commits packed into
  * small arrays, sorted and deduplicated when the base is assembled.
  */
+import { StringTable } from '../history/string-table.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
+import type { Table } from './packed-items.js';
 import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
 /** [time, cs, ws, spec, task, why] */
 export type PackedBinding = [number, string, string | null, string | null, string | null, string];
 /** [time, ws, spec, task, done, source] */
 export type PackedTaskEvent = [number, string | null, string, string, 0 | 1, string];
+/** Numbers per row of a spec's task events table: [time, work session, task, done, source], names by their number (-1: none). */
+export const TASK_WIDTH = 5;
+
+/**
+ * One spec's task events as a table (the spec is the table's own, not in its rows): what the index
+ * keeps per spec, read without an array or strings per event.
+ */
+export function taskTable(events: PackedTaskEvent[]): Table {
+  const names = new StringTable();
+  const cells = new Float64Array(events.length * TASK_WIDTH);
+  events.forEach(([time, ws, , task, done, source], n) => {
+    cells.set([time, ws === null ? -1 : names.id(ws), names.id(task), done, names.id(source)], n * TASK_WIDTH);
+  });
+  return { names: names.list, cells };
+}
+
+/** Visits the rows of a spec's task events table. */
+export function forEachTaskRow(
+  { names, cells }: Table,
+  visit: (time: number, ws: string | null, task: string, done: boolean, source: string) => void,
+): void {
+  const count = Math.floor(cells.length / TASK_WIDTH);
+  for (let r = 0; r < count * TASK_WIDTH; r += TASK_WIDTH) {
+    const ws = cells[r + 1]!;
+    visit(cells[r]!, ws >= 0 ? names[ws]! : null, names[cells[r + 2]!]!, cells[r + 3] === 1, names[cells[r + 4]!]!);
+  }
+}
+
 /** [time, cs, sha, branch] */
 export type PackedCommit = [number, string, string, string | null];
 

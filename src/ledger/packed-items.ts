@@ -47,11 +47,17 @@ export function packItems(items: UsageItem[]): PackedItems {
 /** Numbers per packed item: the row layout packItems writes. */
 export const ITEM_WIDTH = 19;
 
-/** Packed items as one flat run of numbers, ITEM_WIDTH per item: a month file's table, or a PackedItems' rows laid end to end. */
-export interface ItemTable {
+/**
+ * Rows of numbers laid end to end, with the names their ids stand for: a month's items (ITEM_WIDTH
+ * a row), a spec's task events (packed-events.ts).
+ */
+export interface Table {
   names: string[];
   cells: ArrayLike<number>;
 }
+
+/** Packed items as one flat run of numbers, ITEM_WIDTH per item: a month file's table, or a PackedItems' rows laid end to end. */
+export type ItemTable = Table;
 
 /** A PackedItems' rows as one table (a row of another width is padded or cut: each row keeps its place). */
 export function itemTable({ names, rows }: PackedItems): ItemTable {
@@ -65,26 +71,37 @@ export function itemTable({ names, rows }: PackedItems): ItemTable {
 const TABLE_MAGIC = 'SSI1';
 
 /**
- * A month's items as the index keeps them: `SSI1`, the header's length (u32), the header (JSON: the
- * base's id, the names, the count), padding to 8 bytes, then the rows as float64 cells (every
- * number is an integer under 2^53). Read back without a parse per row or an array per item: a
- * team's year holds tens of thousands of items.
+ * A month's items as the index keeps them (encodeTable's layout, ITEM_WIDTH numbers a row). Read
+ * back without a parse per row or an array per item: a team's year holds tens of thousands of items.
  */
 export function encodeItemTable(id: string, items: UsageItem[]): Buffer {
-  const { names, rows } = packItems(items);
-  const header = Buffer.from(JSON.stringify({ id, names, count: rows.length }));
-  const at = align8(8 + header.length);
-  const out = Buffer.alloc(at + rows.length * ITEM_WIDTH * 8);
-  out.write(TABLE_MAGIC, 0, 'latin1');
-  out.writeUInt32LE(header.length, 4);
-  header.copy(out, 8);
-  const cells = new Float64Array(out.buffer, out.byteOffset + at, rows.length * ITEM_WIDTH);
-  for (let n = 0; n < rows.length; n++) cells.set(rows[n]!, n * ITEM_WIDTH);
-  return out;
+  return encodeTable(id, itemTable(packItems(items)), ITEM_WIDTH);
 }
 
 /** A month file's table, or undefined when it is torn, of another shape, or of another base than `id`. */
 export function decodeItemTable(bytes: Buffer, id: string): ItemTable | undefined {
+  return decodeTable(bytes, id, ITEM_WIDTH);
+}
+
+/**
+ * Rows of `width` numbers as the index keeps them on disk: `SSI1`, the header's length (u32), the
+ * header (JSON: the base's id, the names the rows' ids stand for, the count), padding to 8 bytes,
+ * then the rows as float64 cells (every number an integer under 2^53).
+ */
+export function encodeTable(id: string, { names, cells }: Table, width: number): Buffer {
+  const count = Math.floor(cells.length / width);
+  const header = Buffer.from(JSON.stringify({ id, names, count }));
+  const at = align8(8 + header.length);
+  const out = Buffer.alloc(at + count * width * 8);
+  out.write(TABLE_MAGIC, 0, 'latin1');
+  out.writeUInt32LE(header.length, 4);
+  header.copy(out, 8);
+  new Float64Array(out.buffer, out.byteOffset + at, count * width).set(cells);
+  return out;
+}
+
+/** A table encodeTable wrote, or undefined when it is torn, of another width, or of another base than `id`. */
+export function decodeTable(bytes: Buffer, id: string, width: number): Table | undefined {
   if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== TABLE_MAGIC) return undefined;
   const headerLength = bytes.readUInt32LE(4);
   if (8 + headerLength > bytes.length) return undefined;
@@ -98,7 +115,7 @@ export function decodeItemTable(bytes: Buffer, id: string): ItemTable | undefine
   if (header.id !== id || !Array.isArray(names) || !Number.isSafeInteger(count) || (count as number) < 0)
     return undefined;
   const at = align8(8 + headerLength);
-  const length = (count as number) * ITEM_WIDTH;
+  const length = (count as number) * width;
   if (bytes.length !== at + length * 8) return undefined;
   // A buffer's own offset need not be a multiple of 8: copy the cells out then.
   const start = bytes.byteOffset + at;

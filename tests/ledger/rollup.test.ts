@@ -325,6 +325,36 @@ describe('the machine-local index', () => {
     expect(existsSync(index)).toBe(true);
   });
 
+  it("a spec's task events piece torn, damaged, another spec's or gone: the day's summary is the same", () => {
+    const p = ledgerProject({ days: 3 });
+    p.run(['compact']);
+    const day = readdirSync(p.ledger).sort()[1]!;
+    const summaryFile = join(p.dir, 'docs', 'sessions', 'daily', `${day}.md`);
+    const summary = () => {
+      expect(p.run(['eod', '--date', day]).code).toBe(0);
+      return readFileSync(summaryFile, 'utf8');
+    };
+    const reference = summary();
+    // The generator's tasks, done that day in its sessions: the summary counts them.
+    expect(reference).toMatch(/^\| d0-\S+ \| [a-z-]+ \| [^|]+ \| [1-9]\d* \| /m);
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const pieces = readdirSync(index).filter((f) => /\.t-[0-9a-f]+\.bin$/.test(f));
+    expect(pieces.length).toBeGreaterThan(1);
+    const other = readFileSync(join(index, pieces[0]!));
+    for (const damage of [
+      (f: string) => truncateSync(f, 100),
+      (f: string) => writeFileSync(f, readFileSync(f).subarray(0, -8)), // a torn tail
+      (f: string) => writeFileSync(f, 'garbage'),
+      (f: string) => writeFileSync(f, other), // another spec's events, of the same base
+      (f: string) => rmSync(f),
+    ]) {
+      for (const f of pieces) {
+        damage(join(index, f));
+        expect(summary()).toBe(reference);
+      }
+    }
+  });
+
   it("a month's file left from an earlier base is not used: the month is read from the ledger again", () => {
     const p = ledgerProject({ days: 3 });
     p.run(['compact']);
@@ -355,6 +385,7 @@ describe('the machine-local index', () => {
       'ledger-UTC.m-2020-01.json',
       'ledger-UTC.m-2020-01.bin',
       'ledger-UTC.t-0123456789ab.json',
+      'ledger-UTC.t-0123456789ab.bin',
     ];
     const kept = ['ledger-Europe_Berlin.m-2020-01.bin', 'ledger-UTC.notes.txt'];
     for (const f of [...stale, ...kept]) writeFileSync(join(index, f), 'left from before');
