@@ -40,6 +40,62 @@ export function listLedger(ledgerDir: string): LedgerFiles {
   return { raw, rollups };
 }
 
+/**
+ * What a full listing found in the folders that were long over when it ran: a per-turn read
+ * (listLedgerRecent) takes their names from here instead of listing a folder per day of history.
+ */
+export interface ListingMemo {
+  /** Folders before this day (UTC) are in `days`. */
+  coldBefore: string;
+  /** Per such folder: its raw and rollup files' names, sorted. */
+  days: Record<string, string[]>;
+}
+
+/** The memo of a full listing made at `now`. */
+export function listingMemo(files: LedgerFiles, now: number): ListingMemo {
+  const coldBefore = utcDay(now, LONG_OVER_DAYS);
+  const days: Record<string, string[]> = {};
+  for (const rel of [...files.raw, ...files.rollups].sort()) {
+    const day = folderDay(rel);
+    if (day < coldBefore) (days[day] ??= []).push(rel.slice(day.length + 1));
+  }
+  return { coldBefore, days };
+}
+
+export function isListingMemo(memo: unknown): memo is ListingMemo {
+  const m = memo as ListingMemo;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.coldBefore === 'string' &&
+    typeof m.days === 'object' &&
+    m.days !== null &&
+    Object.values(m.days).every((names) => Array.isArray(names) && names.every((n) => typeof n === 'string'))
+  );
+}
+
+/**
+ * The ledger's files as a read at every turn lists them, without a folder per day of history: the
+ * ledger folder itself, then every day folder listed but those long over (at `now`, and when the
+ * memo was made), whose names come from the memo. Only git (a pull, a checkout), a hand, or a
+ * rollup changes such a folder; every command lists in full and makes the memo again, so a turn
+ * may see such a change one command late, never a file twice (a raw file gone since is skipped by
+ * its reader, and a rollup not yet seen leaves its records to the live part).
+ */
+export function listLedgerRecent(ledgerDir: string, memo: ListingMemo, now: number): LedgerFiles {
+  const coldBefore = [memo.coldBefore, utcDay(now, LONG_OVER_DAYS)].sort()[0]!;
+  const raw: string[] = [];
+  const rollups: string[] = [];
+  for (const day of dayFolders(ledgerDir)) {
+    const names = day < coldBefore ? memo.days[day] : undefined;
+    for (const name of names ?? listDir(path.join(ledgerDir, day)).sort()) {
+      if (RAW.test(name)) raw.push(`${day}/${name}`);
+      else if (ROLLUP.test(name)) rollups.push(`${day}/${name}`);
+    }
+  }
+  return { raw, rollups };
+}
+
 /** The rollup files of one day's folder (what rolling that day up replaces), without listing the rest. */
 export function rollupsOfDay(ledgerDir: string, day: string): string[] {
   return listDir(path.join(ledgerDir, day))

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
-import { listLedger } from './ledger-files.js';
+import {
+  isListingMemo,
+  listingMemo,
+  listLedger,
+  listLedgerRecent,
+  type LedgerFiles,
+  type ListingMemo,
+} from './ledger-files.js';
 import type { LedgerView } from './ledger-view.js';
 import { buildBase } from './base-from-rollups.js';
 import {
@@ -46,16 +53,47 @@ export interface IndexedRead {
   how: 'rebuilt' | 'updated' | 'fresh';
 }
 
+export interface ReadOptions {
+  /** The time of the read (the project's clock): which day folders are long over. */
+  now?: number;
+  /**
+   * A read at every turn (the Stop hook, the statusline): day folders long over are taken from the
+   * last full listing (listLedgerRecent), so its cost does not grow with the days of history.
+   */
+  turn?: boolean;
+}
+
 /** The ledger's fold, from the index in `indexDir`, brought up to date (and saved) first. */
-export function readIndexedLedger(ledgerDir: string, indexDir: string, tz: string): IndexedRead {
+export function readIndexedLedger(
+  ledgerDir: string,
+  indexDir: string,
+  tz: string,
+  options: ReadOptions = {},
+): IndexedRead {
   const stem = path.join(indexDir, `ledger-${tz.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   fs.mkdirSync(indexDir, { recursive: true });
+  const list = (save: boolean) => ledgerListing(ledgerDir, indexDir, options, save);
   try {
-    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, true), { timeoutMs: 2000 });
+    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, list(true), true), {
+      timeoutMs: 2000,
+    });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
-    return refresh(ledgerDir, stem, tz, false); // another process is updating it: read without saving
+    return refresh(ledgerDir, stem, tz, list(false), false); // another process is updating it: read without saving
   }
+}
+
+/**
+ * The ledger's files: listed in full (and remembered for the reads at every turn), or for such a
+ * read, its long-over folders as the last full listing found them.
+ */
+function ledgerListing(ledgerDir: string, indexDir: string, { now = Date.now(), turn }: ReadOptions, save: boolean) {
+  const file = path.join(indexDir, 'ledger-listing.json');
+  const memo = turn ? readCachedJson<ListingMemo>(file, isListingMemo) : undefined;
+  if (memo) return listLedgerRecent(ledgerDir, memo, now);
+  const listing = listLedger(ledgerDir);
+  if (save) writeFileAtomic(file, JSON.stringify(listingMemo(listing, now)), { durable: false });
+  return listing;
 }
 
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
@@ -96,8 +134,7 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   }
 }
 
-function refresh(ledgerDir: string, stem: string, tz: string, save: boolean): IndexedRead {
-  const listing = listLedger(ledgerDir);
+function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFiles, save: boolean): IndexedRead {
   let how: IndexedRead['how'] = 'fresh';
   const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);

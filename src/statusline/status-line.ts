@@ -17,7 +17,7 @@ import { projectSnapshot } from '../workflow/snapshot.js';
  * refresh is folded), no transcript catch-up, and only today's and the task's usage priced.
  */
 export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefined): string {
-  const view = projectSnapshot(ctx, { catchUp: false });
+  const view = projectSnapshot(ctx, { catchUp: false, turn: true });
   const bound = bindingOf(ctx, view, claudeSessionId);
   const today = dayKey(ctx.now(), ctx.tz);
   const task = new UsageTally(ctx.book);

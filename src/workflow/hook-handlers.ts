@@ -66,7 +66,7 @@ export const hookHandlers: HeavyHooks = {
     if (done) {
       // The number is shown now, so make sure the turn's last message is in it.
       if (waitForTurnEnd(ref.transcriptPath)) withClaudeSession(ref, () => undefined);
-      view = projectSnapshot(ctx, { catchUp: false });
+      view = projectSnapshot(ctx, { catchUp: false, turn: true });
       messages.push(completionLine(ctx, done.spec, done.task, view));
       recordTaskUsage(ctx, done.spec, done.task, view); // writes the implementation log, not the ledger
       if (done.ws) writeSessionLog(ctx, done.ws, undefined, view);
@@ -106,7 +106,7 @@ function releaseFinishedTask(ctx: ProjectContext, ref: ClaudeSessionRef): void {
   });
 }
 
-function budgetMessages(ctx: ProjectContext, view = projectSnapshot(ctx, { catchUp: false })): string[] {
+function budgetMessages(ctx: ProjectContext, view = projectSnapshot(ctx, { catchUp: false, turn: true })): string[] {
   // Budgets look at this week and this month only; the index folds only what is new since its last read.
   // Only the days' costs: no work session or task needs to be known (a big ledger's sessions are a file of their own).
   const usage = usageOf(view.usageIn(budgetRange(ctx), ctx.tz), [], ctx.book, ctx.tz);

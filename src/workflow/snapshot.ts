@@ -7,11 +7,15 @@ import type { ProjectContext } from './context.js';
 
 /**
  * The ledger after catching up on every transcript: what every project view starts from. Read
- * through the machine-local index, so only what is new since the last read is folded.
+ * through the machine-local index, so only what is new since the last read is folded. `turn`: a
+ * read at every turn (the Stop hook, the statusline), which lists only the recent day folders.
  */
-export function projectSnapshot(ctx: ProjectContext, options: { catchUp?: boolean } = {}): LedgerView {
+export function projectSnapshot(ctx: ProjectContext, options: { catchUp?: boolean; turn?: boolean } = {}): LedgerView {
   if (options.catchUp !== false) catchUpProject(ctx);
-  return readIndexedLedger(ctx.paths.ledger, ctx.paths.ledgerIndex, ctx.tz).view;
+  return readIndexedLedger(ctx.paths.ledger, ctx.paths.ledgerIndex, ctx.tz, {
+    now: ctx.now(),
+    turn: options.turn === true,
+  }).view;
 }
 
 export function activeSessions(view: LedgerView): WorkSession[] {
