@@ -26,6 +26,8 @@ export interface LedgerFiles {
   raw: string[];
   /** Rollup files, relative to the ledger folder. */
   rollups: string[];
+  /** Set by listLedgerRecent: folders before this day were not listed but remembered. */
+  rememberedBefore?: string;
 }
 
 export function listLedger(ledgerDir: string): LedgerFiles {
@@ -93,7 +95,7 @@ export function listLedgerRecent(ledgerDir: string, memo: ListingMemo, now: numb
       else if (ROLLUP.test(name)) rollups.push(`${day}/${name}`);
     }
   }
-  return { raw, rollups };
+  return { raw, rollups, rememberedBefore: coldBefore };
 }
 
 /** The rollup files of one day's folder (what rolling that day up replaces), without listing the rest. */

@@ -4,6 +4,7 @@ import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
 import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
 import {
+  folderDay,
   isListingMemo,
   listingMemo,
   listLedger,
@@ -179,13 +180,18 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
     pieceFile(stem, 'live'),
     (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
   );
-  if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listing.raw.includes(rel))) {
+  const listed = new Set(listing.raw);
+  if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listed.has(rel))) {
     live = { v: INDEX_VERSION, base: base.id, raw: {}, lines: {}, malformed: 0 }; // a raw file was rolled up or removed: read the rest again
     if (how === 'fresh') how = 'updated';
   }
   const keys = new KeyLookup(ledgerDir, base.keyDays);
   let advanced = false;
-  for (const rel of listing.raw) advanced = advanceRaw(ledgerDir, rel, live, keys) || advanced;
+  // A turn's read leaves the raw files of long-over folders where the last full read left them:
+  // only git or a hand changes those, and a ledger never compacted keeps a year of them.
+  const remembered = (rel: string) =>
+    listing.rememberedBefore !== undefined && folderDay(rel) < listing.rememberedBefore && live!.raw[rel] !== undefined;
+  for (const rel of listing.raw) if (!remembered(rel)) advanced = advanceRaw(ledgerDir, rel, live, keys) || advanced;
   if (advanced && how === 'fresh') how = 'updated';
   if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
   const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;

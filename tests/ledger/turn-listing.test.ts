@@ -6,7 +6,7 @@
  * pull brings it) is counted by the next full read, and by every turn after it (a turn before that
  * may not list it yet: every command lists in full).
  */
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,13 +38,15 @@ describe('the listing of a read at every turn', () => {
     expect(inputOf(full())).toBe(all + 1); // a full listing: remembered for the turns
     writeFileSync(join(p.ledger, today, 'second.jsonl'), call('second', new Date(now).toISOString(), 10));
     expect(inputOf(turn())).toBe(all + 11); // today's folder is listed at every turn
+    appendFileSync(join(p.ledger, today, 'first.jsonl'), call('third', new Date(now).toISOString(), 1000));
+    expect(inputOf(turn())).toBe(all + 1011); // and its files read on from where they were
 
     expect(p.run(['compact']).code).toBe(0); // another process rolls the old days up: their raw files go
-    expect(inputOf(turn())).toBe(all + 11);
-    expect(inputOf(full())).toBe(all + 11);
+    expect(inputOf(turn())).toBe(all + 1011);
+    expect(inputOf(full())).toBe(all + 1011);
 
     writeFileSync(join(p.ledger, old, 'pulled.jsonl'), call('pulled', `${old}T12:00:00.000Z`, 100));
-    expect(inputOf(full())).toBe(all + 111);
-    expect(inputOf(turn())).toBe(all + 111);
+    expect(inputOf(full())).toBe(all + 1111);
+    expect(inputOf(turn())).toBe(all + 1111);
   });
 });
