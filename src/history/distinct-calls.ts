@@ -4,7 +4,7 @@
  * threads, into another table) is call-table.ts.
  */
 import type { ApiCall } from '../usage/api-call.js';
-import type { TokenCounts } from '../usage/tokens.js';
+import { tokensAt, type TokenCounts } from '../usage/tokens.js';
 import { StringArena } from './string-arena.js';
 import { StringTable } from './string-table.js';
 
@@ -176,14 +176,7 @@ export class DistinctCalls {
     const num = this.num;
     const more = this.otherRequests.size ? this.otherRequests.get(i) : undefined;
     const reqA = more || this.anonymous.size ? this.request(i) : '';
-    if (!more && (reqA === null || !this.anonymous.has(i)))
-      return {
-        input: num[n + 1]!,
-        output: num[n + 2]!,
-        cacheWrite5m: num[n + 3]!,
-        cacheWrite1h: num[n + 4]!,
-        cacheRead: num[n + 5]!,
-      };
+    if (!more && (reqA === null || !this.anonymous.has(i))) return tokensAt(num, n + 1);
     const a = [num[n + 1]!, num[n + 2]!, num[n + 3]!, num[n + 4]!, num[n + 5]!];
     let total: number[];
     if (reqA === null && !more) total = a;

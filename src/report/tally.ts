@@ -1,7 +1,7 @@
 import type { PriceBook } from '../pricing/price-call.js';
 import { picoAddendOf, picoUsdToUsd } from '../pricing/price-call.js';
 import type { Speed } from '../pricing/types.js';
-import { totalTokens, type TokenCounts } from '../usage/tokens.js';
+import { tokensAt, totalTokens, type TokenCounts } from '../usage/tokens.js';
 
 /** Cells per block of a tally: calls, the five token kinds, then pico-USD (NaN once a model's usage is unpriced). */
 const BLOCK = 7;
@@ -172,14 +172,7 @@ export class UsageTally {
   }
 
   private tokensAt(at: number): TokenCounts {
-    const c = this.cells;
-    return {
-      input: c[at + 1]!,
-      output: c[at + 2]!,
-      cacheWrite5m: c[at + 3]!,
-      cacheWrite1h: c[at + 4]!,
-      cacheRead: c[at + 5]!,
-    };
+    return tokensAt(this.cells, at + 1);
   }
 }
 

@@ -23,6 +23,15 @@ export const tokensOf = ([input, output, cacheWrite5m, cacheWrite1h, cacheRead]:
   cacheRead: cacheRead!,
 });
 
+/** The five counts stored from `cells[at]` on in TOKEN_KINDS order (a tally's or a call table's row). */
+export const tokensAt = (cells: ArrayLike<number>, at: number): TokenCounts => ({
+  input: cells[at]!,
+  output: cells[at + 1]!,
+  cacheWrite5m: cells[at + 2]!,
+  cacheWrite1h: cells[at + 3]!,
+  cacheRead: cells[at + 4]!,
+});
+
 export const tupleOf = (t: TokenCounts): TokenTuple => [t.input, t.output, t.cacheWrite5m, t.cacheWrite1h, t.cacheRead];
 
 export function zeroTokens(): TokenCounts {
