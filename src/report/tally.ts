@@ -34,8 +34,8 @@ export interface ModelSum {
  *
  * A report holds one per task row, session and day (tens of thousands for a team's year), so a
  * tally is one array of doubles: block 0 the whole, then a block per model. An object per model,
- * per token set and per sum, with a Map and a Set each, was 900 bytes a tally and most of the heap
- * of `cost --json`; this is about 200.
+ * per token set and per sum, with a Map and a Set each, was ~900 bytes a tally and most of the heap
+ * of `cost --json`; a one-model tally is now ~300.
  */
 export class UsageTally {
   private cells = doubles(BLOCK);
@@ -57,17 +57,10 @@ export class UsageTally {
    */
   addPriced(model: string, tokens: TokenCounts, picoUsd: number | bigint | null, calls = 1): void {
     const at = this.blockOf(model);
-    const c = this.cells;
-    for (const b of [0, at]) {
-      c[b] = c[b]! + calls;
-      c[b + 1] = c[b + 1]! + tokens.input;
-      c[b + 2] = c[b + 2]! + tokens.output;
-      c[b + 3] = c[b + 3]! + tokens.cacheWrite5m;
-      c[b + 4] = c[b + 4]! + tokens.cacheWrite1h;
-      c[b + 5] = c[b + 5]! + tokens.cacheRead;
-    }
+    this.addCounts(0, tokens, calls);
+    this.addCounts(at, tokens, calls);
     if (picoUsd === null) {
-      c[at + PICO] = Number.NaN;
+      this.cells[at + PICO] = Number.NaN;
       (this.unpricedModels ??= new Set()).add(model);
     } else {
       this.addPico(at, picoUsd);
@@ -150,6 +143,16 @@ export class UsageTally {
     this.cells = grown;
     this.names = [...this.names, model];
     return this.names.length * BLOCK;
+  }
+
+  private addCounts(at: number, tokens: TokenCounts, calls: number): void {
+    const c = this.cells;
+    c[at] = c[at]! + calls;
+    c[at + 1] = c[at + 1]! + tokens.input;
+    c[at + 2] = c[at + 2]! + tokens.output;
+    c[at + 3] = c[at + 3]! + tokens.cacheWrite5m;
+    c[at + 4] = c[at + 4]! + tokens.cacheWrite1h;
+    c[at + 5] = c[at + 5]! + tokens.cacheRead;
   }
 
   private addPico(at: number, picoUsd: number | bigint): void {
