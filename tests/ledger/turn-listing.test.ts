@@ -6,7 +6,7 @@
  * pull brings it) is counted by the next full read, and by every turn after it (a turn before that
  * may not list it yet: every command lists in full).
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,13 @@ describe('the listing of a read at every turn', () => {
     writeFileSync(join(p.ledger, old, 'pulled.jsonl'), call('pulled', `${old}T12:00:00.000Z`, 100));
     expect(inputOf(full())).toBe(all + 1111);
     expect(inputOf(turn())).toBe(all + 1111);
+
+    // The remembered listing is a cache like the rest of the index: torn or gone, a turn lists in full.
+    writeFileSync(join(p.ledger, old, 'pulled-2.jsonl'), call('pulled-2', `${old}T13:00:00.000Z`, 10_000));
+    const memo = join(index, 'ledger-listing.json');
+    writeFileSync(memo, readFileSync(memo, 'utf8').slice(0, 20));
+    expect(inputOf(turn())).toBe(all + 11_111);
+    rmSync(memo);
+    expect(inputOf(turn())).toBe(all + 11_111);
   });
 });
