@@ -8,6 +8,7 @@ import type { LineOf } from './ledger-schema.js';
 import { ITEM_KINDS, packItems, type PackedItems, type Table } from './packed-items.js';
 import { doneKey } from './ledger-view.js';
 import {
+  doneTable,
   taskTable,
   uniqueSorted,
   type EventSink,
@@ -20,7 +21,7 @@ import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 16;
+export const INDEX_VERSION = 17;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -99,10 +100,13 @@ export interface SpecTasksFile {
 /** The piece holding a spec's task events: named by a hash of the spec (a name may hold any character). */
 export const specTasksPiece = (spec: string): `t-${string}` => `t-${contentHash(spec, 12)}`;
 
-/** Tasks marked done, [spec, task, work session]: what the dashboard asks of every task, without the events. */
+/**
+ * Tasks marked done, [spec, task, work session]: what the dashboard asks of every task, without the
+ * events. On disk a binary table (DONE_WIDTH numbers a task, its names once).
+ */
 export interface DoneFile {
   id: string;
-  done: Array<[string, string, string | null]>;
+  done: Table;
 }
 
 /** Commits Claude sessions made, [time, cs, sha, branch]: a few per day, read by `cost --json` and `pr` without the events. */
@@ -235,7 +239,7 @@ export function assembleBase(parts: {
       taskSums: Object.fromEntries([...ofSpec].map(([task, t]) => [task, packItems([...t.sums.values()])])),
     })),
     gaps: { id, baselines: parts.baselines },
-    done: { id, done: doneOf(tasks) },
+    done: { id, done: doneTable(doneOf(tasks)) },
     specTasks: specTasksOf(id, tasks),
     commits: {
       id,
@@ -282,7 +286,7 @@ function specTasksOf(id: string, tasks: PackedTaskEvent[]): SpecTasksFile[] {
 }
 
 /** Each (spec, task, work session) with a done event, once. */
-function doneOf(tasks: PackedTaskEvent[]): DoneFile['done'] {
+function doneOf(tasks: PackedTaskEvent[]): Array<[string, string, string | null]> {
   const seen = new Map<string, [string, string, string | null]>();
   for (const [, ws, spec, task, done] of tasks) if (done) seen.set(doneKey(spec, task, ws), [spec, task, ws]);
   return [...seen.values()];

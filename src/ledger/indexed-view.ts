@@ -22,10 +22,10 @@ import type {
   SumsFile,
   TaskSumsFile,
 } from './index-base.js';
-import { forEachTaskRow, type PackedBinding } from './packed-events.js';
+import { forEachDoneRow, forEachTaskRow, type PackedBinding } from './packed-events.js';
 import type { LiveFile } from './index-live.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import { countsIn, doneKey, doneKeys, lastOf, type LedgerView } from './ledger-view.js';
+import { countsIn, doneSetOf, lastOf, type DoneSet, type LedgerView } from './ledger-view.js';
 import { forEachPacked, itemTable, unpackItems, type ItemTable, type PackedItems } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
@@ -133,7 +133,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let tasks: TaskEvent[] | undefined;
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
-  let done: Set<string> | undefined;
+  let done: DoneSet | undefined;
   /** A spec's stored task events, each made as it is visited. */
   const storedTaskEvents = (spec: string, visit: (event: TaskEvent) => void) =>
     forEachTaskRow(specTasksPiece(spec).events, (time, ws, task, done, source) =>
@@ -225,10 +225,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     taskDone(spec: string, task: string, ws: string | null) {
       if (!done) {
-        const stored = piece(load.done, (b) => b.done).done.map(([spec, task, ws]) => ({ spec, task, ws }));
-        done = doneKeys([...stored, ...folded().tasks.filter((e) => e.event === 'done')]);
+        const set = (done = doneSetOf(folded().tasks));
+        forEachDoneRow(piece(load.done, (b) => b.done).done, (spec, task, ws) => set.add(spec, task, ws));
       }
-      return done.has(doneKey(spec, task, ws));
+      return done.has(spec, task, ws);
     },
     lastBinding(of) {
       const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);

@@ -31,7 +31,7 @@ import {
 import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { decodeItemTable, decodeTable, encodeItemTable, encodeTable } from './packed-items.js';
-import { TASK_WIDTH } from './packed-events.js';
+import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -100,7 +100,7 @@ function ledgerListing(ledgerDir: string, indexDir: string, { now = Date.now(), 
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'done' | 'live' | `k-${string}`,
+  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'live' | `k-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -108,6 +108,11 @@ function pieceFile(
 /** A month's items, a binary table (packed-items.ts): `<stem>.m-<YYYY-MM>.bin`. */
 function monthFile(stem: string, month: string): string {
   return `${stem}.m-${month}.bin`;
+}
+
+/** The done tasks, a binary table (packed-events.ts): `<stem>.done.bin`. */
+function doneFile(stem: string): string {
+  return `${stem}.done.bin`;
 }
 
 /** A spec's task events, a binary table (packed-events.ts): `<stem>.t-<hash of the spec>.bin`. */
@@ -122,7 +127,8 @@ function taskTableId({ id, spec }: { id: string; spec: string }): string {
 
 /**
  * Pieces the new base did not write: a month or a spec with no usage or events left, and what older
- * index versions kept (`.json` months, the events piece). Removed, so the index holds only its own.
+ * index versions kept (`.json` months and task events, the events and JSON done pieces). Removed, so
+ * the index holds only its own.
  */
 function removeStalePieces(stem: string, written: Set<string>): void {
   const dir = path.dirname(stem);
@@ -130,7 +136,7 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   for (const name of listDir(dir)) {
     if (!name.startsWith(own) || written.has(name)) continue;
     const piece = name.slice(own.length);
-    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.(bin|json)|k-[0-9a-f]+\.json|events\.json)$/.test(piece))
+    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.(bin|json)|k-[0-9a-f]+\.json|events\.json|done\.json)$/.test(piece))
       fs.rmSync(path.join(dir, name), { force: true });
   }
 }
@@ -147,8 +153,9 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
       };
       for (const [month, items] of built.monthItems)
         write(monthFile(stem, month), encodeItemTable(built.base.id, items));
-      for (const piece of ['sessions', 'sums', 'gaps', 'commits', 'done'] as const)
+      for (const piece of ['sessions', 'sums', 'gaps', 'commits'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
+      write(doneFile(stem), encodeTable(built.done.id, built.done.done, DONE_WIDTH));
       for (const file of built.specTasks)
         write(taskEventsFile(stem, file.spec), encodeTable(taskTableId(file), file.events, TASK_WIDTH));
       for (const file of built.taskSums) write(pieceFile(stem, taskSumsPiece(file.spec)), JSON.stringify(file));
@@ -213,7 +220,14 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
       ),
     gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
-    done: () => readCachedJson<DoneFile>(pieceFile(stem, 'done'), valid),
+    done: (): DoneFile | undefined => {
+      try {
+        const done = decodeTable(fs.readFileSync(doneFile(stem)), base.id, DONE_WIDTH);
+        return done && { id: base.id, done };
+      } catch {
+        return undefined; // missing: rebuilt from the ledger
+      }
+    },
     specTasks: (spec): SpecTasksFile | undefined => {
       try {
         const events = decodeTable(

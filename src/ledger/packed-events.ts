@@ -39,6 +39,31 @@ export function forEachTaskRow(
   }
 }
 
+/** Numbers per row of the done tasks' table: [spec, task, work session], names by their number (-1: none). */
+export const DONE_WIDTH = 3;
+
+/** Done tasks, [spec, task, work session] each, as a table: the index's done piece. */
+export function doneTable(done: Array<[string, string, string | null]>): Table {
+  const names = new StringTable();
+  const cells = new Float64Array(done.length * DONE_WIDTH);
+  done.forEach(([spec, task, ws], n) => {
+    cells.set([names.id(spec), names.id(task), ws === null ? -1 : names.id(ws)], n * DONE_WIDTH);
+  });
+  return { names: names.list, cells };
+}
+
+/** Visits the rows of the done tasks' table. */
+export function forEachDoneRow(
+  { names, cells }: Table,
+  visit: (spec: string, task: string, ws: string | null) => void,
+): void {
+  const count = Math.floor(cells.length / DONE_WIDTH);
+  for (let r = 0; r < count * DONE_WIDTH; r += DONE_WIDTH) {
+    const ws = cells[r + 2]!;
+    visit(names[cells[r]!]!, names[cells[r + 1]!]!, ws >= 0 ? names[ws]! : null);
+  }
+}
+
 /** [time, cs, sha, branch] */
 export type PackedCommit = [number, string, string, string | null];
 

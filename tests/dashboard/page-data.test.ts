@@ -207,13 +207,29 @@ describe('done tasks', () => {
 
   it('are marked in their session, as the ledger says: from a full read, and from the index before and after compact', () => {
     const p = ledgerProject({ devs: 2, days: 3, callsPerDay: 120, seed: 5 });
-    // One more task, worked on and never done, in a session that finished others.
-    const first = readLedger(p.ledger).usage.find((i) => i.ws && i.task)!;
+    // One more task, worked on and never done, in a session that finished others; and a task done
+    // in its session, worked on again in another one where it was not done.
+    const before = readLedger(p.ledger);
+    const first = before.usage.find((i) => i.ws && i.task)!;
+    const doneOnce = before.tasks.find((e) => e.event === 'done' && e.ws)!;
     const call = { k: 'call', msg: 'msg_not_done', req: 'req_not_done', t: new Date(first.first + 1).toISOString() };
     const attribution = { cs: first.cs, model: first.model, in: 1, out: 2, cw5: 0, cw1h: 0, cr: 3 };
     writeFileSync(
       join(p.ledger, new Date(first.first).toISOString().slice(0, 10), 'cli-not-done.jsonl'),
-      `${JSON.stringify({ ...call, ...attribution, ws: first.ws, spec: first.spec, task: '9.9' })}\n`,
+      [
+        { ...call, ...attribution, ws: first.ws, spec: first.spec, task: '9.9' },
+        {
+          ...call,
+          ...attribution,
+          msg: 'msg_again',
+          req: 'req_again',
+          ws: 'another-session',
+          spec: doneOnce.spec,
+          task: doneOnce.task,
+        },
+      ]
+        .map((r) => `${JSON.stringify(r)}\n`)
+        .join(''),
     );
     const full = readLedger(p.ledger);
     const said = new Set(full.tasks.filter((e) => e.event === 'done').map((e) => `${e.spec}/${e.task}/${e.ws}`));
@@ -221,6 +237,12 @@ describe('done tasks', () => {
     const expected = new Set([...said].filter((k) => worked.has(k)));
     expect(expected.size).toBeGreaterThan(3);
     expect(worked.has(`${first.spec}/9.9/${first.ws}`) && !expected.has(`${first.spec}/9.9/${first.ws}`)).toBe(true);
+    const again = `${doneOnce.spec}/${doneOnce.task}/another-session`;
+    expect([
+      worked.has(again),
+      expected.has(again),
+      said.has(`${doneOnce.spec}/${doneOnce.task}/${doneOnce.ws}`),
+    ]).toEqual([true, false, true]);
     expect(doneRows(full)).toEqual(expected);
     const indexed = () => readIndexedLedger(p.ledger, mkdtempSync(join(tmpdir(), 'index-')), 'UTC').view;
     expect(doneRows(indexed())).toEqual(expected); // every file raw: the index's live part

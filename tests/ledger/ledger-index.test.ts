@@ -102,6 +102,7 @@ describe('the machine-local index', () => {
       'ledger-UTC.m-2020-01.bin',
       'ledger-UTC.t-0123456789ab.json',
       'ledger-UTC.t-0123456789ab.bin',
+      'ledger-UTC.done.json',
     ];
     const kept = ['ledger-Europe_Berlin.m-2020-01.bin', 'ledger-UTC.notes.txt'];
     for (const f of [...stale, ...kept]) writeFileSync(join(index, f), 'left from before');
