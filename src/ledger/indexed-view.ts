@@ -26,7 +26,14 @@ import { forEachDoneRow, forEachTaskRow, type PackedBinding } from './packed-eve
 import type { LiveFile } from './index-live.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneSetOf, lastOf, type DoneSet, type LedgerView } from './ledger-view.js';
-import { forEachPacked, itemTable, unpackItems, type ItemTable, type PackedItems } from './packed-items.js';
+import {
+  forEachPacked,
+  itemTable,
+  unpackItems,
+  unpackTaskItems,
+  type ItemTable,
+  type PackedItems,
+} from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
@@ -120,11 +127,18 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const monthItems = (month: string, keep = true): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      const packed = rebuilt ? undefined : load.month(month);
+      const packed = monthTable(month);
       items = packed ? unpackItems(packed, `${month}#`) : ((rebuilt ??= load.rebuild()).monthItems.get(month) ?? []);
       if (keep) months.set(month, items);
     }
     return items;
+  };
+  /** A month's table as the index keeps it (numbers: no object per item), read once; none in a read that built the base. */
+  const tables = new Map<string, ItemTable | undefined>();
+  const monthTable = (month: string): ItemTable | undefined => {
+    if (rebuilt) return undefined;
+    if (!tables.has(month)) tables.set(month, load.month(month));
+    return tables.get(month);
   };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
@@ -181,14 +195,23 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         if (keep(item)) visit(item);
       };
       for (const month of wanted) {
-        const packed = months.has(month) || rebuilt ? undefined : load.month(month);
+        // Read and let go, a month at a time (a table kept for a task's rows is used as it is).
+        const packed = months.has(month) || rebuilt ? undefined : (tables.get(month) ?? load.month(month));
         if (packed) forEachPacked(packed, `${month}#`, visitKept);
         else for (const item of monthItems(month, false)) visitKept(item);
       }
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
     usageOfTask(spec: string, task: string) {
-      return fromMonths(taskSumsPiece(spec)?.taskMonths[task] ?? [], (i) => i.spec === spec && i.task === task);
+      // Only the task's rows become items: a task resumed all year spans every month, and eod asks
+      // for each task a day completed (unpacking and keeping the months held a team's year whole).
+      const ofTask = (i: UsageItem) => i.spec === spec && i.task === task;
+      const items: UsageItem[] = [];
+      for (const month of taskSumsPiece(spec)?.taskMonths[task] ?? []) {
+        const table = months.has(month) ? undefined : monthTable(month);
+        items.push(...(table ? unpackTaskItems(table, `${month}#`, spec, task) : monthItems(month).filter(ofTask)));
+      }
+      return sortByTime([...items, ...folded().usage.filter(ofTask)]);
     },
     taskTotal(spec: string, task: string) {
       return [

@@ -134,11 +134,37 @@ export function unpackItems(table: ItemTable, keyPrefix = 'r'): UsageItem[] {
   return items;
 }
 
+/** The items of a table that belong to one task, each its own object: the other rows are passed by their numbers, no item made. */
+export function unpackTaskItems(table: ItemTable, keyPrefix: string, spec: string, task: string): UsageItem[] {
+  const items: UsageItem[] = [];
+  const specId = table.names.indexOf(spec);
+  const taskId = table.names.indexOf(task);
+  if (specId < 0 || taskId < 0) return items;
+  const copy = (item: UsageItem) => items.push({ ...item, tokens: { ...item.tokens } });
+  forEachPacked(
+    table,
+    keyPrefix,
+    copy,
+    (cells, r) => cells[r + SPEC_CELL] === specId && cells[r + TASK_CELL] === taskId,
+  );
+  return items;
+}
+
+/** Where a row keeps its spec's and its task's name (see packItems). */
+const SPEC_CELL = 9;
+const TASK_CELL = 10;
+
 /**
  * Visits packed items one by one through one reused item (filled afresh for each row): a reader that
  * only sums them (the dashboard) makes no object per item. `visit` must not keep the item itself.
+ * `rows`: visits only the rows it accepts (given the cells and the row's first cell).
  */
-export function forEachPacked({ names, cells }: ItemTable, keyPrefix: string, visit: (item: UsageItem) => void): void {
+export function forEachPacked(
+  { names, cells }: ItemTable,
+  keyPrefix: string,
+  visit: (item: UsageItem) => void,
+  rows?: (cells: ArrayLike<number>, at: number) => boolean,
+): void {
   const name = (id: number) => (!(id >= 0) ? null : (names[id] ?? null));
   const tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
   const item: UsageItem = {
@@ -162,6 +188,7 @@ export function forEachPacked({ names, cells }: ItemTable, keyPrefix: string, vi
   };
   const count = Math.floor(cells.length / ITEM_WIDTH);
   for (let n = 0, r = 0; n < count; n++, r += ITEM_WIDTH) {
+    if (rows && !rows(cells, r)) continue;
     item.kind = ITEM_KINDS[cells[r]!]!;
     item.key = `${keyPrefix}${n}`;
     item.time = item.first = cells[r + 1]!;
