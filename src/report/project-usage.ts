@@ -17,6 +17,13 @@ export function addItem(
   tally.addPriced(item.model, item.tokens, picoUsd, item.calls);
 }
 
+/** Items summed into one tally, each priced on its own. */
+export function tallyOf(items: Iterable<UsageItem>, book: PriceBook): UsageTally {
+  const tally = new UsageTally(book);
+  for (const item of items) addItem(tally, item);
+  return tally;
+}
+
 /**
  * An item's price in pico-USD (null = unpriced), decided once per item (per call for long context),
  * in the form a tally adds cheapest: a number when exactly one, else a bigint.

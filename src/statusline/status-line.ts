@@ -2,8 +2,7 @@ import { currentBinding, loadSessionState } from '../capture/claude-session-stat
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { Attribution } from '../ledger/records.js';
 import { formatUsd } from '../render/format.js';
-import { addItem } from '../report/project-usage.js';
-import { UsageTally } from '../report/tally.js';
+import { tallyOf } from '../report/project-usage.js';
 import { dayKey } from '../time/zoned.js';
 import { levelOf } from '../workflow/budgets.js';
 import type { ProjectContext } from '../workflow/context.js';
@@ -20,10 +19,8 @@ export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefi
   const view = projectSnapshot(ctx, { catchUp: false, turn: true });
   const bound = bindingOf(ctx, view, claudeSessionId);
   const today = dayKey(ctx.now(), ctx.tz);
-  const task = new UsageTally(ctx.book);
-  const day = new UsageTally(ctx.book);
-  if (bound.spec && bound.task) for (const item of view.taskTotal(bound.spec, bound.task)) addItem(task, item);
-  for (const item of view.usageIn({ since: today, until: today }, ctx.tz)) addItem(day, item);
+  const task = tallyOf(bound.spec && bound.task ? view.taskTotal(bound.spec, bound.task) : [], ctx.book);
+  const day = tallyOf(view.usageIn({ since: today, until: today }, ctx.tz), ctx.book);
   const parts: string[] = [bound.ws ?? (bound.spec ? bound.spec : 'spec-session')];
   if (bound.spec && bound.task) parts.push(`${bound.task} ${formatUsd(task.cost)}${task.unpriced.size ? '*' : ''}`);
   const limit = ctx.config.budgets.daily;

@@ -1,7 +1,6 @@
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { UsageItem } from '../ledger/read-ledger.js';
-import { addItem } from '../report/project-usage.js';
-import { UsageTally } from '../report/tally.js';
+import { tallyOf } from '../report/project-usage.js';
 import { totalTokens } from '../usage/tokens.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecs, readSpecTasks } from '../spec/spec-dir.js';
@@ -15,11 +14,7 @@ const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]'
  * figures are all-time sums, which the index keeps per spec and task: no pass over every item.
  */
 export function renderProgress(ctx: ProjectContext, view: LedgerView): string {
-  const sum = (items: UsageItem[]) => {
-    const tally = new UsageTally(ctx.book);
-    for (const item of items) addItem(tally, item);
-    return tally;
-  };
+  const sum = (items: UsageItem[]) => tallyOf(items, ctx.book);
   const totals = sum(view.allTimeSums('all'));
   const out = [
     '# Progress',

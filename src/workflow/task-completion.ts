@@ -3,7 +3,7 @@ import type { SessionWriter } from '../capture/capture-session.js';
 import { currentBinding } from '../capture/claude-session-state.js';
 import type { TaskRecord } from '../ledger/records.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { addItem, usageOf } from '../report/project-usage.js';
+import { tallyOf, usageOf } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { listSpecDirs, readSpecTasks } from '../spec/spec-dir.js';
@@ -98,8 +98,7 @@ export function completionLine(
   task: string,
   view: LedgerView = projectSnapshot(ctx, { catchUp: false }),
 ): string {
-  const totals = new UsageTally(ctx.book);
-  for (const item of view.taskTotal(spec, task)) addItem(totals, item);
+  const totals = tallyOf(view.taskTotal(spec, task), ctx.book);
   return `✅ Task ${task} completed (${formatCount(totals.total)} tokens, ${formatUsd(totals.cost)})`;
 }
 
