@@ -127,18 +127,23 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const monthItems = (month: string, keep = true): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      const packed = monthTable(month);
+      const packed = monthTable(month, false); // the items are kept, not the table too
       items = packed ? unpackItems(packed, `${month}#`) : ((rebuilt ??= load.rebuild()).monthItems.get(month) ?? []);
       if (keep) months.set(month, items);
     }
     return items;
   };
-  /** A month's table as the index keeps it (numbers: no object per item), read once; none in a read that built the base. */
+  /**
+   * A month's table as the index keeps it (numbers: no object per item): kept for the next ask, or
+   * (`keep` false) only handed back; none in a read that built the base.
+   */
   const tables = new Map<string, ItemTable | undefined>();
-  const monthTable = (month: string): ItemTable | undefined => {
+  const monthTable = (month: string, keep = true): ItemTable | undefined => {
     if (rebuilt) return undefined;
-    if (!tables.has(month)) tables.set(month, load.month(month));
-    return tables.get(month);
+    if (tables.has(month)) return tables.get(month);
+    const table = load.month(month);
+    if (keep) tables.set(month, table);
+    return table;
   };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
@@ -196,7 +201,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       };
       for (const month of wanted) {
         // Read and let go, a month at a time (a table kept for a task's rows is used as it is).
-        const packed = months.has(month) || rebuilt ? undefined : (tables.get(month) ?? load.month(month));
+        const packed = months.has(month) ? undefined : monthTable(month, false);
         if (packed) forEachPacked(packed, `${month}#`, visitKept);
         else for (const item of monthItems(month, false)) visitKept(item);
       }

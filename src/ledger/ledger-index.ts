@@ -30,7 +30,7 @@ import {
 } from './index-base.js';
 import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import { decodeItemTable, decodeTable, encodeItemTable, encodeTable } from './packed-items.js';
+import { decodeTable, encodeItemTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
 import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 /**
@@ -118,6 +118,15 @@ function doneFile(stem: string): string {
 /** A spec's task events, a binary table (packed-events.ts): `<stem>.t-<hash of the spec>.bin`. */
 function taskEventsFile(stem: string, spec: string): string {
   return `${stem}.${specTasksPiece(spec)}.bin`;
+}
+
+/** A binary piece's table, or undefined when it is missing, torn, of another shape or of another base. */
+function readTable(file: string, id: string, width: number): Table | undefined {
+  try {
+    return decodeTable(fs.readFileSync(file), id, width);
+  } catch {
+    return undefined; // missing: rebuilt from the ledger
+  }
 }
 
 /** The id a spec's task events table carries: its base's and its spec's, so another spec's file (a hash's twin, a copy) is never read as this one's. */
@@ -221,32 +230,14 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
     gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
     commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
     done: (): DoneFile | undefined => {
-      try {
-        const done = decodeTable(fs.readFileSync(doneFile(stem)), base.id, DONE_WIDTH);
-        return done && { id: base.id, done };
-      } catch {
-        return undefined; // missing: rebuilt from the ledger
-      }
+      const done = readTable(doneFile(stem), base.id, DONE_WIDTH);
+      return done && { id: base.id, done };
     },
     specTasks: (spec): SpecTasksFile | undefined => {
-      try {
-        const events = decodeTable(
-          fs.readFileSync(taskEventsFile(stem, spec)),
-          taskTableId({ id: base.id, spec }),
-          TASK_WIDTH,
-        );
-        return events && { id: base.id, spec, events };
-      } catch {
-        return undefined; // missing: rebuilt from the ledger
-      }
+      const events = readTable(taskEventsFile(stem, spec), taskTableId({ id: base.id, spec }), TASK_WIDTH);
+      return events && { id: base.id, spec, events };
     },
-    month: (month) => {
-      try {
-        return decodeItemTable(fs.readFileSync(monthFile(stem, month)), base.id);
-      } catch {
-        return undefined; // missing: rebuilt from the ledger
-      }
-    },
+    month: (month) => readTable(monthFile(stem, month), base.id, ITEM_WIDTH),
     rebuild,
   };
   return { view: indexedView(base, live, loader, built), how };

@@ -78,11 +78,6 @@ export function encodeItemTable(id: string, items: UsageItem[]): Buffer {
   return encodeTable(id, itemTable(packItems(items)), ITEM_WIDTH);
 }
 
-/** A month file's table, or undefined when it is torn, of another shape, or of another base than `id`. */
-export function decodeItemTable(bytes: Buffer, id: string): ItemTable | undefined {
-  return decodeTable(bytes, id, ITEM_WIDTH);
-}
-
 /**
  * Rows of `width` numbers as the index keeps them on disk: `SSI1`, the header's length (u32), the
  * header (JSON: the base's id, the names the rows' ids stand for, the count), padding to 8 bytes,
