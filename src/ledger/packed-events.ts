@@ -2,9 +2,8 @@
  * The index's workflow events as read from rollups: bindings, task events and commits packed into
  * small arrays, sorted and deduplicated when the base is assembled.
  */
-import { StringTable } from '../history/string-table.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import type { Table } from './packed-items.js';
+import { namedTable, type Table } from './packed-items.js';
 import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
 /** [time, cs, ws, spec, task, why] */
@@ -19,12 +18,13 @@ export const TASK_WIDTH = 5;
  * keeps per spec, read without an array or strings per event.
  */
 export function taskTable(events: PackedTaskEvent[]): Table {
-  const names = new StringTable();
-  const cells = new Float64Array(events.length * TASK_WIDTH);
-  events.forEach(([time, ws, , task, done, source], n) => {
-    cells.set([time, ws === null ? -1 : names.id(ws), names.id(task), done, names.id(source)], n * TASK_WIDTH);
-  });
-  return { names: names.list, cells };
+  return namedTable(events, TASK_WIDTH, ([time, ws, , task, done, source], id) => [
+    time,
+    id(ws),
+    id(task),
+    done,
+    id(source),
+  ]);
 }
 
 /** Visits the rows of a spec's task events table. */
@@ -44,12 +44,7 @@ export const DONE_WIDTH = 3;
 
 /** Done tasks, [spec, task, work session] each, as a table: the index's done piece. */
 export function doneTable(done: Array<[string, string, string | null]>): Table {
-  const names = new StringTable();
-  const cells = new Float64Array(done.length * DONE_WIDTH);
-  done.forEach(([spec, task, ws], n) => {
-    cells.set([names.id(spec), names.id(task), ws === null ? -1 : names.id(ws)], n * DONE_WIDTH);
-  });
-  return { names: names.list, cells };
+  return namedTable(done, DONE_WIDTH, ([spec, task, ws], id) => [id(spec), id(task), id(ws)]);
 }
 
 /** Visits the rows of the done tasks' table. */

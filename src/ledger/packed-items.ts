@@ -59,6 +59,19 @@ export interface Table {
 /** Packed items as one flat run of numbers, ITEM_WIDTH per item: a month file's table, or a PackedItems' rows laid end to end. */
 export type ItemTable = Table;
 
+/** Rows made of names and numbers as a table: `cellsOf` gives a row's cells, a name by its `id` (null: -1). */
+export function namedTable<T>(
+  rows: T[],
+  width: number,
+  cellsOf: (row: T, id: (name: string | null) => number) => number[],
+): Table {
+  const names = new StringTable();
+  const id = (name: string | null) => (name === null ? -1 : names.id(name));
+  const cells = new Float64Array(rows.length * width);
+  rows.forEach((row, n) => cells.set(cellsOf(row, id), n * width));
+  return { names: names.list, cells };
+}
+
 /** A PackedItems' rows as one table (a row of another width is padded or cut: each row keeps its place). */
 export function itemTable({ names, rows }: PackedItems): ItemTable {
   const cells = new Float64Array(rows.length * ITEM_WIDTH);
@@ -123,27 +136,27 @@ export function decodeTable(bytes: Buffer, id: string, width: number): Table | u
 
 const align8 = (n: number) => Math.ceil(n / 8) * 8;
 
-export function unpackItems(table: ItemTable, keyPrefix = 'r'): UsageItem[] {
+/** A table's items, each its own object; `rows`: only the rows it accepts (see forEachPacked). */
+export function unpackItems(table: ItemTable, keyPrefix = 'r', rows?: RowFilter): UsageItem[] {
   const items: UsageItem[] = [];
-  forEachPacked(table, keyPrefix, (item) => items.push({ ...item, tokens: { ...item.tokens } }));
+  forEachPacked(table, keyPrefix, (item) => items.push({ ...item, tokens: { ...item.tokens } }), rows);
   return items;
 }
 
 /** The items of a table that belong to one task, each its own object: the other rows are passed by their numbers, no item made. */
 export function unpackTaskItems(table: ItemTable, keyPrefix: string, spec: string, task: string): UsageItem[] {
-  const items: UsageItem[] = [];
   const specId = table.names.indexOf(spec);
   const taskId = table.names.indexOf(task);
-  if (specId < 0 || taskId < 0) return items;
-  const copy = (item: UsageItem) => items.push({ ...item, tokens: { ...item.tokens } });
-  forEachPacked(
+  if (specId < 0 || taskId < 0) return [];
+  return unpackItems(
     table,
     keyPrefix,
-    copy,
     (cells, r) => cells[r + SPEC_CELL] === specId && cells[r + TASK_CELL] === taskId,
   );
-  return items;
 }
+
+/** Whether a row (its first cell at `at`) is wanted, from its numbers alone. */
+type RowFilter = (cells: ArrayLike<number>, at: number) => boolean;
 
 /** Where a row keeps its spec's and its task's name (see packItems). */
 const SPEC_CELL = 9;
@@ -158,7 +171,7 @@ export function forEachPacked(
   { names, cells }: ItemTable,
   keyPrefix: string,
   visit: (item: UsageItem) => void,
-  rows?: (cells: ArrayLike<number>, at: number) => boolean,
+  rows?: RowFilter,
 ): void {
   const name = (id: number) => (!(id >= 0) ? null : (names[id] ?? null));
   const tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
@@ -194,8 +207,8 @@ export function forEachPacked(
     item.model = name(cells[r + 6]!)!;
     item.cs = name(cells[r + 7]!);
     item.ws = name(cells[r + 8]!);
-    item.spec = name(cells[r + 9]!);
-    item.task = name(cells[r + 10]!);
+    item.spec = name(cells[r + SPEC_CELL]!);
+    item.task = name(cells[r + TASK_CELL]!);
     tokens.input = cells[r + 11]!;
     tokens.output = cells[r + 12]!;
     tokens.cacheWrite5m = cells[r + 13]!;
