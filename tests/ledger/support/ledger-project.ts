@@ -9,6 +9,10 @@ import { join } from 'node:path';
 // @ts-expect-error: a plain .mjs module shared with bench/, no type declarations
 import { expectedTotals, generateLedger } from '../../../bench/lib/ledger-gen.mjs';
 import { cli } from '../../e2e/support/project.js';
+import { readIndexedLedger } from '../../../src/ledger/ledger-index.js';
+import type { LedgerView } from '../../../src/ledger/ledger-view.js';
+import type { FoldResult } from '../../../src/ledger/fold.js';
+import { readLedger } from '../../../src/ledger/read-ledger.js';
 
 export interface Sums {
   calls: number;
@@ -159,4 +163,25 @@ export const gitEnv = (): NodeJS.ProcessEnv => ({
 
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', env: gitEnv() });
+}
+
+/**
+ * `check` with the full read of the ledger and a view of it through the index, each way the index
+ * meets it: its files raw, then after `compact`; an index just built (keeping what it built), then
+ * one read back from its files.
+ */
+export function forEachIndexedRead(
+  p: Pick<LedgerProject, 'ledger' | 'run'>,
+  check: (full: FoldResult, view: LedgerView, label: string) => void,
+): void {
+  for (const stage of ['raw', 'compacted']) {
+    if (stage === 'compacted' && p.run(['compact']).code !== 0) throw new Error('compact failed');
+    const full = readLedger(p.ledger);
+    for (const fresh of [true, false]) {
+      const dir = mkdtempSync(join(tmpdir(), 'index-'));
+      let view = readIndexedLedger(p.ledger, dir, 'UTC').view;
+      if (!fresh) view = readIndexedLedger(p.ledger, dir, 'UTC').view;
+      check(full, view, `${stage}, ${fresh ? 'just built' : 'read back'}`);
+    }
+  }
 }
