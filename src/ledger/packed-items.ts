@@ -68,7 +68,9 @@ export function namedTable<T>(
   const names = new StringTable();
   const id = (name: string | null) => (name === null ? -1 : names.id(name));
   const cells = new Float64Array(rows.length * width);
-  rows.forEach((row, n) => cells.set(cellsOf(row, id), n * width));
+  rows.forEach((row, n) => {
+    cells.set(cellsOf(row, id), n * width);
+  });
   return { names: names.list, cells };
 }
 
