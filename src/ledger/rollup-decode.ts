@@ -50,9 +50,11 @@ export function decodeRollup(
 export function rollupSources(text: string): Array<{ src: string; bytes: number; sha: string }> {
   const out: Array<{ src: string; bytes: number; sha: string }> = [];
   forEachEntryLine(text, (line) => {
-    const m = /^\{"src":("(?:[^"\\]|\\.)*"),"bytes":(\d+),"sha":"([0-9a-f]+)"/.exec(line);
+    const m = /^\{"src":("(?:[^"\\]|\\.)*"),"bytes":(\d+),"sha":("[0-9a-f]+")/.exec(line);
     if (!m) throw new RollupFormatError('bad entry header');
-    out.push({ src: JSON.parse(m[1]!) as string, bytes: Number(m[2]), sha: m[3]! });
+    // Parsed, not cut out: a piece of the line would keep the whole file's text alive while the
+    // source is remembered (a team's years of rollups, 30 MB, held through a fresh clone's rebuild).
+    out.push({ src: JSON.parse(m[1]!) as string, bytes: Number(m[2]), sha: JSON.parse(m[3]!) as string });
   });
   return out;
 }
