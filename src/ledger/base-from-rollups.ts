@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StringTable } from '../history/string-table.js';
 import { dayKey } from '../time/zoned.js';
-import { tupleOf, zeroTokens, type TokenCounts } from '../usage/tokens.js';
+import { tupleOf, type TokenCounts } from '../usage/tokens.js';
 import { assembleBase, type BaseFile, type BuiltBase } from './index-base.js';
 import { EventSink } from './packed-events.js';
-import { addGapBaselines, outranks, rowItem } from './rolled-up.js';
+import { ITEM_KINDS, ItemRows } from './packed-items.js';
+import { addGapBaselines, outranks } from './rolled-up.js';
 import { decodeRollup, rollupSources } from './rollup-decode.js';
-import { FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, rowFlags, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, SLOT_MS, type RollupEntry } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
-import type { UsageItem } from './usage-item.js';
 
 /**
  * Reads every rollup file once and sums it: rows into items per day (in `tz`), Claude session,
@@ -74,14 +74,15 @@ export function buildBase(ledgerDir: string, rollups: string[], tz: string): Bui
 
 /**
  * Rolled-up rows summed into items per day (in the index's time zone), Claude session,
- * attribution, model, pricing tier and kind. A row adds straight into its item, found by a short
- * key of numbers interned across entries: a team's years hold a few hundred thousand rows.
+ * attribution, model, pricing tier and kind, as rows of numbers (ItemRows). A row adds straight
+ * into its item, found by a short key of numbers interned across entries: a team's years hold a
+ * few hundred thousand rows.
  */
 class UsageSums {
   /** The items, in the order they were first met. */
-  readonly items: UsageItem[] = [];
-  /** Per Claude session: its items by groupKey (day, attribution, model, flags). */
-  private readonly byClaudeSession = new Map<string | null, Map<number | string, UsageItem>>();
+  readonly items = new ItemRows();
+  /** Per Claude session: its items' first cells by groupKey (day, attribution, model, flags). */
+  private readonly byClaudeSession = new Map<string | null, Map<number | string, number>>();
   private readonly attributionIds = new StringTable();
   private readonly modelIds = new StringTable();
   private readonly dayIds = new StringTable();
@@ -91,9 +92,11 @@ class UsageSums {
   /** An entry's rows; `onKeyDay` hears of each UTC day whose calls the entry keys. */
   addEntry(entry: RollupEntry, onKeyDay: (day: string) => void): void {
     const { base, rows, attributions, names } = entry.packed!;
+    const { items } = this;
     let sums = this.byClaudeSession.get(entry.cs);
     if (!sums) this.byClaudeSession.set(entry.cs, (sums = new Map()));
     const attributionIds = attributions.map((a) => this.attributionIds.id(JSON.stringify(a)));
+    const cs = items.name(entry.cs);
     const modelIds = new Map<number, number>();
     let lastUtcDay = -1;
     let lastSlot = Number.NaN;
@@ -112,29 +115,37 @@ class UsageSums {
       let model = modelIds.get(r[2]!);
       if (model === undefined) modelIds.set(r[2]!, (model = this.modelIds.id(names[r[2]!]!)));
       const key = groupKey(day, attributionIds[r[1]!]!, model, flags);
-      let item = sums.get(key);
-      if (!item) {
-        const row = {
-          attribution: attributions[r[1]!]!,
-          model: names[r[2]!]!,
-          ...rowFlags(flags),
-          calls: 0,
-          first,
-          last,
-        };
-        item = rowItem(row, entry.cs, '', zeroTokens());
-        sums.set(key, item);
-        this.items.push(item);
+      let at = sums.get(key);
+      if (at === undefined) {
+        const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
+        at = items.add();
+        const c = items.cells;
+        c[at] = ITEM_KINDS.indexOf(flags & FLAG_GAP ? 'gap' : 'call');
+        c[at + 1] = first;
+        c[at + 2] = last - first;
+        c[at + 4] = flags & FLAG_LONG ? 1 : 0;
+        c[at + 5] = flags & FLAG_FAST ? 1 : 0;
+        c[at + 6] = items.name(names[r[2]!]!);
+        c[at + 7] = cs;
+        c[at + 8] = items.name(ws);
+        c[at + 9] = items.name(spec);
+        c[at + 10] = items.name(task);
+        c[at + 16] = items.name(phase);
+        c[at + 17] = items.name(branch);
+        c[at + 18] = items.name(commit);
+        sums.set(key, at);
       }
-      const t = item.tokens;
-      t.input += r[5]!;
-      t.output += r[6]!;
-      t.cacheWrite5m += r[7]!;
-      t.cacheWrite1h += r[8]!;
-      t.cacheRead += r[9]!;
-      item.calls += r[4]!;
-      if (first < item.first) item.first = item.time = first;
-      if (last > item.last) item.last = last;
+      const c = items.cells;
+      c[at + 11] = c[at + 11]! + r[5]!;
+      c[at + 12] = c[at + 12]! + r[6]!;
+      c[at + 13] = c[at + 13]! + r[7]!;
+      c[at + 14] = c[at + 14]! + r[8]!;
+      c[at + 15] = c[at + 15]! + r[9]!;
+      c[at + 3] = c[at + 3]! + r[4]!;
+      const was = c[at + 1]!;
+      const end = Math.max(was + c[at + 2]!, last);
+      if (first < was) c[at + 1] = first;
+      c[at + 2] = end - c[at + 1]!;
     }
   }
 }

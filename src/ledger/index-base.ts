@@ -5,7 +5,17 @@
 import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
-import { ITEM_KINDS, packItems, type PackedItems, type Table } from './packed-items.js';
+import {
+  ITEM_KINDS,
+  ITEM_WIDTH,
+  packItems,
+  rowReader,
+  tableOfRows,
+  type ItemRows,
+  type ItemTable,
+  type PackedItems,
+  type Table,
+} from './packed-items.js';
 import { doneKey } from './ledger-view.js';
 import {
   doneTable,
@@ -125,11 +135,8 @@ export interface BuiltBase {
   commits: CommitsFile;
   done: DoneFile;
   specTasks: SpecTasksFile[];
-  /**
-   * Each month's items, as unpackItems would give them back from the month's file: a read that
-   * built the base uses them as they are, and packs a month only while writing its file.
-   */
-  monthItems: Map<string, UsageItem[]>;
+  /** Each month's table, as its file holds it: a read that built the base reads its months from these. */
+  monthTables: Map<string, ItemTable>;
 }
 
 /** The base's files, from rolled-up usage summed per day and the workflow events the rollups hold. */
@@ -140,13 +147,16 @@ export function assembleBase(parts: {
   baselines: GapsFile['baselines'];
   malformed: number;
   problems: string[];
-  items: UsageItem[];
+  items: ItemRows;
   events: EventSink;
 }): BuiltBase {
   const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) parts.items.push(manualUsageItem(m));
-  const byMonth = new Map<string, UsageItem[]>();
+  const table = parts.items.table;
+  const { cells } = table;
+  /** Each month's rows (their first cells), in time order. */
+  const byMonth = new Map<string, number[]>();
   const wsMonths = new Map<string, Set<string>>();
   /** Per task (spec, then task id): the months holding its usage and its sums per model, tier and kind. */
   const taskOf = new Map<string, Map<string, TaskAcc>>();
@@ -156,8 +166,13 @@ export function assembleBase(parts: {
   const modelIds = new Map<string, number>();
   let lastDay = '';
   let month = '';
-  let monthList: UsageItem[] = [];
-  for (const item of parts.items.sort((a, b) => a.time - b.time)) {
+  let monthList: number[] = [];
+  const read = rowReader(table);
+  // By time; of two at the same time, the first met first (as a stable sort of the items keeps them).
+  const order = new Uint32Array(parts.items.count).map((_, n) => n * ITEM_WIDTH);
+  order.sort((a, b) => cells[a + 1]! - cells[b + 1]! || a - b);
+  for (const r of order) {
+    const item = read(r, '');
     const day = dayKey(item.time, parts.tz);
     if (day !== lastDay) {
       lastDay = day;
@@ -166,7 +181,7 @@ export function assembleBase(parts: {
         monthList = byMonth.get(month) ?? byMonth.set(month, []).get(month)!;
       }
     }
-    monthList.push(item);
+    monthList.push(r);
     if (item.ws) (wsMonths.get(item.ws) ?? wsMonths.set(item.ws, new Set()).get(item.ws)!).add(month);
     let model = modelIds.get(item.model);
     if (model === undefined) modelIds.set(item.model, (model = modelIds.size));
@@ -199,9 +214,6 @@ export function assembleBase(parts: {
   }
   const sorted = (entries: Iterable<[string, Set<string>]>) =>
     Object.fromEntries([...entries].map(([k, v]) => [k, [...v].sort()]));
-  for (const [month, items] of byMonth) {
-    for (let n = 0; n < items.length; n++) items[n]!.key = `${month}#${n}`; // the keys unpackItems gives
-  }
   return {
     base: {
       v: INDEX_VERSION,
@@ -247,7 +259,7 @@ export function assembleBase(parts: {
         ([t, cs, sha, branch]) => [t, cs, sha, branch],
       ),
     },
-    monthItems: byMonth,
+    monthTables: new Map([...byMonth].map(([m, rows]) => [m, tableOfRows(table, rows)])),
   };
 }
 

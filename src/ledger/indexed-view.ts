@@ -127,23 +127,23 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const monthItems = (month: string, keep = true): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      const packed = monthTable(month, false); // the items are kept, not the table too
-      items = packed ? unpackItems(packed, `${month}#`) : ((rebuilt ??= load.rebuild()).monthItems.get(month) ?? []);
+      items = unpackItems(monthTable(month, false), `${month}#`); // the items are kept, not the table too
       if (keep) months.set(month, items);
     }
     return items;
   };
   /**
    * A month's table as the index keeps it (numbers: no object per item): kept for the next ask, or
-   * (`keep` false) only handed back; none in a read that built the base.
+   * (`keep` false) only handed back. A read that built the base has every month's already.
    */
-  const tables = new Map<string, ItemTable | undefined>();
-  const monthTable = (month: string, keep = true): ItemTable | undefined => {
-    if (rebuilt) return undefined;
-    if (tables.has(month)) return tables.get(month);
-    const table = load.month(month);
-    if (keep) tables.set(month, table);
-    return table;
+  const tables = new Map<string, ItemTable>();
+  const monthTable = (month: string, keep = true): ItemTable => {
+    let table = rebuilt ? rebuilt.monthTables.get(month) : (tables.get(month) ?? load.month(month));
+    if (!table && !rebuilt) {
+      rebuilt = load.rebuild(); // a damaged index: built again
+      table = rebuilt.monthTables.get(month);
+    } else if (table && keep && !rebuilt) tables.set(month, table);
+    return table ?? { names: [], cells: [] }; // a month the base does not hold
   };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
@@ -201,9 +201,9 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       };
       for (const month of wanted) {
         // Read and let go, a month at a time (a table kept for a task's rows is used as it is).
-        const packed = months.has(month) ? undefined : monthTable(month, false);
-        if (packed) forEachPacked(packed, `${month}#`, visitKept);
-        else for (const item of monthItems(month, false)) visitKept(item);
+        const kept = months.get(month);
+        if (kept) for (const item of kept) visitKept(item);
+        else forEachPacked(monthTable(month, false), `${month}#`, visitKept);
       }
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
@@ -213,8 +213,8 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const ofTask = (i: UsageItem) => i.spec === spec && i.task === task;
       const items: UsageItem[] = [];
       for (const month of taskSumsPiece(spec)?.taskMonths[task] ?? []) {
-        const table = months.has(month) ? undefined : monthTable(month);
-        items.push(...(table ? unpackTaskItems(table, `${month}#`, spec, task) : monthItems(month).filter(ofTask)));
+        const kept = months.get(month);
+        items.push(...(kept ? kept.filter(ofTask) : unpackTaskItems(monthTable(month), `${month}#`, spec, task)));
       }
       return sortByTime([...items, ...folded().usage.filter(ofTask)]);
     },

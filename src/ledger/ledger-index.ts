@@ -30,7 +30,7 @@ import {
 } from './index-base.js';
 import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import { decodeTable, encodeItemTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
+import { decodeTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
 import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 /**
@@ -160,8 +160,8 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
         writeFileAtomic(file, data, { durable: false });
         written.add(path.basename(file));
       };
-      for (const [month, items] of built.monthItems)
-        write(monthFile(stem, month), encodeItemTable(built.base.id, items));
+      for (const [month, table] of built.monthTables)
+        write(monthFile(stem, month), encodeTable(built.base.id, table, ITEM_WIDTH));
       for (const piece of ['sessions', 'sums', 'gaps', 'commits'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
       write(doneFile(stem), encodeTable(built.done.id, built.done.done, DONE_WIDTH));

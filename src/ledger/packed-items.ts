@@ -17,31 +17,34 @@ export const ITEM_KINDS = ['call', 'gap', 'manual'] as const;
 export function packItems(items: UsageItem[]): PackedItems {
   const names = new StringTable();
   const name = (s: string | null) => (s === null ? -1 : names.id(s));
-  const rows = items.map((i) => {
-    const t = i.tokens;
-    return [
-      ITEM_KINDS.indexOf(i.kind),
-      i.first,
-      i.last - i.first,
-      i.calls,
-      i.longContext ? 1 : 0,
-      i.speed === 'fast' ? 1 : 0,
-      name(i.model),
-      name(i.cs),
-      name(i.ws),
-      name(i.spec),
-      name(i.task),
-      t.input,
-      t.output,
-      t.cacheWrite5m,
-      t.cacheWrite1h,
-      t.cacheRead,
-      name(i.phase),
-      name(i.branch),
-      name(i.commit),
-    ];
-  });
+  const rows = items.map((i) => itemCells(i, name));
   return { names: names.list, rows };
+}
+
+/** An item's row: its numbers, and its names by `name`'s ids (numbered in the order of NAME_CELLS). */
+function itemCells(i: UsageItem, name: (s: string | null) => number): number[] {
+  const t = i.tokens;
+  return [
+    ITEM_KINDS.indexOf(i.kind),
+    i.first,
+    i.last - i.first,
+    i.calls,
+    i.longContext ? 1 : 0,
+    i.speed === 'fast' ? 1 : 0,
+    name(i.model),
+    name(i.cs),
+    name(i.ws),
+    name(i.spec),
+    name(i.task),
+    t.input,
+    t.output,
+    t.cacheWrite5m,
+    t.cacheWrite1h,
+    t.cacheRead,
+    name(i.phase),
+    name(i.branch),
+    name(i.commit),
+  ];
 }
 
 /** Numbers per packed item: the row layout packItems writes. */
@@ -85,12 +88,71 @@ export function itemTable({ names, rows }: PackedItems): ItemTable {
 
 const TABLE_MAGIC = 'SSI1';
 
+/** The cells of a row that hold a name's id (-1: none), in the order packItems numbers the names. */
+const NAME_CELLS = [6, 7, 8, 9, 10, 16, 17, 18] as const;
+
 /**
- * A month's items as the index keeps them (encodeTable's layout, ITEM_WIDTH numbers a row). Read
- * back without a parse per row or an array per item: a team's year holds tens of thousands of items.
+ * Items of a larger table as a table of their own (a month's, from the rows of every month the
+ * base is built from): `rows` are the first cells of the rows taken, in order; their names are
+ * numbered afresh, as packItems numbers them, so the table is the one packItems makes of the same
+ * items.
  */
-export function encodeItemTable(id: string, items: UsageItem[]): Buffer {
-  return encodeTable(id, itemTable(packItems(items)), ITEM_WIDTH);
+export function tableOfRows({ names, cells }: ItemTable, rows: ArrayLike<number>): ItemTable {
+  const own = new StringTable();
+  const renumbered = new Int32Array(names.length).fill(-1);
+  const out = new Float64Array(rows.length * ITEM_WIDTH);
+  for (let n = 0; n < rows.length; n++) {
+    const from = rows[n]!;
+    const to = n * ITEM_WIDTH;
+    for (let c = 0; c < ITEM_WIDTH; c++) out[to + c] = cells[from + c]!;
+    for (const c of NAME_CELLS) {
+      const id = cells[from + c]!;
+      if (id < 0) continue;
+      if (renumbered[id] === -1) renumbered[id] = own.id(names[id]!);
+      out[to + c] = renumbered[id]!;
+    }
+  }
+  return { names: own.list, cells: out };
+}
+
+/**
+ * Items as rows of numbers while they are summed (packItems' layout, every row's names in one
+ * table): a team's years of rollups sum into tens of thousands of items, and an object each (with
+ * its token counts and key) was most of what a fresh clone's first read held.
+ */
+export class ItemRows {
+  cells = new Float64Array(ITEM_WIDTH * 1024);
+  count = 0;
+  private readonly names = new StringTable();
+
+  /** A name's id in this table (null: -1). */
+  name(text: string | null): number {
+    return text === null ? -1 : this.names.id(text);
+  }
+
+  /** A new row of zeros; its first cell. */
+  add(): number {
+    if ((this.count + 1) * ITEM_WIDTH > this.cells.length) {
+      const grown = new Float64Array(this.cells.length * 2);
+      grown.set(this.cells);
+      this.cells = grown;
+    }
+    return this.count++ * ITEM_WIDTH;
+  }
+
+  /** An item as a new row. */
+  push(item: UsageItem): void {
+    const r = this.add();
+    this.cells.set(
+      itemCells(item, (s) => this.name(s)),
+      r,
+    );
+  }
+
+  /** The rows as a table (a view: adding rows after leaves it as it was). */
+  get table(): ItemTable {
+    return { names: this.names.list, cells: this.cells.subarray(0, this.count * ITEM_WIDTH) };
+  }
 }
 
 /**
@@ -170,11 +232,24 @@ const TASK_CELL = 10;
  * `rows`: visits only the rows it accepts (given the cells and the row's first cell).
  */
 export function forEachPacked(
-  { names, cells }: ItemTable,
+  table: ItemTable,
   keyPrefix: string,
   visit: (item: UsageItem) => void,
   rows?: RowFilter,
 ): void {
+  const read = rowReader(table);
+  const count = Math.floor(table.cells.length / ITEM_WIDTH);
+  for (let n = 0, r = 0; n < count; n++, r += ITEM_WIDTH) {
+    if (rows && !rows(table.cells, r)) continue;
+    visit(read(r, `${keyPrefix}${n}`));
+  }
+}
+
+/**
+ * One item, filled afresh from a row of `table` at each call (given the row's first cell and the
+ * item's key) and handed back: the caller must not keep it.
+ */
+export function rowReader({ names, cells }: ItemTable): (r: number, key: string) => UsageItem {
   const name = (id: number) => (!(id >= 0) ? null : (names[id] ?? null));
   const tokens = { input: 0, output: 0, cacheWrite5m: 0, cacheWrite1h: 0, cacheRead: 0 };
   const item: UsageItem = {
@@ -196,11 +271,9 @@ export function forEachPacked(
     branch: null,
     commit: null,
   };
-  const count = Math.floor(cells.length / ITEM_WIDTH);
-  for (let n = 0, r = 0; n < count; n++, r += ITEM_WIDTH) {
-    if (rows && !rows(cells, r)) continue;
+  return (r, key) => {
     item.kind = ITEM_KINDS[cells[r]!]!;
-    item.key = `${keyPrefix}${n}`;
+    item.key = key;
     item.time = item.first = cells[r + 1]!;
     item.last = cells[r + 1]! + cells[r + 2]!;
     item.calls = cells[r + 3]!;
@@ -219,6 +292,6 @@ export function forEachPacked(
     item.phase = name(cells[r + 16]!) as Phase | null;
     item.branch = name(cells[r + 17]!);
     item.commit = name(cells[r + 18]!);
-    visit(item);
-  }
+    return item;
+  };
 }
