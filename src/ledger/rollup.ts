@@ -18,6 +18,11 @@ export interface RollupOptions {
    * are listed in `superseded`, for the caller to check the whole fold first (finishRollup deletes them).
    */
   deferDeletes?: boolean;
+  /**
+   * Roll up only the oldest this many folders that have files to roll up (the rest wait for a
+   * later run): what a run may take is bounded, however long the ledger went without one.
+   */
+  maxFolders?: number;
 }
 
 export interface RollupResult {
@@ -72,13 +77,16 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
     const files = listLedger(ledgerDir);
     const candidates = closing(files);
     if (candidates.length === 0) return result;
+    const closingSet = new Set(candidates);
     const context = new RollupContext(
       ledgerDir,
       files.rollups,
-      files.raw.filter((rel) => !candidates.includes(rel)),
+      files.raw.filter((rel) => !closingSet.has(rel)),
       candidates,
     );
-    for (const day of [...new Set(candidates.map(folderDay))].sort())
+    // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
+    // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
+    for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders))
       rollUpFolder(
         context,
         day,

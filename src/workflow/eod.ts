@@ -1,6 +1,4 @@
-import { utcDay } from '../ledger/ledger-files.js';
 import type { SessionRecord } from '../ledger/records.js';
-import { rollUpLedger } from '../ledger/rollup.js';
 import { projectUsage } from '../report/project-usage.js';
 import { skippedNote } from '../report/skipped-note.js';
 import { formatCount, formatUsd } from '../render/format.js';
@@ -10,6 +8,7 @@ import { renderDailyBars, renderTopTasks } from '../render/charts.js';
 import path from 'node:path';
 import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
+import { rollUpClosedDays } from './closed-days.js';
 import { renderDailySummary } from './daily-summary.js';
 import { renderProgress } from './progress-file.js';
 import { writeSessionLog } from './session-log.js';
@@ -52,7 +51,7 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
     view = projectSnapshot(ctx, { catchUp: false });
   }
   // Closed days before today roll up into committed aggregates: reads stay as cheap in year three as on day one.
-  const rolled = rollUpLedger(ctx.paths.ledger, { now: ctx.now(), before: [today, utcDay(ctx.now())].sort()[0]! });
+  const rolled = rollUpClosedDays(ctx);
   if (rolled.rolled.length) view = projectSnapshot(ctx, { catchUp: false });
   const { usage, daySessions } = dayOf(ctx, view, day);
   const archived: string[] = [];

@@ -5,7 +5,8 @@
  * Expected figures are the generator's truth (every distinct call once), never the program's own output.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   cliIn,
@@ -17,6 +18,8 @@ import {
   type CostJson,
   type Expected,
 } from './support/ledger-project.js';
+import { cli } from '../e2e/support/project.js';
+import { START_ROLLUP_FOLDERS } from '../../src/workflow/closed-days.js';
 
 const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
 
@@ -289,5 +292,47 @@ describe('PROGRESS.md from the rolled-up sums', () => {
       expect(p.run(['eod']).code).toBe(0);
       expect(readFileSync(join(p.dir, 'docs', 'PROGRESS.md'), 'utf8')).toBe(progress);
     }
+  });
+});
+
+describe("a Claude session's start", () => {
+  /** Claude Code starting a session in the project: the SessionStart hook, as it runs it. */
+  const sessionStart = (dir: string) => {
+    const r = spawnSync(process.execPath, [join(dirname(cli), 'hook.cjs'), 'SessionStart'], {
+      input: JSON.stringify({
+        session_id: '0b0e3c5e-7a61-4d0e-9c1e-2f4a8d9b1c00',
+        transcript_path: join(dir, 'no-transcript.jsonl'),
+        cwd: dir,
+        hook_event_name: 'SessionStart',
+        source: 'startup',
+      }),
+      env: { ...process.env, CLAUDE_PROJECT_DIR: dir, HOME: join(dir, 'home'), TZ: 'UTC' },
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stderr).toBe(0);
+  };
+
+  it('rolls up the oldest closed days a few at a time, each folder as compact rolls it up, every figure exact', () => {
+    const p = ledgerProject({ devs: 2, days: 12, callsPerDay: 30, seed: 21 });
+    const twin = `${p.dir}-twin`;
+    cpSync(p.dir, twin, { recursive: true });
+    const rawFolders = () => [...new Set(rawFiles(p).map((f) => f.slice(0, 10)))].sort();
+    const before = rawFolders();
+    expect(before.length).toBeGreaterThan(START_ROLLUP_FOLDERS);
+
+    sessionStart(p.dir);
+    expect(rawFolders()).toEqual(before.slice(START_ROLLUP_FOLDERS));
+    expectExact(p.costJson(), p.expected);
+
+    for (let n = 0; n < 3 && rawFiles(p).length; n++) sessionStart(p.dir);
+    expect(rawFiles(p)).toEqual([]);
+    expect(cliIn(twin).run(['compact']).code).toBe(0);
+    const files = rollupFiles(p);
+    expect(files).toEqual(rollupFiles({ ledger: join(twin, 'docs', 'sessions', 'ledger') }));
+    for (const f of files)
+      expect(readFileSync(join(p.ledger, f), 'utf8')).toBe(
+        readFileSync(join(twin, 'docs', 'sessions', 'ledger', f), 'utf8'),
+      );
+    expectExact(p.costJson(), p.expected);
   });
 });

@@ -1,0 +1,23 @@
+import { utcDay } from '../ledger/ledger-files.js';
+import { rollUpLedger, type RollupResult } from '../ledger/rollup.js';
+import { dayKey } from '../time/zoned.js';
+import type { ProjectContext } from './context.js';
+
+/**
+ * Folders a Claude session's start rolls up at most: a team's day takes ~0.25 s, and a ledger that
+ * went long without one (a 0.1.0 ledger before its first `compact`) is taken a few days at a time
+ * rather than all at once in a hook.
+ */
+export const START_ROLLUP_FOLDERS = 8;
+
+/**
+ * Rolls up the ledger's closed days before today (today in the project's zone and in UTC, the
+ * earlier): /eod does it, and so does every Claude session's start, so a ledger stays rolled up
+ * (and every read, every turn, cheap) for a team that skips /eod. Two clones doing it for the same
+ * days write identical files.
+ */
+export function rollUpClosedDays(ctx: ProjectContext, maxFolders?: number): RollupResult {
+  const now = ctx.now();
+  const before = [dayKey(now, ctx.tz), utcDay(now)].sort()[0]!;
+  return rollUpLedger(ctx.paths.ledger, { now, before, ...(maxFolders === undefined ? {} : { maxFolders }) });
+}
