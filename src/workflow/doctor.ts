@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readHookLog } from '../capture/hook-log.js';
-import { ledgerDamage, readLedger } from '../ledger/read-ledger.js';
-import { projectPaths } from '../project/paths.js';
+import { ledgerDamage } from '../ledger/read-ledger.js';
+import { readIndexedLedger } from '../ledger/ledger-index.js';
+import { folderDay, isClosedFile, listLedger, utcDay } from '../ledger/ledger-files.js';
+import { formatCount } from '../render/format.js';
+import { START_ROLLUP_FOLDERS } from './closed-days.js';
+import { projectContext } from './context.js';
+import { projectPaths, type ProjectPaths } from '../project/paths.js';
 import { eventsWithOurHooks, parseSettings, type Settings } from '../install/settings-file.js';
 import { readFileIfExists } from '../store/fs-utils.js';
 import { projectTranscriptDirs } from './catch-up.js';
@@ -11,7 +16,8 @@ import { loadSessionState, sessionStateIds } from '../capture/claude-session-sta
 
 /**
  * `spec-session doctor`: is capture working here, and what went wrong if not. Every check, and
- * the number that failed (✗). It reads the ledger itself, not the index: it checks the truth.
+ * the number that failed (✗). Every ledger file is read and checked line by line (the truth); the
+ * figures come through the index, as every report's do.
  */
 export function doctorReport(projectDir: string): { report: string; failed: number } {
   const p = projectPaths(projectDir);
@@ -47,18 +53,7 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
   lines.push(
     `  Claude sessions tracked on this machine: ${states.length}${skipped ? `; transcripts: ${skipped} malformed lines skipped` : ''}`,
   );
-  const view = readLedger(p.ledger);
-  lines.push(
-    `  ledger: ${view.usage.length} usage items, ${view.sessions.size} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`,
-  );
-  const seen = view.claudeCode;
-  if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
-  const missing = versionsNote(seen);
-  if (missing) lines.push(`  ⚠ ${missing}`);
-  const damage = ledgerDamage(p.ledger);
-  for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
-  if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
-  for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
+  ledgerLines(p, lines, check);
   const locks = fs.existsSync(p.claudeSessionsState)
     ? fs.readdirSync(p.claudeSessionsState).filter((f) => f.endsWith('.lock'))
     : [];
@@ -73,4 +68,51 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
   );
   for (const e of errors) lines.push(`  ${e.t} ${e.event}: ${e.error}${e.where ? ` [${e.where}]` : ''}`);
   return { report: `${lines.join('\n')}\n`, failed };
+}
+
+/**
+ * The ledger: its calls, work sessions and Claude Code versions (through the index: a team's ten
+ * years folded whole took 1.6 s and 350 MB), every line that does not read (from the files
+ * themselves, one at a time), and the closed days still raw.
+ */
+function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text: string) => void): void {
+  let tz = 'UTC';
+  try {
+    tz = projectContext(p.root).tz;
+  } catch (error) {
+    check(false, (error as Error).message); // a broken config: the figures are read in UTC
+  }
+  const { view } = readIndexedLedger(p.ledger, p.ledgerIndex, tz);
+  const counts = { call: 0, gap: 0, manual: 0 };
+  view.forEachItemIn({}, tz, (item) => {
+    counts[item.kind] += item.calls;
+  });
+  const gaps = counts.gap ? ` (+${formatCount(counts.gap)} counted from cost-state)` : '';
+  const manual = counts.manual ? `, ${formatCount(counts.manual)} entries logged by hand` : '';
+  lines.push(
+    `  ledger: ${formatCount(counts.call)} API calls${gaps}${manual}, ${formatCount(view.sessions.size)} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`,
+  );
+  const seen = view.claudeCode;
+  if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
+  const missing = versionsNote(seen);
+  if (missing) lines.push(`  ⚠ ${missing}`);
+  const damage = ledgerDamage(p.ledger);
+  for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
+  if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
+  for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
+  const waiting = closedDaysWaiting(p.ledger, Date.now());
+  if (waiting > 0)
+    lines.push(
+      `  ${waiting > START_ROLLUP_FOLDERS ? '⚠ ' : ''}closed days not rolled up yet: ${waiting} (each Claude session's start rolls up ${START_ROLLUP_FOLDERS}; spec-session compact rolls up all of them now)`,
+    );
+}
+
+/** Day folders before today (UTC) holding a closed raw file: what the next rollups will take. */
+function closedDaysWaiting(ledgerDir: string, now: number): number {
+  const today = utcDay(now);
+  const days = new Set<string>();
+  for (const rel of listLedger(ledgerDir).raw)
+    if (folderDay(rel) < today && !days.has(folderDay(rel)) && isClosedFile(ledgerDir, rel, now))
+      days.add(folderDay(rel));
+  return days.size;
 }

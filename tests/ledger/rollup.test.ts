@@ -51,6 +51,17 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     const p = ledgerProject({ devs: 2, days: 4, callsPerDay: 800 });
     const before = p.costJson();
     expectExact(before, p.expected);
+    // doctor counts what the generator wrote: calls in lines, those only cost-state shows, hand-logged entries.
+    const counts = [
+      p.truth.calls.filter((c) => !c.gap).length,
+      p.truth.calls.filter((c) => c.gap).length,
+      p.truth.manual.length,
+    ].map((n) => n.toLocaleString('en-US'));
+    const doctorCounts = () =>
+      /ledger: ([\d,]+) API calls \(\+([\d,]+) counted from cost-state\), ([\d,]+) entries logged by hand/
+        .exec(p.run(['doctor']).stdout)
+        ?.slice(1);
+    expect(doctorCounts()).toEqual(counts);
     const out = p.run(['compact']);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(
@@ -65,6 +76,7 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
       before.taskTotals.map((t) => [t.spec, t.taskId, t.totalCost, t.firstActivity, t.lastActivity]),
     );
     expect(dirBytes(p.ledger) / p.truth.bytes).toBeLessThan(0.05);
+    expect(doctorCounts()).toEqual(counts);
     // Twice is the same as once.
     expect(p.run(['compact']).stdout).toContain('Nothing to roll up');
     expect(rollupFiles(p)).toEqual(rollupFiles(p));
@@ -320,12 +332,16 @@ describe("a Claude session's start", () => {
     const before = rawFolders();
     expect(before.length).toBeGreaterThan(START_ROLLUP_FOLDERS);
 
+    const waiting = () => /closed days not rolled up yet: (\d+) /.exec(p.run(['doctor']).stdout)?.[1];
+    expect(waiting()).toBe(String(before.length));
     sessionStart(p.dir);
     expect(rawFolders()).toEqual(before.slice(START_ROLLUP_FOLDERS));
+    expect(waiting()).toBe(String(before.length - START_ROLLUP_FOLDERS));
     expectExact(p.costJson(), p.expected);
 
     for (let n = 0; n < 3 && rawFiles(p).length; n++) sessionStart(p.dir);
     expect(rawFiles(p)).toEqual([]);
+    expect(waiting()).toBeUndefined();
     expect(cliIn(twin).run(['compact']).code).toBe(0);
     const files = rollupFiles(p);
     expect(files).toEqual(rollupFiles({ ledger: join(twin, 'docs', 'sessions', 'ledger') }));

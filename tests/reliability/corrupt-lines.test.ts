@@ -63,7 +63,7 @@ describe('corrupt and truncated lines', () => {
     expectExactTotals(p, [a!, b!, c!, d!, e!]);
     expect(p.hookLogText()).toBe('');
     const doctor = p.specSession(['doctor']).stdout;
-    expect(doctor).toContain('ledger: 5 usage items, 0 work sessions, 1 malformed lines skipped\n');
+    expect(doctor).toContain('ledger: 5 API calls, 0 work sessions, 1 malformed lines skipped\n');
     expect(doctor).toContain('✓ no hook errors logged');
   });
 });

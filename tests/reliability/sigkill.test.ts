@@ -68,7 +68,7 @@ describe('hooks killed with SIGKILL', () => {
     expectWholeLedger(p);
     const doctor = p.specSession(['doctor']);
     expect(doctor.stdout).toContain('✓ no hook errors logged');
-    expect(doctor.stdout).toContain(`ledger: ${calls.length} usage items, 0 work sessions\n`);
+    expect(doctor.stdout).toContain(`ledger: ${calls.length} API calls, 0 work sessions\n`);
     expect(doctor.stdout).not.toContain('locks held now');
   }, 120_000); // 50 hook processes: generous on a loaded 2-core machine
 });

@@ -29,7 +29,7 @@ describe('spec-session doctor', () => {
     expect(r.stdout).toContain(
       '✗ hook errors (last 1, from .claude/spec-session/state/hook.log):\n  2026-11-25T10:00:00.000Z Stop: boom\n',
     );
-    expect(r.stdout).toContain('  ledger: 0 usage items, 0 work sessions\n');
+    expect(r.stdout).toContain('  ledger: 0 API calls, 0 work sessions\n');
     expect(r.stderr).toBe('spec-session doctor: 1 check failed (marked ✗ above)\n');
   });
 
