@@ -95,6 +95,18 @@ export class UsageTally {
     return this.cells[0]!;
   }
 
+  /**
+   * Per model, in the order first added: its name, tokens, calls and USD (null: some of its usage is
+   * unpriced). What `models` holds, without a Map, a pico-USD bigint and an object per model: a
+   * report shows a breakdown for each of tens of thousands of rows.
+   */
+  forEachModel(visit: (name: string, tokens: TokenCounts, calls: number, usd: number | null) => void): void {
+    this.names.forEach((name, k) => {
+      const at = (k + 1) * BLOCK;
+      visit(name, this.tokensAt(at), this.cells[at]!, Number.isNaN(this.cells[at + PICO]) ? null : this.usdAt(at));
+    });
+  }
+
   /** Per model, in the order first added. */
   get models(): Map<string, ModelSum> {
     return new Map(
@@ -126,7 +138,7 @@ export class UsageTally {
 
   /** USD of the priced usage. */
   get cost(): number {
-    return picoUsdToUsd(this.picoAt(0));
+    return this.usdAt(0);
   }
 
   get total(): number {
@@ -168,6 +180,11 @@ export class UsageTally {
   private spill(at: number, picoUsd: bigint): void {
     const spilled = (this.spilled ??= []);
     spilled[at / BLOCK] = (spilled[at / BLOCK] ?? 0n) + picoUsd;
+  }
+
+  /** picoUsdToUsd(picoAt(at)), without a bigint while nothing has spilled (the float sum is an exact integer then). */
+  private usdAt(at: number): number {
+    return this.spilled?.[at / BLOCK] ? picoUsdToUsd(this.picoAt(at)) : this.cells[at + PICO]! / 1e12;
   }
 
   private picoAt(at: number): bigint {
@@ -233,15 +250,16 @@ export function tallyFields(tally: UsageTally): TokenFields & { totalCost: numbe
 
 /** Per model, the most expensive first: its token fields, cost (null when unpriced) and calls. */
 export function modelBreakdowns(tally: UsageTally) {
-  const models = [...tally.models].map(([name, m]) => ({ name, m, cost: m.cost }));
-  models.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0) || (a.name < b.name ? -1 : 1));
-  return models.map(({ name, m, cost }) => {
-    const row = withTokenFields({ modelName: name }, m.tokens) as { modelName: string } & TokenFields & {
+  const models: Array<{ name: string; tokens: TokenCounts; calls: number; cost: number | null }> = [];
+  tally.forEachModel((name, tokens, calls, cost) => models.push({ name, tokens, calls, cost }));
+  if (models.length > 1) models.sort((a, b) => (b.cost ?? 0) - (a.cost ?? 0) || (a.name < b.name ? -1 : 1));
+  return models.map(({ name, tokens, calls, cost }) => {
+    const row = withTokenFields({ modelName: name }, tokens) as { modelName: string } & TokenFields & {
         cost: number | null;
         calls: number;
       };
     row.cost = cost === null ? null : roundUsd(cost);
-    row.calls = m.calls;
+    row.calls = calls;
     return row;
   });
 }

@@ -42,6 +42,16 @@ describe('UsageTally sums pico-USD exactly', () => {
     expect(tally.models.get('model-a')!.picoUsd).toBe(odd);
     expect(tally.models.get('model-b')!.picoUsd).toBe(want - odd);
     expect(tally.calls).toBe(prices.length);
+    // In dollars, as every report shows them: the whole and each model, spilled or not.
+    expect(tally.cost).toBe(Number(want) / 1e12);
+    const perModel = new Map<string, [number | null, number]>();
+    tally.forEachModel((name, _tokens, calls, usd) => perModel.set(name, [usd, calls]));
+    expect(perModel).toEqual(new Map([...tally.models].map(([name, m]) => [name, [m.cost, m.calls]])));
+    expect(perModel.get('model-a')![0]).toBe(Number(odd) / 1e12);
+    const small = new UsageTally(book);
+    small.addPriced('model-a', tokens, picoAddend(1_234_567n));
+    small.addPriced('model-a', tokens, picoAddend(-34_567n));
+    expect(small.cost).toBe(1.2e-6);
   });
 
   it('an unpriced model adds its tokens but no dollars, and is named', () => {
@@ -51,6 +61,12 @@ describe('UsageTally sums pico-USD exactly', () => {
     tally.addPriced('mystery', tokens, picoAddend(7n));
     expect(tally.picoUsd).toBe(12n);
     expect(tally.models.get('mystery')!.cost).toBeNull();
+    const usd: Array<[string, number | null]> = [];
+    tally.forEachModel((name, _tokens, _calls, cost) => usd.push([name, cost]));
+    expect(usd).toEqual([
+      ['model-a', 5e-12],
+      ['mystery', null],
+    ]);
     expect([...tally.unpriced]).toEqual(['mystery']);
     expect(tally.tokens.input).toBe(3);
   });
