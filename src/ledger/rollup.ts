@@ -23,6 +23,8 @@ export interface RollupOptions {
    * later run): what a run may take is bounded, however long the ledger went without one.
    */
   maxFolders?: number;
+  /** How long to wait for another run's lock (the lock's default when absent). */
+  lockTimeoutMs?: number;
 }
 
 export interface RollupResult {
@@ -73,29 +75,33 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
     tokens: 0,
   };
   if (closing(listLedger(ledgerDir)).length === 0) return result; // nothing to do: no lock taken, nothing created
-  return withFileLock(path.join(ledgerDir, '.rollup'), () => {
-    const files = listLedger(ledgerDir);
-    const candidates = closing(files);
-    if (candidates.length === 0) return result;
-    const closingSet = new Set(candidates);
-    const context = new RollupContext(
-      ledgerDir,
-      files.rollups,
-      files.raw.filter((rel) => !closingSet.has(rel)),
-      candidates,
-    );
-    // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
-    // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
-    for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders))
-      rollUpFolder(
-        context,
-        day,
-        candidates.filter((rel) => folderDay(rel) === day),
-        result,
-        options.deferDeletes ? (rel) => result.superseded.push(rel) : (rel) => removeFile(ledgerDir, rel),
+  return withFileLock(
+    path.join(ledgerDir, '.rollup'),
+    () => {
+      const files = listLedger(ledgerDir);
+      const candidates = closing(files);
+      if (candidates.length === 0) return result;
+      const closingSet = new Set(candidates);
+      const context = new RollupContext(
+        ledgerDir,
+        files.rollups,
+        files.raw.filter((rel) => !closingSet.has(rel)),
+        candidates,
       );
-    return result;
-  });
+      // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
+      // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
+      for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders))
+        rollUpFolder(
+          context,
+          day,
+          candidates.filter((rel) => folderDay(rel) === day),
+          result,
+          options.deferDeletes ? (rel) => result.superseded.push(rel) : (rel) => removeFile(ledgerDir, rel),
+        );
+      return result;
+    },
+    options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },
+  );
 }
 
 /** Deletes what a rollup run with `deferDeletes` left for its caller to delete, once the caller has checked it. */

@@ -1,5 +1,6 @@
 import { utcDay } from '../ledger/ledger-files.js';
-import { rollUpLedger, type RollupResult } from '../ledger/rollup.js';
+import { rollUpLedger, type RollupOptions, type RollupResult } from '../ledger/rollup.js';
+import { LockTimeoutError } from '../store/lock.js';
 import { dayKey } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 
@@ -12,12 +13,24 @@ export const START_ROLLUP_FOLDERS = 8;
 
 /**
  * Rolls up the ledger's closed days before today (today in the project's zone and in UTC, the
- * earlier): /eod does it, and so does every Claude session's start, so a ledger stays rolled up
- * (and every read, every turn, cheap) for a team that skips /eod. Two clones doing it for the same
- * days write identical files.
+ * earlier): /eod does it, and so does every Claude session's start (rollUpAtStart), so a ledger
+ * stays rolled up, and every read, every turn, cheap, for a team that skips /eod. Two clones doing
+ * it for the same days write identical files.
  */
-export function rollUpClosedDays(ctx: ProjectContext, maxFolders?: number): RollupResult {
+export function rollUpClosedDays(ctx: ProjectContext, options: Partial<RollupOptions> = {}): RollupResult {
   const now = ctx.now();
-  const before = [dayKey(now, ctx.tz), utcDay(now)].sort()[0]!;
-  return rollUpLedger(ctx.paths.ledger, { now, before, ...(maxFolders === undefined ? {} : { maxFolders }) });
+  return rollUpLedger(ctx.paths.ledger, { now, before: [dayKey(now, ctx.tz), utcDay(now)].sort()[0]!, ...options });
+}
+
+/**
+ * What a Claude session's start rolls up: the oldest START_ROLLUP_FOLDERS closed days. Another
+ * process rolling up now (a `compact`, a teammate's window starting) is left to it: the start does
+ * not wait, and the next one takes what is left.
+ */
+export function rollUpAtStart(ctx: ProjectContext): void {
+  try {
+    rollUpClosedDays(ctx, { maxFolders: START_ROLLUP_FOLDERS, lockTimeoutMs: 200 });
+  } catch (error) {
+    if (!(error instanceof LockTimeoutError)) throw error;
+  }
 }

@@ -17,7 +17,7 @@ import { writeSessionLog } from './session-log.js';
 import { claudeBinding, projectSnapshot } from './snapshot.js';
 import { userMessage } from '../store/fs-utils.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
-import { rollUpClosedDays, START_ROLLUP_FOLDERS } from './closed-days.js';
+import { rollUpAtStart } from './closed-days.js';
 
 /**
  * What hooks do that needs the whole library. Report commands answer from the UserPromptSubmit
@@ -80,7 +80,7 @@ export const hookHandlers: HeavyHooks = {
   afterStart(ref) {
     const ctx = projectContext(ref.projectDir, { claude: ref });
     try {
-      rollUpClosedDays(ctx, START_ROLLUP_FOLDERS);
+      rollUpAtStart(ctx);
     } finally {
       repairDerivedFiles(ctx);
     }

@@ -20,6 +20,7 @@ import {
 } from './support/ledger-project.js';
 import { cli } from '../e2e/support/project.js';
 import { START_ROLLUP_FOLDERS } from '../../src/workflow/closed-days.js';
+import { acquireLock } from '../../src/store/lock.js';
 
 const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
 
@@ -323,6 +324,24 @@ describe("a Claude session's start", () => {
     });
     expect(r.status, r.stderr).toBe(0);
   };
+
+  it('leaves the days to another process rolling up now, without waiting and without an error', () => {
+    const p = ledgerProject({ devs: 1, days: 3, callsPerDay: 20, seed: 5 });
+    const before = rawFiles(p).sort();
+    const release = acquireLock(join(p.ledger, '.rollup.lock'));
+    try {
+      const started = Date.now();
+      sessionStart(p.dir);
+      expect(Date.now() - started).toBeLessThan(4000); // not the lock's 5 s wait
+      expect(rawFiles(p).sort()).toEqual(before);
+    } finally {
+      release();
+    }
+    expect(p.run(['doctor']).stdout).toContain('✓ no hook errors logged');
+    sessionStart(p.dir);
+    expect(rawFiles(p)).toEqual([]);
+    expectExact(p.costJson(), p.expected);
+  });
 
   it('rolls up the oldest closed days a few at a time, each folder as compact rolls it up, every figure exact', () => {
     const p = ledgerProject({ devs: 2, days: 12, callsPerDay: 30, seed: 21 });
