@@ -23,6 +23,11 @@ export interface RollupOptions {
    * later run): what a run may take is bounded, however long the ledger went without one.
    */
   maxFolders?: number;
+  /**
+   * Start no folder after this many ms (the folders a run takes still end as a whole run writes
+   * them: only how many it takes varies): a hook's rollup stays short, whatever a folder holds.
+   */
+  budgetMs?: number;
   /** How long to wait for another run's lock (the lock's default when absent). */
   lockTimeoutMs?: number;
 }
@@ -90,7 +95,9 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
       );
       // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
       // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
-      for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders))
+      const started = Date.now();
+      for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders)) {
+        if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
         rollUpFolder(
           context,
           day,
@@ -98,6 +105,7 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
           result,
           options.deferDeletes ? (rel) => result.superseded.push(rel) : (rel) => removeFile(ledgerDir, rel),
         );
+      }
       return result;
     },
     options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },

@@ -5,11 +5,13 @@ import { dayKey } from '../time/zoned.js';
 import type { ProjectContext } from './context.js';
 
 /**
- * Folders a Claude session's start rolls up at most: a team's day takes ~0.25 s, and a ledger that
- * went long without one (a 0.1.0 ledger before its first `compact`) is taken a few days at a time
- * rather than all at once in a hook.
+ * What a Claude session's start rolls up at most: this many folders, and none begun after the
+ * budget (a developer's day takes ~60 ms; a team's ~0.25 s, after ~1 s reading the rollups at a
+ * team's ten years). A ledger that went long without a rollup (a 0.1.0 ledger before its first
+ * `compact`) is taken some days at a time, not all at once in a hook.
  */
 export const START_ROLLUP_FOLDERS = 8;
+const START_ROLLUP_BUDGET_MS = 1000;
 
 /**
  * Rolls up the ledger's closed days before today (today in the project's zone and in UTC, the
@@ -29,7 +31,7 @@ export function rollUpClosedDays(ctx: ProjectContext, options: Partial<RollupOpt
  */
 export function rollUpAtStart(ctx: ProjectContext): void {
   try {
-    rollUpClosedDays(ctx, { maxFolders: START_ROLLUP_FOLDERS, lockTimeoutMs: 200 });
+    rollUpClosedDays(ctx, { maxFolders: START_ROLLUP_FOLDERS, budgetMs: START_ROLLUP_BUDGET_MS, lockTimeoutMs: 200 });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
   }
