@@ -6,8 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { foldLedger, type RawCall, type RawFile } from './fold.js';
 import { folderDay, writerOf } from './ledger-files.js';
-import { parseLedgerLines, readRollupFile } from './read-ledger.js';
+import { parseLedgerLines } from './read-ledger.js';
 import { holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
+import { decodeRollup } from './rollup-decode.js';
 import { addKeyRun, callKeyHash, contentHash, keyDay, type RollupEntry } from './rollup-format.js';
 
 /**
@@ -16,6 +17,8 @@ import { addKeyRun, callKeyHash, contentHash, keyDay, type RollupEntry } from '.
  * that stay raw (an open file may hold the copy that attributes a call).
  */
 export class RollupContext {
+  /** Per UTC day: the runs of call keys rollups hold, and the set made of them when a call of that day is first asked about. */
+  private readonly keyRuns = new Map<string, string[]>();
   private readonly keys = new Map<string, Set<string>>();
   /** Closed files this run leaves raw (waiting, damaged, holding another session's usage): nothing waits on them. */
   readonly heldThisRun = new Set<string>();
@@ -31,20 +34,39 @@ export class RollupContext {
     /** Raw files this run rolls up, folder by folder. */
     readonly closing: string[],
   ) {
-    for (const rel of rollups) this.learn(readRollupFile(path.join(ledgerDir, rel)).entries);
+    // Only their keys and gaps are learnt: rows stay as stored and events unchecked (a team's
+    // years of rollups, read whole before every run, were most of a daily rollup's time).
+    for (const rel of rollups)
+      this.learn(decodeRollup(fs.readFileSync(path.join(ledgerDir, rel), 'utf8'), { rows: 'packed' }).entries);
   }
 
   learn(entries: RollupEntry[]): void {
     for (const e of entries) {
       for (const [day, run] of Object.entries(e.keys)) {
-        addKeyRun(this.keys.get(day) ?? this.keys.set(day, new Set()).get(day)!, run);
+        (this.keyRuns.get(day) ?? this.keyRuns.set(day, []).get(day)!).push(run);
+        const set = this.keys.get(day);
+        if (set) addKeyRun(set, run);
       }
       this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
     }
   }
 
-  isRolled = (time: number, messageId: string): boolean =>
-    this.keys.get(keyDay(time))?.has(callKeyHash(messageId)) ?? false;
+  /**
+   * Whether a rollup counts this call. A day's keys become a set only when one of its calls is
+   * asked about: a team's years hold millions of keys, and a run asks about a few days.
+   */
+  isRolled = (time: number, messageId: string): boolean => {
+    const day = keyDay(time);
+    let set = this.keys.get(day);
+    if (!set) {
+      const runs = this.keyRuns.get(day);
+      if (!runs) return false;
+      set = new Set();
+      for (const run of runs) addKeyRun(set, run);
+      this.keys.set(day, set);
+    }
+    return set.has(callKeyHash(messageId));
+  };
 
   /** A raw file, read once. */
   raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
