@@ -6,7 +6,7 @@ import type { ProjectContext } from './context.js';
 
 /**
  * What a Claude session's start rolls up at most: this many folders, and none begun after the
- * budget (a developer's day takes ~60 ms; a team's ~0.25 s, after ~1 s reading the rollups at a
+ * budget (a developer's day takes ~60 ms; a team's ~0.25 s, after ~0.6 s reading the rollups at a
  * team's ten years). A ledger that went long without a rollup (a 0.1.0 ledger before its first
  * `compact`) is taken some days at a time, not all at once in a hook.
  */
