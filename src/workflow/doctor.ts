@@ -88,9 +88,11 @@ function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text
     counts[item.kind] += item.calls;
   });
   const gaps = counts.gap ? ` (+${formatCount(counts.gap)} counted from cost-state)` : '';
-  const manual = counts.manual ? `, ${formatCount(counts.manual)} entries logged by hand` : '';
+  const manual = counts.manual
+    ? `, ${formatCount(counts.manual)} ${counts.manual === 1 ? 'entry' : 'entries'} logged by hand`
+    : '';
   lines.push(
-    `  ledger: ${formatCount(counts.call)} API calls${gaps}${manual}, ${formatCount(view.sessions.size)} work sessions${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`,
+    `  ledger: ${plural(counts.call, 'API call')}${gaps}${manual}, ${plural(view.sessions.size, 'work session')}${view.malformed ? `, ${view.malformed} malformed lines skipped` : ''}`,
   );
   const seen = view.claudeCode;
   if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
@@ -116,3 +118,5 @@ function closedDaysWaiting(ledgerDir: string, now: number): number {
       days.add(folderDay(rel));
   return days.size;
 }
+
+const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;

@@ -59,7 +59,7 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
       p.truth.manual.length,
     ].map((n) => n.toLocaleString('en-US'));
     const doctorCounts = () =>
-      /ledger: ([\d,]+) API calls \(\+([\d,]+) counted from cost-state\), ([\d,]+) entries logged by hand/
+      /ledger: ([\d,]+) API calls \(\+([\d,]+) counted from cost-state\), ([\d,]+) entr(?:y|ies) logged by hand/
         .exec(p.run(['doctor']).stdout)
         ?.slice(1);
     expect(doctorCounts()).toEqual(counts);
