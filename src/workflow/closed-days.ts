@@ -21,7 +21,12 @@ const START_ROLLUP_BUDGET_MS = 1000;
  */
 export function rollUpClosedDays(ctx: ProjectContext, options: Partial<RollupOptions> = {}): RollupResult {
   const now = ctx.now();
-  return rollUpLedger(ctx.paths.ledger, { now, before: [dayKey(now, ctx.tz), utcDay(now)].sort()[0]!, ...options });
+  return rollUpLedger(ctx.paths.ledger, { now, before: closedBefore(now, ctx.tz), ...options });
+}
+
+/** The first day not rolled up: today, in the project's zone or in UTC, whichever is earlier. */
+export function closedBefore(now: number, tz: string): string {
+  return [dayKey(now, tz), utcDay(now)].sort()[0]!;
 }
 
 /**

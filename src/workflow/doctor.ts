@@ -3,9 +3,9 @@ import path from 'node:path';
 import { readHookLog } from '../capture/hook-log.js';
 import { ledgerDamage } from '../ledger/read-ledger.js';
 import { readIndexedLedger } from '../ledger/ledger-index.js';
-import { folderDay, isClosedFile, listLedger, utcDay } from '../ledger/ledger-files.js';
+import { folderDay, isClosedFile, listLedger } from '../ledger/ledger-files.js';
 import { formatCount } from '../render/format.js';
-import { START_ROLLUP_FOLDERS } from './closed-days.js';
+import { closedBefore, START_ROLLUP_FOLDERS } from './closed-days.js';
 import { projectContext } from './context.js';
 import { projectPaths, type ProjectPaths } from '../project/paths.js';
 import { eventsWithOurHooks, parseSettings, type Settings } from '../install/settings-file.js';
@@ -77,8 +77,11 @@ export function doctorReport(projectDir: string): { report: string; failed: numb
  */
 function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text: string) => void): void {
   let tz = 'UTC';
+  let now = Date.now();
   try {
-    tz = projectContext(p.root).tz;
+    const ctx = projectContext(p.root);
+    tz = ctx.tz;
+    now = ctx.now();
   } catch (error) {
     check(false, (error as Error).message); // a broken config: the figures are read in UTC
   }
@@ -102,19 +105,19 @@ function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text
   for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
   if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
   for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
-  const waiting = closedDaysWaiting(p.ledger, Date.now());
+  const waiting = closedDaysWaiting(p.ledger, now, tz);
   if (waiting > 0)
     lines.push(
       `  ${waiting > START_ROLLUP_FOLDERS ? '⚠ ' : ''}closed days not rolled up yet: ${waiting} (each Claude session's start rolls up ${START_ROLLUP_FOLDERS}; spec-session compact rolls up all of them now)`,
     );
 }
 
-/** Day folders before today (UTC) holding a closed raw file: what the next rollups will take. */
-function closedDaysWaiting(ledgerDir: string, now: number): number {
-  const today = utcDay(now);
+/** Day folders holding a closed raw file, before the day rollUpClosedDays stops at: what the next rollups will take. */
+function closedDaysWaiting(ledgerDir: string, now: number, tz: string): number {
+  const before = closedBefore(now, tz);
   const days = new Set<string>();
   for (const rel of listLedger(ledgerDir).raw)
-    if (folderDay(rel) < today && !days.has(folderDay(rel)) && isClosedFile(ledgerDir, rel, now))
+    if (folderDay(rel) < before && !days.has(folderDay(rel)) && isClosedFile(ledgerDir, rel, now))
       days.add(folderDay(rel));
   return days.size;
 }
