@@ -105,7 +105,27 @@ function corpus(scale) {
     };
     fs.writeFileSync(metaFile, JSON.stringify(meta));
   }
-  return { dir, project: path.join(dir, 'project'), meta, metaFile };
+  return { dir, scale, project: path.join(dir, 'project'), meta, metaFile };
+}
+
+/**
+ * A closed day the corpus does not hold (the first workday after its last, at least four days
+ * ago: long over, so closed): a day of the team's raw files, generated once, for a Claude session's
+ * start to roll up. Undefined when the corpus ends too recently to leave such a day.
+ */
+function closedDay(c, scale) {
+  const folders = c.meta.compactedFiles.filter((f) => /^\d{4}-\d{2}-\d{2}$/.test(f)).sort();
+  let t = Date.parse(`${folders.at(-1)}T00:00:00Z`) + 86_400_000;
+  while ([0, 6].includes(new Date(t).getUTCDay())) t += 86_400_000;
+  if (t > Date.now() - 4 * 86_400_000) return undefined;
+  const day = new Date(t).toISOString().slice(0, 10);
+  const dir = path.join(c.dir, 'closed-day');
+  if (!fs.existsSync(path.join(dir, day))) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    generateLedger(dir, { devs: scale, days: 1, callsPerDay: 800, seed: 4242, start: day });
+  }
+  return { day, from: path.join(dir, day) };
 }
 
 /** Back to the compacted ledger: an earlier run's live session (its ledger file, transcript and state) removed. */
@@ -244,12 +264,41 @@ function readsOf(c, live) {
       label: '`dashboard --out`',
       run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]),
     },
+    ...startRollup(c, live),
     {
       // A past workday from the middle of the ledger: its summary, PROGRESS.md and its sessions'
       // logs archived (idempotent: every run writes the same files).
       id: 'eod',
       label: `\`eod --date ${pastDay(c)}\` (a past workday's summary, PROGRESS.md, its sessions' logs)`,
       run: () => run(['eod', '--date', pastDay(c)]),
+    },
+  ];
+}
+
+/**
+ * The SessionStart hook rolling up a closed day, as the first Claude session of a day does: its
+ * raw files put back before each run, its rollup removed after it (so the other reads see the
+ * ledger they always see).
+ */
+function startRollup(c, live) {
+  const closed = closedDay(c, c.scale);
+  if (!closed) return [];
+  const folder = path.join(c.project, 'docs', 'sessions', 'ledger', closed.day);
+  return [
+    {
+      id: 'start-rollup',
+      label: `SessionStart rolling up a closed day (${closed.day}: the team's raw files of one day)`,
+      prepare: () => {
+        fs.rmSync(folder, { recursive: true, force: true });
+        fs.cpSync(closed.from, folder, { recursive: true });
+      },
+      run: () => {
+        const m = live.hook('SessionStart', { source: 'startup' });
+        const rolled = fs.readdirSync(folder).some((f) => f.startsWith('rollup-'));
+        fs.rmSync(folder, { recursive: true, force: true });
+        if (!rolled) throw new Error(`SessionStart rolled nothing up in ${closed.day}`);
+        return m;
+      },
     },
   ];
 }
@@ -371,6 +420,7 @@ function render(o) {
     'session-status': () => true,
     'cost-json-warm': () => true,
     eod: () => true,
+    'start-rollup': () => true,
   };
   const targetText = {
     'cost-json-cold': '≤ 1.5 s',
@@ -382,6 +432,7 @@ function render(o) {
     'session-status': '(none set)',
     'cost-json-warm': '(none set)',
     eod: '(none set)',
+    'start-rollup': '(none set)',
   };
   const lines = [
     `# spec-session ledger bench — ${o.date}`,
