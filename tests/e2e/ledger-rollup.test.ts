@@ -4,7 +4,7 @@
  * again: every call the mock answered is counted once, whatever was rolled up and re-captured.
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClaude } from './support/claude.js';
@@ -72,5 +72,44 @@ describe('rolled up, then captured again (real CLI)', () => {
     });
     await run('what else?');
     expect(tokenFields(p.costJson().totals)).toEqual(sumReplies(mock.replies));
+  }, 120_000);
+});
+
+describe("a Claude session's start (real CLI)", () => {
+  it('rolls up a closed day, and every figure stays what the mock returned', async () => {
+    const p = makeProject();
+    const ledger = join(p.project, 'docs', 'sessions', 'ledger');
+    const sid = randomUUID();
+    mock.reset();
+    const claude = (prompt: string, session: { sessionId: string } | { resume: string }) =>
+      runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...session });
+    await claude('/start-session inv-1000 spec invoice-management', { sessionId: sid });
+    mock.script({
+      content: [text('Working on it.')],
+      usage: { input_tokens: 11, output_tokens: 22, cache_creation_input_tokens: 33, cache_read_input_tokens: 44 },
+    });
+    await claude('/do-task invoice-management 1.1', { resume: sid });
+    const worked = sumReplies(mock.replies);
+
+    // The session exited (its file ends with its end record); its folder becomes a day long over.
+    const [today] = readdirSync(ledger);
+    const past = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
+    renameSync(join(ledger, today!), join(ledger, past));
+    expect(p.specSession(['doctor'], { allowFail: true }).stdout).toContain('closed days not rolled up yet: 1 ');
+
+    // The next Claude session's start rolls that day up; its own call counts on top.
+    mock.script({
+      content: [text('Hello.')],
+      usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 3, cache_read_input_tokens: 4 },
+    });
+    await claude('hello', { sessionId: randomUUID() });
+    expect(readdirSync(join(ledger, past))).toEqual([expect.stringMatching(/^rollup-[0-9a-f]{12}\.json$/)]);
+    const cost = p.costJson();
+    expect(tokenFields(cost.totals)).toEqual(sumReplies(mock.replies));
+    expect(tokenFields(cost.tasks[0]!)).toEqual(worked);
+    const doctor = p.specSession(['doctor'], { allowFail: true }).stdout;
+    expect(doctor).toContain('ledger: 2 API calls, 1 work session\n');
+    expect(doctor).not.toContain('closed days not rolled up');
+    expect(doctor).toContain('✓ no hook errors logged');
   }, 120_000);
 });
