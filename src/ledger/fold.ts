@@ -10,7 +10,7 @@ import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { memoryView, type LedgerView } from './ledger-view.js';
 import type { RollupEntry } from './rollup-format.js';
 import type { SessionVersions } from './claude-versions.js';
-import { dedupeBy, foldEvents, type Binding, type CommitEvent } from './fold-events.js';
+import { dedupeBy, foldEvents, type Binding, type CommitEvent, type TaskEvent } from './fold-events.js';
 import { pickEntries, rolledKeys, rolledUpEntries, type RolledUp } from './rolled-up.js';
 import { recordTokens, type UsageItem } from './usage-item.js';
 
@@ -30,6 +30,8 @@ export interface RawCall {
 }
 
 export type FoldResult = LedgerView & {
+  /** Task start/done events, oldest first. */
+  tasks: TaskEvent[];
   /** Bindings, oldest first. */
   bindings: Binding[];
   rawCalls: Map<string, RawCall>;
@@ -98,6 +100,7 @@ export function foldLedger(input: FoldInput): FoldResult {
   return Object.assign(
     memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }),
     {
+      tasks: workflow.view.tasks,
       bindings: workflow.view.bindings,
       rawCalls,
       entries,

@@ -5,7 +5,6 @@ import {
   commitKey,
   dedupeBy,
   manualEntry,
-  taskEventKey,
   type Binding,
   type CommitEvent,
   type TaskEvent,
@@ -149,7 +148,6 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
 
   let sessions: Map<string, WorkSession> | undefined;
-  let tasks: TaskEvent[] | undefined;
   let lastBinds: Binding[] | undefined;
   let all: UsageItem[] | undefined;
   let done: DoneSet | undefined;
@@ -234,14 +232,6 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const wsMonths = sessionsPiece().wsMonths;
       const ofThem = [...new Set([...wanted].flatMap((ws) => wsMonths[ws] ?? []))].sort();
       return fromMonths(ofThem, (i) => i.ws !== null && wanted.has(i.ws));
-    },
-    get tasks() {
-      if (!tasks) {
-        const stored: TaskEvent[] = [];
-        for (const spec of base.taskSpecs) storedTaskEvents(spec, (e) => stored.push(e));
-        tasks = dedupeBy([...stored, ...folded().tasks], taskEventKey).sort((a, b) => a.time - b.time);
-      }
-      return tasks;
     },
     forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void) {
       if (base.taskSpecs.includes(spec)) storedTaskEvents(spec, visit);

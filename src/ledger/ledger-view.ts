@@ -39,8 +39,6 @@ export interface LedgerView {
   /** All usage, a spec's, or the unattributed, over all time, summed per model and tier the same way: what PROGRESS.md shows. */
   allTimeSums(of: AllTimeOf): UsageItem[];
   usageOfSessions(names: Iterable<string>): UsageItem[];
-  /** Task start/done events, oldest first: every one ever written (a reader of a day's or a spec's uses forEachTaskEvent or forEachTaskEventOf). */
-  readonly tasks: TaskEvent[];
   /** Whether a task was marked done in a work session (null: outside any): without loading every task event. */
   taskDone(spec: string, task: string, ws: string | null): boolean;
   /**
@@ -51,8 +49,8 @@ export interface LedgerView {
   forEachTaskEventOf(spec: string, visit: (event: TaskEvent) => void): void;
   /**
    * Every task event of every spec, on the same terms (at least once, in no set order): a reader
-   * that keeps a few of them (one day's) dedupes those, instead of `tasks` making, keying and
-   * sorting a team's years of them.
+   * that keeps a few of them (one day's) dedupes those, rather than every event ever written being
+   * made, keyed and sorted.
    */
   forEachTaskEvent(visit: (event: TaskEvent) => void): void;
   /** The latest binding of a work session, or of a Claude session. */
