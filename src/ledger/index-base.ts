@@ -1,21 +1,12 @@
 /**
  * The index's base: the files it keeps of rolled-up usage and workflow events, and how they are
- * assembled from summed items and packed events (base-from-rollups.ts reads the rollups).
+ * assembled from summed items and packed events (base-from-rollups.ts reads the rollups;
+ * base-usage.ts orders the items by month and sums them).
  */
-import { dayKey } from '../time/zoned.js';
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
-import {
-  ITEM_KINDS,
-  ITEM_WIDTH,
-  packItems,
-  rowReader,
-  tableOfRows,
-  type ItemRows,
-  type ItemTable,
-  type PackedItems,
-  type Table,
-} from './packed-items.js';
+import { packItems, tableOfRows, type ItemRows, type ItemTable, type PackedItems, type Table } from './packed-items.js';
+import { sumUsage } from './base-usage.js';
 import { doneKey } from './ledger-view.js';
 import {
   doneTable,
@@ -27,7 +18,7 @@ import {
   type PackedTaskEvent,
 } from './packed-events.js';
 import { contentHash } from './rollup-format.js';
-import { addUsage, isUnattributed, type UsageItem } from './usage-item.js';
+
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
@@ -154,55 +145,7 @@ export function assembleBase(parts: {
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) parts.items.push(manualUsageItem(m));
   const table = parts.items.table;
-  const { cells } = table;
-  /** Each month's rows (their first cells), in time order. */
-  const byMonth = new Map<string, number[]>();
-  const wsMonths = new Map<string, Set<string>>();
-  /** Per task (spec, then task id): the months holding its usage and its sums per model, tier and kind. */
-  const taskOf = new Map<string, Map<string, TaskAcc>>();
-  const allSums = new Map<number, UsageItem>();
-  const unattributedSums = new Map<number, UsageItem>();
-  const specSums = new Map<string, Map<number, UsageItem>>();
-  const modelIds = new Map<string, number>();
-  let lastDay = '';
-  let month = '';
-  let monthList: number[] = [];
-  const read = rowReader(table);
-  // By time; of two at the same time, the first met first (as a stable sort of the items keeps them).
-  const order = new Uint32Array(parts.items.count).map((_, n) => n * ITEM_WIDTH);
-  order.sort((a, b) => cells[a + 1]! - cells[b + 1]! || a - b);
-  for (const r of order) {
-    const item = read(r, '');
-    const day = dayKey(item.time, parts.tz);
-    if (day !== lastDay) {
-      lastDay = day;
-      if (day.slice(0, 7) !== month) {
-        month = day.slice(0, 7);
-        monthList = byMonth.get(month) ?? byMonth.set(month, []).get(month)!;
-      }
-    }
-    monthList.push(r);
-    if (item.ws) (wsMonths.get(item.ws) ?? wsMonths.set(item.ws, new Set()).get(item.ws)!).add(month);
-    let model = modelIds.get(item.model);
-    if (model === undefined) modelIds.set(item.model, (model = modelIds.size));
-    const sumKey =
-      model * 16 + ITEM_KINDS.indexOf(item.kind) * 4 + (item.speed === 'fast' ? 2 : 0) + (item.longContext ? 1 : 0);
-    addToSums(allSums, sumKey, item, 'none');
-    if (isUnattributed(item)) addToSums(unattributedSums, sumKey, item, 'none');
-    if (item.spec) {
-      let ofSpec = specSums.get(item.spec);
-      if (!ofSpec) specSums.set(item.spec, (ofSpec = new Map()));
-      addToSums(ofSpec, sumKey, item, 'spec');
-    }
-    if (item.spec && item.task) {
-      let ofSpec = taskOf.get(item.spec);
-      if (!ofSpec) taskOf.set(item.spec, (ofSpec = new Map()));
-      let task = ofSpec.get(item.task);
-      if (!task) ofSpec.set(item.task, (task = { months: new Set(), sums: new Map() }));
-      task.months.add(month);
-      addToSums(task.sums, sumKey, item, 'task');
-    }
-  }
+  const { byMonth, wsMonths, taskOf, allSums, unattributedSums, specSums, models } = sumUsage(table, parts.tz);
   const sessions = new Map<string, WorkSession>();
   for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
   const bindings = uniqueSorted(parts.events.bindings);
@@ -224,7 +167,7 @@ export function assembleBase(parts: {
       malformed: parts.malformed,
       problems: parts.problems,
       months: [...byMonth.keys()].sort(),
-      models: [...modelIds.keys()].sort(),
+      models,
       claudeCode: claudeCodeSeen([parts.events.versions]),
       taskSpecs: [...new Set(tasks.map((t) => t[2]))].sort(),
       taskSumSpecs: [...taskOf.keys()].sort(),
@@ -261,33 +204,6 @@ export function assembleBase(parts: {
     },
     monthTables: new Map([...byMonth].map(([m, rows]) => [m, tableOfRows(table, rows)])),
   };
-}
-
-/**
- * Adds an item into the sum of its model, kind and tier (`key`): the first time a copy that keeps
- * only what all of the sum's items share (its spec and task, its spec, or nothing).
- */
-function addToSums(sums: Map<number, UsageItem>, key: number, item: UsageItem, keep: 'task' | 'spec' | 'none'): void {
-  const sum = sums.get(key);
-  if (sum) addUsage(sum, item);
-  else
-    sums.set(key, {
-      ...item,
-      tokens: { ...item.tokens },
-      spec: keep === 'none' ? null : item.spec,
-      task: keep === 'task' ? item.task : null,
-      cs: null,
-      ws: null,
-      phase: null,
-      branch: null,
-      commit: null,
-    });
-}
-
-/** A task's months and sums, while the base is assembled. */
-interface TaskAcc {
-  months: Set<string>;
-  sums: Map<number, UsageItem>;
 }
 
 /** The task events grouped by spec, each group in the order of `tasks` (by time). */
