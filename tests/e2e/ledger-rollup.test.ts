@@ -23,20 +23,20 @@ afterAll(async () => {
 const ledgerFiles = (dir: string) =>
   (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.jsonl?$/.test(f)).sort();
 
+/** A scratch project, its ledger folder, and the real CLI run in it against the mock (reset). */
+function realProject() {
+  const p = makeProject();
+  mock.reset();
+  const claude = (prompt: string, session: { sessionId: string } | { resume: string }) =>
+    runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...session });
+  return { p, ledger: join(p.project, 'docs', 'sessions', 'ledger'), claude };
+}
+
 describe('rolled up, then captured again (real CLI)', () => {
   it('a rolled-up session whose transcript is read again after the state is lost counts once', async () => {
-    const p = makeProject();
-    const ledger = join(p.project, 'docs', 'sessions', 'ledger');
+    const { p, ledger, claude } = realProject();
     const sid = randomUUID();
-    mock.reset();
-    const run = (prompt: string, first = false) =>
-      runClaude({
-        cwd: p.project,
-        home: p.home,
-        baseUrl: mock.url,
-        prompt,
-        ...(first ? { sessionId: sid } : { resume: sid }),
-      });
+    const run = (prompt: string, first = false) => claude(prompt, first ? { sessionId: sid } : { resume: sid });
     await run('/start-session inv-1000 spec invoice-management', true);
     mock.script(
       { content: [text('Marking it done.'), bash(markDoneCommand('1.1'))] },
@@ -77,12 +77,8 @@ describe('rolled up, then captured again (real CLI)', () => {
 
 describe("a Claude session's start (real CLI)", () => {
   it('rolls up a closed day, and every figure stays what the mock returned', async () => {
-    const p = makeProject();
-    const ledger = join(p.project, 'docs', 'sessions', 'ledger');
+    const { p, ledger, claude } = realProject();
     const sid = randomUUID();
-    mock.reset();
-    const claude = (prompt: string, session: { sessionId: string } | { resume: string }) =>
-      runClaude({ cwd: p.project, home: p.home, baseUrl: mock.url, prompt, ...session });
     await claude('/start-session inv-1000 spec invoice-management', { sessionId: sid });
     mock.script({
       content: [text('Working on it.')],
