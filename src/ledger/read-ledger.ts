@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { listLedger } from './ledger-files.js';
+import { listLedger, type LedgerFiles } from './ledger-files.js';
 import { checkRecord, type LedgerLine } from './ledger-schema.js';
 import { decodeRollup } from './rollup-decode.js';
 import type { RollupEntry } from './rollup-format.js';
@@ -90,8 +90,10 @@ export function readLedger(ledgerDir: string, { skip }: { skip?: Set<string> } =
 }
 
 /** Where the ledger holds what a fold skips: raw lines that are not valid records, and unreadable files. */
-export function ledgerDamage(ledgerDir: string): { lines: string[]; files: string[] } {
-  const { raw, rollups } = listLedger(ledgerDir);
+export function ledgerDamage(
+  ledgerDir: string,
+  { raw, rollups }: LedgerFiles = listLedger(ledgerDir),
+): { lines: string[]; files: string[] } {
   const lines: string[] = [];
   const files: string[] = [];
   for (const rel of raw) {

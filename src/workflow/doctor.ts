@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readHookLog } from '../capture/hook-log.js';
 import { ledgerDamage } from '../ledger/read-ledger.js';
 import { readIndexedLedger } from '../ledger/ledger-index.js';
-import { folderDay, isClosedFile, listLedger } from '../ledger/ledger-files.js';
+import { folderDay, isClosedFile, listLedger, type LedgerFiles } from '../ledger/ledger-files.js';
 import { formatCount } from '../render/format.js';
 import { closedBefore, START_ROLLUP_FOLDERS } from './closed-days.js';
 import { projectContext } from './context.js';
@@ -101,11 +101,12 @@ function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text
   if (seen.versions.length) lines.push(`  Claude Code versions in the ledger: ${seen.versions.join(', ')}`);
   const missing = versionsNote(seen);
   if (missing) lines.push(`  ⚠ ${missing}`);
-  const damage = ledgerDamage(p.ledger);
+  const files = listLedger(p.ledger);
+  const damage = ledgerDamage(p.ledger, files);
   for (const where of damage.lines.slice(0, 10)) lines.push(`    skipped: ${where}`);
   if (damage.lines.length > 10) lines.push(`    … and ${damage.lines.length - 10} more`);
   for (const file of damage.files) check(false, `unreadable ledger file ${file}`);
-  const waiting = closedDaysWaiting(p.ledger, now, tz);
+  const waiting = closedDaysWaiting(p.ledger, files, now, tz);
   if (waiting > 0)
     lines.push(
       `  ${waiting > START_ROLLUP_FOLDERS ? '⚠ ' : ''}closed days not rolled up yet: ${waiting} (each Claude session's start rolls up ${START_ROLLUP_FOLDERS}; spec-session compact rolls up all of them now)`,
@@ -113,10 +114,10 @@ function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text
 }
 
 /** Day folders holding a closed raw file, before the day rollUpClosedDays stops at: what the next rollups will take. */
-function closedDaysWaiting(ledgerDir: string, now: number, tz: string): number {
+function closedDaysWaiting(ledgerDir: string, files: LedgerFiles, now: number, tz: string): number {
   const before = closedBefore(now, tz);
   const days = new Set<string>();
-  for (const rel of listLedger(ledgerDir).raw)
+  for (const rel of files.raw)
     if (folderDay(rel) < before && !days.has(folderDay(rel)) && isClosedFile(ledgerDir, rel, now))
       days.add(folderDay(rel));
   return days.size;
