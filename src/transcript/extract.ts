@@ -3,7 +3,7 @@
  * assistant line's call is read from its head and its end (LineFields), and only a line that does
  * not settle that way is handed to whole-lines.ts to be parsed whole.
  */
-import { LineFields } from './line-fields.js';
+import { EmbeddedFields } from './progress-line.js';
 import { takeCall, type Extracted, type ExtractOptions, type OnCall } from './extracted.js';
 import { takeAssistantLine, takeCompactLine, takeCostStateLine, takeTaskCommand } from './whole-lines.js';
 
@@ -34,7 +34,7 @@ const NOTHING_TO_COUNT = new Set([
   'pr-link',
 ]);
 
-const fields = new LineFields();
+const fields = new EmbeddedFields();
 
 /**
  * Visits each whole line of `buf[start, end)` (a newline ends a line) and takes what it holds.
@@ -88,6 +88,13 @@ function takeLine(
       return;
     }
     if (NOTHING_TO_COUNT.has(type)) return;
+    if (type === 'progress' && stop === 'typed' && has(buf, s, e, USAGE_MARK)) {
+      const call = fields.progressCall(buf, s, e);
+      if (call === 'invalid') into.malformed++;
+      else if (call) takeCall(call, fields.version, into, offset, true, onCall);
+      else if (call === null) takeAssistantLine(line(buf, s, e), into, offset, onCall);
+      return;
+    }
   }
   if (stop === 'closed' && fields.type === undefined) return; // a small object with no type at all
   takeWhole(buf, s, e, into, offset, onCall);

@@ -19,22 +19,30 @@ import { BAD, INVALID, UsageBytes } from './usage-bytes.js';
  * Assumption (true of every Claude Code layout seen, 1.0.x–2.1.331): the last `"usage":` key of an
  * assistant line is `message.usage`, two levels deep.
  */
-const USAGE_KEY = Buffer.from('"usage":');
-const ASSISTANT = ascii('assistant');
-const SYNTHETIC = ascii('<synthetic>');
+export const USAGE_KEY = Buffer.from('"usage":');
+export const ASSISTANT = ascii('assistant');
+export const SYNTHETIC = ascii('<synthetic>');
 
 // Fields, by index. Kinds: 0 absent, 1 a string at [a, b), 2 another value (rows.ts reads it as null).
-const SESSION = 0;
-const TIMESTAMP = 1;
-const REQUEST = 2;
-const REQUEST_SESSION = 3;
-const AGENT = 4;
-const VERSION = 5;
-const SUBTYPE = 6;
-const MESSAGE_ID = 7;
-const MODEL = 8;
-const TYPE = 9;
-const FIELDS = 10;
+// The top level's, message.id and message.model, then those of a progress line's embedded row (progress-line.ts).
+export const SESSION = 0;
+export const TIMESTAMP = 1;
+export const REQUEST = 2;
+export const REQUEST_SESSION = 3;
+export const AGENT = 4;
+export const VERSION = 5;
+export const SUBTYPE = 6;
+export const MESSAGE_ID = 7;
+export const MODEL = 8;
+export const TYPE = 9;
+export const INNER_SESSION = 10;
+export const INNER_TIMESTAMP = 11;
+export const INNER_REQUEST = 12;
+export const INNER_REQUEST_SESSION = 13;
+export const INNER_AGENT = 14;
+export const INNER_TYPE = 15;
+export const DATA_AGENT = 16;
+const FIELDS = 17;
 
 /** Top-level keys, by length: [key, field]. */
 const TOP: Record<number, Array<[Uint8Array, number]>> = {
@@ -52,9 +60,9 @@ const TOP: Record<number, Array<[Uint8Array, number]>> = {
   16: [[ascii('requestSessionId'), REQUEST_SESSION]],
 };
 const IS_SIDECHAIN = ascii('isSidechain');
-const MESSAGE = ascii('message');
-const ID = ascii('id');
-const MODEL_KEY = ascii('model');
+export const MESSAGE = ascii('message');
+export const ID = ascii('id');
+export const MODEL_KEY = ascii('model');
 
 /** How far the head got. */
 export type HeadStop = 'typed' | 'message' | 'object' | 'closed' | 'bad';
@@ -65,9 +73,9 @@ function sameBytes(bytes: Buffer, buf: Buffer, at: number): boolean {
 }
 
 export class LineFields {
-  private readonly j = new JsonBytes();
-  private buf: Buffer = Buffer.alloc(0);
-  private readonly kind = new Uint8Array(FIELDS);
+  protected readonly j = new JsonBytes();
+  protected buf: Buffer = Buffer.alloc(0);
+  protected readonly kind = new Uint8Array(FIELDS);
   private readonly fa = new Int32Array(FIELDS);
   private readonly fb = new Int32Array(FIELDS);
   private readonly plain = new Uint8Array(FIELDS);
@@ -76,7 +84,7 @@ export class LineFields {
   isSidechain = false;
   /** Where the head stopped (the first object/array value it did not enter). */
   stopAt = 0;
-  private readonly usageBytes = new UsageBytes(this.j);
+  protected readonly usageBytes = new UsageBytes(this.j);
 
   /**
    * Reads top-level scalar keys from the line start, and stops: at a `type` other than assistant
@@ -125,7 +133,7 @@ export class LineFields {
   }
 
   /** Reads the value of the key just read into `field`. */
-  private read(field: number): boolean {
+  protected read(field: number): boolean {
     const j = this.j;
     if (j.ws() === 0x22) {
       if (!j.string()) return false;
@@ -139,10 +147,10 @@ export class LineFields {
     return j.value();
   }
 
-  private topScalar(): boolean {
+  protected topScalar(): boolean {
     const j = this.j;
-    const candidates = TOP[j.b - j.a];
-    if (candidates) for (const [key, field] of candidates) if (j.is(key)) return this.read(field);
+    const field = this.topField();
+    if (field >= 0) return this.read(field);
     if (j.is(IS_SIDECHAIN)) {
       j.ws();
       const lit = j.literal();
@@ -152,7 +160,15 @@ export class LineFields {
     return j.value();
   }
 
-  private is(field: number, bytes: Uint8Array): boolean {
+  /** The field of the top-level key just read, -1 for one not read. */
+  protected topField(): number {
+    const j = this.j;
+    const candidates = TOP[j.b - j.a];
+    if (candidates) for (const [key, field] of candidates) if (j.is(key)) return field;
+    return -1;
+  }
+
+  protected is(field: number, bytes: Uint8Array): boolean {
     const n = bytes.length;
     if (this.kind[field] !== 1 || this.fb[field]! - this.fa[field]! !== n) return false;
     const a = this.fa[field]!;
@@ -172,6 +188,16 @@ export class LineFields {
     const text = decodeString(this.buf, a, b, true);
     this.last[field] = { bytes: Buffer.from(this.buf.subarray(a, b)), text };
     return text;
+  }
+
+  /** Whether a string field holds escapes (bytes compare unlike its text then). */
+  protected escaped(field: number): boolean {
+    return this.plain[field] === 0;
+  }
+
+  /** A field's string, null when it is absent or not a string (-1: no field). */
+  private text(field: number): string | null {
+    return field < 0 ? null : (this.get(field) ?? null);
   }
 
   get type(): string | null | undefined {
@@ -208,20 +234,36 @@ export class LineFields {
     if (!this.is(TYPE, ASSISTANT)) return null;
     if (this.kind[MESSAGE_ID] === 0 || this.kind[MODEL] === 0 || this.kind[TIMESTAMP] === 0) return null;
     if (usage === INVALID || this.kind[MESSAGE_ID] !== 1 || this.kind[TIMESTAMP] !== 1) return 'invalid';
+    return this.callFrom(TIMESTAMP, SESSION, REQUEST, REQUEST_SESSION, AGENT, this.isSidechain);
+  }
+
+  /**
+   * The call whose id, model and usage were read, its other fields taken from the given fields (-1:
+   * none); `timestamp` must hold a string. undefined for a `<synthetic>` placeholder, 'invalid' for
+   * a time no calendar can show.
+   */
+  protected callFrom(
+    timestamp: number,
+    session: number,
+    request: number,
+    requestSession: number,
+    agent: number,
+    sidechain: boolean,
+  ): ApiCall | 'invalid' | undefined {
     if (this.is(MODEL, SYNTHETIC)) return undefined; // a local placeholder for an API error, not a billed call
-    const time = this.plain[TIMESTAMP] ? isoTime(buf, this.fa[TIMESTAMP]!, this.fb[TIMESTAMP]!) : NaN;
-    const ms = Number.isNaN(time) ? parseTime(this.get(TIMESTAMP)!) : time;
+    const time = this.plain[timestamp] ? isoTime(this.buf, this.fa[timestamp]!, this.fb[timestamp]!) : NaN;
+    const ms = Number.isNaN(time) ? parseTime(this.get(timestamp)!) : time;
     if (Number.isNaN(ms)) return 'invalid';
-    const sessionId = this.get(SESSION) ?? null;
-    const requestSessionId = this.get(REQUEST_SESSION) ?? null;
+    const sessionId = this.text(session);
+    const requestSessionId = this.text(requestSession);
     return {
       messageId: this.get(MESSAGE_ID)!,
-      requestId: this.get(REQUEST) ?? null,
+      requestId: this.text(request),
       time: ms,
       model: this.get(MODEL) ?? 'unknown',
       sessionId,
-      agentId: this.get(AGENT) ?? null,
-      sidechain: this.isSidechain,
+      agentId: this.text(agent),
+      sidechain,
       copiedFrom: requestSessionId !== null && requestSessionId !== sessionId ? requestSessionId : null,
       tokens: this.usageBytes.tokens(),
       speed: this.usageBytes.fast ? 'fast' : 'standard',

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { extractFromLines } from '../../src/transcript/extract.js';
+import { JsonBytes } from '../../src/transcript/json-bytes.js';
+import { EmbeddedFields } from '../../src/transcript/progress-line.js';
 import { emptyExtracted, type Extracted } from '../../src/transcript/extracted.js';
 import { takeAssistantLine } from '../../src/transcript/whole-lines.js';
 import { assistantLine } from './lines.js';
@@ -184,5 +186,223 @@ describe('what a transcript line holds beyond its call', () => {
       },
     ]);
     expect(read.embeddedCallOffsets).toEqual([0]);
+  });
+});
+
+/** An object with its keys in the given order (absent values left out). */
+function ordered(order: string[], values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (values[k] !== undefined) out[k] = values[k];
+  return out;
+}
+
+/** Mostly the order Claude Code writes, sometimes any other. */
+const anyOrder = (keys: string[]) =>
+  fc.oneof(
+    { arbitrary: fc.constant(keys), weight: 3 },
+    { arbitrary: fc.shuffledSubarray(keys, { minLength: keys.length, maxLength: keys.length }), weight: 1 },
+  );
+const odd = <T>(arb: fc.Arbitrary<T>) =>
+  fc.option(fc.oneof(arb, fc.constant(null), fc.constant(7)), { nil: undefined });
+
+const embeddedArb = fc.record({
+  row: rowArb,
+  /** Counts and a time a call can have (rowArb's are mostly ones it cannot). */
+  valid: fc.option(fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.nat()), { nil: undefined, freq: 3 }),
+  innerType: fc.constantFrom('assistant', 'assistant', 'assistant', 'user', 7),
+  message: fc.constantFrom('object', 'object', 'object', 'object', 'object', 'null', 'array', 'absent'),
+  messageOrder: anyOrder(['id', 'model', 'type', 'content', 'usage', 'stop_reason']),
+  innerOrder: anyOrder([
+    'type',
+    'message',
+    'requestId',
+    'uuid',
+    'timestamp',
+    'sessionId',
+    'agentId',
+    'requestSessionId',
+  ]),
+  innerTimestamp: fc.oneof(
+    { arbitrary: fc.constant('2026-11-20T10:00:03.000Z'), weight: 3 },
+    { arbitrary: odd(fc.constant('soon')), weight: 1 },
+  ),
+  innerSession: odd(fc.constant('s-inner')),
+  dataAgent: odd(fc.constant('a-data')),
+  data: fc.constantFrom('object', 'object', 'object', 'object', 'object', 'null', 'string', 'array'),
+  dataOrder: anyOrder(['message', 'normalizedMessages', 'type', 'prompt', 'agentId']),
+  normalized: fc.boolean(),
+  prompt: fc.string({ unit: 'grapheme', maxLength: 30 }).map((t) => `${t} {"usage": {"input_tokens": 9}} \\"usage\\":`),
+  topOrder: anyOrder(['parentUuid', 'isSidechain', 'sessionId', 'version', 'type', 'data', 'toolUseID', 'timestamp']),
+});
+
+/** A 2.1.3x agent_progress line embedding a copy of `row`, in any key order, with odd values. */
+function progressLineOf(e: typeof embeddedArb extends fc.Arbitrary<infer T> ? T : never): string {
+  const r = e.valid
+    ? {
+        ...e.row,
+        input: e.valid[0],
+        output: e.valid[1],
+        write: e.valid[2],
+        read: e.valid[3],
+        split: undefined,
+        timestamp: '2026-11-20T10:00:00.000Z',
+        id: e.row.id ?? 'msg_01abc',
+        model: e.row.model ?? 'claude-opus-4-6',
+      }
+    : e.row;
+  const row = JSON.parse(lineOf({ ...r, layout: 'modern' })) as { message: Record<string, unknown> };
+  const m = row.message;
+  const message =
+    e.message === 'object'
+      ? ordered(e.messageOrder, m)
+      : e.message === 'null'
+        ? null
+        : e.message === 'array'
+          ? [m]
+          : undefined;
+  const inner = ordered(e.innerOrder, {
+    type: e.innerType,
+    message,
+    requestId: r.requestId,
+    uuid: 'u-1',
+    timestamp: e.innerTimestamp,
+    sessionId: e.innerSession,
+    agentId: r.agentId,
+    requestSessionId: r.requestSessionId,
+  });
+  const normalized = e.normalized
+    ? [{ type: 'assistant', message: { id: 'msg_other', usage: { input_tokens: 3 } } }]
+    : [];
+  const data =
+    e.data === 'object'
+      ? ordered(e.dataOrder, {
+          message: inner,
+          normalizedMessages: normalized,
+          type: 'agent_progress',
+          prompt: e.prompt,
+          agentId: e.dataAgent,
+        })
+      : e.data === 'null'
+        ? null
+        : e.data === 'string'
+          ? 'x'
+          : [inner];
+  return JSON.stringify(
+    ordered(e.topOrder, {
+      parentUuid: null,
+      isSidechain: r.sidechain,
+      sessionId: r.sessionId,
+      version: r.version,
+      type: 'progress',
+      data,
+      toolUseID: 'agent_msg_1',
+      timestamp: r.timestamp,
+    }),
+  );
+}
+
+describe('a progress line read from its bytes gives what JSON.parse of it gives', () => {
+  it('property: any key order, odd values, copies that are not calls, usage keys in content and prompts', () => {
+    fc.assert(
+      fc.property(embeddedArb, (e) => {
+        const line = progressLineOf(e);
+        expect(seen(fast(line))).toEqual(seen(whole(line)));
+      }),
+      { seed: 20261207, numRuns: 3000 },
+    );
+  });
+
+  it('duplicate keys and escaped types are left to JSON.parse, which keeps the last', () => {
+    const inner = {
+      type: 'assistant',
+      timestamp: '2026-11-20T10:00:03.000Z',
+      message: { id: 'msg_dup', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 5 } },
+    };
+    const base = JSON.stringify({ type: 'progress', sessionId: 's', data: { message: inner } });
+    const cases = [
+      base.replace('"usage":{"input_tokens":5}', '"usage":{"input_tokens":5},"usage":{"input_tokens":8}'),
+      base.replace('"data":', '"type":"user","data":'),
+      base.replace(/}$/, ',"type":"user"}'),
+      base.replace('"type":"assistant"', '"type":"assist\\u0061nt"'),
+      base.replace('"message":{"type"', '"message":{"type":"user","type"'),
+      base.replace(/}$/, ',"message":null}'),
+      base.replace(/}}$/, ',"message":null}}'),
+      base.replace(/}}}$/, ',"message":null}}}'),
+      base.replace(/}$/, ',"data":null}'),
+    ];
+    for (const line of [base, ...cases]) expect(seen(fast(line)), line).toEqual(seen(whole(line)));
+    expect(fast(cases[0]!).embeddedCalls[0]?.tokens.input).toBe(8);
+    expect(fast(cases[3]!).embeddedCalls).toHaveLength(1);
+  });
+
+  it('a line cut anywhere reads as JSON.parse reads it', () => {
+    const line = progressLineOf({
+      row: { ...fc.sample(rowArb, { seed: 1, numRuns: 1 })[0]!, id: 'msg_01abc', model: 'claude-opus-4-6' },
+      valid: [12, 34, 56, 78],
+      innerType: 'assistant',
+      message: 'object',
+      messageOrder: ['id', 'model', 'type', 'content', 'usage', 'stop_reason'],
+      innerOrder: ['type', 'message', 'requestId', 'uuid', 'timestamp', 'sessionId', 'agentId', 'requestSessionId'],
+      innerTimestamp: '2026-11-20T10:00:03.000Z',
+      innerSession: undefined,
+      dataAgent: 'a-data',
+      data: 'object',
+      dataOrder: ['message', 'normalizedMessages', 'type', 'prompt', 'agentId'],
+      normalized: true,
+      prompt: 'p',
+      topOrder: ['parentUuid', 'isSidechain', 'sessionId', 'version', 'type', 'data', 'toolUseID', 'timestamp'],
+    });
+    for (let cut = 1; cut < line.length; cut++) {
+      const part = line.slice(0, cut);
+      expect(seen(fast(part)), part).toEqual(seen(whole(part)));
+    }
+  });
+});
+
+describe('the byte-level reading of a progress line', () => {
+  it('passes over a tool input whose own key is `usage` (2.1.3x copies of Write calls have them), not giving up on the line', () => {
+    const inner = {
+      type: 'assistant',
+      message: {
+        id: 'msg_tool',
+        model: 'claude-haiku-4-5',
+        content: [{ type: 'tool_use', input: { usage: { input_tokens: 5 }, text: 'x' } }],
+        usage: { input_tokens: 200, output_tokens: 20 },
+      },
+      requestId: 'req_tool',
+      timestamp: '2026-11-20T10:00:03.000Z',
+    };
+    const line = JSON.stringify({ sessionId: 's', type: 'progress', data: { message: inner, agentId: 'a1' } });
+    const fields = new EmbeddedFields();
+    const buf = Buffer.from(line);
+    expect(fields.head(buf, 0, buf.length)).toBe('typed');
+    expect(fields.progressCall(buf, 0, buf.length)).toMatchObject({
+      messageId: 'msg_tool',
+      agentId: 'a1',
+      tokens: { input: 200 },
+    });
+  });
+});
+
+describe('skipping a string the reader does not need', () => {
+  const skip = (json: string) => {
+    const buf = Buffer.from(`${json},"next":1}`);
+    const j = new JsonBytes().reset(buf, 0, buf.length);
+    return j.skipString() ? buf.toString('utf8', j.pos) : 'not a string';
+  };
+  const long = 'x'.repeat(40);
+  it.each([
+    ['a short one', '"abc"'],
+    ['an escaped quote inside', `"${long}\\"${long}"`],
+    ['escaped backslashes just before the end', `"${long}\\\\\\\\"`],
+    ['an escaped quote after escaped backslashes', `"${long}\\\\\\"${long}"`],
+    ['escapes across its first 32 bytes', `"${'y'.repeat(31)}\\"\\\\${long}"`],
+  ])('%s', (_, json) => {
+    expect(JSON.parse(json)).toBeTypeOf('string');
+    expect(skip(json)).toBe(',"next":1}');
+  });
+  it('an unterminated one is not a string', () => {
+    const buf = Buffer.from(`"${long}\\"`);
+    expect(new JsonBytes().reset(buf, 0, buf.length).skipString()).toBe(false);
   });
 });
