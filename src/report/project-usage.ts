@@ -124,7 +124,7 @@ function splitUsage(
   tz: string,
   specOf: (ws: string) => string | null,
 ): ProjectUsage {
-  const tasks = new Map<string, TaskUsage>();
+  const tasks: TaskUsage[] = [];
   const sessions = new Map<string, SessionUsage>();
   const specs = new Map<string, UsageTally>();
   const days = new Map<string, UsageTally>();
@@ -136,82 +136,64 @@ function splitUsage(
   const implementation: ProjectUsage['implementation'] = new Map();
   for (const ws of listed)
     sessions.set(ws.name, { name: ws.name, spec: ws.spec, tally: new UsageTally(book), first: null, last: null });
+  // Per item, everything is found by its own strings (a few per table, so their hashes are kept),
+  // never by a key made for the item: a team's year hands over tens of thousands of items.
+  const tasksOf = new Map<string, Map<string, TaskRows>>();
+  const newTally = () => new UsageTally(book);
+  const newBranch = () => ({ tally: newTally(), sessions: new Set<string>(), tasks: new Set<string>() });
+  const newCommit = () => ({ tally: newTally(), tasks: new Set<string>() });
   forEach((item) => {
     const pico = priceItem(item, book);
     addItem(totals, item, pico);
-    addItem(
-      getOr(days, dayKey(item.time, tz), () => new UsageTally(book)),
-      item,
-      pico,
-    );
-    if (item.spec)
-      addItem(
-        getOr(specs, item.spec, () => new UsageTally(book)),
-        item,
-        pico,
-      );
-    if (item.spec && item.phase)
-      addItem(
-        getOr(planning, item.spec, () => ({
-          requirements: new UsageTally(book),
-          design: new UsageTally(book),
-          tasks: new UsageTally(book),
-        }))[item.phase],
-        item,
-        pico,
-      );
-    else if (item.spec && (item.task || item.ws))
-      addItem(
-        getOr(implementation, item.spec, () => new UsageTally(book)),
-        item,
-        pico,
-      );
-    const task = item.spec && item.task ? `${item.spec}/${item.task}` : undefined;
+    addItem(getOr(days, dayKey(item.time, tz), newTally), item, pico);
+    const { spec, ws } = item;
+    if (spec) {
+      addItem(getOr(specs, spec, newTally), item, pico);
+      if (item.phase) addItem(getOr(planning, spec, () => phaseTallies(book))[item.phase], item, pico);
+      else if (item.task || ws) addItem(getOr(implementation, spec, newTally), item, pico);
+    }
+    const rows = spec && item.task ? taskRowsOf(tasksOf, spec, item.task) : undefined;
     if (item.kind !== 'manual') {
-      const b = getOr(branches, item.branch ?? '', () => ({
-        tally: new UsageTally(book),
-        sessions: new Set<string>(),
-        tasks: new Set<string>(),
-      }));
+      const b = getOr(branches, item.branch ?? '', newBranch);
       addItem(b.tally, item, pico);
-      if (item.ws) b.sessions.add(item.ws);
-      if (task) b.tasks.add(task);
+      if (ws) b.sessions.add(ws);
+      if (rows) b.tasks.add(rows.label);
     }
     if (item.commit) {
-      const c = getOr(commits, item.commit, () => ({ tally: new UsageTally(book), tasks: new Set<string>() }));
+      const c = getOr(commits, item.commit, newCommit);
       addItem(c.tally, item, pico);
-      if (task) c.tasks.add(task);
+      if (rows) c.tasks.add(rows.label);
     }
-    if (item.ws) {
-      const s = getOr(sessions, item.ws, () => ({
-        name: item.ws!,
-        spec: specOf(item.ws!) ?? item.spec,
-        tally: new UsageTally(book),
-        first: null,
-        last: null,
-      }));
+    if (ws) {
+      let s = sessions.get(ws);
+      if (!s)
+        sessions.set(ws, (s = { name: ws, spec: specOf(ws) ?? spec, tally: newTally(), first: null, last: null }));
       addItem(s.tally, item, pico);
       s.first = Math.min(s.first ?? item.first, item.first);
       s.last = Math.max(s.last ?? item.last, item.last);
     }
-    if (item.spec && item.task) {
-      const key = `${item.spec}\u0000${item.task}\u0000${item.ws ?? ''}`;
-      const t = getOr(tasks, key, () => ({
-        spec: item.spec!,
-        taskId: item.task!,
-        session: item.ws,
-        tally: new UsageTally(book),
-        manualTokens: 0,
-        first: item.first,
-        last: item.last,
-      }));
+    if (rows) {
+      let t = rows.bySession.get(ws ?? '');
+      if (!t) {
+        t = {
+          spec: spec!,
+          taskId: item.task!,
+          session: ws,
+          tally: newTally(),
+          manualTokens: 0,
+          first: item.first,
+          last: item.last,
+        };
+        rows.bySession.set(ws ?? '', t);
+        tasks.push(t);
+      }
       addItem(t.tally, item, pico);
       if (item.kind === 'manual') t.manualTokens += sumTokens(item);
       t.first = Math.min(t.first, item.first);
       t.last = Math.max(t.last, item.last);
     } else if (isUnattributed(item)) addItem(unattributed, item, pico);
   });
-  const taskRows = [...tasks.values()].sort(
+  const taskRows = tasks.sort(
     (a, b) =>
       a.first - b.first ||
       compareText(a.spec, b.spec) ||
@@ -234,6 +216,26 @@ function splitUsage(
     implementation,
   };
 }
+
+/** A task's rows, one per work session ('' for none), and its `spec/task` label. */
+interface TaskRows {
+  label: string;
+  bySession: Map<string, TaskUsage>;
+}
+
+function taskRowsOf(tasksOf: Map<string, Map<string, TaskRows>>, spec: string, task: string): TaskRows {
+  let ofSpec = tasksOf.get(spec);
+  if (!ofSpec) tasksOf.set(spec, (ofSpec = new Map()));
+  let rows = ofSpec.get(task);
+  if (!rows) ofSpec.set(task, (rows = { label: `${spec}/${task}`, bySession: new Map() }));
+  return rows;
+}
+
+const phaseTallies = (book: PriceBook): Record<Phase, UsageTally> => ({
+  requirements: new UsageTally(book),
+  design: new UsageTally(book),
+  tasks: new UsageTally(book),
+});
 
 function taskTotals(rows: TaskUsage[], book: PriceBook): TaskTotal[] {
   const totals = new Map<string, TaskTotal>();
