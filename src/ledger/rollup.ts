@@ -28,6 +28,8 @@ export interface RollupOptions {
    * them: only how many it takes varies): a hook's rollup stays short, whatever a folder holds.
    */
   budgetMs?: number;
+  /** The clock the budget is read on (Date.now unless a test gives another). */
+  clock?: () => number;
   /** How long to wait for another run's lock (the lock's default when absent). */
   lockTimeoutMs?: number;
 }
@@ -95,9 +97,10 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
       );
       // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
       // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
-      const started = Date.now();
+      const clock = options.clock ?? Date.now;
+      const started = clock();
       for (const day of [...new Set(candidates.map(folderDay))].sort().slice(0, options.maxFolders)) {
-        if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+        if (options.budgetMs !== undefined && clock() - started > options.budgetMs) break;
         rollUpFolder(
           context,
           day,

@@ -21,6 +21,7 @@ import {
 import { cli } from '../e2e/support/project.js';
 import { START_ROLLUP_FOLDERS } from '../../src/workflow/closed-days.js';
 import { acquireLock } from '../../src/store/lock.js';
+import { rollUpLedger } from '../../src/ledger/rollup.js';
 
 const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
 
@@ -340,6 +341,20 @@ describe("a Claude session's start", () => {
     expect(p.run(['doctor']).stdout).toContain('✓ no hook errors logged');
     sessionStart(p.dir);
     expect(rawFiles(p)).toEqual([]);
+    expectExact(p.costJson(), p.expected);
+  });
+
+  it('begins no folder once its time budget is spent: the oldest first, the rest left for the next start', () => {
+    const p = ledgerProject({ devs: 1, days: 5, callsPerDay: 20, seed: 9 });
+    const folders = () => [...new Set(rawFiles(p).map((f) => f.slice(0, 10)))].sort();
+    const before = folders();
+    let t = 0;
+    const ticking = () => (t += 600); // each look at the clock: 0.6 s later
+    const options = { now: Date.now(), budgetMs: 1000, clock: ticking };
+    rollUpLedger(p.ledger, options);
+    expect(folders()).toEqual(before.slice(1)); // begun at 0.6 s; at 1.2 s the next is not
+    rollUpLedger(p.ledger, { ...options, budgetMs: 1500 }); // two: at 0.6 and 1.2 s
+    expect(folders()).toEqual(before.slice(3));
     expectExact(p.costJson(), p.expected);
   });
 
