@@ -22,7 +22,7 @@ import { contentHash } from './rollup-format.js';
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
-export const INDEX_VERSION = 17;
+export const INDEX_VERSION = 18;
 
 /** Rolled-up usage as the index keeps it: what the hot reads need, in one small file. */
 export interface BaseFile {
@@ -72,13 +72,27 @@ export const taskSumsPiece = (spec: string): `k-${string}` => `k-${contentHash(s
 /** Work sessions and what reads of them need: a file of its own (a team's year has thousands). */
 export interface SessionsFile {
   id: string;
-  /** Folded work sessions: [name, spec, started, ended, Claude sessions]. */
-  sessions: Array<[string, string, number, number | null, string[]]>;
+  /** Folded work sessions: [name, spec, started, ended, Claude sessions, time of its last record]. */
+  sessions: Array<[string, string, number, number | null, string[], number]>;
+  /**
+   * Work sessions the rollups hold records of but no start before them (an end in a 0.1.0 writer's
+   * file rolled up, the start still raw), with the time of their last record.
+   */
+  orphans: Record<string, number>;
   /** The latest binding of each (work session, Claude session) pair. */
   lastBinds: PackedBinding[];
   /** Which months hold a work session's usage. */
   wsMonths: Record<string, string[]>;
   manual: LineOf<'manual'>[];
+}
+
+/**
+ * Every work-session record the rollups hold, per work session: read only when a raw record comes
+ * before one of them (the view then folds that session again from all its records, in time order).
+ */
+export interface SessionRecordsFile {
+  id: string;
+  records: Record<string, Array<LineOf<'session'>>>;
 }
 
 /** Per (Claude session, model): the cumulative cost-state gap rollups already count. */
@@ -120,6 +134,7 @@ export interface CommitsFile {
 export interface BuiltBase {
   base: BaseFile;
   sessions: SessionsFile;
+  sessionRecords: SessionRecordsFile;
   sums: SumsFile;
   taskSums: TaskSumsFile[];
   gaps: GapsFile;
@@ -147,7 +162,13 @@ export function assembleBase(parts: {
   const table = parts.items.table;
   const { byMonth, wsMonths, taskOf, allSums, unattributedSums, specSums, models } = sumUsage(table, parts.tz);
   const sessions = new Map<string, WorkSession>();
-  for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) applySessionRecord(sessions, s);
+  const records: SessionRecordsFile['records'] = {};
+  const lastRecord = new Map<string, number>();
+  for (const s of parts.events.sessions.sort((a, b) => a.t.localeCompare(b.t))) {
+    applySessionRecord(sessions, s);
+    (records[s.ws] ??= []).push(s);
+    lastRecord.set(s.ws, Date.parse(s.t));
+  }
   const bindings = uniqueSorted(parts.events.bindings);
   const tasks = uniqueSorted(parts.events.tasks);
   const last = new Map<string, PackedBinding>();
@@ -174,7 +195,15 @@ export function assembleBase(parts: {
     },
     sessions: {
       id,
-      sessions: [...sessions.values()].map((s) => [s.name, s.spec, s.started, s.ended, [...s.claudeSessions].sort()]),
+      sessions: [...sessions.values()].map((s) => [
+        s.name,
+        s.spec,
+        s.started,
+        s.ended,
+        [...s.claudeSessions].sort(),
+        lastRecord.get(s.name) ?? s.started,
+      ]),
+      orphans: Object.fromEntries([...lastRecord].filter(([ws]) => !sessions.has(ws))),
       lastBinds: [...last.values()].sort((a, b) => a[0] - b[0]),
       wsMonths: sorted(wsMonths),
       manual,
@@ -193,6 +222,7 @@ export function assembleBase(parts: {
       taskMonths: Object.fromEntries([...ofSpec].map(([task, t]) => [task, [...t.months].sort()])),
       taskSums: Object.fromEntries([...ofSpec].map(([task, t]) => [task, packItems([...t.sums.values()])])),
     })),
+    sessionRecords: { id, records },
     gaps: { id, baselines: parts.baselines },
     done: { id, done: doneTable(doneOf(tasks)) },
     specTasks: specTasksOf(id, tasks),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { maxTokens } from '../usage/tokens.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { parseLedgerLine } from './read-ledger.js';
-import { decodeRollup } from './rollup-decode.js';
+import { decodeRollup, rollupSources } from './rollup-decode.js';
 import { addKeyRun, callKeyHash, contentHash, keyDay } from './rollup-format.js';
 import { recordTokens } from './usage-item.js';
 
@@ -128,4 +128,41 @@ export class KeyLookup {
     }
     return set.has(callKeyHash(messageId));
   }
+}
+
+/**
+ * The raw files that rollups added since `base` replaced, when the live part read each of them
+ * whole (its cursor at the size the rollup's entry records) and nothing else changed: no rollup of
+ * the base gone, no raw file gone that a new rollup does not hold. Then the base and the live part
+ * count exactly what the new rollups count (a rollup keeps every figure of what it rolls up), and a
+ * read can go on from them. Undefined otherwise (a rollup pulled from a teammate holds what this
+ * live part never read): the base is built again.
+ */
+export function liveHoldsRollups(
+  ledgerDir: string,
+  base: { id: string; rollups: string[] },
+  live: LiveFile,
+  listing: { raw: string[]; rollups: string[] },
+): Set<string> | undefined {
+  if (live.base !== base.id) return undefined;
+  const listedRollups = new Set(listing.rollups);
+  if (base.rollups.some((rel) => !listedRollups.has(rel))) return undefined;
+  const had = new Set(base.rollups);
+  const listedRaw = new Set(listing.raw);
+  const held = new Set<string>();
+  for (const rel of listing.rollups) {
+    if (had.has(rel)) continue;
+    let sources: ReturnType<typeof rollupSources>;
+    try {
+      sources = rollupSources(fs.readFileSync(path.join(ledgerDir, rel), 'utf8'));
+    } catch {
+      return undefined; // unreadable or of another shape: the rebuild decides
+    }
+    for (const { src, bytes } of sources) {
+      if (live.raw[src]?.offset !== bytes || listedRaw.has(src)) return undefined;
+      held.add(src);
+    }
+  }
+  for (const rel of Object.keys(live.raw)) if (!listedRaw.has(rel) && !held.has(rel)) return undefined;
+  return held;
 }

@@ -1,7 +1,6 @@
 import { inRange, monthInRange, type DayRange } from '../time/day-range.js';
 import { foldLedger, type FoldResult } from './fold.js';
 import {
-  applySessionRecord,
   commitKey,
   dedupeBy,
   manualEntry,
@@ -16,6 +15,7 @@ import type {
   CommitsFile,
   DoneFile,
   GapsFile,
+  SessionRecordsFile,
   SessionsFile,
   SpecTasksFile,
   SumsFile,
@@ -35,11 +35,13 @@ import {
 } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
+import { indexSessions } from './index-sessions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 
 /** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
 export interface BaseLoader {
   sessions(): SessionsFile | undefined;
+  sessionRecords(): SessionRecordsFile | undefined;
   sums(): SumsFile | undefined;
   taskSums(spec: string): TaskSumsFile | undefined;
   gaps(): GapsFile | undefined;
@@ -160,16 +162,11 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   return {
     get sessions() {
       if (!sessions) {
-        sessions = new Map(
-          sessionsPiece().sessions.map(([name, spec, started, ended, cs]) => [
-            name,
-            { name, spec, started, ended, claudeSessions: new Set(cs) },
-          ]),
+        sessions = indexSessions(
+          sessionsPiece(),
+          lines.filter((l): l is LineOf<'session'> => l.k === 'session'),
+          () => piece(load.sessionRecords, (b) => b.sessionRecords).records,
         );
-        for (const s of lines
-          .filter((l): l is LineOf<'session'> => l.k === 'session')
-          .sort((a, b) => a.t.localeCompare(b.t)))
-          applySessionRecord(sessions, s);
         for (const b of folded().bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
       }
       return sessions;

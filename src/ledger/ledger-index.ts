@@ -21,6 +21,7 @@ import {
   type CommitsFile,
   type DoneFile,
   type GapsFile,
+  type SessionRecordsFile,
   type SessionsFile,
   type SpecTasksFile,
   type SumsFile,
@@ -28,7 +29,7 @@ import {
   specTasksPiece,
   taskSumsPiece,
 } from './index-base.js';
-import { advanceRaw, KeyLookup, type LiveFile } from './index-live.js';
+import { advanceRaw, KeyLookup, liveHoldsRollups, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { decodeTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
 import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
@@ -75,12 +76,12 @@ export function readIndexedLedger(
   fs.mkdirSync(indexDir, { recursive: true });
   const list = (save: boolean) => ledgerListing(ledgerDir, indexDir, options, save);
   try {
-    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, list(true), true), {
+    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, list(true), true, options.turn), {
       timeoutMs: 2000,
     });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
-    return refresh(ledgerDir, stem, tz, list(false), false); // another process is updating it: read without saving
+    return refresh(ledgerDir, stem, tz, list(false), false, options.turn); // another process is updating it: read without saving
   }
 }
 
@@ -100,7 +101,7 @@ function ledgerListing(ledgerDir: string, indexDir: string, { now = Date.now(), 
 /** The index's files: `<stem>.base.json` and the pieces beside it. */
 function pieceFile(
   stem: string,
-  piece: 'base' | 'sessions' | 'sums' | 'gaps' | 'commits' | 'live' | `k-${string}`,
+  piece: 'base' | 'sessions' | 'session-records' | 'sums' | 'gaps' | 'commits' | 'live' | `k-${string}`,
 ): string {
   return `${stem}.${piece}.json`;
 }
@@ -150,7 +151,14 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   }
 }
 
-function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFiles, save: boolean): IndexedRead {
+function refresh(
+  ledgerDir: string,
+  stem: string,
+  tz: string,
+  listing: LedgerFiles,
+  save: boolean,
+  turn = false,
+): IndexedRead {
   let how: IndexedRead['how'] = 'fresh';
   const rebuild = (): BuiltBase => {
     const built = buildBase(ledgerDir, listing.rollups, tz);
@@ -164,6 +172,7 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
         write(monthFile(stem, month), encodeTable(built.base.id, table, ITEM_WIDTH));
       for (const piece of ['sessions', 'sums', 'gaps', 'commits'] as const)
         write(pieceFile(stem, piece), JSON.stringify(built[piece]));
+      write(pieceFile(stem, 'session-records'), JSON.stringify(built.sessionRecords));
       write(doneFile(stem), encodeTable(built.done.id, built.done.done, DONE_WIDTH));
       for (const file of built.specTasks)
         write(taskEventsFile(stem, file.spec), encodeTable(taskTableId(file), file.events, TASK_WIDTH));
@@ -183,21 +192,34 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
       Array.isArray(b.taskSpecs) &&
       Array.isArray(b.taskSumSpecs),
   );
+  const readLive = () =>
+    readCachedJson<LiveFile>(
+      pieceFile(stem, 'live'),
+      (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
+    );
+  let live: LiveFile | undefined;
+  // Raw files the live part read whole that are rolled up since (a Claude session's start rolled
+  // up yesterday): a read at every turn goes on from the base and the live part as they are, which
+  // count exactly what the new rollups do. The next full read builds the base again.
+  let rolledUp: Set<string> | undefined;
   if (
     !base ||
     base.rollups.length !== listing.rollups.length ||
     base.rollups.some((r, i) => r !== listing.rollups[i])
   ) {
-    built = rebuild();
-    base = built.base;
-    how = 'rebuilt';
+    if (turn && base) {
+      live = readLive();
+      rolledUp = live && liveHoldsRollups(ledgerDir, base, live, listing);
+    }
+    if (!rolledUp || !base) {
+      built = rebuild();
+      base = built.base;
+      how = 'rebuilt';
+    }
   }
-  let live = readCachedJson<LiveFile>(
-    pieceFile(stem, 'live'),
-    (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
-  );
+  if (!rolledUp) live = readLive();
   const listed = new Set(listing.raw);
-  if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listed.has(rel))) {
+  if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listed.has(rel) && !rolledUp?.has(rel))) {
     live = { v: INDEX_VERSION, base: base.id, raw: {}, lines: {}, malformed: 0 }; // a raw file was rolled up or removed: read the rest again
     if (how === 'fresh') how = 'updated';
   }
@@ -212,7 +234,16 @@ function refresh(ledgerDir: string, stem: string, tz: string, listing: LedgerFil
   if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
   const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
   const loader: BaseLoader = {
-    sessions: () => readCachedJson<SessionsFile>(pieceFile(stem, 'sessions'), valid),
+    sessions: () =>
+      readCachedJson<SessionsFile>(
+        pieceFile(stem, 'sessions'),
+        (f) => valid(f) && Array.isArray(f.sessions) && typeof f.orphans === 'object',
+      ),
+    sessionRecords: () =>
+      readCachedJson<SessionRecordsFile>(
+        pieceFile(stem, 'session-records'),
+        (f) => valid(f) && typeof f.records === 'object',
+      ),
     sums: () =>
       readCachedJson<SumsFile>(
         pieceFile(stem, 'sums'),

@@ -80,7 +80,7 @@ export interface CostJson {
 
 /** A project holding a generated ledger; `now` far after it, so every file is long over. */
 export function ledgerProject(
-  options: { devs?: number; days?: number; callsPerDay?: number; seed?: number; dir?: string } = {},
+  options: { devs?: number; days?: number; callsPerDay?: number; seed?: number; dir?: string; start?: string } = {},
 ): LedgerProject {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ledger-project-'));
   const ledger = join(dir, 'docs', 'sessions', 'ledger');
@@ -96,6 +96,7 @@ export function ledgerProject(
     days: options.days ?? 4,
     callsPerDay: options.callsPerDay ?? 150,
     seed: options.seed ?? 7,
+    ...(options.start ? { start: options.start } : {}),
   }) as Truth;
   const expected = expectedTotals(truth) as Expected;
   return { ...cliIn(dir), truth, expected };
