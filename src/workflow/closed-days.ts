@@ -32,12 +32,18 @@ export function closedBefore(now: number, tz: string): string {
 /**
  * What a Claude session's start rolls up: the oldest START_ROLLUP_FOLDERS closed days. Another
  * process rolling up now (a `compact`, a teammate's window starting) is left to it: the start does
- * not wait, and the next one takes what is left.
+ * not wait, and the next one takes what is left. True when it rolled something up.
  */
-export function rollUpAtStart(ctx: ProjectContext): void {
+export function rollUpAtStart(ctx: ProjectContext): boolean {
   try {
-    rollUpClosedDays(ctx, { maxFolders: START_ROLLUP_FOLDERS, budgetMs: START_ROLLUP_BUDGET_MS, lockTimeoutMs: 200 });
+    const result = rollUpClosedDays(ctx, {
+      maxFolders: START_ROLLUP_FOLDERS,
+      budgetMs: START_ROLLUP_BUDGET_MS,
+      lockTimeoutMs: 200,
+    });
+    return result.rolled.length > 0;
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
+    return false;
   }
 }

@@ -79,11 +79,15 @@ export const hookHandlers: HeavyHooks = {
 
   afterStart(ref) {
     const ctx = projectContext(ref.projectDir, { claude: ref });
+    let rolled = false;
     try {
-      rollUpAtStart(ctx);
+      rolled = rollUpAtStart(ctx);
     } finally {
       repairDerivedFiles(ctx);
     }
+    // The index's base is built again from the rollups now, at the start, rather than by the
+    // session's first statusline or Stop hook (a team's years: seconds); its turns read on from it.
+    if (rolled) projectSnapshot(ctx, { catchUp: false });
   },
 
   afterTasksEdit(ref) {

@@ -22,6 +22,7 @@ import { cli } from '../e2e/support/project.js';
 import { START_ROLLUP_FOLDERS } from '../../src/workflow/closed-days.js';
 import { acquireLock } from '../../src/store/lock.js';
 import { rollUpLedger } from '../../src/ledger/rollup.js';
+import { readIndexedLedger } from '../../src/ledger/ledger-index.js';
 
 const byKey = <T>(rows: T[], key: (r: T) => string) => new Map(rows.map((r) => [key(r), r]));
 
@@ -370,6 +371,10 @@ describe("a Claude session's start", () => {
     expect(waiting()).toBe(String(before.length));
     sessionStart(p.dir);
     expect(rawFolders()).toEqual(before.slice(START_ROLLUP_FOLDERS));
+    // The start built the index's base from the new rollups: the session's turns read on from it.
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    expect(readIndexedLedger(p.ledger, index, 'UTC', { turn: true }).how).not.toBe('rebuilt');
+    expect(readIndexedLedger(p.ledger, index, 'UTC').how).not.toBe('rebuilt');
     expect(waiting()).toBe(String(before.length - START_ROLLUP_FOLDERS));
     expectExact(p.costJson(), p.expected);
 
