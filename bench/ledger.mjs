@@ -301,10 +301,11 @@ function startRollup(c, live) {
       },
     },
     {
-      // The read after it: the set of rollups changed, so the index's base is built again from all
-      // of them (as after a pull that brings a teammate's rollups). Put back after, untimed.
+      // The read after it: the set of rollups changed (the start builds the base from them; a turn
+      // that finds them goes on from its live part when that read their raw files). Put back after,
+      // untimed.
       id: 'after-rollup',
-      label: 'statusline, the first after a new rollup (the day rolled up above, or a pull)',
+      label: 'statusline, the first after a start rolled up a closed day (the row above)',
       prepare: () => {
         fs.rmSync(folder, { recursive: true, force: true });
         fs.cpSync(closed.from, folder, { recursive: true });
