@@ -297,6 +297,7 @@ function startRollup(c, live) {
         const rolled = fs.readdirSync(folder).some((f) => f.startsWith('rollup-'));
         fs.rmSync(folder, { recursive: true, force: true });
         if (!rolled) throw new Error(`SessionStart rolled nothing up in ${closed.day}`);
+        live.hook('statusline', undefined, live.statuslineInput); // the index back to the ledger the other reads see
         return m;
       },
     },
