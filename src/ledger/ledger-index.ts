@@ -198,9 +198,10 @@ function refresh(
       (l) => l.v === INDEX_VERSION && typeof l.raw === 'object' && typeof l.lines === 'object',
     );
   let live: LiveFile | undefined;
-  // Raw files the live part read whole that are rolled up since (a Claude session's start rolled
-  // up yesterday): a read at every turn goes on from the base and the live part as they are, which
-  // count exactly what the new rollups do. The next full read builds the base again.
+  // Raw files the live part read whole that are rolled up since (by /eod, `compact` or a start in
+  // another window, or a teammate's rollup of files pulled before): a read at every turn goes on
+  // from the base and the live part as they are, which count exactly what the new rollups do. The
+  // next full read builds the base again.
   let rolledUp: Set<string> | undefined;
   if (
     !base ||
