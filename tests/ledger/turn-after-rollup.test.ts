@@ -6,7 +6,7 @@
  * be what a full read shows, face by face; a rollup that holds what the live part never read (a
  * teammate's, pulled) is built again.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,41 @@ describe('work sessions through the index, some days rolled up', () => {
     expect(ends(readIndexedLedger(p.ledger, mkdtempSync(join(tmpdir(), 'index-')), 'UTC').view.sessions)).toEqual(
       truth,
     );
+  });
+
+  it('a session whose raw record comes before its rolled-up ones keeps the Claude sessions its rolled-up bindings gave', () => {
+    const ledger = join(mkdtempSync(join(tmpdir(), 'ledger-')), 'ledger');
+    const line = (o: object) => `${JSON.stringify(o)}\n`;
+    const at = (d: string, hm: string) => `${d}T${hm}:00.000Z`;
+    const session = { ws: 'morning', spec: 'billing' };
+    const nobody = { ws: null, spec: null, task: null };
+    mkdirSync(join(ledger, '2026-01-05'), { recursive: true });
+    writeFileSync(
+      join(ledger, '2026-01-05', 'cs-a.jsonl'),
+      line({ k: 'session', t: at('2026-01-05', '10:00'), ...session, event: 'start', cs: 'cs-a' }) +
+        line({
+          k: 'bind',
+          t: at('2026-01-05', '10:05'),
+          cs: 'cs-b',
+          ...nobody,
+          ...session,
+          task: null,
+          why: 'fork:cs-a',
+        }) +
+        line({ k: 'session', t: at('2026-01-05', '11:00'), ...session, event: 'end', cs: null }),
+    );
+    mkdirSync(join(ledger, '2026-01-06'), { recursive: true }); // a writer whose clock ran late
+    writeFileSync(
+      join(ledger, '2026-01-06', 'cs-c.jsonl'),
+      line({ k: 'session', t: at('2026-01-05', '10:30'), ...session, event: 'start', cs: 'cs-c' }),
+    );
+    rollUpLedger(ledger, { now: Date.now(), maxFolders: 1 });
+    const of = (m: Map<string, { ended: number | null; claudeSessions: Set<string> }>) => {
+      const s = m.get('morning')!;
+      return [s.ended, [...s.claudeSessions].sort()];
+    };
+    const truth = of(readLedger(ledger).sessions);
+    expect(truth).toEqual([Date.parse(at('2026-01-05', '11:00')), ['cs-a', 'cs-b', 'cs-c']]);
+    expect(of(readIndexedLedger(ledger, mkdtempSync(join(tmpdir(), 'index-')), 'UTC').view.sessions)).toEqual(truth);
   });
 });
