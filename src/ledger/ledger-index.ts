@@ -43,7 +43,8 @@ import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
  *   built from, and pieces beside it: rolled-up usage summed by day in the index's time zone, a
  *   binary table per month; the folded work sessions and the latest bindings; per spec, its task
  *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows. Rebuilt only when
- *   the set of rollup files changes (after /eod, compact or a pull).
+ *   the set of rollup files changes (after /eod, compact, a start's rollup or a pull), and by a
+ *   read at every turn only when the new rollups hold what the live part did not read.
  * - `live` (index-live.ts): raw files read from a cursor, so only bytes appended since the last
  *   read are parsed. Nothing depends on mtimes, which a clone or a checkout resets.
  * Deleting, truncating or corrupting any of it changes no figure: it is rebuilt from the ledger.
