@@ -126,6 +126,11 @@ export function utcDay(now: number, daysBack = 0): string {
   return new Date(now - daysBack * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The closed raw files among `raw` (in folders before `before`, when given): what a rollup takes. */
+export function closedRawFiles(ledgerDir: string, raw: string[], now: number, before?: string): string[] {
+  return raw.filter((rel) => (!before || folderDay(rel) < before) && isClosedFile(ledgerDir, rel, now));
+}
+
 /** Whether a raw file is closed: it says so (an `end` record), or its folder is long over. */
 export function isClosedFile(ledgerDir: string, rel: string, now: number): boolean {
   return folderDay(rel) <= utcDay(now, LONG_OVER_DAYS) || hasEndRecord(path.join(ledgerDir, rel));

@@ -5,7 +5,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { entryFor, holdsOtherSessions } from './rollup-entry.js';
 import { planFolder, RollupContext } from './rollup-plan.js';
-import { folderDay, isClosedFile, listLedger, rollupsOfDay, type LedgerFiles } from './ledger-files.js';
+import { closedRawFiles, folderDay, listLedger, rollupsOfDay, type LedgerFiles } from './ledger-files.js';
 import { readRollupFile } from './read-ledger.js';
 import { encodeRollup, rollupFileName } from './rollup-format.js';
 
@@ -66,10 +66,7 @@ export class RollupCheckError extends Error {}
  * both rolled up and raw, which the fold counts once, and the next run deletes the leftovers.
  */
 export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupResult {
-  const closing = (files: LedgerFiles) =>
-    files.raw.filter(
-      (rel) => (!options.before || folderDay(rel) < options.before) && isClosedFile(ledgerDir, rel, options.now),
-    );
+  const closing = (files: LedgerFiles) => closedRawFiles(ledgerDir, files.raw, options.now, options.before);
   const result: RollupResult = {
     rolled: [],
     written: [],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readHookLog } from '../capture/hook-log.js';
 import { ledgerDamage } from '../ledger/read-ledger.js';
 import { readIndexedLedger } from '../ledger/ledger-index.js';
-import { folderDay, isClosedFile, listLedger, type LedgerFiles } from '../ledger/ledger-files.js';
+import { closedRawFiles, folderDay, listLedger, type LedgerFiles } from '../ledger/ledger-files.js';
 import { formatCount } from '../render/format.js';
 import { closedBefore, START_ROLLUP_FOLDERS } from './closed-days.js';
 import { projectContext } from './context.js';
@@ -115,12 +115,7 @@ function ledgerLines(p: ProjectPaths, lines: string[], check: (ok: boolean, text
 
 /** Day folders holding a closed raw file, before the day rollUpClosedDays stops at: what the next rollups will take. */
 function closedDaysWaiting(ledgerDir: string, files: LedgerFiles, now: number, tz: string): number {
-  const before = closedBefore(now, tz);
-  const days = new Set<string>();
-  for (const rel of files.raw)
-    if (folderDay(rel) < before && !days.has(folderDay(rel)) && isClosedFile(ledgerDir, rel, now))
-      days.add(folderDay(rel));
-  return days.size;
+  return new Set(closedRawFiles(ledgerDir, files.raw, now, closedBefore(now, tz)).map(folderDay)).size;
 }
 
 const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
