@@ -219,7 +219,7 @@ function refresh(
       how = 'rebuilt';
     }
   }
-  if (!rolledUp) live = readLive();
+  if (!rolledUp) live ??= readLive(); // read once: a rebuild does not write the live part
   const listed = new Set(listing.raw);
   if (!live || live.base !== base.id || Object.keys(live.raw).some((rel) => !listed.has(rel) && !rolledUp?.has(rel))) {
     live = { v: INDEX_VERSION, base: base.id, raw: {}, lines: {}, malformed: 0 }; // a raw file was rolled up or removed: read the rest again
