@@ -18,7 +18,6 @@ import {
   type PackedTaskEvent,
 } from './packed-events.js';
 import { contentHash } from './rollup-format.js';
-
 import { type ClaudeCodeSeen, claudeCodeSeen } from './claude-versions.js';
 
 /** Bumped whenever what the index stores changes: an index of another version is rebuilt. */
