@@ -31,6 +31,25 @@ const seen = (x: Extracted) => ({
   versions: x.versions,
 });
 
+/** Every line `arb` makes reads from its bytes as JSON.parse reads it. */
+function readsAsWhole<T>(arb: fc.Arbitrary<T>, lineFor: (value: T) => string, run: { seed: number; numRuns: number }) {
+  fc.assert(
+    fc.property(arb, (value) => {
+      const line = lineFor(value);
+      expect(seen(fast(line))).toEqual(seen(whole(line)));
+    }),
+    run,
+  );
+}
+
+/** Each prefix of `line` (a line still being written, or torn) reads from its bytes as JSON.parse reads it. */
+function everyCutReadsAsWhole(line: string): void {
+  for (let cut = 1; cut < line.length; cut++) {
+    const part = line.slice(0, cut);
+    expect(seen(fast(part)), part).toEqual(seen(whole(part)));
+  }
+}
+
 type Layout = 'modern' | 'older' | 'type-first';
 
 /** One assistant row in the key order of a Claude Code generation (2.1.331, ≤2.1.112, hand-written fixtures). */
@@ -108,21 +127,12 @@ function lineOf(r: Row): string {
 
 describe('LineFields reads an assistant line as JSON.parse does', () => {
   it('property: any layout, odd values, escapes, unicode, invalid counts and times', () => {
-    fc.assert(
-      fc.property(rowArb, (r) => {
-        const line = lineOf(r);
-        expect(seen(fast(line))).toEqual(seen(whole(line)));
-      }),
-      { seed: 20261206, numRuns: 1500 },
-    );
+    readsAsWhole(rowArb, lineOf, { seed: 20261206, numRuns: 1500 });
   });
 
   it('a line cut anywhere is malformed (or not a line with usage yet), never a different call', () => {
     const line = assistantLine({ id: 'msg_cut', usage: { input: 12, output: 34, cacheRead: 56 } });
-    for (let cut = 1; cut < line.length; cut++) {
-      const part = line.slice(0, cut);
-      expect(seen(fast(part)), part).toEqual(seen(whole(part)));
-    }
+    everyCutReadsAsWhole(line);
   });
 
   it('whitespace between tokens (a line re-serialised with spaces) reads the same', () => {
@@ -303,13 +313,7 @@ function progressLineOf(e: typeof embeddedArb extends fc.Arbitrary<infer T> ? T 
 
 describe('a progress line read from its bytes gives what JSON.parse of it gives', () => {
   it('property: any key order, odd values, copies that are not calls, usage keys in content and prompts', () => {
-    fc.assert(
-      fc.property(embeddedArb, (e) => {
-        const line = progressLineOf(e);
-        expect(seen(fast(line))).toEqual(seen(whole(line)));
-      }),
-      { seed: 20261207, numRuns: 3000 },
-    );
+    readsAsWhole(embeddedArb, progressLineOf, { seed: 20261207, numRuns: 3000 });
   });
 
   it('duplicate keys and escaped types are left to JSON.parse, which keeps the last', () => {
@@ -352,10 +356,7 @@ describe('a progress line read from its bytes gives what JSON.parse of it gives'
       prompt: 'p',
       topOrder: ['parentUuid', 'isSidechain', 'sessionId', 'version', 'type', 'data', 'toolUseID', 'timestamp'],
     });
-    for (let cut = 1; cut < line.length; cut++) {
-      const part = line.slice(0, cut);
-      expect(seen(fast(part)), part).toEqual(seen(whole(part)));
-    }
+    everyCutReadsAsWhole(line);
   });
 });
 
