@@ -17,8 +17,11 @@ import { addKeyRun, callKeyHash, contentHash, keyDay, type RollupEntry } from '.
  * that stay raw (an open file may hold the copy that attributes a call).
  */
 export class RollupContext {
-  /** Per UTC day: the runs of call keys rollups hold, and the set made of them when a call of that day is first asked about. */
-  private readonly keyRuns = new Map<string, string[]>();
+  /**
+   * Per UTC day: the runs of call keys rollups hold, each with the source file whose entry holds
+   * it, and the set made of them when a call of that day is first asked about.
+   */
+  private readonly keyRuns = new Map<string, Array<{ src: string; run: string }>>();
   private readonly keys = new Map<string, Set<string>>();
   /** Closed files this run leaves raw (waiting, damaged, holding another session's usage): nothing waits on them. */
   readonly heldThisRun = new Set<string>();
@@ -43,7 +46,7 @@ export class RollupContext {
   learn(entries: RollupEntry[]): void {
     for (const e of entries) {
       for (const [day, run] of Object.entries(e.keys)) {
-        (this.keyRuns.get(day) ?? this.keyRuns.set(day, []).get(day)!).push(run);
+        (this.keyRuns.get(day) ?? this.keyRuns.set(day, []).get(day)!).push({ src: e.src, run });
         const set = this.keys.get(day);
         if (set) addKeyRun(set, run);
       }
@@ -55,18 +58,36 @@ export class RollupContext {
    * Whether a rollup counts this call. A day's keys become a set only when one of its calls is
    * asked about: a team's years hold millions of keys, and a run asks about a few days.
    */
-  isRolled = (time: number, messageId: string): boolean => {
+  isRolled = (time: number, messageId: string): boolean => this.rolledIn(this.keys, undefined, time, messageId);
+
+  /**
+   * Whether a rollup counts this call, leaving out the entries of `replaced` (source files whose
+   * entry a folder's run writes again, from the file as it is now): their calls are counted by the
+   * new entry, unless another entry holds them too.
+   */
+  rolledExcept(replaced: ReadonlySet<string>): (time: number, messageId: string) => boolean {
+    if (replaced.size === 0) return this.isRolled;
+    const keys = new Map<string, Set<string>>();
+    return (time, messageId) => this.rolledIn(keys, replaced, time, messageId);
+  }
+
+  private rolledIn(
+    keys: Map<string, Set<string>>,
+    replaced: ReadonlySet<string> | undefined,
+    time: number,
+    messageId: string,
+  ): boolean {
     const day = keyDay(time);
-    let set = this.keys.get(day);
+    let set = keys.get(day);
     if (!set) {
       const runs = this.keyRuns.get(day);
       if (!runs) return false;
       set = new Set();
-      for (const run of runs) addKeyRun(set, run);
-      this.keys.set(day, set);
+      for (const { src, run } of runs) if (!replaced?.has(src)) addKeyRun(set, run);
+      keys.set(day, set);
     }
     return set.has(callKeyHash(messageId));
-  };
+  }
 
   /** A raw file, read once. */
   raw(rel: string): (RawFile & { size: number; sha: string; malformed: number }) | undefined {
@@ -128,7 +149,13 @@ const nextDay = (day: string, days: number) =>
  * held back. Each call goes to the closing file of the copy that attributes it, else to the first
  * closing file holding one; `waiting` names the closing files that cannot take theirs yet.
  */
-export function planFolder(context: RollupContext, day: string, toRoll: string[], held: string[]) {
+export function planFolder(
+  context: RollupContext,
+  day: string,
+  toRoll: string[],
+  held: string[],
+  replaced: ReadonlySet<string> = new Set(),
+) {
   const writers = new Set(toRoll.map(writerOf));
   const soon = nextDay(day, SHARED_CALL_DAYS);
   const msgs = new Set<string>();
@@ -144,7 +171,7 @@ export function planFolder(context: RollupContext, day: string, toRoll: string[]
   const inputs = [...toRoll, ...later, ...context.staying, ...held]
     .map((rel) => context.raw(rel))
     .filter((f) => f !== undefined);
-  const fold = foldLedger({ raw: inputs, isRolled: context.isRolled });
+  const fold = foldLedger({ raw: inputs, isRolled: context.rolledExcept(replaced) });
   const owner = new Map<string, string>();
   const waiting = new Set<string>();
   for (const [msg, call] of fold.rawCalls) {

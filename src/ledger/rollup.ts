@@ -142,7 +142,10 @@ function rollUpFolder(
   let toRoll = closing.filter((rel) => !leftovers.includes(rel));
   const held = closingFiles.filter((rel) => !closing.includes(rel)); // left raw, and still counted
   for (const rel of held) context.heldThisRun.add(rel);
-  let plan = planFolder(context, day, toRoll, held);
+  // A file rolled up before at a smaller size (its longer copy back from a merge, say) is rolled up
+  // again whole: its new entry replaces the old one, so the calls the old one counted count in it.
+  const replaced = () => new Set(own.filter((e) => toRoll.includes(e.src)).map((e) => e.src));
+  let plan = planFolder(context, day, toRoll, held, replaced());
   // A file holding a copy of a call whose attributing copy stays raw in another Claude session's
   // file (an open fork's parent): rolled up now, the call would change session. It waits, raw.
   while (plan.waiting.length) {
@@ -150,7 +153,7 @@ function rollUpFolder(
     held.push(...plan.waiting);
     for (const rel of plan.waiting) context.heldThisRun.add(rel);
     toRoll = toRoll.filter((rel) => !plan.waiting.includes(rel));
-    plan = planFolder(context, day, toRoll, held);
+    plan = planFolder(context, day, toRoll, held, replaced());
   }
   const { fold, owner } = plan;
   const placed = new Map(fold.usage.filter((i) => i.kind === 'call').map((i) => [i.key, i]));

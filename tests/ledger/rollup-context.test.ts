@@ -32,4 +32,16 @@ describe('the call keys a rollup run knows', () => {
     context.learn([entry('2026-11-04/b.jsonl', { [keyDay(t + 86_400_000)]: callKeyHash('msg_c') })]);
     expect(context.isRolled(t + 86_400_000, 'msg_c')).toBe(true);
   });
+
+  it('leave out the entries a folder writes again, but not a key another entry holds too', () => {
+    const context = new RollupContext(mkdtempSync(join(tmpdir(), 'rollup-context-')), [], [], []);
+    context.learn([
+      entry('2026-11-03/a.jsonl', { [day]: callKeyHash('msg_x') + callKeyHash('msg_y') }),
+      entry('2026-11-03/b.jsonl', { [day]: callKeyHash('msg_y') }),
+    ]);
+    const except = context.rolledExcept(new Set(['2026-11-03/a.jsonl']));
+    expect(except(t, 'msg_x')).toBe(false); // only a's old entry counted it: a's new entry must
+    expect(except(t, 'msg_y')).toBe(true); // b's entry counts it still
+    expect(context.isRolled(t, 'msg_x')).toBe(true); // the run's own question is unchanged
+  });
 });

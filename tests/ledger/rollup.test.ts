@@ -130,6 +130,28 @@ describe('compact: a 0.1.0 ledger rolled up', () => {
     expect(cost.totals.calls).toBe(all.calls + 1);
   });
 
+  it('a file rolled up short, then back whole (a merge kept its longer copy): eod and compact roll it up again, every figure exact', () => {
+    for (const command of ['eod', 'compact']) {
+      const p = ledgerProject({ days: 2 });
+      const day = readdirSync(p.ledger).sort()[0]!;
+      const name = readdirSync(join(p.ledger, day))
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()[0]!;
+      const file = join(p.ledger, day, name);
+      const whole = readFileSync(file, 'utf8');
+      const lines = whole.split('\n');
+      writeFileSync(file, `${lines.slice(0, Math.floor(lines.length / 2)).join('\n')}\n`);
+      expect(p.run(['compact']).code).toBe(0); // its first half rolled up, the file gone
+      expect(existsSync(file)).toBe(false);
+      writeFileSync(file, whole);
+      expectExact(p.costJson(), p.expected);
+      const r = p.run([command]);
+      expect(r.code, `${command}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(existsSync(file), command).toBe(false); // rolled up again: the calls of its first half in its new entry
+      expectExact(p.costJson(), p.expected);
+    }
+  });
+
   it("a crash after today's ended session was rolled up, its raw file still there: eod counts its task done once", () => {
     // The rollup and the raw file hold the same records; eod rolls up only days before today, so
     // both are read, and the day's summary must not count the task twice.
