@@ -10,6 +10,7 @@ import { parseLedgerLines } from './read-ledger.js';
 import { holdsOtherSessions, sessionOfFile } from './rollup-entry.js';
 import { decodeRollup } from './rollup-decode.js';
 import { addKeyRun, callKeyHash, contentHash, keyDay, type RollupEntry } from './rollup-format.js';
+import type { RollupKeyCache } from './rollup-key-cache.js';
 
 /**
  * What rolling up one folder needs to know of the rest of the ledger, kept across folders: the
@@ -23,6 +24,10 @@ export class RollupContext {
    */
   private readonly keyRuns = new Map<string, Array<{ src: string; run: string }>>();
   private readonly keys = new Map<string, Set<string>>();
+  /** Per UTC day: rollup files with keys of that day not read yet (their summary came from the cache). */
+  private readonly unread = new Map<string, string[]>();
+  /** Rollup files whose keys are learnt. */
+  private readonly learnt = new Set<string>();
   /** Closed files this run leaves raw (waiting, damaged, holding another session's usage): nothing waits on them. */
   readonly heldThisRun = new Set<string>();
   /** Per source file: its Claude session and the cumulative gaps its entry counted. */
@@ -36,21 +41,76 @@ export class RollupContext {
     readonly staying: string[],
     /** Raw files this run rolls up, folder by folder. */
     readonly closing: string[],
+    /** What this machine knows of rollup files by name: those in it are read only when a call of their days is asked about. */
+    private readonly cache?: RollupKeyCache,
   ) {
-    // Only their keys and gaps are learnt: rows stay as stored and events unchecked (a team's
-    // years of rollups, read whole before every run, were most of a daily rollup's time).
-    for (const rel of rollups)
-      this.learn(decodeRollup(fs.readFileSync(path.join(ledgerDir, rel), 'utf8'), { rows: 'packed' }).entries);
+    // Only their keys and gaps are learnt: rows stay as stored and events unchecked. Gaps are
+    // learnt in the files' order (of two entries of one source, the later one's stand).
+    for (const rel of rollups) {
+      const known = cache?.get(rel);
+      if (known) {
+        for (const day of known.days) (this.unread.get(day) ?? this.unread.set(day, []).get(day)!).push(rel);
+        for (const [src, cs, gaps] of known.entries) this.gapsBySource.set(src, { cs, gaps });
+        continue;
+      }
+      const entries = this.readRollup(rel);
+      cache?.set(rel, entries);
+      this.learnt.add(rel);
+      this.learn(entries);
+    }
   }
 
+  /** Learns the keys and gaps of entries a run wrote (or a test gives). */
   learn(entries: RollupEntry[]): void {
+    this.learnKeys(entries);
+    for (const e of entries) this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
+  }
+
+  /**
+   * A rollup file this run wrote, with its entries (those it kept and its new ones): the new
+   * ones are learnt, and the cache knows the file from now on.
+   */
+  wrote(rel: string, entries: RollupEntry[], fresh: RollupEntry[]): void {
+    this.learn(fresh);
+    this.learnt.add(rel);
+    this.cache?.set(rel, entries);
+  }
+
+  /** A rollup file read by the run itself (its folder's, about to be replaced): its keys, if not learnt yet. */
+  remember(rel: string, entries: RollupEntry[]): void {
+    if (this.learnt.has(rel)) return;
+    this.learnt.add(rel);
+    this.learnKeys(entries);
+  }
+
+  /** Saves what the cache learnt, for the rollups the ledger holds now. */
+  saveCache(rollups: string[]): void {
+    this.cache?.save(new Set(rollups));
+  }
+
+  private learnKeys(entries: RollupEntry[]): void {
     for (const e of entries) {
       for (const [day, run] of Object.entries(e.keys)) {
         (this.keyRuns.get(day) ?? this.keyRuns.set(day, []).get(day)!).push({ src: e.src, run });
         const set = this.keys.get(day);
         if (set) addKeyRun(set, run);
       }
-      this.gapsBySource.set(e.src, { cs: e.cs, gaps: e.gaps });
+    }
+  }
+
+  private readRollup(rel: string): RollupEntry[] {
+    return decodeRollup(fs.readFileSync(path.join(this.ledgerDir, rel), 'utf8'), { rows: 'packed' }).entries;
+  }
+
+  /** Reads the keys of the rollup files of `day` not read yet: before a set of that day's keys is made. */
+  private readDay(day: string): void {
+    const rels = this.unread.get(day);
+    if (!rels) return;
+    this.unread.delete(day);
+    for (const rel of rels) {
+      if (this.learnt.has(rel)) continue;
+      this.learnt.add(rel);
+      this.learnKeys(this.readRollup(rel));
     }
   }
 
@@ -80,6 +140,7 @@ export class RollupContext {
     const day = keyDay(time);
     let set = keys.get(day);
     if (!set) {
+      this.readDay(day);
       const runs = this.keyRuns.get(day);
       if (!runs) return false;
       set = new Set();

@@ -5,6 +5,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { entryFor, holdsOtherSessions } from './rollup-entry.js';
 import { planFolder, RollupContext } from './rollup-plan.js';
+import { RollupKeyCache } from './rollup-key-cache.js';
 import { closedRawFiles, folderDay, listLedger, rollupsOfDay, type LedgerFiles } from './ledger-files.js';
 import { readRollupFile } from './read-ledger.js';
 import { encodeRollup, rollupFileName } from './rollup-format.js';
@@ -32,6 +33,8 @@ export interface RollupOptions {
   clock?: () => number;
   /** How long to wait for another run's lock (the lock's default when absent). */
   lockTimeoutMs?: number;
+  /** A machine-local file keeping what runs learnt of each rollup file (rollup-key-cache.ts); none: every rollup is read. */
+  keyCache?: string;
 }
 
 export interface RollupResult {
@@ -91,6 +94,7 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
         files.rollups,
         files.raw.filter((rel) => !closingSet.has(rel)),
         candidates,
+        options.keyCache ? RollupKeyCache.load(options.keyCache) : undefined,
       );
       // A bounded run takes the oldest folders; the later ones' files stay candidates to what it
       // plans (a call's attributing copy may be in one), so each folder rolls up as in a whole run.
@@ -106,6 +110,9 @@ export function rollUpLedger(ledgerDir: string, options: RollupOptions): RollupR
           options.deferDeletes ? (rel) => result.superseded.push(rel) : (rel) => removeFile(ledgerDir, rel),
         );
       }
+      context.saveCache(
+        [...files.rollups, ...result.written].filter((rel) => fs.existsSync(path.join(ledgerDir, rel))),
+      );
       return result;
     },
     options.lockTimeoutMs === undefined ? {} : { timeoutMs: options.lockTimeoutMs },
@@ -134,7 +141,11 @@ function rollUpFolder(
   const closing = readable.filter((rel) => !holdsOtherSessions(context.raw(rel)!));
   result.foreign.push(...readable.filter((rel) => !closing.includes(rel)));
   const ownRollups = rollupsOfDay(ledgerDir, day);
-  const own = ownRollups.flatMap((rel) => readRollupFile(path.join(ledgerDir, rel)).entries);
+  const own = ownRollups.flatMap((rel) => {
+    const { entries } = readRollupFile(path.join(ledgerDir, rel));
+    context.remember(rel, entries); // replaced below: its keys are learnt while it is there to read
+    return entries;
+  });
   const leftovers = closing.filter((rel) => {
     const done = own.find((e) => e.src === rel);
     return done !== undefined && done.bytes >= (context.raw(rel)?.size ?? 0); // rolled up before a crash
@@ -169,7 +180,7 @@ function rollUpFolder(
     result.written.push(name);
     faultPoint('after-rollup-write');
     for (const old of ownRollups) if (old !== name) remove(old);
-    context.learn(fresh);
+    context.wrote(name, entries, fresh);
     for (const e of fresh) {
       for (const row of e.rows) {
         result.calls += row.calls;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { utcDay } from '../ledger/ledger-files.js';
 import { rollUpLedger, type RollupOptions, type RollupResult } from '../ledger/rollup.js';
 import { LockTimeoutError } from '../store/lock.js';
@@ -21,8 +22,17 @@ const START_ROLLUP_BUDGET_MS = 1000;
  */
 export function rollUpClosedDays(ctx: ProjectContext, options: Partial<RollupOptions> = {}): RollupResult {
   const now = ctx.now();
-  return rollUpLedger(ctx.paths.ledger, { now, before: closedBefore(now, ctx.tz), ...options });
+  return rollUpLedger(ctx.paths.ledger, {
+    now,
+    before: closedBefore(now, ctx.tz),
+    keyCache: rollupKeyCacheFile(ctx),
+    ...options,
+  });
 }
+
+/** What this machine knows of the project's rollup files (rollup-key-cache.ts). */
+export const rollupKeyCacheFile = (ctx: Pick<ProjectContext, 'paths'>): string =>
+  path.join(ctx.paths.state, 'rollup-keys.json');
 
 /** The first day not rolled up: today, in the project's zone or in UTC, whichever is earlier. */
 export function closedBefore(now: number, tz: string): string {
