@@ -144,6 +144,10 @@ export interface BuiltBase {
   monthTables: Map<string, ItemTable>;
 }
 
+/** The id of the base of `rollups` in `tz`: its files and a live file built on another are discarded. */
+export const baseId = (tz: string, rollups: string[]): string =>
+  contentHash(`${INDEX_VERSION}\n${tz}\n${rollups.join('\n')}`);
+
 /** The base's files, from rolled-up usage summed per day and the workflow events the rollups hold. */
 export function assembleBase(parts: {
   tz: string;
@@ -155,7 +159,7 @@ export function assembleBase(parts: {
   items: ItemRows;
   events: EventSink;
 }): BuiltBase {
-  const id = contentHash(`${INDEX_VERSION}\n${parts.tz}\n${parts.rollups.join('\n')}`);
+  const id = baseId(parts.tz, parts.rollups);
   const manual = dedupeBy(parts.events.manual, (m) => m.id);
   for (const m of manual) parts.items.push(manualUsageItem(m));
   const table = parts.items.table;

@@ -13,7 +13,7 @@ import {
   type ListingMemo,
 } from './ledger-files.js';
 import type { LedgerView } from './ledger-view.js';
-import { buildBase } from './base-from-rollups.js';
+import { buildBase, extendBase, type BuildState } from './base-from-rollups.js';
 import {
   INDEX_VERSION,
   type BaseFile,
@@ -52,8 +52,11 @@ import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 export interface IndexedRead {
   view: LedgerView;
-  /** `rebuilt` (the base, from the ledger), `updated` (new raw bytes folded in) or `fresh` (nothing new). */
-  how: 'rebuilt' | 'updated' | 'fresh';
+  /**
+   * `rebuilt` (the base, from every rollup), `extended` (the base, from the one before and the
+   * rollups added since), `updated` (new raw bytes folded in) or `fresh` (nothing new).
+   */
+  how: 'rebuilt' | 'extended' | 'updated' | 'fresh';
 }
 
 export interface ReadOptions {
@@ -107,6 +110,19 @@ function pieceFile(
   return `${stem}.${piece}.json`;
 }
 
+/** What the base's rollups summed to, beside it (base-from-rollups.ts): `<stem>.state.json`. */
+function stateFile(stem: string): string {
+  return `${stem}.state.json`;
+}
+
+function readState(stem: string): BuildState | undefined {
+  try {
+    return { text: fs.readFileSync(stateFile(stem), 'utf8') };
+  } catch {
+    return undefined; // an index of an earlier version, or damaged: the base is built from every rollup
+  }
+}
+
 /** A month's items, a binary table (packed-items.ts): `<stem>.m-<YYYY-MM>.bin`. */
 function monthFile(stem: string, month: string): string {
   return `${stem}.m-${month}.bin`;
@@ -152,6 +168,8 @@ function removeStalePieces(stem: string, written: Set<string>): void {
   }
 }
 
+const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
+
 function refresh(
   ledgerDir: string,
   stem: string,
@@ -161,8 +179,24 @@ function refresh(
   turn = false,
 ): IndexedRead {
   let how: IndexedRead['how'] = 'fresh';
-  const rebuild = (): BuiltBase => {
-    const built = buildBase(ledgerDir, listing.rollups, tz);
+  const rebuild = (): BuiltBase => kept(buildBase(ledgerDir, listing.rollups, tz, { keepState: save }));
+  /**
+   * The base when rollups were only added after those of `from` (a start's or /eod's rollup of the
+   * last closed day, a pull of a teammate's): summed on top of what `from`'s summed to. Built from
+   * every rollup when that cannot be (see extendBase).
+   */
+  const extend = (from: BaseFile | undefined): BuiltBase => {
+    const added = listing.rollups.length - (from?.rollups.length ?? 0);
+    const state = from && added > 0 && from.rollups.every((r, i) => r === listing.rollups[i]) && readState(stem);
+    const extended = state
+      ? extendBase(ledgerDir, listing.rollups, added, tz, state, { base: from, ...piecesOf(from.id) })
+      : undefined;
+    if (!extended) return rebuild();
+    how = 'extended';
+    return kept(extended);
+  };
+  /** A base built, its files written when this read saves. */
+  const kept = (built: BuiltBase & { state?: BuildState }): BuiltBase => {
     if (save) {
       const written = new Set<string>();
       const write = (file: string, data: string | Buffer) => {
@@ -178,11 +212,50 @@ function refresh(
       for (const file of built.specTasks)
         write(taskEventsFile(stem, file.spec), encodeTable(taskTableId(file), file.events, TASK_WIDTH));
       for (const file of built.taskSums) write(pieceFile(stem, taskSumsPiece(file.spec)), JSON.stringify(file));
+      if (built.state) write(stateFile(stem), built.state.text);
       removeStalePieces(stem, written);
       write(pieceFile(stem, 'base'), JSON.stringify(built.base)); // last: it vouches for the others
     }
     return built;
   };
+  /** The readers of the base `id`'s pieces (JSON pieces name their base; binary ones are checked by it). */
+  const piecesOf = (id: string): Omit<BaseLoader, 'rebuild'> => ({
+    sessions: () =>
+      readCachedJson<SessionsFile>(
+        pieceFile(stem, 'sessions'),
+        (f) => valid(f) && Array.isArray(f.sessions) && typeof f.orphans === 'object',
+      ),
+    sessionRecords: () =>
+      readCachedJson<SessionRecordsFile>(
+        pieceFile(stem, 'session-records'),
+        (f) => valid(f) && typeof f.records === 'object',
+      ),
+    sums: () =>
+      readCachedJson<SumsFile>(
+        pieceFile(stem, 'sums'),
+        (f) =>
+          valid(f) &&
+          typeof f.specSums === 'object' &&
+          Array.isArray(f.allSums?.rows) &&
+          Array.isArray(f.unattributedSums?.rows),
+      ),
+    taskSums: (spec) =>
+      readCachedJson<TaskSumsFile>(
+        pieceFile(stem, taskSumsPiece(spec)),
+        (f) => valid(f) && f.spec === spec && typeof f.taskMonths === 'object' && typeof f.taskSums === 'object',
+      ),
+    gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
+    commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
+    done: (): DoneFile | undefined => {
+      const done = readTable(doneFile(stem), id, DONE_WIDTH);
+      return done && { id, done };
+    },
+    specTasks: (spec): SpecTasksFile | undefined => {
+      const events = readTable(taskEventsFile(stem, spec), taskTableId({ id, spec }), TASK_WIDTH);
+      return events && { id, spec, events };
+    },
+    month: (month) => readTable(monthFile(stem, month), id, ITEM_WIDTH),
+  });
   let built: BuiltBase | undefined;
   let base = readCachedJson<BaseFile>(
     pieceFile(stem, 'base'),
@@ -214,9 +287,9 @@ function refresh(
       rolledUp = live && liveHoldsRollups(ledgerDir, base, live, listing);
     }
     if (!rolledUp || !base) {
-      built = rebuild();
-      base = built.base;
       how = 'rebuilt';
+      built = extend(base);
+      base = built.base;
     }
   }
   if (!rolledUp) live ??= readLive(); // read once: a rebuild does not write the live part
@@ -234,44 +307,6 @@ function refresh(
   for (const rel of listing.raw) if (!remembered(rel)) advanced = advanceRaw(ledgerDir, rel, live, keys) || advanced;
   if (advanced && how === 'fresh') how = 'updated';
   if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
-  const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
-  const loader: BaseLoader = {
-    sessions: () =>
-      readCachedJson<SessionsFile>(
-        pieceFile(stem, 'sessions'),
-        (f) => valid(f) && Array.isArray(f.sessions) && typeof f.orphans === 'object',
-      ),
-    sessionRecords: () =>
-      readCachedJson<SessionRecordsFile>(
-        pieceFile(stem, 'session-records'),
-        (f) => valid(f) && typeof f.records === 'object',
-      ),
-    sums: () =>
-      readCachedJson<SumsFile>(
-        pieceFile(stem, 'sums'),
-        (f) =>
-          valid(f) &&
-          typeof f.specSums === 'object' &&
-          Array.isArray(f.allSums?.rows) &&
-          Array.isArray(f.unattributedSums?.rows),
-      ),
-    taskSums: (spec) =>
-      readCachedJson<TaskSumsFile>(
-        pieceFile(stem, taskSumsPiece(spec)),
-        (f) => valid(f) && f.spec === spec && typeof f.taskMonths === 'object' && typeof f.taskSums === 'object',
-      ),
-    gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
-    commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
-    done: (): DoneFile | undefined => {
-      const done = readTable(doneFile(stem), base.id, DONE_WIDTH);
-      return done && { id: base.id, done };
-    },
-    specTasks: (spec): SpecTasksFile | undefined => {
-      const events = readTable(taskEventsFile(stem, spec), taskTableId({ id: base.id, spec }), TASK_WIDTH);
-      return events && { id: base.id, spec, events };
-    },
-    month: (month) => readTable(monthFile(stem, month), base.id, ITEM_WIDTH),
-    rebuild,
-  };
+  const loader: BaseLoader = { ...piecesOf(base.id), rebuild };
   return { view: indexedView(base, live, loader, built), how };
 }

@@ -89,7 +89,7 @@ export function itemTable({ names, rows }: PackedItems): ItemTable {
 const TABLE_MAGIC = 'SSI1';
 
 /** The cells of a row that hold a name's id (-1: none), in the order packItems numbers the names. */
-const NAME_CELLS = [6, 7, 8, 9, 10, 16, 17, 18] as const;
+export const NAME_CELLS = [6, 7, 8, 9, 10, 16, 17, 18] as const;
 
 /**
  * Items of a larger table as a table of their own (a month's, from the rows of every month the

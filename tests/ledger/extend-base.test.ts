@@ -1,0 +1,118 @@
+/**
+ * When rollups are only added after those the index's base was built from (a start's or /eod's
+ * rollup of the last closed day, a teammate's pulled), the base is extended: what the earlier
+ * rollups summed to, kept beside the base, with the added ones summed on top. It must be the base
+ * a build from every rollup makes, file for file, byte for byte; where it cannot be, it is built
+ * from every rollup.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readIndexedLedger } from '../../src/ledger/ledger-index.js';
+import { rollUpLedger } from '../../src/ledger/rollup.js';
+import { ledgerProject } from './support/ledger-project.js';
+
+const newIndex = () => mkdtempSync(join(tmpdir(), 'extend-index-'));
+const rollups = (ledger: string) =>
+  (readdirSync(ledger, { recursive: true }) as string[]).filter((f) => /rollup-[0-9a-f]{12}\.json$/.test(f)).sort();
+
+/** Every file of two index folders, by name and bytes (the listing memo aside: it names the time of its read). */
+function expectSameIndex(a: string, b: string): void {
+  const files = (dir: string) => readdirSync(dir).filter((f) => f !== 'ledger-listing.json' && !f.endsWith('.lock'));
+  expect(files(a).sort()).toEqual(files(b).sort());
+  for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
+}
+
+describe('the index base, when rollups are only added', () => {
+  for (const tz of ['UTC', 'America/Los_Angeles']) {
+    it(`is extended, and is the base built from every rollup, byte for byte (${tz})`, () => {
+      const p = ledgerProject({ days: 5 });
+      const days = readdirSync(p.ledger).sort();
+      // A Claude session of the third day took up again: calls early in the fourth UTC day (the
+      // third in Los Angeles) in the fourth day's folder, on a task of their own; then more of them,
+      // captured late, in the fifth day's folder. Rolled up a day apart, the second file's calls
+      // add into the item the first one's made.
+      const ofDay = (day: string) =>
+        p.truth.calls.filter((c) => !c.gap && new Date(c.time).toISOString().startsWith(day));
+      const earlier = ofDay(days[2]!).at(-1)!;
+      const early = Date.parse(`${days[3]}T01:00:00.000Z`);
+      const line = (n: number) =>
+        JSON.stringify({
+          k: 'call',
+          msg: `msg_01LATER${n}`,
+          req: `req_later${n}`,
+          t: new Date(early + n * 60_000).toISOString(),
+          cs: earlier.cs,
+          model: earlier.model,
+          in: 3,
+          out: 5 + n,
+          cw5: 7,
+          cw1h: 0,
+          cr: 11,
+          ws: earlier.ws,
+          spec: earlier.spec,
+          task: '99.1',
+        });
+      writeFileSync(join(p.ledger, days[3]!, `${earlier.cs}.jsonl`), `${[1, 2, 3].map(line).join('\n')}\n`);
+      rollUpLedger(p.ledger, { now: Date.now(), before: days[4]! });
+      const index = newIndex();
+      expect(readIndexedLedger(p.ledger, index, tz).how).toBe('rebuilt');
+
+      writeFileSync(join(p.ledger, days[4]!, `${earlier.cs}.jsonl`), `${[4, 5, 6].map(line).join('\n')}\n`);
+      const before = rollups(p.ledger);
+      rollUpLedger(p.ledger, { now: Date.now() });
+      const added = rollups(p.ledger).filter((f) => !before.includes(f));
+      expect(added.map((f) => f.slice(0, 10))).toEqual([days[4]]);
+
+      expect(readIndexedLedger(p.ledger, index, tz).how).toBe('extended');
+      const fresh = newIndex();
+      expect(readIndexedLedger(p.ledger, fresh, tz).how).toBe('rebuilt');
+      expectSameIndex(index, fresh);
+      // The six later calls count once.
+      const all = (dir: string) => readIndexedLedger(p.ledger, dir, tz).view.allTimeSums('all');
+      const out = (items: Array<{ tokens: { output: number } }>) => items.reduce((s, i) => s + i.tokens.output, 0);
+      const truthOut = p.truth.calls.reduce((s, c) => s + c.tokens.out, 0);
+      expect(out(all(index))).toBe(truthOut + 6 + 7 + 8 + 9 + 10 + 11);
+    });
+  }
+
+  it('an added entry of a source counted before, and larger: built from every rollup, the same as a fresh index', () => {
+    const p = ledgerProject({ days: 3 });
+    const days = readdirSync(p.ledger).sort();
+    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const index = newIndex();
+    readIndexedLedger(p.ledger, index, 'UTC');
+    // A teammate's rollup of the same day, holding the same first entry at a larger size: it sorts
+    // after every other, so only that entry tells it from an added day.
+    const [last] = rollups(p.ledger).slice(-1);
+    const text = readFileSync(join(p.ledger, last!), 'utf8').replace(
+      /"bytes":(\d+)/,
+      (_, n) => `"bytes":${Number(n) + 1}`,
+    );
+    writeFileSync(join(p.ledger, days[1]!, 'rollup-ffffffffffff.json'), text);
+    expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('rebuilt');
+    const fresh = newIndex();
+    readIndexedLedger(p.ledger, fresh, 'UTC');
+    expectSameIndex(index, fresh);
+  });
+
+  it('the same entries again under another name: extended, each counted once', () => {
+    const p = ledgerProject({ days: 3 });
+    const days = readdirSync(p.ledger).sort();
+    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const index = newIndex();
+    const output = (dir: string) =>
+      readIndexedLedger(p.ledger, dir, 'UTC')
+        .view.allTimeSums('all')
+        .reduce((s, i) => s + i.tokens.output, 0);
+    const before = output(index);
+    const [last] = rollups(p.ledger).slice(-1);
+    cpSync(join(p.ledger, last!), join(p.ledger, days[1]!, 'rollup-ffffffffffff.json'));
+    expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('extended');
+    expect(output(index)).toBe(before);
+    const fresh = newIndex();
+    readIndexedLedger(p.ledger, fresh, 'UTC');
+    expectSameIndex(index, fresh);
+  });
+});
