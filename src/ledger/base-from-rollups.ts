@@ -266,8 +266,8 @@ class UsageSums {
 
   constructor(private readonly tz: string) {}
 
-  /** Items of restored sums not keyed yet, by their Claude session's name id: keyed when an entry of it comes. */
-  private unkeyed: Map<number, number[]> | undefined;
+  /** How many items were restored (see restore): keyed only when an entry of their Claude session comes. */
+  private restored = 0;
 
   /**
    * The sums of a base's month tables (in time order; hand-logged items left out, as assembleBase
@@ -277,8 +277,8 @@ class UsageSums {
   static restore(months: ItemTable[], tz: string): UsageSums {
     const sums = new UsageSums(tz);
     const items = sums.items;
-    const unkeyed = new Map<number, number[]>();
     const manual = ITEM_KINDS.indexOf('manual');
+    items.reserve(months.reduce((n, m) => n + m.cells.length / ITEM_WIDTH, 0));
     for (const { names, cells } of months) {
       const ids = names.map((name) => items.name(name));
       for (let r = 0; r < cells.length; r += ITEM_WIDTH) {
@@ -287,11 +287,9 @@ class UsageSums {
         const c = items.cells;
         for (let k = 0; k < ITEM_WIDTH; k++) c[at + k] = cells[r + k]!;
         for (const k of NAME_CELLS) if (c[at + k]! >= 0) c[at + k] = ids[c[at + k]!]!;
-        const cs = c[at + 7]!;
-        (unkeyed.get(cs) ?? unkeyed.set(cs, []).get(cs)!).push(at);
       }
     }
-    sums.unkeyed = unkeyed;
+    sums.restored = items.count;
     return sums;
   }
 
@@ -301,7 +299,9 @@ class UsageSums {
     const c = this.items.cells;
     const names = this.items.table.names;
     const name = (id: number) => (id < 0 ? null : names[id]!);
-    for (const at of this.unkeyed?.get(this.items.name(cs)) ?? []) {
+    const id = this.items.name(cs);
+    for (let at = 0; at < this.restored * ITEM_WIDTH; at += ITEM_WIDTH) {
+      if (c[at + 7] !== id) continue;
       const flags =
         (ITEM_KINDS[c[at]!] === 'gap' ? FLAG_GAP : 0) |
         (c[at + 4] === 1 ? FLAG_LONG : 0) |
@@ -330,7 +330,7 @@ class UsageSums {
     const { base, rows, attributions, names } = entry.packed!;
     const { items } = this;
     let sums = this.byClaudeSession.get(entry.cs);
-    if (!sums) this.byClaudeSession.set(entry.cs, (sums = this.unkeyed ? this.keysOf(entry.cs) : new Map()));
+    if (!sums) this.byClaudeSession.set(entry.cs, (sums = this.restored ? this.keysOf(entry.cs) : new Map()));
     const attributionIds = attributions.map((a) => this.attributionIds.id(JSON.stringify(a)));
     const cs = items.name(entry.cs);
     const modelIds = new Map<number, number>();

@@ -130,6 +130,15 @@ export class ItemRows {
     return text === null ? -1 : this.names.id(text);
   }
 
+  /** Room for `rows` more rows without growing. */
+  reserve(rows: number): void {
+    const need = (this.count + rows) * ITEM_WIDTH;
+    if (need <= this.cells.length) return;
+    const grown = new Float64Array(need + ITEM_WIDTH * 1024);
+    grown.set(this.cells.subarray(0, this.count * ITEM_WIDTH));
+    this.cells = grown;
+  }
+
   /** A new row of zeros; its first cell. */
   add(): number {
     if ((this.count + 1) * ITEM_WIDTH > this.cells.length) {
