@@ -5,7 +5,7 @@
  * a build from every rollup makes, file for file, byte for byte; where it cannot be, it is built
  * from every rollup.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +114,39 @@ describe('the index base, when rollups are only added', () => {
     const fresh = newIndex();
     readIndexedLedger(p.ledger, fresh, 'UTC');
     expectSameIndex(index, fresh);
+  });
+
+  it('its kept sums torn, damaged or of another base, or a month gone: built from every rollup, the same', () => {
+    const p = ledgerProject({ days: 4 });
+    const days = readdirSync(p.ledger).sort();
+    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const state = (dir: string) => join(dir, 'ledger-UTC.state.json');
+    const other = newIndex();
+    readIndexedLedger(p.ledger, other, 'UTC'); // a base of the same rollups: its state is of the same id
+    const older = readFileSync(state(other));
+    const damages: Array<[string, (dir: string) => void]> = [
+      ['torn', (dir) => writeFileSync(state(dir), readFileSync(state(dir)).subarray(0, 100))],
+      ['garbage', (dir) => writeFileSync(state(dir), 'garbage')],
+      ['gone', (dir) => rmSync(state(dir))],
+      ['a month gone', (dir) => rmSync(join(dir, readdirSync(dir).find((f) => /\.m-\d{4}-\d{2}\.bin$/.test(f))!))],
+      [
+        'of another base',
+        (dir) => writeFileSync(state(dir), older.toString().replace(/"id":"[0-9a-f]+"/, '"id":"0000"')),
+      ],
+    ];
+    const copy = `${p.dir}-ledger`;
+    cpSync(p.ledger, copy, { recursive: true });
+    for (const [what, damage] of damages) {
+      rmSync(p.ledger, { recursive: true });
+      cpSync(copy, p.ledger, { recursive: true });
+      const index = newIndex();
+      expect(readIndexedLedger(p.ledger, index, 'UTC').how, what).toBe('rebuilt');
+      damage(index);
+      rollUpLedger(p.ledger, { now: Date.now(), before: days[3]! });
+      expect(readIndexedLedger(p.ledger, index, 'UTC').how, what).toBe('rebuilt');
+      const fresh = newIndex();
+      readIndexedLedger(p.ledger, fresh, 'UTC');
+      expectSameIndex(index, fresh);
+    }
   });
 });
