@@ -208,6 +208,21 @@ function buildState(id: string, parts: Parts): BuildState {
   return { text: JSON.stringify(json) };
 }
 
+/** Whether kept sums have every field in its shape (a cache: anything else is built again). */
+function wholeState(j: StateJson): boolean {
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const arrays = [j.baselines, j.problems, j.counted, j.sessions, j.manual, j.commits, j.versions];
+  return (
+    isObject(j.keyDays) &&
+    Number.isSafeInteger(j.malformed) &&
+    arrays.every(Array.isArray) &&
+    j.baselines.every((b) => Array.isArray(b) && typeof b[0] === 'string' && Array.isArray(b[1])) &&
+    j.counted.every((c) => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'number') &&
+    j.sessions.every((r) => isObject(r) && typeof r.t === 'string' && typeof r.ws === 'string') &&
+    j.versions.every((v) => Array.isArray(v) && Array.isArray(v[1]))
+  );
+}
+
 /** The parts the base `from` was assembled from (its items in time order); undefined when a piece is missing or of another base. */
 function restoreState(state: BuildState, from: BasePieces, tz: string): Parts | undefined {
   let j: StateJson;
@@ -217,7 +232,7 @@ function restoreState(state: BuildState, from: BasePieces, tz: string): Parts | 
     return undefined;
   }
   const sessions = from.sessions();
-  if (j?.id !== from.base.id || sessions?.id !== from.base.id) return undefined;
+  if (j?.id !== from.base.id || sessions?.id !== from.base.id || !wholeState(j)) return undefined;
   const months: ItemTable[] = [];
   for (const month of from.base.months) {
     const table = from.month(month);

@@ -19,6 +19,28 @@ export interface RollupSummary {
 
 const VERSION = 1;
 
+/**
+ * Whether a file's summary has every field in its shape. Gaps taken from it go into the rollups
+ * a run writes, which are committed: one not in its shape is not used, and the file is read.
+ */
+function wholeSummary(s: RollupSummary | undefined): boolean {
+  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  return (
+    Array.isArray(s?.days) &&
+    s.days.every((d) => typeof d === 'string') &&
+    Array.isArray(s.entries) &&
+    s.entries.every(
+      (e) =>
+        Array.isArray(e) &&
+        typeof e[0] === 'string' &&
+        (e[1] === null || typeof e[1] === 'string') &&
+        typeof e[2] === 'object' &&
+        e[2] !== null &&
+        Object.values(e[2]).every((t) => Array.isArray(t) && t.length === 5 && t.every(isCount)),
+    )
+  );
+}
+
 export class RollupKeyCache {
   private changed = false;
 
@@ -34,7 +56,7 @@ export class RollupKeyCache {
       const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { v?: unknown; files?: unknown };
       if (raw.v === VERSION && typeof raw.files === 'object' && raw.files !== null)
         for (const [rel, s] of Object.entries(raw.files as Record<string, RollupSummary>))
-          if (Array.isArray(s?.days) && Array.isArray(s.entries)) files.set(rel, s);
+          if (wholeSummary(s)) files.set(rel, s); // else the file is read
     } catch {
       // missing or damaged: an empty cache
     }

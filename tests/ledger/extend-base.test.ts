@@ -133,6 +133,11 @@ describe('the index base, when rollups are only added', () => {
         'of another base',
         (dir) => writeFileSync(state(dir), older.toString().replace(/"id":"[0-9a-f]+"/, '"id":"0000"')),
       ],
+      [
+        'of another shape',
+        (dir) =>
+          writeFileSync(state(dir), readFileSync(state(dir), 'utf8').replace('"sessions":[', '"sessions":7,"s":[')),
+      ],
     ];
     const copy = `${p.dir}-ledger`;
     cpSync(p.ledger, copy, { recursive: true });

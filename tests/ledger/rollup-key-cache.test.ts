@@ -3,10 +3,12 @@
  * when it asks about a call of one of its days. It must write the same bytes as a run that reads
  * every rollup: a call captured again long after its day was rolled up still counts once.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollUpLedger } from '../../src/ledger/rollup.js';
+import { RollupKeyCache } from '../../src/ledger/rollup-key-cache.js';
 import { cliIn, fieldsOf, ledgerProject, tokenFields } from './support/ledger-project.js';
 
 const rollups = (ledger: string) =>
@@ -96,5 +98,21 @@ describe("a rollup run with this machine's key cache", () => {
     expect(rollups(p.ledger)).toEqual(rollups(cliIn(copy).ledger));
     expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')).files).sort()).toEqual(rollups(p.ledger));
     expect(tokenFields(p.costJson().totals)).toEqual(fieldsOf(p.expected.total.get('all')!));
+  });
+
+  it('a summary not in its shape is not used: that file is read again', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rollup-keys-')), 'rollup-keys.json');
+    const good = {
+      days: ['2026-11-03'],
+      entries: [['2026-11-03/a.jsonl', 'a', { 'claude-sonnet-4-6': [1, 2, 3, 0, 5] }]],
+    };
+    const bad = { days: ['2026-11-04'], entries: [['2026-11-04/b.jsonl', 'b', { 'claude-sonnet-4-6': 'garbage' }]] };
+    writeFileSync(
+      file,
+      JSON.stringify({ v: 1, files: { '2026-11-03/rollup-a.json': good, '2026-11-04/rollup-b.json': bad } }),
+    );
+    const cache = RollupKeyCache.load(file);
+    expect(cache.get('2026-11-03/rollup-a.json')).toEqual(good);
+    expect(cache.get('2026-11-04/rollup-b.json')).toBeUndefined();
   });
 });
