@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import type { RollupEntry } from './rollup-format.js';
+import { contentHash, type RollupEntry } from './rollup-format.js';
 
 export interface RollupSummary {
   /** UTC days whose call keys the file's entries hold. */
@@ -17,7 +17,7 @@ export interface RollupSummary {
   entries: Array<[src: string, cs: string | null, gaps: RollupEntry['gaps']]>;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * Whether a file's summary has every field in its shape. Gaps taken from it go into the rollups
@@ -53,10 +53,16 @@ export class RollupKeyCache {
   static load(file: string): RollupKeyCache {
     const files = new Map<string, RollupSummary>();
     try {
-      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { v?: unknown; files?: unknown };
-      if (raw.v === VERSION && typeof raw.files === 'object' && raw.files !== null)
-        for (const [rel, s] of Object.entries(raw.files as Record<string, RollupSummary>))
-          if (wholeSummary(s)) files.set(rel, s); // else the file is read
+      // A header line (the version, a hash of the rest), then the summaries: any change to them
+      // since they were written (a damaged disk) leaves the whole cache unused.
+      const text = fs.readFileSync(file, 'utf8');
+      const cut = text.indexOf('\n');
+      const head = JSON.parse(text.slice(0, cut)) as { v?: unknown; sum?: unknown };
+      const body = text.slice(cut + 1);
+      if (cut > 0 && head.v === VERSION && head.sum === contentHash(body)) {
+        const summaries = JSON.parse(body) as Record<string, RollupSummary>;
+        for (const [rel, s] of Object.entries(summaries)) if (wholeSummary(s)) files.set(rel, s); // else the file is read
+      }
     } catch {
       // missing or damaged: an empty cache
     }
@@ -83,7 +89,8 @@ export class RollupKeyCache {
       }
     if (!this.changed) return;
     try {
-      writeFileAtomic(this.file, JSON.stringify({ v: VERSION, files: Object.fromEntries(this.files) }), {
+      const body = JSON.stringify(Object.fromEntries(this.files));
+      writeFileAtomic(this.file, `${JSON.stringify({ v: VERSION, sum: contentHash(body) })}\n${body}`, {
         durable: false,
       });
       this.changed = false;

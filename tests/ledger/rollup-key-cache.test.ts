@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rollUpLedger } from '../../src/ledger/rollup.js';
 import { RollupKeyCache } from '../../src/ledger/rollup-key-cache.js';
+import { contentHash } from '../../src/ledger/rollup-format.js';
 import { cliIn, fieldsOf, ledgerProject, tokenFields } from './support/ledger-project.js';
+
+/** The rollup files a cache file knows (its second line: the summaries by name). */
+const cachedNames = (file: string) => Object.keys(JSON.parse(readFileSync(file, 'utf8').split('\n')[1]!)).sort();
 
 const rollups = (ledger: string) =>
   (readdirSync(ledger, { recursive: true }) as string[]).filter((f) => /rollup-[0-9a-f]{12}\.json$/.test(f)).sort();
@@ -22,7 +26,7 @@ describe("a rollup run with this machine's key cache", () => {
     rollUpLedger(p.ledger, { now: Date.now(), before: days[2]!, keyCache: cache });
     const first = rollups(p.ledger);
     expect(first.map((f) => f.slice(0, 10))).toEqual([days[0], days[1]]);
-    expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')).files).sort()).toEqual(first);
+    expect(cachedNames(cache)).toEqual(first);
 
     // A file in the last folder holds copies of rolled-up calls of the first two days, and one new
     // call. A teammate's late file in the second day's folder (pulled after it was rolled up) holds
@@ -82,7 +86,7 @@ describe("a rollup run with this machine's key cache", () => {
     );
     expect(totals.calls).toBe(all.calls + 2);
     // The cache now names exactly the rollups the ledger holds.
-    expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')).files).sort()).toEqual(rollups(p.ledger));
+    expect(cachedNames(cache)).toEqual(rollups(p.ledger));
   });
 
   it('damaged, it is rebuilt and changes nothing', () => {
@@ -96,23 +100,27 @@ describe("a rollup run with this machine's key cache", () => {
     rollUpLedger(p.ledger, { now: Date.now(), keyCache: cache });
     rollUpLedger(cliIn(copy).ledger, { now: Date.now() });
     expect(rollups(p.ledger)).toEqual(rollups(cliIn(copy).ledger));
-    expect(Object.keys(JSON.parse(readFileSync(cache, 'utf8')).files).sort()).toEqual(rollups(p.ledger));
+    expect(cachedNames(cache)).toEqual(rollups(p.ledger));
     expect(tokenFields(p.costJson().totals)).toEqual(fieldsOf(p.expected.total.get('all')!));
   });
 
-  it('a summary not in its shape is not used: that file is read again', () => {
+  it('a summary not in its shape is not used (that file is read again); any change since it was written, none', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'rollup-keys-')), 'rollup-keys.json');
     const good = {
       days: ['2026-11-03'],
       entries: [['2026-11-03/a.jsonl', 'a', { 'claude-sonnet-4-6': [1, 2, 3, 0, 5] }]],
     };
     const bad = { days: ['2026-11-04'], entries: [['2026-11-04/b.jsonl', 'b', { 'claude-sonnet-4-6': 'garbage' }]] };
-    writeFileSync(
-      file,
-      JSON.stringify({ v: 1, files: { '2026-11-03/rollup-a.json': good, '2026-11-04/rollup-b.json': bad } }),
-    );
+    const body = JSON.stringify({ '2026-11-03/rollup-a.json': good, '2026-11-04/rollup-b.json': bad });
+    writeFileSync(file, `${JSON.stringify({ v: 2, sum: contentHash(body) })}\n${body}`);
     const cache = RollupKeyCache.load(file);
     expect(cache.get('2026-11-03/rollup-a.json')).toEqual(good);
     expect(cache.get('2026-11-04/rollup-b.json')).toBeUndefined();
+    // A day changed on disk (a digit flipped): the cache is not used at all.
+    writeFileSync(
+      file,
+      `${JSON.stringify({ v: 2, sum: contentHash(body) })}\n${body.replace('2026-11-03"]', '2026-11-08"]')}`,
+    );
+    expect(RollupKeyCache.load(file).get('2026-11-03/rollup-a.json')).toBeUndefined();
   });
 });
