@@ -14,6 +14,7 @@ import { renderProgress } from './progress-file.js';
 import { writeSessionLog } from './session-log.js';
 import { projectSnapshot } from './snapshot.js';
 import { recordTaskUsage } from './task-completion.js';
+import { taskTimes } from './task-progress.js';
 import { refreshDerivedFiles, stamped } from './derived-files.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { TaskEvent } from '../ledger/fold-events.js';
@@ -67,9 +68,12 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
   });
   const week = lastDays(day, 7);
   const recent = projectUsage(view, ctx.book, ctx.tz, { since: week[0]!, until: day });
+  // Each spec's task times once for all its tasks done that day (a spec's events, read per task, were most of eod's time at a team's years).
+  const timesOf = new Map<string, ReturnType<typeof taskTimes>>();
+  const specTimes = (spec: string) => timesOf.get(spec) ?? timesOf.set(spec, taskTimes(view, spec)).get(spec)!;
   for (const t of uniqueTasks(doneToday)) {
     try {
-      recordTaskUsage(ctx, t.spec, t.task, view);
+      recordTaskUsage(ctx, t.spec, t.task, view, specTimes);
     } catch {
       // a spec renamed since: its log stays as it was
     }

@@ -14,7 +14,7 @@ import { logHookError } from '../capture/hook-log.js';
 import type { UsageBlock } from '../spec/usage-section.js';
 import type { ProjectContext } from './context.js';
 import { projectSnapshot } from './snapshot.js';
-import { taskTimes } from './task-progress.js';
+import { taskTimes, type TaskTimes } from './task-progress.js';
 
 /**
  * Inside a locked Claude session: if its active task is now marked [x] in tasks.md (by
@@ -108,6 +108,8 @@ export function recordTaskUsage(
   spec: string,
   task: string,
   view: LedgerView = projectSnapshot(ctx, { catchUp: false }),
+  /** The spec's task times (a caller recording many tasks of a spec reads them once). */
+  timesOf: (spec: string) => Map<string, TaskTimes> = (s) => taskTimes(view, s),
 ): string {
   const usage = taskUsage(ctx, view, spec, task);
   const rows = usage.tasks;
@@ -115,7 +117,7 @@ export function recordTaskUsage(
   for (const row of rows) all.merge(row.tally);
   const claudeSessions = new Set<string>();
   for (const item of usage.items) if (item.cs) claudeSessions.add(item.cs);
-  const times = taskTimes(view, spec).get(task);
+  const times = timesOf(spec).get(task);
   const started = times?.started ?? rows[0]?.first ?? null;
   const finished = times?.done ?? rows[rows.length - 1]?.last ?? null;
   const block: UsageBlock = {
