@@ -110,7 +110,7 @@ function pieceFile(
   return `${stem}.${piece}.json`;
 }
 
-/** What the base's rollups summed to, beside it (base-from-rollups.ts): `<stem>.state.json`. */
+/** What the base's rollups summed to, beside it (base-state.ts): `<stem>.state.json`. */
 function stateFile(stem: string): string {
   return `${stem}.state.json`;
 }
