@@ -24,6 +24,21 @@ function expectSameIndex(a: string, b: string): void {
   for (const f of files(a)) expect(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), f).toBe(true);
 }
 
+/** `index` against an index built afresh from the same ledger, in `tz`. */
+function expectSameAsFresh(ledger: string, index: string, tz = 'UTC'): void {
+  const fresh = newIndex();
+  expect(readIndexedLedger(ledger, fresh, tz).how).toBe('rebuilt');
+  expectSameIndex(index, fresh);
+}
+
+/** A generated ledger of `days` days, its first two rolled up. */
+function withTwoDaysRolledUp(days: number) {
+  const p = ledgerProject({ days });
+  const folders = readdirSync(p.ledger).sort();
+  rollUpLedger(p.ledger, { now: Date.now(), before: folders[2]! });
+  return { p, days: folders };
+}
+
 describe('the index base, when rollups are only added', () => {
   for (const tz of ['UTC', 'America/Los_Angeles']) {
     it(`is extended, and is the base built from every rollup, byte for byte (${tz})`, () => {
@@ -66,9 +81,7 @@ describe('the index base, when rollups are only added', () => {
       expect(added.map((f) => f.slice(0, 10))).toEqual([days[4]]);
 
       expect(readIndexedLedger(p.ledger, index, tz).how).toBe('extended');
-      const fresh = newIndex();
-      expect(readIndexedLedger(p.ledger, fresh, tz).how).toBe('rebuilt');
-      expectSameIndex(index, fresh);
+      expectSameAsFresh(p.ledger, index, tz);
       // The six later calls count once.
       const all = (dir: string) => readIndexedLedger(p.ledger, dir, tz).view.allTimeSums('all');
       const out = (items: Array<{ tokens: { output: number } }>) => items.reduce((s, i) => s + i.tokens.output, 0);
@@ -78,9 +91,7 @@ describe('the index base, when rollups are only added', () => {
   }
 
   it('an added entry of a source counted before, and larger: built from every rollup, the same as a fresh index', () => {
-    const p = ledgerProject({ days: 3 });
-    const days = readdirSync(p.ledger).sort();
-    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const { p, days } = withTwoDaysRolledUp(3);
     const index = newIndex();
     readIndexedLedger(p.ledger, index, 'UTC');
     // A teammate's rollup of the same day, holding the same first entry at a larger size: it sorts
@@ -92,15 +103,11 @@ describe('the index base, when rollups are only added', () => {
     );
     writeFileSync(join(p.ledger, days[1]!, 'rollup-ffffffffffff.json'), text);
     expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('rebuilt');
-    const fresh = newIndex();
-    readIndexedLedger(p.ledger, fresh, 'UTC');
-    expectSameIndex(index, fresh);
+    expectSameAsFresh(p.ledger, index);
   });
 
   it('the same entries again under another name: extended, each counted once', () => {
-    const p = ledgerProject({ days: 3 });
-    const days = readdirSync(p.ledger).sort();
-    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const { p, days } = withTwoDaysRolledUp(3);
     const index = newIndex();
     const output = (dir: string) =>
       readIndexedLedger(p.ledger, dir, 'UTC')
@@ -111,15 +118,11 @@ describe('the index base, when rollups are only added', () => {
     cpSync(join(p.ledger, last!), join(p.ledger, days[1]!, 'rollup-ffffffffffff.json'));
     expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('extended');
     expect(output(index)).toBe(before);
-    const fresh = newIndex();
-    readIndexedLedger(p.ledger, fresh, 'UTC');
-    expectSameIndex(index, fresh);
+    expectSameAsFresh(p.ledger, index);
   });
 
   it('its kept sums torn, damaged or of another base, or a month gone: built from every rollup, the same', () => {
-    const p = ledgerProject({ days: 4 });
-    const days = readdirSync(p.ledger).sort();
-    rollUpLedger(p.ledger, { now: Date.now(), before: days[2]! });
+    const { p, days } = withTwoDaysRolledUp(4);
     const state = (dir: string) => join(dir, 'ledger-UTC.state.json');
     const other = newIndex();
     readIndexedLedger(p.ledger, other, 'UTC'); // a base of the same rollups: its state is of the same id
@@ -149,9 +152,7 @@ describe('the index base, when rollups are only added', () => {
       damage(index);
       rollUpLedger(p.ledger, { now: Date.now(), before: days[3]! });
       expect(readIndexedLedger(p.ledger, index, 'UTC').how, what).toBe('rebuilt');
-      const fresh = newIndex();
-      readIndexedLedger(p.ledger, fresh, 'UTC');
-      expectSameIndex(index, fresh);
+      expectSameAsFresh(p.ledger, index);
     }
   });
 });
