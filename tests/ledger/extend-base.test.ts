@@ -106,6 +106,28 @@ describe('the index base, when rollups are only added', () => {
     expectSameAsFresh(p.ledger, index);
   });
 
+  it('a rollup replaced while another is added: built from every rollup, the same as a fresh index', () => {
+    const { p, days } = withTwoDaysRolledUp(3);
+    const index = newIndex();
+    readIndexedLedger(p.ledger, index, 'UTC');
+    // A teammate's late file in the first folder: its rollup is written again (another name), and
+    // the third day's is added. One more rollup than the base's, but not the base's and one more.
+    const call = p.truth.calls.find((c) => !c.gap && new Date(c.time).toISOString().startsWith(days[0]!))!;
+    const late = { k: 'call', msg: 'msg_01LATE', req: 'req_late', t: new Date(call.time + 1).toISOString() };
+    const teammate = '99999999-0000-4000-8000-000000000002';
+    writeFileSync(
+      join(p.ledger, days[0]!, `${teammate}.jsonl`),
+      `${JSON.stringify({ ...late, cs: teammate, model: call.model, in: 1, out: 2, cw5: 3, cw1h: 0, cr: 4, ws: null, spec: null, task: null })}\n`,
+    );
+    const before = rollups(p.ledger);
+    rollUpLedger(p.ledger, { now: Date.now() });
+    const after = rollups(p.ledger);
+    expect(after.length).toBe(before.length + 1);
+    expect(after.slice(0, before.length)).not.toEqual(before);
+    expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('rebuilt');
+    expectSameAsFresh(p.ledger, index);
+  });
+
   it('the same entries again under another name: extended, each counted once', () => {
     const { p, days } = withTwoDaysRolledUp(3);
     const index = newIndex();
