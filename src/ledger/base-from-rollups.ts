@@ -45,7 +45,8 @@ export function buildBase(
 
 /**
  * The base of `rollups`, from the base of all of them but the last `added` (`from`, with the state
- * kept beside it): the added files summed on top, as buildBase sums them after the others.
+ * kept beside it, read only then): the added files summed on top, as buildBase sums them after the
+ * others.
  * Undefined when that would not be what buildBase builds (an added entry outranks one counted, an
  * added file does not read) or a piece is missing.
  */
@@ -54,12 +55,12 @@ export function extendBase(
   rollups: string[],
   added: number,
   tz: string,
-  state: BuildState,
   from: BasePieces,
 ): (BuiltBase & { state: BuildState }) | undefined {
   if (added <= 0 || added >= rollups.length) return undefined;
-  if (from.base.id !== baseId(tz, rollups.slice(0, rollups.length - added))) return undefined;
-  const parts = restoreState(state, from, tz);
+  if (from.base.id !== baseId(tz, rollups.slice(0, rollups.length - added))) return undefined; // not only added
+  const state = from.state();
+  const parts = state && restoreState(state, from, tz);
   if (!parts) return undefined;
   const problems = parts.problems.size;
   if (!sumRollups(ledgerDir, rollups.slice(rollups.length - added), parts, parts.counted)) return undefined;

@@ -30,6 +30,8 @@ export interface Parts {
 /** The pieces of the base an extension starts from, as the index reads them back (each checked to be of `base`). */
 export interface BasePieces {
   base: BaseFile;
+  /** The sums kept beside it, if any. */
+  state(): BuildState | undefined;
   month(month: string): ItemTable | undefined;
   sessions(): SessionsFile | undefined;
   specTasks(spec: string): SpecTasksFile | undefined;

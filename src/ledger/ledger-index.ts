@@ -187,10 +187,8 @@ function refresh(
    */
   const extend = (from: BaseFile | undefined): BuiltBase => {
     const added = listing.rollups.length - (from?.rollups.length ?? 0);
-    const state = from && added > 0 && from.rollups.every((r, i) => r === listing.rollups[i]) && readState(stem);
-    const extended = state
-      ? extendBase(ledgerDir, listing.rollups, added, tz, state, { base: from, ...piecesOf(from.id) })
-      : undefined;
+    const pieces = from && { base: from, state: () => readState(stem), ...piecesOf(from.id) };
+    const extended = pieces && extendBase(ledgerDir, listing.rollups, added, tz, pieces);
     if (!extended) return rebuild();
     how = 'extended';
     return kept(extended);
