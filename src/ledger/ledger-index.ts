@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
-import { listDir } from '../store/fs-utils.js';
 import { LockTimeoutError, withFileLock } from '../store/lock.js';
 import {
   folderDay,
@@ -14,25 +13,10 @@ import {
 } from './ledger-files.js';
 import type { LedgerView } from './ledger-view.js';
 import { buildBase, extendBase, type BuildState } from './base-from-rollups.js';
-import {
-  INDEX_VERSION,
-  type BaseFile,
-  type BuiltBase,
-  type CommitsFile,
-  type DoneFile,
-  type GapsFile,
-  type SessionRecordsFile,
-  type SessionsFile,
-  type SpecTasksFile,
-  type SumsFile,
-  type TaskSumsFile,
-  specTasksPiece,
-  taskSumsPiece,
-} from './index-base.js';
+import { basePieces, pieceFile, readState, writeBase } from './index-pieces.js';
+import { INDEX_VERSION, type BaseFile, type BuiltBase } from './index-base.js';
 import { advanceRaw, KeyLookup, liveHoldsRollups, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
-import { decodeTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
-import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -42,9 +26,10 @@ import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
  * - `base` (index-base.ts, built by base-from-rollups.ts): a small file naming the rollups it was
  *   built from, and pieces beside it: rolled-up usage summed by day in the index's time zone, a
  *   binary table per month; the folded work sessions and the latest bindings; per spec, its task
- *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows. Rebuilt only when
- *   the set of rollup files changes (after /eod, compact, a start's rollup or a pull), and by a
- *   read at every turn only when the new rollups hold what the live part did not read.
+ *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows (their files:
+ *   index-pieces.ts). Made again only when the set of rollup files changes (after /eod, compact, a
+ *   start's rollup or a pull; extended when rollups were only added), and by a read at every turn
+ *   only when the new rollups hold what the live part did not read.
  * - `live` (index-live.ts): raw files read from a cursor, so only bytes appended since the last
  *   read are parsed. Nothing depends on mtimes, which a clone or a checkout resets.
  * Deleting, truncating or corrupting any of it changes no figure: it is rebuilt from the ledger.
@@ -102,74 +87,6 @@ function ledgerListing(ledgerDir: string, indexDir: string, { now = Date.now(), 
   return listing;
 }
 
-/** The index's files: `<stem>.base.json` and the pieces beside it. */
-function pieceFile(
-  stem: string,
-  piece: 'base' | 'sessions' | 'session-records' | 'sums' | 'gaps' | 'commits' | 'live' | `k-${string}`,
-): string {
-  return `${stem}.${piece}.json`;
-}
-
-/** What the base's rollups summed to, beside it (base-state.ts): `<stem>.state.json`. */
-function stateFile(stem: string): string {
-  return `${stem}.state.json`;
-}
-
-function readState(stem: string): BuildState | undefined {
-  try {
-    return { text: fs.readFileSync(stateFile(stem), 'utf8') };
-  } catch {
-    return undefined; // an index of an earlier version, or damaged: the base is built from every rollup
-  }
-}
-
-/** A month's items, a binary table (packed-items.ts): `<stem>.m-<YYYY-MM>.bin`. */
-function monthFile(stem: string, month: string): string {
-  return `${stem}.m-${month}.bin`;
-}
-
-/** The done tasks, a binary table (packed-events.ts): `<stem>.done.bin`. */
-function doneFile(stem: string): string {
-  return `${stem}.done.bin`;
-}
-
-/** A spec's task events, a binary table (packed-events.ts): `<stem>.t-<hash of the spec>.bin`. */
-function taskEventsFile(stem: string, spec: string): string {
-  return `${stem}.${specTasksPiece(spec)}.bin`;
-}
-
-/** A binary piece's table, or undefined when it is missing, torn, of another shape or of another base. */
-function readTable(file: string, id: string, width: number): Table | undefined {
-  try {
-    return decodeTable(fs.readFileSync(file), id, width);
-  } catch {
-    return undefined; // missing: rebuilt from the ledger
-  }
-}
-
-/** The id a spec's task events table carries: its base's and its spec's, so another spec's file (a hash's twin, a copy) is never read as this one's. */
-function taskTableId({ id, spec }: { id: string; spec: string }): string {
-  return `${id} ${spec}`;
-}
-
-/**
- * Pieces the new base did not write: a month or a spec with no usage or events left, and what older
- * index versions kept (`.json` months and task events, the events and JSON done pieces). Removed, so
- * the index holds only its own.
- */
-function removeStalePieces(stem: string, written: Set<string>): void {
-  const dir = path.dirname(stem);
-  const own = `${path.basename(stem)}.`;
-  for (const name of listDir(dir)) {
-    if (!name.startsWith(own) || written.has(name)) continue;
-    const piece = name.slice(own.length);
-    if (/^(m-\d{4}-\d{2}\.(bin|json)|t-[0-9a-f]+\.(bin|json)|k-[0-9a-f]+\.json|events\.json|done\.json)$/.test(piece))
-      fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-const valid = (o: { id?: unknown }) => typeof o === 'object' && o !== null;
-
 function refresh(
   ledgerDir: string,
   stem: string,
@@ -195,65 +112,10 @@ function refresh(
   };
   /** A base built, its files written when this read saves. */
   const kept = (built: BuiltBase & { state?: BuildState }): BuiltBase => {
-    if (save) {
-      const written = new Set<string>();
-      const write = (file: string, data: string | Buffer) => {
-        writeFileAtomic(file, data, { durable: false });
-        written.add(path.basename(file));
-      };
-      for (const [month, table] of built.monthTables)
-        write(monthFile(stem, month), encodeTable(built.base.id, table, ITEM_WIDTH));
-      for (const piece of ['sessions', 'sums', 'gaps', 'commits'] as const)
-        write(pieceFile(stem, piece), JSON.stringify(built[piece]));
-      write(pieceFile(stem, 'session-records'), JSON.stringify(built.sessionRecords));
-      write(doneFile(stem), encodeTable(built.done.id, built.done.done, DONE_WIDTH));
-      for (const file of built.specTasks)
-        write(taskEventsFile(stem, file.spec), encodeTable(taskTableId(file), file.events, TASK_WIDTH));
-      for (const file of built.taskSums) write(pieceFile(stem, taskSumsPiece(file.spec)), JSON.stringify(file));
-      if (built.state) write(stateFile(stem), built.state.text);
-      removeStalePieces(stem, written);
-      write(pieceFile(stem, 'base'), JSON.stringify(built.base)); // last: it vouches for the others
-    }
+    if (save) writeBase(stem, built);
     return built;
   };
-  /** The readers of the base `id`'s pieces (JSON pieces name their base; binary ones are checked by it). */
-  const piecesOf = (id: string): Omit<BaseLoader, 'rebuild'> => ({
-    sessions: () =>
-      readCachedJson<SessionsFile>(
-        pieceFile(stem, 'sessions'),
-        (f) => valid(f) && Array.isArray(f.sessions) && typeof f.orphans === 'object',
-      ),
-    sessionRecords: () =>
-      readCachedJson<SessionRecordsFile>(
-        pieceFile(stem, 'session-records'),
-        (f) => valid(f) && typeof f.records === 'object',
-      ),
-    sums: () =>
-      readCachedJson<SumsFile>(
-        pieceFile(stem, 'sums'),
-        (f) =>
-          valid(f) &&
-          typeof f.specSums === 'object' &&
-          Array.isArray(f.allSums?.rows) &&
-          Array.isArray(f.unattributedSums?.rows),
-      ),
-    taskSums: (spec) =>
-      readCachedJson<TaskSumsFile>(
-        pieceFile(stem, taskSumsPiece(spec)),
-        (f) => valid(f) && f.spec === spec && typeof f.taskMonths === 'object' && typeof f.taskSums === 'object',
-      ),
-    gaps: () => readCachedJson<GapsFile>(pieceFile(stem, 'gaps'), valid),
-    commits: () => readCachedJson<CommitsFile>(pieceFile(stem, 'commits'), valid),
-    done: (): DoneFile | undefined => {
-      const done = readTable(doneFile(stem), id, DONE_WIDTH);
-      return done && { id, done };
-    },
-    specTasks: (spec): SpecTasksFile | undefined => {
-      const events = readTable(taskEventsFile(stem, spec), taskTableId({ id, spec }), TASK_WIDTH);
-      return events && { id, spec, events };
-    },
-    month: (month) => readTable(monthFile(stem, month), id, ITEM_WIDTH),
-  });
+  const piecesOf = (id: string) => basePieces(stem, id);
   let built: BuiltBase | undefined;
   let base = readCachedJson<BaseFile>(
     pieceFile(stem, 'base'),
