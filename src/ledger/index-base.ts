@@ -5,7 +5,8 @@
  */
 import { applySessionRecord, dedupeBy, manualUsageItem, type WorkSession } from './fold-events.js';
 import type { LineOf } from './ledger-schema.js';
-import { packItems, tableOfRows, type ItemRows, type ItemTable, type PackedItems, type Table } from './packed-items.js';
+import { packItems, tableOfRows, type ItemRows, type ItemTable, type PackedItems } from './packed-items.js';
+import type { Table } from './packed-table.js';
 import { sumUsage } from './base-usage.js';
 import { doneKey } from './ledger-view.js';
 import {

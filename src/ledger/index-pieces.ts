@@ -22,7 +22,8 @@ import {
   taskSumsPiece,
 } from './index-base.js';
 import type { BaseLoader } from './indexed-view.js';
-import { decodeTable, encodeTable, ITEM_WIDTH, type Table } from './packed-items.js';
+import { ITEM_WIDTH } from './packed-items.js';
+import { decodeTable, encodeTable, type Table } from './packed-table.js';
 import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';
 
 /** The index's files: `<stem>.base.json` and the pieces beside it. */

@@ -3,7 +3,7 @@
  * small arrays, sorted and deduplicated when the base is assembled.
  */
 import type { LedgerLine, LineOf } from './ledger-schema.js';
-import { namedTable, type Table } from './packed-items.js';
+import { namedTable, type Table } from './packed-table.js';
 import { addVersionRecord, type SessionVersions } from './claude-versions.js';
 
 /** [time, cs, ws, spec, task, why] */
