@@ -3,6 +3,7 @@ import path from 'node:path';
 import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
+import { DirCache } from '../transcript/dir-cache.js';
 import { DamagedBucketError, IdIndex } from './call-store.js';
 import { CallTable } from './call-table.js';
 import { FileIndex, loadFileIndex } from './file-index.js';
@@ -90,10 +91,16 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
   if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
   const changed: TranscriptFile[] = [];
-  forEachTranscript(configDirs, (file, size, mtimeMs, ino, parts) => {
-    if (!stored || stored.changed(file, size, mtimeMs, ino))
-      changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
-  });
+  const dirs = DirCache.load(path.join(store, 'listings.json'), path.join(configDirs[0] ?? '', 'projects'));
+  forEachTranscript(
+    configDirs,
+    (file, size, mtimeMs, ino, parts) => {
+      if (!stored || stored.changed(file, size, mtimeMs, ino))
+        changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
+    },
+    dirs,
+  );
+  dirs.save();
   changed.sort((a, b) => (a.path < b.path ? -1 : 1));
   // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { listDir, type DirCache } from './dir-cache.js';
 
 /** Where Claude Code keeps transcripts: CLAUDE_CONFIG_DIR (comma-separated, as Claude Code and
  * ccusage accept), else ~/.claude and ~/.config/claude. Only folders that hold `projects/` count. */
@@ -49,31 +50,31 @@ export function discoverTranscripts(configDirs: string[]): TranscriptFile[] {
 export function forEachTranscript(
   configDirs: string[],
   visit: (file: string, size: number, mtimeMs: number, ino: number, parts: string[]) => void,
+  cache?: DirCache,
 ): void {
-  for (const dir of configDirs) walk(path.join(dir, 'projects'), [], visit);
+  for (const dir of configDirs) walk(path.join(dir, 'projects'), [], visit, cache);
 }
 
-function walk(dir: string, parts: string[], visit: Parameters<typeof forEachTranscript>[1]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return; // unreadable or gone: skipped, as ccusage does
-  }
-  for (const entry of entries) {
-    const name = entry.name;
+function walk(
+  dir: string,
+  parts: string[],
+  visit: Parameters<typeof forEachTranscript>[1],
+  cache: DirCache | undefined,
+): void {
+  const listing = cache ? cache.list(dir) : listDir(dir);
+  if (!listing) return; // unreadable or gone: skipped, as ccusage does
+  for (const name of listing.files) {
     const full = dir + path.sep + name;
-    if (entry.isDirectory()) {
-      parts.push(name);
-      walk(full, parts, visit);
-      parts.pop();
-    } else if (name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) {
-      const stats = fs.statSync(full, { throwIfNoEntry: false }); // gone meanwhile, or a dangling link
-      if (!stats?.isFile()) continue;
-      parts.push(name);
-      visit(full, stats.size, stats.mtimeMs, stats.ino, parts);
-      parts.pop();
-    }
+    const stats = fs.statSync(full, { throwIfNoEntry: false }); // gone meanwhile, or a dangling link
+    if (!stats?.isFile()) continue;
+    parts.push(name);
+    visit(full, stats.size, stats.mtimeMs, stats.ino, parts);
+    parts.pop();
+  }
+  for (const name of listing.dirs) {
+    parts.push(name);
+    walk(dir + path.sep + name, parts, visit, cache);
+    parts.pop();
   }
 }
 
