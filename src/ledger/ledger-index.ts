@@ -17,6 +17,7 @@ import { basePieces, pieceFile, readState, writeBase } from './index-pieces.js';
 import { INDEX_VERSION, type BaseFile, type BuiltBase } from './index-base.js';
 import { advanceRaw, KeyLookup, liveHoldsRollups, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
+import { deferredView, liveTouches, pendingRollups, type PendingRollups } from './pending-rollups.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -29,7 +30,8 @@ import { indexedView, type BaseLoader } from './indexed-view.js';
  *   events and its tasks' all-time sums; the all-time sums PROGRESS.md shows (their files:
  *   index-pieces.ts). Made again only when the set of rollup files changes (after /eod, compact, a
  *   start's rollup or a pull; extended when rollups were only added), and by a read at every turn
- *   only when the new rollups hold what the live part did not read.
+ *   only when the new rollups hold what the live part did not read and a question needs them
+ *   (pending-rollups.ts).
  * - `live` (index-live.ts): raw files read from a cursor, so only bytes appended since the last
  *   read are parsed. Nothing depends on mtimes, which a clone or a checkout resets.
  * Deleting, truncating or corrupting any of it changes no figure: it is rebuilt from the ledger.
@@ -64,13 +66,18 @@ export function readIndexedLedger(
   const stem = path.join(indexDir, `ledger-${tz.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   fs.mkdirSync(indexDir, { recursive: true });
   const list = (save: boolean) => ledgerListing(ledgerDir, indexDir, options, save);
+  // A turn's read may leave pulled rollups for later (pending-rollups.ts): a question they could
+  // change is answered by a read of every rollup, made then.
+  const later = options.turn
+    ? () => readIndexedLedger(ledgerDir, indexDir, tz, { ...options, turn: false }).view
+    : undefined;
   try {
-    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, list(true), true, options.turn), {
+    return withFileLock(`${stem}.base.json`, () => refresh(ledgerDir, stem, tz, list(true), true, later), {
       timeoutMs: 2000,
     });
   } catch (error) {
     if (!(error instanceof LockTimeoutError)) throw error;
-    return refresh(ledgerDir, stem, tz, list(false), false, options.turn); // another process is updating it: read without saving
+    return refresh(ledgerDir, stem, tz, list(false), false, later); // another process is updating it: read without saving
   }
 }
 
@@ -93,8 +100,10 @@ function refresh(
   tz: string,
   listing: LedgerFiles,
   save: boolean,
-  turn = false,
+  /** A read at every turn: how to read every rollup when a question needs the ones it left for later. */
+  later?: () => LedgerView,
 ): IndexedRead {
+  const turn = later !== undefined;
   let how: IndexedRead['how'] = 'fresh';
   const rebuild = (): BuiltBase => kept(buildBase(ledgerDir, listing.rollups, tz, { keepState: save }));
   /**
@@ -137,6 +146,7 @@ function refresh(
   // from the base and the live part as they are, which count exactly what the new rollups do. The
   // next full read builds the base again.
   let rolledUp: Set<string> | undefined;
+  let pending: PendingRollups | undefined;
   if (
     !base ||
     base.rollups.length !== listing.rollups.length ||
@@ -145,8 +155,9 @@ function refresh(
     if (turn && base) {
       live = readLive();
       rolledUp = live && liveHoldsRollups(ledgerDir, base, live, listing);
+      if (!rolledUp && live) pending = pendingRollups(ledgerDir, base, live, listing);
     }
-    if (!rolledUp || !base) {
+    if ((!rolledUp && !pending) || !base) {
       how = 'rebuilt';
       built = extend(base);
       base = built.base;
@@ -165,8 +176,11 @@ function refresh(
   const remembered = (rel: string) =>
     listing.rememberedBefore !== undefined && folderDay(rel) < listing.rememberedBefore && live!.raw[rel] !== undefined;
   for (const rel of listing.raw) if (!remembered(rel)) advanced = advanceRaw(ledgerDir, rel, live, keys) || advanced;
+  // What the live part holds now may be what the pending rollups count: then every rollup is read now.
+  if (pending && liveTouches(ledgerDir, pending, live)) return refresh(ledgerDir, stem, tz, listing, save);
   if (advanced && how === 'fresh') how = 'updated';
   if (save && how !== 'fresh') writeFileAtomic(pieceFile(stem, 'live'), JSON.stringify(live), { durable: false });
   const loader: BaseLoader = { ...piecesOf(base.id), rebuild };
-  return { view: indexedView(base, live, loader, built), how };
+  const view = indexedView(base, live, loader, built);
+  return { view: pending && later ? deferredView(view, pending, later) : view, how };
 }
