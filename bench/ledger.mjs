@@ -336,6 +336,23 @@ function startRollup(c, live) {
         return m;
       },
     },
+    {
+      // The same pull, and the turn's end: the Stop hook reads the budgets' days and the bound task.
+      id: 'after-pull-stop',
+      label: "Stop hook, the first after a pull brings a teammate's rollup of a day this machine never read",
+      prepare: () => {
+        const [name, text] = pulledRollup(c, live, closed, folder);
+        fs.mkdirSync(folder, { recursive: true });
+        fs.writeFileSync(path.join(folder, name), text);
+        live.appendTurn();
+      },
+      run: () => {
+        const m = live.hook('Stop');
+        fs.rmSync(folder, { recursive: true, force: true });
+        live.hook('statusline', undefined, live.statuslineInput); // the index back to the ledger the other reads see
+        return m;
+      },
+    },
   ];
 }
 
@@ -478,6 +495,7 @@ function render(o) {
     'start-rollup': () => true,
     'after-rollup': (s, n) => s.ms <= 2 * n,
     'after-pull': (s, n) => s.ms <= 2 * n,
+    'after-pull-stop': (s, n) => s.ms <= 2 * n,
   };
   const targetText = {
     'cost-json-cold': '≤ 1.5 s',
@@ -492,6 +510,7 @@ function render(o) {
     'start-rollup': '(none set)',
     'after-rollup': "≤ 2× node -e 0 (the statusline's)",
     'after-pull': "≤ 2× node -e 0 (the statusline's)",
+    'after-pull-stop': "≤ 2× node -e 0 (the Stop hook's)",
   };
   const lines = [
     `# spec-session ledger bench — ${o.date}`,

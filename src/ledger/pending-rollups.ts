@@ -1,41 +1,44 @@
 /**
  * Rollups a pull added that a read at every turn leaves for later. A teammate's rollup of days this
  * machine never read changes the base, and making the base again at 10 developer-years takes most
- * of a second, in the statusline's turn. But the statusline asks for one task's total and today's
- * usage: a pulled day of other tasks changes neither. So a turn reads on from the base as it is, and
- * each question the added rollups could change an answer to (their days, tasks, work sessions,
- * events) is answered by a full read instead, which makes the base of every rollup (ledger-index.ts).
- * The next read that is not a turn's makes it anyway.
+ * of a second, in the statusline's turn. But what a turn asks is usage summed (a task's total,
+ * today's cost, the budgets' days), and the pulled rollups count usage nothing here counts: their
+ * rows, as items, are added to what the base and the live part answer. A question about workflow
+ * events (work sessions, bindings, task events, commits, versions, hand-logged entries) is
+ * answered by a read of every rollup instead, which makes the base of every rollup
+ * (ledger-index.ts); the next read that is not a turn's makes it anyway.
  *
- * Only when the base and the live part count nothing the added rollups count: the base has no
- * rollup of the folders they roll up (an entry there could outrank one the base counted), the live
- * part read none of their files and holds no call they key (a copy counted twice otherwise) and no
- * record of their Claude sessions (their cost-state baselines would change its gaps).
+ * Only when nothing here counts what the added rollups count: the base has no rollup of the folders
+ * they roll up (an entry there could outrank one it counted), the live part read none of their
+ * files and holds no call they key (a copy counted twice otherwise) and no record of their Claude
+ * sessions (their cost-state baselines would change its gaps), and no two of them roll up one folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { dayKey } from '../time/zoned.js';
 import type { LedgerLine } from './ledger-schema.js';
 import { folderDay } from './ledger-files.js';
-import type { LedgerView } from './ledger-view.js';
+import { countsIn, type LedgerView } from './ledger-view.js';
 import type { LiveFile } from './index-live.js';
 import { EventSink } from './packed-events.js';
 import { decodeRollup } from './rollup-decode.js';
-import { addKeyRun, callKeyHash, FLAG_GAP, keyDay, SLOT_MS } from './rollup-format.js';
+import { addKeyRun, callKeyHash, FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, SLOT_MS } from './rollup-format.js';
+import { rowItem } from './rolled-up.js';
+import type { UsageItem } from './usage-item.js';
+import { inRange, type DayRange } from '../time/day-range.js';
 import { addStoredEvent } from './stored-events.js';
 
-/** What the rollups added since the base hold, as far as a question could be changed by it. */
+/** What the rollups added since the base hold. */
 export interface PendingRollups {
-  /** The base's zone, and the days in it with rows. */
+  /** The base's zone. */
   tz: string;
-  days: Set<string>;
-  /** `spec \0 task` of rows. */
-  tasks: Set<string>;
-  specs: Set<string>;
-  sessions: Set<string>;
-  rows: boolean;
+  /** Their rows as usage items. */
+  items: UsageItem[];
+  /** Their workflow events, and their lines not read as records. */
   events: EventSink;
   malformed: number;
+  /** Their hand-logged entries' days (in the base's zone), tasks (`spec \0 task`) and work sessions. */
+  manual: { days: Set<string>; tasks: Set<string>; sessions: Set<string> };
   claudeSessions: Set<string>;
   /** The added rollups, and the UTC days whose calls they key (those of their call rows). */
   files: string[];
@@ -57,26 +60,23 @@ export function pendingRollups(
   const listedRaw = new Set(listing.raw);
   if (Object.keys(live.raw).some((rel) => !listedRaw.has(rel))) return undefined; // a file read here rolled up
   const had = new Set(base.rollups);
-  const baseFolders = new Set(base.rollups.map(folderDay));
+  const folders = new Set(base.rollups.map(folderDay));
   const p: PendingRollups = {
     tz: base.tz,
-    days: new Set(),
-    tasks: new Set(),
-    specs: new Set(),
-    sessions: new Set(),
-    rows: false,
+    items: [],
     events: new EventSink(),
     malformed: 0,
+    manual: { days: new Set(), tasks: new Set(), sessions: new Set() },
     claudeSessions: new Set(),
     files: [],
     keyDays: new Set(),
   };
   for (const rel of listing.rollups) {
     if (had.has(rel)) continue;
-    // (Defensive: an entry of a folder the base rolled up too may outrank one it counted. A pulled
-    // rollup's rows cover the days and tasks of the file they count, so the questions are read in
-    // full anyway; a base of the folder is simply not left for later.)
-    if (baseFolders.has(folderDay(rel))) return undefined;
+    // (Defensive: an entry of a folder the base rolled up too may outrank one it counted, and two
+    // rollups of one folder may hold one file twice. Such a folder is not left for later.)
+    if (folders.has(folderDay(rel))) return undefined;
+    folders.add(folderDay(rel));
     p.files.push(rel);
     let decoded: ReturnType<typeof decodeRollup>;
     try {
@@ -85,31 +85,34 @@ export function pendingRollups(
       return undefined; // a problem a full read reports
     }
     for (const [i, entry] of decoded.entries.entries()) {
-      if (baseFolders.has(folderDay(entry.src)) || listedRaw.has(entry.src) || live.raw[entry.src]) return undefined;
+      if (folderDay(entry.src) !== folderDay(rel) || listedRaw.has(entry.src) || live.raw[entry.src]) return undefined;
       if (entry.cs !== null) p.claudeSessions.add(entry.cs); // cost-state gaps are a Claude session's
       const { base: slotBase, rows, attributions, names } = entry.packed!;
-      let lastSlot = Number.NaN;
-      for (const r of rows) {
-        p.rows = true;
+      rows.forEach((r, n) => {
         const slot = slotBase + r[0]!;
-        if (slot !== lastSlot) p.days.add(dayKey((lastSlot = slot) * SLOT_MS, base.tz));
-        if ((r[3]! & FLAG_GAP) === 0) p.keyDays.add(keyDay(slot * SLOT_MS));
-        const [ws, spec, task] = attributions[r[1]!]!;
-        if (ws !== null) p.sessions.add(ws);
-        if (spec !== null) p.specs.add(spec);
-        if (spec !== null && task !== null) p.tasks.add(taskKey(spec, task));
-      }
+        const flags = r[3]!;
+        if ((flags & FLAG_GAP) === 0) p.keyDays.add(keyDay(slot * SLOT_MS));
+        const row = {
+          attribution: attributions[r[1]!]!,
+          model: names[r[2]!]!,
+          fast: (flags & FLAG_FAST) !== 0,
+          longContext: (flags & FLAG_LONG) !== 0,
+          kind: flags & FLAG_GAP ? ('gap' as const) : ('call' as const),
+          calls: r[4]!,
+          first: slot * SLOT_MS + r[10]!,
+          last: slot * SLOT_MS + (r[11] ?? r[10]!),
+        };
+        const tokens = { input: r[5]!, output: r[6]!, cacheWrite5m: r[7]!, cacheWrite1h: r[8]!, cacheRead: r[9]! };
+        p.items.push(rowItem(row, entry.cs, `${entry.src}#${n}`, tokens));
+      });
       for (const stored of decoded.rawEvents[i]!)
         if (!addStoredEvent(p.events, stored, slotBase * SLOT_MS, names)) p.malformed++;
     }
   }
-  // Hand-logged entries are usage too (the base makes them items): of their day, task and session.
   for (const m of p.events.manual) {
-    p.rows = true;
-    p.days.add(dayKey(Date.parse(m.t), base.tz));
-    p.tasks.add(taskKey(m.spec, m.task));
-    p.specs.add(m.spec);
-    if (m.ws !== null) p.sessions.add(m.ws);
+    p.manual.days.add(dayKey(Date.parse(m.t), base.tz));
+    p.manual.tasks.add(taskKey(m.spec, m.task));
+    if (m.ws !== null) p.manual.sessions.add(m.ws);
   }
   return p;
 }
@@ -139,57 +142,84 @@ export function liveTouches(ledgerDir: string, p: PendingRollups, live: LiveFile
 }
 
 /**
- * The view of the base as it is, where no added rollup could change the answer; `full()`, a read
- * of every rollup, where one could.
+ * The view of the base as it is, with the added rollups' usage added to its answers; `full()`, a
+ * read of every rollup, for a question about their workflow events or hand-logged entries.
  */
 export function deferredView(view: LedgerView, p: PendingRollups, full: () => LedgerView): LedgerView {
   const e = p.events;
+  const m = p.manual;
   const specTasks = new Set(e.tasks.map((t) => t[2]));
-  const inRange = (range: { since?: string; until?: string }, tz: string) =>
-    p.rows &&
-    (tz !== p.tz || [...p.days].some((d) => (!range.since || d >= range.since) && (!range.until || d <= range.until)));
+  const manualIn = (range: DayRange) =>
+    [...m.days].some((d) => (!range.since || d >= range.since) && (!range.until || d <= range.until));
   // Once made, the full read answers every question: the index's pieces are of its new base now
   // (a piece the base as it was then misses is made again, from every rollup: the same answers, slower).
   let whole: LedgerView | undefined;
-  const pick = (changed: boolean | number): LedgerView => whole ?? (changed ? (whole = full()) : view);
-  const ofTask = (spec: string, task: string) => pick(p.tasks.has(taskKey(spec, task)));
+  const pick = (changed: boolean | number): LedgerView | undefined => whole ?? (changed ? (whole = full()) : undefined);
+  /** The view's answer (a copy: it may be an array the view keeps) with the added rows that `keep`s. */
+  const plus = (answer: UsageItem[], keep: (i: UsageItem) => boolean) => {
+    const items = [...answer];
+    for (const i of p.items) if (keep(i)) items.push(i);
+    return items;
+  };
+  const ofTask = (spec: string, task: string) => (i: UsageItem) => i.spec === spec && i.task === task;
+  // Items of a day in the base's zone: in another, the base's items are of its days (a read in another zone reads all).
+  const elsewhere = (tz: string) => tz !== p.tz && p.items.length > 0;
   return {
     get sessions() {
-      return pick(e.sessions.length + e.bindings.length).sessions;
+      return (pick(e.sessions.length + e.bindings.length) ?? view).sessions;
     },
     get manual() {
-      return pick(e.manual.length).manual;
+      return (pick(e.manual.length) ?? view).manual;
     },
     get malformed() {
-      return pick(p.malformed).malformed;
+      return (pick(p.malformed) ?? view).malformed;
     },
     get problems() {
-      return pick(false).problems;
+      return (whole ?? view).problems;
     },
     get usage() {
-      return pick(p.rows).usage;
+      return pick(e.manual.length)?.usage ?? plus(view.usage, () => true);
     },
-    usageIn: (range, tz) => pick(inRange(range, tz)).usageIn(range, tz),
-    forEachItemIn: (range, tz, visit) => pick(inRange(range, tz)).forEachItemIn(range, tz, visit),
-    usageOfTask: (spec, task) => ofTask(spec, task).usageOfTask(spec, task),
-    taskTotal: (spec, task) => ofTask(spec, task).taskTotal(spec, task),
-    allTimeSums: (of) => pick(p.rows).allTimeSums(of),
+    usageIn: (range, tz) =>
+      pick(manualIn(range) || elsewhere(tz))?.usageIn(range, tz) ??
+      plus(view.usageIn(range, tz), (i) => inRange(i, range, tz)),
+    forEachItemIn(range, tz, visit) {
+      const answer = pick(manualIn(range) || elsewhere(tz));
+      if (answer) return answer.forEachItemIn(range, tz, visit);
+      view.forEachItemIn(range, tz, visit);
+      for (const i of p.items) if (inRange(i, range, tz)) visit(i);
+    },
+    usageOfTask: (spec, task) =>
+      pick(m.tasks.has(taskKey(spec, task)))?.usageOfTask(spec, task) ??
+      sortByTime(plus(view.usageOfTask(spec, task), ofTask(spec, task))),
+    taskTotal: (spec, task) =>
+      pick(m.tasks.has(taskKey(spec, task)))?.taskTotal(spec, task) ??
+      plus(view.taskTotal(spec, task), ofTask(spec, task)),
+    allTimeSums: (of) => pick(e.manual.length)?.allTimeSums(of) ?? plus(view.allTimeSums(of), countsIn(of)),
     usageOfSessions: (names) => {
-      const list = [...names];
-      return pick(list.some((ws) => p.sessions.has(ws))).usageOfSessions(list);
+      const wanted = new Set(names);
+      return (
+        pick([...wanted].some((ws) => m.sessions.has(ws)))?.usageOfSessions(wanted) ??
+        plus(view.usageOfSessions(wanted), (i) => i.ws !== null && wanted.has(i.ws))
+      );
     },
-    taskDone: (spec, task, ws) => pick(specTasks.has(spec)).taskDone(spec, task, ws),
-    forEachTaskEventOf: (spec, visit) => pick(specTasks.has(spec)).forEachTaskEventOf(spec, visit),
-    forEachTaskEvent: (visit) => pick(e.tasks.length).forEachTaskEvent(visit),
-    lastBinding: (of) => pick(e.bindings.some((b) => ('cs' in of ? b[1] === of.cs : b[2] === of.ws))).lastBinding(of),
+    taskDone: (spec, task, ws) => (pick(specTasks.has(spec)) ?? view).taskDone(spec, task, ws),
+    forEachTaskEventOf: (spec, visit) => (pick(specTasks.has(spec)) ?? view).forEachTaskEventOf(spec, visit),
+    forEachTaskEvent: (visit) => (pick(e.tasks.length) ?? view).forEachTaskEvent(visit),
+    lastBinding: (of) =>
+      (pick(e.bindings.some((b) => ('cs' in of ? b[1] === of.cs : b[2] === of.ws))) ?? view).lastBinding(of),
     get models() {
-      return pick(p.rows).models;
+      return pick(e.manual.length)?.models ?? [...new Set([...view.models, ...p.items.map((i) => i.model)])].sort();
     },
     get commits() {
-      return pick(e.commits.length).commits;
+      return (pick(e.commits.length) ?? view).commits;
     },
     get claudeCode() {
-      return pick(e.versions.size).claudeCode;
+      return (pick(e.versions.size) ?? view).claudeCode;
     },
   };
+}
+
+function sortByTime(items: UsageItem[]): UsageItem[] {
+  return items.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
 }

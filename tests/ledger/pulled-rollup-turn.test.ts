@@ -1,8 +1,9 @@
 /**
  * A teammate's rollup of a day this machine never read, pulled: a read at every turn (the
- * statusline, the Stop hook) does not make the index's base again in the turn. It answers from the
- * base as it is where the pulled rollup cannot change the answer (another task's total, today's
- * usage), and by a read of every rollup where it can. Each answer must be what a full read gives.
+ * statusline, the Stop hook) does not make the index's base again in the turn. Usage questions (a
+ * task's total, a day's cost) are answered from the base as it is with the pulled rows added; a
+ * question about workflow events or hand-logged entries by a read of every rollup. Each answer
+ * must be what a full read gives.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,15 +17,20 @@ import { ledgerProject } from './support/ledger-project.js';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
 
-/** Items summed per model: a base gives sums, a live part items; the same usage either way. */
+/**
+ * Items summed per model, speed and tier, with the first and last call of each: a base gives sums,
+ * a live part items; the same usage either way.
+ */
 function sums(items: UsageItem[]) {
   const out: Record<string, number[]> = {};
   for (const i of items) {
-    const t = (out[i.model] ??= [0, 0, 0, 0, 0, 0]);
+    const t = (out[`${i.model} ${i.speed}${i.longContext ? ' long' : ''}`] ??= [0, 0, 0, 0, 0, 0, Infinity, 0]);
     const k = i.tokens;
     [i.calls, k.input, k.output, k.cacheWrite5m, k.cacheWrite1h, k.cacheRead].forEach((v, n) => {
       t[n]! += v;
     });
+    t[6] = Math.min(t[6]!, i.first);
+    t[7] = Math.max(t[7]!, i.last);
   }
   return out;
 }
@@ -57,10 +63,10 @@ const baseRollups = (index: string) =>
  * a new model early in the UTC day (the day before in Los Angeles), a hand-logged entry of an earlier
  * day in a work session, a commit, a version, a task done.
  */
-function teammateRecords(teammate: string, days: string[]): void {
+function teammateRecords(teammate: string, days: string[], withManual: boolean): void {
   const cs = 'aaaaaaaa-0000-4000-8000-00000000000a';
   const t = `${days[2]}T12:00:00.000Z`;
-  const records = [
+  const records: Array<Record<string, unknown>> = [
     {
       k: 'call',
       msg: 'msg_pulled',
@@ -96,89 +102,119 @@ function teammateRecords(teammate: string, days: string[]): void {
     { k: 'version', t, cs, versions: ['9.9.9'], costState: false },
     { k: 'task', t, ws: null, spec: 'extra', task: '7.7', event: 'done', cs, source: 'tasks.md' },
   ];
-  writeFileSync(join(teammate, days[2]!, `${cs}.jsonl`), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  // Two calls of one task and model, in one UTC day but a Los Angeles day apart: the base sums them
+  // into one item of its zone's day.
+  for (const hm of ['06:00', '10:00'])
+    records.push({
+      ...records[0]!,
+      msg: `msg_split_${hm}`,
+      req: `req_split_${hm}`,
+      t: `${days[2]}T${hm}:00.000Z`,
+      model: 'claude-opus-4-6',
+      fast: true,
+      task: '7.9',
+    });
+  const kept = withManual ? records : records.filter((r) => r.k !== 'manual');
+  writeFileSync(join(teammate, days[2]!, `${cs}.jsonl`), kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
 describe('a turn after a pull of a rolled-up day never read here', () => {
-  it('answers each question as a full read does, making the base again only for those the pulled day could change', () => {
-    const { p, days, index, pull } = beforePull(11, (_mine, teammate, days) => teammateRecords(teammate, days));
-    pull();
-    rmSync(join(index, 'ledger-listing.json')); // (a turn takes long-over folders from the last full listing: none, all listed)
-    const full = readIndexedLedger(p.ledger, temp('index-'), 'UTC').view;
-    const pulledRows = full.usageIn({ since: days[2]!, until: days[2]! }, 'UTC');
-    const pulledTasks = new Set([...pulledRows.filter((i) => i.task).map((i) => `${i.spec} ${i.task}`), 'extra 7.8']); // with the hand-logged entry's
-    const tasks = [...new Set(full.usage.filter((i) => i.spec && i.task).map((i) => `${i.spec} ${i.task}`))];
-    const claudeSessions = [...new Set(full.usage.map((i) => i.cs).filter((cs) => cs !== null))];
-    expect(tasks.some((t) => pulledTasks.has(t))).toBe(true);
-    expect(tasks.some((t) => !pulledTasks.has(t))).toBe(true);
+  for (const withManual of [false, true])
+    it(`answers each question as a full read does, making the base again only for those the pulled day could change (${withManual ? 'with' : 'without'} a hand-logged entry)`, () => {
+      const { p, days, index, pull } = beforePull(11, (_mine, teammate, days) =>
+        teammateRecords(teammate, days, withManual),
+      );
+      pull();
+      rmSync(join(index, 'ledger-listing.json')); // (a turn takes long-over folders from the last full listing: none, all listed)
+      const full = readIndexedLedger(p.ledger, temp('index-'), 'UTC').view;
+      const pulledRows = full.usageIn({ since: days[2]!, until: days[2]! }, 'UTC');
+      const pulledTasks = new Set(pulledRows.filter((i) => i.task).map((i) => `${i.spec} ${i.task}`));
+      if (withManual) pulledTasks.add('extra 7.8'); // the hand-logged entry's
+      const tasks = [...new Set(full.usage.filter((i) => i.spec && i.task).map((i) => `${i.spec} ${i.task}`))];
+      const claudeSessions = [...new Set(full.usage.map((i) => i.cs).filter((cs) => cs !== null))];
+      expect(tasks.some((t) => pulledTasks.has(t))).toBe(true);
+      expect(tasks.some((t) => !pulledTasks.has(t))).toBe(true);
 
-    /** One question, asked of a turn's read on a copy of the index as it was before the pull. */
-    const ask = <T>(question: (view: LedgerView) => T): { answer: T; rebuilt: boolean } => {
-      const copy = temp('index-');
-      cpSync(index, copy, { recursive: true });
-      const before = baseRollups(copy);
-      const turn = readIndexedLedger(p.ledger, copy, 'UTC', { turn: true });
-      expect(turn.how).not.toBe('rebuilt');
-      const answer = question(turn.view);
-      return { answer, rebuilt: baseRollups(copy) !== before };
-    };
-    const deferred: string[] = [];
-    const check = <T>(name: string, question: (view: LedgerView) => T) => {
-      const { answer, rebuilt } = ask(question);
-      expect(answer, name).toEqual(question(full));
-      if (!rebuilt) deferred.push(name);
-    };
+      /** One question, asked of a turn's read on a copy of the index as it was before the pull. */
+      const ask = <T>(question: (view: LedgerView) => T): { answer: T; rebuilt: boolean } => {
+        const copy = temp('index-');
+        cpSync(index, copy, { recursive: true });
+        const before = baseRollups(copy);
+        const turn = readIndexedLedger(p.ledger, copy, 'UTC', { turn: true });
+        expect(turn.how).not.toBe('rebuilt');
+        const answer = question(turn.view);
+        return { answer, rebuilt: baseRollups(copy) !== before };
+      };
+      const deferred: string[] = [];
+      const check = <T>(name: string, question: (view: LedgerView) => T) => {
+        const { answer, rebuilt } = ask(question);
+        expect(answer, name).toEqual(question(full));
+        if (!rebuilt) deferred.push(name);
+      };
 
-    for (const t of tasks) {
-      const [spec, task] = t.split(' ') as [string, string];
-      check(`taskTotal ${t}`, (v) => sums(v.taskTotal(spec, task)));
-      check(`usageOfTask ${t}`, (v) => sums(v.usageOfTask(spec, task)));
-    }
-    for (const day of [...days, '2099-01-01']) {
-      check(`usageIn ${day}`, (v) => sums(v.usageIn({ since: day, until: day }, 'UTC')));
-      check(`usageIn ${day} in LA`, (v) => sums(v.usageIn({ since: day, until: day }, 'America/Los_Angeles')));
-      const items: UsageItem[] = [];
-      check(`forEachItemIn ${day}`, (v) => {
-        v.forEachItemIn({ since: day, until: day }, 'UTC', (i) => items.push({ ...i, tokens: { ...i.tokens } }));
-        return sums(items.splice(0));
+      for (const t of tasks) {
+        const [spec, task] = t.split(' ') as [string, string];
+        check(`taskTotal ${t}`, (v) => sums(v.taskTotal(spec, task)));
+        check(`usageOfTask ${t}`, (v) => sums(v.usageOfTask(spec, task)));
+      }
+      for (const day of [...days, '2099-01-01']) {
+        check(`usageIn ${day}`, (v) => sums(v.usageIn({ since: day, until: day }, 'UTC')));
+        check(`usageIn ${day} in LA`, (v) => sums(v.usageIn({ since: day, until: day }, 'America/Los_Angeles')));
+        const items: UsageItem[] = [];
+        check(`forEachItemIn ${day}`, (v) => {
+          v.forEachItemIn({ since: day, until: day }, 'UTC', (i) => items.push({ ...i, tokens: { ...i.tokens } }));
+          return sums(items.splice(0));
+        });
+      }
+      check('usage', (v) => sums(v.usage));
+      check('all-time sums', (v) => sums(v.allTimeSums('all')));
+      check('all-time sums, unattributed', (v) => sums(v.allTimeSums('unattributed')));
+      for (const spec of new Set(tasks.map((t) => t.split(' ')[0]!)))
+        check(`all-time sums of ${spec}`, (v) => sums(v.allTimeSums({ spec })));
+      for (const cs of claudeSessions) check(`lastBinding ${cs}`, (v) => v.lastBinding({ cs }) ?? null);
+      for (const ws of full.sessions.keys()) {
+        check(`lastBinding ${ws}`, (v) => v.lastBinding({ ws }) ?? null);
+        check(`usageOfSessions ${ws}`, (v) => sums(v.usageOfSessions([ws])));
+      }
+      check('usageOfSessions pulled-ws', (v) => sums(v.usageOfSessions(['pulled-ws'])));
+      check('sessions', (v) =>
+        [...v.sessions.values()]
+          .map((s) => JSON.stringify({ ...s, claudeSessions: [...s.claudeSessions].sort() }))
+          .sort(),
+      );
+      check('task events', (v) => {
+        const events: string[] = [];
+        v.forEachTaskEvent((e) => events.push(JSON.stringify(e)));
+        return [...new Set(events)].sort();
       });
-    }
-    check('usage', (v) => sums(v.usage));
-    check('all-time sums', (v) => sums(v.allTimeSums('all')));
-    for (const cs of claudeSessions) check(`lastBinding ${cs}`, (v) => v.lastBinding({ cs }) ?? null);
-    for (const ws of full.sessions.keys()) {
-      check(`lastBinding ${ws}`, (v) => v.lastBinding({ ws }) ?? null);
-      check(`usageOfSessions ${ws}`, (v) => sums(v.usageOfSessions([ws])));
-    }
-    check('usageOfSessions pulled-ws', (v) => sums(v.usageOfSessions(['pulled-ws'])));
-    check('sessions', (v) =>
-      [...v.sessions.values()]
-        .map((s) => JSON.stringify({ ...s, claudeSessions: [...s.claudeSessions].sort() }))
-        .sort(),
-    );
-    check('task events', (v) => {
-      const events: string[] = [];
-      v.forEachTaskEvent((e) => events.push(JSON.stringify(e)));
-      return [...new Set(events)].sort();
-    });
-    for (const t of [...tasks.slice(0, 3), ...[...pulledTasks].slice(0, 3)]) {
-      const [spec, task] = t.split(' ') as [string, string];
-      const ws = full.usageOfTask(spec, task)[0]!.ws;
-      for (const w of [ws, null]) check(`taskDone ${t} ${w}`, (v) => v.taskDone(spec, task, w));
-    }
-    check('commits', (v) => v.commits);
-    check('manual', (v) => v.manual);
-    check('models', (v) => v.models);
-    check('Claude Code versions', (v) => v.claudeCode);
-    check('skipped lines', (v) => [v.malformed, v.problems]);
+      for (const t of [...tasks.slice(0, 3), ...[...pulledTasks].slice(0, 3)]) {
+        const [spec, task] = t.split(' ') as [string, string];
+        const ws = full.usageOfTask(spec, task)[0]!.ws;
+        for (const w of [ws, null]) check(`taskDone ${t} ${w}`, (v) => v.taskDone(spec, task, w));
+      }
+      check('commits', (v) => v.commits);
+      check('manual', (v) => v.manual);
+      check('models', (v) => v.models);
+      check('Claude Code versions', (v) => v.claudeCode);
+      check('skipped lines', (v) => [v.malformed, v.problems]);
 
-    // What the statusline asks stays a turn's: a task the pulled day did not work on, and today.
-    expect(deferred).toContain(`usageIn 2099-01-01`);
-    expect(deferred.filter((q) => q.startsWith('taskTotal ')).length).toBe(
-      tasks.filter((t) => !pulledTasks.has(t)).length,
-    );
-    expect(deferred).not.toContain('usage');
-  });
+      // What a turn asks stays a turn's: usage summed, of any task and any day, the pulled day's
+      // rows added; but a hand-logged entry's task and day, and workflow events, are read in full.
+      const manualTask = withManual ? ['extra 7.8'] : [];
+      expect(deferred.filter((q) => q.startsWith('taskTotal ')).sort()).toEqual(
+        tasks
+          .filter((t) => !manualTask.includes(t))
+          .map((t) => `taskTotal ${t}`)
+          .sort(),
+      );
+      expect(deferred.filter((q) => /^usageIn \S+$/.test(q)).sort()).toEqual(
+        [...days.slice(withManual ? 1 : 0), '2099-01-01'].map((d) => `usageIn ${d}`),
+      );
+      expect(deferred).toContain(`usageOfSessions ${[...full.sessions.keys()][0]}`);
+      for (const q of ['usage', 'all-time sums', 'models']) expect(deferred.includes(q), q).toBe(!withManual);
+      expect(deferred).not.toContain('sessions');
+      expect(deferred).not.toContain('task events');
+    });
 
   /** A turn's read after the pull, and a full read's, of the usage of `task` and of `day`. */
   const afterPull = (ledger: string, index: string, pull: () => void, day: string, spec: string, task: string) => {
@@ -230,8 +266,8 @@ describe('a turn after a pull of a rolled-up day never read here', () => {
       writeFileSync(join(mine, days[3]!, `${cs}.jsonl`), gap(later, '10:00', 800)); // cumulative: 300 more
     });
     const { turn, full } = afterPull(p.ledger, index, pull, later, 'gaps', '1.1');
-    expect(full.task['claude-opus-4-6']?.[1]).toBe(800);
-    expect(full.day['claude-opus-4-6']?.[1]).toBe(300);
+    expect(full.task['claude-opus-4-6 standard']?.[1]).toBe(800);
+    expect(full.day['claude-opus-4-6 standard']?.[1]).toBe(300);
     expect(turn).toEqual(full);
   });
 });
