@@ -216,9 +216,11 @@ export class LineFields {
    * a `<synthetic>` placeholder, `'invalid'` for a malformed row (bad usage, id or time).
    */
   assistantCall(buf: Buffer, end: number): ApiCall | 'invalid' | null | undefined {
-    const found = buf.subarray(this.stopAt, end).lastIndexOf(USAGE_KEY);
-    if (found < 0) return null;
-    const j = this.j.reset(buf, this.stopAt + found + USAGE_KEY.length, end);
+    // Searched back from the line's end, in place (a subarray per line cost ~2% of a cold scan).
+    const from = end - USAGE_KEY.length; // (a negative offset would count from the buffer's end)
+    const found = from >= this.stopAt ? buf.lastIndexOf(USAGE_KEY, from) : -1;
+    if (found < this.stopAt) return null;
+    const j = this.j.reset(buf, found + USAGE_KEY.length, end);
     const usage = j.ws() === 0x7b ? this.usageBytes.read() : j.value() ? INVALID : BAD;
     if (usage === BAD) return null;
     // The rest of `message`, then the rest of the top level, then nothing.
