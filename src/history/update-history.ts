@@ -90,18 +90,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   // garbage (its young generation, once grown, stays). Only a guess; the worker decides nothing.
   const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
   if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
-  const changed: TranscriptFile[] = [];
-  const dirs = DirCache.load(path.join(store, 'listings.json'), path.join(configDirs[0] ?? '', 'projects'));
-  forEachTranscript(
-    configDirs,
-    (file, size, mtimeMs, ino, parts) => {
-      if (!stored || stored.changed(file, size, mtimeMs, ino))
-        changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
-    },
-    dirs,
-  );
-  dirs.save();
-  changed.sort((a, b) => (a.path < b.path ? -1 : 1));
+  const changed = changedTranscripts(store, configDirs, stored);
   // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
   if (calendar) {
@@ -129,6 +118,25 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
     () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined),
     { timeoutMs: 120_000 },
   );
+}
+
+/**
+ * The transcripts new or grown since `stored`, by path. The folders' listings kept from the last
+ * walk live only here: a scan that follows does not hold them.
+ */
+function changedTranscripts(store: string, configDirs: string[], stored: StoredFiles | undefined): TranscriptFile[] {
+  const changed: TranscriptFile[] = [];
+  const dirs = DirCache.load(path.join(store, 'listings.json'), path.join(configDirs[0] ?? '', 'projects'));
+  forEachTranscript(
+    configDirs,
+    (file, size, mtimeMs, ino, parts) => {
+      if (!stored || stored.changed(file, size, mtimeMs, ino))
+        changed.push({ path: file, size, mtimeMs, ino, ...placeOf(parts) });
+    },
+    dirs,
+  );
+  dirs.save();
+  return changed.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** `known`: the file index as loaded before the scan, when no other run has saved one since. */
