@@ -284,6 +284,19 @@ function startRollup(c, live) {
   const closed = closedDay(c, c.scale);
   if (!closed) return [];
   const folder = path.join(c.project, 'docs', 'sessions', 'ledger', closed.day);
+  /** The pulled rollup put in its day folder, as a pull does. */
+  const pull = () => {
+    const [name, text] = pulledRollup(c, live, closed, folder);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, name), text);
+  };
+  /** A timed read after a pull, then the pull undone and the index brought back to the ledger the other reads see. */
+  const afterPull = (read) => () => {
+    const m = read();
+    fs.rmSync(folder, { recursive: true, force: true });
+    live.hook('statusline', undefined, live.statuslineInput);
+    return m;
+  };
   return [
     {
       id: 'start-rollup',
@@ -320,38 +333,22 @@ function startRollup(c, live) {
       },
     },
     {
-      // A pull brings a teammate's rollup of a day whose raw files this machine never read: the
-      // base must take it in (extended: the rollup sorts after the others). Put back after, untimed.
+      // A pull brings a teammate's rollup of a day whose raw files this machine never read: a turn
+      // adds its rows to its answers (the base is made again by the next command). Put back after, untimed.
       id: 'after-pull',
       label: "statusline, the first after a pull brings a teammate's rollup of a day this machine never read",
-      prepare: () => {
-        const [name, text] = pulledRollup(c, live, closed, folder);
-        fs.mkdirSync(folder, { recursive: true });
-        fs.writeFileSync(path.join(folder, name), text);
-      },
-      run: () => {
-        const m = live.hook('statusline', undefined, live.statuslineInput);
-        fs.rmSync(folder, { recursive: true, force: true });
-        live.hook('statusline', undefined, live.statuslineInput); // the index back to the ledger the other reads see
-        return m;
-      },
+      prepare: pull,
+      run: afterPull(() => live.hook('statusline', undefined, live.statuslineInput)),
     },
     {
       // The same pull, and the turn's end: the Stop hook reads the budgets' days and the bound task.
       id: 'after-pull-stop',
       label: "Stop hook, the first after a pull brings a teammate's rollup of a day this machine never read",
       prepare: () => {
-        const [name, text] = pulledRollup(c, live, closed, folder);
-        fs.mkdirSync(folder, { recursive: true });
-        fs.writeFileSync(path.join(folder, name), text);
+        pull();
         live.appendTurn();
       },
-      run: () => {
-        const m = live.hook('Stop');
-        fs.rmSync(folder, { recursive: true, force: true });
-        live.hook('statusline', undefined, live.statuslineInput); // the index back to the ledger the other reads see
-        return m;
-      },
+      run: afterPull(() => live.hook('Stop')),
     },
   ];
 }

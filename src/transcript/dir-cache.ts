@@ -53,7 +53,12 @@ export class DirCache {
 
   /** The folder's entries, from the cache when it may be trusted; undefined when it cannot be read. */
   list(dir: string, now = Date.now()): Listing | undefined {
-    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      return undefined; // unreadable: skipped, as a folder that cannot be listed is
+    }
     if (!stat?.isDirectory()) return undefined;
     const key = this.prefix && dir.startsWith(this.prefix) ? dir.slice(this.prefix.length) : dir;
     this.seen.add(key);

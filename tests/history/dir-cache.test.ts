@@ -120,6 +120,17 @@ describe('folder listings kept between reports', () => {
     expect(Object.keys(await t.read()).sort()).toEqual(['01', '19']);
   });
 
+  it('skips a config folder whose projects/ it cannot even stat (a symbolic link that loops), as one it cannot list', async () => {
+    const t = setup();
+    fs.copyFileSync(A, path.join(t.project, path.basename(A)));
+    const looping = path.join(t.root, 'looping');
+    fs.mkdirSync(looping);
+    fs.symlinkSync('projects', path.join(looping, 'projects')); // points at itself: ELOOP
+    const view = await updateHistory({ configDirs: [t.config, looping], storeDir: path.join(t.root, 'store-2') });
+    const sessions = Object.entries(view.summary().sessions).filter(([, s]) => s.rows.length);
+    expect(sessions.map(([id]) => id.slice(-2))).toEqual(['19']);
+  });
+
   it('gives the same figures with the kept listings damaged or gone', async () => {
     const t = setup();
     fs.copyFileSync(A, path.join(t.project, path.basename(A)));
