@@ -47,12 +47,20 @@ export interface PendingRollups {
 
 const taskKey = (spec: string, task: string) => `${spec}\u0000${task}`;
 
+/**
+ * At most this much of added rollups is left for later: every turn reads them again until the next
+ * command makes the base (a day of a team of ten is ~120 KB, read in ~10 ms). A pull of weeks of a
+ * team's days makes the base at once, as before, rather than slowing every turn.
+ */
+export const PENDING_MAX_BYTES = 1 << 20;
+
 /** The added rollups summed up for the questions, or undefined when they cannot be left for later. */
 export function pendingRollups(
   ledgerDir: string,
   base: { id: string; tz: string; rollups: string[] },
   live: LiveFile,
   listing: { raw: string[]; rollups: string[] },
+  maxBytes = PENDING_MAX_BYTES,
 ): PendingRollups | undefined {
   if (live.base !== base.id) return undefined;
   const listedRollups = new Set(listing.rollups);
@@ -61,6 +69,7 @@ export function pendingRollups(
   if (Object.keys(live.raw).some((rel) => !listedRaw.has(rel))) return undefined; // a file read here rolled up
   const had = new Set(base.rollups);
   const folders = new Set(base.rollups.map(folderDay));
+  let bytes = 0;
   const p: PendingRollups = {
     tz: base.tz,
     items: [],
@@ -80,7 +89,9 @@ export function pendingRollups(
     p.files.push(rel);
     let decoded: ReturnType<typeof decodeRollup>;
     try {
-      decoded = decodeRollup(fs.readFileSync(path.join(ledgerDir, rel), 'utf8'), { keys: false, rows: 'packed' });
+      const text = fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
+      if ((bytes += text.length) > maxBytes) return undefined;
+      decoded = decodeRollup(text, { keys: false, rows: 'packed' });
     } catch {
       return undefined; // a problem a full read reports
     }

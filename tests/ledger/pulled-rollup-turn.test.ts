@@ -13,6 +13,8 @@ import { readIndexedLedger } from '../../src/ledger/ledger-index.js';
 import type { LedgerView } from '../../src/ledger/ledger-view.js';
 import type { UsageItem } from '../../src/ledger/usage-item.js';
 import { rollUpLedger } from '../../src/ledger/rollup.js';
+import { listLedger } from '../../src/ledger/ledger-files.js';
+import { PENDING_MAX_BYTES, pendingRollups } from '../../src/ledger/pending-rollups.js';
 import { ledgerProject } from './support/ledger-project.js';
 
 const temp = (prefix: string) => mkdtempSync(join(tmpdir(), prefix));
@@ -215,6 +217,21 @@ describe('a turn after a pull of a rolled-up day never read here', () => {
       expect(deferred).not.toContain('sessions');
       expect(deferred).not.toContain('task events');
     });
+
+  it('leaves at most PENDING_MAX_BYTES of pulled rollups for later (weeks of a team pulled at once make the base in the turn)', () => {
+    const { p, index, pull } = beforePull(14);
+    pull();
+    const read = (piece: string) => JSON.parse(readFileSync(join(index, `ledger-UTC.${piece}.json`), 'utf8'));
+    const [base, live, listing] = [read('base'), read('live'), listLedger(p.ledger)];
+    const pending = pendingRollups(p.ledger, base, live, listing);
+    expect(pending?.items.length).toBeGreaterThan(0);
+    const size = listing.rollups
+      .filter((r) => !base.rollups.includes(r))
+      .reduce((n, r) => n + readFileSync(join(p.ledger, r), 'utf8').length, 0);
+    expect(size).toBeLessThan(PENDING_MAX_BYTES);
+    expect(pendingRollups(p.ledger, base, live, listing, size)).toBeDefined();
+    expect(pendingRollups(p.ledger, base, live, listing, size - 1)).toBeUndefined();
+  });
 
   /** A turn's read after the pull, and a full read's, of the usage of `task` and of `day`. */
   const afterPull = (ledger: string, index: string, pull: () => void, day: string, spec: string, task: string) => {
