@@ -41,7 +41,7 @@ function sums(items: UsageItem[]) {
  * A ledger of four days, two writers: the first two rolled up, the third never pulled here, the
  * fourth raw (the live part reads it). The teammate rolls up the third; `pull()` brings it.
  */
-function beforePull(seed: number, prepare?: (mine: string, teammate: string, days: string[]) => void) {
+function beforePull(seed: number, prepare?: (mine: string, teammate: string, days: string[]) => void, zone = 'UTC') {
   const p = ledgerProject({ devs: 2, days: 4, callsPerDay: 30, seed });
   const days = readdirSync(p.ledger).sort();
   const teammate = join(temp('clone-'), 'ledger');
@@ -51,14 +51,18 @@ function beforePull(seed: number, prepare?: (mine: string, teammate: string, day
   rmSync(join(p.ledger, days[2]!), { recursive: true });
   rollUpLedger(teammate, { now: Date.now(), before: days[3]! });
   const index = temp('index-');
-  expect(readIndexedLedger(p.ledger, index, 'UTC').how).toBe('rebuilt');
+  expect(readIndexedLedger(p.ledger, index, zone).how).toBe('rebuilt');
   const pull = () => cpSync(join(teammate, days[2]!), join(p.ledger, days[2]!), { recursive: true });
   return { p, days, index, pull };
 }
 
-/** The rollups the index's base was made from. */
-const baseRollups = (index: string) =>
-  (JSON.parse(readFileSync(join(index, 'ledger-UTC.base.json'), 'utf8')) as { rollups: string[] }).rollups.length;
+/** The rollups the index's base (in `zone`) was made from. */
+const baseRollups = (index: string, zone = 'UTC') =>
+  (
+    JSON.parse(readFileSync(join(index, `ledger-${zone.replace(/[^A-Za-z0-9_-]/g, '_')}.base.json`), 'utf8')) as {
+      rollups: string[];
+    }
+  ).rollups.length;
 
 /**
  * A teammate's records of the day never pulled, of every kind a question is asked about: a call of
@@ -121,102 +125,108 @@ function teammateRecords(teammate: string, days: string[], withManual: boolean):
 }
 
 describe('a turn after a pull of a rolled-up day never read here', () => {
-  for (const withManual of [false, true])
-    it(`answers each question as a full read does, making the base again only for those the pulled day could change (${withManual ? 'with' : 'without'} a hand-logged entry)`, () => {
-      const { p, days, index, pull } = beforePull(11, (_mine, teammate, days) =>
-        teammateRecords(teammate, days, withManual),
-      );
-      pull();
-      rmSync(join(index, 'ledger-listing.json')); // (a turn takes long-over folders from the last full listing: none, all listed)
-      const full = readIndexedLedger(p.ledger, temp('index-'), 'UTC').view;
-      const pulledRows = full.usageIn({ since: days[2]!, until: days[2]! }, 'UTC');
-      const pulledTasks = new Set(pulledRows.filter((i) => i.task).map((i) => `${i.spec} ${i.task}`));
-      if (withManual) pulledTasks.add('extra 7.8'); // the hand-logged entry's
-      const tasks = [...new Set(full.usage.filter((i) => i.spec && i.task).map((i) => `${i.spec} ${i.task}`))];
-      const claudeSessions = [...new Set(full.usage.map((i) => i.cs).filter((cs) => cs !== null))];
-      expect(tasks.some((t) => pulledTasks.has(t))).toBe(true);
-      expect(tasks.some((t) => !pulledTasks.has(t))).toBe(true);
+  for (const [zone, other] of [
+    ['UTC', 'America/Los_Angeles'],
+    ['America/Los_Angeles', 'UTC'],
+  ] as const)
+    for (const withManual of [false, true])
+      it(`answers each question as a full read does, making the base again only for those the pulled day could change (${withManual ? 'with' : 'without'} a hand-logged entry; the index in ${zone})`, () => {
+        const { p, days, index, pull } = beforePull(
+          11,
+          (_mine, teammate, days) => teammateRecords(teammate, days, withManual),
+          zone,
+        );
+        pull();
+        rmSync(join(index, 'ledger-listing.json')); // (a turn takes long-over folders from the last full listing: none, all listed)
+        const full = readIndexedLedger(p.ledger, temp('index-'), zone).view;
+        const pulledRows = full.usageIn({ since: days[2]!, until: days[2]! }, 'UTC');
+        const pulledTasks = new Set(pulledRows.filter((i) => i.task).map((i) => `${i.spec} ${i.task}`));
+        if (withManual) pulledTasks.add('extra 7.8'); // the hand-logged entry's
+        const tasks = [...new Set(full.usage.filter((i) => i.spec && i.task).map((i) => `${i.spec} ${i.task}`))];
+        const claudeSessions = [...new Set(full.usage.map((i) => i.cs).filter((cs) => cs !== null))];
+        expect(tasks.some((t) => pulledTasks.has(t))).toBe(true);
+        expect(tasks.some((t) => !pulledTasks.has(t))).toBe(true);
 
-      /** One question, asked of a turn's read on a copy of the index as it was before the pull. */
-      const ask = <T>(question: (view: LedgerView) => T): { answer: T; rebuilt: boolean } => {
-        const copy = temp('index-');
-        cpSync(index, copy, { recursive: true });
-        const before = baseRollups(copy);
-        const turn = readIndexedLedger(p.ledger, copy, 'UTC', { turn: true });
-        expect(turn.how).not.toBe('rebuilt');
-        const answer = question(turn.view);
-        return { answer, rebuilt: baseRollups(copy) !== before };
-      };
-      const deferred: string[] = [];
-      const check = <T>(name: string, question: (view: LedgerView) => T) => {
-        const { answer, rebuilt } = ask(question);
-        expect(answer, name).toEqual(question(full));
-        if (!rebuilt) deferred.push(name);
-      };
+        /** One question, asked of a turn's read on a copy of the index as it was before the pull. */
+        const ask = <T>(question: (view: LedgerView) => T): { answer: T; rebuilt: boolean } => {
+          const copy = temp('index-');
+          cpSync(index, copy, { recursive: true });
+          const before = baseRollups(copy, zone);
+          const turn = readIndexedLedger(p.ledger, copy, zone, { turn: true });
+          expect(turn.how).not.toBe('rebuilt');
+          const answer = question(turn.view);
+          return { answer, rebuilt: baseRollups(copy, zone) !== before };
+        };
+        const deferred: string[] = [];
+        const check = <T>(name: string, question: (view: LedgerView) => T) => {
+          const { answer, rebuilt } = ask(question);
+          expect(answer, name).toEqual(question(full));
+          if (!rebuilt) deferred.push(name);
+        };
 
-      for (const t of tasks) {
-        const [spec, task] = t.split(' ') as [string, string];
-        check(`taskTotal ${t}`, (v) => sums(v.taskTotal(spec, task)));
-        check(`usageOfTask ${t}`, (v) => sums(v.usageOfTask(spec, task)));
-      }
-      for (const day of [...days, '2099-01-01']) {
-        check(`usageIn ${day}`, (v) => sums(v.usageIn({ since: day, until: day }, 'UTC')));
-        check(`usageIn ${day} in LA`, (v) => sums(v.usageIn({ since: day, until: day }, 'America/Los_Angeles')));
-        const items: UsageItem[] = [];
-        check(`forEachItemIn ${day}`, (v) => {
-          v.forEachItemIn({ since: day, until: day }, 'UTC', (i) => items.push({ ...i, tokens: { ...i.tokens } }));
-          return sums(items.splice(0));
+        for (const t of tasks) {
+          const [spec, task] = t.split(' ') as [string, string];
+          check(`taskTotal ${t}`, (v) => sums(v.taskTotal(spec, task)));
+          check(`usageOfTask ${t}`, (v) => sums(v.usageOfTask(spec, task)));
+        }
+        for (const day of [...days, '2099-01-01']) {
+          check(`usageIn ${day}`, (v) => sums(v.usageIn({ since: day, until: day }, zone)));
+          check(`usageIn ${day} in ${other}`, (v) => sums(v.usageIn({ since: day, until: day }, other)));
+          const items: UsageItem[] = [];
+          check(`forEachItemIn ${day}`, (v) => {
+            v.forEachItemIn({ since: day, until: day }, zone, (i) => items.push({ ...i, tokens: { ...i.tokens } }));
+            return sums(items.splice(0));
+          });
+        }
+        check('usage', (v) => sums(v.usage));
+        check('all-time sums', (v) => sums(v.allTimeSums('all')));
+        check('all-time sums, unattributed', (v) => sums(v.allTimeSums('unattributed')));
+        for (const spec of new Set(tasks.map((t) => t.split(' ')[0]!)))
+          check(`all-time sums of ${spec}`, (v) => sums(v.allTimeSums({ spec })));
+        for (const cs of claudeSessions) check(`lastBinding ${cs}`, (v) => v.lastBinding({ cs }) ?? null);
+        for (const ws of full.sessions.keys()) {
+          check(`lastBinding ${ws}`, (v) => v.lastBinding({ ws }) ?? null);
+          check(`usageOfSessions ${ws}`, (v) => sums(v.usageOfSessions([ws])));
+        }
+        check('usageOfSessions pulled-ws', (v) => sums(v.usageOfSessions(['pulled-ws'])));
+        check('sessions', (v) =>
+          [...v.sessions.values()]
+            .map((s) => JSON.stringify({ ...s, claudeSessions: [...s.claudeSessions].sort() }))
+            .sort(),
+        );
+        check('task events', (v) => {
+          const events: string[] = [];
+          v.forEachTaskEvent((e) => events.push(JSON.stringify(e)));
+          return [...new Set(events)].sort();
         });
-      }
-      check('usage', (v) => sums(v.usage));
-      check('all-time sums', (v) => sums(v.allTimeSums('all')));
-      check('all-time sums, unattributed', (v) => sums(v.allTimeSums('unattributed')));
-      for (const spec of new Set(tasks.map((t) => t.split(' ')[0]!)))
-        check(`all-time sums of ${spec}`, (v) => sums(v.allTimeSums({ spec })));
-      for (const cs of claudeSessions) check(`lastBinding ${cs}`, (v) => v.lastBinding({ cs }) ?? null);
-      for (const ws of full.sessions.keys()) {
-        check(`lastBinding ${ws}`, (v) => v.lastBinding({ ws }) ?? null);
-        check(`usageOfSessions ${ws}`, (v) => sums(v.usageOfSessions([ws])));
-      }
-      check('usageOfSessions pulled-ws', (v) => sums(v.usageOfSessions(['pulled-ws'])));
-      check('sessions', (v) =>
-        [...v.sessions.values()]
-          .map((s) => JSON.stringify({ ...s, claudeSessions: [...s.claudeSessions].sort() }))
-          .sort(),
-      );
-      check('task events', (v) => {
-        const events: string[] = [];
-        v.forEachTaskEvent((e) => events.push(JSON.stringify(e)));
-        return [...new Set(events)].sort();
-      });
-      for (const t of [...tasks.slice(0, 3), ...[...pulledTasks].slice(0, 3)]) {
-        const [spec, task] = t.split(' ') as [string, string];
-        const ws = full.usageOfTask(spec, task)[0]!.ws;
-        for (const w of [ws, null]) check(`taskDone ${t} ${w}`, (v) => v.taskDone(spec, task, w));
-      }
-      check('commits', (v) => v.commits);
-      check('manual', (v) => v.manual);
-      check('models', (v) => v.models);
-      check('Claude Code versions', (v) => v.claudeCode);
-      check('skipped lines', (v) => [v.malformed, v.problems]);
+        for (const t of [...tasks.slice(0, 3), ...[...pulledTasks].slice(0, 3)]) {
+          const [spec, task] = t.split(' ') as [string, string];
+          const ws = full.usageOfTask(spec, task)[0]!.ws;
+          for (const w of [ws, null]) check(`taskDone ${t} ${w}`, (v) => v.taskDone(spec, task, w));
+        }
+        check('commits', (v) => v.commits);
+        check('manual', (v) => v.manual);
+        check('models', (v) => v.models);
+        check('Claude Code versions', (v) => v.claudeCode);
+        check('skipped lines', (v) => [v.malformed, v.problems]);
 
-      // What a turn asks stays a turn's: usage summed, of any task and any day, the pulled day's
-      // rows added; but a hand-logged entry's task and day, and workflow events, are read in full.
-      const manualTask = withManual ? ['extra 7.8'] : [];
-      expect(deferred.filter((q) => q.startsWith('taskTotal ')).sort()).toEqual(
-        tasks
-          .filter((t) => !manualTask.includes(t))
-          .map((t) => `taskTotal ${t}`)
-          .sort(),
-      );
-      expect(deferred.filter((q) => /^usageIn \S+$/.test(q)).sort()).toEqual(
-        [...days.slice(withManual ? 1 : 0), '2099-01-01'].map((d) => `usageIn ${d}`),
-      );
-      expect(deferred).toContain(`usageOfSessions ${[...full.sessions.keys()][0]}`);
-      for (const q of ['usage', 'all-time sums', 'models']) expect(deferred.includes(q), q).toBe(!withManual);
-      expect(deferred).not.toContain('sessions');
-      expect(deferred).not.toContain('task events');
-    });
+        // What a turn asks stays a turn's: usage summed, of any task and any day, the pulled day's
+        // rows added; but a hand-logged entry's task and day, and workflow events, are read in full.
+        const manualTask = withManual ? ['extra 7.8'] : [];
+        expect(deferred.filter((q) => q.startsWith('taskTotal ')).sort()).toEqual(
+          tasks
+            .filter((t) => !manualTask.includes(t))
+            .map((t) => `taskTotal ${t}`)
+            .sort(),
+        );
+        expect(deferred.filter((q) => /^usageIn \S+$/.test(q)).sort()).toEqual(
+          [...days.slice(withManual ? 1 : 0), '2099-01-01'].map((d) => `usageIn ${d}`),
+        );
+        expect(deferred).toContain(`usageOfSessions ${[...full.sessions.keys()][0]}`);
+        for (const q of ['usage', 'all-time sums', 'models']) expect(deferred.includes(q), q).toBe(!withManual);
+        expect(deferred).not.toContain('sessions');
+        expect(deferred).not.toContain('task events');
+      });
 
   it('leaves at most PENDING_MAX_BYTES of pulled rollups for later (weeks of a team pulled at once make the base in the turn)', () => {
     const { p, index, pull } = beforePull(14);
