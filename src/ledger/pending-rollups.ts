@@ -21,8 +21,9 @@ import { folderDay } from './ledger-files.js';
 import { countsIn, type LedgerView } from './ledger-view.js';
 import type { LiveFile } from './index-live.js';
 import { EventSink } from './packed-events.js';
-import { decodeRollup } from './rollup-decode.js';
-import { addKeyRun, callKeyHash, FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, SLOT_MS } from './rollup-format.js';
+import { decodeRollup, unpackRow } from './rollup-decode.js';
+import { addKeyRun, callKeyHash, keyDay, SLOT_MS } from './rollup-format.js';
+import { tokensOf } from '../usage/tokens.js';
 import { rowItem } from './rolled-up.js';
 import type { UsageItem } from './usage-item.js';
 import { inRange, type DayRange } from '../time/day-range.js';
@@ -98,26 +99,14 @@ export function pendingRollups(
     for (const [i, entry] of decoded.entries.entries()) {
       if (folderDay(entry.src) !== folderDay(rel) || listedRaw.has(entry.src) || live.raw[entry.src]) return undefined;
       if (entry.cs !== null) p.claudeSessions.add(entry.cs); // cost-state gaps are a Claude session's
-      const { base: slotBase, rows, attributions, names } = entry.packed!;
-      rows.forEach((r, n) => {
-        const slot = slotBase + r[0]!;
-        const flags = r[3]!;
-        if ((flags & FLAG_GAP) === 0) p.keyDays.add(keyDay(slot * SLOT_MS));
-        const row = {
-          attribution: attributions[r[1]!]!,
-          model: names[r[2]!]!,
-          fast: (flags & FLAG_FAST) !== 0,
-          longContext: (flags & FLAG_LONG) !== 0,
-          kind: flags & FLAG_GAP ? ('gap' as const) : ('call' as const),
-          calls: r[4]!,
-          first: slot * SLOT_MS + r[10]!,
-          last: slot * SLOT_MS + (r[11] ?? r[10]!),
-        };
-        const tokens = { input: r[5]!, output: r[6]!, cacheWrite5m: r[7]!, cacheWrite1h: r[8]!, cacheRead: r[9]! };
-        p.items.push(rowItem(row, entry.cs, `${entry.src}#${n}`, tokens));
+      const packed = entry.packed!;
+      packed.rows.forEach((r, n) => {
+        const row = unpackRow(r, packed);
+        if (row.kind === 'call') p.keyDays.add(keyDay(row.slot * SLOT_MS));
+        p.items.push(rowItem(row, entry.cs, `${entry.src}#${n}`, tokensOf(row.tokens)));
       });
       for (const stored of decoded.rawEvents[i]!)
-        if (!addStoredEvent(p.events, stored, slotBase * SLOT_MS, names)) p.malformed++;
+        if (!addStoredEvent(p.events, stored, packed.base * SLOT_MS, packed.names)) p.malformed++;
     }
   }
   for (const m of p.events.manual) {

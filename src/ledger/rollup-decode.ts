@@ -10,6 +10,7 @@ import {
   FLAG_LONG,
   KEY_CHARS,
   SLOT_MS,
+  type PackedRows,
   type RollupEntry,
   type RollupFile,
   type RollupRow,
@@ -103,6 +104,25 @@ const validDate = (ms: number) => Math.abs(ms) <= 8.64e15;
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
+/** A stored row (checked by decodeEntry) as the row it stands for. */
+export function unpackRow(r: number[], { base, attributions, names }: Omit<PackedRows, 'rows'>): RollupRow {
+  const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r;
+  const slot = base + offset!;
+  return {
+    slot,
+    group: attr! * 1_000_000 + model! * 16 + flags!,
+    attribution: attributions[attr!]!,
+    model: names[model!]!,
+    fast: (flags! & FLAG_FAST) !== 0,
+    longContext: (flags! & FLAG_LONG) !== 0,
+    kind: flags! & FLAG_GAP ? 'gap' : 'call',
+    calls: calls!,
+    tokens: [i!, o!, w5!, w1!, c!],
+    first: slot * SLOT_MS + first!,
+    last: slot * SLOT_MS + last!,
+  };
+}
+
 function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entry: RollupEntry; events: unknown[] } {
   const e = raw as Record<string, unknown>;
   const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
@@ -135,25 +155,12 @@ function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entr
   const rows: RollupRow[] = [];
   for (const r of e.rows as unknown[]) {
     if (!Array.isArray(r) || (r.length !== 11 && r.length !== 12) || !r.every(isCount)) throw bad('bad row');
-    const [offset, attr, model, flags, calls, i, o, w5, w1, c, first, last = first] = r as number[];
+    const [, attr, model, , , , , , , , first, last = first] = r as number[];
     const modelName = name(model);
     if (attr! >= attributions.length || !modelName || first! >= SLOT_MS || last! >= SLOT_MS)
       throw bad('row out of range');
     if (as === 'packed') continue;
-    const slot = base + offset!;
-    rows.push({
-      slot,
-      group: attr! * 1_000_000 + model! * 16 + flags!,
-      attribution: attributions[attr!]!,
-      model: modelName,
-      fast: (flags! & FLAG_FAST) !== 0,
-      longContext: (flags! & FLAG_LONG) !== 0,
-      kind: flags! & FLAG_GAP ? 'gap' : 'call',
-      calls: calls!,
-      tokens: [i!, o!, w5!, w1!, c!],
-      first: slot * SLOT_MS + first!,
-      last: slot * SLOT_MS + last!,
-    });
+    rows.push(unpackRow(r as number[], { base, attributions, names: names as string[] }));
   }
   const gaps: RollupEntry['gaps'] = {};
   for (const [model, t] of Object.entries((e.gaps ?? {}) as Record<string, unknown>)) {
