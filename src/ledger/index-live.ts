@@ -144,14 +144,11 @@ export function liveHoldsRollups(
   live: LiveFile,
   listing: { raw: string[]; rollups: string[] },
 ): Set<string> | undefined {
-  if (live.base !== base.id) return undefined;
-  const listedRollups = new Set(listing.rollups);
-  if (base.rollups.some((rel) => !listedRollups.has(rel))) return undefined;
-  const had = new Set(base.rollups);
+  const added = rollupsAdded(base, live, listing);
+  if (!added) return undefined;
   const listedRaw = new Set(listing.raw);
   const held = new Set<string>();
-  for (const rel of listing.rollups) {
-    if (had.has(rel)) continue;
+  for (const rel of added) {
     let sources: ReturnType<typeof rollupSources>;
     try {
       sources = rollupSources(fs.readFileSync(path.join(ledgerDir, rel), 'utf8'));
@@ -165,4 +162,20 @@ export function liveHoldsRollups(
   }
   for (const rel of Object.keys(live.raw)) if (!listedRaw.has(rel) && !held.has(rel)) return undefined;
   return held;
+}
+
+/**
+ * The rollups listed besides `base`'s, in the listing's order, when the live part is of `base` and
+ * every rollup of it is still listed (none gone or replaced); undefined otherwise.
+ */
+export function rollupsAdded(
+  base: { id: string; rollups: string[] },
+  live: LiveFile,
+  listing: { rollups: string[] },
+): string[] | undefined {
+  if (live.base !== base.id) return undefined;
+  const listed = new Set(listing.rollups);
+  if (base.rollups.some((rel) => !listed.has(rel))) return undefined;
+  const had = new Set(base.rollups);
+  return listing.rollups.filter((rel) => !had.has(rel));
 }

@@ -19,10 +19,10 @@ import { dayKey } from '../time/zoned.js';
 import type { LedgerLine } from './ledger-schema.js';
 import { folderDay } from './ledger-files.js';
 import { countsIn, type LedgerView } from './ledger-view.js';
-import type { LiveFile } from './index-live.js';
+import { KeyLookup, rollupsAdded, type LiveFile } from './index-live.js';
 import { EventSink } from './packed-events.js';
 import { decodeRollup, unpackRow } from './rollup-decode.js';
-import { addKeyRun, callKeyHash, keyDay, SLOT_MS } from './rollup-format.js';
+import { keyDay, SLOT_MS } from './rollup-format.js';
 import { tokensOf } from '../usage/tokens.js';
 import { rowItem } from './rolled-up.js';
 import type { UsageItem } from './usage-item.js';
@@ -63,12 +63,10 @@ export function pendingRollups(
   listing: { raw: string[]; rollups: string[] },
   maxBytes = PENDING_MAX_BYTES,
 ): PendingRollups | undefined {
-  if (live.base !== base.id) return undefined;
-  const listedRollups = new Set(listing.rollups);
-  if (base.rollups.some((rel) => !listedRollups.has(rel))) return undefined; // one gone or replaced
+  const added = rollupsAdded(base, live, listing);
+  if (!added) return undefined;
   const listedRaw = new Set(listing.raw);
   if (Object.keys(live.raw).some((rel) => !listedRaw.has(rel))) return undefined; // a file read here rolled up
-  const had = new Set(base.rollups);
   const folders = new Set(base.rollups.map(folderDay));
   let bytes = 0;
   const p: PendingRollups = {
@@ -81,8 +79,7 @@ export function pendingRollups(
     files: [],
     keyDays: new Set(),
   };
-  for (const rel of listing.rollups) {
-    if (had.has(rel)) continue;
+  for (const rel of added) {
     // (Defensive: an entry of a folder the base rolled up too may outrank one it counted, and two
     // rollups of one folder may hold one file twice. Such a folder is not left for later.)
     if (folders.has(folderDay(rel))) return undefined;
@@ -119,26 +116,18 @@ export function pendingRollups(
 
 /** Whether the live part holds a call the added rollups key, or a record of one of their Claude sessions. */
 export function liveTouches(ledgerDir: string, p: PendingRollups, live: LiveFile): boolean {
-  const calls: Array<{ day: string; msg: string }> = [];
-  for (const lines of Object.values(live.lines))
-    for (const line of lines as LedgerLine[]) {
-      if ('cs' in line && typeof line.cs === 'string' && p.claudeSessions.has(line.cs)) return true;
-      if (line.k !== 'call') continue;
-      const day = keyDay(Date.parse(line.t));
-      if (p.keyDays.has(day)) calls.push({ day, msg: line.msg });
-    }
-  if (calls.length === 0) return false;
-  // Calls of the days the rollups key: their keys are read (most of a rollup's bytes) only now.
-  const keys = new Map<string, Set<string>>();
+  // Their keys (most of a rollup's bytes) are read only for a day the live part has a call of.
+  const keys = new KeyLookup(ledgerDir, Object.fromEntries([...p.keyDays].map((day) => [day, p.files])));
   try {
-    for (const rel of p.files)
-      for (const entry of decodeRollup(fs.readFileSync(path.join(ledgerDir, rel), 'utf8')).entries)
-        for (const [day, run] of Object.entries(entry.keys))
-          addKeyRun(keys.get(day) ?? keys.set(day, new Set()).get(day)!, run);
+    for (const lines of Object.values(live.lines))
+      for (const line of lines as LedgerLine[]) {
+        if ('cs' in line && typeof line.cs === 'string' && p.claudeSessions.has(line.cs)) return true;
+        if (line.k === 'call' && keys.has(Date.parse(line.t), line.msg)) return true;
+      }
   } catch {
-    return true; // a full read decides
+    return true; // keys that do not read: a full read decides
   }
-  return calls.some(({ day, msg }) => keys.get(day)?.has(callKeyHash(msg)));
+  return false;
 }
 
 /**
