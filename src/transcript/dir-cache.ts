@@ -26,17 +26,14 @@ const VERSION = 1;
 export const RACY_MS = 2000;
 
 export class DirCache {
-  private readonly entries: Map<string, Entry>;
   private readonly seen = new Set<string>();
   private changed = false;
 
   private constructor(
     private readonly file: string,
-    entries: Map<string, Entry>,
+    private readonly entries: Map<string, Entry>,
     private readonly prefix: string,
-  ) {
-    this.entries = entries;
-  }
+  ) {}
 
   /** `root`: the folder most listed folders are under (kept relative to it: a smaller file to parse). */
   static load(file: string, root = ''): DirCache {
@@ -65,7 +62,7 @@ export class DirCache {
     const cached = this.entries.get(key);
     if (cached && cached[0] === stat.ino && cached[1] === stat.mtimeMs && stat.mtimeMs <= cached[2] - RACY_MS)
       return { dirs: cached[3], files: cached[4] };
-    const listing = listDir(dir);
+    const listing = readListing(dir);
     if (!listing) return undefined;
     this.entries.set(key, [stat.ino, stat.mtimeMs, now, listing.dirs, listing.files]);
     this.changed = true;
@@ -92,7 +89,7 @@ export class DirCache {
 }
 
 /** A folder's entries from the file system; undefined when it cannot be read. */
-export function listDir(dir: string): Listing | undefined {
+export function readListing(dir: string): Listing | undefined {
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });

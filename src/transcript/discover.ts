@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listDir, type DirCache } from './dir-cache.js';
+import { readListing, type DirCache } from './dir-cache.js';
 
 /** Where Claude Code keeps transcripts: CLAUDE_CONFIG_DIR (comma-separated, as Claude Code and
  * ccusage accept), else ~/.claude and ~/.config/claude. Only folders that hold `projects/` count. */
@@ -61,7 +61,7 @@ function walk(
   visit: Parameters<typeof forEachTranscript>[1],
   cache: DirCache | undefined,
 ): void {
-  const listing = cache ? cache.list(dir) : listDir(dir);
+  const listing = cache ? cache.list(dir) : readListing(dir);
   if (!listing) return; // unreadable or gone: skipped, as ccusage does
   for (const name of listing.files) {
     const full = dir + path.sep + name;
