@@ -51,15 +51,21 @@ export class UsageSums {
     return sums;
   }
 
+  /** The first cells of the restored items, by their Claude session's name id: made on first use, in one pass. */
+  private restoredBySession: Map<number, number[]> | undefined;
+
   /** The keys of a Claude session's restored items (see addEntry). */
   private keysOf(cs: string | null): Map<number | string, number> {
     const byKey = new Map<number | string, number>();
     const c = this.items.cells;
     const names = this.items.table.names;
     const name = (id: number) => (id < 0 ? null : names[id]!);
-    const id = this.items.name(cs);
-    for (let at = 0; at < this.restored * ITEM_WIDTH; at += ITEM_WIDTH) {
-      if (c[at + 7] !== id) continue;
+    if (!this.restoredBySession) {
+      const bySession = (this.restoredBySession = new Map());
+      for (let at = 0; at < this.restored * ITEM_WIDTH; at += ITEM_WIDTH)
+        (bySession.get(c[at + 7]!) ?? bySession.set(c[at + 7]!, []).get(c[at + 7]!)!).push(at);
+    }
+    for (const at of this.restoredBySession.get(this.items.name(cs)) ?? []) {
       const flags =
         (ITEM_KINDS[c[at]!] === 'gap' ? FLAG_GAP : 0) |
         (c[at + 4] === 1 ? FLAG_LONG : 0) |
