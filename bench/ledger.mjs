@@ -4,7 +4,7 @@
 // user runs timed as a whole process, side by side with `node -e 0` in the same run, with and
 // without machine-local state, and the totals checked against the generator's truth.
 //
-//   npm run build && node bench/ledger.mjs [--scales 1,10] [--runs 7] [--skip-hook]
+//   npm run build && node bench/ledger.mjs [--scales 1,10] [--runs 7] [--skip-hook] [--only start-rollup,eod]
 //
 // Results: bench/results/ledger-latest.md and .json. Corpora: bench/ledger-corpus/ (git-ignored;
 // regenerated when the generator's parameters change).
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     scales: { type: 'string', default: '1,10' },
     runs: { type: 'string', default: '7' },
     'skip-hook': { type: 'boolean', default: false },
+    // Only these reads (ids, comma-separated), for a look at one: the results files are left as they are.
+    only: { type: 'string' },
   },
 });
 const RUNS = Number(values.runs);
@@ -381,7 +383,8 @@ function pastDay(c) {
 }
 
 function timeReads(c, live) {
-  const reads = readsOf(c, live);
+  const only = values.only?.split(',');
+  const reads = readsOf(c, live).filter((r) => !only || only.includes(r.id));
   const results = new Map(reads.map((r) => [r.id, { ...r, ms: [], rss: [] }]));
   const node = { ms: [], rss: [] };
   // one untimed run each
@@ -469,13 +472,15 @@ for (const scale of values.scales.split(',').map(Number)) {
   const timed = timeReads(c, live);
   out.scales.push({ scale, meta: c.meta, ...timed, totals });
 }
-if (!values['skip-hook']) {
+if (!values['skip-hook'] && !values.only) {
   log('PostToolUse on a 200 MB transcript (bench/hook.mjs)…');
   out.hook = await runHookBench({ runs: 16, bigMb: 200, log });
 }
-fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-fs.writeFileSync(path.join(here, 'results', 'ledger-latest.json'), JSON.stringify(out, null, 2));
-fs.writeFileSync(path.join(here, 'results', 'ledger-latest.md'), render(out));
+if (!values.only) {
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(path.join(here, 'results', 'ledger-latest.json'), JSON.stringify(out, null, 2));
+  fs.writeFileSync(path.join(here, 'results', 'ledger-latest.md'), render(out));
+}
 console.log(render(out));
 
 function render(o) {

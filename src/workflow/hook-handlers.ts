@@ -85,9 +85,11 @@ export const hookHandlers: HeavyHooks = {
     } finally {
       repairDerivedFiles(ctx);
     }
-    // The index's base is built again from the rollups now, at the start, rather than by the
-    // session's first statusline or Stop hook (a team's years: seconds); its turns read on from it.
-    if (rolled) projectSnapshot(ctx, { catchUp: false });
+    // Read as a turn reads: when the live part read the files just rolled up, or the new rollups are
+    // few enough to add to a turn's answers (pending-rollups.ts), the base is left for the next
+    // command to build, and the start stays light however long the history. Only when neither
+    // holds is the base built here, rather than by the session's first statusline or Stop hook.
+    if (rolled) projectSnapshot(ctx, { catchUp: false, turn: true });
   },
 
   afterTasksEdit(ref) {
