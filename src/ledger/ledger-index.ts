@@ -54,6 +54,11 @@ export interface ReadOptions {
    * last full listing (listLedgerRecent), so its cost does not grow with the days of history.
    */
   turn?: boolean;
+  /**
+   * Every day folder listed even by a read at every turn, and the listing remembered: for a process
+   * that has just changed long-over folders itself (a start's rollup), whose turns must see it.
+   */
+  listAll?: boolean;
 }
 
 /** The ledger's fold, from the index in `indexDir`, brought up to date (and saved) first. */
@@ -85,9 +90,14 @@ export function readIndexedLedger(
  * The ledger's files: listed in full (and remembered for the reads at every turn), or for such a
  * read, its long-over folders as the last full listing found them.
  */
-function ledgerListing(ledgerDir: string, indexDir: string, { now = Date.now(), turn }: ReadOptions, save: boolean) {
+function ledgerListing(
+  ledgerDir: string,
+  indexDir: string,
+  { now = Date.now(), turn, listAll }: ReadOptions,
+  save: boolean,
+) {
   const file = path.join(indexDir, 'ledger-listing.json');
-  const memo = turn ? readCachedJson<ListingMemo>(file, isListingMemo) : undefined;
+  const memo = turn && !listAll ? readCachedJson<ListingMemo>(file, isListingMemo) : undefined;
   if (memo) return listLedgerRecent(ledgerDir, memo, now);
   const listing = listLedger(ledgerDir);
   if (save) writeFileAtomic(file, JSON.stringify(listingMemo(listing, now)), { durable: false });

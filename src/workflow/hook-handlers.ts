@@ -89,7 +89,9 @@ export const hookHandlers: HeavyHooks = {
     // few enough to add to a turn's answers (pending-rollups.ts), the base is left for the next
     // command to build, and the start stays light however long the history. Only when neither
     // holds is the base built here, rather than by the session's first statusline or Stop hook.
-    if (rolled) projectSnapshot(ctx, { catchUp: false, turn: true });
+    // Every folder is listed, not only recent ones: the rollup changed long-over folders, and the
+    // session's turns list those as this read remembers them.
+    if (rolled) projectSnapshot(ctx, { catchUp: false, turn: true, listAll: true });
   },
 
   afterTasksEdit(ref) {

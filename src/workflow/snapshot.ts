@@ -10,11 +10,15 @@ import type { ProjectContext } from './context.js';
  * through the machine-local index, so only what is new since the last read is folded. `turn`: a
  * read at every turn (the Stop hook, the statusline), which lists only the recent day folders.
  */
-export function projectSnapshot(ctx: ProjectContext, options: { catchUp?: boolean; turn?: boolean } = {}): LedgerView {
+export function projectSnapshot(
+  ctx: ProjectContext,
+  options: { catchUp?: boolean; turn?: boolean; listAll?: boolean } = {},
+): LedgerView {
   if (options.catchUp !== false) catchUpProject(ctx);
   return readIndexedLedger(ctx.paths.ledger, ctx.paths.ledgerIndex, ctx.tz, {
     now: ctx.now(),
     turn: options.turn === true,
+    listAll: options.listAll === true,
   }).view;
 }
 

@@ -381,6 +381,31 @@ describe("a Claude session's start", () => {
     expectExact(p.costJson(), p.expected);
   });
 
+  it("a teammate's file of a long-over day, pulled after the last command and rolled up by a start: the session's turns count it", () => {
+    const p = ledgerProject({ devs: 2, days: 3, callsPerDay: 20, seed: 33 });
+    const day = readdirSync(p.ledger).sort()[0]!;
+    const name = readdirSync(join(p.ledger, day)).sort()[0]!;
+    const aside = join(p.dir, 'not-pulled-yet.jsonl');
+    cpSync(join(p.ledger, day, name), aside);
+    rmSync(join(p.ledger, day, name));
+    expect(p.run(['cost']).code).toBe(0); // a command: every folder listed, and the listing kept for the turns
+    cpSync(aside, join(p.ledger, day, name)); // the pull
+    sessionStart(p.dir);
+    expect(rawFiles(p)).toEqual([]); // every day rolled up, the pulled file with its day
+    const index = join(p.dir, '.claude', 'spec-session', 'state', 'index');
+    const all = p.expected.total.get('all')!;
+    for (let turn = 0; turn < 2; turn++) {
+      const items = readIndexedLedger(p.ledger, index, 'UTC', { turn: true }).view.allTimeSums('all');
+      const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((n, i) => n + f(i), 0);
+      expect({ calls: sum((i) => i.calls), in: sum((i) => i.tokens.input), cr: sum((i) => i.tokens.cacheRead) }).toEqual({
+        calls: all.calls,
+        in: all.in,
+        cr: all.cr,
+      });
+    }
+    expectExact(p.costJson(), p.expected);
+  });
+
   it('rolls up the oldest closed days a few at a time, each folder as compact rolls it up, every figure exact', () => {
     const p = ledgerProject({ devs: 2, days: 12, callsPerDay: 30, seed: 21 });
     const twin = `${p.dir}-twin`;
