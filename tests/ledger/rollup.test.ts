@@ -397,7 +397,11 @@ describe("a Claude session's start", () => {
     for (let turn = 0; turn < 2; turn++) {
       const items = readIndexedLedger(p.ledger, index, 'UTC', { turn: true }).view.allTimeSums('all');
       const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((n, i) => n + f(i), 0);
-      expect({ calls: sum((i) => i.calls), in: sum((i) => i.tokens.input), cr: sum((i) => i.tokens.cacheRead) }).toEqual({
+      expect({
+        calls: sum((i) => i.calls),
+        in: sum((i) => i.tokens.input),
+        cr: sum((i) => i.tokens.cacheRead),
+      }).toEqual({
         calls: all.calls,
         in: all.in,
         cr: all.cr,
