@@ -23,12 +23,16 @@ export function updateInWorker(script: string, { configDirs, storeDir, onProgres
       workerData: { role: 'update-history', configDirs, storeDir },
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
+    let done: Counts | undefined;
     worker.on('message', (m: { progress?: [number, number]; done?: Counts; error?: string }) => {
       if (m.progress) onProgress?.(...m.progress);
-      else if (m.done) resolve(m.done);
+      else if (m.done) done = m.done;
       else reject(new Error(m.error));
     });
     worker.once('error', reject);
+    // Answered once the worker is gone, not at its last message: its heap and tables are freed
+    // before this thread loads the summary and builds the report (at 1.6 GiB, the run's peak).
+    worker.once('exit', (code) => (done ? resolve(done) : reject(new Error(`history worker exited with ${code}`))));
   });
 }
 
