@@ -29,9 +29,11 @@ import {
   forEachPacked,
   itemTable,
   unpackItems,
+  taskRowIndex,
   unpackTaskItems,
   type ItemTable,
   type PackedItems,
+  type TaskRowIndex,
 } from './packed-items.js';
 import type { UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
@@ -146,6 +148,15 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     } else if (table && keep && !rebuilt) tables.set(month, table);
     return table ?? { names: [], cells: [] }; // a month the base does not hold
   };
+  /**
+   * A month's rows by task, made when a second task of that month is asked about (eod asks for each
+   * task a day completed); a single ask (a turn completing a task) scans the month's rows once.
+   */
+  const taskRows = new Map<string, TaskRowIndex | undefined>();
+  const rowsOf = (month: string): TaskRowIndex | undefined => {
+    if (!taskRows.has(month)) return void taskRows.set(month, undefined);
+    return taskRows.get(month) ?? taskRows.set(month, taskRowIndex(monthTable(month))).get(month);
+  };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
 
@@ -209,7 +220,9 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const items: UsageItem[] = [];
       for (const month of taskSumsPiece(spec)?.taskMonths[task] ?? []) {
         const kept = months.get(month);
-        items.push(...(kept ? kept.filter(ofTask) : unpackTaskItems(monthTable(month), `${month}#`, spec, task)));
+        items.push(
+          ...(kept ? kept.filter(ofTask) : unpackTaskItems(monthTable(month), `${month}#`, spec, task, rowsOf(month))),
+        );
       }
       return sortByTime([...items, ...folded().usage.filter(ofTask)]);
     },

@@ -146,16 +146,51 @@ export function unpackItems(table: ItemTable, keyPrefix = 'r', rows?: RowFilter)
   return items;
 }
 
-/** The items of a table that belong to one task, each its own object: the other rows are passed by their numbers, no item made. */
-export function unpackTaskItems(table: ItemTable, keyPrefix: string, spec: string, task: string): UsageItem[] {
+/**
+ * The items of a table that belong to one task, each its own object: the other rows are passed by
+ * their numbers, no item made. With `byTask` (taskRowIndex of the table), only the task's rows are
+ * visited.
+ */
+export function unpackTaskItems(
+  table: ItemTable,
+  keyPrefix: string,
+  spec: string,
+  task: string,
+  byTask?: TaskRowIndex,
+): UsageItem[] {
   const specId = table.names.indexOf(spec);
   const taskId = table.names.indexOf(task);
   if (specId < 0 || taskId < 0) return [];
-  return unpackItems(
-    table,
-    keyPrefix,
-    (cells, r) => cells[r + SPEC_CELL] === specId && cells[r + TASK_CELL] === taskId,
-  );
+  if (!byTask)
+    return unpackItems(
+      table,
+      keyPrefix,
+      (cells, r) => cells[r + SPEC_CELL] === specId && cells[r + TASK_CELL] === taskId,
+    );
+  const read = rowReader(table);
+  return (byTask.get(specId * table.names.length + taskId) ?? []).map((r) => {
+    const item = read(r, `${keyPrefix}${r / ITEM_WIDTH}`);
+    return { ...item, tokens: { ...item.tokens } };
+  });
+}
+
+/** Each task's rows in a table (their first cells, in order), by its spec's and its task's name ids. */
+export type TaskRowIndex = Map<number, number[]>;
+
+/** A table's rows by task, in one pass: for a reader that asks about many tasks of one month (eod). */
+export function taskRowIndex({ names, cells }: ItemTable): TaskRowIndex {
+  const byTask: TaskRowIndex = new Map();
+  const end = Math.floor(cells.length / ITEM_WIDTH) * ITEM_WIDTH;
+  for (let r = 0; r < end; r += ITEM_WIDTH) {
+    const spec = cells[r + SPEC_CELL]!;
+    const task = cells[r + TASK_CELL]!;
+    if (!(spec >= 0 && task >= 0)) continue;
+    const key = spec * names.length + task;
+    const rows = byTask.get(key);
+    if (rows) rows.push(r);
+    else byTask.set(key, [r]);
+  }
+  return byTask;
 }
 
 /** Whether a row (its first cell at `at`) is wanted, from its numbers alone. */
