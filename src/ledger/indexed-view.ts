@@ -149,13 +149,18 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     return table ?? { names: [], cells: [] }; // a month the base does not hold
   };
   /**
-   * A month's rows by task, made when a second task of that month is asked about (eod asks for each
-   * task a day completed); a single ask (a turn completing a task) scans the month's rows once.
+   * A month table's rows by task, made when a second task of it is asked about (eod asks for each
+   * task a day completed); a single ask (a turn completing a task) scans its rows once. Kept per
+   * table, not per month: a damaged index is rebuilt mid-read, and its tables name things anew.
    */
-  const taskRows = new Map<string, TaskRowIndex | undefined>();
-  const rowsOf = (month: string): TaskRowIndex | undefined => {
-    if (!taskRows.has(month)) return void taskRows.set(month, undefined);
-    return taskRows.get(month) ?? taskRows.set(month, taskRowIndex(monthTable(month))).get(month);
+  const taskRows = new WeakMap<ItemTable, TaskRowIndex | null>();
+  const rowsOf = (table: ItemTable): TaskRowIndex | undefined => {
+    const known = taskRows.get(table);
+    if (known) return known;
+    if (known === undefined) return void taskRows.set(table, null);
+    const made = taskRowIndex(table);
+    taskRows.set(table, made);
+    return made;
   };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
@@ -220,9 +225,11 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       const items: UsageItem[] = [];
       for (const month of taskSumsPiece(spec)?.taskMonths[task] ?? []) {
         const kept = months.get(month);
-        items.push(
-          ...(kept ? kept.filter(ofTask) : unpackTaskItems(monthTable(month), `${month}#`, spec, task, rowsOf(month))),
-        );
+        if (kept) items.push(...kept.filter(ofTask));
+        else {
+          const table = monthTable(month);
+          items.push(...unpackTaskItems(table, `${month}#`, spec, task, rowsOf(table)));
+        }
       }
       return sortByTime([...items, ...folded().usage.filter(ofTask)]);
     },
