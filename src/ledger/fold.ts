@@ -12,7 +12,7 @@ import type { RollupEntry } from './rollup-format.js';
 import type { SessionVersions } from './claude-versions.js';
 import { dedupeBy, foldEvents, type Binding, type CommitEvent, type TaskEvent } from './fold-events.js';
 import { pickEntries, rolledKeys, rolledUpEntries, type RolledUp } from './rolled-up.js';
-import { recordTokens, type UsageItem } from './usage-item.js';
+import { recordTokens, sortByTime, type UsageItem } from './usage-item.js';
 
 /** A raw file's records, with where they come from. */
 export interface RawFile {
@@ -96,7 +96,7 @@ export function foldLedger(input: FoldInput): FoldResult {
   const workflow = foldEvents(events);
   placeRawUsage(usage.slice(base.items.length), workflow.plans, workflow.view.commits);
   usage.push(...workflow.manualUsage);
-  usage.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
+  sortByTime(usage);
   return Object.assign(
     memoryView({ usage, ...workflow.view, malformed: input.malformed ?? 0, problems: input.problems ?? [] }),
     {

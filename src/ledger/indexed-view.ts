@@ -35,7 +35,7 @@ import {
   type PackedItems,
   type TaskRowIndex,
 } from './packed-items.js';
-import type { UsageItem } from './usage-item.js';
+import { sortByTime, type UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 import { indexSessions } from './index-sessions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
@@ -292,8 +292,4 @@ function sumItems(sums: PackedItems | undefined): UsageItem[] {
 
 function unpackBinding([time, cs, ws, spec, task, why]: PackedBinding): Binding {
   return { time, cs, ws, spec, task, why };
-}
-
-function sortByTime(items: UsageItem[]): UsageItem[] {
-  return items.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
 }

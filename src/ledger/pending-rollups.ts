@@ -25,7 +25,7 @@ import { decodeRollup, unpackRow } from './rollup-decode.js';
 import { keyDay, SLOT_MS } from './rollup-format.js';
 import { tokensOf } from '../usage/tokens.js';
 import { rowItem } from './rolled-up.js';
-import type { UsageItem } from './usage-item.js';
+import { sortByTime, type UsageItem } from './usage-item.js';
 import { inRange, type DayRange } from '../time/day-range.js';
 import { addStoredEvent } from './stored-events.js';
 
@@ -207,8 +207,4 @@ export function deferredView(view: LedgerView, p: PendingRollups, full: () => Le
       return (pick(e.versions.size) ?? view).claudeCode;
     },
   };
-}
-
-function sortByTime(items: UsageItem[]): UsageItem[] {
-  return items.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
 }

@@ -57,3 +57,8 @@ export function addUsage(sum: UsageItem, item: UsageItem): void {
 export function isUnattributed(item: Pick<UsageItem, 'spec' | 'task' | 'ws' | 'phase'>): boolean {
   return !(item.spec && item.task) && !item.ws && !item.phase;
 }
+
+/** Items in the order every view keeps them: by time, of two at the same time by key. Sorts in place. */
+export function sortByTime(items: UsageItem[]): UsageItem[] {
+  return items.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
+}
