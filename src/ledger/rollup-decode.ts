@@ -102,7 +102,8 @@ function parseJson(text: string): unknown {
 
 const validDate = (ms: number) => Math.abs(ms) <= 8.64e15;
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+/** A whole number a rollup may hold as a count (tokens, calls, offsets). */
+export const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** A stored row (checked by decodeEntry) as the row it stands for. */
 export function unpackRow(r: number[], { base, attributions, names }: Omit<PackedRows, 'rows'>): RollupRow {

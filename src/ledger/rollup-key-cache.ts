@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { contentHash, type RollupEntry } from './rollup-format.js';
+import { isCount } from './rollup-decode.js';
 
 export interface RollupSummary {
   /** UTC days whose call keys the file's entries hold. */
@@ -24,7 +25,6 @@ const VERSION = 2;
  * a run writes, which are committed: one not in its shape is not used, and the file is read.
  */
 function wholeSummary(s: RollupSummary | undefined): boolean {
-  const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   return (
     Array.isArray(s?.days) &&
     s.days.every((d) => typeof d === 'string') &&
