@@ -1,4 +1,4 @@
-import { dayKey } from '../time/zoned.js';
+import { dayKey, isLocalZone } from '../time/zoned.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -12,22 +12,24 @@ const HOUR_MS = 3_600_000;
 export class SlotDays {
   private readonly offsets = new Map<number, number | null>();
   private readonly names = new Map<number, string>();
-  private readonly parts: Intl.DateTimeFormat | undefined;
+  private readonly parts: Intl.DateTimeFormat | 'local' | undefined;
 
   constructor(private readonly tz: string) {
     this.parts =
       tz === 'UTC'
         ? undefined
-        : new Intl.DateTimeFormat('en-US', {
-            timeZone: tz,
-            hourCycle: 'h23',
-            year: 'numeric',
-            month: 'numeric',
-            day: 'numeric',
-            hour: 'numeric',
-            minute: 'numeric',
-            second: 'numeric',
-          });
+        : isLocalZone(tz)
+          ? 'local' // Date's own offsets: no formatter, no time-zone data to load
+          : new Intl.DateTimeFormat('en-US', {
+              timeZone: tz,
+              hourCycle: 'h23',
+              year: 'numeric',
+              month: 'numeric',
+              day: 'numeric',
+              hour: 'numeric',
+              minute: 'numeric',
+              second: 'numeric',
+            });
   }
 
   day(time: number): string {
@@ -54,8 +56,10 @@ export class SlotDays {
 
   /** Local wall time minus UTC at `time`, in ms (a whole number of minutes). */
   private offsetAt(time: number): number {
+    if (this.parts === 'local') return Math.round(-new Date(time).getTimezoneOffset()) * 60_000;
     const p: Record<string, number> = {};
-    for (const part of this.parts!.formatToParts(time)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+    for (const part of (this.parts as Intl.DateTimeFormat).formatToParts(time))
+      if (part.type !== 'literal') p[part.type] = Number(part.value);
     const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
     return Math.round((wall - Math.floor(time / 1000) * 1000) / 60_000) * 60_000;
   }

@@ -1,12 +1,13 @@
+import { isLocalZone } from './system-zone.js';
+
+export { isLocalZone, systemTimeZone } from './system-zone.js';
+
 /** Calendar keys in the user's time zone. Days follow the zone, not UTC. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
-export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
 export function assertTimeZone(tz: string): string {
-  if (tz === 'UTC') return tz; // needs no time-zone data: the first Intl formatter loads it (~20 ms)
+  // Neither needs time-zone data: the first Intl formatter loads it (~27 ms).
+  if (tz === 'UTC' || isLocalZone(tz)) return tz;
   try {
     new Intl.DateTimeFormat('en-CA', { timeZone: tz });
     return tz;
@@ -30,17 +31,28 @@ export function dayKey(time: number, tz: string): string {
   const slot = Math.floor(time / QUARTER_HOUR);
   let day = memo.get(slot);
   if (day === undefined) {
-    let format = dayFormats.get(tz);
-    if (!format) {
-      format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-      dayFormats.set(tz, format);
+    if (isLocalZone(tz)) day = localDay(time);
+    else {
+      let format = dayFormats.get(tz);
+      if (!format) {
+        format = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+        dayFormats.set(tz, format);
+      }
+      day = format.format(time);
     }
-    day = format.format(time);
     if (memo.size > 50_000) memo.clear();
     memo.set(slot, day);
   }
   return day;
 }
+
+/** YYYY-MM-DD of an instant in the zone of Date's local time (the same ICU zone Intl would use). */
+function localDay(time: number): string {
+  const d = new Date(time);
+  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1, 2)}-${pad(d.getDate(), 2)}`;
+}
+
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 const DAY_MS = 86_400_000;
 const utcDays = new Map<number, string>();

@@ -31,7 +31,8 @@ export function projectContext(
   options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {},
 ): ProjectContext {
   const config = loadProjectConfig(projectDir);
-  const tz = assertTimeZone(options.tz ?? config.timeZone ?? systemTimeZone());
+  const paths = projectPaths(projectDir);
+  const tz = assertTimeZone(options.tz ?? config.timeZone ?? systemTimeZone(paths.state));
   const book = priceBookFrom(
     {
       ...(options.prices !== undefined ? { prices: options.prices } : {}),
@@ -42,7 +43,7 @@ export function projectContext(
   );
   return {
     projectDir,
-    paths: projectPaths(projectDir),
+    paths,
     config,
     tz,
     book,

@@ -192,6 +192,40 @@ describe('days, weeks and months in the user time zone', () => {
     ]);
   });
 
+  it('an empty TZ is UTC, as the C library and Date take it (Intl calls it Etc/Unknown)', () => {
+    const out = json(['daily', ...CALENDAR], { TZ: '' });
+    expect(out.timeZone).toBe('UTC');
+    expect(inputs(out.daily!, 'date')).toEqual(inputs(json(['daily', ...CALENDAR]).daily!, 'date'));
+  });
+
+  it('TZ decides on every run: the zone a run kept for the next is not used once TZ changes', () => {
+    const env = cliEnv(tempDir('spec-session-report-'));
+    const daily = (tz: string) => {
+      const r = runCli(['report', 'daily', '--json', ...CALENDAR], { ...env, TZ: tz });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as Report;
+    };
+    for (const tz of ['Asia/Tokyo', 'Asia/Tokyo', 'UTC', 'Asia/Tokyo']) {
+      const out = daily(tz);
+      expect(out.timeZone).toBe(tz);
+      expect(inputs(out.daily!, 'date')).toEqual(
+        tz === 'UTC'
+          ? [
+              ['2026-10-31', 1000],
+              ['2026-11-01', 2000],
+              ['2026-11-02', 3000],
+              ['2026-11-10', 4000],
+            ]
+          : [
+              ['2026-10-31', 1000],
+              ['2026-11-02', 5000],
+              ['2026-11-10', 4000],
+            ],
+      );
+    }
+    expect(fs.readFileSync(path.join(env.SPEC_SESSION_HOME!, 'history', 'zone.json'), 'utf8')).toContain('Asia/Tokyo');
+  });
+
   it('weekly: weeks start on Monday, in the zone', () => {
     expect(inputs(json(['weekly', ...CALENDAR]).weekly!, 'week')).toEqual([
       ['2026-10-26', 3000],

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The machine's time zone, named as Intl names it, mostly without Intl: the first Intl formatter a
+ * process makes loads ICU's locale and zone data, ~27 ms on a 2-core machine, paid by every hook and
+ * every command of a project that leaves `timeZone` unset (the default). Intl's answer depends only
+ * on TZ, or when TZ is unset on /etc/localtime (and on node's ICU): it is kept in `zone.json` beside
+ * the caller's other machine-local state, under those, and asked again when one of them changes.
+ *
+ * Days and clock times in this zone are then read from Date's local time, which node takes from the
+ * same ICU zone (see zoned.ts), so no Intl formatter is made at all.
+ */
+const MEMO = 'zone.json';
+
+/** The zone Date's local time is in, once systemTimeZone has named it (this thread only). */
+let local: string | undefined;
+
+/** Whether `tz` is the zone Date's local time is in (named by systemTimeZone in this process). */
+export function isLocalZone(tz: string): boolean {
+  return tz === local;
+}
+
+/**
+ * The machine's time zone. `memoDir`: a machine-local folder to keep Intl's answer in (none: Intl is
+ * asked every time). An empty TZ means UTC, as it does to the C library and to Date; Intl names it
+ * Etc/Unknown, a zone it then refuses, so it is never asked.
+ */
+export function systemTimeZone(memoDir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const source = memoDir ? zoneSource(env) : undefined;
+  const file = memoDir && path.join(memoDir, MEMO);
+  if (source && file) {
+    const kept = readMemo(file);
+    if (kept?.source === source) return (local = kept.zone);
+  }
+  const asked = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = !asked || asked === 'Etc/Unknown' ? 'UTC' : asked;
+  if (source && file) writeMemo(file, { source, zone });
+  return (local = zone);
+}
+
+/**
+ * What Intl's answer depends on, as one string; undefined when it cannot be told (no TZ and no
+ * /etc/localtime, as on Windows: Intl is asked every time).
+ */
+function zoneSource(env: NodeJS.ProcessEnv): string | undefined {
+  const icu = `icu=${process.versions.icu ?? ''} tz=${process.versions.tz ?? ''} dir=${env.TZDIR ?? ''}`;
+  if (env.TZ !== undefined) return `${icu} TZ=${env.TZ}`;
+  try {
+    return `${icu} link=${fs.readlinkSync('/etc/localtime')}`;
+  } catch {
+    // not a link (a copied zone file) or not there
+  }
+  try {
+    const st = fs.statSync('/etc/localtime');
+    return `${icu} file=${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return undefined; // no /etc/localtime
+  }
+}
+
+function readMemo(file: string): { source: string; zone: string } | undefined {
+  try {
+    const kept = JSON.parse(fs.readFileSync(file, 'utf8')) as { source?: unknown; zone?: unknown };
+    return typeof kept.source === 'string' && typeof kept.zone === 'string' && kept.zone
+      ? { source: kept.source, zone: kept.zone }
+      : undefined;
+  } catch {
+    return undefined; // none yet, or damaged: Intl is asked
+  }
+}
+
+function writeMemo(file: string, memo: { source: string; zone: string }): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temp, JSON.stringify(memo)); // not where the folder is missing: no folder is made for it
+    fs.renameSync(temp, file);
+  } catch {
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // a memo: the next run asks Intl again
+    }
+  }
+}

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SlotDays } from '../../src/report/slot-days.js';
+import { isLocalZone, systemTimeZone } from '../../src/time/system-zone.js';
+import { dayKey } from '../../src/time/zoned.js';
+import { clock } from '../../src/workflow/time-format.js';
+import { tempDir } from '../transcript/corpus.js';
+
+/**
+ * The machine's zone is named once (then kept in zone.json) and its days and clock times are read
+ * from Date's local time, not from an Intl formatter. These tests move this process's TZ (node
+ * re-reads it when process.env.TZ is set) and hold the Date-based answers to Intl's for the same zone.
+ */
+const ZONES = [
+  'Europe/Berlin',
+  'America/Los_Angeles',
+  'America/St_Johns', // −3:30, DST
+  'Asia/Kathmandu', // +5:45
+  'Australia/Lord_Howe', // a 30-minute DST change
+  'Pacific/Chatham', // +12:45 / +13:45
+  'Europe/Dublin', // "negative" DST in the zone data
+  'Africa/Casablanca', // DST suspended in Ramadan
+  'America/Santiago',
+  'Pacific/Kiritimati', // +14
+  'Etc/GMT+5',
+];
+const SLOT = 15 * 60_000;
+const saved = process.env.TZ;
+afterAll(() => {
+  if (saved === undefined) delete process.env.TZ;
+  else process.env.TZ = saved;
+});
+
+function intlDay(tz: string) {
+  const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (t: number) => f.format(t);
+}
+
+function intlClock(tz: string) {
+  const f = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (t: number) => f.format(t);
+}
+
+describe("the machine's zone, read from Date: the same days and clock times as Intl's", () => {
+  it.each(ZONES)('%s: every 15-minute slot of 2026, and an instant inside each', (zone) => {
+    process.env.TZ = zone;
+    const name = systemTimeZone();
+    expect(new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()).toBe(offsetOf(zone, Date.UTC(2026, 0, 15)));
+    expect(isLocalZone(name)).toBe(true);
+    const day = intlDay(zone);
+    const time = intlClock(zone);
+    const slots = new SlotDays(name);
+    const wrong: string[] = [];
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += SLOT) {
+      const inside = t + ((t / SLOT) % 15) * 60_000 + 59_999; // somewhere in the slot, to the millisecond
+      for (const at of [t, inside]) {
+        if (dayKey(at, name) !== day(at) || slots.day(at) !== day(at) || clock(at, name) !== time(at))
+          wrong.push(`${new Date(at).toISOString()}: ${dayKey(at, name)} ${slots.day(at)} ${clock(at, name)}`);
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+});
+
+/** Minutes UTC is ahead of the zone's wall clock at `t`, as Intl says (Date's getTimezoneOffset sign). */
+function offsetOf(zone: string, t: number): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+      .formatToParts(t)
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  return (t - Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!)) / 60_000;
+}
+
+describe('naming the zone', () => {
+  it('names it as Intl does, keeps the answer under what it depends on, and asks again when TZ changes', () => {
+    const dir = tempDir('spec-session-zone-');
+    process.env.TZ = 'Asia/Kolkata';
+    expect(systemTimeZone(dir)).toBe('Asia/Calcutta'); // Intl's (CLDR's) name for it
+    const memo = JSON.parse(fs.readFileSync(path.join(dir, 'zone.json'), 'utf8')) as { source: string; zone: string };
+    expect(memo.zone).toBe('Asia/Calcutta');
+    expect(memo.source).toContain('TZ=Asia/Kolkata');
+    // The kept answer is what the next run uses: Intl is not asked.
+    fs.writeFileSync(path.join(dir, 'zone.json'), JSON.stringify({ ...memo, zone: 'Asia/Kept' }));
+    expect(systemTimeZone(dir)).toBe('Asia/Kept');
+    expect(isLocalZone('Asia/Kept')).toBe(true);
+    process.env.TZ = 'Europe/Berlin';
+    expect(systemTimeZone(dir)).toBe('Europe/Berlin');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'zone.json'), 'utf8'))).toMatchObject({ zone: 'Europe/Berlin' });
+    expect(isLocalZone('Asia/Kept')).toBe(false);
+    fs.writeFileSync(path.join(dir, 'zone.json'), '{"source": 1');
+    expect(systemTimeZone(dir)).toBe('Europe/Berlin'); // damaged: asked again
+  });
+
+  it('an empty TZ is UTC, as Date takes it (Intl names it Etc/Unknown, then refuses that zone)', () => {
+    process.env.TZ = '';
+    expect(new Date(0).getTimezoneOffset()).toBe(0);
+    expect(systemTimeZone()).toBe('UTC');
+  });
+
+  it('a zone Intl does not know is UTC, as Date takes it', () => {
+    process.env.TZ = 'Mars/Olympus_Mons';
+    expect(new Date(Date.UTC(2026, 6, 1)).getTimezoneOffset()).toBe(0);
+    expect(systemTimeZone()).toBe('UTC');
+  });
+
+  it('no folder is made for the kept answer', () => {
+    const dir = path.join(tempDir('spec-session-zone-'), 'not-there');
+    process.env.TZ = 'Europe/Berlin';
+    expect(systemTimeZone(dir)).toBe('Europe/Berlin');
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+});
