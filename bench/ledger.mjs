@@ -39,6 +39,9 @@ const SPECS = [
   'audit-trail',
   'search-index',
 ];
+// Days in UTC for every process this starts (the checks compare per-day totals with the
+// generator's), taken from the machine's zone as an installed project's default config does.
+process.env.TZ = 'UTC';
 const TIME_BIN = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 const log = (m) => console.error(`[ledger bench] ${m}`);
 
@@ -95,7 +98,6 @@ function corpus(scale) {
     execFileSync(process.execPath, [cli, 'install', '--dir', project, '--claude-version', '2.1.331'], {
       stdio: 'ignore',
     });
-    fs.writeFileSync(path.join(project, '.claude', 'spec-session', 'config.json'), JSON.stringify({ timeZone: 'UTC' }));
     meta = {
       params,
       start,
@@ -107,6 +109,8 @@ function corpus(scale) {
     };
     fs.writeFileSync(metaFile, JSON.stringify(meta));
   }
+  // The installed default: no zone set, so days follow the machine's (TZ=UTC below, for the checks).
+  fs.writeFileSync(path.join(dir, 'project', '.claude', 'spec-session', 'config.json'), '{"timeZone": null}\n');
   return { dir, scale, project: path.join(dir, 'project'), meta, metaFile };
 }
 

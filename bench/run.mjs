@@ -139,8 +139,8 @@ const loadAfter = os.loadavg();
 const profiles = [];
 if (readable) {
   const run = runs.at(-1);
-  const env = (home) => ({ ...process.env, SPEC_SESSION_HOME: home });
-  const args = [readable.report, 'daily', '--json', '--tz', 'UTC', '--config-dir', run.corpus];
+  const env = (home) => ({ ...process.env, TZ: 'UTC', SPEC_SESSION_HOME: home });
+  const args = [readable.report, 'daily', '--json', '--config-dir', run.corpus];
   const s = run.summary;
   if (s.ratios.cold > TARGETS.cold || s.peakRssKb / 1024 > TARGETS.rssMb) {
     log('profiling a cold run');
@@ -182,7 +182,7 @@ lines.push(
   '',
 );
 lines.push(
-  `## Report (\`report daily --json\` vs \`ccusage claude daily --json --offline -z UTC\` vs \`node -e 0\`)`,
+  `## Report (\`report daily --json\` vs \`ccusage claude daily --json --offline\` vs \`node -e 0\`; days in the machine's zone, TZ=UTC, no zone flag)`,
   '',
 );
 lines.push('| corpus | tool / case | median s | min–max s | CPU s | ratio | target | peak RSS MB | totals |');

@@ -18,17 +18,14 @@ const TURN = { inputTokens: 6, outputTokens: 328, cacheCreationTokens: 1624, cac
 export async function benchReport({ corpus, expected, rounds, ccusageBin, log }) {
   const node = process.execPath;
   const cli = 'dist/cli.cjs'; // the package's bin: what `spec-session report` runs
-  const env = (extra) => ({ ...process.env, ...extra });
+  // Both as a user runs them: days in the machine's zone, no flag for it (TZ=UTC, for the checks).
+  const env = (extra) => ({ ...process.env, TZ: 'UTC', ...extra });
   const report = (home, dirs) =>
-    measure(
-      node,
-      [cli, 'report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dirs],
-      env({ SPEC_SESSION_HOME: home }),
-    );
+    measure(node, [cli, 'report', 'daily', '--json', '--config-dir', dirs], env({ SPEC_SESSION_HOME: home }));
   const ccusage = () =>
     measure(
       node,
-      [ccusageBin, 'claude', 'daily', '--json', '--offline', '-z', 'UTC'],
+      [ccusageBin, 'claude', 'daily', '--json', '--offline'],
       env({ CLAUDE_CONFIG_DIR: corpus, LOG_LEVEL: '0' }),
     );
   const nodeStart = () => measure(node, ['-e', '0'], env({}));
