@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SlotDays } from '../../src/report/slot-days.js';
+import { SlotDays } from '../../src/time/slot-days.js';
 import { isLocalZone, systemTimeZone } from '../../src/time/system-zone.js';
 import { dayKey } from '../../src/time/zoned.js';
 import { clock } from '../../src/workflow/time-format.js';

@@ -1,4 +1,4 @@
-import { dayKey, isLocalZone } from '../time/zoned.js';
+import { dayKey, isLocalZone } from './zoned.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;

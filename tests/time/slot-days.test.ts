@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SlotDays } from '../../src/report/slot-days.js';
+import { SlotDays } from '../../src/time/slot-days.js';
 import { dayKey } from '../../src/time/zoned.js';
 
 const ZONES = [
