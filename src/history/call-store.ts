@@ -121,19 +121,22 @@ export class IdIndex {
   private hashes: Uint32Array;
   private buckets: Uint8Array;
   length: number;
-  /** How many entries the files hold, and whether an earlier entry changed since. */
+  /** How many entries the files hold. */
   private saved = 0;
-  private rewritten = false;
+  /** Whether an earlier entry changed since, or the files are not there yet (a new or rebuilt index). */
+  private rewritten: boolean;
   private byHash: Map<number, number[]> | undefined;
 
-  private constructor(hashes: Uint32Array, buckets: Uint8Array, length: number) {
+  private constructor(hashes: Uint32Array, buckets: Uint8Array, length: number, onDisk: boolean) {
     this.hashes = hashes;
     this.buckets = buckets;
     this.length = this.saved = length;
+    this.rewritten = !onDisk;
   }
 
+  /** A new index, written whole at its first save (even with no entry: a store without one is rebuilt). */
   static empty(): IdIndex {
-    return new IdIndex(new Uint32Array(1024), new Uint8Array(1024), 0);
+    return new IdIndex(new Uint32Array(1024), new Uint8Array(1024), 0, false);
   }
 
   /** A missing index reads as undefined (the caller rebuilds). */
@@ -153,12 +156,12 @@ export class IdIndex {
     else for (let i = 0; i < count; i++) hashes[i] = hashBytes.readUInt32LE(4 * i);
     const bucketArray = new Uint8Array(hashes.length);
     bucketArray.set(buckets.subarray(0, count));
-    return new IdIndex(hashes, bucketArray, count);
+    return new IdIndex(hashes, bucketArray, count, true);
   }
 
   save(dir: string): void {
     const from = this.rewritten ? 0 : this.saved;
-    if (from === this.length) return;
+    if (from === this.length && !this.rewritten) return;
     const hashes = Buffer.allocUnsafe(4 * (this.length - from));
     for (let i = from; i < this.length; i++) hashes.writeUInt32LE(this.hashes[i]!, 4 * (i - from));
     const buckets = Buffer.from(this.buckets.subarray(from, this.length));

@@ -171,7 +171,7 @@ export class HistoryUpdate {
     const byBucket = new Map<number, number[]>([...this.rewrite].map((b) => [b, []]));
     for (let i = 0; i < table.size; i++) byBucket.get(bucketOf(table.session(i)))?.push(i);
     for (const [b, calls] of byBucket) saveBucket(this.store, b, table, calls);
-    if (this.touched.any) this.index.save(this.store);
+    this.index.save(this.store); // writes nothing when nothing changed and its files are there
   }
 }
 

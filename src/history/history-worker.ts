@@ -17,10 +17,13 @@ export function workerScript(): string | undefined {
   return isWorkerThread() ? undefined : bundleScript();
 }
 
-export function updateInWorker(script: string, { configDirs, storeDir, onProgress }: UpdateOptions): Promise<Counts> {
+export function updateInWorker(
+  script: string,
+  { configDirs, storeDir, onProgress, tz }: UpdateOptions,
+): Promise<Counts> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(script, {
-      workerData: { role: 'update-history', configDirs, storeDir },
+      workerData: { role: 'update-history', configDirs, storeDir, tz },
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     let done: Counts | undefined;
@@ -46,7 +49,7 @@ export function runWorkerIfAsked(): boolean {
     return true;
   }
   if (role !== 'update-history') return false;
-  const { configDirs, storeDir } = data as UpdateOptions;
+  const { configDirs, storeDir, tz } = data as UpdateOptions;
   let last = 0;
   const onProgress = (done: number, total: number) => {
     if (done - last < 8 << 20 && done < total) return;
@@ -55,7 +58,7 @@ export function runWorkerIfAsked(): boolean {
   };
   // Imported here, not at the top: update-history imports this module.
   void import('./update-history.js')
-    .then(({ updateHistory }) => updateHistory({ configDirs, storeDir, onProgress }))
+    .then(({ updateHistory }) => updateHistory({ configDirs, storeDir, onProgress, ...(tz ? { tz } : {}) }))
     .then(({ bytesRead, filesRead, errors }) => port.postMessage({ done: { bytesRead, filesRead, errors } }))
     .catch((error: unknown) => port.postMessage({ error: (error as Error).message }));
   return true;

@@ -26,6 +26,8 @@ export interface UpdateOptions {
   storeDir: string;
   /** Called with (bytesDone, bytesTotal) while new bytes are read. */
   onProgress?: (done: number, total: number) => void;
+  /** The zone the report will ask days in: the calendar keeps its rows summed by day in it. */
+  tz?: string;
 }
 
 export interface HistoryView {
@@ -82,14 +84,15 @@ function setAside(store: string, configDirs: string[]): void {
   });
 }
 
-async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): Promise<HistoryView> {
+async function updateOnce(options: UpdateOptions): Promise<HistoryView> {
+  const { configDirs, storeDir, onProgress, tz } = options;
   const store = storeFor(storeDir, configDirs);
   openStore(store, configDirs);
   const stored = StoredFiles.load(store);
   // A first run over many projects reads a lot: straight to the worker, before this thread makes
   // garbage (its young generation, once grown, stays). Only a guess; the worker decides nothing.
   const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
-  if (first) return inWorker(first, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
+  if (first) return inWorker(first, store, options);
   const changed = changedTranscripts(store, configDirs, stored);
   // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
@@ -100,7 +103,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const peek = stored && new FileIndex(stored);
   const total = changed.reduce((s, f) => s + f.size - (peek?.get(f.path)?.offset ?? 0), 0);
   const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
-  if (script) return inWorker(script, store, { configDirs, storeDir, ...(onProgress ? { onProgress } : {}) });
+  if (script) return inWorker(script, store, options);
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
   let done = 0;
@@ -115,7 +118,7 @@ async function updateOnce({ configDirs, storeDir, onProgress }: UpdateOptions): 
   const scan = await scanTranscripts(jobs, (bytes) => onProgress?.((done += bytes), total));
   return withFileLock(
     path.join(store, 'store'),
-    () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined),
+    () => merge(store, storeDir, configDirs, scan, stored?.current() ? peek : undefined, tz),
     { timeoutMs: 120_000 },
   );
 }
@@ -139,13 +142,17 @@ function changedTranscripts(store: string, configDirs: string[], stored: StoredF
   return changed.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** `known`: the file index as loaded before the scan, when no other run has saved one since. */
+/**
+ * `known`: the file index as loaded before the scan, when no other run has saved one since; `tz`:
+ * the zone whose days the calendar keeps.
+ */
 function merge(
   store: string,
   historyRoot: string,
   configDirs: string[],
   scan: ScanResult,
   known: FileIndex | undefined,
+  tz?: string,
 ): HistoryView {
   let files = known ?? loadFileIndex(store);
   let summary = SummaryStore.load(store);
@@ -179,7 +186,7 @@ function merge(
   foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? files!.paths() : read);
   faultPoint('mid-history-save');
   const previous = repair ? undefined : loadCalendar(store);
-  const calendar = previous ? patchCalendar(previous, summary) : calendarOf(summary.all());
+  const calendar = previous ? patchCalendar(previous, summary, tz) : calendarOf(summary.all(), tz);
   summary.save();
   saveCalendar(store, calendar);
   files!.save(store, configDirs);

@@ -1,5 +1,5 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { CALENDAR_ROW, type Calendar } from '../history/calendar.js';
+import { CALENDAR_ROW, dayOfNumber, type Calendar } from '../history/calendar.js';
 import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
 import { monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from '../time/slot-days.js';
@@ -61,7 +61,21 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   // Rows come sorted by slot (calendar) or by session: the group of the last one is kept.
   let lastTime = Number.NaN;
   let lastSession = '';
-  let group: { session: string; sums: Map<number, number[]> } | undefined;
+  type Group = { session: string; sums: Map<number, number[]> };
+  let group: Group | undefined;
+  /** The group of a day (and session), undefined when the day is out of range. */
+  const groupOf = (day: string, session: string): Group | undefined => {
+    if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) return undefined;
+    const key =
+      opts.period === 'daily'
+        ? day
+        : opts.period === 'weekly'
+          ? weekKey(day)
+          : opts.period === 'monthly'
+            ? monthKey(day)
+            : session;
+    return sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
+  };
   const take = (
     session: string,
     time: number,
@@ -75,21 +89,19 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     if (time !== lastTime || session !== lastSession) {
       lastTime = time;
       lastSession = session;
-      const day = days.day(time);
-      if ((opts.since && day < opts.since) || (opts.until && day > opts.until)) group = undefined;
-      else {
-        const key =
-          opts.period === 'daily'
-            ? day
-            : opts.period === 'weekly'
-              ? weekKey(day)
-              : opts.period === 'monthly'
-                ? monthKey(day)
-                : session;
-        group = sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
-      }
+      group = groupOf(days.day(time), session);
     }
-    if (!group) return;
+    if (group) add(group, model, flags, calls, tokens, from, seen);
+  };
+  const add = (
+    group: Group,
+    model: number,
+    flags: number,
+    calls: number,
+    tokens: ArrayLike<number>,
+    from: number,
+    seen: string[] | undefined,
+  ) => {
     const tier = model * 4 + flags;
     const sum = group.sums.get(tier) ?? group.sums.set(tier, [0, 0, 0, 0, 0, 0]).get(tier)!;
     sum[0]! += calls;
@@ -110,9 +122,19 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     const calendar = history.calendar();
     models = calendar.models;
     withCostState = new Set(calendar.withCostState);
-    const r = calendar.rows;
-    for (let i = 0; i < r.length; i += CALENDAR_ROW)
-      take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+    if (calendar.days?.tz === opts.tz) {
+      // Its rows summed by day in this zone, kept with them: ~1,500 rows at 1.6 GiB, not ~14,000.
+      const r = calendar.days.rows;
+      let day = Number.NaN;
+      for (let i = 0; i < r.length; i += CALENDAR_ROW) {
+        if (r[i] !== day) group = groupOf(dayOfNumber((day = r[i]!)), '');
+        if (group) add(group, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+      }
+    } else {
+      const r = calendar.rows;
+      for (let i = 0; i < r.length; i += CALENDAR_ROW)
+        take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+    }
   }
 
   const totals = new UsageTally(opts.book);

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR_ROW, type Calendar } from '../../src/history/calendar.js';
+import { CALENDAR_ROW, type Calendar, dayOfNumber } from '../../src/history/calendar.js';
 import type { HistorySummary } from '../../src/history/summary.js';
 import { updateHistory } from '../../src/history/update-history.js';
+import { dayKey } from '../../src/time/zoned.js';
 import { configDir } from '../fixtures/transcripts/cases.js';
 import { REPO } from '../report/cli.js';
 import { tempDir } from '../transcript/corpus.js';
@@ -78,16 +79,43 @@ function calendarEssence(c: Calendar) {
   return { rows, withCostState: c.withCostState, costStateSessions: c.costStateSessions };
 }
 
+/** The calendar's day rows (what daily reports print from) by what they mean, in a stable order. */
+function daysEssence(c: Calendar) {
+  expect(c.days).toBeDefined();
+  const rows: string[] = [];
+  for (let i = 0; i < c.days!.rows.length; i += CALENDAR_ROW) {
+    const r = c.days!.rows.slice(i, i + CALENDAR_ROW);
+    rows.push([dayOfNumber(r[0]!), c.models[r[1]!], r[2], c.versionSets[r[3]!]!.join(','), ...r.slice(4)].join('|'));
+  }
+  return { tz: c.days!.tz, rows: rows.sort() };
+}
+
+/** The same, summed here from the slot rows with dayKey: what the day rows must be in `tz`. */
+function daysFromSlots(c: Calendar, tz: string) {
+  const out = new Map<string, number[]>();
+  for (let i = 0; i < c.rows.length; i += CALENDAR_ROW) {
+    const r = c.rows.slice(i, i + CALENDAR_ROW);
+    const key = [dayKey(r[0]! * 15 * 60_000, tz), c.models[r[1]!], r[2], c.versionSets[r[3]!]!.join(',')].join('|');
+    const sum = out.get(key) ?? out.set(key, [0, 0, 0, 0, 0, 0]).get(key)!;
+    for (let k = 0; k < 6; k++) sum[k]! += r[4 + k]!;
+  }
+  return { tz, rows: [...out].map(([key, sums]) => [key, ...sums].join('|')).sort() };
+}
+
 describe('a history built step by step equals one cold read of the final files', () => {
   const files = transcripts();
 
-  it('property: transcripts written in random pieces, in random order, a report after each step', async () => {
+  it('property: transcripts written in random pieces, in random order, a report after each step (days in one of three zones)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(files.length - 1), fc.double({ min: 0, max: 1, noNaN: true })), {
-          minLength: 1,
-          maxLength: 14,
-        }),
+        fc.array(
+          fc.tuple(
+            fc.nat(files.length - 1),
+            fc.double({ min: 0, max: 1, noNaN: true }),
+            fc.constantFrom('UTC', 'Asia/Kathmandu', 'America/St_Johns'),
+          ),
+          { minLength: 1, maxLength: 14 },
+        ),
         async (steps) => {
           const root = tempDir('spec-session-incremental-');
           const config = path.join(root, 'claude-config');
@@ -99,24 +127,54 @@ describe('a history built step by step equals one cold read of the final files',
             fs.appendFileSync(file, files[i]!.bytes.subarray(written[i], upto));
             written[i] = upto;
           };
-          for (const [i, share] of steps) {
+          for (const [i, share, tz] of steps) {
             write(i, Math.max(written[i]!, Math.floor(share * files[i]!.bytes.length)));
-            await updateHistory({ configDirs: [config], storeDir });
+            await updateHistory({ configDirs: [config], storeDir, tz });
           }
           for (const [i, f] of files.entries()) write(i, f.bytes.length);
-          const stepped = await updateHistory({ configDirs: [config], storeDir });
-          const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store') });
+          const stepped = await updateHistory({ configDirs: [config], storeDir, tz: steps.at(-1)![2] });
+          // Its day rows, patched step by step (or summed afresh when the zone changed), in the zone
+          // they are kept in: the same as a cold read's in that zone.
+          const tz = stepped.calendar().days?.tz;
+          const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-store'), tz });
           expect(essence(stepped.summary())).toEqual(essence(cold.summary()));
           expect(calendarEssence(stepped.calendar())).toEqual(calendarEssence(cold.calendar()));
+          expect(daysEssence(stepped.calendar())).toEqual(daysEssence(cold.calendar()));
+          expect(daysEssence(stepped.calendar())).toEqual(daysFromSlots(stepped.calendar(), tz!));
           // And read back from disk (the calendar a later run with nothing new prints from).
           const again = await updateHistory({ configDirs: [config], storeDir });
           expect(calendarEssence(again.calendar())).toEqual(calendarEssence(cold.calendar()));
+          expect(daysEssence(again.calendar())).toEqual(daysEssence(cold.calendar()));
           expect(Object.keys(essence(cold.summary())).length).toBeGreaterThan(10);
         },
       ),
       { seed: 20261208, numRuns: 25 },
     );
   }, 120_000);
+});
+
+describe('the calendar keeps its rows summed by day in the zone reports ask for', () => {
+  it("a report in another zone sums them afresh, not on top of the last zone's days", async () => {
+    const files = transcripts();
+    const root = tempDir('spec-session-days-');
+    const config = path.join(root, 'claude-config');
+    const storeDir = path.join(root, 'store');
+    const write = (f: { rel: string; bytes: Buffer }) => {
+      const file = path.join(config, 'projects', f.rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, f.bytes);
+    };
+    // Every file but one in UTC (the calendar fixture's calls at 23:30 UTC are the next day in
+    // Kathmandu), then the last one in Kathmandu.
+    const last = files.findIndex((f) => !f.rel.includes('calendar'));
+    for (const [i, f] of files.entries()) if (i !== last) write(f);
+    const utc = (await updateHistory({ configDirs: [config], storeDir, tz: 'UTC' })).calendar();
+    expect(daysEssence(utc)).toEqual(daysFromSlots(utc, 'UTC'));
+    write(files[last]!);
+    const kathmandu = (await updateHistory({ configDirs: [config], storeDir, tz: 'Asia/Kathmandu' })).calendar();
+    expect(daysEssence(kathmandu)).toEqual(daysFromSlots(kathmandu, 'Asia/Kathmandu'));
+    expect(daysEssence(kathmandu).rows).not.toEqual(daysFromSlots(kathmandu, 'UTC').rows);
+  });
 });
 
 describe('the history of spec-session 0.1 (one state.json and calls.jsonl for every config dir)', () => {

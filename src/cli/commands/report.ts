@@ -38,7 +38,12 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   if (configDirs.length === 0 && !values.json)
     return 'No Claude Code transcripts found (looked in CLAUDE_CONFIG_DIR, ~/.claude and ~/.config/claude).\n';
   const bar = progressBar(!values.json, 'Reading transcripts');
-  const view = await updateHistory({ configDirs, storeDir: historyDir(), onProgress: (d, t) => bar.update(d, t) });
+  const view = await updateHistory({
+    configDirs,
+    storeDir: historyDir(),
+    onProgress: (d, t) => bar.update(d, t),
+    tz,
+  });
   bar.end();
   if (view.foldedHere) onFolded?.();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
