@@ -110,10 +110,11 @@ export class FileIndex {
       .map((d) => path.join(path.resolve(d), 'projects') + path.sep)
       .sort((a, b) => b.length - a.length);
     const reuse = this.base && !this.deleted;
-    const s: Omit<Stored, 'extras'> = reuse
+    const s: Omit<Stored, 'extras' | 'edits'> & { extras?: string } = reuse
       ? this.base!.s
-      : { version: 6, roots: [], root: [], path: [], size: [], mtime: [], ino: [], offset: [], head: [], names: [] };
-    const extras = reuse ? this.base!.extraTexts() : [];
+      : { version: 7, roots: [], root: [], path: [], size: [], mtime: [], ino: [], offset: [], head: [], names: [] };
+    // Extras set here go over the extras file as edits in files.json, while they are few.
+    const edits: Record<string, string> = reuse ? { ...this.base!.s.edits } : {};
     const put = (file: string, entry: FileEntry) => {
       const { size, mtimeMs, ino, offset, head, project: _project, sessionId: _session, ...extra } = entry;
       let i = reuse ? this.base!.at.get(file) : undefined;
@@ -132,11 +133,15 @@ export class FileIndex {
       s.offset[i] = offset;
       s.head[i] = head;
       s.names[i] = namesOf(entry);
-      extras[i] = Object.keys(extra).length ? JSON.stringify(extra satisfies Extra) : '';
+      edits[i] = Object.keys(extra).length ? JSON.stringify(extra satisfies Extra) : '';
     };
     const files = reuse ? this.edits : this.paths();
     for (const file of files) put(file, this.get(file)!);
-    writeStored(dir, s, extras);
+    if (reuse && this.base!.editable(Object.keys(edits).length)) writeStored(dir, s, { edits });
+    else {
+      const extras = Array.from({ length: s.path.length }, (_, i) => edits[i] ?? (reuse ? this.base!.extraAt(i) : ''));
+      writeStored(dir, s, { extras });
+    }
   }
 }
 

@@ -177,6 +177,57 @@ describe('the calendar keeps its rows summed by day in the zone reports ask for'
   });
 });
 
+describe('a transcript read in three pieces: what the first two updates learnt of it is kept', () => {
+  it('the 2.1.331 compaction fixture cut at pairs of line boundaries, another file read between: the rows and cost-state gaps of one cold read', async () => {
+    const source = path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'compaction', 'claude-config');
+    const rel = (fs.readdirSync(path.join(source, 'projects'), { recursive: true }) as string[]).find((f) =>
+      f.endsWith('.jsonl'),
+    )!;
+    const bytes = fs.readFileSync(path.join(source, 'projects', rel));
+    const ends: number[] = [];
+    for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) ends.push(i + 1);
+    // Between the second piece and the third, an update reads another transcript only: what the
+    // second learnt of this one must outlive an update that did not touch it.
+    const other = transcripts().find((f) => f.rel.startsWith('-home-dev-shop'))!;
+    const root = tempDir('spec-session-pieces-');
+    const whole = path.join(root, 'whole');
+    for (const [f, b] of [
+      [rel, bytes],
+      [other.rel, other.bytes],
+    ] as const) {
+      fs.mkdirSync(path.dirname(path.join(whole, 'projects', f)), { recursive: true });
+      fs.writeFileSync(path.join(whole, 'projects', f), b);
+    }
+    const cold = await updateHistory({ configDirs: [whole], storeDir: path.join(root, 'cold') });
+    const want = essence(cold.summary());
+    expect(Object.values(want).some((e) => e.gaps.length > 0)).toBe(true);
+    let run = 0;
+    for (let a = 0; a < ends.length; a += 5) {
+      for (let b = a + 5; b < ends.length; b += 5) {
+        const config = path.join(root, `config-${run}`);
+        const storeDir = path.join(root, `store-${run++}`);
+        const target = path.join(config, 'projects', rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        for (const [from, to] of [
+          [0, ends[a]!],
+          [ends[a]!, ends[b]!],
+          [-1, -1],
+          [ends[b]!, bytes.length],
+        ] as Array<[number, number]>) {
+          if (from >= 0) fs.appendFileSync(target, bytes.subarray(from, to));
+          else {
+            fs.mkdirSync(path.dirname(path.join(config, 'projects', other.rel)), { recursive: true });
+            fs.writeFileSync(path.join(config, 'projects', other.rel), other.bytes);
+          }
+          await updateHistory({ configDirs: [config], storeDir });
+        }
+        const pieces = await updateHistory({ configDirs: [config], storeDir });
+        expect({ cuts: [a, b], summary: essence(pieces.summary()) }).toEqual({ cuts: [a, b], summary: want });
+      }
+    }
+  });
+});
+
 describe('the history of spec-session 0.1 (one state.json and calls.jsonl for every config dir)', () => {
   it('is taken over once: calls of sessions under the dirs asked for, also those Claude Code has deleted since', async () => {
     const root = tempDir('spec-session-legacy-');

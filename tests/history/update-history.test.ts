@@ -201,24 +201,35 @@ describe('updateHistory: crash safety', () => {
     expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
   });
 
-  it('a store of the earlier layout (files.json v5, one summary.json, calendar.json): its cursors are kept, the rest rebuilt, exact totals', async () => {
+  it.each([
+    [5, 'files.json v5, one summary.json, calendar.json'],
+    [6, 'files.json v6: extras as one JSON array'],
+  ])('a store of an earlier layout (%i: %s): its cursors are kept, the rest rebuilt, exact totals', async (version) => {
     const { run, storeDir, transcript, config, root } = setup('per-block-lines', 'subagents-2.1', 'calendar');
     fs.cpSync(path.join(REPO, 'tests', 'fixtures', 'real-2.1.331', 'compaction', 'claude-config'), config, {
       recursive: true,
     });
     const all = totals(await run());
     const store = storeOf(storeDir);
-    // Written back as earlier builds wrote them: extras as one object by position, no names column.
+    // Written back as earlier builds wrote them. v6: the extras a JSON array of texts; v5: one
+    // object by position, no names column, one summary.json and calendar.json.
     const files = JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8'));
-    const texts: string[] = JSON.parse(fs.readFileSync(path.join(store, files.extras), 'utf8'));
+    expect(files.version).toBe(7);
+    const texts = fs.readFileSync(path.join(store, files.extras), 'utf8').split('\n'); // a line a file
+    expect(texts.length).toBe(files.path.length);
     const extras = Object.fromEntries(texts.flatMap((x, i) => (x ? [[i, JSON.parse(x)]] : [])));
     expect(Object.keys(extras).length).toBeGreaterThan(3);
-    fs.writeFileSync(path.join(store, files.extras), JSON.stringify(extras));
-    delete files.names;
-    fs.writeFileSync(path.join(store, 'files.json'), JSON.stringify({ ...files, version: 5 }));
-    for (const f of fs.readdirSync(store)) if (/^summary-|^calendar\.bin$/.test(f)) fs.rmSync(path.join(store, f));
-    fs.writeFileSync(path.join(store, 'summary.json'), JSON.stringify({ version: 2, models: [], sessions: {} }));
-    fs.writeFileSync(path.join(store, 'calendar.json'), JSON.stringify({ version: 2, models: [], rows: [] }));
+    if (version === 6) {
+      fs.writeFileSync(path.join(store, files.extras), JSON.stringify(texts));
+      fs.writeFileSync(path.join(store, 'files.json'), JSON.stringify({ ...files, version: 6 }));
+    } else {
+      fs.writeFileSync(path.join(store, files.extras), JSON.stringify(extras));
+      delete files.names;
+      fs.writeFileSync(path.join(store, 'files.json'), JSON.stringify({ ...files, version: 5 }));
+      for (const f of fs.readdirSync(store)) if (/^summary-|^calendar\.bin$/.test(f)) fs.rmSync(path.join(store, f));
+      fs.writeFileSync(path.join(store, 'summary.json'), JSON.stringify({ version: 2, models: [], sessions: {} }));
+      fs.writeFileSync(path.join(store, 'calendar.json'), JSON.stringify({ version: 2, models: [], rows: [] }));
+    }
 
     fs.appendFileSync(transcript(`${session(1)}.jsonl`), NEW_CALL);
     const upgraded = await run();
@@ -226,7 +237,7 @@ describe('updateHistory: crash safety', () => {
     expect(totals(upgraded)).toEqual(sumOf(all, t(5000, 500)));
     expect(calendarTotals(upgraded)).toEqual(sumOf(all, t(5000, 500)));
     expect(fs.existsSync(path.join(store, 'calendar.json'))).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8')).version).toBe(6);
+    expect(JSON.parse(fs.readFileSync(path.join(store, 'files.json'), 'utf8')).version).toBe(7);
     expect(calendarTotals(await run())).toEqual(sumOf(all, t(5000, 500)));
     // Versions and cost-state gaps (which come from the files' extras) as a new store has them.
     const cold = await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold') });
@@ -236,6 +247,33 @@ describe('updateHistory: crash safety', () => {
         .map(([s, e]) => [s, e.versions, e.costState, e.gaps.map((g) => g.slice(2))]);
     expect(known(upgraded)).toEqual(known(cold));
     expect(known(cold).filter(([, , costState]) => costState).length).toBeGreaterThan(0);
+    // The extras written whole on the upgrade carry on: a later call in the compacted session is
+    // held to its cost-state snapshots as a new store holds it.
+    const compacted = '00000000-0000-4000-8000-000000000004';
+    const [main] = (fs.readdirSync(path.join(config, 'projects'), { recursive: true }) as string[]).filter((f) =>
+      f.endsWith(`${compacted}.jsonl`),
+    );
+    // One more call, then Claude Code's count, 1,000 input tokens above what the lines show.
+    const file = path.join(config, 'projects', main!);
+    const lastCount = JSON.parse(
+      fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"type":"cost-state"'))
+        .at(-1)!,
+    );
+    const usage = lastCount.modelUsage['claude-opus-5-5'];
+    usage.inputTokens += 7 + 1000;
+    usage.outputTokens += 70;
+    fs.appendFileSync(
+      file,
+      `${assistantLine({ id: 'msg_later', model: 'claude-opus-5-5', usage: { input: 7, output: 70 }, sessionId: compacted, timestamp: '2026-11-25T07:00:00.000Z' })}\n${JSON.stringify(lastCount)}\n`,
+    );
+    const later = await run();
+    expect(later.bytesRead).toBeGreaterThan(0);
+    expect(known(later)).toEqual(
+      known(await updateHistory({ configDirs: [config], storeDir: path.join(root, 'cold-later') })),
+    );
   });
 
   it('the id index lost: the next update rebuilds it from the buckets and still counts a copy once', async () => {
