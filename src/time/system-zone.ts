@@ -4,9 +4,10 @@ import path from 'node:path';
 /**
  * The machine's time zone, named as Intl names it, mostly without Intl: the first Intl formatter a
  * process makes loads ICU's locale and zone data, ~27 ms on a 2-core machine, paid by every hook and
- * every command of a project that leaves `timeZone` unset (the default). Intl's answer depends only
- * on TZ, or when TZ is unset on /etc/localtime (and on node's ICU): it is kept in `zone.json` beside
- * the caller's other machine-local state, under those, and asked again when one of them changes.
+ * every command of a project that leaves `timeZone` unset (the default), and ~7 MB. UTC under any
+ * of its names is known without it. Otherwise Intl's answer depends only on TZ, or when TZ is unset
+ * on /etc/localtime (and on node's ICU): it is kept in `zone.json` beside the caller's other
+ * machine-local state, under those, and asked again when one of them changes.
  *
  * Days and clock times in this zone are then read from Date's local time, which node takes from the
  * same ICU zone (see zoned.ts), so no Intl formatter is made at all.
@@ -23,10 +24,13 @@ export function isLocalZone(tz: string): boolean {
 
 /**
  * The machine's time zone. `memoDir`: a machine-local folder to keep Intl's answer in (none: Intl is
- * asked every time). An empty TZ means UTC, as it does to the C library and to Date; Intl names it
- * Etc/Unknown, a zone it then refuses, so it is never asked.
+ * asked every time). An empty TZ means UTC, as it does to the C library and to Date (Intl names it
+ * Etc/Unknown, a zone it then refuses).
  */
 export function systemTimeZone(memoDir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  // UTC under any of its names (servers, containers, CI) needs no memo: Intl names them all UTC.
+  const named = zoneName(env);
+  if (named !== undefined && UTC_NAMES.has(named)) return (local = 'UTC');
   const source = memoDir ? zoneSource(env) : undefined;
   const file = memoDir && path.join(memoDir, MEMO);
   if (source && file) {
@@ -37,6 +41,24 @@ export function systemTimeZone(memoDir?: string, env: NodeJS.ProcessEnv = proces
   const zone = !asked || asked === 'Etc/Unknown' ? 'UTC' : asked;
   if (source && file) writeMemo(file, { source, zone });
   return (local = zone);
+}
+
+/** The IANA names of UTC, each of which Intl names "UTC"; and an empty TZ, UTC to the C library and to Date. */
+const UTC_NAMES = new Set([
+  '',
+  ...['UTC', 'UCT', 'Universal', 'Zulu', 'GMT', 'GMT0', 'GMT+0', 'GMT-0', 'Greenwich'].flatMap((n) => [n, `Etc/${n}`]),
+]);
+
+/** The zone TZ names (a leading ':' dropped), else /etc/localtime's link into a zoneinfo folder; undefined when neither says. */
+function zoneName(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.TZ !== undefined) return env.TZ.startsWith(':') ? env.TZ.slice(1) : env.TZ;
+  try {
+    const link = fs.readlinkSync('/etc/localtime');
+    const at = link.lastIndexOf('zoneinfo/');
+    return at >= 0 ? link.slice(at + 'zoneinfo/'.length) : undefined;
+  } catch {
+    return undefined; // not a link, or not there
+  }
 }
 
 /**

@@ -128,3 +128,16 @@ describe('naming the zone', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 });
+
+describe('UTC under any of its names', () => {
+  it.each(['UTC', 'Etc/UTC', ':Etc/UTC', 'GMT', 'Etc/Universal', 'Zulu'])(
+    'TZ=%s is UTC, and needs nothing kept (Intl names it so too)',
+    (tz) => {
+      const dir = tempDir('spec-session-zone-');
+      process.env.TZ = tz;
+      expect(systemTimeZone(dir)).toBe('UTC');
+      expect(Intl.DateTimeFormat().resolvedOptions().timeZone).toBe('UTC');
+      expect(fs.existsSync(path.join(dir, 'zone.json'))).toBe(false);
+    },
+  );
+});
