@@ -107,6 +107,11 @@ export class UsageTally {
     });
   }
 
+  /** The models added, in the order first added (without making their sums). */
+  get modelNames(): readonly string[] {
+    return this.names;
+  }
+
   /** Per model, in the order first added. */
   get models(): Map<string, ModelSum> {
     return new Map(

@@ -3,7 +3,7 @@ import { CALENDAR_ROW, dayOfNumber, type Calendar } from '../history/calendar.js
 import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
 import { monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from '../time/slot-days.js';
-import { UsageTally, modelBreakdowns, tallyFields } from './tally.js';
+import { UsageTally, modelBreakdowns, tallyFields, withTallyFields } from './tally.js';
 import { byVersion } from '../ledger/claude-versions.js';
 
 export type Period = 'daily' | 'weekly' | 'monthly' | 'session';
@@ -182,8 +182,9 @@ const LIST_FIELD = { daily: 'daily', weekly: 'weekly', monthly: 'monthly', sessi
 
 /** The JSON shape of ccusage's reports (same field names), plus spec-session's additions. */
 export function usageReportJson(report: UsageReport) {
+  // Each row made field by field (a session report has one per session: thousands, no spreads).
   const list = report.groups.map((g) => {
-    const head =
+    const row: Record<string, unknown> =
       report.period === 'session'
         ? {
             sessionId: g.key,
@@ -192,13 +193,11 @@ export function usageReportJson(report: UsageReport) {
             lastActivity: g.session ? new Date(g.session.last).toISOString() : null,
           }
         : { [PERIOD_FIELD[report.period]]: g.key };
-    return {
-      ...head,
-      ...tallyFields(g.tally),
-      modelsUsed: [...g.tally.models.keys()].sort(),
-      modelBreakdowns: modelBreakdowns(g.tally),
-      unpricedModels: [...g.tally.unpriced].sort(),
-    };
+    withTallyFields(row, g.tally);
+    row.modelsUsed = [...g.tally.modelNames].sort();
+    row.modelBreakdowns = modelBreakdowns(g.tally);
+    row.unpricedModels = [...g.tally.unpriced].sort();
+    return row;
   });
   return {
     [LIST_FIELD[report.period]]: list,
