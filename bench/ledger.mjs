@@ -239,6 +239,11 @@ function readsOf(c, live) {
       label: '`cost --json`, warm (all time: every task, session and day)',
       run: () => run(['cost', '--json']),
     },
+    {
+      id: 'cost-all-warm',
+      label: '`cost all`, warm (the all-time table: every session, spec, branch and task)',
+      run: () => run(['cost', 'all']),
+    },
     { id: 'session-status', label: '`session-status`, warm', run: () => run(['session-status']) },
     {
       id: 'statusline',
@@ -497,6 +502,7 @@ function render(o) {
     dashboard: (s) => s.ms <= 2000,
     'session-status': () => true,
     'cost-json-warm': () => true,
+    'cost-all-warm': () => true,
     eod: () => true,
     'start-rollup': () => true,
     'after-rollup': (s, n) => s.ms <= 2 * n,
@@ -512,6 +518,7 @@ function render(o) {
     dashboard: '≤ 2 s, page ≤ 2 MB',
     'session-status': '(none set)',
     'cost-json-warm': '(none set)',
+    'cost-all-warm': '(none set)',
     eod: '(none set)',
     'start-rollup': '(none set)',
     'after-rollup': "≤ 2× node -e 0 (the statusline's)",
