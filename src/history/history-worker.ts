@@ -1,3 +1,4 @@
+import { adoptLocalZone, isLocalZone } from '../time/system-zone.js';
 import { bundleScript, isWorkerThread, startWorker, workerSide } from './threads.js';
 import { runScanWorker } from './scan-parallel.js';
 import type { HistoryView, UpdateOptions } from './update-history.js';
@@ -23,7 +24,8 @@ export function updateInWorker(
 ): Promise<Counts> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(script, {
-      workerData: { role: 'update-history', configDirs, storeDir, tz },
+      // The zone the calendar's days are kept in, and whether it is Date's own (then no Intl there).
+      workerData: { role: 'update-history', configDirs, storeDir, tz, local: tz !== undefined && isLocalZone(tz) },
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
     let done: Counts | undefined;
@@ -49,7 +51,8 @@ export function runWorkerIfAsked(): boolean {
     return true;
   }
   if (role !== 'update-history') return false;
-  const { configDirs, storeDir, tz } = data as UpdateOptions;
+  const { configDirs, storeDir, tz, local } = data as UpdateOptions & { local?: boolean };
+  if (tz && local) adoptLocalZone(tz);
   let last = 0;
   const onProgress = (done: number, total: number) => {
     if (done - last < 8 << 20 && done < total) return;

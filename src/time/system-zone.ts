@@ -17,9 +17,14 @@ const MEMO = 'zone.json';
 /** The zone Date's local time is in, once systemTimeZone has named it (this thread only). */
 let local: string | undefined;
 
-/** Whether `tz` is the zone Date's local time is in (named by systemTimeZone in this process). */
+/** Whether `tz` is the zone Date's local time is in (named by systemTimeZone in this thread). */
 export function isLocalZone(tz: string): boolean {
   return tz === local;
+}
+
+/** In a worker thread: the zone the main thread named (threads share TZ and Date's zone). */
+export function adoptLocalZone(tz: string): void {
+  local = tz;
 }
 
 /**
