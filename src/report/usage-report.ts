@@ -76,22 +76,14 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
             : session;
     return sums.get(key) ?? sums.set(key, { session, sums: new Map() }).get(key)!;
   };
-  const take = (
-    session: string,
-    time: number,
-    model: number,
-    flags: number,
-    calls: number,
-    tokens: ArrayLike<number>,
-    from: number,
-    seen: string[] | undefined,
-  ) => {
+  /** The group of a row at `time`: the last row's, when it was the same time and session. */
+  const groupAt = (session: string, time: number): Group | undefined => {
     if (time !== lastTime || session !== lastSession) {
       lastTime = time;
       lastSession = session;
       group = groupOf(days.day(time), session);
     }
-    if (group) add(group, model, flags, calls, tokens, from, seen);
+    return group;
   };
   const add = (
     group: Group,
@@ -115,8 +107,14 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     withCostState = new Set();
     for (const [session, s] of Object.entries(summary.sessions)) {
       if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
-      for (const row of s.rows) take(session, row[0]! * SLOT_MS, row[1]!, row[2]!, row[3]!, row, 4, s.versions);
-      for (const gap of s.gaps) take(session, gap[0] ?? s.last, gap[1], 0, 1, gap as number[], 2, s.versions);
+      for (const row of s.rows) {
+        const g = groupAt(session, row[0]! * SLOT_MS);
+        if (g) add(g, row[1]!, row[2]!, row[3]!, row, 4, s.versions);
+      }
+      for (const gap of s.gaps) {
+        const g = groupAt(session, gap[0] ?? s.last);
+        if (g) add(g, gap[1], 0, 1, gap as number[], 2, s.versions);
+      }
     }
   } else {
     const calendar = history.calendar();
@@ -132,8 +130,10 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
       }
     } else {
       const r = calendar.rows;
-      for (let i = 0; i < r.length; i += CALENDAR_ROW)
-        take('', r[i]! * SLOT_MS, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+      for (let i = 0; i < r.length; i += CALENDAR_ROW) {
+        const g = groupAt('', r[i]! * SLOT_MS);
+        if (g) add(g, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+      }
     }
   }
 
