@@ -22,10 +22,6 @@ export function makeTable(head: string[], align: Align[]): Table {
   };
 }
 
-export function separatorRow(width: number): string[] {
-  return new Array<string>(width).fill('');
-}
-
 const PAD = 1;
 
 interface Placed {
