@@ -1,10 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SlotDays } from '../time/slot-days.js';
+import { type CalendarDays, dayNumbers, daysOf } from './calendar-days.js';
+import { CALENDAR_ROW, Patch } from './calendar-rows.js';
 import { replaceFile } from './call-store.js';
 import { SLOT_MS, type HistorySummary, type SessionSummary } from './summary.js';
 import { contributionOf, type Contribution, type SummaryStore } from './summary-store.js';
+
+export { CALENDAR_ROW } from './calendar-rows.js';
+export { type CalendarDays, dayOfNumber, daysOf } from './calendar-days.js';
 
 /**
  * Every session's usage summed per (slot, model, tier, Claude Code versions): what daily, weekly
@@ -22,60 +26,6 @@ export interface Calendar {
   rows: Float64Array;
   /** The rows summed by day in the zone reports last asked for (kept with the rows, patched with them). */
   days?: CalendarDays;
-}
-
-export const CALENDAR_ROW = 10;
-
-/**
- * The calendar's rows summed by local day in one zone: what daily, weekly and monthly reports in
- * that zone print from. At 1.6 GiB a report reads ~1,500 of them instead of ~14,000 slot rows, in
- * a process too short for V8 to compile the loop (~10 ms of a one-turn report). The same layout as
- * the rows, sorted by day: `day, model, flags, version set, calls, in, out, 5m, 1h, read`, where a
- * day is a day number (the local date's midnight UTC / 86,400,000).
- */
-export interface CalendarDays {
-  tz: string;
-  rows: Float64Array;
-}
-
-const DAY_MS = 86_400_000;
-
-/** YYYY-MM-DD of a day number. */
-export const dayOfNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
-
-/** The calendar's rows summed by day in `tz`. */
-export function daysOf(rows: Float64Array, tz: string): CalendarDays {
-  const days = dayNumbers(tz);
-  const byKey = new Map<string, number[]>();
-  let slot = Number.NaN;
-  let day = 0;
-  for (let at = 0; at < rows.length; at += CALENDAR_ROW) {
-    if (rows[at] !== slot) day = days((slot = rows[at]!));
-    const key = `${day},${rows[at + 1]},${rows[at + 2]},${rows[at + 3]}`;
-    let row = byKey.get(key);
-    if (!row) byKey.set(key, (row = [day, rows[at + 1]!, rows[at + 2]!, rows[at + 3]!, 0, 0, 0, 0, 0, 0]));
-    for (let k = 4; k < CALENDAR_ROW; k++) row[k]! += rows[at + k]!;
-  }
-  const sorted = [...byKey.values()].sort(compareArrays);
-  const out = new Float64Array(sorted.length * CALENDAR_ROW);
-  for (const [i, row] of sorted.entries()) out.set(row, i * CALENDAR_ROW);
-  return { tz, rows: out };
-}
-
-/** The day number of a slot in `tz` (memoised: a patch asks it of the same few slots again and again). */
-function dayNumbers(tz: string): (slot: number) => number {
-  const days = new SlotDays(tz);
-  const memo = new Map<number, number>();
-  return (slot) => {
-    let day = memo.get(slot);
-    if (day === undefined) memo.set(slot, (day = Date.parse(`${days.day(slot * SLOT_MS)}T00:00:00Z`) / DAY_MS));
-    return day;
-  };
-}
-
-function compareArrays(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return 0;
 }
 
 /**
@@ -244,85 +194,9 @@ export function patchCalendar(calendar: Calendar, summary: SummaryStore, tz?: st
   };
 }
 
-/**
- * Signed changes to a table of rows sorted by their first number (a slot, or a day): each row is
- * found by binary search and changed in place; rows not there yet are added at the end (result()).
- */
-class Patch {
-  private readonly inserts: number[][] = [];
-
-  constructor(private readonly rows: Float64Array) {}
-
-  add(
-    first: number,
-    model: number,
-    flags: number,
-    set: number,
-    sign: number,
-    calls: number,
-    tokens: number[],
-    from: number,
-  ): void {
-    const rows = this.rows;
-    let at = lowerBound(rows, first);
-    for (; at < rows.length && rows[at] === first; at += CALENDAR_ROW)
-      if (rows[at + 1] === model && rows[at + 2] === flags && rows[at + 3] === set) break;
-    let row: Float64Array | number[] | undefined;
-    if (at < rows.length && rows[at] === first) row = rows;
-    else {
-      const found = this.inserts.find((r) => r[0] === first && r[1] === model && r[2] === flags && r[3] === set);
-      if (found) row = found;
-      else this.inserts.push((row = [first, model, flags, set, 0, 0, 0, 0, 0, 0]));
-      at = 0;
-    }
-    row[at + 4]! += sign * calls;
-    for (let k = 0; k < 5; k++) row[at + 5 + k]! += sign * tokens[from + k]!;
-  }
-
-  /** The rows without those that came to nothing, with the new ones in place. */
-  result(): Float64Array {
-    return withRows(
-      this.rows,
-      this.inserts.filter((r) => r[4] !== 0),
-    );
-  }
-}
-
 const unchanged = (now: SessionSummary, old: Contribution) =>
   now.rows === old.rows &&
   now.gaps === old.gaps &&
   now.versions === old.versions &&
   now.last === old.last &&
   (now.costState === true) === old.costState;
-
-/** `rows` without those that came to nothing, with `added` in place (by slot). */
-function withRows(rows: Float64Array, added: number[][]): Float64Array {
-  let emptied = 0;
-  for (let at = 0; at < rows.length; at += CALENDAR_ROW) if (rows[at + 4] === 0) emptied++;
-  if (emptied === 0 && added.length === 0) return rows;
-  const sorted = added.sort((a, b) => a[0]! - b[0]!);
-  const out = new Float64Array(rows.length + (added.length - emptied) * CALENDAR_ROW);
-  let o = 0;
-  let n = 0;
-  for (let at = 0; at <= rows.length; at += CALENDAR_ROW) {
-    const slot = at < rows.length ? rows[at]! : Infinity;
-    for (; n < sorted.length && sorted[n]![0]! <= slot; o += CALENDAR_ROW) out.set(sorted[n++]!, o);
-    if (at < rows.length && rows[at + 4] !== 0) {
-      out.set(rows.subarray(at, at + CALENDAR_ROW), o);
-      o += CALENDAR_ROW;
-    }
-  }
-  return out;
-}
-
-/** The position of the first row with `slot` or a later one. */
-function lowerBound(rows: Float64Array, slot: number): number {
-  let lo = 0;
-  let hi = rows.length / CALENDAR_ROW;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid * CALENDAR_ROW]! < slot) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo * CALENDAR_ROW;
-}
