@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
  * The machine's time zone, named as Intl names it, mostly without Intl: the first Intl formatter a
@@ -33,10 +34,11 @@ export function adoptLocalZone(tz: string): void {
  * Etc/Unknown, a zone it then refuses).
  */
 export function systemTimeZone(memoDir?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const link = env.TZ === undefined ? localtimeLink() : undefined;
   // UTC under any of its names (servers, containers, CI) needs no memo: Intl names them all UTC.
-  const named = zoneName(env);
+  const named = zoneName(env, link);
   if (named !== undefined && UTC_NAMES.has(named)) return (local = 'UTC');
-  const source = memoDir ? zoneSource(env) : undefined;
+  const source = memoDir ? zoneSource(env, link) : undefined;
   const file = memoDir && path.join(memoDir, MEMO);
   if (source && file) {
     const kept = readMemo(file);
@@ -54,30 +56,30 @@ const UTC_NAMES = new Set([
   ...['UTC', 'UCT', 'Universal', 'Zulu', 'GMT', 'GMT0', 'GMT+0', 'GMT-0', 'Greenwich'].flatMap((n) => [n, `Etc/${n}`]),
 ]);
 
-/** The zone TZ names (a leading ':' dropped), else /etc/localtime's link into a zoneinfo folder; undefined when neither says. */
-function zoneName(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.TZ !== undefined) return env.TZ.startsWith(':') ? env.TZ.slice(1) : env.TZ;
+/** Where /etc/localtime links to; undefined when it is not a link (a copied zone file) or not there. */
+function localtimeLink(): string | undefined {
   try {
-    const link = fs.readlinkSync('/etc/localtime');
-    const at = link.lastIndexOf('zoneinfo/');
-    return at >= 0 ? link.slice(at + 'zoneinfo/'.length) : undefined;
+    return fs.readlinkSync('/etc/localtime');
   } catch {
-    return undefined; // not a link, or not there
+    return undefined;
   }
+}
+
+/** The zone TZ names (a leading ':' dropped), else /etc/localtime's link into a zoneinfo folder; undefined when neither says. */
+function zoneName(env: NodeJS.ProcessEnv, link: string | undefined): string | undefined {
+  if (env.TZ !== undefined) return env.TZ.startsWith(':') ? env.TZ.slice(1) : env.TZ;
+  const at = link?.lastIndexOf('zoneinfo/') ?? -1;
+  return at >= 0 ? link!.slice(at + 'zoneinfo/'.length) : undefined;
 }
 
 /**
  * What Intl's answer depends on, as one string; undefined when it cannot be told (no TZ and no
  * /etc/localtime, as on Windows: Intl is asked every time).
  */
-function zoneSource(env: NodeJS.ProcessEnv): string | undefined {
+function zoneSource(env: NodeJS.ProcessEnv, link: string | undefined): string | undefined {
   const icu = `icu=${process.versions.icu ?? ''} tz=${process.versions.tz ?? ''} dir=${env.TZDIR ?? ''}`;
   if (env.TZ !== undefined) return `${icu} TZ=${env.TZ}`;
-  try {
-    return `${icu} link=${fs.readlinkSync('/etc/localtime')}`;
-  } catch {
-    // not a link (a copied zone file) or not there
-  }
+  if (link !== undefined) return `${icu} link=${link}`;
   try {
     const st = fs.statSync('/etc/localtime');
     return `${icu} file=${st.ino}:${st.size}:${st.mtimeMs}`;
@@ -98,15 +100,10 @@ function readMemo(file: string): { source: string; zone: string } | undefined {
 }
 
 function writeMemo(file: string, memo: { source: string; zone: string }): void {
-  const temp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temp, JSON.stringify(memo)); // not where the folder is missing: no folder is made for it
-    fs.renameSync(temp, file);
+    // Not where the folder is missing: no folder is made for a memo.
+    if (fs.existsSync(path.dirname(file))) writeFileAtomic(file, JSON.stringify(memo), { durable: false });
   } catch {
-    try {
-      fs.rmSync(temp, { force: true });
-    } catch {
-      // a memo: the next run asks Intl again
-    }
+    // a memo: the next run asks Intl again
   }
 }
