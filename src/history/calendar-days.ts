@@ -16,8 +16,7 @@ export interface CalendarDays {
 
 const DAY_MS = 86_400_000;
 
-/** YYYY-MM-DD of a day number. */
-export const dayOfNumber = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+export { dayOfNumber } from '../time/zoned.js';
 
 /** The calendar's rows summed by day in `tz`. */
 export function daysOf(rows: Float64Array, tz: string): CalendarDays {

@@ -1,4 +1,4 @@
-import { dayKey, isLocalZone } from './zoned.js';
+import { dayKey, dayOfNumber, isLocalZone } from './zoned.js';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -11,7 +11,6 @@ const HOUR_MS = 3_600_000;
  */
 export class SlotDays {
   private readonly offsets = new Map<number, number | null>();
-  private readonly names = new Map<number, string>();
   private readonly parts: Intl.DateTimeFormat | 'local' | undefined;
 
   constructor(private readonly tz: string) {
@@ -33,7 +32,7 @@ export class SlotDays {
   }
 
   day(time: number): string {
-    if (!this.parts) return this.name(Math.floor(time / DAY_MS));
+    if (!this.parts) return dayOfNumber(Math.floor(time / DAY_MS));
     const utcDayStart = Math.floor(time / DAY_MS) * DAY_MS;
     let offset = this.offsets.get(utcDayStart);
     if (offset === undefined) {
@@ -44,14 +43,7 @@ export class SlotDays {
           : null;
       this.offsets.set(utcDayStart, offset);
     }
-    return offset === null ? dayKey(time, this.tz) : this.name(Math.floor((time + offset) / DAY_MS));
-  }
-
-  /** YYYY-MM-DD of a day number (days since 1970-01-01), made once per day. */
-  private name(day: number): string {
-    let name = this.names.get(day);
-    if (name === undefined) this.names.set(day, (name = new Date(day * DAY_MS).toISOString().slice(0, 10)));
-    return name;
+    return offset === null ? dayKey(time, this.tz) : dayOfNumber(Math.floor((time + offset) / DAY_MS));
   }
 
   /** Local wall time minus UTC at `time`, in ms (a whole number of minutes). */

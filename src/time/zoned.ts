@@ -55,19 +55,21 @@ function localDay(time: number): string {
 export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
 const DAY_MS = 86_400_000;
-const utcDays = new Map<number, string>();
+const dayNames = new Map<number, string>();
 
-/** YYYY-MM-DD of an instant in UTC, memoised per day (no Intl: UTC needs no time-zone data). */
-function utcDay(time: number): string {
-  const n = Math.floor(time / DAY_MS);
-  let day = utcDays.get(n);
+/** YYYY-MM-DD of a day number (days since 1970-01-01), memoised (no Intl: UTC needs no time-zone data). */
+export function dayOfNumber(n: number): string {
+  let day = dayNames.get(n);
   if (day === undefined) {
     day = new Date(n * DAY_MS).toISOString().slice(0, 10);
-    if (utcDays.size > 50_000) utcDays.clear();
-    utcDays.set(n, day);
+    if (dayNames.size > 50_000) dayNames.clear();
+    dayNames.set(n, day);
   }
   return day;
 }
+
+/** YYYY-MM-DD of an instant in UTC. */
+const utcDay = (time: number): string => dayOfNumber(Math.floor(time / DAY_MS));
 
 export function monthKey(day: string): string {
   return day.slice(0, 7);
