@@ -25,7 +25,8 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   if (!PERIODS.includes(period))
     throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
   // Neither 'UTC' nor the machine's zone needs Intl: its first formatter loads time-zone data (~27 ms).
-  const tz = assertTimeZone(values.tz ?? systemTimeZone(historyDir()));
+  const storeDir = historyDir();
+  const tz = assertTimeZone(values.tz ?? systemTimeZone(storeDir));
   const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
   const configDirs = claudeConfigDirs(
@@ -40,7 +41,7 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   const bar = progressBar(!values.json, 'Reading transcripts');
   const view = await updateHistory({
     configDirs,
-    storeDir: historyDir(),
+    storeDir,
     onProgress: (d, t) => bar.update(d, t),
     tz,
   });
