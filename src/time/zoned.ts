@@ -47,7 +47,7 @@ export function dayKey(time: number, tz: string): string {
 }
 
 /** YYYY-MM-DD of an instant in the zone of Date's local time (the same ICU zone Intl would use). */
-function localDay(time: number): string {
+export function localDay(time: number): string {
   const d = new Date(time);
   return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1, 2)}-${pad(d.getDate(), 2)}`;
 }

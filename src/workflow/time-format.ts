@@ -1,4 +1,4 @@
-import { isLocalZone, pad } from '../time/zoned.js';
+import { isLocalZone, localDay, pad } from '../time/zoned.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -7,7 +7,7 @@ export function clock(time: number, tz: string): string {
   if (tz === 'UTC') return new Date(time).toISOString().slice(0, 16).replace('T', ' '); // no Intl: no time-zone data to load
   if (isLocalZone(tz)) {
     const d = new Date(time);
-    return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1, 2)}-${pad(d.getDate(), 2)} ${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}`;
+    return `${localDay(time)} ${pad(d.getHours(), 2)}:${pad(d.getMinutes(), 2)}`;
   }
   let f = formats.get(tz);
   if (!f) {
