@@ -62,6 +62,7 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
   let lastTime = Number.NaN;
   let lastSession = '';
   type Group = { session: string; sums: Map<number, number[]> };
+  /** The group of the last row groupAt was asked about. */
   let group: Group | undefined;
   /** The group of a day (and session), undefined when the day is out of range. */
   const groupOf = (day: string, session: string): Group | undefined => {
@@ -124,9 +125,10 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
       // Its rows summed by day in this zone, kept with them: ~1,500 rows at 1.6 GiB, not ~14,000.
       const r = calendar.days.rows;
       let day = Number.NaN;
+      let g: Group | undefined;
       for (let i = 0; i < r.length; i += CALENDAR_ROW) {
-        if (r[i] !== day) group = groupOf(dayOfNumber((day = r[i]!)), '');
-        if (group) add(group, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
+        if (r[i] !== day) g = groupOf(dayOfNumber((day = r[i]!)), '');
+        if (g) add(g, r[i + 1]!, r[i + 2]!, r[i + 4]!, r, i + 5, calendar.versionSets[r[i + 3]!]);
       }
     } else {
       const r = calendar.rows;
