@@ -6,6 +6,7 @@ import { isLocalZone, systemTimeZone } from '../../src/time/system-zone.js';
 import { dayKey } from '../../src/time/zoned.js';
 import { clock } from '../../src/workflow/time-format.js';
 import { tempDir } from '../transcript/corpus.js';
+import { intlClock, intlDay } from './intl-oracle.js';
 
 /**
  * The machine's zone is named once (then kept in zone.json) and its days and clock times are read
@@ -31,24 +32,6 @@ afterAll(() => {
   if (saved === undefined) delete process.env.TZ;
   else process.env.TZ = saved;
 });
-
-function intlDay(tz: string) {
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
-  return (t: number) => f.format(t);
-}
-
-function intlClock(tz: string) {
-  const f = new Intl.DateTimeFormat('sv-SE', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
-  return (t: number) => f.format(t);
-}
 
 describe("the machine's zone, read from Date: the same days and clock times as Intl's", () => {
   it.each(ZONES)('%s: every 15-minute slot of 2026, and an instant inside each', (zone) => {
