@@ -146,7 +146,7 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   out.push(
     '',
     renderTopTasks(
-      top.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })),
+      top.taskTotals.map((t) => ({ spec: t.spec, task: t.taskId, value: t.tally.cost, tokens: t.tally.total })),
       5,
       when,
     ),

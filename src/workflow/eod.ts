@@ -112,7 +112,7 @@ export function endOfDay(ctx: ProjectContext, date?: string): string {
       ctx.config.budgets.daily,
     ),
     renderTopTasks(
-      usage.taskTotals.map((t) => ({ label: `${t.spec} ${t.taskId}`, value: t.tally.cost, tokens: t.tally.total })),
+      usage.taskTotals.map((t) => ({ spec: t.spec, task: t.taskId, value: t.tally.cost, tokens: t.tally.total })),
       5,
       'today',
     ),

@@ -9,9 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderDailyBars, renderTopTasks } from '../../src/render/charts.js';
+import { displayWidth } from '../../src/render/table.js';
 import { cli } from '../e2e/support/project.js';
 
-const columns = (text: string) => Math.max(...text.split('\n').map((line) => [...line].length));
+/** Terminal columns of the widest line (a CJK character or an emoji takes two). */
+const columns = (text: string) => Math.max(...text.split('\n').map((line) => displayWidth(line)));
 const ESC = '\u001b';
 
 const days = (values: number[]) =>
@@ -36,17 +38,17 @@ describe('renderDailyBars', () => {
 describe('renderTopTasks', () => {
   it.each([
     ['no tasks', []],
-    ['short names', [{ label: 'billing 1.1', value: 0.42, tokens: 42_311 }]],
+    ['short names', [{ spec: 'billing', task: '1.1', value: 0.42, tokens: 42_311 }]],
     [
       'long names and huge counts',
       [
-        { label: `a-very-long-spec-name-that-goes-on-and-on 12.4.1`, value: 1234.56, tokens: 12_345_678_901 },
-        { label: 'x 1', value: 0.0001, tokens: 3 },
+        { spec: 'a-very-long-spec-name-that-goes-on-and-on', task: '12.4.1', value: 1234.56, tokens: 12_345_678_901 },
+        { spec: 'x', task: '1', value: 0.0001, tokens: 3 },
       ],
     ],
     [
       'more tasks than shown',
-      Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 })),
+      Array.from({ length: 12 }, (_, i) => ({ spec: `spec-${i}`, task: `${i}.1`, value: i, tokens: i * 1000 })),
     ],
   ])('%s', (_name, tasks) => {
     const chart = renderTopTasks(tasks, 5);
@@ -55,11 +57,52 @@ describe('renderTopTasks', () => {
   });
 
   it('titles what it shows: "Top task" for one, "Top 5 tasks" for five of twelve', () => {
-    expect(renderTopTasks([{ label: 'billing 1.1', value: 0.42, tokens: 42_311 }], 5).split('\n')[0]).toBe(
+    expect(renderTopTasks([{ spec: 'billing', task: '1.1', value: 0.42, tokens: 42_311 }], 5).split('\n')[0]).toBe(
       'Top task by cost',
     );
-    const twelve = Array.from({ length: 12 }, (_, i) => ({ label: `spec-${i} ${i}.1`, value: i, tokens: i * 1000 }));
+    const twelve = Array.from({ length: 12 }, (_, i) => ({
+      spec: `spec-${i}`,
+      task: `${i}.1`,
+      value: i,
+      tokens: i * 1000,
+    }));
     expect(renderTopTasks(twelve, 5, 'this month').split('\n')[0]).toBe('Top 5 tasks by cost this month');
+  });
+});
+
+describe('renderTopTasks labels', () => {
+  // Specs are the user's folder names: long, CJK, emoji. Each row's bar starts in the same column,
+  // and the task id always shows, so two tasks of one long spec never print the same label.
+  const tasks = [
+    { spec: 'authentication-and-authorization', task: '1.1', value: 9, tokens: 900 },
+    { spec: 'authentication-and-authorization', task: '1.2', value: 8, tokens: 800 },
+    { spec: 'ユーザー登録とログインの画面', task: '2.10', value: 7, tokens: 700 },
+    { spec: '決済', task: '3.1', value: 6, tokens: 600 },
+    { spec: 'emoji-🚀-launch-checklist-for-the-beta', task: '4.2', value: 5, tokens: 500 },
+    { spec: 'billing', task: 'a-task-id-that-is-itself-longer-than-any-label-9', value: 4, tokens: 400 },
+  ];
+  const lines = renderTopTasks(tasks, 6).split('\n').slice(1);
+  const labels = lines.map((line) => line.slice(0, line.indexOf('█')));
+
+  it('starts every bar at column 27, and fits 80 columns', () => {
+    expect(lines).toHaveLength(6);
+    for (const label of labels) expect(displayWidth(label)).toBe(27);
+    expect(columns(lines.join('\n'))).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps each task id whole, shortening the spec with …', () => {
+    expect(labels.map((l) => l.trimEnd())).toEqual([
+      'authentication-and-au… 1.1',
+      'authentication-and-au… 1.2',
+      'ユーザー登録とログイ… 2.10',
+      '決済 3.1',
+      'emoji-🚀-launch-check… 4.2',
+      '…f-longer-than-any-label-9',
+    ]);
+  });
+
+  it('never cuts a character in half', () => {
+    for (const label of labels) expect(label).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
   });
 });
 
