@@ -1,5 +1,5 @@
 import { formatCount, formatUsd } from './format.js';
-import { displayWidth } from './table.js';
+import { displayWidth, shortenMiddle } from './table.js';
 
 const BAR_WIDTH = 40;
 
@@ -21,7 +21,7 @@ export function renderDailyBars(days: Array<{ label: string; value: number }>, b
   return lines.join('\n');
 }
 
-/** Columns of a top task's label: its spec shortened with '…' past this, never its task id. */
+/** Columns of a top task's label: its spec shortened past this, never its task id. */
 const LABEL_WIDTH = 26;
 
 /** The top tasks by cost, as bars. */
@@ -44,39 +44,15 @@ export function renderTopTasks(
 }
 
 /**
- * `spec task` in exactly LABEL_WIDTH terminal columns: padded, or the spec cut short with '…' (by
- * whole characters and their display width: a CJK name is two columns a character) so the task id
- * always shows. Two tasks of one long spec must not print the same label.
+ * `spec task` in exactly LABEL_WIDTH terminal columns: padded, or the spec shortened in the middle
+ * (shortenMiddle) so the task id always shows. Two tasks of one long spec never print the same label.
  */
 function taskLabel(spec: string, task: string): string {
   const full = `${spec} ${task}`;
-  const width = displayWidth(full);
-  if (width <= LABEL_WIDTH) return full + ' '.repeat(LABEL_WIDTH - width);
-  const id = fitStart(task, LABEL_WIDTH);
-  let room = LABEL_WIDTH - displayWidth(id) - 2; // '…' and a space
-  if (room < 1) return id + ' '.repeat(LABEL_WIDTH - displayWidth(id)); // the id alone fills the label
-  let head = '';
-  for (const ch of spec) {
-    const w = displayWidth(ch);
-    if (w > room) break;
-    head += ch;
-    room -= w;
-  }
-  const label = `${head}… ${id}`;
-  return label + ' '.repeat(LABEL_WIDTH - displayWidth(label));
+  if (displayWidth(full) <= LABEL_WIDTH) return pad(full);
+  const id = shortenMiddle(task, LABEL_WIDTH);
+  const room = LABEL_WIDTH - displayWidth(id) - 1;
+  return pad(room < 2 ? id : `${shortenMiddle(spec, room)} ${id}`); // the id alone, when it fills the label
 }
 
-/** `text`, or its last characters after '…', in at most `width` columns (a task id longer than a label). */
-function fitStart(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  const chars = [...text];
-  let tail = '';
-  let room = width - 1;
-  for (let i = chars.length - 1; i >= 0; i--) {
-    const w = displayWidth(chars[i]!);
-    if (w > room) break;
-    tail = chars[i]! + tail;
-    room -= w;
-  }
-  return `…${tail}`;
-}
+const pad = (label: string) => label + ' '.repeat(LABEL_WIDTH - displayWidth(label));

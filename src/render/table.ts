@@ -98,3 +98,30 @@ export function displayWidth(text: string): number {
   if (NARROW.test(text)) return text.length;
   return (require('string-width') as (s: string) => number)(text); // loaded only for such text
 }
+
+/**
+ * `text` in at most `width` columns: whole, or its start and end around '…' (whole characters, by
+ * display width). The end is kept because names often differ there: `billing-api`, `billing-ui`.
+ */
+export function shortenMiddle(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  const chars = [...text];
+  let headRoom = Math.ceil((width - 1) / 2);
+  let tailRoom = width - 1 - headRoom;
+  let head = '';
+  let tail = '';
+  for (let i = 0; i < chars.length; i++) {
+    const w = displayWidth(chars[i]!);
+    if (w > headRoom) break;
+    head += chars[i];
+    headRoom -= w;
+  }
+  tailRoom += headRoom; // what a wide character left over at the start
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const w = displayWidth(chars[i]!);
+    if (w > tailRoom) break;
+    tail = chars[i] + tail;
+    tailRoom -= w;
+  }
+  return `${head}…${tail}`;
+}

@@ -3,7 +3,7 @@ import { prettyJsonChunks, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { projectUsage, type DayRange } from '../report/project-usage.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
-import { makeTable } from '../render/table.js';
+import { makeTable, shortenMiddle } from '../render/table.js';
 import { renderDailyBars, renderTopTasks } from '../render/charts.js';
 import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
 import { budgetRange, budgetStates, budgetText } from './budgets.js';
@@ -99,11 +99,11 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const branches = [...usage.branches].filter(([branch]) => branch !== '');
   if (branches.length) section('By branch');
   for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost || a[0].localeCompare(c[0])))
-    row(`  ${branch.length > 20 ? `${branch.slice(0, 19)}…` : branch}`, b.tally);
+    row(`  ${shortenMiddle(branch, 20)}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
   for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {
-    row(`  ${t.spec.slice(0, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
+    row(`  ${shortenMiddle(t.spec, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
     if (t.sessions.length > 1) for (const s of t.sessions) row(`    └ ${s.session ?? 'no session'}`, s.tally);
   }
   section('By model');

@@ -72,7 +72,8 @@ describe('renderTopTasks', () => {
 
 describe('renderTopTasks labels', () => {
   // Specs are the user's folder names: long, CJK, emoji. Each row's bar starts in the same column,
-  // and the task id always shows, so two tasks of one long spec never print the same label.
+  // and the task id always shows, so two tasks of one long spec never print the same label; nor do
+  // two long specs that differ only at the end.
   const tasks = [
     { spec: 'authentication-and-authorization', task: '1.1', value: 9, tokens: 900 },
     { spec: 'authentication-and-authorization', task: '1.2', value: 8, tokens: 800 },
@@ -80,24 +81,28 @@ describe('renderTopTasks labels', () => {
     { spec: '決済', task: '3.1', value: 6, tokens: 600 },
     { spec: 'emoji-🚀-launch-checklist-for-the-beta', task: '4.2', value: 5, tokens: 500 },
     { spec: 'billing', task: 'a-task-id-that-is-itself-longer-than-any-label-9', value: 4, tokens: 400 },
+    { spec: 'notifications-service-backend-api', task: '5.1', value: 3, tokens: 300 },
+    { spec: 'notifications-service-backend-ui', task: '5.1', value: 2, tokens: 200 },
   ];
-  const lines = renderTopTasks(tasks, 6).split('\n').slice(1);
+  const lines = renderTopTasks(tasks, 8).split('\n').slice(1);
   const labels = lines.map((line) => line.slice(0, line.indexOf('█')));
 
   it('starts every bar at column 27, and fits 80 columns', () => {
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(8);
     for (const label of labels) expect(displayWidth(label)).toBe(27);
     expect(columns(lines.join('\n'))).toBeLessThanOrEqual(80);
   });
 
-  it('keeps each task id whole, shortening the spec with …', () => {
+  it('keeps each task id whole, shortening the spec in the middle (names often differ at the end)', () => {
     expect(labels.map((l) => l.trimEnd())).toEqual([
-      'authentication-and-au… 1.1',
-      'authentication-and-au… 1.2',
-      'ユーザー登録とログイ… 2.10',
+      'authenticat…horization 1.1',
+      'authenticat…horization 1.2',
+      'ユーザー登…インの画面 2.10',
       '決済 3.1',
-      'emoji-🚀-launch-check… 4.2',
-      '…f-longer-than-any-label-9',
+      'emoji-🚀-la…r-the-beta 4.2',
+      'a-task-id-tha…-any-label-9',
+      'notificatio…ackend-api 5.1',
+      'notificatio…backend-ui 5.1',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import CliTable from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Align, type Cell, displayWidth, makeTable } from '../../src/render/table.js';
+import { type Align, type Cell, displayWidth, makeTable, shortenMiddle } from '../../src/render/table.js';
 
 /** cli-table3 with the options spec-session's tables used to be drawn with: the oracle. */
 function cliTable3(head: string[], align: Align[], rows: Cell[][]): string {
@@ -90,5 +90,41 @@ describe('tables: the text cli-table3 draws for the same options', () => {
     expect(displayWidth('日本')).toBe(4);
     expect(displayWidth('🚀 go')).toBe(5);
     expect(displayWidth('e\u0301')).toBe(1);
+  });
+});
+
+describe('shortenMiddle', () => {
+  it('keeps text that fits, whole', () => {
+    expect(shortenMiddle('billing', 14)).toBe('billing');
+    expect(shortenMiddle('exactly-14-col', 14)).toBe('exactly-14-col');
+  });
+
+  it('keeps the start and the end around …, in exactly the width', () => {
+    expect(shortenMiddle('notifications-backend-api', 14)).toBe('notific…nd-api');
+    expect(shortenMiddle('notifications-backend-ui', 14)).toBe('notific…end-ui');
+  });
+
+  it('counts wide characters as two columns and never splits one', () => {
+    const cut = shortenMiddle('ユーザー登録とログインの画面', 9);
+    expect(cut).toBe('ユー…画面');
+    expect(displayWidth(cut)).toBe(9);
+    const emoji = shortenMiddle('🚀🚀🚀🚀🚀🚀', 6);
+    expect(emoji).toBe('🚀…🚀');
+    expect(emoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
+
+  it('never exceeds the width, for any text and width', () => {
+    const text = fc
+      .array(fc.constantFrom('a', 'Z', '-', '界', '🚀', 'é', '…'), { maxLength: 30 })
+      .map((c) => c.join(''));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 3, max: 24 }), (t, width) => {
+        const out = shortenMiddle(t, width);
+        if (displayWidth(t) <= width) return out === t;
+        // a wide character may leave one column unused
+        return displayWidth(out) <= width && displayWidth(out) >= width - 1 && out.includes('…');
+      }),
+      { numRuns: 400 },
+    );
   });
 });
