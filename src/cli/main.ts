@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { runWorkerIfAsked } from '../history/history-worker.js';
 import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from '../args/parse-args.js';
-import { COMMANDS, helpText } from './registry.js';
+import { COMMANDS, commandHelp, helpText, wantsHelp } from './registry.js';
 import { TextChunks } from '../render/json-chunks.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 
@@ -26,6 +26,10 @@ export async function main(argv: string[]): Promise<number> {
   const command = COMMANDS[name];
   try {
     if (!command) throw new UsageError(`unknown command "${name}" (run: spec-session help)`);
+    if (wantsHelp(rest)) {
+      process.stdout.write(commandHelp(name));
+      return 0;
+    }
     const output = await command.run(rest);
     if (output instanceof TextChunks) {
       // A pipe takes what it can: the next piece is made once the last is out, so memory holds one piece.

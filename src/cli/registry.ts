@@ -122,3 +122,14 @@ export function helpText(): string {
     lines.push(`  ${name.padEnd(15)} ${c.summary}`, `  ${''.padEnd(15)} spec-session ${c.usage}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** Asked for a command's help: `--help` or `-h` among its arguments. */
+export const wantsHelp = (args: string[]): boolean => args.includes('--help') || args.includes('-h');
+
+/** One command's usage and what it does (`spec-session cost --help`; `/cost --help` in Claude Code). */
+export function commandHelp(name: string, { slash = false }: { slash?: boolean } = {}): string {
+  const c = COMMANDS[name]!;
+  // In Claude Code the project is the session's: no --dir.
+  const usage = slash ? `/${c.usage.replace(' [--dir <project>]', '')}` : `spec-session ${c.usage}`;
+  return `${usage}\n  ${c.summary}\n`;
+}

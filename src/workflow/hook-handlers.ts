@@ -13,6 +13,7 @@ import { runWorkflowCommand } from './run-command.js';
 import { repairDerivedFiles } from './eod.js';
 import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
 import { parseSlashCommand } from './slash-command.js';
+import { commandHelp, wantsHelp } from '../cli/registry.js';
 import { writeSessionLog } from './session-log.js';
 import { claudeBinding, projectSnapshot } from './snapshot.js';
 import { userMessage } from '../store/fs-utils.js';
@@ -38,6 +39,7 @@ export const hookHandlers: HeavyHooks = {
       releaseFinishedTask(ctx, ref);
       return undefined;
     }
+    if (wantsHelp(command.args)) return block(commandHelp(command.name, { slash: true }).trimEnd());
     try {
       if (command.name === 'do-task') {
         const { message, brief } = doTask(ctx, command.args);

@@ -120,6 +120,32 @@ describe('install', () => {
     expect(hook('UserPromptSubmit').stdout).toBe(first.stdout);
   });
 
+  it('answers `/cost --help` in Claude Code with the usage, at zero model tokens', () => {
+    const dir = project();
+    run(['install', '--dir', dir, '--claude-version', '2.1.331']);
+    const prompt = (text: string) =>
+      spawnSync(process.execPath, [join(dir, '.claude', 'spec-session', 'hook.cjs'), 'UserPromptSubmit'], {
+        input: JSON.stringify({
+          session_id: 's-1',
+          transcript_path: join(dir, 't.jsonl'),
+          cwd: dir,
+          hook_event_name: 'UserPromptSubmit',
+          prompt: text,
+        }),
+        env: { ...process.env, CLAUDE_PROJECT_DIR: dir, HOME: dir },
+        encoding: 'utf8',
+      });
+    const answer = prompt('/cost --help');
+    expect(answer.status).toBe(0);
+    const out = JSON.parse(answer.stdout) as { decision?: string; reason?: string };
+    expect(out.decision).toBe('block'); // answered here: the prompt never reaches the model
+    expect(out.reason).toBe(
+      '/cost [today|week|month|all] [--json] [--since D] [--until D] [--tz Zone] [--prices anthropic|claude-code]\n' +
+        '  cost by session, spec, task and model vs budgets (/cost)',
+    );
+    expect(JSON.parse(prompt('/eod -h').stdout).reason).toMatch(/^\/eod \[--date YYYY-MM-DD\]/);
+  });
+
   it("moves 0.1.0's status line (the full bundle, no code cache) to the hook's, on the next install", () => {
     const dir = project();
     run(['install', '--dir', dir, '--statusline', '--claude-version', '2.1.331']);

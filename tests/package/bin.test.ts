@@ -37,6 +37,27 @@ describe('the bin', () => {
     expect(marked).toEqual(run(CLI, report, home));
   });
 
+  it("answers `<command> --help` (or -h) for every command with the usage `help` lists for it, exit 0", () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    const listed = run(BIN, ['help'], home).stdout.split('\n');
+    const names = listed.flatMap((line) => /^ {2}([a-z-]+) {2,}\S/.exec(line)?.[1] ?? []);
+    expect(names).toContain('report');
+    expect(names).toContain('cost');
+    for (const name of names) {
+      const usage = listed.find((line) => line.trim().startsWith(`spec-session ${name}`))!.trim();
+      for (const [file, flag] of [
+        [BIN, '--help'],
+        [CLI, '-h'],
+      ] as const) {
+        const r = run(file, [name, flag], home); // no project, no history: help needs neither
+        expect(r, `${name} ${flag}`).toEqual({ status: 0, stdout: expect.any(String), stderr: '' });
+        expect(r.stdout.split('\n')[0]).toBe(usage);
+      }
+    }
+    // After other arguments too, and for report through report.cjs alone
+    expect(run(BIN, ['report', 'weekly', '--json', '-h'], home).stdout).toMatch(/^spec-session report \[daily/);
+  });
+
   it('keeps one code cache for the full bundle, makes a damaged one again, and answers the same', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
     const cacheDir = path.join(home, 'ss', 'code-cache');
