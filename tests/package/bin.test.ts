@@ -37,7 +37,7 @@ describe('the bin', () => {
     expect(marked).toEqual(run(CLI, report, home));
   });
 
-  it("answers `<command> --help` (or -h) for every command with the usage `help` lists for it, exit 0", () => {
+  it('answers `<command> --help` (or -h) for every command with the usage `help` lists for it, exit 0', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
     const listed = run(BIN, ['help'], home).stdout.split('\n');
     const names = listed.flatMap((line) => /^ {2}([a-z-]+) {2,}\S/.exec(line)?.[1] ?? []);
