@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { runWorkerIfAsked } from '../history/history-worker.js';
 import { userMessage } from '../store/fs-utils.js';
 import { UsageError } from '../args/parse-args.js';
-import { COMMANDS, commandHelp, helpText, wantsHelp } from './registry.js';
+import { COMMANDS, commandHelp, helpText } from './registry.js';
+import { wantsHelp } from '../workflow/slash-command.js';
 import { TextChunks } from '../render/json-chunks.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
 

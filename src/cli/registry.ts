@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export.js';
 import { compactCommand } from './commands/compact.js';
 import { notesCommand, prCommand } from './commands/pr.js';
 import type { TextChunks } from '../render/json-chunks.js';
+import { WORKFLOW_HELP, WORKFLOW_OPTIONS, type WorkflowCommand } from '../workflow/slash-command.js';
 
 export interface Command {
   summary: string;
@@ -18,7 +19,13 @@ export interface Command {
   run(argv: string[]): Promise<string | TextChunks | undefined> | string | TextChunks | undefined;
 }
 
-const PROJECT = '[--dir <project>] [--tz Zone] [--prices anthropic|claude-code]';
+const PROJECT = `[--dir <project>] ${WORKFLOW_OPTIONS}`;
+
+/** A workflow command (a slash command too): its help is the slash command's, with `--dir`. */
+function workflow(name: WorkflowCommand): Command {
+  const { summary, args } = WORKFLOW_HELP[name];
+  return { summary, usage: [name, args, PROJECT].filter(Boolean).join(' '), run: workflowCommand(name) };
+}
 
 /** Every CLI command, in the order `spec-session help` lists them. */
 export const COMMANDS: Record<string, Command> = {
@@ -37,36 +44,12 @@ export const COMMANDS: Record<string, Command> = {
     usage: 'uninstall [--dir <project>]',
     run: uninstallCommand,
   },
-  'start-session': {
-    summary: 'start a work session on a spec (/start-session)',
-    usage: `start-session <name> spec <spec> ${PROJECT}`,
-    run: workflowCommand('start-session'),
-  },
-  'do-task': {
-    summary: 'mark a task in progress and print its brief (/do-task)',
-    usage: `do-task <spec> <task-id> ${PROJECT}`,
-    run: workflowCommand('do-task'),
-  },
-  'log-task': {
-    summary: 'record work done outside Claude Code (/log-task)',
-    usage: `log-task <task-id|spec/task-id> <status> <tokens: 45k | in:30k,out:15k> [model] ${PROJECT}`,
-    run: workflowCommand('log-task'),
-  },
-  'session-status': {
-    summary: 'active work sessions with live numbers (/session-status)',
-    usage: `session-status ${PROJECT}`,
-    run: workflowCommand('session-status'),
-  },
-  cost: {
-    summary: 'cost by session, spec, task and model vs budgets (/cost)',
-    usage: `cost [today|week|month|all] [--json] [--since D] [--until D] ${PROJECT}`,
-    run: workflowCommand('cost'),
-  },
-  eod: {
-    summary: 'daily summary, PROGRESS.md, archived session logs (/eod)',
-    usage: `eod [--date YYYY-MM-DD] ${PROJECT}`,
-    run: workflowCommand('eod'),
-  },
+  'start-session': workflow('start-session'),
+  'do-task': workflow('do-task'),
+  'log-task': workflow('log-task'),
+  'session-status': workflow('session-status'),
+  cost: workflow('cost'),
+  eod: workflow('eod'),
   report: {
     summary: 'usage across your whole Claude Code history (like ccusage, exact)',
     usage:
@@ -123,13 +106,8 @@ export function helpText(): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Asked for a command's help: `--help` or `-h` among its arguments. */
-export const wantsHelp = (args: string[]): boolean => args.includes('--help') || args.includes('-h');
-
-/** One command's usage and what it does (`spec-session cost --help`; `/cost --help` in Claude Code). */
-export function commandHelp(name: string, { slash = false }: { slash?: boolean } = {}): string {
+/** One command's usage and what it does (`spec-session cost --help`). */
+export function commandHelp(name: string): string {
   const c = COMMANDS[name]!;
-  // In Claude Code the project is the session's: no --dir.
-  const usage = slash ? `/${c.usage.replace(' [--dir <project>]', '')}` : `spec-session ${c.usage}`;
-  return `${usage}\n  ${c.summary}\n`;
+  return `spec-session ${c.usage}\n  ${c.summary}\n`;
 }

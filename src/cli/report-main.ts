@@ -10,11 +10,12 @@ import { runWorkerIfAsked } from '../history/history-worker.js';
 import { reportCommand } from './commands/report.js';
 import { FullCliNeeded } from './full-cli-needed.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { wantsHelp } from '../workflow/slash-command.js';
 
 /** `spec-session report …` as the process's program (the bin, the full bundle's banner, the bench). */
 export async function runReport(argv: string[], options: { onFolded?: () => void } = {}): Promise<number> {
   endQuietlyOnClosedPipe();
-  if (argv.includes('--help') || argv.includes('-h')) return fullCli(argv); // the usage lives with every command's
+  if (wantsHelp(argv)) return fullCli(argv); // the usage lives with every command's
   try {
     const output = await reportCommand(argv, options);
     if (output) process.stdout.write(output);

@@ -12,8 +12,7 @@ import { doTask } from './do-task.js';
 import { runWorkflowCommand } from './run-command.js';
 import { repairDerivedFiles } from './eod.js';
 import { completionLine, noticeCompletion, recordTaskUsage } from './task-completion.js';
-import { parseSlashCommand } from './slash-command.js';
-import { commandHelp, wantsHelp } from '../cli/registry.js';
+import { parseSlashCommand, slashHelp, wantsHelp } from './slash-command.js';
 import { writeSessionLog } from './session-log.js';
 import { claudeBinding, projectSnapshot } from './snapshot.js';
 import { userMessage } from '../store/fs-utils.js';
@@ -39,7 +38,7 @@ export const hookHandlers: HeavyHooks = {
       releaseFinishedTask(ctx, ref);
       return undefined;
     }
-    if (wantsHelp(command.args)) return block(commandHelp(command.name, { slash: true }).trimEnd());
+    if (wantsHelp(command.args)) return block(slashHelp(command.name));
     try {
       if (command.name === 'do-task') {
         const { message, brief } = doTask(ctx, command.args);
