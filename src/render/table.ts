@@ -100,13 +100,14 @@ export function displayWidth(text: string): number {
 }
 
 /**
- * `text` in at most `width` columns: whole, or its start and end around '…' (whole characters, by
- * display width). The end is kept because names often differ there: `billing-api`, `billing-ui`.
+ * `text` in at most `width` columns: whole, or its start (two thirds) and end (a third) around '…',
+ * by whole characters and display width. The start reads as the name; the end is kept because
+ * names often differ there: `billing-api`, `billing-ui`.
  */
 export function shortenMiddle(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   const chars = [...text];
-  let headRoom = Math.ceil((width - 1) / 2);
+  let headRoom = Math.ceil(((width - 1) * 2) / 3);
   let tailRoom = width - 1 - headRoom;
   let head = '';
   let tail = '';

@@ -99,17 +99,17 @@ describe('shortenMiddle', () => {
     expect(shortenMiddle('exactly-14-col', 14)).toBe('exactly-14-col');
   });
 
-  it('keeps the start and the end around …, in exactly the width', () => {
-    expect(shortenMiddle('notifications-backend-api', 14)).toBe('notific…nd-api');
-    expect(shortenMiddle('notifications-backend-ui', 14)).toBe('notific…end-ui');
+  it('keeps two thirds of the width for the start and a third for the end, around …', () => {
+    expect(shortenMiddle('notifications-backend-api', 14)).toBe('notificat…-api');
+    expect(shortenMiddle('notifications-backend-ui', 14)).toBe('notificat…d-ui');
   });
 
   it('counts wide characters as two columns and never splits one', () => {
     const cut = shortenMiddle('ユーザー登録とログインの画面', 9);
-    expect(cut).toBe('ユー…画面');
+    expect(cut).toBe('ユーザ…面');
     expect(displayWidth(cut)).toBe(9);
     const emoji = shortenMiddle('🚀🚀🚀🚀🚀🚀', 6);
-    expect(emoji).toBe('🚀…🚀');
+    expect(emoji).toBe('🚀🚀…'); // no room left for a two-column end
     expect(emoji).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 
