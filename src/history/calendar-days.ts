@@ -14,10 +14,6 @@ export interface CalendarDays {
   rows: Float64Array;
 }
 
-const DAY_MS = 86_400_000;
-
-export { dayOfNumber } from '../time/zoned.js';
-
 /** The calendar's rows summed by day in `tz`. */
 export function daysOf(rows: Float64Array, tz: string): CalendarDays {
   const days = dayNumbers(tz);
@@ -44,7 +40,7 @@ export function dayNumbers(tz: string): (slot: number) => number {
   const memo = new Map<number, number>();
   return (slot) => {
     let day = memo.get(slot);
-    if (day === undefined) memo.set(slot, (day = Date.parse(`${days.day(slot * SLOT_MS)}T00:00:00Z`) / DAY_MS));
+    if (day === undefined) memo.set(slot, (day = days.dayNumber(slot * SLOT_MS)));
     return day;
   };
 }

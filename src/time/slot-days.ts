@@ -32,7 +32,21 @@ export class SlotDays {
   }
 
   day(time: number): string {
-    if (!this.parts) return dayOfNumber(Math.floor(time / DAY_MS));
+    const offset = this.offsetOn(time);
+    return offset === null ? dayKey(time, this.tz) : dayOfNumber(Math.floor((time + offset) / DAY_MS));
+  }
+
+  /** The local day as a day number (the local date's midnight UTC / 86,400,000), without its text. */
+  dayNumber(time: number): number {
+    const offset = this.offsetOn(time);
+    return offset === null
+      ? Date.parse(`${dayKey(time, this.tz)}T00:00:00Z`) / DAY_MS
+      : Math.floor((time + offset) / DAY_MS);
+  }
+
+  /** The zone's offset for the whole UTC day of `time`; null on a day it changes. */
+  private offsetOn(time: number): number | null {
+    if (!this.parts) return 0;
     const utcDayStart = Math.floor(time / DAY_MS) * DAY_MS;
     let offset = this.offsets.get(utcDayStart);
     if (offset === undefined) {
@@ -43,7 +57,7 @@ export class SlotDays {
           : null;
       this.offsets.set(utcDayStart, offset);
     }
-    return offset === null ? dayKey(time, this.tz) : dayOfNumber(Math.floor((time + offset) / DAY_MS));
+    return offset;
   }
 
   /** Local wall time minus UTC at `time`, in ms (a whole number of minutes). */

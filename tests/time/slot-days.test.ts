@@ -16,12 +16,15 @@ const ZONES = [
 ];
 const SLOT = 15 * 60 * 1000;
 
-describe('SlotDays: the local day of each 15-minute slot, as dayKey says it', () => {
+describe('SlotDays: the local day (and its day number) of each 15-minute slot, as dayKey says it', () => {
   it.each(ZONES)('%s, every slot of 2026 (both DST changes included)', (tz) => {
     const days = new SlotDays(tz);
     const wrong: string[] = [];
     for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += SLOT) {
-      if (days.day(t) !== dayKey(t, tz)) wrong.push(new Date(t).toISOString());
+      const day = dayKey(t, tz);
+      // The day number names the same date: its midnight UTC in days since 1970-01-01.
+      if (days.day(t) !== day || days.dayNumber(t) !== Date.parse(`${day}T00:00:00Z`) / 86_400_000)
+        wrong.push(new Date(t).toISOString());
     }
     expect(wrong).toEqual([]);
   });
