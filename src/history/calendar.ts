@@ -8,7 +8,6 @@ import { SLOT_MS, type HistorySummary, type SessionSummary } from './summary.js'
 import { contributionOf, type Contribution, type SummaryStore } from './summary-store.js';
 
 export { CALENDAR_ROW } from './calendar-rows.js';
-export { type CalendarDays, dayOfNumber, daysOf } from './calendar-days.js';
 
 /**
  * Every session's usage summed per (slot, model, tier, Claude Code versions): what daily, weekly

@@ -1,7 +1,7 @@
 import type { PriceBook } from '../pricing/price-call.js';
-import { CALENDAR_ROW, dayOfNumber, type Calendar } from '../history/calendar.js';
+import { CALENDAR_ROW, type Calendar } from '../history/calendar.js';
 import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
-import { monthKey, weekKey } from '../time/zoned.js';
+import { dayOfNumber, monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from '../time/slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields, withTallyFields } from './tally.js';
 import { byVersion } from '../ledger/claude-versions.js';

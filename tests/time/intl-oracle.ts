@@ -17,3 +17,21 @@ export function intlClock(tz: string): (t: number) => string {
   });
   return (t) => f.format(t);
 }
+
+/** Minutes UTC is ahead of the zone's wall clock at `t`, as Intl says (Date's getTimezoneOffset sign). */
+export function intlOffsetMinutes(zone: string, t: number): number {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    })
+      .formatToParts(t)
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  return (t - Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!)) / 60_000;
+}

@@ -6,7 +6,7 @@ import { isLocalZone, systemTimeZone } from '../../src/time/system-zone.js';
 import { dayKey } from '../../src/time/zoned.js';
 import { clock } from '../../src/workflow/time-format.js';
 import { tempDir } from '../transcript/corpus.js';
-import { intlClock, intlDay } from './intl-oracle.js';
+import { intlClock, intlDay, intlOffsetMinutes } from './intl-oracle.js';
 
 /**
  * The machine's zone is named once (then kept in zone.json) and its days and clock times are read
@@ -37,7 +37,7 @@ describe("the machine's zone, read from Date: the same days and clock times as I
   it.each(ZONES)('%s: every 15-minute slot of 2026, and an instant inside each', (zone) => {
     process.env.TZ = zone;
     const name = systemTimeZone();
-    expect(new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()).toBe(offsetOf(zone, Date.UTC(2026, 0, 15)));
+    expect(new Date(Date.UTC(2026, 0, 15)).getTimezoneOffset()).toBe(intlOffsetMinutes(zone, Date.UTC(2026, 0, 15)));
     expect(isLocalZone(name)).toBe(true);
     const day = intlDay(zone);
     const time = intlClock(zone);
@@ -53,24 +53,6 @@ describe("the machine's zone, read from Date: the same days and clock times as I
     expect(wrong.slice(0, 5)).toEqual([]);
   });
 });
-
-/** Minutes UTC is ahead of the zone's wall clock at `t`, as Intl says (Date's getTimezoneOffset sign). */
-function offsetOf(zone: string, t: number): number {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    })
-      .formatToParts(t)
-      .map((x) => [x.type, Number(x.value)]),
-  );
-  return (t - Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!)) / 60_000;
-}
 
 describe('naming the zone', () => {
   it('names it as Intl does, keeps the answer under what it depends on, and asks again when TZ changes', () => {
