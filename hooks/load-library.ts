@@ -4,8 +4,10 @@
  */
 import path from 'node:path';
 import { loadWithCodeCache } from '../src/store/code-cache.js';
+import { holdYoungGeneration } from '../src/store/young-generation.js';
 
 export function loadLibrary<T>(): T {
+  holdYoungGeneration(); // the events that load the library are the ones that read the ledger
   const project = process.env.CLAUDE_PROJECT_DIR;
   return loadWithCodeCache<T>(
     path.join(__dirname, 'spec-session.cjs'),

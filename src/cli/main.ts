@@ -6,6 +6,7 @@ import { COMMANDS, commandHelp, helpText } from './registry.js';
 import { wantsHelp } from '../workflow/slash-command.js';
 import { TextChunks } from '../render/json-chunks.js';
 import { endQuietlyOnClosedPipe } from './closed-pipe.js';
+import { holdYoungGeneration } from '../store/young-generation.js';
 
 export { hookHandlers } from '../workflow/hook-handlers.js';
 export { statuslineText } from './commands/statusline.js';
@@ -50,6 +51,7 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 /** Runs the command line as the process's program: exit code, and a closed pipe on stdout ends the output quietly. */
 export function runCli(argv: string[]): void {
   endQuietlyOnClosedPipe();
+  holdYoungGeneration();
   main(argv).then(
     (code) => {
       process.exitCode = code;
