@@ -7,6 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { loadBundle, loadWithCodeCache } from '../store/code-cache.js';
+import { holdYoungGeneration } from '../store/young-generation.js';
 
 const [, , command] = process.argv;
 const beside = (name: string) => path.join(__dirname, name);
@@ -21,6 +22,9 @@ if (command === 'report') {
     process.exitCode = code;
   });
 } else {
+  // Before the bundle loads: V8 hashes its flags into the code cache, and a cache made under other
+  // flags than the ones it is loaded under is rejected (and the bundle compiled again).
+  holdYoungGeneration();
   loadWithCodeCache<{ runCli(argv: string[]): void }>(beside('spec-session.cjs'), cacheDir()).runCli(
     process.argv.slice(2),
   );

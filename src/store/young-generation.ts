@@ -4,11 +4,15 @@ import type * as V8 from 'node:v8';
  * Keeps V8's young generation at the size it starts with (two 1 MB semi-spaces) for the rest of the
  * process. V8 doubles it, up to 16 MB a half, whenever a scavenge finds many objects alive, and a
  * read that builds tables of a long history does that at once: measured at ten developer-years,
- * `cost --json` peaked at 131 MB with growth and 108 MB without, `eod` at 116 and 90, in the same
- * time. The flag is one V8 reads each time it would grow the space, so setting it at run time
- * works (`--max-semi-space-size` is read only at start-up, and a hook's command line is the user's
- * settings.json). Loading node:v8 costs ~1 ms once stdout is a stream, so hooks that print
- * nothing and `report` (whose scans run in a worker with its own limit) leave it alone.
+ * `cost --json` peaked at 131 MB with growth and 108 MB without, `eod` at 116 and 93, in the same
+ * time. V8 reads this flag each time it would grow the space, so setting it at run time works
+ * (`--max-semi-space-size` is read only at start-up, and a hook's command line is the user's
+ * settings.json).
+ *
+ * Call it before a bundle loads through a code cache: V8 hashes its flags into the cache, and a
+ * cache written under other flags than a run loads it under is rejected and compiled again, by
+ * every run. Loading node:v8 costs ~1 ms once stdout is a stream (~3 ms before), so hooks that
+ * print nothing and `report` (whose scans run in a worker with its own limit) leave it alone.
  */
 export function holdYoungGeneration(): void {
   try {

@@ -1,6 +1,6 @@
 /** Install and uninstall, run as the real CLI on scratch projects. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,7 +117,10 @@ describe('install', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('No active session');
     expect(readdirSync(cacheDir)).toHaveLength(1);
+    const cache = join(cacheDir, readdirSync(cacheDir)[0]!);
+    const written = statSync(cache).mtimeMs;
     expect(hook('UserPromptSubmit').stdout).toBe(first.stdout);
+    expect(statSync(cache).mtimeMs).toBe(written); // taken as it was, not rejected and made again
   });
 
   it('answers `/cost --help` in Claude Code with the usage, at zero model tokens', () => {

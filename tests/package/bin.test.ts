@@ -71,7 +71,11 @@ describe('the bin', () => {
     const cache = path.join(cacheDir, caches[0]!);
     const made = fs.readFileSync(cache);
     expect(made.length).toBeGreaterThan(1000);
+    const written = fs.statSync(cache).mtimeMs;
     expect(run(BIN, ['help'], home)).toEqual(first);
+    // The second run took the cache as it was: one made under other V8 flags than a run loads it
+    // under is rejected, compiled again and rewritten, by every run.
+    expect(fs.statSync(cache).mtimeMs).toBe(written);
     fs.writeFileSync(cache, 'not bytecode');
     expect(run(BIN, ['help'], home)).toEqual(first);
     expect(fs.readdirSync(cacheDir).filter((f) => !f.startsWith('0badf00d-'))).toEqual(caches);
