@@ -20,14 +20,14 @@ const builtinDefaults = {
   },
 };
 
-// zod's classic namespace re-exports all of its ~50 locales (`z.locales`): bundled, they are built
-// at every start of the full bundle (~6 ms of each heavy hook and command). Nothing here switches
-// locale; messages stay English (the default, which zod imports on its own).
+// zod's namespaces re-export all of its ~50 locales (`z.locales`): bundled, they are built at
+// every start of the full bundle (~6 ms of each heavy hook and command). Nothing here switches
+// locale; messages stay English (src/store/zod.ts imports that one locale itself).
 const zodWithoutLocales = {
   name: 'zod-without-locales',
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer)
+      /[\\/]zod[\\/]v4[\\/](classic|core|mini)[\\/]/.test(args.importer)
         ? { path: 'zod-locales', namespace: 'stub' }
         : undefined,
     );

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { projectPaths } from '../project/paths.js';
 import { readFileIfExists } from '../store/fs-utils.js';
 
@@ -6,25 +7,31 @@ import { readFileIfExists } from '../store/fs-utils.js';
  * The project's spec-session config, `.claude/spec-session/config.json` (committed, optional).
  * Budgets default to the guide's: $5 a day, $25 a week, $100 a month.
  */
+const positive = () => z.number().check(z.positive());
 export const ProjectConfigSchema = z.object({
-  budgets: z
-    .object({
-      daily: z.number().positive().nullable().default(5),
-      weekly: z.number().positive().nullable().default(25),
-      monthly: z.number().positive().nullable().default(100),
-      perTask: z.number().positive().nullable().default(null),
-    })
-    .prefault({}),
+  budgets: z.prefault(
+    z.object({
+      daily: z._default(z.nullable(positive()), 5),
+      weekly: z._default(z.nullable(positive()), 25),
+      monthly: z._default(z.nullable(positive()), 100),
+      perTask: z._default(z.nullable(positive()), null),
+    }),
+    {},
+  ),
   /** IANA zone for days, weeks and months; default: the system's. */
-  timeZone: z.string().nullable().default(null),
+  timeZone: z._default(z.nullable(z.string()), null),
   /** Which price table figures use: Anthropic's list prices, or Claude Code's own table. */
-  prices: z.enum(['anthropic', 'claude-code']).default('anthropic'),
+  prices: z._default(z.enum(['anthropic', 'claude-code']), 'anthropic'),
   /** The guide's model split, used to show what the same tokens would cost on it. */
-  guideModels: z
-    .object({ execution: z.string().default('claude-haiku-4-5'), planning: z.string().default('claude-sonnet-4-6') })
-    .prefault({}),
+  guideModels: z.prefault(
+    z.object({
+      execution: z._default(z.string(), 'claude-haiku-4-5'),
+      planning: z._default(z.string(), 'claude-sonnet-4-6'),
+    }),
+    {},
+  ),
   /** Model that /log-task prices with when none is given and the session has none. */
-  defaultModel: z.string().default('claude-sonnet-4-6'),
+  defaultModel: z._default(z.string(), 'claude-sonnet-4-6'),
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
 /**
@@ -13,7 +14,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
  */
 const FileChangeSchema = z.object({
   /** The bytes before install, base64; null: install created the file; absent: not known (the file already had our entries). */
-  before: z.string().nullable().optional(),
+  before: z.optional(z.nullable(z.string())),
   /** sha256 of the bytes install wrote. */
   after: z.string(),
 });

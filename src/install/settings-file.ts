@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { HOOK_MARK, hookCommand } from './hook-events.js';
 
 /**
@@ -6,9 +7,9 @@ import { HOOK_MARK, hookCommand } from './hook-events.js';
  * is written (Claude Code's shape: {"hooks": {"<Event>": [{"matcher"?, "hooks": [{"type", "command"}]}]}}).
  * Every other key, and every other field of a hook, is kept as it is.
  */
-const HookSchema = z.looseObject({ command: z.string().optional() });
+const HookSchema = z.looseObject({ command: z.optional(z.string()) });
 const HookGroupSchema = z.looseObject({ hooks: z.array(HookSchema) });
-const SettingsSchema = z.looseObject({ hooks: z.record(z.string(), z.array(HookGroupSchema)).optional() });
+const SettingsSchema = z.looseObject({ hooks: z.optional(z.record(z.string(), z.array(HookGroupSchema))) });
 
 export type Settings = z.infer<typeof SettingsSchema> & { statusLine?: unknown };
 type HookGroup = z.infer<typeof HookGroupSchema>;

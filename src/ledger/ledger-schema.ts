@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { isSaneTime } from '../time/sane-time.js';
 
 /**
@@ -7,30 +8,30 @@ import { isSaneTime } from '../time/sane-time.js';
  * types only, so the hook bundle never loads zod). Lines from teammates and from 0.1.0 come in
  * here, so they are read leniently: unknown fields are kept, missing optional ones defaulted.
  */
-const name = z.string().nullable().default(null);
-const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const name = z._default(z.nullable(z.string()), null);
+const count = z.number().check(z.int(), z.nonnegative(), z.maximum(Number.MAX_SAFE_INTEGER));
 const tokens = { in: count, out: count, cw5: count, cw1h: count, cr: count };
 /** A manual entry's counts may be negative: `/log-task <id> undo` writes an entry's counts negated (history is never edited). */
-const signed = z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER);
+const signed = z.number().check(z.int(), z.minimum(-Number.MAX_SAFE_INTEGER), z.maximum(Number.MAX_SAFE_INTEGER));
 const signedTokens = { in: signed, out: signed, cw5: signed, cw1h: signed, cr: signed };
 const attribution = { ws: name, spec: name, task: name };
 /** Planning phases: a turn with no task that writes a spec's documents (or calls spec-workflow's tools for it). */
 export const PHASES = ['requirements', 'design', 'tasks'] as const;
 /** Where a call's work went beyond its task (fields of 0.2; absent in 0.1.0 records): its branch and planning phase. */
-const context = { br: z.string().nullable().optional(), ph: z.enum(PHASES).nullable().optional() };
+const context = { br: z.optional(z.nullable(z.string())), ph: z.optional(z.nullable(z.enum(PHASES))) };
 
 /** Times a record may carry: a real instant between 2000 and 2200 (see `isSaneTime`). */
-const time = z.string().refine((t) => isSaneTime(Date.parse(t)), { message: 'timestamp out of range' });
+const time = z.string().check(z.refine((t) => isSaneTime(Date.parse(t)), { message: 'timestamp out of range' }));
 
 export const CallLine = z.looseObject({
   k: z.literal('call'),
   msg: z.string(),
-  req: z.string().nullable().default(null),
+  req: z._default(z.nullable(z.string()), null),
   t: time,
   cs: z.string(),
   model: z.string(),
-  agent: z.string().optional(),
-  fast: z.boolean().optional(),
+  agent: z.optional(z.string()),
+  fast: z.optional(z.boolean()),
   ...tokens,
   ...attribution,
   ...context,
@@ -49,7 +50,7 @@ export const BindLine = z.looseObject({
   k: z.literal('bind'),
   t: time,
   cs: z.string(),
-  why: z.string().default(''),
+  why: z._default(z.string(), ''),
   ...attribution,
   ph: context.ph,
 });
@@ -69,7 +70,7 @@ export const TaskLine = z.looseObject({
   task: z.string(),
   event: z.enum(['start', 'done']),
   cs: name,
-  source: z.string().default(''),
+  source: z._default(z.string(), ''),
 });
 export const ManualLine = z.looseObject({
   k: z.literal('manual'),
@@ -83,7 +84,7 @@ export const ManualLine = z.looseObject({
   ...signedTokens,
 });
 /** A Claude session's end (SessionEnd): its ledger file gets no more records, so it can be rolled up. */
-export const EndLine = z.looseObject({ k: z.literal('end'), t: time, cs: z.string(), why: z.string().default('') });
+export const EndLine = z.looseObject({ k: z.literal('end'), t: time, cs: z.string(), why: z._default(z.string(), '') });
 /** HEAD moved while a Claude session worked: a branch checked out (null: detached), or a commit made. */
 export const GitLine = z.looseObject({
   k: z.literal('git'),
@@ -109,7 +110,7 @@ export const VersionLine = z.looseObject({
   k: z.literal('version'),
   t: time,
   cs: z.string(),
-  versions: z.array(z.string().max(64)).max(64),
+  versions: z.array(z.string().check(z.maxLength(64))).check(z.maxLength(64)),
   costState: z.boolean(),
 });
 
@@ -181,7 +182,12 @@ function fieldCheck(schema: unknown): Check | null {
     case 'boolean':
       return (v) => typeof v === 'boolean';
     case 'number': {
-      const min = (schema as { minValue?: number | null }).minValue ?? 0;
+      // The inclusive lower bound its checks set (these schemas set at most one; none: 0).
+      let min = 0;
+      for (const c of def.checks ?? []) {
+        const d = (c as { _zod: { def: { check?: string; value?: unknown; inclusive?: boolean } } })._zod.def;
+        if (d.check === 'greater_than' && d.inclusive && typeof d.value === 'number') min = d.value;
+      }
       return (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
     }
     case 'enum': {

@@ -1,24 +1,25 @@
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { errnoWords } from '../store/fs-utils.js';
 import { claudeCodeModelFor, normalizeModelName } from './model-name.js';
 import { ANTHROPIC_CACHE_RATIOS } from './price-tables.js';
 import type { ModelRates, TokenRates } from './types.js';
 
-const usdPerMillion = z.number().nonnegative();
+const usdPerMillion = z.number().check(z.nonnegative());
 
 /** Rates a user writes: input and output required; cache rates default to Anthropic's ratios. */
 const userRatesSchema = z.strictObject({
   input: usdPerMillion,
   output: usdPerMillion,
-  cacheWrite5m: usdPerMillion.optional(),
-  cacheWrite1h: usdPerMillion.optional(),
-  cacheRead: usdPerMillion.optional(),
+  cacheWrite5m: z.optional(usdPerMillion),
+  cacheWrite1h: z.optional(usdPerMillion),
+  cacheRead: z.optional(usdPerMillion),
 });
 
-const userModelSchema = userRatesSchema.extend({
-  longContext: userRatesSchema.optional(),
-  fastMultiplier: z.number().positive().optional(),
+const userModelSchema = z.extend(userRatesSchema, {
+  longContext: z.optional(userRatesSchema),
+  fastMultiplier: z.optional(z.number().check(z.positive())),
 });
 
 /**
@@ -27,10 +28,10 @@ const userModelSchema = userRatesSchema.extend({
  * silently ignored price.
  */
 export const priceOverridesSchema = z.strictObject({
-  $schema: z.string().optional(),
-  asOf: z.string().optional(),
-  note: z.string().optional(),
-  models: z.record(z.string().min(1), userModelSchema),
+  $schema: z.optional(z.string()),
+  asOf: z.optional(z.string()),
+  note: z.optional(z.string()),
+  models: z.record(z.string().check(z.minLength(1)), userModelSchema),
 });
 export type PriceOverridesFile = z.infer<typeof priceOverridesSchema>;
 

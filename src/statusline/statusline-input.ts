@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../store/zod-english.js';
 import { resolveProjectRoot } from '../project/project-root.js';
 import { SESSION_ID } from '../project/names.js';
 
@@ -8,11 +9,11 @@ import { SESSION_ID } from '../project/names.js';
  * Lenient: unknown fields are fine, and a missing one only makes the line say less.
  */
 export const StatusLineInputSchema = z.looseObject({
-  session_id: z.string().regex(SESSION_ID).optional(),
-  transcript_path: z.string().optional(),
-  cwd: z.string().optional(),
-  workspace: z.looseObject({ project_dir: z.string().optional(), current_dir: z.string().optional() }).optional(),
-  model: z.looseObject({ id: z.string().optional(), display_name: z.string().optional() }).optional(),
+  session_id: z.optional(z.string().check(z.regex(SESSION_ID))),
+  transcript_path: z.optional(z.string()),
+  cwd: z.optional(z.string()),
+  workspace: z.optional(z.looseObject({ project_dir: z.optional(z.string()), current_dir: z.optional(z.string()) })),
+  model: z.optional(z.looseObject({ id: z.optional(z.string()), display_name: z.optional(z.string()) })),
 });
 export type StatusLineInput = z.infer<typeof StatusLineInputSchema>;
 
