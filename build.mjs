@@ -22,7 +22,7 @@ const builtinDefaults = {
 
 // zod's namespaces re-export all of its ~50 locales (`z.locales`): bundled, they are built at
 // every start of the full bundle (~6 ms of each heavy hook and command). Nothing here switches
-// locale; messages stay English (src/store/zod.ts imports that one locale itself).
+// locale; messages stay English (src/store/zod-english.ts sets that one locale itself).
 const zodWithoutLocales = {
   name: 'zod-without-locales',
   setup(b) {
