@@ -10,15 +10,18 @@ import { FileIndex, loadFileIndex } from './file-index.js';
 import { StoredFiles } from './stored-files.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
-import { updateInWorker, workerScript } from './history-worker.js';
+import { withYoungGenerationHeld } from '../store/young-generation.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
 import { calendarOf, loadCalendar, patchCalendar, saveCalendar, type Calendar } from './calendar.js';
 import type { HistorySummary } from './summary.js';
 import { DamagedSummaryError, loadSummary, SummaryStore } from './summary-store.js';
 
-/** New bytes worth a worker thread of their own (see history-worker.ts). */
-const WORKER_MIN_BYTES = 32 << 20;
+/**
+ * New bytes that make an update big: it holds the young generation at its start size while it
+ * reads and folds (see young-generation.ts). Scanning hundreds of MB grows it to 32 MB otherwise.
+ */
+const BIG_UPDATE_BYTES = 32 << 20;
 
 export interface UpdateOptions {
   configDirs: string[];
@@ -85,14 +88,16 @@ function setAside(store: string, configDirs: string[]): void {
 }
 
 async function updateOnce(options: UpdateOptions): Promise<HistoryView> {
-  const { configDirs, storeDir, onProgress, tz } = options;
-  const store = storeFor(storeDir, configDirs);
-  openStore(store, configDirs);
+  const store = storeFor(options.storeDir, options.configDirs);
+  openStore(store, options.configDirs);
   const stored = StoredFiles.load(store);
-  // A first run over many projects reads a lot: straight to the worker, before this thread makes
-  // garbage (its young generation, once grown, stays). Only a guess; the worker decides nothing.
-  const first = !stored && projectCount(configDirs) >= 8 ? workerScript() : undefined;
-  if (first) return inWorker(first, store, options);
+  // A first run reads every transcript: held from the walk on (a young generation, once grown, stays).
+  if (!stored) return withYoungGenerationHeld(() => update(store, options, stored));
+  return update(store, options, stored);
+}
+
+async function update(store: string, options: UpdateOptions, stored: StoredFiles | undefined): Promise<HistoryView> {
+  const { configDirs, storeDir } = options;
   const changed = changedTranscripts(store, configDirs, stored);
   // Nothing new: the calendar answers (one of another version means a store to rebuild, below).
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
@@ -102,8 +107,18 @@ async function updateOnce(options: UpdateOptions): Promise<HistoryView> {
   }
   const peek = stored && new FileIndex(stored);
   const total = changed.reduce((s, f) => s + f.size - (peek?.get(f.path)?.offset ?? 0), 0);
-  const script = total >= WORKER_MIN_BYTES ? workerScript() : undefined;
-  if (script) return inWorker(script, store, options);
+  const fold = () => scanAndMerge(store, options, stored, changed, peek, total);
+  return stored && total >= BIG_UPDATE_BYTES ? withYoungGenerationHeld(fold) : fold();
+}
+
+async function scanAndMerge(
+  store: string,
+  { configDirs, storeDir, onProgress, tz }: UpdateOptions,
+  stored: StoredFiles | undefined,
+  changed: TranscriptFile[],
+  peek: FileIndex | undefined,
+  total: number,
+): Promise<HistoryView> {
   // Scan outside the lock (the slow part), then merge under it; a concurrent run that merged first
   // only means some copies are folded twice, which changes nothing.
   let done = 0;
@@ -246,29 +261,6 @@ function foldCalls(
   if (repair) update.loadAll();
   while (tables.length) update.addTable(tables.shift()!);
   update.finish(summary, files, read);
-}
-
-function projectCount(configDirs: string[]): number {
-  let n = 0;
-  for (const dir of configDirs) {
-    try {
-      n += fs.readdirSync(path.join(dir, 'projects')).length;
-    } catch {
-      // no projects/ there
-    }
-  }
-  return n;
-}
-
-async function inWorker(script: string, store: string, options: UpdateOptions): Promise<HistoryView> {
-  const counts = await updateInWorker(script, options);
-  const summary = summaryOr(store, options.storeDir, options.configDirs, () => loadSummary(store));
-  return {
-    summary,
-    calendar: once(() => loadCalendar(store) ?? calendarOf(summary())),
-    ...counts,
-    foldedHere: false,
-  };
 }
 
 function once<T>(make: () => T): () => T {

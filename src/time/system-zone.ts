@@ -23,11 +23,6 @@ export function isLocalZone(tz: string): boolean {
   return tz === local;
 }
 
-/** In a worker thread: the zone the main thread named (threads share TZ and Date's zone). */
-export function adoptLocalZone(tz: string): void {
-  local = tz;
-}
-
 /**
  * The machine's time zone. `memoDir`: a machine-local folder to keep Intl's answer in (none: Intl is
  * asked every time). An empty TZ means UTC, as it does to the C library and to Date (Intl names it
