@@ -42,7 +42,7 @@ export interface HistoryView {
   bytesRead: number;
   filesRead: number;
   errors: string[];
-  /** New bytes were folded in this thread (not in a worker; not a run with nothing new). */
+  /** New bytes were folded by this run (not a run with nothing new). */
   foldedHere: boolean;
 }
 
