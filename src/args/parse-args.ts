@@ -15,7 +15,13 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
     return parsed;
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, ''));
+    // node's "Unknown option '--jsno'. To specify a positional…": one line, in the lower case the
+    // other messages use, and for an unknown option where the known ones are listed.
+    const line = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    throw new UsageError(
+      `${line.charAt(0).toLowerCase()}${line.slice(1)}${unknown ? ' (--help lists the options)' : ''}`,
+    );
   }
 }
 

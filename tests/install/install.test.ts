@@ -147,6 +147,10 @@ describe('install', () => {
         '  cost by session, spec, task and model vs budgets (/cost)',
     );
     expect(JSON.parse(prompt('/eod -h').stdout).reason).toMatch(/^\/eod \[--date YYYY-MM-DD\]/);
+    // A misspelt option is named, with where the right ones are.
+    expect(JSON.parse(prompt('/cost --jsno').stdout).reason).toBe(
+      "spec-session /cost: unknown option '--jsno' (--help lists the options)",
+    );
   });
 
   it("moves 0.1.0's status line (the full bundle, no code cache) to the hook's, on the next install", () => {

@@ -58,6 +58,23 @@ describe('the bin', () => {
     expect(run(BIN, ['report', 'weekly', '--json', '-h'], home).stdout).toMatch(/^spec-session report \[daily/);
   });
 
+  it('a bad option: one line in lower case that names it, exit 1; an unknown one points at --help', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
+    const expectOneLine = (args: string[], line: string) => {
+      const r = run(BIN, args, home);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`${line}\n`);
+    };
+    expectOneLine(
+      ['report', 'daily', '--jsno'],
+      "spec-session report: unknown option '--jsno' (--help lists the options)",
+    );
+    expectOneLine(['report', '--since'], "spec-session report: option '--since <value>' argument missing");
+    expectOneLine(['export', '--format'], "spec-session export: option '--format <value>' argument missing");
+    expectOneLine(['doctor', '-q'], "spec-session doctor: unknown option '-q' (--help lists the options)");
+  });
+
   it('keeps one code cache for the full bundle, makes a damaged one again, and answers the same', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ss-bin-'));
     const cacheDir = path.join(home, 'ss', 'code-cache');
