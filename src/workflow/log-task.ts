@@ -176,10 +176,18 @@ function targetTask(
   // Split at the first '/' only: the rest is the task id and is checked whole, never cut short.
   const slash = target.indexOf('/');
   const [specPart, idPart] = slash < 0 ? [undefined, target] : [target.slice(0, slash), target.slice(slash + 1)];
-  const ws = bound.ws ?? (activeSessions(view).length === 1 ? activeSessions(view)[0]!.name : null);
+  // Outside a bound Claude session: the one active work session, or the one active on the spec named.
+  const active = activeSessions(view);
+  const onSpec = specPart === undefined ? [] : active.filter((s) => s.spec === specPart);
+  const ws =
+    bound.ws ?? (active.length === 1 ? active[0]! : onSpec.length === 1 ? onSpec[0]! : undefined)?.name ?? null;
   const spec = specPart ?? bound.spec ?? (ws ? view.sessions.get(ws)?.spec : undefined);
   if (!spec)
-    throw new SpecError('no active session to log against: /start-session first, or name the task as <spec>/<id>');
+    throw new SpecError(
+      active.length > 1
+        ? `${active.length} work sessions are active (${active.map((s) => s.name).join(', ')}): name the task as <spec>/<id>`
+        : 'no active session to log against: /start-session first, or name the task as <spec>/<id>',
+    );
   assertSafeName('spec', spec);
   assertSafeName('task', idPart!);
   const task = findUniqueTask(

@@ -6,7 +6,7 @@ import { costJsonReport, costReport, type CostPeriod } from './cost.js';
 import { doTask } from './do-task.js';
 import { endOfDay, repairDerivedFiles } from './eod.js';
 import { logTask } from './log-task.js';
-import { sessionStatus } from './session-status.js';
+import { sessionStatus, sessionStatusJson } from './session-status.js';
 import { startSession } from './start-session.js';
 import type { WorkflowCommand } from './slash-command.js';
 
@@ -34,9 +34,10 @@ function runCommand(ctx: ProjectContext, name: WorkflowCommand, argv: string[]):
     }
     case 'log-task':
       return logTask(ctx, argv);
-    case 'session-status':
-      parse(argv, {}, 0);
-      return sessionStatus(ctx);
+    case 'session-status': {
+      const { values } = parse(argv, { json: { type: 'boolean' } }, 0);
+      return values.json ? sessionStatusJson(ctx) : sessionStatus(ctx);
+    }
     case 'cost': {
       const { values, positionals } = parse(
         argv,

@@ -1,5 +1,6 @@
 import { projectUsage, usageOf } from '../report/project-usage.js';
-import { skippedNote } from '../report/skipped-note.js';
+import { skippedFields, skippedNote } from '../report/skipped-note.js';
+import { modelBreakdowns, UsageTally, withTallyFields } from '../report/tally.js';
 import { formatCount, formatUsd } from '../render/format.js';
 import { readSpecTasks } from '../spec/spec-dir.js';
 import { summarize } from '../spec/tasks-file.js';
@@ -9,50 +10,109 @@ import { activeSessions, activeTaskOf, projectSnapshot } from './snapshot.js';
 import { hourMinute } from './time-format.js';
 import { sharedFiles } from '../capture/tool-use.js';
 
-/** `/session-status`: every active work session, parallel ones too, with live numbers. */
-export function sessionStatus(ctx: ProjectContext): string {
+/** What `/session-status` shows: every active work session, parallel ones too, with live numbers. */
+function statusOf(ctx: ProjectContext) {
   const view = projectSnapshot(ctx);
   const active = activeSessions(view);
   const usage = usageOf(view.usageOfSessions(active.map((s) => s.name)), active, ctx.book, ctx.tz);
-  const lines: string[] = [];
-  if (active.length === 0) lines.push('No active session. Start one: /start-session <name> spec <spec>');
-  for (const ws of active) {
-    const u = usage.sessions.find((s) => s.name === ws.name);
-    let progress = '';
+  const zero = new UsageTally(ctx.book);
+  const sessions = active.map((ws) => {
+    let tasks: { done: number; total: number } | null = null;
     try {
       const sum = summarize(readSpecTasks(ctx.projectDir, ws.spec));
-      progress = `${sum.done}/${sum.total} done`;
+      tasks = { done: sum.done, total: sum.total };
     } catch {
-      // the spec's tasks.md is gone or unreadable: say so instead of a count
-      progress = 'tasks.md missing';
+      // the spec's tasks.md is gone or unreadable: shown as missing instead of a count
     }
-    const t = u?.tally.tokens;
-    const mine = ctx.claude && ws.claudeSessions.has(ctx.claude.sessionId) ? ' (this window)' : '';
-    lines.push(`Session: ${ws.name}${mine} · spec ${ws.spec} · since ${hourMinute(ws.started, ctx.tz)}`);
-    lines.push(`  Active task: ${activeTaskOf(view, ws.name) ?? 'none'} · Tasks: ${progress}`);
-    lines.push(
-      `  Tokens: ${formatCount(u?.tally.total ?? 0)} (in ${formatCount(t?.input ?? 0)} · out ${formatCount(t?.output ?? 0)} · cache write ${formatCount((t?.cacheWrite5m ?? 0) + (t?.cacheWrite1h ?? 0))} · cache read ${formatCount(t?.cacheRead ?? 0)})`,
-    );
-    lines.push(
-      `  Cost: ${formatUsd(u?.tally.cost ?? 0)}${u?.tally.unpriced.size ? ` + unpriced ${[...u.tally.unpriced].join(', ')}` : ''}`,
-    );
-  }
+    return {
+      ws,
+      thisWindow: ctx.claude !== undefined && ws.claudeSessions.has(ctx.claude.sessionId),
+      activeTask: activeTaskOf(view, ws.name) ?? null,
+      tasks,
+      tally: usage.sessions.find((s) => s.name === ws.name)?.tally ?? zero,
+    };
+  });
   const specs = new Map<string, string[]>();
   for (const ws of active) specs.set(ws.spec, [...(specs.get(ws.spec) ?? []), ws.name]);
-  for (const [spec, names] of specs)
-    if (names.length > 1) lines.push(`⚠ ${names.join(' and ')} work on the same spec ${spec}: conflict risk`);
-  for (const b of budgetStates(ctx, projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx))))
-    lines.push(`${b.label}: ${budgetText(b)}`);
-  // Parallel sessions on one file (machine-local, the last 30 minutes): the guide's conflict risk, measured.
-  for (const shared of sharedFiles(ctx.projectDir, ctx.now())) {
-    const who = [
-      ...new Map(
-        shared.by.map((e) => [e.cs, e.ws ? `${e.ws}${e.task ? ` (${e.task})` : ''}` : `Claude ${e.cs.slice(0, 8)}`]),
-      ).values(),
-    ];
+  return {
+    sessions,
+    sameSpec: [...specs].filter(([, names]) => names.length > 1).map(([spec, names]) => ({ spec, sessions: names })),
+    budgets: budgetStates(ctx, projectUsage(view, ctx.book, ctx.tz, budgetRange(ctx))),
+    // Parallel sessions on one file (machine-local, the last 30 minutes): the guide's conflict risk, measured.
+    sharedFiles: sharedFiles(ctx.projectDir, ctx.now()).map((shared) => ({
+      file: shared.file,
+      by: [
+        ...new Map(
+          shared.by.map((e) => [e.cs, { claudeSession: e.cs, session: e.ws, task: e.task }] as const),
+        ).values(),
+      ],
+    })),
+    skipped: { malformed: view.malformed, problems: view.problems },
+  };
+}
+
+/** `/session-status`. */
+export function sessionStatus(ctx: ProjectContext): string {
+  const status = statusOf(ctx);
+  const lines: string[] = [];
+  if (status.sessions.length === 0) lines.push('No active session. Start one: /start-session <name> spec <spec>');
+  for (const { ws, thisWindow, activeTask, tasks, tally } of status.sessions) {
+    const t = tally.tokens;
+    lines.push(
+      `Session: ${ws.name}${thisWindow ? ' (this window)' : ''} · spec ${ws.spec} · since ${hourMinute(ws.started, ctx.tz)}`,
+    );
+    lines.push(
+      `  Active task: ${activeTask ?? 'none'} · Tasks: ${tasks ? `${tasks.done}/${tasks.total} done` : 'tasks.md missing'}`,
+    );
+    lines.push(
+      `  Tokens: ${formatCount(tally.total)} (in ${formatCount(t.input)} · out ${formatCount(t.output)} · cache write ${formatCount(t.cacheWrite5m + t.cacheWrite1h)} · cache read ${formatCount(t.cacheRead)})`,
+    );
+    lines.push(
+      `  Cost: ${formatUsd(tally.cost)}${tally.unpriced.size ? ` + unpriced ${[...tally.unpriced].join(', ')}` : ''}`,
+    );
+  }
+  for (const { spec, sessions } of status.sameSpec)
+    lines.push(`⚠ ${sessions.join(' and ')} work on the same spec ${spec}: conflict risk`);
+  for (const b of status.budgets) lines.push(`${b.label}: ${budgetText(b)}`);
+  for (const shared of status.sharedFiles) {
+    const who = shared.by.map((e) =>
+      e.session ? `${e.session}${e.task ? ` (${e.task})` : ''}` : `Claude ${e.claudeSession.slice(0, 8)}`,
+    );
     lines.push(`⚠ ${shared.file} edited by ${who.join(' and ')} in the last 30 minutes`);
   }
-  const skipped = skippedNote(view);
+  const skipped = skippedNote(status.skipped);
   if (skipped) lines.push(skipped);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * `session-status --json`: the same, for scripts and status bars. Each session row has the token
+ * fields, cost and model breakdowns of a `cost --json` session row; fields are only ever added.
+ */
+export function sessionStatusJson(ctx: ProjectContext): string {
+  const status = statusOf(ctx);
+  const answer = {
+    sessions: status.sessions.map(({ ws, thisWindow, activeTask, tasks, tally }) =>
+      Object.assign(withTallyFields({ name: ws.name, spec: ws.spec }, tally), {
+        started: new Date(ws.started).toISOString(),
+        thisWindow,
+        activeTask,
+        tasks,
+        unpricedModels: [...tally.unpriced].sort(),
+        modelBreakdowns: modelBreakdowns(tally),
+      }),
+    ),
+    sameSpec: status.sameSpec,
+    budgets: status.budgets.map(({ period, key, limit, spent, level }) => ({
+      period,
+      key,
+      spent,
+      limit,
+      level,
+    })),
+    sharedFiles: status.sharedFiles,
+    timeZone: ctx.tz,
+    ...skippedFields(status.skipped),
+  };
+  return `${JSON.stringify(answer, null, 2)}\n`;
 }

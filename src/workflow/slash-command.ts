@@ -21,7 +21,7 @@ export const WORKFLOW_HELP: Record<WorkflowCommand, { summary: string; args: str
     summary: 'record work done outside Claude Code (/log-task)',
     args: '<task-id|spec/task-id> <status> <tokens: 45k | in:30k,out:15k> [model]',
   },
-  'session-status': { summary: 'active work sessions with live numbers (/session-status)', args: '' },
+  'session-status': { summary: 'active work sessions with live numbers (/session-status)', args: '[--json]' },
   cost: {
     summary: 'cost by session, spec, task and model vs budgets (/cost)',
     args: '[today|week|month|all] [--json] [--since D] [--until D]',
