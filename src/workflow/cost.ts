@@ -3,7 +3,7 @@ import { prettyJsonChunks, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { projectUsage, type DayRange } from '../report/project-usage.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
-import { makeTable, shortenMiddle } from '../render/table.js';
+import { displayWidth, makeTable, shortenMiddle } from '../render/table.js';
 import { renderDailyBars, renderTopTasks } from '../render/charts.js';
 import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
 import { budgetRange, budgetStates, budgetText } from './budgets.js';
@@ -72,7 +72,8 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
       cost: number;
       unpriced: ReadonlySet<string>;
     },
-  ) =>
+  ) => {
+    widest = Math.max(widest, displayWidth(label));
     table.push([
       label,
       formatTokens(t.total),
@@ -82,6 +83,8 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
       formatTokens(t.tokens.cacheRead),
       formatUsd(t.cost) + (t.unpriced.size ? '*' : ''),
     ]);
+  };
+  let widest = 0; // the label column's width: a task's spec is shortened only past it, to 14 at least
   const section = (name: string) => table.push([{ colSpan: 7, content: name }]);
   if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
@@ -102,8 +105,16 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
     row(`  ${shortenMiddle(branch, 20)}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
-  for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {
-    row(`  ${shortenMiddle(t.spec, 14)} ${t.taskId}${t.manualTokens ? ' (m)' : ''}`, t.tally);
+  const tasks = [...usage.taskTotals]
+    .sort((a, b) => b.tally.cost - a.tally.cost)
+    .map((t) => ({ t, after: ` ${t.taskId}${t.manualTokens ? ' (m)' : ''}` }));
+  for (const { t, after } of tasks) {
+    widest = Math.max(widest, 2 + Math.min(displayWidth(t.spec), 14) + displayWidth(after));
+    if (t.sessions.length > 1)
+      for (const s of t.sessions) widest = Math.max(widest, displayWidth(`    └ ${s.session ?? 'no session'}`));
+  }
+  for (const { t, after } of tasks) {
+    row(`  ${shortenMiddle(t.spec, Math.max(14, widest - 2 - displayWidth(after)))}${after}`, t.tally);
     if (t.sessions.length > 1) for (const s of t.sessions) row(`    └ ${s.session ?? 'no session'}`, s.tally);
   }
   section('By model');
