@@ -126,3 +126,17 @@ export function shortenMiddle(text: string, width: number): string {
   }
   return `${head}…${tail}`;
 }
+
+/** A first-column label: its text, or made for the column's width (a long name shortened to fit). */
+export type Label = string | ((column: number) => string);
+
+/**
+ * The labels of a column whose long names are shortened only past the room the others make: the
+ * column is as wide as its widest label, each made-to-fit label at its narrowest (made for 0 columns,
+ * its floor); then each is made for that width.
+ */
+export function fitLabels(labels: Label[]): string[] {
+  let column = 0;
+  for (const l of labels) column = Math.max(column, displayWidth(typeof l === 'string' ? l : l(0)));
+  return labels.map((l) => (typeof l === 'string' ? l : l(column)));
+}

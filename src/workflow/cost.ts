@@ -3,7 +3,7 @@ import { prettyJsonChunks, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { projectUsage, type DayRange } from '../report/project-usage.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
-import { displayWidth, makeTable, shortenMiddle } from '../render/table.js';
+import { displayWidth, fitLabels, makeTable, shortenMiddle, type Label } from '../render/table.js';
 import { renderDailyBars, renderTopTasks } from '../render/charts.js';
 import { dayKey, lastDays, monthKey, weekKey } from '../time/zoned.js';
 import { budgetRange, budgetStates, budgetText } from './budgets.js';
@@ -64,28 +64,16 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
     ['', 'Tokens', 'Input', 'Output', 'Cache W', 'Cache R', 'Cost'],
     ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
-  const row = (
-    label: string,
-    t: {
-      tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
-      total: number;
-      cost: number;
-      unpriced: ReadonlySet<string>;
-    },
-  ) => {
-    widest = Math.max(widest, displayWidth(label));
-    table.push([
-      label,
-      formatTokens(t.total),
-      formatTokens(t.tokens.input),
-      formatTokens(t.tokens.output),
-      formatTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h),
-      formatTokens(t.tokens.cacheRead),
-      formatUsd(t.cost) + (t.unpriced.size ? '*' : ''),
-    ]);
+  type Figures = {
+    tokens: { input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number };
+    total: number;
+    cost: number;
+    unpriced: ReadonlySet<string>;
   };
-  let widest = 0; // the label column's width: a task's spec is shortened only past it, to 14 at least
-  const section = (name: string) => table.push([{ colSpan: 7, content: name }]);
+  // A branch or a task's spec is shortened only past the room the other rows make (see fitLabels).
+  const rows: Array<[Label, Figures] | string> = [];
+  const row = (label: Label, t: Figures) => rows.push([label, t]);
+  const section = (name: string) => rows.push(name);
   if (usage.sessions.some((s) => s.tally.calls > 0)) section('By session');
   for (const s of usage.sessions) if (s.tally.calls > 0) row(`  ${s.name}`, s.tally);
   if (usage.specs.size) section('By spec');
@@ -102,19 +90,12 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   const branches = [...usage.branches].filter(([branch]) => branch !== '');
   if (branches.length) section('By branch');
   for (const [branch, b] of branches.sort((a, c) => c[1].tally.cost - a[1].tally.cost || a[0].localeCompare(c[0])))
-    row(`  ${shortenMiddle(branch, 20)}`, b.tally);
+    row((column) => `  ${shortenMiddle(branch, Math.max(20, column - 2))}`, b.tally);
   // A task over every session it spanned, its sessions beneath when there are several.
   if (usage.taskTotals.length) section('By task');
-  const tasks = [...usage.taskTotals]
-    .sort((a, b) => b.tally.cost - a.tally.cost)
-    .map((t) => ({ t, after: ` ${t.taskId}${t.manualTokens ? ' (m)' : ''}` }));
-  for (const { t, after } of tasks) {
-    widest = Math.max(widest, 2 + Math.min(displayWidth(t.spec), 14) + displayWidth(after));
-    if (t.sessions.length > 1)
-      for (const s of t.sessions) widest = Math.max(widest, displayWidth(`    └ ${s.session ?? 'no session'}`));
-  }
-  for (const { t, after } of tasks) {
-    row(`  ${shortenMiddle(t.spec, Math.max(14, widest - 2 - displayWidth(after)))}${after}`, t.tally);
+  for (const t of [...usage.taskTotals].sort((a, b) => b.tally.cost - a.tally.cost)) {
+    const after = ` ${t.taskId}${t.manualTokens ? ' (m)' : ''}`;
+    row((column) => `  ${shortenMiddle(t.spec, Math.max(14, column - 2 - displayWidth(after)))}${after}`, t.tally);
     if (t.sessions.length > 1) for (const s of t.sessions) row(`    └ ${s.session ?? 'no session'}`, s.tally);
   }
   section('By model');
@@ -128,6 +109,23 @@ export function costReport(ctx: ProjectContext, period: CostPeriod, range: DayRa
   }
   if (usage.unattributed.calls > 0) row('Unattributed', usage.unattributed);
   row('Total', usage.totals);
+  const labels = fitLabels(rows.map((r) => (typeof r === 'string' ? '' : r[0])));
+  rows.forEach((r, i) => {
+    if (typeof r === 'string') {
+      table.push([{ colSpan: 7, content: r }]);
+      return;
+    }
+    const t = r[1];
+    table.push([
+      labels[i]!,
+      formatTokens(t.total),
+      formatTokens(t.tokens.input),
+      formatTokens(t.tokens.output),
+      formatTokens(t.tokens.cacheWrite5m + t.tokens.cacheWrite1h),
+      formatTokens(t.tokens.cacheRead),
+      formatUsd(t.cost) + (t.unpriced.size ? '*' : ''),
+    ]);
+  });
   out.push(table.toString(), '');
   const split = guideSplitCost(ctx, (visit) => view.forEachItemIn(chosen, ctx.tz, visit));
   out.push(

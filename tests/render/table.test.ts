@@ -1,7 +1,7 @@
 import CliTable from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Align, type Cell, displayWidth, makeTable, shortenMiddle } from '../../src/render/table.js';
+import { type Align, type Cell, displayWidth, fitLabels, makeTable, shortenMiddle } from '../../src/render/table.js';
 
 /** cli-table3 with the options spec-session's tables used to be drawn with: the oracle. */
 function cliTable3(head: string[], align: Align[], rows: Cell[][]): string {
@@ -125,6 +125,35 @@ describe('shortenMiddle', () => {
         return displayWidth(out) <= width && displayWidth(out) >= width - 1 && out.includes('…');
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('fitLabels', () => {
+  const branch = (name: string) => (column: number) => `  ${shortenMiddle(name, Math.max(20, column - 2))}`;
+
+  it('shortens a long name to its floor when nothing else makes room', () => {
+    expect(fitLabels(['  main-spec', branch('feature/patient-search-indexing')])).toEqual([
+      '  main-spec',
+      '  feature/patie…dexing',
+    ]);
+  });
+
+  it('keeps a name whole when another label already makes the column wide enough', () => {
+    expect(fitLabels(['  patient-search-and-indexing-later', branch('feature/patient-search-indexing')])).toEqual([
+      '  patient-search-and-indexing-later',
+      '  feature/patient-search-indexing',
+    ]);
+  });
+
+  it('never makes the column wider than its widest label', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 })), fc.array(fc.string({ maxLength: 60 })), (plain, long) => {
+        const labels = [...plain.map((p) => `  ${p.replace(/\n/g, ' ')}`), ...long.map(branch)];
+        const fitted = fitLabels(labels);
+        const column = Math.max(0, ...labels.map((l) => displayWidth(typeof l === 'string' ? l : l(0))));
+        for (const f of fitted) expect(displayWidth(f)).toBeLessThanOrEqual(column);
+      }),
     );
   });
 });
