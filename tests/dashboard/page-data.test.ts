@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { dashboardAggregate, type Filter, type Summary, type Tally } from '../../src/dashboard/client/aggregate.js';
+import { dashboardFormat } from '../../src/dashboard/client/format.js';
+import { dashboardSections } from '../../src/dashboard/client/sections.js';
 import { pageData } from '../../src/dashboard/page-data.js';
 import { dashboardHtml } from '../../src/dashboard/page-html.js';
 import type { LedgerView } from '../../src/ledger/ledger-view.js';
@@ -167,6 +169,42 @@ describe('a big ledger', () => {
     expect(shown(view, { since: null, until: null, spec: 'invoice-management' })).toEqual(
       expected(view, {}, 'invoice-management'),
     );
+  });
+
+  it('lists a task once, and its sessions beneath it only when there are several', () => {
+    const agg = dashboardAggregate(data);
+    const summary = agg.summarize(agg.pick({ since: null, until: null, spec: null }));
+    const table = dashboardSections(dashboardFormat(tz)).tasks(
+      summary,
+      () => '#000',
+      () => '#000',
+    );
+    const rows = [...table.matchAll(/<tr ([^>]*)>(.*?)<\/tr>/g)].map(([, attrs, cells]) => ({
+      total: /data-task-total="([^"]*)"/.exec(attrs!)?.[1],
+      task: /data-task="([^"]*)"/.exec(attrs!)?.[1],
+      session: /data-session="([^"]*)"/.exec(attrs!)?.[1],
+      third: [...cells!.matchAll(/<td[^>]*>(.*?)<\/td>/g)][2]?.[1],
+    }));
+    const several = summary.tasks.filter((t) => t.sessions.length > 1);
+    expect(several.length).toBeGreaterThan(0); // the generated ledger resumes tasks in other sessions
+    expect(rows.filter((r) => r.total)).toHaveLength(summary.tasks.length);
+    for (const t of summary.tasks) {
+      const key = `${t.spec}/${t.task}`;
+      const mine = rows.filter((r) => r.total === key || r.task === key);
+      if (t.sessions.length === 1) {
+        // One row: the task's, naming its session (and carrying it, as a per-session row does).
+        const ws = t.sessions[0]!.ws ?? '';
+        expect(mine).toEqual([{ total: key, task: key, session: ws, third: ws || '—' }]);
+      } else {
+        expect(mine[0]).toEqual({
+          total: key,
+          task: undefined,
+          session: undefined,
+          third: `${t.sessions.length} sessions`,
+        });
+        expect(mine.slice(1).map((r) => r.session)).toEqual(t.sessions.map((p) => p.ws ?? ''));
+      }
+    }
   });
 
   it('rolled up and read back from the index files (a warm read, one month at a time), still equals the full read', () => {

@@ -115,18 +115,29 @@ export function dashboardSections(fmt: Format) {
     );
   }
 
-  /** A task over every work session it spanned, then its sessions beneath it (one row each, as `cost --json`'s tasks). */
+  /** A task over every work session it spanned, then, when there are several, its sessions beneath it (one row each, as `cost --json`'s tasks). */
   function tasks(s: Summary, color: (m: string) => string, specColor: (spec: string) => string): string {
     const list = [...s.tasks].sort((a, b) => b.tally.cost - a.tally.cost);
     const max = Math.max(0, ...list.map((r) => r.tally.cost));
     const active = (t: Tally) => `<td class="muted">${fmt.when(t.first)} → ${fmt.time(t.last)}</td>`;
-    const rows = list.flatMap((r) => [
-      `<tr class="task-total" data-task-total="${fmt.esc(`${r.spec}/${r.task}`)}"><td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}</td><td>${fmt.esc(r.spec)}</td><td class="muted">${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'}</td><td>${chips(r.tally, color)}</td>${active(r.tally)}${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}</tr>`,
-      ...r.sessions.map(
-        (p) =>
-          `<tr class="task-session" data-task="${fmt.esc(`${r.spec}/${r.task}`)}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`,
-      ),
-    ]);
+    const rows = list.flatMap((r) => {
+      const key = fmt.esc(`${r.spec}/${r.task}`);
+      const head = `<td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}</td><td>${fmt.esc(r.spec)}</td>`;
+      const figures = `<td>${chips(r.tally, color)}</td>${active(r.tally)}${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}`;
+      // One session: the task's row is that session's row too (a line beneath would repeat it).
+      const only = r.sessions.length === 1 ? r.sessions[0]! : undefined;
+      if (only)
+        return [
+          `<tr class="task-total task-session" data-task-total="${key}" data-task="${key}" data-session="${fmt.esc(only.ws ?? '')}">${head}<td>${fmt.esc(only.ws ?? '—')}</td>${figures}</tr>`,
+        ];
+      return [
+        `<tr class="task-total" data-task-total="${key}">${head}<td class="muted">${r.sessions.length} sessions</td>${figures}</tr>`,
+        ...r.sessions.map(
+          (p) =>
+            `<tr class="task-session" data-task="${key}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`,
+        ),
+      ];
+    });
     return table(
       ['Task', 'Spec', 'Session', 'Models', 'Active', '', 'Tokens', 'Cost'],
       rows,
