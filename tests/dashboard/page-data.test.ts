@@ -138,6 +138,22 @@ describe('dashboard figures equal cost --json', () => {
     expect(shown(fixture, { since: null, until: null, spec })).toEqual(expected(fixture, {}, spec));
   });
 
+  it('lists branches only when one is known: usage on none alone is a note, not a row', () => {
+    const sections = dashboardSections(dashboardFormat(tz));
+    const agg = dashboardAggregate(
+      pageData(fixture, book, tz, {}, { projectDir: '/work/demo', now: 0, dailyBudget: 5 }),
+    );
+    const summary = agg.summarize(agg.pick({ since: null, until: null, spec: null }));
+    const known = (s: Summary) => [...s.branches.keys()].filter((b) => b !== '');
+    expect(known(summary)).toEqual([]); // the fixture's calls predate branch capture
+    expect(sections.branches(summary)).toBe(
+      '<p class="empty">No branch recorded in this range (not a git repository, or usage from before 0.2.0).</p>',
+    );
+    const both = { ...summary, branches: new Map([...summary.branches, ['feat/x', summary.totals]]) };
+    const rows = [...sections.branches(both).matchAll(/data-branch="([^"]*)"/g)].map((m) => m[1]);
+    expect(rows.sort()).toEqual(['', 'feat/x']);
+  });
+
   it('an unpriced model has no price, not $0, and is named', () => {
     expect(shown(fixture, { since: null, until: null, spec: null }).unpricedModels).toEqual(['claude-mystery-9']);
   });

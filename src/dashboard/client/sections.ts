@@ -101,9 +101,11 @@ export function dashboardSections(fmt: Format) {
     );
   }
 
-  /** Cost per git branch checked out when the calls were made; '' is usage before any branch was known. */
+  /** Cost per git branch checked out when the calls were made; '' is usage on no known branch (detached, or not a git repository). */
   function branches(s: Summary): string {
-    const list = [...s.branches.entries()].sort((a, b) => b[1].cost - a[1].cost);
+    // Usage on no known branch is listed beside known ones; alone, it is the note below.
+    const all = [...s.branches.entries()].sort((a, b) => b[1].cost - a[1].cost);
+    const list = all.some(([branch]) => branch !== '') ? all : [];
     const max = Math.max(0, ...list.map(([, t]) => t.cost));
     return table(
       ['Branch', '', 'Calls', 'Tokens', 'Cost'],
