@@ -14,7 +14,9 @@ export function formatTokens(n: number): string {
  */
 export function formatCount(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  const [whole, fraction] = (Math.round(Math.abs(n) * 1000) / 1000).toString().split('.');
+  // Whole counts as they are: scaled by 1000, one past 2^53 / 1000 (9e12) would come back changed.
+  const abs = Math.abs(n);
+  const [whole, fraction] = (Number.isInteger(abs) ? abs : Math.round(abs * 1000) / 1000).toString().split('.');
   const grouped = whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${n < 0 && (whole !== '0' || fraction) ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
 }

@@ -57,7 +57,10 @@ function readPage(page: Page) {
 }
 
 /** Dollars and token counts as the page writes them (the figures here stay under 1M tokens). */
-const dollars = (usd: number) => `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
+const dollars = (usd: number) => {
+  const digits = usd > 0 && usd < 0.01 ? 4 : 2; // half-up: $0.045 is $0.05
+  return `$${(Math.round(usd * 10 ** digits + 1e-7) / 10 ** digits).toFixed(digits)}`;
+};
 const count = (n: number) => n.toLocaleString('en-US');
 
 /** What the page must show for these calls of the plan (one spec's, when filtered by it). */

@@ -13,9 +13,11 @@ export function dashboardFormat(timeZone: string) {
   });
   const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
 
+  /** Rounded half-up, as formatUsd: 0.045 is $0.05 on the page as in /cost, not toFixed's $0.04. */
   function usd(v: number): string {
-    if (v > 0 && v < 0.01) return `$${v.toFixed(4)}`;
-    return `$${v.toFixed(2)}`;
+    const digits = v > 0 && v < 0.01 ? 4 : 2;
+    const scale = 10 ** digits;
+    return `$${(Math.round(v * scale + 1e-7) / scale).toFixed(digits)}`;
   }
 
   function tokens(n: number): string {
