@@ -6,7 +6,7 @@ import { priceItem } from '../report/project-usage.js';
 import { skippedNote } from '../report/skipped-note.js';
 import type { DayRange } from '../time/day-range.js';
 import { dayKey } from '../time/zoned.js';
-import type { DailyRow, DashboardData, PageRow } from './client/page-data-types.js';
+import { DONE, MANUAL, type DailyRow, type DashboardData, type PageRow } from './client/page-data-types.js';
 
 export type { DashboardData } from './client/page-data-types.js';
 
@@ -63,7 +63,7 @@ export function pageData(
         0,
         0,
         0,
-        isDone ? 1 : 0,
+        isDone ? DONE : 0,
         first,
         last,
         name(item.phase),
@@ -71,6 +71,7 @@ export function pageData(
       ];
       rows.set(key, row);
     }
+    if (item.kind === 'manual') row[9] |= MANUAL;
     row[5] += total;
     row[6] += item.calls;
     row[7] += Number(pico ?? 0);

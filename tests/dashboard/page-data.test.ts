@@ -154,6 +154,34 @@ describe('dashboard figures equal cost --json', () => {
     expect(rows.sort()).toEqual(['', 'feat/x']);
   });
 
+  it('marks a task with tokens logged by hand, as /cost does', () => {
+    const agg = dashboardAggregate(
+      pageData(fixture, book, tz, {}, { projectDir: '/work/demo', now: 0, dailyBudget: 5 }),
+    );
+    const table = dashboardSections(dashboardFormat(tz)).tasks(
+      agg.summarize(agg.pick({ since: null, until: null, spec: null })),
+      () => '#000',
+      () => '#000',
+    );
+    const marked = [
+      ...table.matchAll(/data-task-total="([^"]*)"[^>]*><td class="strong">([^<]*)(<span[^>]*>\(m\)<\/span>)?/g),
+    ]
+      .filter((m) => m[3])
+      .map((m) => m[1]);
+    expect(marked).toEqual(['beta/2.2']); // the fixture's one /log-task entry
+    expect(table).toContain('(m) includes tokens logged by hand (/log-task)');
+    const none = dashboardAggregate(
+      pageData(fixture, book, tz, { until: '2026-11-19' }, { projectDir: '/work/demo', now: 0, dailyBudget: 5 }),
+    );
+    expect(
+      dashboardSections(dashboardFormat(tz)).tasks(
+        none.summarize(none.pick({ since: null, until: null, spec: null })),
+        () => '#000',
+        () => '#000',
+      ),
+    ).not.toContain('(m)'); // the day before it: nothing logged by hand
+  });
+
   it('an unpriced model has no price, not $0, and is named', () => {
     expect(shown(fixture, { since: null, until: null, spec: null }).unpricedModels).toEqual(['claude-mystery-9']);
   });

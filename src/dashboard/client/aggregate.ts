@@ -1,4 +1,4 @@
-import { DAILY, ROW, type DailyRow, type DashboardData, type PageRow } from './page-data-types.js';
+import { DAILY, DONE, MANUAL, ROW, type DailyRow, type DashboardData, type PageRow } from './page-data-types.js';
 
 export interface Filter {
   since: string | null;
@@ -19,6 +19,8 @@ export interface Tally {
   first: number;
   last: number;
   done: boolean;
+  /** Some of its tokens were logged by hand (/log-task). */
+  manual: boolean;
 }
 
 export interface TaskRow {
@@ -75,6 +77,7 @@ export function dashboardAggregate(data: DashboardData) {
       first: Infinity,
       last: -Infinity,
       done: false,
+      manual: false,
     };
   }
 
@@ -90,7 +93,8 @@ export function dashboardAggregate(data: DashboardData) {
     }
     t.first = Math.min(t.first, minuteMs(r[ROW.first]));
     t.last = Math.max(t.last, minuteMs(r[ROW.last]));
-    t.done = t.done || r[ROW.done] === 1;
+    t.done = t.done || (r[ROW.flags] & DONE) !== 0;
+    t.manual = t.manual || (r[ROW.flags] & MANUAL) !== 0;
   }
 
   function tallyOf<K>(map: Map<K, Tally>, key: K): Tally {

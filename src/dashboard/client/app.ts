@@ -1,7 +1,7 @@
 import { dashboardAggregate, type Filter } from './aggregate.js';
 import { dashboardDailyChart } from './daily-chart.js';
 import { dashboardFormat } from './format.js';
-import { ROW, type DashboardData, type PageRow } from './page-data-types.js';
+import { DONE, ROW, type DashboardData, type PageRow } from './page-data-types.js';
 import { dashboardSections, type SessionSpan } from './sections.js';
 import { dashboardTimeline, type TimelineLane } from './timeline.js';
 
@@ -96,7 +96,13 @@ export function startDashboard(data: DashboardData, doc: Document): void {
         const [start, end] = [agg.minuteMs(r[ROW.first]), agg.minuteMs(r[ROW.last])];
         const t = tasks.get(key);
         if (!t)
-          tasks.set(key, { spec: name(r[ROW.spec])!, task: name(r[ROW.task])!, start, end, done: r[ROW.done] === 1 });
+          tasks.set(key, {
+            spec: name(r[ROW.spec])!,
+            task: name(r[ROW.task])!,
+            start,
+            end,
+            done: (r[ROW.flags] & DONE) !== 0,
+          });
         else [t.start, t.end] = [Math.min(t.start, start), Math.max(t.end, end)];
       }
       const items = mine.map((r) => ({

@@ -30,7 +30,10 @@ export interface DashboardData {
   sessions: Array<[number, number, number, number, number]>;
 }
 
-/** [day, ws, spec, task, cs, tokens, calls, pico-USD, model mask, done (1/0), first minute, last minute, planning phase, branch]; -1 for none. */
+/**
+ * [day, ws, spec, task, cs, tokens, calls, pico-USD, model mask, flags, first minute, last minute, planning phase, branch];
+ * -1 for none. Flags: DONE (the task is done), MANUAL (some of the tokens were logged by hand).
+ */
 export type PageRow = [
   number,
   number,
@@ -61,10 +64,13 @@ export const ROW = {
   calls: 6,
   pico: 7,
   models: 8,
-  done: 9,
+  flags: 9,
   first: 10,
   last: 11,
   phase: 12,
   branch: 13,
 } as const;
+/** Bits of a row's flags. */
+export const DONE = 1;
+export const MANUAL = 2;
 export const DAILY = { day: 0, spec: 1, model: 2, in: 3, out: 4, cw5: 5, cw1h: 6, cr: 7, calls: 8, pico: 9 } as const;

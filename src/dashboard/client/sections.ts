@@ -121,10 +121,12 @@ export function dashboardSections(fmt: Format) {
   function tasks(s: Summary, color: (m: string) => string, specColor: (spec: string) => string): string {
     const list = [...s.tasks].sort((a, b) => b.tally.cost - a.tally.cost);
     const max = Math.max(0, ...list.map((r) => r.tally.cost));
+    const hand = (t: Tally) =>
+      t.manual ? ' <span class="muted" title="includes tokens logged by hand (/log-task)">(m)</span>' : '';
     const active = (t: Tally) => `<td class="muted">${fmt.when(t.first)} → ${fmt.time(t.last)}</td>`;
     const rows = list.flatMap((r) => {
       const key = fmt.esc(`${r.spec}/${r.task}`);
-      const head = `<td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}</td><td>${fmt.esc(r.spec)}</td>`;
+      const head = `<td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}${hand(r.tally)}</td><td>${fmt.esc(r.spec)}</td>`;
       const figures = `<td>${chips(r.tally, color)}</td>${active(r.tally)}${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}`;
       // One session: the task's row is that session's row too (a line beneath would repeat it).
       const only = r.sessions.length === 1 ? r.sessions[0]! : undefined;
@@ -136,14 +138,19 @@ export function dashboardSections(fmt: Format) {
         `<tr class="task-total" data-task-total="${key}">${head}<td class="muted">${r.sessions.length} sessions</td>${figures}</tr>`,
         ...r.sessions.map(
           (p) =>
-            `<tr class="task-session" data-task="${key}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`,
+            `<tr class="task-session" data-task="${key}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}${hand(p.tally)}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`,
         ),
       ];
     });
-    return table(
-      ['Task', 'Spec', 'Session', 'Models', 'Active', '', 'Tokens', 'Cost'],
-      rows,
-      'No task usage in this range.',
+    const note = list.some((r) => r.tally.manual)
+      ? '<p class="note" data-testid="manual-note">(m) includes tokens logged by hand (/log-task)</p>'
+      : '';
+    return (
+      table(
+        ['Task', 'Spec', 'Session', 'Models', 'Active', '', 'Tokens', 'Cost'],
+        rows,
+        'No task usage in this range.',
+      ) + note
     );
   }
 
