@@ -84,12 +84,14 @@ export function weekKey(day: string): string {
 }
 
 export function assertDay(value: string, flag: string): string {
-  const time = Date.parse(`${value}T00:00:00Z`);
+  // YYYYMMDD too: the form ccusage takes (`--since 20260101`), read as the same day.
+  const day = /^\d{8}$/.test(value) ? `${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6)}` : value;
+  const time = Date.parse(`${day}T00:00:00Z`);
   // Date.parse rolls 2026-02-30 over to March 2nd: a real day must survive the round trip.
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) {
-    throw new Error(`${flag} expects a date as YYYY-MM-DD, got "${value}"`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== day) {
+    throw new Error(`${flag} expects a date as YYYY-MM-DD (or YYYYMMDD), got "${value}"`);
   }
-  return value;
+  return day;
 }
 
 /** Days from `day` back `count - 1` days, oldest first. */

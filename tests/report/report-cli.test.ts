@@ -262,6 +262,12 @@ describe('--since and --until (inclusive days in the zone)', () => {
     expect(out.totals).toMatchObject({ inputTokens: 5000, outputTokens: 500, totalCost: 0.0225 });
   });
 
+  it("ccusage's YYYYMMDD is the same day", () => {
+    expect(json(['daily', ...CALENDAR, '--since', '20261101', '--until', '20261102'])).toEqual(
+      json(['daily', ...CALENDAR, '--since', '2026-11-01', '--until', '2026-11-02']),
+    );
+  });
+
   it('the same range in Tokyo holds only Monday, with the 23:30 UTC call', () => {
     const out = json(['daily', ...CALENDAR, '--since', '2026-11-01', '--until', '2026-11-02', '--tz', 'Asia/Tokyo']);
     expect(inputs(out.daily!, 'date')).toEqual([['2026-11-02', 5000]]);
@@ -435,7 +441,9 @@ describe('the small report bundle and the full CLI give the same report', () => 
 
 describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => {
   it.each([
-    [['daily', '--since', 'yesterday'], '--since expects a date as YYYY-MM-DD, got "yesterday"'],
+    [['daily', '--since', 'yesterday'], '--since expects a date as YYYY-MM-DD (or YYYYMMDD), got "yesterday"'],
+    [['daily', '--since', '20260230'], '--since expects a date as YYYY-MM-DD (or YYYYMMDD), got "20260230"'],
+    [['daily', '--since', '2026110'], '--since'],
     [['daily', '--until', '2026-13-01'], '--until'],
     [['daily', '--since', '2026-02-30'], '--since'],
     [['daily', '--tz', 'Mars/Olympus_Mons'], 'Mars/Olympus_Mons'],
