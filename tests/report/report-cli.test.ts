@@ -439,6 +439,58 @@ describe('the small report bundle and the full CLI give the same report', () => 
   });
 });
 
+describe("ccusage's own flags, as its users type them", () => {
+  it('-j -s -u -z -b -O read as --json --since --until --tz --breakdown (and --offline changes nothing)', () => {
+    const long = report([
+      'daily',
+      ...CALENDAR,
+      '--json',
+      '--since',
+      '2026-11-01',
+      '--until',
+      '2026-11-03',
+      '--tz',
+      'Asia/Tokyo',
+    ]);
+    expect(report(['daily', ...CALENDAR, '-j', '-s', '20261101', '-u', '20261103', '-z', 'Asia/Tokyo', '-O'])).toBe(
+      long,
+    );
+    expect(
+      report([
+        'daily',
+        ...CALENDAR,
+        '--json',
+        '--timezone',
+        'Asia/Tokyo',
+        '--offline',
+        '--since',
+        '2026-11-01',
+        '--until',
+        '2026-11-03',
+      ]),
+    ).toBe(long);
+    expect(report(['session', ...CALENDAR, '-b'])).toBe(report(['session', ...CALENDAR, '--breakdown']));
+  });
+
+  it('--order desc lists the newest first, in the table and the JSON; the totals are the same', () => {
+    const asc = json(['daily', ...CALENDAR]);
+    const desc = json(['daily', ...CALENDAR, '-o', 'desc']);
+    expect(asc.daily!.length).toBeGreaterThan(2);
+    expect(desc.daily).toEqual([...asc.daily!].reverse());
+    expect(desc.totals).toEqual(asc.totals);
+    expect(json(['daily', ...CALENDAR, '--order', 'asc'])).toEqual(asc);
+    const sessions = json(['session', ...CALENDAR, '--order', 'desc']).sessions!;
+    expect(sessions.map((s) => s.sessionId)).toEqual(
+      json(['session', ...CALENDAR])
+        .sessions!.map((s) => s.sessionId)
+        .reverse(),
+    );
+    const table = report(['daily', ...CALENDAR, '-o', 'desc']).split('\n');
+    const dates = table.map((l) => /^ (\d{4}-\d{2}-\d{2}) /.exec(l)?.[1]).filter(Boolean);
+    expect(dates).toEqual(desc.daily!.map((d) => d.date));
+  });
+});
+
 describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => {
   it.each([
     [['daily', '--since', 'yesterday'], '--since expects a date as YYYY-MM-DD (or YYYYMMDD), got "yesterday"'],
@@ -450,6 +502,9 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
     [['fortnightly'], 'fortnightly'],
     [['daily', '--prices', 'cheapest'], '--prices'],
     [['daily', '--bogus'], '--bogus'],
+    [['daily', '--order', 'newest'], '--order expects asc or desc, got "newest"'],
+    [['daily', '--tz', 'UTC', '--timezone', 'Asia/Tokyo'], '--tz UTC and --timezone Asia/Tokyo disagree: give one'],
+    [['daily', '--project', 'x'], "unknown option '--project' (--help lists the options)"],
   ])('report %j', (args, mentions) => {
     const r = runCli(['report', ...args, ...CALENDAR], cliEnv(tempDir('spec-session-report-')));
     expect(r.status).toBe(1);

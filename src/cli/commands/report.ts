@@ -4,11 +4,28 @@ import { updateHistory } from '../../history/update-history.js';
 import { buildUsageReport, usageReportJson, type Period } from '../../report/usage-report.js';
 import { renderUsageTable } from '../../report/usage-table.js';
 import { assertTimeZone, systemTimeZone } from '../../time/zoned.js';
-import { commonReportOptions, dayRange, parse, UsageError } from '../../args/parse-args.js';
+import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
 import { priceBookFrom } from '../../pricing/price-book-from.js';
 import { progressBar } from '../progress.js';
 
 const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
+
+/**
+ * ccusage's own flags where they mean the same here, so its users' commands run as typed: -s -u -j
+ * -b, -z/--timezone for --tz, -o/--order, and -O/--offline (prices are always the bundled tables:
+ * nothing is ever fetched, so it changes nothing).
+ */
+const REPORT_OPTIONS = {
+  ...commonReportOptions,
+  since: { type: 'string', short: 's' },
+  until: { type: 'string', short: 'u' },
+  json: { type: 'boolean', short: 'j' },
+  breakdown: { type: 'boolean', short: 'b' },
+  timezone: { type: 'string', short: 'z' },
+  order: { type: 'string', short: 'o' },
+  offline: { type: 'boolean', short: 'O' },
+  'config-dir': { type: 'string' },
+} as const satisfies Options;
 
 /**
  * `spec-session report daily|weekly|monthly|session`: usage across the whole Claude Code history of
@@ -16,17 +33,17 @@ const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
  */
 /** `onFolded`: called when this run folded new bytes in this thread (the bin then deepens its code cache). */
 export async function reportCommand(argv: string[], { onFolded }: { onFolded?: () => void } = {}): Promise<string> {
-  const { values, positionals } = parse(
-    argv,
-    { ...commonReportOptions, breakdown: { type: 'boolean' }, 'config-dir': { type: 'string' } },
-    1,
-  );
+  const { values, positionals } = parse(argv, REPORT_OPTIONS, 1);
   const period = positionals[0] ?? 'daily';
   if (!PERIODS.includes(period))
     throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
   // Neither 'UTC' nor the machine's zone needs Intl: its first formatter loads time-zone data (~27 ms).
   const storeDir = historyDir();
-  const tz = assertTimeZone(values.tz ?? systemTimeZone(storeDir));
+  if (values.tz !== undefined && values.timezone !== undefined && values.tz !== values.timezone)
+    throw new UsageError(`--tz ${values.tz} and --timezone ${values.timezone} disagree: give one`);
+  const order = values.order ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') throw new UsageError(`--order expects asc or desc, got "${order}"`);
+  const tz = assertTimeZone(values.tz ?? values.timezone ?? systemTimeZone(storeDir));
   const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
   const configDirs = claudeConfigDirs(
@@ -55,6 +72,7 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
   });
+  if (order === 'desc') report.groups.reverse();
   if (values.json) return `${JSON.stringify(usageReportJson(report), null, 2)}\n`;
   return renderUsageTable(report, values.breakdown === true);
 }
