@@ -70,7 +70,7 @@ describe('the bin', () => {
       ['report', 'daily', '--jsno'],
       "spec-session report: unknown option '--jsno' (--help lists the options)",
     );
-    expectOneLine(['report', '--since'], "spec-session report: option '--since <value>' argument missing");
+    expectOneLine(['report', '--since'], "spec-session report: option '-s, --since <value>' argument missing");
     expectOneLine(['export', '--format'], "spec-session export: option '--format <value>' argument missing");
     expectOneLine(['doctor', '-q'], "spec-session doctor: unknown option '-q' (--help lists the options)");
   });
