@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { INVOICE_TASKS, makeProject } from '../e2e/support/project.js';
+import { INVOICE_TASKS, makeProject, type TokenFields } from '../e2e/support/project.js';
 
 const BILLING_TASKS = `# Tasks Document
 
@@ -15,22 +15,18 @@ const BILLING_TASKS = `# Tasks Document
 `;
 
 interface StatusJson {
-  sessions: Array<{
-    name: string;
-    spec: string;
-    inputTokens: number;
-    outputTokens: number;
-    cacheCreationTokens: number;
-    cacheReadTokens: number;
-    totalTokens: number;
-    totalCost: number;
-    started: string;
-    thisWindow: boolean;
-    activeTask: string | null;
-    tasks: { done: number; total: number } | null;
-    unpricedModels: string[];
-    modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; cost: number | null }>;
-  }>;
+  sessions: Array<
+    TokenFields & {
+      name: string;
+      spec: string;
+      started: string;
+      thisWindow: boolean;
+      activeTask: string | null;
+      tasks: { done: number; total: number } | null;
+      unpricedModels: string[];
+      modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; cost: number | null }>;
+    }
+  >;
   sameSpec: Array<{ spec: string; sessions: string[] }>;
   budgets: Array<{ period: string; key: string; spent: number; limit: number | null; level: string }>;
   timeZone: string;
