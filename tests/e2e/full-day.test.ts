@@ -94,6 +94,16 @@ describe("the guide's full day", () => {
       `Tokens: ${sumReplies([...t11.replies, ...t12.replies]).totalTokens.toLocaleString('en-US')}`,
     );
 
+    // The same, for a script: this window's session, its measured tokens and cost.
+    // Claude Code shows a hook's answer between its own lines ("UserPromptSubmit operation blocked
+    // by hook:" before, "Original prompt: …" after).
+    const shownJson = (await morning('/session-status --json')).json!.result as string;
+    const statusJson = JSON.parse(shownJson.slice(shownJson.indexOf('{'), shownJson.lastIndexOf('}') + 1));
+    expect(statusJson.sessions).toHaveLength(1);
+    expect(statusJson.sessions[0]).toMatchObject({ name: 'inv-1000', thisWindow: true, tasks: { done: 2, total: 5 } });
+    expect(tokenFields(statusJson.sessions[0])).toEqual(sumReplies([...t11.replies, ...t12.replies]));
+    expect(statusJson.sessions[0].totalCost).toBeCloseTo(haikuCost([...t11.replies, ...t12.replies]), 9);
+
     const afternoon = claudeSession(p);
     const resumed = await afternoon('/start-session inv-1300 spec invoice-management');
     expect(resumed.json?.result).toContain('Continue from task 1.3');
