@@ -24,7 +24,7 @@ section h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .05em; 
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th { text-align: left; font-size: 11.5px; color: var(--muted); font-weight: 600; text-transform: uppercase; letter-spacing: .04em; border-bottom: 1px solid var(--line); padding: 4px 8px; }
 td { padding: 6px 8px; border-bottom: 1px solid #f1f5f9; vertical-align: middle; }
-th, td.strong, td.mono, table.kinds td:first-child { white-space: nowrap; }
+th, td.strong, td.mono, td.name, table.kinds td:first-child { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 tr:last-child td { border-bottom: 0; }
 .num { text-align: right; white-space: nowrap; }

@@ -95,7 +95,7 @@ export function dashboardSections(fmt: Format) {
       ['Spec', '', 'Planning', 'Building', 'Tokens', 'Cost'],
       list.map(([spec, t]) => {
         const p = s.planning.get(spec);
-        return `<tr data-spec="${fmt.esc(spec)}"><td>${fmt.esc(spec)}</td>${bar(t.cost, max, color(spec))}${phase(p?.planning, 'planning')}${phase(p?.building, 'building')}${tokens(t)}${cost(t)}</tr>`;
+        return `<tr data-spec="${fmt.esc(spec)}"><td class="name">${fmt.esc(spec)}</td>${bar(t.cost, max, color(spec))}${phase(p?.planning, 'planning')}${phase(p?.building, 'building')}${tokens(t)}${cost(t)}</tr>`;
       }),
       'No spec work in this range.',
     );
