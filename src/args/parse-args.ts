@@ -17,7 +17,14 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
     if (error instanceof UsageError) throw error;
     // node's "Unknown option '--jsno'. To specify a positional…": one line, in the lower case the
     // other messages use, and for an unknown option where the known ones are listed.
-    const line = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    const message = (error as Error).message;
+    const line = message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    // A value that starts with a dash (a project folder, `-home-me-shop`): node's last line says how.
+    const dash = /\nTo specify an option argument starting with a dash use (.*)\.$/.exec(message)?.[1];
+    if (dash)
+      throw new UsageError(
+        `${line.charAt(0).toLowerCase()}${line.slice(1, -1)}: a value starting with a dash goes as ${dash}`,
+      );
     const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
     throw new UsageError(
       `${line.charAt(0).toLowerCase()}${line.slice(1)}${unknown ? ' (--help lists the options)' : ''}`,

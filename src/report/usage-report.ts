@@ -14,6 +14,8 @@ export interface ReportOptions {
   since?: string;
   until?: string;
   book: PriceBook;
+  /** Only the sessions of this project: its folder under `projects/` (see isProject). */
+  project?: string;
 }
 
 export interface SessionSpan {
@@ -102,11 +104,13 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     if (seen) versionSets.add(seen);
   };
   let summary: HistorySummary | undefined;
-  if (opts.period === 'session') {
+  // A project's usage comes from its sessions' rows; the calendar holds every project's together.
+  if (opts.period === 'session' || opts.project !== undefined) {
     summary = history.summary();
     models = summary.models;
     withCostState = new Set();
     for (const [session, s] of Object.entries(summary.sessions)) {
+      if (opts.project !== undefined && !isProject(s.project, opts.project)) continue;
       if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
       for (const row of s.rows) {
         const g = groupAt(session, row[0]! * SLOT_MS);
@@ -154,7 +158,7 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
       tally.add(models[tier >> 2]!, tokens, tier & FAST ? 'fast' : 'standard', (tier & LONG) !== 0, sum[0]!);
     }
     totals.merge(tally);
-    const span = summary?.sessions[session];
+    const span = opts.period === 'session' ? summary?.sessions[session] : undefined;
     groups.push({
       key,
       tally,
@@ -210,4 +214,33 @@ export function usageReportJson(report: UsageReport) {
     claudeCodeVersions: report.versions,
     versionsWithoutCostState: report.versionsWithoutCostState,
   };
+}
+
+/** The projects (folders under `projects/`) with sessions in the history, sorted. */
+export function reportProjects(history: UsageSources): string[] {
+  return [...new Set(Object.values(history.summary().sessions).map((s) => s.project))].sort();
+}
+
+/**
+ * `report --instances --json`, as ccusage writes it: the rows of each project under `projects`
+ * (keyed by its folder under `projects/`), then the whole history's totals and the usual fields.
+ */
+export function usageReportByProjectJson(all: UsageReport, projects: Array<{ name: string; report: UsageReport }>) {
+  const field = LIST_FIELD[all.period];
+  const { [field]: _rows, ...rest } = usageReportJson(all);
+  return {
+    projects: Object.fromEntries(projects.map((p) => [p.name, usageReportJson(p.report)[field]])),
+    ...rest,
+  };
+}
+
+/**
+ * Whether the folder under `projects/` is the project asked for: its name as ccusage takes it
+ * (`-home-me-shop`), without the leading dash (`home-me-shop`, which a shell does not take for an
+ * option), or the project's path (`/home/me/shop`: Claude Code names the folder after it, every
+ * character but letters and digits made a dash).
+ */
+export function isProject(folder: string, asked: string): boolean {
+  const munged = asked.replace(/[^a-zA-Z0-9]/g, '-');
+  return folder === asked || folder === munged || folder === `-${munged}`;
 }

@@ -6,24 +6,47 @@ const TITLES = { daily: 'Date', weekly: 'Week of', monthly: 'Month', session: 'S
 
 /** The human view of `spec-session report`: one row per period (or session), optional model rows. */
 export function renderUsageTable(report: UsageReport, breakdown: boolean): string {
+  return renderSections(report, [{ report }], breakdown);
+}
+
+/**
+ * `report --instances`: the same table with a section per project (its folder under `projects/`,
+ * as ccusage names it), each with its own rows; the total is `all`'s, the whole history's.
+ */
+export function renderProjectsTable(
+  all: UsageReport,
+  projects: Array<{ name: string; report: UsageReport }>,
+  breakdown: boolean,
+): string {
+  return renderSections(all, projects, breakdown);
+}
+
+function renderSections(
+  report: UsageReport,
+  sections: Array<{ name?: string; report: UsageReport }>,
+  breakdown: boolean,
+): string {
   const table = makeTable(
     [TITLES[report.period], 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'],
     ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
-  for (const g of report.groups) {
-    const t = g.tally;
-    const label = report.period === 'session' ? g.key.slice(0, 8) : g.key;
-    table.push([label, ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
-    if (breakdown) {
-      for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
-        const total =
-          m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
-        table.push([
-          ` └ ${fitWidth(shortModel(model), 13)}`,
-          ...cells(m.tokens),
-          formatTokens(total),
-          formatUsd(m.cost),
-        ]);
+  for (const section of sections) {
+    if (section.name !== undefined) table.push([{ colSpan: 7, content: `Project: ${section.name}` }]);
+    for (const g of section.report.groups) {
+      const t = g.tally;
+      const label = report.period === 'session' ? g.key.slice(0, 8) : g.key;
+      table.push([label, ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
+      if (breakdown) {
+        for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
+          const total =
+            m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
+          table.push([
+            ` └ ${fitWidth(shortModel(model), 13)}`,
+            ...cells(m.tokens),
+            formatTokens(total),
+            formatUsd(m.cost),
+          ]);
+        }
       }
     }
   }

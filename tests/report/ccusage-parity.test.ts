@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CASES, FORK, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
-import { cliEnv, ensureBuilt, REPO, runCli } from './cli.js';
+import { cliEnv, ensureBuilt, REPO, runCli, twoProjects } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
 import { requireTool, skipWithout } from '../support/required-tools.js';
 
@@ -245,6 +245,35 @@ describe.skipIf(skipWithout(!missing))(
         cacheRead: c.totals.cacheRead,
       });
       expect(mine.input).toBe(theirs.input);
+    });
+
+    it('daily --instances: the same projects, days and tokens as ccusage', () => {
+      const dir = twoProjects();
+      type ByProject = { projects: Record<string, Array<Tokens & { date: string }>> };
+      const byDay = (j: ByProject) =>
+        Object.fromEntries(
+          Object.entries(j.projects).map(([project, rows]) => [project, rows.map((r) => [r.date, tokens(r)])]),
+        );
+      const theirs = JSON.parse(
+        execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '--instances', '-z', 'UTC'], {
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH ?? '',
+            HOME: tempDir('ccusage-home-'),
+            CLAUDE_CONFIG_DIR: dir,
+            LOG_LEVEL: '0',
+            TZ: 'UTC',
+          },
+        }),
+      ) as ByProject;
+      const r = runCli(
+        ['report', 'daily', '--instances', '--json', '-z', 'UTC', '--config-dir', dir],
+        cliEnv(tempDir('spec-session-parity-')),
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const mine = JSON.parse(r.stdout) as ByProject;
+      expect(Object.keys(mine.projects)).toEqual(['-home-dev-api', '-home-dev-shop']);
+      expect(byDay(mine)).toEqual(byDay(theirs));
     });
 
     it('each difference in the table has a reason, and names a fixture that exists', () => {

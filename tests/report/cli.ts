@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withFileLock } from '../../src/store/lock.js';
+import { tempDir } from '../transcript/corpus.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(REPO, 'dist', 'spec-session.cjs');
@@ -70,4 +71,19 @@ export function runCliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<Cli
     child.on('error', reject);
     child.on('close', (status, signal) => resolve({ stdout, stderr, status, signal }));
   });
+}
+
+/**
+ * A config dir of two projects: the calendar fixture's sessions in -home-dev-shop, the cache-split
+ * fixture's moved to -home-dev-api.
+ */
+export function twoProjects(): string {
+  const dir = tempDir('spec-session-two-projects-');
+  const fixture = (name: string) =>
+    path.join(REPO, 'tests', 'fixtures', 'transcripts', name, 'claude-config', 'projects');
+  fs.cpSync(fixture('calendar'), path.join(dir, 'projects'), { recursive: true });
+  fs.cpSync(path.join(fixture('cache-creation-split'), '-home-dev-shop'), path.join(dir, 'projects', '-home-dev-api'), {
+    recursive: true,
+  });
+  return dir;
 }

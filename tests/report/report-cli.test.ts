@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
-import { CLI, cliEnv, ensureBuilt, runCli } from './cli.js';
+import { CLI, cliEnv, ensureBuilt, runCli, twoProjects } from './cli.js';
 import type { TokenFields } from '../e2e/support/project.js';
 
 beforeAll(() => ensureBuilt());
@@ -491,6 +491,56 @@ describe("ccusage's own flags, as its users type them", () => {
   });
 });
 
+describe('--project and --instances (a project is its folder under projects/, as ccusage names it)', () => {
+  type ByProject = { projects: Record<string, Array<TokenFields & { date: string }>>; totals: TokenFields };
+  const sum = (rows: TokenFields[]) =>
+    rows.reduce((a, r) => ({ in: a.in + r.inputTokens, out: a.out + r.outputTokens }), { in: 0, out: 0 });
+
+  it("--instances: each project's days, which add up to the whole history's, day by day", () => {
+    const dirs = ['--config-dir', twoProjects()];
+    const split = JSON.parse(report(['daily', ...dirs, '--instances', '--json', '--tz', 'UTC'])) as ByProject;
+    const whole = json(['daily', ...dirs, '--tz', 'UTC']);
+    expect(Object.keys(split.projects)).toEqual(['-home-dev-api', '-home-dev-shop']);
+    expect(split.totals).toEqual(whole.totals);
+    for (const day of whole.daily!) {
+      const parts = Object.values(split.projects).flatMap((rows) => rows.filter((r) => r.date === day.date));
+      expect(sum(parts)).toEqual(sum([day]));
+    }
+    expect(split.projects['-home-dev-api']!.map((r) => r.date)).toEqual(['2026-11-20']); // the cache-split fixture's one day
+    expect(sum(split.projects['-home-dev-api']!)).toEqual({
+      in: fixtureCase('cache-creation-split').totals.input,
+      out: fixtureCase('cache-creation-split').totals.output,
+    });
+  });
+
+  it('--project: that project alone, as --instances shows it; session reports keep its sessions only', () => {
+    const dirs = ['--config-dir', twoProjects()];
+    const split = JSON.parse(report(['daily', ...dirs, '-i', '-j', '-z', 'UTC'])) as ByProject;
+    const shop = json(['daily', ...dirs, '--project=-home-dev-shop', '--tz', 'UTC']);
+    expect(shop.daily).toEqual(split.projects['-home-dev-shop']);
+    // Also without the leading dash (a shell takes "-home…" for an option), or as the project's path.
+    expect(json(['daily', ...dirs, '-p', 'home-dev-shop', '--tz', 'UTC'])).toEqual(shop);
+    expect(json(['daily', ...dirs, '--project', '/home/dev/shop', '--tz', 'UTC'])).toEqual(shop);
+    const sessions = json(['session', ...dirs, '--project=-home-dev-api']).sessions!;
+    expect(sessions.map((s) => s.projectPath)).toEqual(['-home-dev-api']);
+    expect(report(['daily', ...dirs, '--project', 'shop'])).toContain(
+      'No usage in project "shop"; projects: -home-dev-api, -home-dev-shop\n',
+    );
+  });
+
+  it('the table has a section per project and the whole total', () => {
+    const lines = report(['daily', '--config-dir', twoProjects(), '--instances', '--tz', 'UTC']).split('\n');
+    const sections = lines.filter((l) => l.includes('Project: ')).map((l) => l.trim());
+    expect(sections).toEqual(['Project: -home-dev-api', 'Project: -home-dev-shop']);
+    const total = lines.find((l) => l.startsWith(' Total '))!;
+    expect(total).toBe(
+      report(['daily', '--config-dir', twoProjects(), '--tz', 'UTC'])
+        .split('\n')
+        .find((l) => l.startsWith(' Total ')),
+    );
+  });
+});
+
 describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => {
   it.each([
     [['daily', '--since', 'yesterday'], '--since expects a date as YYYY-MM-DD (or YYYYMMDD), got "yesterday"'],
@@ -504,7 +554,13 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
     [['daily', '--bogus'], '--bogus'],
     [['daily', '--order', 'newest'], '--order expects asc or desc, got "newest"'],
     [['daily', '--tz', 'UTC', '--timezone', 'Asia/Tokyo'], '--tz UTC and --timezone Asia/Tokyo disagree: give one'],
-    [['daily', '--project', 'x'], "unknown option '--project' (--help lists the options)"],
+    [['daily', '--mode', 'calculate'], "unknown option '--mode' (--help lists the options)"],
+    [['session', '--instances'], '--instances groups daily, weekly and monthly reports by project'],
+    [['daily', '--instances', '--project', 'x'], '--instances and --project: give one'],
+    [
+      ['daily', '-p', '-home-dev-shop'],
+      "option '-p' argument is ambiguous: a value starting with a dash goes as '--project=-XYZ' or '-p-XYZ'",
+    ],
   ])('report %j', (args, mentions) => {
     const r = runCli(['report', ...args, ...CALENDAR], cliEnv(tempDir('spec-session-report-')));
     expect(r.status).toBe(1);

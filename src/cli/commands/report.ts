@@ -1,8 +1,14 @@
 import { claudeConfigDirs } from '../../transcript/discover.js';
 import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
-import { buildUsageReport, usageReportJson, type Period } from '../../report/usage-report.js';
-import { renderUsageTable } from '../../report/usage-table.js';
+import {
+  buildUsageReport,
+  reportProjects,
+  usageReportByProjectJson,
+  usageReportJson,
+  type Period,
+} from '../../report/usage-report.js';
+import { renderProjectsTable, renderUsageTable } from '../../report/usage-table.js';
 import { assertTimeZone, systemTimeZone } from '../../time/zoned.js';
 import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
 import { priceBookFrom } from '../../pricing/price-book-from.js';
@@ -12,8 +18,9 @@ const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
 
 /**
  * ccusage's own flags where they mean the same here, so its users' commands run as typed: -s -u -j
- * -b, -z/--timezone for --tz, -o/--order, and -O/--offline (prices are always the bundled tables:
- * nothing is ever fetched, so it changes nothing).
+ * -b, -z/--timezone for --tz, -o/--order, -p/--project and -i/--instances (a project is its folder
+ * under `projects/`), and -O/--offline (prices are always the bundled tables: nothing is ever
+ * fetched, so it changes nothing).
  */
 const REPORT_OPTIONS = {
   ...commonReportOptions,
@@ -23,6 +30,8 @@ const REPORT_OPTIONS = {
   breakdown: { type: 'boolean', short: 'b' },
   timezone: { type: 'string', short: 'z' },
   order: { type: 'string', short: 'o' },
+  project: { type: 'string', short: 'p' },
+  instances: { type: 'boolean', short: 'i' },
   offline: { type: 'boolean', short: 'O' },
   'config-dir': { type: 'string' },
 } as const satisfies Options;
@@ -43,6 +52,11 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     throw new UsageError(`--tz ${values.tz} and --timezone ${values.timezone} disagree: give one`);
   const order = values.order ?? 'asc';
   if (order !== 'asc' && order !== 'desc') throw new UsageError(`--order expects asc or desc, got "${order}"`);
+  if (values.instances && period === 'session')
+    throw new UsageError(
+      "--instances groups daily, weekly and monthly reports by project; report session names each session's project",
+    );
+  if (values.instances && values.project !== undefined) throw new UsageError('--instances and --project: give one');
   const tz = assertTimeZone(values.tz ?? values.timezone ?? systemTimeZone(storeDir));
   const { since, until } = dayRange(values);
   const book = priceBookFrom(values);
@@ -65,14 +79,33 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   bar.end();
   if (view.foldedHere) onFolded?.();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
-  const report = buildUsageReport(view, {
+  const options = {
     period: period as Period,
     tz,
     book,
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
+  };
+  const breakdown = values.breakdown === true;
+  if (values.instances) {
+    const all = buildUsageReport(view, options);
+    const projects = reportProjects(view)
+      .map((name) => ({ name, report: buildUsageReport(view, { ...options, project: name }) }))
+      .filter((p) => p.report.groups.length > 0);
+    if (order === 'desc') for (const p of projects) p.report.groups.reverse();
+    if (values.json) return `${JSON.stringify(usageReportByProjectJson(all, projects), null, 2)}\n`;
+    return renderProjectsTable(all, projects, breakdown);
+  }
+  const report = buildUsageReport(view, {
+    ...options,
+    ...(values.project !== undefined ? { project: values.project } : {}),
   });
   if (order === 'desc') report.groups.reverse();
   if (values.json) return `${JSON.stringify(usageReportJson(report), null, 2)}\n`;
-  return renderUsageTable(report, values.breakdown === true);
+  const table = renderUsageTable(report, breakdown);
+  if (values.project !== undefined && report.groups.length === 0) {
+    const known = reportProjects(view);
+    return `${table}No usage in project "${values.project}"${since || until ? ' in this range' : ''}; projects: ${known.join(', ') || 'none'}\n`;
+  }
+  return table;
 }
