@@ -1,7 +1,7 @@
 import type { PriceBook } from '../pricing/price-call.js';
 import { CALENDAR_ROW, type Calendar } from '../history/calendar.js';
 import { FAST, LONG, SLOT_MS, type HistorySummary } from '../history/summary.js';
-import { dayOfNumber, monthKey, weekKey } from '../time/zoned.js';
+import { dayOfNumber, lastDays, monthKey, weekKey } from '../time/zoned.js';
 import { SlotDays } from '../time/slot-days.js';
 import { UsageTally, modelBreakdowns, tallyFields, withTallyFields } from './tally.js';
 import { byVersion } from '../ledger/claude-versions.js';
@@ -243,4 +243,16 @@ export function usageReportByProjectJson(all: UsageReport, projects: Array<{ nam
 export function isProject(folder: string, asked: string): boolean {
   const munged = asked.replace(/[^a-zA-Z0-9]/g, '-');
   return folder === asked || folder === munged || folder === `-${munged}`;
+}
+
+/**
+ * `--last N`: the first day of the N most recent periods, this one included (1 is today, this
+ * week or this month), as ccusage counts them.
+ */
+export function firstDayOfLast(period: Exclude<Period, 'session'>, today: string, n: number): string {
+  if (period === 'daily') return lastDays(today, n)[0]!;
+  if (period === 'weekly') return lastDays(weekKey(today), 7 * (n - 1) + 1)[0]!;
+  const [year, month] = today.split('-').map(Number) as [number, number];
+  const first = new Date(Date.UTC(year, month - 1 - (n - 1), 1));
+  return first.toISOString().slice(0, 10);
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { systemClock } from '../time/clock.js';
 import { withClaudeSession, type ClaudeSessionRef, type SessionWriter } from '../capture/capture-session.js';
 import { loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import { writerFile } from '../ledger/ledger-files.js';
@@ -25,7 +26,7 @@ export interface ProjectContext {
   claude?: ClaudeSessionRef;
 }
 
-/** `now` defaults to the clock; SPEC_SESSION_NOW=<ISO time> pins it, for tests only (a "today" that does not depend on the day they run). */
+/** `now` defaults to the clock (see systemClock: tests pin it). */
 export function projectContext(
   projectDir: string,
   options: { tz?: string; prices?: string; pricesFile?: string; claude?: ClaudeSessionRef; now?: () => number } = {},
@@ -47,9 +48,7 @@ export function projectContext(
     config,
     tz,
     book,
-    now:
-      options.now ??
-      (process.env.SPEC_SESSION_NOW ? () => Date.parse(process.env.SPEC_SESSION_NOW!) : () => Date.now()),
+    now: options.now ?? systemClock(),
     ...(options.claude ? { claude: options.claude } : {}),
   };
 }

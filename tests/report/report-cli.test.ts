@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES, configDir, fixtureCase, session } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
 import { CLI, cliEnv, ensureBuilt, runCli, twoProjects } from './cli.js';
+import { firstDayOfLast } from '../../src/report/usage-report.js';
 import type { TokenFields } from '../e2e/support/project.js';
 
 beforeAll(() => ensureBuilt());
@@ -491,6 +492,27 @@ describe("ccusage's own flags, as its users type them", () => {
   });
 });
 
+describe('--last N: the N most recent days, weeks or months, this one included (ccusage)', () => {
+  const now = { SPEC_SESSION_NOW: '2026-11-03T12:00:00Z' }; // a Tuesday
+  it.each([
+    ['daily', '2', '2026-11-02'],
+    ['weekly', '1', '2026-11-02'],
+    ['monthly', '1', '2026-11-01'],
+    ['monthly', '2', '2026-10-01'],
+  ])('%s --last %s is --since %s', (period, n, since) => {
+    expect(report([period, ...CALENDAR, '--json', '--tz', 'UTC', '--last', n], now)).toBe(
+      report([period, ...CALENDAR, '--json', '--tz', 'UTC', '--since', since], now),
+    );
+  });
+
+  it('across a year, and from a Sunday', () => {
+    expect(firstDayOfLast('monthly', '2026-01-15', 2)).toBe('2025-12-01');
+    expect(firstDayOfLast('monthly', '2026-03-31', 14)).toBe('2025-02-01');
+    expect(firstDayOfLast('weekly', '2026-11-08', 2)).toBe('2026-10-26'); // Sunday: its week began Monday the 2nd
+    expect(firstDayOfLast('daily', '2026-03-01', 2)).toBe('2026-02-28');
+  });
+});
+
 describe('--project and --instances (a project is its folder under projects/, as ccusage names it)', () => {
   type ByProject = { projects: Record<string, Array<TokenFields & { date: string }>>; totals: TokenFields };
   const sum = (rows: TokenFields[]) =>
@@ -557,6 +579,10 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
     [['daily', '--mode', 'calculate'], "unknown option '--mode' (--help lists the options)"],
     [['session', '--instances'], '--instances groups daily, weekly and monthly reports by project'],
     [['daily', '--instances', '--project', 'x'], '--instances and --project: give one'],
+    [['daily', '--last', '0'], '--last expects a number of days, got "0"'],
+    [['monthly', '--last', 'two'], '--last expects a number of months, got "two"'],
+    [['daily', '--last', '2', '--since', '2026-11-01'], '--last and --since/--until: give one'],
+    [['session', '--last', '2'], '--last counts days, weeks or months: not for report session'],
     [
       ['daily', '-p', '-home-dev-shop'],
       "option '-p' argument is ambiguous: a value starting with a dash goes as '--project=-XYZ' or '-p-XYZ'",

@@ -3,13 +3,15 @@ import { historyDir } from '../../history/history-store.js';
 import { updateHistory } from '../../history/update-history.js';
 import {
   buildUsageReport,
+  firstDayOfLast,
   reportProjects,
   usageReportByProjectJson,
   usageReportJson,
   type Period,
 } from '../../report/usage-report.js';
 import { renderProjectsTable, renderUsageTable } from '../../report/usage-table.js';
-import { assertTimeZone, systemTimeZone } from '../../time/zoned.js';
+import { assertTimeZone, dayKey, systemTimeZone } from '../../time/zoned.js';
+import { systemClock } from '../../time/clock.js';
 import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
 import { priceBookFrom } from '../../pricing/price-book-from.js';
 import { progressBar } from '../progress.js';
@@ -32,6 +34,7 @@ const REPORT_OPTIONS = {
   order: { type: 'string', short: 'o' },
   project: { type: 'string', short: 'p' },
   instances: { type: 'boolean', short: 'i' },
+  last: { type: 'string' },
   offline: { type: 'boolean', short: 'O' },
   'config-dir': { type: 'string' },
 } as const satisfies Options;
@@ -58,7 +61,7 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     );
   if (values.instances && values.project !== undefined) throw new UsageError('--instances and --project: give one');
   const tz = assertTimeZone(values.tz ?? values.timezone ?? systemTimeZone(storeDir));
-  const { since, until } = dayRange(values);
+  const { since, until } = values.last === undefined ? dayRange(values) : lastPeriods(values, period, tz);
   const book = priceBookFrom(values);
   const configDirs = claudeConfigDirs(
     values['config-dir'] ? { ...process.env, CLAUDE_CONFIG_DIR: values['config-dir'] } : process.env,
@@ -108,4 +111,21 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     return `${table}No usage in project "${values.project}"${since || until ? ' in this range' : ''}; projects: ${known.join(', ') || 'none'}\n`;
   }
   return table;
+}
+
+/** `--last N`: the N most recent days, weeks or months, this one included (ccusage's flag). */
+function lastPeriods(
+  values: { last?: string; since?: string; until?: string },
+  period: string,
+  tz: string,
+): { since: string; until?: string } {
+  if (period === 'session') throw new UsageError('--last counts days, weeks or months: not for report session');
+  if (values.since !== undefined || values.until !== undefined)
+    throw new UsageError('--last and --since/--until: give one');
+  const n = Number(values.last);
+  if (!/^\d+$/.test(values.last!) || n < 1 || n > 100_000)
+    throw new UsageError(
+      `--last expects a number of ${period === 'daily' ? 'days' : period === 'weekly' ? 'weeks' : 'months'}, got "${values.last}"`,
+    );
+  return { since: firstDayOfLast(period as Exclude<Period, 'session'>, dayKey(systemClock()(), tz), n) };
 }
