@@ -1,9 +1,9 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withFileLock } from '../../src/store/lock.js';
-import { tempDir } from '../transcript/corpus.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(REPO, 'dist', 'spec-session.cjs');
@@ -78,7 +78,9 @@ export function runCliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<Cli
  * fixture's moved to -home-dev-api.
  */
 export function twoProjects(): string {
-  const dir = tempDir('spec-session-two-projects-');
+  // Not corpus.ts's tempDir: this module is also loaded by a global setup, outside any test file.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spec-session-two-projects-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const fixture = (name: string) =>
     path.join(REPO, 'tests', 'fixtures', 'transcripts', name, 'claude-config', 'projects');
   fs.cpSync(fixture('calendar'), path.join(dir, 'projects'), { recursive: true });
