@@ -49,8 +49,9 @@ interface SessionJson {
   totals: Tokens & { unpricedModels?: string[] };
 }
 
-function ccusage(dir: string): SessionJson {
-  const out = execFileSync(PEER_BIN, ['claude', 'session', '--json', '--offline'], {
+/** `ccusage claude <args>` on the config dir `dir`, its JSON parsed. */
+function runCcusage<T>(dir: string, args: string[]): T {
+  const out = execFileSync(PEER_BIN, ['claude', ...args], {
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH ?? '',
@@ -60,8 +61,10 @@ function ccusage(dir: string): SessionJson {
       TZ: 'UTC',
     },
   });
-  return JSON.parse(out) as SessionJson;
+  return JSON.parse(out) as T;
 }
+
+const ccusage = (dir: string) => runCcusage<SessionJson>(dir, ['session', '--json', '--offline']);
 
 function ours(dir: string): SessionJson {
   const r = runCli(['report', 'session', '--json', '--config-dir', dir], cliEnv(tempDir('spec-session-parity-')));
@@ -221,17 +224,9 @@ describe.skipIf(skipWithout(!missing))(
       ['progress-only', { input: 1000, output: 81, cacheWrite: 0, cacheRead: 0 }],
     ])('daily, %s: every call in any *.jsonl counts', (name, theirs) => {
       const dir = configDir(name);
-      const out = execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '-z', 'UTC'], {
-        encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: tempDir('ccusage-home-'),
-          CLAUDE_CONFIG_DIR: dir,
-          LOG_LEVEL: '0',
-          TZ: 'UTC',
-        },
-      });
-      expect(tokens((JSON.parse(out) as SessionJson).totals)).toEqual(theirs);
+      expect(tokens(runCcusage<SessionJson>(dir, ['daily', '--json', '--offline', '-z', 'UTC']).totals)).toEqual(
+        theirs,
+      );
       const r = runCli(
         ['report', 'daily', '--json', '--tz', 'UTC', '--config-dir', dir],
         cliEnv(tempDir('spec-session-parity-')),
@@ -254,18 +249,7 @@ describe.skipIf(skipWithout(!missing))(
         Object.fromEntries(
           Object.entries(j.projects).map(([project, rows]) => [project, rows.map((r) => [r.date, tokens(r)])]),
         );
-      const theirs = JSON.parse(
-        execFileSync(PEER_BIN, ['claude', 'daily', '--json', '--offline', '--instances', '-z', 'UTC'], {
-          encoding: 'utf8',
-          env: {
-            PATH: process.env.PATH ?? '',
-            HOME: tempDir('ccusage-home-'),
-            CLAUDE_CONFIG_DIR: dir,
-            LOG_LEVEL: '0',
-            TZ: 'UTC',
-          },
-        }),
-      ) as ByProject;
+      const theirs = runCcusage<ByProject>(dir, ['daily', '--json', '--offline', '--instances', '-z', 'UTC']);
       const r = runCli(
         ['report', 'daily', '--instances', '--json', '-z', 'UTC', '--config-dir', dir],
         cliEnv(tempDir('spec-session-parity-')),
