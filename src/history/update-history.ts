@@ -4,7 +4,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
 import { DirCache } from '../transcript/dir-cache.js';
-import { DamagedBucketError, IdIndex } from './call-store.js';
+import { BUCKETS, DamagedBucketError, IdIndex, loadBucket } from './call-store.js';
 import { CallTable } from './call-table.js';
 import { FileIndex, loadFileIndex } from './file-index.js';
 import { StoredFiles } from './stored-files.js';
@@ -36,6 +36,8 @@ export interface UpdateOptions {
 export interface HistoryView {
   /** Per-session usage (what `report session` prints from); loaded when first asked for. */
   summary(): HistorySummary;
+  /** Every distinct call, from the call buckets, each at its own time (what `report blocks` groups); read when first asked for. */
+  calls(): CallTable;
   /** Usage per slot over all sessions (what daily, weekly and monthly reports print from). */
   calendar(): Calendar;
   /** Bytes read in this run: 0 on a warm run with nothing new. */
@@ -103,7 +105,15 @@ async function update(store: string, options: UpdateOptions, stored: StoredFiles
   const calendar = changed.length === 0 && stored && !isDirty(store) ? loadCalendar(store) : undefined;
   if (calendar) {
     const summary = summaryOr(store, storeDir, configDirs, () => loadSummary(store));
-    return { summary, calendar: () => calendar, bytesRead: 0, filesRead: 0, errors: [], foldedHere: false };
+    return {
+      summary,
+      calls: once(() => allCalls(store)),
+      calendar: () => calendar,
+      bytesRead: 0,
+      filesRead: 0,
+      errors: [],
+      foldedHere: false,
+    };
   }
   const peek = stored && new FileIndex(stored);
   const total = changed.reduce((s, f) => s + f.size - (peek?.get(f.path)?.offset ?? 0), 0);
@@ -209,6 +219,7 @@ function merge(
   const done = summary;
   return {
     summary: summaryOr(store, historyRoot, configDirs, () => done.all()),
+    calls: once(() => allCalls(store)),
     calendar: () => calendar,
     bytesRead,
     filesRead: scan.files.length,
@@ -266,4 +277,11 @@ function foldCalls(
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
+}
+
+/** Every call bucket of the store, in one table. */
+function allCalls(store: string): CallTable {
+  const table = new CallTable();
+  for (let b = 0; b < BUCKETS; b++) loadBucket(store, b, table);
+  return table;
 }

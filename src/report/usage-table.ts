@@ -1,4 +1,6 @@
 import type { UsageReport } from './usage-report.js';
+import { burnRate, projection, type UsageBlock } from './blocks.js';
+import { clock } from '../time/time-format.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
 
@@ -107,4 +109,67 @@ function wrap(text: string, width: number): string[] {
 /** 80 columns leave 13 for a model name beside five 7-digit counts and the cost. */
 function fitWidth(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}
+
+/**
+ * `report blocks`: one row per 5-hour block (its start in the report's zone, ▶ on the active one),
+ * a gap as a line of its own; after the table, the active block's time left, burn rate and
+ * projection.
+ */
+export function renderBlocksTable(
+  blocks: UsageBlock[],
+  { tz, priceTable, now, breakdown }: { tz: string; priceTable: string; now: number; breakdown: boolean },
+): string {
+  const table = makeTable(
+    ['Block start', 'Calls', 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  for (const b of blocks) {
+    if (b.isGap) {
+      table.push([{ colSpan: 8, content: `  (no calls for ${span(b.end - b.start)})` }]);
+      continue;
+    }
+    const t = b.tally;
+    table.push([
+      `${clock(b.start, tz)}${b.isActive ? ' ▶' : ''}`,
+      formatTokens(b.calls),
+      ...cells(t.tokens),
+      formatTokens(t.total),
+      costCell(t.cost, t.unpriced.size > 0),
+    ]);
+    if (breakdown)
+      for (const [model, m] of [...t.models].sort((a, c) => (c[1].cost ?? 0) - (a[1].cost ?? 0))) {
+        const total =
+          m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
+        table.push([
+          ` └ ${fitWidth(shortModel(model), 13)}`,
+          formatTokens(m.calls),
+          ...cells(m.tokens),
+          formatTokens(total),
+          formatUsd(m.cost),
+        ]);
+      }
+  }
+  const notes = [`5-hour blocks as ccusage draws them · ${priceTable} prices · times in ${tz}`];
+  const active = blocks.find((b) => b.isActive);
+  if (active) {
+    const rate = burnRate(active);
+    const ahead = projection(active, now);
+    notes.push(
+      `▶ active: ends ${clock(active.end, tz).slice(11)} (${span(Math.max(0, active.end - now))} left)` +
+        (rate && ahead
+          ? `; ${formatTokens(Math.round(rate.tokensPerMinute))} tokens/min, ${formatUsd(rate.costPerHour)}/h; at that rate ${formatTokens(ahead.totalTokens)} tokens, ${formatUsd(ahead.totalCost)} by its end`
+          : ''),
+    );
+  }
+  if (!blocks.length) notes.push('No calls in this range.');
+  return `${blocks.length ? `${table.toString()}\n` : ''}${notes.join('\n')}\n`;
+}
+
+/** "3d 6h", "12h 30m", "45m". */
+function span(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const h = Math.floor(minutes / 60);
+  if (h >= 48) return `${Math.floor(h / 24)}d ${h % 24}h`;
+  return h ? `${h}h ${minutes % 60}m` : `${minutes}m`;
 }

@@ -6,7 +6,7 @@ import { formatCount, formatDuration, formatUsd, shortModel } from '../render/fo
 import { readSpecTasks } from '../spec/spec-dir.js';
 import type { ProjectContext } from './context.js';
 import { taskTimes } from './task-progress.js';
-import { hourMinute } from './time-format.js';
+import { hourMinute } from '../time/time-format.js';
 
 const kinds = (t: UsageTally) =>
   `${formatCount(t.tokens.input)} | ${formatCount(t.tokens.output)} | ${formatCount(t.tokens.cacheWrite5m)} | ${formatCount(t.tokens.cacheWrite1h)} | ${formatCount(t.tokens.cacheRead)}`;

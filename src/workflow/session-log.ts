@@ -8,7 +8,7 @@ import type { LedgerView } from '../ledger/read-ledger.js';
 import type { ProjectContext } from './context.js';
 import { projectSnapshot } from './snapshot.js';
 import { taskTimes } from './task-progress.js';
-import { clock } from './time-format.js';
+import { clock } from '../time/time-format.js';
 import { stamped } from './derived-files.js';
 
 /**

@@ -7,7 +7,7 @@ import { summarize } from '../spec/tasks-file.js';
 import { budgetRange, budgetStates, budgetText } from './budgets.js';
 import type { ProjectContext } from './context.js';
 import { activeSessions, activeTaskOf, projectSnapshot } from './snapshot.js';
-import { hourMinute } from './time-format.js';
+import { hourMinute } from '../time/time-format.js';
 import { sharedFiles } from '../capture/tool-use.js';
 
 /** What `/session-status` shows: every active work session, parallel ones too, with live numbers. */

@@ -10,7 +10,7 @@ import type { ProjectContext } from './context.js';
 import { recordEvents } from './context.js';
 import { activeSessions, projectSnapshot } from './snapshot.js';
 import { writeSessionLog } from './session-log.js';
-import { clock } from './time-format.js';
+import { clock } from '../time/time-format.js';
 
 const MARK = { pending: '[ ]', 'in-progress': '[-]', done: '[x]', blocked: '[~]' } as const;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCount, formatTokens } from '../../src/render/format.js';
 import { dayKey } from '../../src/time/zoned.js';
-import { clock } from '../../src/workflow/time-format.js';
+import { clock } from '../../src/time/time-format.js';
 import { intlClock, intlDay } from '../time/intl-oracle.js';
 
 describe('numbers and times without Intl on the hot paths', () => {

@@ -260,6 +260,32 @@ describe.skipIf(skipWithout(!missing))(
       expect(byDay(mine)).toEqual(byDay(theirs));
     });
 
+    it('blocks: the same 5-hour blocks, gaps, calls and tokens as ccusage', () => {
+      type Blocks = { blocks: Array<Record<string, unknown> & { tokenCounts: Record<string, number> }> };
+      const shared = (j: Blocks) =>
+        j.blocks.map((b) => [
+          b.id,
+          b.startTime,
+          b.endTime,
+          b.actualEndTime,
+          b.isGap,
+          b.entries,
+          b.tokenCounts,
+          b.totalTokens,
+        ]);
+      for (const dir of [configDir('calendar'), twoProjects()]) {
+        const theirs = runCcusage<Blocks>(dir, ['blocks', '--json', '--offline', '-z', 'UTC']);
+        const r = runCli(
+          ['report', 'blocks', '--json', '-z', 'UTC', '--config-dir', dir],
+          cliEnv(tempDir('spec-session-parity-')),
+        );
+        expect(r.status, r.stderr).toBe(0);
+        const mine = JSON.parse(r.stdout) as Blocks;
+        expect(mine.blocks.length).toBeGreaterThan(2);
+        expect(shared(mine)).toEqual(shared(theirs));
+      }
+    });
+
     it('each difference in the table has a reason, and names a fixture that exists', () => {
       for (const [name, diff] of Object.entries(DIFFERENCES)) {
         expect(CORPUS.map(([n]) => n)).toContain(name);

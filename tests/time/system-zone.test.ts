@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SlotDays } from '../../src/time/slot-days.js';
 import { isLocalZone, systemTimeZone } from '../../src/time/system-zone.js';
 import { dayKey } from '../../src/time/zoned.js';
-import { clock } from '../../src/workflow/time-format.js';
+import { clock } from '../../src/time/time-format.js';
 import { tempDir } from '../transcript/corpus.js';
 import { intlClock, intlDay, intlOffsetMinutes } from './intl-oracle.js';
 

@@ -4,19 +4,23 @@ import { updateHistory } from '../../history/update-history.js';
 import {
   buildUsageReport,
   firstDayOfLast,
+  isProject,
   reportProjects,
   usageReportByProjectJson,
   usageReportJson,
   type Period,
 } from '../../report/usage-report.js';
-import { renderProjectsTable, renderUsageTable } from '../../report/usage-table.js';
+import { renderBlocksTable, renderProjectsTable, renderUsageTable } from '../../report/usage-table.js';
+import { blocksJson, usageBlocks, type BlockCall } from '../../report/blocks.js';
+import type { HistoryView } from '../../history/update-history.js';
+import { SlotDays } from '../../time/slot-days.js';
 import { assertTimeZone, dayKey, systemTimeZone } from '../../time/zoned.js';
 import { systemClock } from '../../time/clock.js';
 import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
 import { priceBookFrom } from '../../pricing/price-book-from.js';
 import { progressBar } from '../progress.js';
 
-const PERIODS = ['daily', 'weekly', 'monthly', 'session'];
+const PERIODS = ['daily', 'weekly', 'monthly', 'session', 'blocks'];
 
 /**
  * ccusage's own flags where they mean the same here, so its users' commands run as typed: -s -u -j
@@ -35,6 +39,8 @@ const REPORT_OPTIONS = {
   project: { type: 'string', short: 'p' },
   instances: { type: 'boolean', short: 'i' },
   last: { type: 'string' },
+  active: { type: 'boolean', short: 'a' },
+  recent: { type: 'boolean', short: 'r' },
   offline: { type: 'boolean', short: 'O' },
   'config-dir': { type: 'string' },
 } as const satisfies Options;
@@ -48,13 +54,19 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   const { values, positionals } = parse(argv, REPORT_OPTIONS, 1);
   const period = positionals[0] ?? 'daily';
   if (!PERIODS.includes(period))
-    throw new UsageError(`unknown report "${period}": use daily, weekly, monthly or session`);
+    throw new UsageError(`unknown report "${period}": use daily, weekly, monthly, session or blocks`);
+  if ((values.active || values.recent) && period !== 'blocks')
+    throw new UsageError(`--${values.active ? 'active' : 'recent'} is for report blocks`);
   // Neither 'UTC' nor the machine's zone needs Intl: its first formatter loads time-zone data (~27 ms).
   const storeDir = historyDir();
   if (values.tz !== undefined && values.timezone !== undefined && values.tz !== values.timezone)
     throw new UsageError(`--tz ${values.tz} and --timezone ${values.timezone} disagree: give one`);
   const order = values.order ?? 'asc';
   if (order !== 'asc' && order !== 'desc') throw new UsageError(`--order expects asc or desc, got "${order}"`);
+  if (values.instances && period === 'blocks')
+    throw new UsageError(
+      '--instances groups daily, weekly and monthly reports by project; blocks are of every project together',
+    );
   if (values.instances && period === 'session')
     throw new UsageError(
       "--instances groups daily, weekly and monthly reports by project; report session names each session's project",
@@ -82,6 +94,16 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   bar.end();
   if (view.foldedHere) onFolded?.();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
+  const breakdown = values.breakdown === true;
+  if (period === 'blocks') {
+    const now = systemClock()();
+    let blocks = usageBlocks(blockCalls(view, tz, { since, until, project: values.project }), book, now);
+    if (values.recent) blocks = blocks.filter((b) => b.isActive || b.start >= now - RECENT_MS);
+    if (values.active) blocks = blocks.filter((b) => b.isActive);
+    if (order === 'desc') blocks.reverse();
+    if (values.json) return `${JSON.stringify(blocksJson(blocks, now), null, 2)}\n`;
+    return renderBlocksTable(blocks, { tz, priceTable: book.table, now, breakdown });
+  }
   const options = {
     period: period as Period,
     tz,
@@ -89,7 +111,6 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     ...(since ? { since } : {}),
     ...(until ? { until } : {}),
   };
-  const breakdown = values.breakdown === true;
   if (values.instances) {
     const all = buildUsageReport(view, options);
     const projects = reportProjects(view)
@@ -119,7 +140,8 @@ function lastPeriods(
   period: string,
   tz: string,
 ): { since: string; until?: string } {
-  if (period === 'session') throw new UsageError('--last counts days, weeks or months: not for report session');
+  if (period === 'session' || period === 'blocks')
+    throw new UsageError(`--last counts days, weeks or months: not for report ${period}`);
   if (values.since !== undefined || values.until !== undefined)
     throw new UsageError('--last and --since/--until: give one');
   const n = Number(values.last);
@@ -128,4 +150,46 @@ function lastPeriods(
       `--last expects a number of ${period === 'daily' ? 'days' : period === 'weekly' ? 'weeks' : 'months'}, got "${values.last}"`,
     );
   return { since: firstDayOfLast(period as Exclude<Period, 'session'>, dayKey(systemClock()(), tz), n) };
+}
+
+/** ccusage's --recent: blocks of the last 3 days, and the active one. */
+const RECENT_MS = 3 * 86_400_000;
+
+/**
+ * Every distinct call in the range, at its own time, with the calls only cost-state lines count
+ * (at the time the summary keeps for them), in time order: what usageBlocks groups.
+ */
+function blockCalls(
+  view: HistoryView,
+  tz: string,
+  { since, until, project }: { since?: string; until?: string; project?: string },
+): BlockCall[] {
+  const days = new SlotDays(tz);
+  const inRange = (time: number) => {
+    if (!since && !until) return true;
+    const day = days.day(time);
+    return (!since || day >= since) && (!until || day <= until);
+  };
+  const calls: BlockCall[] = [];
+  const table = view.calls();
+  for (let i = 0; i < table.size; i++) {
+    if (project !== undefined && !isProject(table.project(i), project)) continue;
+    const time = table.time(i);
+    if (inRange(time)) calls.push({ time, model: table.model(i), tokens: table.tokens(i), fast: table.fast(i) });
+  }
+  const summary = view.summary();
+  for (const s of Object.values(summary.sessions)) {
+    if (project !== undefined && !isProject(s.project, project)) continue;
+    for (const [at, model, input, output, cacheWrite5m, cacheWrite1h, cacheRead] of s.gaps) {
+      const time = at ?? s.last;
+      if (inRange(time))
+        calls.push({
+          time,
+          model: summary.models[model]!,
+          tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
+          fast: false,
+        });
+    }
+  }
+  return calls.sort((a, b) => a.time - b.time);
 }

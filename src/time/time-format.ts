@@ -1,4 +1,4 @@
-import { isLocalZone, localDay, pad } from '../time/zoned.js';
+import { isLocalZone, localDay, pad } from './zoned.js';
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
