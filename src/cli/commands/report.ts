@@ -14,6 +14,7 @@ import { renderBlocksTable, renderProjectsTable, renderUsageTable } from '../../
 import { blocksJson, usageBlocks, type BlockCall } from '../../report/blocks.js';
 import type { HistoryView } from '../../history/update-history.js';
 import { SlotDays } from '../../time/slot-days.js';
+import { withYoungGenerationHeld } from '../../store/young-generation.js';
 import { assertTimeZone, dayKey, systemTimeZone } from '../../time/zoned.js';
 import { systemClock } from '../../time/clock.js';
 import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
@@ -95,15 +96,17 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   if (view.foldedHere) onFolded?.();
   for (const error of view.errors) process.stderr.write(`spec-session: skipped ${error}\n`);
   const breakdown = values.breakdown === true;
-  if (period === 'blocks') {
-    const now = systemClock()();
-    let blocks = usageBlocks(blockCalls(view, tz, { since, until, project: values.project }), book, now);
-    if (values.recent) blocks = blocks.filter((b) => b.isActive || b.start >= now - RECENT_MS);
-    if (values.active) blocks = blocks.filter((b) => b.isActive);
-    if (order === 'desc') blocks.reverse();
-    if (values.json) return `${JSON.stringify(blocksJson(blocks, now), null, 2)}\n`;
-    return renderBlocksTable(blocks, { tz, priceTable: book.table, now, breakdown });
-  }
+  if (period === 'blocks')
+    // Every call of the history is loaded: held, the young generation does not grow to 16 MB a half (140 → 112 MB at 1.6 GiB).
+    return withYoungGenerationHeld(async () => {
+      const now = systemClock()();
+      let blocks = usageBlocks(blockCalls(view, tz, { since, until, project: values.project }), book, now);
+      if (values.recent) blocks = blocks.filter((b) => b.isActive || b.start >= now - RECENT_MS);
+      if (values.active) blocks = blocks.filter((b) => b.isActive);
+      if (order === 'desc') blocks.reverse();
+      if (values.json) return `${JSON.stringify(blocksJson(blocks, now), null, 2)}\n`;
+      return renderBlocksTable(blocks, { tz, priceTable: book.table, now, breakdown });
+    });
   const options = {
     period: period as Period,
     tz,
