@@ -8,7 +8,7 @@ import { blocksJson, usageBlocks, type BlockCall } from '../../src/report/blocks
 import { loadPriceBook } from '../../src/pricing/price-call.js';
 import { configDir } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
-import { cliEnv, REPO, runCli } from './cli.js';
+import { cliEnv, REPO, runCli, twoProjects } from './cli.js';
 
 const book = loadPriceBook({ table: 'anthropic' });
 const at = (iso: string) => Date.parse(iso);
@@ -87,6 +87,21 @@ describe('report blocks, through the CLI', () => {
       ]);
       expect(sum(blocks, 'cacheCreationInputTokens')).toBe(daily.totals.cacheCreationTokens);
     }
+  });
+
+  it("--project: that project's calls alone", () => {
+    const dir = twoProjects();
+    const api = JSON.parse(
+      run(['blocks', '-j', '-z', 'UTC', '--project=-home-dev-api', '--config-dir', dir]),
+    ) as Blocks;
+    const daily = JSON.parse(run(['daily', '-j', '-z', 'UTC', '-p', 'home-dev-api', '--config-dir', dir])) as {
+      totals: Record<string, number>;
+    };
+    expect(api.blocks).toHaveLength(1);
+    expect(sum(api, 'inputTokens')).toBe(daily.totals.inputTokens);
+    expect(run(['blocks', '-p', 'nope', '--config-dir', dir])).toContain(
+      'No usage in project "nope"; projects: -home-dev-api, -home-dev-shop\n',
+    );
   });
 
   it('--active and --recent, with the clock pinned an hour after the last call', () => {
