@@ -18,17 +18,13 @@ export function parse<O extends Options>(argv: string[], options: O, maxPosition
     // node's "Unknown option '--jsno'. To specify a positional…": one line, in the lower case the
     // other messages use, and for an unknown option where the known ones are listed.
     const message = (error as Error).message;
-    const line = message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    const first = message.split('\n')[0]!.replace(/\. To specify a positional.*$/, '');
+    const line = `${first.charAt(0).toLowerCase()}${first.slice(1)}`;
     // A value that starts with a dash (a project folder, `-home-me-shop`): node's last line says how.
     const dash = /\nTo specify an option argument starting with a dash use (.*)\.$/.exec(message)?.[1];
-    if (dash)
-      throw new UsageError(
-        `${line.charAt(0).toLowerCase()}${line.slice(1, -1)}: a value starting with a dash goes as ${dash}`,
-      );
+    if (dash) throw new UsageError(`${line.slice(0, -1)}: a value starting with a dash goes as ${dash}`);
     const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
-    throw new UsageError(
-      `${line.charAt(0).toLowerCase()}${line.slice(1)}${unknown ? ' (--help lists the options)' : ''}`,
-    );
+    throw new UsageError(`${line}${unknown ? ' (--help lists the options)' : ''}`);
   }
 }
 
