@@ -3,6 +3,8 @@ import { burnRate, projection, type UsageBlock } from './blocks.js';
 import { clock } from '../time/time-format.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
+import type { UsageTally } from './tally.js';
+import { totalTokens } from '../usage/tokens.js';
 
 const TITLES = { daily: 'Date', weekly: 'Week of', monthly: 'Month', session: 'Session' } as const;
 
@@ -38,18 +40,7 @@ function renderSections(
       const t = g.tally;
       const label = report.period === 'session' ? g.key.slice(0, 8) : g.key;
       table.push([label, ...cells(t.tokens), formatTokens(t.total), costCell(t.cost, t.unpriced.size > 0)]);
-      if (breakdown) {
-        for (const [model, m] of [...t.models].sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))) {
-          const total =
-            m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
-          table.push([
-            ` └ ${fitWidth(shortModel(model), 13)}`,
-            ...cells(m.tokens),
-            formatTokens(total),
-            formatUsd(m.cost),
-          ]);
-        }
-      }
+      if (breakdown) table.push(...modelRows(t, false));
     }
   }
   const t = report.totals;
@@ -72,6 +63,19 @@ function renderSections(
     );
   }
   return `${table.toString()}\n${notes.join('\n')}\n`;
+}
+
+/** A row per model under a row (`--breakdown`), the most expensive first; `calls` adds that column (blocks). */
+function modelRows(t: UsageTally, calls: boolean): string[][] {
+  return [...t.models]
+    .sort((a, b) => (b[1].cost ?? 0) - (a[1].cost ?? 0))
+    .map(([model, m]) => [
+      ` └ ${fitWidth(shortModel(model), 13)}`,
+      ...(calls ? [formatTokens(m.calls)] : []),
+      ...cells(m.tokens),
+      formatTokens(totalTokens(m.tokens)),
+      formatUsd(m.cost),
+    ]);
 }
 
 function cells(t: {
@@ -137,18 +141,7 @@ export function renderBlocksTable(
       formatTokens(t.total),
       costCell(t.cost, t.unpriced.size > 0),
     ]);
-    if (breakdown)
-      for (const [model, m] of [...t.models].sort((a, c) => (c[1].cost ?? 0) - (a[1].cost ?? 0))) {
-        const total =
-          m.tokens.input + m.tokens.output + m.tokens.cacheWrite5m + m.tokens.cacheWrite1h + m.tokens.cacheRead;
-        table.push([
-          ` └ ${fitWidth(shortModel(model), 13)}`,
-          formatTokens(m.calls),
-          ...cells(m.tokens),
-          formatTokens(total),
-          formatUsd(m.cost),
-        ]);
-      }
+    if (breakdown) table.push(...modelRows(t, true));
   }
   const notes = [`5-hour blocks as ccusage draws them · ${priceTable} prices · times in ${tz}`];
   const active = blocks.find((b) => b.isActive);
