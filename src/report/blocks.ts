@@ -14,7 +14,7 @@ import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { TokenCounts } from '../usage/tokens.js';
 import { roundUsd, UsageTally } from './tally.js';
 
-export const BLOCK_MS = 5 * 3_600_000;
+const BLOCK_MS = 5 * 3_600_000;
 
 /** One distinct API call (or a call only a cost-state line counts), at its own time. */
 export interface BlockCall {

@@ -13,7 +13,7 @@ import {
 import { renderBlocksTable, renderProjectsTable, renderUsageTable } from '../../report/usage-table.js';
 import { blocksJson, usageBlocks, type BlockCall } from '../../report/blocks.js';
 import type { HistoryView } from '../../history/update-history.js';
-import { SlotDays } from '../../time/slot-days.js';
+import { inRange } from '../../time/day-range.js';
 import { withYoungGenerationHeld } from '../../store/young-generation.js';
 import { assertTimeZone, dayKey, systemTimeZone } from '../../time/zoned.js';
 import { systemClock } from '../../time/clock.js';
@@ -167,25 +167,21 @@ function blockCalls(
   tz: string,
   { since, until, project }: { since?: string; until?: string; project?: string },
 ): BlockCall[] {
-  const days = new SlotDays(tz);
-  const inRange = (time: number) => {
-    if (!since && !until) return true;
-    const day = days.day(time);
-    return (!since || day >= since) && (!until || day <= until);
-  };
+  const range = { since, until };
   const calls: BlockCall[] = [];
   const table = view.calls();
   for (let i = 0; i < table.size; i++) {
     if (project !== undefined && !isProject(table.project(i), project)) continue;
     const time = table.time(i);
-    if (inRange(time)) calls.push({ time, model: table.model(i), tokens: table.tokens(i), fast: table.fast(i) });
+    if (inRange({ time }, range, tz))
+      calls.push({ time, model: table.model(i), tokens: table.tokens(i), fast: table.fast(i) });
   }
   const summary = view.summary();
   for (const s of Object.values(summary.sessions)) {
     if (project !== undefined && !isProject(s.project, project)) continue;
     for (const [at, model, input, output, cacheWrite5m, cacheWrite1h, cacheRead] of s.gaps) {
       const time = at ?? s.last;
-      if (inRange(time))
+      if (inRange({ time }, range, tz))
         calls.push({
           time,
           model: summary.models[model]!,
