@@ -78,7 +78,7 @@ export class HistoryUpdate {
     }
   }
 
-  /** Recomputes what the touched calls change in `summary`, then writes buckets and the id index. */
+  /** Recomputes what the touched calls change in `summary` (then `save` writes the buckets). */
   finish(summary: SummaryStore, files: FileIndex, readFiles: string[]): void {
     const { table } = this;
     for (const i of this.touched.list(table.size)) this.rowSessions.add(table.session(i));
@@ -98,7 +98,6 @@ export class HistoryUpdate {
     }
     this.updateVersions(summary, files, gapSessions);
     this.updateGaps(summary, files, gapSessions);
-    this.save();
   }
 
   private summarizeRows(summary: SummaryStore): void {
@@ -159,7 +158,8 @@ export class HistoryUpdate {
     }
   }
 
-  private save(): void {
+  /** Writes the touched buckets and the id index. */
+  save(): void {
     const { table } = this;
     for (const i of this.touched.list(table.size)) {
       const home = bucketOf(table.session(i));

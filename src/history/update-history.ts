@@ -11,6 +11,7 @@ import { StoredFiles } from './stored-files.js';
 import { isDirty, openStore, setDirty, storeFor } from './history-store.js';
 import { HistoryUpdate } from './history-update.js';
 import { withYoungGenerationHeld } from '../store/young-generation.js';
+import { collectGarbage } from '../store/full-gc.js';
 import { importLegacyHistory } from './legacy-history.js';
 import { scanTranscripts, type ScanResult } from './scan-parallel.js';
 import { calendarOf, loadCalendar, patchCalendar, saveCalendar, type Calendar } from './calendar.js';
@@ -208,7 +209,17 @@ function merge(
   }
   // The calls are dropped once their buckets are written: the summary's JSON is made without them.
   const tables = [...scan.calls.splice(0), ...(legacy?.size ? [legacy] : [])];
-  foldCalls(new HistoryUpdate(store, index, empty), repair, tables, summary, files!, repair ? files!.paths() : read);
+  const big = repair || bytesRead >= BIG_UPDATE_BYTES;
+  foldCalls(
+    new HistoryUpdate(store, index, empty),
+    repair,
+    tables,
+    summary,
+    files!,
+    repair ? files!.paths() : read,
+    big,
+  );
+  if (big) collectGarbage(); // the calls, now in their buckets
   faultPoint('mid-history-save');
   const previous = repair ? undefined : loadCalendar(store);
   const calendar = previous ? patchCalendar(previous, summary, tz) : calendarOf(summary.all(), tz);
@@ -268,10 +279,13 @@ function foldCalls(
   summary: SummaryStore,
   files: FileIndex,
   read: string[],
+  big: boolean,
 ): void {
   if (repair) update.loadAll();
   while (tables.length) update.addTable(tables.shift()!);
   update.finish(summary, files, read);
+  if (big) collectGarbage(); // what summing the sessions left, before the buckets are made
+  update.save();
 }
 
 function once<T>(make: () => T): () => T {

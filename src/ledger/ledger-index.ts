@@ -18,6 +18,7 @@ import { INDEX_VERSION, type BaseFile, type BuiltBase } from './index-base.js';
 import { advanceRaw, KeyLookup, liveHoldsRollups, type LiveFile } from './index-live.js';
 import { indexedView, type BaseLoader } from './indexed-view.js';
 import { deferredView, liveTouches, pendingRollups, type PendingRollups } from './pending-rollups.js';
+import { collectGarbage } from '../store/full-gc.js';
 
 /**
  * The machine-local index of the ledger (git-ignored, under .claude/spec-session/state/index/): a
@@ -115,7 +116,13 @@ function refresh(
 ): IndexedRead {
   const turn = later !== undefined;
   let how: IndexedRead['how'] = 'fresh';
-  const rebuild = (): BuiltBase => kept(buildBase(ledgerDir, listing.rollups, tz, { keepState: save }));
+  const rebuild = (): BuiltBase => {
+    const built = kept(buildBase(ledgerDir, listing.rollups, tz, { keepState: save }));
+    // A rebuild reads every rollup: their rows and what the base was assembled from are garbage
+    // now, and freed sooner by a full collection than by the reads that follow (see full-gc.ts).
+    collectGarbage();
+    return built;
+  };
   /**
    * The base when rollups were only added after those of `from` (a start's or /eod's rollup of the
    * last closed day, a pull of a teammate's): summed on top of what `from`'s summed to. Built from
