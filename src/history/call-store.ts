@@ -61,13 +61,41 @@ export function loadBucket(dir: string, bucket: number, table: CallTable): numbe
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+  const file = parseBucket(text);
+  if (!file) throw new DamagedBucketError(name);
+  return file.calls.map((rec) => table.addRecord(rec, file));
+}
+
+/**
+ * A bucket file's text as its calls, or undefined when it is not one: not JSON, or JSON of another
+ * shape (a hand edit, another program's file). Each record is checked as far as folding it needs.
+ */
+export function parseBucket(text: string): BucketFile | undefined {
   let file: BucketFile;
   try {
     file = JSON.parse(text) as BucketFile;
   } catch {
-    throw new DamagedBucketError(name);
+    return undefined;
   }
-  return file.calls.map((rec) => table.addRecord(rec, file));
+  if (typeof file !== 'object' || file === null) return undefined;
+  const { models, sessions, projects, calls } = file;
+  const names = [models, sessions, projects];
+  if (!names.every((list) => Array.isArray(list) && list.every((n) => typeof n === 'string'))) return undefined;
+  if (!Array.isArray(calls)) return undefined;
+  const index = (list: string[], i: unknown) =>
+    Number.isInteger(i) && (i as number) >= 0 && (i as number) < list.length;
+  for (const rec of calls as unknown[]) {
+    if (!Array.isArray(rec) || rec.length < 13 || rec.length > 14) return undefined;
+    const [id, time, model, session, project, flags, holders, req] = rec as unknown[];
+    if (typeof id !== 'string' || typeof time !== 'number' || typeof flags !== 'number') return undefined;
+    if (!index(models, model) || !index(sessions, session) || !index(projects, project)) return undefined;
+    if (!(req === null || typeof req === 'string')) return undefined;
+    if (!(Array.isArray(holders) ? holders.every((h) => index(sessions, h)) : typeof holders === 'number'))
+      return undefined;
+    for (let k = 8; k < 13; k++) if (typeof rec[k] !== 'number') return undefined;
+    if (rec.length === 14 && (typeof rec[13] !== 'object' || rec[13] === null)) return undefined;
+  }
+  return file;
 }
 
 /** A bucket file's own string tables: the ids its records use, then the lists it stores. */

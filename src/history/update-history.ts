@@ -4,7 +4,7 @@ import { faultPoint } from '../store/fault-point.js';
 import { withFileLock } from '../store/lock.js';
 import { forEachTranscript, placeOf, type TranscriptFile } from '../transcript/discover.js';
 import { DirCache } from '../transcript/dir-cache.js';
-import { BUCKETS, DamagedBucketError, IdIndex, loadBucket } from './call-store.js';
+import { BUCKETS, DamagedBucketError, IdIndex, loadBucket, parseBucket } from './call-store.js';
 import { CallTable } from './call-table.js';
 import { FileIndex, loadFileIndex } from './file-index.js';
 import { StoredFiles } from './stored-files.js';
@@ -32,6 +32,11 @@ export interface UpdateOptions {
   onProgress?: (done: number, total: number) => void;
   /** The zone the report will ask days in: the calendar keeps its rows summed by day in it. */
   tz?: string;
+  /**
+   * Every call will be asked for (`report blocks`): the buckets are read within the update, so a
+   * damaged one is set aside and rebuilt as for any update, not met afterwards.
+   */
+  calls?: boolean;
 }
 
 export interface HistoryView {
@@ -56,15 +61,20 @@ export interface HistoryView {
  * Files Claude Code has since deleted keep their usage.
  */
 export async function updateHistory(options: UpdateOptions): Promise<HistoryView> {
+  const attempt = async () => {
+    const view = await updateOnce(options);
+    if (options.calls) view.calls(); // kept: calls() reads them once
+    return view;
+  };
   try {
-    return await updateOnce(options);
+    return await attempt();
   } catch (error) {
     // A damaged summary shard is met while folding, after the update wrote its `dirty` marker: the
     // retry finds it and rebuilds the summary from the buckets (as after an update that died).
     if (error instanceof DamagedBucketError)
       setAside(storeFor(options.storeDir, options.configDirs), options.configDirs);
     else if (!(error instanceof DamagedSummaryError)) throw error;
-    return updateOnce(options);
+    return attempt();
   }
 }
 
@@ -76,12 +86,9 @@ function setAside(store: string, configDirs: string[]): void {
   withFileLock(path.join(store, 'store'), () => {
     const dir = path.join(store, 'calls');
     for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      try {
-        JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
-      } catch {
-        // a bucket that does not parse is set aside (never deleted) and its calls read again
+      // a bucket that does not read is set aside (never deleted) and its calls read again
+      if (!parseBucket(fs.readFileSync(path.join(dir, name), 'utf8')))
         fs.renameSync(path.join(dir, name), path.join(dir, `${name}.damaged-${Date.now()}`));
-      }
     }
     const files = loadFileIndex(store) ?? new FileIndex();
     for (const file of files.paths()) if (fs.existsSync(file)) files.delete(file);

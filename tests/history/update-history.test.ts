@@ -154,6 +154,30 @@ describe('updateHistory: crash safety', () => {
   });
 
   it.each([
+    ['torn', '{"models":["torn'],
+    ['of another shape', '{"models":[],"sessions":[],"projects":[],"calls":[["msg_1",0,7]]}'],
+  ])(
+    'every call asked for (report blocks) with the call buckets %s: set aside and rebuilt, the same calls',
+    async (_, text) => {
+      const { config, storeDir } = setup('per-block-lines', 'calendar');
+      const run = () => updateHistory({ configDirs: [config], storeDir, calls: true });
+      const callTotals = (view: HistoryView) => {
+        const table = view.calls();
+        const sum = zeroTokens();
+        for (let i = 0; i < table.size; i++) addTokens(sum, table.tokens(i));
+        return { calls: table.size, tokens: sum };
+      };
+      const all = callTotals(await run());
+      expect(all.calls).toBeGreaterThan(0);
+      const buckets = path.join(storeOf(storeDir), 'calls');
+      for (const name of fs.readdirSync(buckets)) fs.writeFileSync(path.join(buckets, name), text);
+      expect(callTotals(await run())).toEqual(all); // nothing new: the buckets are read, and rebuilt
+      expect(fs.readdirSync(buckets).filter((f) => f.includes('.damaged-')).length).toBeGreaterThan(0);
+      expect(callTotals(await run())).toEqual(all);
+    },
+  );
+
+  it.each([
     ['deleted', (file: string) => fs.rmSync(file)],
     ['torn', (file: string) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2))],
   ])(

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 /**
  * `report blocks`: the 5-hour windows as ccusage draws them, on calls made up for each rule, and
  * through the CLI on the fixtures (the blocks add up to the daily report, and equal ccusage's).
@@ -102,6 +103,20 @@ describe('report blocks, through the CLI', () => {
     expect(run(['blocks', '-p', 'nope', '--config-dir', dir])).toContain(
       'No usage in project "nope"; projects: -home-dev-api, -home-dev-shop\n',
     );
+  });
+
+  it('the same blocks with every call bucket of the store damaged (set aside and rebuilt, as for a daily report)', () => {
+    const home = tempDir('spec-session-blocks-');
+    const blocks = () => {
+      const r = runCli(['report', 'blocks', '-j', '-z', 'UTC', '--config-dir', configDir('calendar')], cliEnv(home));
+      expect([r.stderr, r.status]).toEqual(['', 0]);
+      return r.stdout;
+    };
+    const before = blocks();
+    const history = path.join(home, 'spec-session', 'history');
+    const store = path.join(history, fs.readdirSync(history)[0]!, 'calls');
+    for (const name of fs.readdirSync(store)) fs.writeFileSync(path.join(store, name), '{"models":["torn');
+    expect(blocks()).toBe(before);
   });
 
   it('--active and --recent, with the clock pinned an hour after the last call', () => {

@@ -91,6 +91,7 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     storeDir,
     onProgress: (d, t) => bar.update(d, t),
     tz,
+    calls: period === 'blocks',
   });
   bar.end();
   if (view.foldedHere) onFolded?.();
