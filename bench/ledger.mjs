@@ -271,6 +271,11 @@ function readsOf(c, live) {
       },
     },
     {
+      id: 'export',
+      label: '`export --format csv`, warm (every call of all time, a row each)',
+      run: () => run(['export', '--format', 'csv']),
+    },
+    {
       id: 'dashboard',
       label: '`dashboard --out`',
       run: () => run(['dashboard', '--out', path.join(c.dir, 'dashboard.html')]),
@@ -503,6 +508,7 @@ function render(o) {
     'session-status': () => true,
     'cost-json-warm': () => true,
     'cost-all-warm': () => true,
+    export: () => true,
     eod: () => true,
     'start-rollup': () => true,
     'after-rollup': (s, n) => s.ms <= 2 * n,
@@ -519,6 +525,7 @@ function render(o) {
     'session-status': '(none set)',
     'cost-json-warm': '(none set)',
     'cost-all-warm': '(none set)',
+    export: '(none set)',
     eod: '(none set)',
     'start-rollup': '(none set)',
     'after-rollup': "≤ 2× node -e 0 (the statusline's)",

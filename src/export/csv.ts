@@ -8,7 +8,12 @@ export type CsvCell = string | number | null;
  * (negative ones too) are numbers, never text, so they are left alone.
  */
 export function toCsv(header: string[], rows: CsvCell[][]): string {
-  return `${[header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n')}\r\n`;
+  return `${[header, ...rows].map(csvRecord).join('\r\n')}\r\n`;
+}
+
+/** One record, without its line end. */
+export function csvRecord(row: CsvCell[]): string {
+  return row.map(csvField).join(',');
 }
 
 function csvField(cell: CsvCell): string {

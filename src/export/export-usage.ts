@@ -1,7 +1,8 @@
 import type { DayRange } from '../report/project-usage.js';
 import type { ProjectContext } from '../workflow/context.js';
 import { projectSnapshot } from '../workflow/snapshot.js';
-import { toCsv } from './csv.js';
+import { csvRecord } from './csv.js';
+import { prettyJsonChunks, StreamedRows, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { pricedUsage, type PricedItem } from './priced-usage.js';
 
@@ -48,23 +49,17 @@ export function exportRow({ item, cost }: PricedItem): ExportRow {
 /**
  * `spec-session export`: the ledger's usage, one priced row per item, from the same snapshot as
  * `cost --json`, so the rows of a range sum to its totals. Costs are unrounded (null = unpriced).
+ * Written as it is made, a few hundred rows at a time: a team's years hold hundreds of thousands.
  */
 export function exportUsage(
   ctx: ProjectContext,
   format: ExportFormat,
   range: DayRange,
-): { text: string; skipped: string | undefined } {
+): { text: TextChunks; skipped: string | undefined } {
   const view = projectSnapshot(ctx);
-  const rows = pricedUsage(view, ctx.book, ctx.tz, range).map(exportRow);
+  const rows = () => pricedUsage(view, ctx.book, ctx.tz, range);
   const skipped = skippedNote(view);
-  if (format === 'csv')
-    return {
-      text: toCsv(
-        [...EXPORT_COLUMNS],
-        rows.map((r) => EXPORT_COLUMNS.map((c) => r[c])),
-      ),
-      skipped,
-    };
+  if (format === 'csv') return { text: new TextChunks(() => csvChunks(rows())), skipped };
   const meta = {
     priceTable: ctx.book.table,
     timeZone: ctx.tz,
@@ -72,5 +67,28 @@ export function exportUsage(
     until: range.until ?? null,
     ...skippedFields(view),
   };
-  return { text: `${JSON.stringify({ ...meta, rows }, null, 2)}\n`, skipped };
+  const json = { ...meta, rows: new StreamedRows(() => mapRows(rows(), exportRow)) };
+  return { text: new TextChunks(() => prettyJsonChunks(json)), skipped };
+}
+
+/** The CSV text (a header, then a record per item, CRLF after each), CSV_BATCH records a piece. */
+function* csvChunks(items: Iterable<PricedItem>): Generator<string> {
+  let piece = `${csvRecord([...EXPORT_COLUMNS])}\r\n`;
+  let records = 0;
+  for (const priced of items) {
+    const row = exportRow(priced);
+    piece += `${csvRecord(EXPORT_COLUMNS.map((c) => row[c]))}\r\n`;
+    if (++records % CSV_BATCH === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield piece;
+}
+
+/** Records per piece of CSV (~150 bytes each): a piece stays a small string. */
+const CSV_BATCH = 256;
+
+function* mapRows<S, R>(rows: Iterable<S>, make: (s: S) => R): Generator<R> {
+  for (const s of rows) yield make(s);
 }

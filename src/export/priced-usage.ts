@@ -1,6 +1,6 @@
 import type { PriceBook } from '../pricing/price-call.js';
 import type { LedgerView, UsageItem } from '../ledger/read-ledger.js';
-import { addItem, inRange, type DayRange } from '../report/project-usage.js';
+import { addItem, type DayRange } from '../report/project-usage.js';
 import { UsageTally } from '../report/tally.js';
 
 /** One usage item with its own price: null when its model has no rate (never a silent $0). */
@@ -10,16 +10,20 @@ export interface PricedItem {
 }
 
 /**
- * The ledger's usage items in a range, each priced on its own through a UsageTally, exactly as
- * the reports price it (long-context per call): summing these costs in order gives the reports'
- * totals. The rows of `export` and the per-item data of the dashboard both come from here.
+ * The ledger's usage items in a range, in time order, each priced on its own through a UsageTally,
+ * exactly as the reports price it (long-context per call): summing these costs in order gives the
+ * reports' totals. Handed over a batch (a month) at a time, none kept: the rows of `export`.
  */
-export function pricedUsage(view: LedgerView, book: PriceBook, tz: string, range: DayRange = {}): PricedItem[] {
-  return view.usage
-    .filter((item) => inRange(item, range, tz))
-    .map((item) => {
+export function* pricedUsage(
+  view: LedgerView,
+  book: PriceBook,
+  tz: string,
+  range: DayRange = {},
+): Generator<PricedItem> {
+  for (const batch of view.usageBatches(range, tz))
+    for (const item of batch) {
       const tally = new UsageTally(book);
       addItem(tally, item);
-      return { item, cost: tally.unpriced.size ? null : tally.cost };
-    });
+      yield { item, cost: tally.unpriced.size ? null : tally.cost };
+    }
 }

@@ -35,7 +35,7 @@ import {
   type PackedItems,
   type TaskRowIndex,
 } from './packed-items.js';
-import { sortByTime, type UsageItem } from './usage-item.js';
+import { compareByTime, sortByTime, type UsageItem } from './usage-item.js';
 import { withSessions } from './claude-versions.js';
 import { indexSessions } from './index-sessions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
@@ -217,6 +217,24 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         else forEachPacked(monthTable(month, false), `${month}#`, visitKept);
       }
       for (const item of folded().usage) if (keep(item)) visit(item);
+    },
+    *usageBatches(range: DayRange, tz: string) {
+      // A month's items are of its days, so the months, each in order, are in order end to end; the
+      // items not rolled up (a few days') go between them where their times fall.
+      const all = !range.since && !range.until;
+      const keep = (i: UsageItem) => all || inRange(i, range, tz);
+      const wanted = all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range));
+      const live = sortByTime(folded().usage.filter(keep));
+      let next = 0;
+      for (const month of wanted) {
+        const batch: UsageItem[] = [];
+        for (const item of sortByTime(monthItems(month, false).filter(keep))) {
+          while (next < live.length && compareByTime(live[next]!, item) < 0) batch.push(live[next++]!);
+          batch.push(item);
+        }
+        if (batch.length) yield batch;
+      }
+      if (next < live.length) yield live.slice(next);
     },
     usageOfTask(spec: string, task: string) {
       // Only the task's rows become items: a task resumed all year spans every month, and eod asks

@@ -33,6 +33,11 @@ export interface LedgerView {
    * of a long history) through one reused item, so a visitor keeps the item's fields, never the item.
    */
   forEachItemIn(range: DayRange, tz: string, visit: (item: UsageItem) => void): void;
+  /**
+   * usageIn's items in its order (by time), a batch at a time: the index hands over a month's,
+   * each kept only until the next (`export` of a long history writes them as they come).
+   */
+  usageBatches(range: DayRange, tz: string): Iterable<UsageItem[]>;
   usageOfTask(spec: string, task: string): UsageItem[];
   /** A task's usage over all time summed per model and tier (no session, day or Claude session): its cost, cheaply. */
   taskTotal(spec: string, task: string): UsageItem[];
@@ -95,6 +100,7 @@ export function memoryView(parts: MemoryParts): LedgerView {
     forEachItemIn: (range, tz, visit) => {
       for (const item of usageIn(range, tz)) visit(item);
     },
+    usageBatches: (range, tz) => [usageIn(range, tz)],
     forEachTaskEventOf: (spec, visit) => {
       for (const e of parts.tasks) if (e.spec === spec) visit(e);
     },

@@ -178,6 +178,9 @@ export function deferredView(view: LedgerView, p: PendingRollups, full: () => Le
       view.forEachItemIn(range, tz, visit);
       for (const i of p.items) if (inRange(i, range, tz)) visit(i);
     },
+    usageBatches(range, tz) {
+      return [this.usageIn(range, tz)];
+    },
     usageOfTask: (spec, task) =>
       pick(m.tasks.has(taskKey(spec, task)))?.usageOfTask(spec, task) ??
       sortByTime(plus(view.usageOfTask(spec, task), ofTask(spec, task))),

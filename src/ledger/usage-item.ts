@@ -60,5 +60,8 @@ export function isUnattributed(item: Pick<UsageItem, 'spec' | 'task' | 'ws' | 'p
 
 /** Items in the order every view keeps them: by time, of two at the same time by key. Sorts in place. */
 export function sortByTime(items: UsageItem[]): UsageItem[] {
-  return items.sort((a, b) => a.time - b.time || (a.key < b.key ? -1 : 1));
+  return items.sort(compareByTime);
 }
+
+/** The order sortByTime sorts in: by time, then by key. */
+export const compareByTime = (a: UsageItem, b: UsageItem): number => a.time - b.time || (a.key < b.key ? -1 : 1);

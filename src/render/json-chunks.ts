@@ -24,6 +24,19 @@ export class LazyRows<S, R> implements Iterable<R> {
   }
 }
 
+/** Rows made by a generator as they are written, none kept (a source too big to hold as a list). */
+export class StreamedRows<R> implements Iterable<R> {
+  constructor(private readonly rows: () => Iterable<R>) {}
+
+  [Symbol.iterator](): Iterator<R> {
+    return this.rows()[Symbol.iterator]();
+  }
+
+  toJSON(): R[] {
+    return [...this];
+  }
+}
+
 /** A command's output as pieces of text, written in order (`String()` joins them, for a caller that wants one string). */
 export class TextChunks implements Iterable<string> {
   constructor(private readonly pieces: () => Iterable<string>) {}
@@ -38,7 +51,7 @@ export class TextChunks implements Iterable<string> {
 }
 
 /**
- * Exactly `JSON.stringify(value, null, 2) + '\n'`, in pieces: each top-level array (or LazyRows)
+ * Exactly `JSON.stringify(value, null, 2) + '\n'`, in pieces: each top-level array (or LazyRows, StreamedRows)
  * is written `batch` rows at a time, so its whole text is never held at once. Each batch is one
  * native JSON.stringify call, of `[batch]`: nested one level deeper, its rows come out indented
  * as they stand in the whole document.
@@ -52,7 +65,7 @@ export function* prettyJsonChunks(value: Record<string, unknown>, batch = 64): G
   let head = '{';
   let fields = 0;
   for (const [key, v] of Object.entries(value)) {
-    if (v instanceof LazyRows || Array.isArray(v)) {
+    if (v instanceof LazyRows || v instanceof StreamedRows || Array.isArray(v)) {
       head += `${fields++ ? ',' : ''}\n  ${JSON.stringify(key)}: [`;
       let rows: unknown[] = [];
       let written = 0;
