@@ -7,14 +7,15 @@
  * more than 5 hours after the call before it, starts the next block; a pause longer than 5 hours
  * is a gap block, from 5 hours after the last call to the next one. A block is active while now
  * is within 5 hours of its last call and before its end; only an active block has a burn rate and
- * a projection to its end.
+ * a projection to its end. `--session-length` sets another length than 5 hours, for every rule.
  */
 import type { PriceBook } from '../pricing/price-call.js';
 import { isLongContextPrompt } from '../pricing/price-call.js';
 import type { TokenCounts } from '../usage/tokens.js';
 import { roundUsd, UsageTally } from './tally.js';
 
-const BLOCK_MS = 5 * 3_600_000;
+/** A block's length unless `--session-length` says otherwise: the 5 hours Claude's plans meter. */
+export const BLOCK_HOURS = 5;
 
 /** One distinct API call (or a call only a cost-state line counts), at its own time. */
 export interface BlockCall {
@@ -38,15 +39,16 @@ export interface UsageBlock {
   models: string[];
 }
 
-/** The blocks of `calls`, which must be in time order. */
-export function usageBlocks(calls: BlockCall[], book: PriceBook, now: number): UsageBlock[] {
+/** The blocks of `calls`, which must be in time order; `hours`: a block's length. */
+export function usageBlocks(calls: BlockCall[], book: PriceBook, now: number, hours = BLOCK_HOURS): UsageBlock[] {
+  const blockMs = hours * 3_600_000;
   const blocks: UsageBlock[] = [];
   let current: UsageBlock | undefined;
   const open = (time: number): UsageBlock => {
     const start = time - (((time % 3_600_000) + 3_600_000) % 3_600_000);
     return {
       start,
-      end: start + BLOCK_MS,
+      end: start + blockMs,
       lastCall: null,
       firstCall: null,
       isActive: false,
@@ -57,15 +59,15 @@ export function usageBlocks(calls: BlockCall[], book: PriceBook, now: number): U
     };
   };
   const close = (block: UsageBlock) => {
-    block.isActive = now - block.lastCall! < BLOCK_MS && now < block.end;
+    block.isActive = now - block.lastCall! < blockMs && now < block.end;
     blocks.push(block);
   };
   for (const call of calls) {
     if (current) {
       const sinceLast = call.time - current.lastCall!;
-      if (call.time - current.start > BLOCK_MS || sinceLast > BLOCK_MS) {
+      if (call.time - current.start > blockMs || sinceLast > blockMs) {
         close(current);
-        if (sinceLast > BLOCK_MS) blocks.push(gap(current.lastCall! + BLOCK_MS, call.time, book));
+        if (sinceLast > blockMs) blocks.push(gap(current.lastCall! + blockMs, call.time, book));
         current = undefined;
       }
     }
@@ -110,12 +112,42 @@ export function projection(block: UsageBlock, now: number) {
   };
 }
 
-/** ccusage's `blocks --json` shape (same field names), plus the unpriced models. */
-export function blocksJson(blocks: UsageBlock[], now: number) {
+/**
+ * `--token-limit`: a number of tokens, or `max`, the most any block before the active one used
+ * (among `blocks`, before `--active` or `--recent` leaves them out). Undefined when `max` finds none.
+ */
+export function tokenLimit(value: string, blocks: UsageBlock[]): number | undefined {
+  if (value !== 'max') return Number(value);
+  const totals = blocks.filter((b) => !b.isGap && !b.isActive).map((b) => b.tally.total);
+  return totals.length ? Math.max(...totals) : undefined;
+}
+
+/** Share of the limit at which a projection is a warning (ccusage's). */
+const WARN_AT = 0.8;
+
+/** The active block's projection against a token limit, as ccusage reports it; null without either. */
+export function tokenLimitStatus(block: UsageBlock, now: number, limit: number | undefined) {
+  const ahead = projection(block, now);
+  if (!ahead || limit === undefined || limit <= 0) return null;
+  const projected = ahead.totalTokens;
+  return {
+    limit,
+    projectedUsage: projected,
+    percentUsed: (projected / limit) * 100,
+    status: projected > limit ? 'exceeds' : projected > limit * WARN_AT ? 'warning' : 'ok',
+  };
+}
+
+/**
+ * ccusage's `blocks --json` shape (same field names), plus the unpriced models; with a token limit,
+ * the active block's `tokenLimitStatus`.
+ */
+export function blocksJson(blocks: UsageBlock[], now: number, limit?: number) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     blocks: blocks.map((b) => {
       const t = b.tally.tokens;
+      const status = b.isActive ? tokenLimitStatus(b, now, limit) : null;
       return {
         id: b.isGap ? `gap-${iso(b.start)}` : iso(b.start),
         startTime: iso(b.start),
@@ -136,6 +168,7 @@ export function blocksJson(blocks: UsageBlock[], now: number) {
         unpricedModels: [...b.tally.unpriced].sort(),
         burnRate: burnRate(b),
         projection: projection(b, now),
+        ...(status ? { tokenLimitStatus: status } : {}),
       };
     }),
   };

@@ -1,5 +1,5 @@
 import type { UsageReport } from './usage-report.js';
-import { burnRate, projection, type UsageBlock } from './blocks.js';
+import { BLOCK_HOURS, burnRate, projection, tokenLimitStatus, type UsageBlock } from './blocks.js';
 import { clock } from '../time/time-format.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
@@ -122,15 +122,28 @@ function fitWidth(text: string, width: number): string {
  */
 export function renderBlocksTable(
   blocks: UsageBlock[],
-  { tz, priceTable, now, breakdown }: { tz: string; priceTable: string; now: number; breakdown: boolean },
+  options: {
+    tz: string;
+    priceTable: string;
+    now: number;
+    breakdown: boolean;
+    /** A block's length (`--session-length`). */
+    hours?: number;
+    /** `--token-limit`: its tokens (undefined: `max` found no earlier block), and whether it was `max`. */
+    limit?: { tokens: number | undefined; max: boolean };
+  },
 ): string {
-  const table = makeTable(
-    ['Block start', 'Calls', 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'],
-    ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-  );
+  const { tz, priceTable, now, breakdown, hours = BLOCK_HOURS, limit } = options;
+  const share = limit?.tokens === undefined ? undefined : (tokens: number) => percent(tokens, limit.tokens!);
+  const heads = ['Block start', 'Calls', 'Input', 'Output', 'Cache W', 'Cache R', 'Total', 'Cost'];
+  const table = makeTable(share ? [...heads.slice(0, 7), '% limit', 'Cost'] : heads, [
+    'left',
+    ...heads.slice(1).map(() => 'right' as const),
+    ...(share ? (['right'] as const) : []),
+  ]);
   for (const b of blocks) {
     if (b.isGap) {
-      table.push([{ colSpan: 8, content: `  (no calls for ${span(b.end - b.start)})` }]);
+      table.push([{ colSpan: heads.length + (share ? 1 : 0), content: `  (no calls for ${span(b.end - b.start)})` }]);
       continue;
     }
     const t = b.tally;
@@ -139,11 +152,13 @@ export function renderBlocksTable(
       formatTokens(b.calls),
       ...cells(t.tokens),
       formatTokens(t.total),
+      ...(share ? [share(t.total)] : []),
       costCell(t.cost, t.unpriced.size > 0),
     ]);
-    if (breakdown) table.push(...modelRows(t, true));
+    if (breakdown)
+      table.push(...modelRows(t, true).map((row) => (share ? [...row.slice(0, 7), '', ...row.slice(7)] : row)));
   }
-  const notes = [`5-hour blocks as ccusage draws them · ${priceTable} prices · times in ${tz}`];
+  const notes = [`${hours}-hour blocks as ccusage draws them · ${priceTable} prices · times in ${tz}`];
   const active = blocks.find((b) => b.isActive);
   if (active) {
     const rate = burnRate(active);
@@ -155,9 +170,30 @@ export function renderBlocksTable(
           : ''),
     );
   }
+  if (limit) notes.push(limitNote(active, now, limit));
   if (!blocks.length) notes.push('No calls in this range.');
   return `${blocks.length ? `${table.toString()}\n` : ''}${notes.join('\n')}\n`;
 }
+
+/** What `--token-limit` says of the active block: used, left, and where its rate leads. */
+function limitNote(
+  active: UsageBlock | undefined,
+  now: number,
+  limit: { tokens: number | undefined; max: boolean },
+): string {
+  const { tokens } = limit;
+  if (tokens === undefined) return 'token limit max: no block before the active one to take it from';
+  const named = `token limit ${formatTokens(tokens)}${limit.max ? ' (the most a block before the active one used)' : ''}`;
+  if (!active) return `${named}: no active block`;
+  const used = active.tally.total;
+  const status = tokenLimitStatus(active, now, tokens);
+  const ahead = status
+    ? `; at this rate ${formatTokens(status.projectedUsage)} by its end (${percent(status.projectedUsage, tokens)})${status.status === 'ok' ? '' : `: ${status.status === 'exceeds' ? '⛔ exceeds it' : '⚠ near it'}`}`
+    : '';
+  return `${named}: ${formatTokens(used)} used (${percent(used, tokens)}), ${formatTokens(Math.max(0, tokens - used))} left${ahead}`;
+}
+
+const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(1)}%`;
 
 /** "3d 6h", "12h 30m", "45m". */
 function span(ms: number): string {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { blocksJson, usageBlocks, type BlockCall } from '../../src/report/blocks.js';
+import { blocksJson, tokenLimit, usageBlocks, type BlockCall } from '../../src/report/blocks.js';
 import { loadPriceBook } from '../../src/pricing/price-call.js';
 import { configDir } from '../fixtures/transcripts/cases.js';
 import { tempDir } from '../transcript/corpus.js';
@@ -57,6 +57,44 @@ describe('the 5-hour rule', () => {
     // A block whose last call is more than 5 hours back, or whose end has passed, is not active.
     expect(shape([call('2026-11-02T10:30:00Z')], at('2026-11-02T15:00:00Z'))[0]![3]).toBe(false);
     expect(shape([call('2026-11-02T10:30:00Z')], at('2026-11-02T14:59:59Z'))[0]![3]).toBe(true);
+  });
+
+  it('--token-limit: the projection against it (ok, warning past 80%, exceeds), on the active block only', () => {
+    const now = at('2026-11-02T12:00:00Z');
+    const calls = [
+      call('2026-11-01T08:00:00Z', 40_000),
+      call('2026-11-02T10:30:00Z', 10_000),
+      call('2026-11-02T11:30:00Z', 20_000),
+    ];
+    const blocks = usageBlocks(calls, book, now);
+    const statusAt = (limit: number) => blocksJson(blocks, now, limit).blocks.map((b) => b.tokenLimitStatus);
+    // The active block projects 132,000 tokens by its end (as above).
+    expect(statusAt(200_000)).toEqual([
+      undefined,
+      undefined,
+      { limit: 200_000, projectedUsage: 132_000, percentUsed: 66, status: 'ok' },
+    ]);
+    expect(statusAt(160_000).at(-1)).toMatchObject({ percentUsed: 82.5, status: 'warning' });
+    expect(statusAt(132_000).at(-1)).toMatchObject({ percentUsed: 100, status: 'warning' }); // exactly at it
+    expect(statusAt(131_999).at(-1)).toMatchObject({ status: 'exceeds' });
+    // max: the most a block before the active one used (44,000), never the active one (33,000) or a gap.
+    expect(tokenLimit('max', blocks)).toBe(44_000);
+    expect(tokenLimit('max', blocks.slice(1))).toBeUndefined();
+    expect(tokenLimit('12345', blocks)).toBe(12_345);
+  });
+
+  it('--session-length: every rule at that length', () => {
+    const twoHours = (calls: BlockCall[]) =>
+      blocksJson(usageBlocks(calls, book, LATER, 2), LATER).blocks.map((b) => [b.id, b.endTime, b.entries]);
+    expect(
+      twoHours([call('2026-11-02T10:42:00Z'), call('2026-11-02T12:00:00Z'), call('2026-11-02T12:00:00.001Z')]),
+    ).toEqual([
+      ['2026-11-02T10:00:00.000Z', '2026-11-02T12:00:00.000Z', 2],
+      ['2026-11-02T12:00:00.000Z', '2026-11-02T14:00:00.000Z', 1],
+    ]);
+    expect(twoHours([call('2026-11-02T10:10:00Z'), call('2026-11-02T12:10:00.001Z')])[1]![0]).toBe(
+      'gap-2026-11-02T12:10:00.000Z',
+    );
   });
 });
 
@@ -131,5 +169,44 @@ describe('report blocks, through the CLI', () => {
     expect(text).toContain(' 2026-11-10 09:00 ▶ │');
     expect(text).toContain('▶ active: ends 14:00 (3h 30m left)');
     expect(text).toContain('(no calls for 7d 18h)');
+  });
+
+  it('--token-limit and --session-length through the CLI; bad values are one line each', () => {
+    const now = { SPEC_SESSION_NOW: '2026-11-10T10:30:00Z' };
+    const dir = configDir('calendar');
+    const all = JSON.parse(run(['blocks', '-j', '--config-dir', dir], now)) as Blocks;
+    const most = Math.max(
+      ...all.blocks
+        .filter((b) => !b.isGap && !b.isActive)
+        .map((b) => Object.values(b.tokenCounts).reduce((n, v) => n + v, 0)),
+    );
+    // max is taken before --active leaves the other blocks out; the active block has one call, so no rate to project
+    const active = run(['blocks', '--active', '-t', 'max', '--config-dir', dir], now);
+    expect(active).toContain(
+      `token limit ${most.toLocaleString('en-US')} (the most a block before the active one used): `,
+    );
+    const text = run(
+      ['blocks', '-z', 'UTC', '--token-limit', '1000000', '--session-length', '3', '--config-dir', dir],
+      now,
+    );
+    expect(text).toContain('% limit');
+    expect(text).toContain('3-hour blocks as ccusage draws them');
+    const threeHours = JSON.parse(run(['blocks', '-j', '-n', '3', '--config-dir', dir], now)) as {
+      blocks: Array<{ startTime: string; endTime: string }>;
+    };
+    expect(threeHours.blocks.at(-1)).toMatchObject({
+      startTime: '2026-11-10T09:00:00.000Z',
+      endTime: '2026-11-10T12:00:00.000Z',
+    });
+    expect(text).toContain('\ntoken limit 1.00M: 4,400 used (0.4%), 995,600 left\n'); // the active block: one call of 4,000 in, 400 out
+    for (const [args, line] of [
+      [['-t', '0'], '--token-limit expects a number of tokens or max, got "0"'],
+      [['--session-length', '1e3'], '--session-length expects hours (more than 0, at most 168), got "1e3"'],
+    ] as const) {
+      const r = runCli(['report', 'blocks', ...args, '--config-dir', dir], cliEnv(tempDir('spec-session-blocks-')));
+      expect([r.status, r.stderr]).toEqual([1, `spec-session report: ${line}\n`]);
+    }
+    const daily = runCli(['report', 'daily', '-t', '5', '--config-dir', dir], cliEnv(tempDir('spec-session-blocks-')));
+    expect([daily.status, daily.stderr]).toEqual([1, 'spec-session report: --token-limit is for report blocks\n']);
   });
 });
