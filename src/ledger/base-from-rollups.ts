@@ -13,7 +13,6 @@ import { SLOT_MS } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
 import { buildState, restoreState, type BasePieces, type BuildState, type Parts } from './base-state.js';
 import { UsageSums } from './usage-sums.js';
-import { collectGarbage } from '../store/full-gc.js';
 
 export type { BasePieces, BuildState } from './base-state.js';
 
@@ -40,7 +39,6 @@ export function buildBase(
     counted: new Map(),
   };
   sumRollups(ledgerDir, rollups, parts, new Map());
-  collectGarbage(); // the rollups as parsed, before the sums are assembled (see full-gc.ts)
   const state = keepState ? buildState(baseId(tz, rollups), parts) : undefined;
   return { ...assemble(tz, rollups, parts), ...(state ? { state } : {}) };
 }
