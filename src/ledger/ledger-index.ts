@@ -62,6 +62,23 @@ export interface ReadOptions {
   listAll?: boolean;
 }
 
+/** Where the index of a zone keeps its files: `<stem>.<piece>.json`. */
+const indexStem = (indexDir: string, tz: string) => path.join(indexDir, `ledger-${tz.replace(/[^A-Za-z0-9_-]/g, '_')}`);
+
+/**
+ * Which state of the ledger the index of `tz` stands for, in a few bytes: its base and live files
+ * are replaced whole (a new inode) whenever either changes. For a machine-local memo of a read
+ * (see statusline); never a figure's source.
+ */
+export function indexVersion(indexDir: string, tz: string): string {
+  return (['base', 'live'] as const)
+    .map((piece) => {
+      const stat = fs.statSync(pieceFile(indexStem(indexDir, tz), piece), { throwIfNoEntry: false });
+      return stat ? `${stat.ino}:${stat.size}` : '-';
+    })
+    .join(' ');
+}
+
 /** The ledger's fold, from the index in `indexDir`, brought up to date (and saved) first. */
 export function readIndexedLedger(
   ledgerDir: string,
@@ -69,7 +86,7 @@ export function readIndexedLedger(
   tz: string,
   options: ReadOptions = {},
 ): IndexedRead {
-  const stem = path.join(indexDir, `ledger-${tz.replace(/[^A-Za-z0-9_-]/g, '_')}`);
+  const stem = indexStem(indexDir, tz);
   fs.mkdirSync(indexDir, { recursive: true });
   const list = (save: boolean) => ledgerListing(ledgerDir, indexDir, options, save);
   // A turn's read may leave pulled rollups for later (pending-rollups.ts): a question they could

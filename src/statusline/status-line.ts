@@ -1,4 +1,8 @@
+import path from 'node:path';
 import { currentBinding, loadSessionState } from '../capture/claude-session-state.js';
+import { indexVersion } from '../ledger/ledger-index.js';
+import { isSessionId } from '../project/names.js';
+import { readCachedJson, writeFileAtomic } from '../store/atomic-file.js';
 import type { LedgerView } from '../ledger/read-ledger.js';
 import type { Attribution } from '../ledger/records.js';
 import { formatUsd } from '../render/format.js';
@@ -31,13 +35,35 @@ export function statusLine(ctx: ProjectContext, claudeSessionId: string | undefi
   return parts.join(' · ');
 }
 
-/** The session's state file says what it is bound to; when that is lost, its last binding in the ledger does. */
+/**
+ * The session's state file says what it is bound to; when that is lost, its last binding in the
+ * ledger does. That reads every binding the index keeps (a team's years of them), so it is kept
+ * beside the index for the next refresh, until the index changes: a hook that runs writes the state
+ * again, and until one does nothing new binds the session.
+ */
 function bindingOf(ctx: ProjectContext, view: LedgerView, claudeSessionId: string | undefined): Attribution {
   if (!claudeSessionId) return { ws: null, spec: null, task: null };
   const state = loadSessionState(ctx.paths.claudeSessionsState, claudeSessionId);
   if (state) return currentBinding(state);
-  const last = view.lastBinding({ cs: claudeSessionId });
-  return { ws: last?.ws ?? null, spec: last?.spec ?? null, task: last?.task ?? null };
+  const lookUp = () => {
+    const last = view.lastBinding({ cs: claudeSessionId });
+    return { ws: last?.ws ?? null, spec: last?.spec ?? null, task: last?.task ?? null };
+  };
+  if (!isSessionId(claudeSessionId)) return lookUp();
+  const file = path.join(ctx.paths.ledgerIndex, `statusline-${claudeSessionId}.json`);
+  const version = indexVersion(ctx.paths.ledgerIndex, ctx.tz);
+  const kept = readCachedJson<{ version: string; binding: Attribution }>(
+    file,
+    (m) => m.version === version && typeof m.binding === 'object' && m.binding !== null,
+  );
+  if (kept) return kept.binding;
+  const binding = lookUp();
+  try {
+    writeFileAtomic(file, JSON.stringify({ version, binding }), { durable: false });
+  } catch {
+    // not kept: the next refresh looks it up again
+  }
+  return binding;
 }
 
 /** What the status line says when something went wrong: short, and never an error in Claude Code's face. */

@@ -4,7 +4,7 @@
  * transcript rescan, and shown by Claude Code itself under its prompt.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInteractive } from '../e2e/support/claude.js';
@@ -83,6 +83,39 @@ describe('spec-session statusline', () => {
     expect(statusline(inputFor(p.sessions.invoice)).stdout).toBe(
       expectedLine('inv-1000', 'invoice-management', '1.3', 1),
     );
+  });
+
+  it('a Claude session whose state file is lost: its last binding from the ledger, kept until the index changes', () => {
+    const own = join(p.project, '.claude', 'spec-session', 'state');
+    const stateFile = join(own, 'claude-sessions', `${p.sessions.invoice}.json`);
+    const kept = join(own, 'index', `statusline-${p.sessions.invoice}.json`);
+    // The session and its task's cost (today's is another test's to check: it logs an hour by hand).
+    const shown = () => statusline(inputFor(p.sessions.invoice)).stdout.split(' · today ')[0];
+    const expected = (task: string) => expectedLine('inv-1000', 'invoice-management', task).split(' · today ')[0];
+    const saved = readFileSync(stateFile);
+    rmSync(stateFile);
+    try {
+      expect(shown()).toBe(expected('1.3'));
+      expect(JSON.parse(readFileSync(kept, 'utf8')).binding).toEqual({
+        ws: 'inv-1000',
+        spec: 'invoice-management',
+        task: '1.3',
+      });
+      expect(shown()).toBe(expected('1.3'));
+      // A later binding of the session reaches the ledger (another clone's, say): the index changes,
+      // and the line follows it.
+      const day = join(p.project, 'docs', 'sessions', 'ledger', dayOf(p.info.now));
+      mkdirSync(day, { recursive: true });
+      const t = new Date(Date.parse(p.info.now) + 1000).toISOString();
+      const bind = { k: 'bind', t, cs: p.sessions.invoice, ws: 'inv-1000', spec: 'invoice-management', task: '1.4' };
+      writeFileSync(join(day, 'statusline-test.jsonl'), `${JSON.stringify(bind)}\n`);
+      expect(shown()).toBe(expected('1.4'));
+      writeFileSync(kept, '{"version": torn');
+      expect(shown()).toBe(expected('1.4'));
+      rmSync(join(day, 'statusline-test.jsonl'));
+    } finally {
+      writeFileSync(stateFile, saved);
+    }
   });
 
   it('never fails loudly: a short line and exit 0, the error logged for doctor', () => {
