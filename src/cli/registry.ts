@@ -53,7 +53,7 @@ export const COMMANDS: Record<string, Command> = {
   report: {
     summary: 'usage across your whole Claude Code history (like ccusage, exact)',
     usage:
-      "report [daily|weekly|monthly|session|blocks] [--json] [--since D] [--until D] [--tz Zone] [--breakdown] [--order asc|desc] [--last N] [--project P | --instances] [--active] [--recent] [--token-limit N|max] [--session-length H] [--prices anthropic|claude-code] [--config-dir D,…]\n  ccusage's short flags too: -j -s -u -b -z/--timezone -o -p -i -a -r -t -n -O/--offline (a no-op: prices are never fetched)",
+      "report [daily|weekly|monthly|session|blocks] [--json] [--since D] [--until D] [--tz Zone] [--breakdown] [--order asc|desc] [--last N] [--project P | --instances] [--active] [--recent] [--token-limit N|max] [--session-length H] [--prices anthropic|claude-code] [--config-dir D,…]\n  ccusage's short flags too: -j -s -u -b -z/--timezone -o -p -i -a -r -t -n -O/--offline (a no-op: prices are never fetched) -m calculate (the only mode: priced from tokens)",
     run: reportCommand,
   },
   knowledge: {

@@ -471,6 +471,7 @@ describe("ccusage's own flags, as its users type them", () => {
       ]),
     ).toBe(long);
     expect(report(['session', ...CALENDAR, '-b'])).toBe(report(['session', ...CALENDAR, '--breakdown']));
+    expect(report(['daily', ...CALENDAR, '-j', '-m', 'calculate'])).toBe(report(['daily', ...CALENDAR, '-j'])); // the only mode
   });
 
   it('--order desc lists the newest first, in the table and the JSON; the totals are the same', () => {
@@ -576,13 +577,17 @@ describe('bad input: one line on stderr, exit code 1, nothing on stdout', () => 
     [['daily', '--bogus'], '--bogus'],
     [['daily', '--order', 'newest'], '--order expects asc or desc, got "newest"'],
     [['daily', '--tz', 'UTC', '--timezone', 'Asia/Tokyo'], '--tz UTC and --timezone Asia/Tokyo disagree: give one'],
-    [['daily', '--mode', 'calculate'], "unknown option '--mode' (--help lists the options)"],
     [['session', '--instances'], '--instances groups daily, weekly and monthly reports by project'],
     [['daily', '--instances', '--project', 'x'], '--instances and --project: give one'],
     [['daily', '--last', '0'], '--last expects a number of days, got "0"'],
     [['monthly', '--last', 'two'], '--last expects a number of months, got "two"'],
     [['daily', '--last', '2', '--since', '2026-11-01'], '--last and --since/--until: give one'],
     [['session', '--last', '2'], '--last counts days, weeks or months: not for report session'],
+    [
+      ['daily', '--mode', 'display'],
+      "--mode display: every call is priced from its tokens here (ccusage's --mode calculate)",
+    ],
+    [['daily', '-m', 'auto'], '--mode auto: every call is priced from its tokens here'],
     [
       ['daily', '-p', '-home-dev-shop'],
       "option '-p' argument is ambiguous: a value starting with a dash goes as '--project=-XYZ' or '-p-XYZ'",

@@ -26,8 +26,9 @@ const PERIODS = ['daily', 'weekly', 'monthly', 'session', 'blocks'];
 /**
  * ccusage's own flags where they mean the same here, so its users' commands run as typed: -s -u -j
  * -b, -z/--timezone for --tz, -o/--order, -p/--project and -i/--instances (a project is its folder
- * under `projects/`), and -O/--offline (prices are always the bundled tables: nothing is ever
- * fetched, so it changes nothing).
+ * under `projects/`), -O/--offline (prices are always the bundled tables: nothing is ever fetched,
+ * so it changes nothing), -m/--mode calculate (every call is priced from its tokens: the only mode
+ * here), and for blocks -a -r -t -n.
  */
 const REPORT_OPTIONS = {
   ...commonReportOptions,
@@ -45,6 +46,7 @@ const REPORT_OPTIONS = {
   'token-limit': { type: 'string', short: 't' },
   'session-length': { type: 'string', short: 'n' },
   offline: { type: 'boolean', short: 'O' },
+  mode: { type: 'string', short: 'm' },
   'config-dir': { type: 'string' },
 } as const satisfies Options;
 
@@ -60,6 +62,10 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
     throw new UsageError(`unknown report "${period}": use daily, weekly, monthly, session or blocks`);
   for (const flag of ['active', 'recent', 'token-limit', 'session-length'] as const)
     if (values[flag] !== undefined && period !== 'blocks') throw new UsageError(`--${flag} is for report blocks`);
+  if (values.mode !== undefined && values.mode !== 'calculate')
+    throw new UsageError(
+      `--mode ${values.mode}: every call is priced from its tokens here (ccusage's --mode calculate); a transcript's costUSD is not read`,
+    );
   const limitFlag = values['token-limit'];
   if (limitFlag !== undefined && limitFlag !== 'max' && !(/^\d+$/.test(limitFlag) && Number(limitFlag) > 0))
     throw new UsageError(`--token-limit expects a number of tokens or max, got "${limitFlag}"`);
