@@ -63,7 +63,8 @@ export interface HistoryView {
 export async function updateHistory(options: UpdateOptions): Promise<HistoryView> {
   const attempt = async () => {
     const view = await updateOnce(options);
-    if (options.calls) view.calls(); // kept: calls() reads them once
+    // Kept (calls() reads them once); held, as a big update is: the whole history in one table.
+    if (options.calls) await withYoungGenerationHeld(async () => view.calls());
     return view;
   };
   try {
