@@ -93,9 +93,19 @@ export function parseBucket(text: string): BucketFile | undefined {
     if (!(Array.isArray(holders) ? holders.every((h) => index(sessions, h)) : typeof holders === 'number'))
       return undefined;
     for (let k = 8; k < 13; k++) if (typeof rec[k] !== 'number') return undefined;
-    if (rec.length === 14 && (typeof rec[13] !== 'object' || rec[13] === null)) return undefined;
+    if (rec.length === 14 && !isExtra(rec[13])) return undefined;
   }
   return file;
+}
+
+const isTokens = (t: unknown) => Array.isArray(t) && t.length === 5 && t.every((n) => typeof n === 'number');
+
+/** A record's side variants (CallTable.record): `a`, the copies without a requestId; `m`, other request ids. */
+function isExtra(extra: unknown): boolean {
+  if (typeof extra !== 'object' || extra === null) return false;
+  const { a, m } = extra as { a?: unknown; m?: unknown };
+  if (a !== undefined && !isTokens(a)) return false;
+  return m === undefined || (typeof m === 'object' && m !== null && Object.values(m).every(isTokens));
 }
 
 /** A bucket file's own string tables: the ids its records use, then the lists it stores. */

@@ -153,6 +153,23 @@ describe('updateHistory: crash safety', () => {
     expect(totals(await run())).toEqual(sumOf(all, t(5000, 500)));
   });
 
+  it('calls with other request ids and copies without one are read back from their buckets as they were written', async () => {
+    const { config, storeDir } = setup('missing-request-id', 'two-request-ids');
+    const run = () => updateHistory({ configDirs: [config], storeDir, calls: true });
+    const first = (await run()).calls();
+    const buckets = path.join(storeOf(storeDir), 'calls');
+    const text = fs
+      .readdirSync(buckets)
+      .map((f) => fs.readFileSync(path.join(buckets, f), 'utf8'))
+      .join('');
+    expect(text).toContain('{"a":'); // a call's copies without a requestId, beside its own
+    expect(text).toMatch(/"m":\{"req_/); // another request id of the same message
+    const again = (await run()).calls(); // read from the buckets, nothing new
+    const rows = (t: typeof first) => Array.from({ length: t.size }, (_, i) => [t.id(i), t.tokens(i)]);
+    expect(rows(again)).toEqual(rows(first));
+    expect(fs.readdirSync(buckets).filter((f) => f.includes('.damaged-'))).toEqual([]);
+  });
+
   it.each([
     ['torn', '{"models":["torn'],
     ['of another shape', '{"models":[],"sessions":[],"projects":[],"calls":[["msg_1",0,7]]}'],
