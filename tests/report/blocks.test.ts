@@ -201,7 +201,14 @@ describe('report blocks, through the CLI', () => {
     expect(text).toContain('\ntoken limit 1.00M: 4,400 used (0.4%), 995,600 left\n'); // the active block: one call of 4,000 in, 400 out
     for (const [args, line] of [
       [['-t', '0'], '--token-limit expects a number of tokens or max, got "0"'],
-      [['--session-length', '1e3'], '--session-length expects hours (more than 0, at most 168), got "1e3"'],
+      [
+        ['--session-length', '1e3'],
+        '--session-length expects hours from 1 to 168 (a block starts at its first call\'s hour), got "1e3"',
+      ],
+      [
+        ['-n', '0.5'],
+        '--session-length expects hours from 1 to 168 (a block starts at its first call\'s hour), got "0.5"',
+      ],
     ] as const) {
       const r = runCli(['report', 'blocks', ...args, '--config-dir', dir], cliEnv(tempDir('spec-session-blocks-')));
       expect([r.status, r.stderr]).toEqual([1, `spec-session report: ${line}\n`]);

@@ -70,9 +70,9 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   if (limitFlag !== undefined && limitFlag !== 'max' && !(/^\d+$/.test(limitFlag) && Number(limitFlag) > 0))
     throw new UsageError(`--token-limit expects a number of tokens or max, got "${limitFlag}"`);
   const hours = values['session-length'] === undefined ? BLOCK_HOURS : Number(values['session-length']);
-  if (!/^\d+(\.\d+)?$/.test(values['session-length'] ?? '5') || !(hours > 0 && hours <= 168))
+  if (!/^\d+(\.\d+)?$/.test(values['session-length'] ?? '5') || !(hours >= 1 && hours <= 168))
     throw new UsageError(
-      `--session-length expects hours (more than 0, at most 168), got "${values['session-length']}"`,
+      `--session-length expects hours from 1 to 168 (a block starts at its first call's hour), got "${values['session-length']}"`,
     );
   // Neither 'UTC' nor the machine's zone needs Intl: its first formatter loads time-zone data (~27 ms).
   const storeDir = historyDir();
