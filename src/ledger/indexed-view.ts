@@ -162,6 +162,17 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     taskRows.set(table, made);
     return made;
   };
+  /**
+   * The items a range keeps, and the months that may hold them: every month for all time, or when
+   * the range's days are in another zone than the months'.
+   */
+  const monthsFor = (range: DayRange, tz: string) => {
+    const all = !range.since && !range.until;
+    return {
+      keep: (i: UsageItem) => all || inRange(i, range, tz),
+      wanted: all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range)),
+    };
+  };
   const fromMonths = (wanted: string[], keep: (i: UsageItem) => boolean) =>
     sortByTime([...wanted.flatMap((m) => monthItems(m).filter(keep)), ...folded().usage.filter(keep)]);
 
@@ -204,9 +215,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       );
     },
     forEachItemIn(range: DayRange, tz: string, visit: (item: UsageItem) => void) {
-      const all = !range.since && !range.until;
-      const keep = (i: UsageItem) => all || inRange(i, range, tz);
-      const wanted = all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range));
+      const { keep, wanted } = monthsFor(range, tz);
       const visitKept = (item: UsageItem) => {
         if (keep(item)) visit(item);
       };
@@ -221,9 +230,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     *usageBatches(range: DayRange, tz: string) {
       // A month's items are of its days, so the months, each in order, are in order end to end; the
       // items not rolled up (a few days') go between them where their times fall.
-      const all = !range.since && !range.until;
-      const keep = (i: UsageItem) => all || inRange(i, range, tz);
-      const wanted = all || tz !== base.tz ? base.months : base.months.filter((m) => monthInRange(m, range));
+      const { keep, wanted } = monthsFor(range, tz);
       const live = sortByTime(folded().usage.filter(keep));
       let next = 0;
       for (const month of wanted) {
