@@ -21,7 +21,7 @@ import {
   specTasksPiece,
   taskSumsPiece,
 } from './index-base.js';
-import type { BaseLoader } from './indexed-view.js';
+import type { BaseLoader } from './view-pieces.js';
 import { ITEM_WIDTH } from './packed-items.js';
 import { decodeTable, encodeTable, type Table } from './packed-table.js';
 import { DONE_WIDTH, TASK_WIDTH } from './packed-events.js';

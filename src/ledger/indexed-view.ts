@@ -9,20 +9,10 @@ import {
   type TaskEvent,
   type WorkSession,
 } from './fold-events.js';
-import type {
-  BaseFile,
-  BuiltBase,
-  CommitsFile,
-  DoneFile,
-  GapsFile,
-  SessionRecordsFile,
-  SessionsFile,
-  SpecTasksFile,
-  SumsFile,
-  TaskSumsFile,
-} from './index-base.js';
+import type { BaseFile, BuiltBase } from './index-base.js';
 import { forEachDoneRow, forEachTaskRow, type PackedBinding } from './packed-events.js';
 import type { LiveFile } from './index-live.js';
+import { ViewPieces, type BaseLoader } from './view-pieces.js';
 import type { LedgerLine, LineOf } from './ledger-schema.js';
 import { countsIn, doneSetOf, lastOf, type DoneSet, type LedgerView } from './ledger-view.js';
 import {
@@ -40,84 +30,25 @@ import { withSessions } from './claude-versions.js';
 import { indexSessions } from './index-sessions.js';
 import { tokensOf, type TokenCounts } from '../usage/tokens.js';
 
-/** Loads a piece of the base from its file, or undefined when it is missing or damaged. */
-export interface BaseLoader {
-  sessions(): SessionsFile | undefined;
-  sessionRecords(): SessionRecordsFile | undefined;
-  sums(): SumsFile | undefined;
-  taskSums(spec: string): TaskSumsFile | undefined;
-  gaps(): GapsFile | undefined;
-  commits(): CommitsFile | undefined;
-  done(): DoneFile | undefined;
-  specTasks(spec: string): SpecTasksFile | undefined;
-  month(month: string): ItemTable | undefined;
-  /** Builds the whole base again from the ledger (a piece was missing or damaged). */
-  rebuild(): BuiltBase;
-}
-
 /**
  * The ledger as the index holds it: the base (rolled-up usage by month and per task, work sessions,
  * events) and the live raw records, folded on read. Each read loads only the pieces it asks for:
  * the statusline today's month and its task's sums; `cost --json` everything.
  */
 export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, built?: BuiltBase): LedgerView {
-  let rebuilt = built;
-  const piece = <T extends { id: string }>(get: () => T | undefined, pick: (b: BuiltBase) => T): T => {
-    const found = rebuilt ? undefined : get();
-    if (found && found.id === base.id) return found;
-    return pick((rebuilt ??= load.rebuild())); // a damaged index: built again
-  };
-  /** A piece per spec (its task events, its tasks' sums), each loaded once: eod reads a spec's for every task a day completed. */
-  const perSpec = <T extends { id: string; spec: string }>(
-    get: (spec: string) => T | undefined,
-    pick: (b: BuiltBase) => T[],
-    empty: (spec: string) => T,
-  ): ((spec: string) => T) => {
-    const loaded = new Map<string, T>();
-    return (spec) => {
-      let stored = loaded.get(spec);
-      if (!stored)
-        loaded.set(
-          spec,
-          (stored = piece(
-            () => get(spec),
-            (b) => pick(b).find((f) => f.spec === spec) ?? empty(spec),
-          )),
-        );
-      return stored;
-    };
-  };
-  const specTasksPiece = perSpec(
-    load.specTasks,
-    (b) => b.specTasks,
-    (spec) => ({ id: base.id, spec, events: { names: [], cells: [] } }),
-  );
-  const taskSumsOfSpec = perSpec(
-    load.taskSums,
-    (b) => b.taskSums,
-    (spec) => ({ id: base.id, spec, taskMonths: {}, taskSums: {} }),
-  );
+  const pieces = new ViewPieces(base, load, built);
   const lines = Object.values(live.lines).flat();
   const has = (k: LedgerLine['k']) => lines.some((l) => l.k === k);
-  let sessionsFile: SessionsFile | undefined;
-  const sessionsPiece = () => (sessionsFile ??= piece(load.sessions, (b) => b.sessions));
-  let sumsFile: SumsFile | undefined;
-  const sumsPiece = () => (sumsFile ??= piece(load.sums, (b) => b.sums));
-  /** A spec's task sums; a spec with none has no piece. */
-  const taskSumsPiece = (spec: string): TaskSumsFile | undefined =>
-    base.taskSumSpecs.includes(spec) ? taskSumsOfSpec(spec) : undefined;
 
   let liveFold: FoldResult | undefined;
   const folded = (): FoldResult => {
     if (liveFold) return liveFold;
     // Live records a rollup also holds (written just before a crash, its raw file not yet deleted)
     // are the same records: a manual entry counts once, a gap above what rollups counted.
-    const baseManual = has('manual') ? new Set(sessionsPiece().manual.map((m) => m.id)) : new Set<string>();
+    const baseManual = has('manual') ? new Set(pieces.sessions().manual.map((m) => m.id)) : new Set<string>();
     const raw = lines.filter((l) => l.k !== 'manual' || !baseManual.has(l.id));
     const baselines = new Map<string, TokenCounts>();
-    if (has('gap'))
-      for (const [key, gap] of Object.entries(piece(load.gaps, (b) => b.gaps).baselines))
-        baselines.set(key, tokensOf(gap));
+    if (has('gap')) for (const [key, gap] of Object.entries(pieces.gaps().baselines)) baselines.set(key, tokensOf(gap));
     return (liveFold = foldLedger({
       raw: [{ rel: 'live', lines: raw }],
       base: { items: [], events: [], baselines },
@@ -130,23 +61,10 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   const monthItems = (month: string, keep = true): UsageItem[] => {
     let items = months.get(month);
     if (!items) {
-      items = unpackItems(monthTable(month, false), `${month}#`); // the items are kept, not the table too
+      items = unpackItems(pieces.month(month, false), `${month}#`); // the items are kept, not the table too
       if (keep) months.set(month, items);
     }
     return items;
-  };
-  /**
-   * A month's table as the index keeps it (numbers: no object per item): kept for the next ask, or
-   * (`keep` false) only handed back. A read that built the base has every month's already.
-   */
-  const tables = new Map<string, ItemTable>();
-  const monthTable = (month: string, keep = true): ItemTable => {
-    let table = rebuilt ? rebuilt.monthTables.get(month) : (tables.get(month) ?? load.month(month));
-    if (!table && !rebuilt) {
-      rebuilt = load.rebuild(); // a damaged index: built again
-      table = rebuilt.monthTables.get(month);
-    } else if (table && keep && !rebuilt) tables.set(month, table);
-    return table ?? { names: [], cells: [] }; // a month the base does not hold
   };
   /**
    * A month table's rows by task, made when a second task of it is asked about (eod asks for each
@@ -182,7 +100,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
   let done: DoneSet | undefined;
   /** A spec's stored task events, each made as it is visited. */
   const storedTaskEvents = (spec: string, visit: (event: TaskEvent) => void) =>
-    forEachTaskRow(specTasksPiece(spec).events, (time, ws, task, done, source) =>
+    forEachTaskRow(pieces.specTasks(spec).events, (time, ws, task, done, source) =>
       visit({ time, ws, spec, task, event: done ? 'done' : 'start', source }),
     );
 
@@ -190,16 +108,16 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     get sessions() {
       if (!sessions) {
         sessions = indexSessions(
-          sessionsPiece(),
+          pieces.sessions(),
           lines.filter((l): l is LineOf<'session'> => l.k === 'session'),
-          () => piece(load.sessionRecords, (b) => b.sessionRecords).records,
+          () => pieces.sessionRecords().records,
         );
         for (const b of folded().bindings) if (b.ws) sessions.get(b.ws)?.claudeSessions.add(b.cs);
       }
       return sessions;
     },
     get manual() {
-      return [...sessionsPiece().manual.map(manualEntry), ...folded().manual];
+      return [...pieces.sessions().manual.map(manualEntry), ...folded().manual];
     },
     malformed: base.malformed + live.malformed,
     problems: base.problems,
@@ -223,7 +141,7 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
         // Read and let go, a month at a time (a table kept for a task's rows is used as it is).
         const kept = months.get(month);
         if (kept) for (const item of kept) visitKept(item);
-        else forEachPacked(monthTable(month, false), `${month}#`, visitKept);
+        else forEachPacked(pieces.month(month, false), `${month}#`, visitKept);
       }
       for (const item of folded().usage) if (keep(item)) visit(item);
     },
@@ -248,11 +166,11 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
       // for each task a day completed (unpacking and keeping the months held a team's year whole).
       const ofTask = (i: UsageItem) => i.spec === spec && i.task === task;
       const items: UsageItem[] = [];
-      for (const month of taskSumsPiece(spec)?.taskMonths[task] ?? []) {
+      for (const month of pieces.taskSums(spec)?.taskMonths[task] ?? []) {
         const kept = months.get(month);
         if (kept) items.push(...kept.filter(ofTask));
         else {
-          const table = monthTable(month);
+          const table = pieces.month(month);
           items.push(...unpackTaskItems(table, `${month}#`, spec, task, rowsOf(table)));
         }
       }
@@ -260,18 +178,18 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     },
     taskTotal(spec: string, task: string) {
       return [
-        ...sumItems(taskSumsPiece(spec)?.taskSums[task]),
+        ...sumItems(pieces.taskSums(spec)?.taskSums[task]),
         ...folded().usage.filter((i) => i.spec === spec && i.task === task),
       ];
     },
     allTimeSums(of) {
-      const all = sumsPiece();
+      const all = pieces.sums();
       const sums = of === 'all' ? all.allSums : of === 'unattributed' ? all.unattributedSums : all.specSums[of.spec];
       return [...sumItems(sums), ...folded().usage.filter(countsIn(of))];
     },
     usageOfSessions(names: Iterable<string>) {
       const wanted = new Set(names);
-      const wsMonths = sessionsPiece().wsMonths;
+      const wsMonths = pieces.sessions().wsMonths;
       const ofThem = [...new Set([...wanted].flatMap((ws) => wsMonths[ws] ?? []))].sort();
       return fromMonths(ofThem, (i) => i.ws !== null && wanted.has(i.ws));
     },
@@ -286,19 +204,19 @@ export function indexedView(base: BaseFile, live: LiveFile, load: BaseLoader, bu
     taskDone(spec: string, task: string, ws: string | null) {
       if (!done) {
         const set = (done = doneSetOf(folded().tasks));
-        forEachDoneRow(piece(load.done, (b) => b.done).done, (spec, task, ws) => set.add(spec, task, ws));
+        forEachDoneRow(pieces.done().done, (spec, task, ws) => set.add(spec, task, ws));
       }
       return done.has(spec, task, ws);
     },
     lastBinding(of) {
-      const stored = lastOf((lastBinds ??= sessionsPiece().lastBinds.map(unpackBinding)), of);
+      const stored = lastOf((lastBinds ??= pieces.sessions().lastBinds.map(unpackBinding)), of);
       const fresh = lastOf(folded().bindings, of);
       return !stored || (fresh && fresh.time >= stored.time) ? fresh : stored;
     },
     get commits() {
-      const stored = piece(load.commits, (b) => b.commits).commits.map(
-        ([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }),
-      );
+      const stored = pieces
+        .commits()
+        .commits.map(([time, cs, sha, branch]): CommitEvent => ({ time, cs, sha, branch }));
       return dedupeBy([...stored, ...folded().commits], commitKey).sort((a, b) => a.time - b.time);
     },
     get models() {

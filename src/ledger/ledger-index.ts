@@ -16,7 +16,8 @@ import { buildBase, extendBase, type BuildState } from './base-from-rollups.js';
 import { basePieces, pieceFile, readState, writeBase } from './index-pieces.js';
 import { INDEX_VERSION, type BaseFile, type BuiltBase } from './index-base.js';
 import { advanceRaw, KeyLookup, liveHoldsRollups, type LiveFile } from './index-live.js';
-import { indexedView, type BaseLoader } from './indexed-view.js';
+import { indexedView } from './indexed-view.js';
+import type { BaseLoader } from './view-pieces.js';
 import { deferredView, liveTouches, pendingRollups, type PendingRollups } from './pending-rollups.js';
 import { collectGarbage } from '../store/full-gc.js';
 
