@@ -1,6 +1,6 @@
 import type { UsageReport } from './usage-report.js';
 import { BLOCK_HOURS, burnRate, projection, tokenLimitStatus, type UsageBlock } from './blocks.js';
-import { clock } from '../time/time-format.js';
+import { clock, hourMinute } from '../time/time-format.js';
 import { formatTokens, formatUsd, shortModel } from '../render/format.js';
 import { makeTable } from '../render/table.js';
 import type { UsageTally } from './tally.js';
@@ -164,7 +164,7 @@ export function renderBlocksTable(
     const rate = burnRate(active);
     const ahead = projection(active, now);
     notes.push(
-      `▶ active: ends ${clock(active.end, tz).slice(11)} (${span(Math.max(0, active.end - now))} left)` +
+      `▶ active: ends ${hourMinute(active.end, tz)} (${span(Math.max(0, active.end - now))} left)` +
         (rate && ahead
           ? `; ${formatTokens(Math.round(rate.tokensPerMinute))} tokens/min, ${formatUsd(rate.costPerHour)}/h; at that rate ${formatTokens(ahead.totalTokens)} tokens, ${formatUsd(ahead.totalCost)} by its end`
           : ''),
