@@ -127,18 +127,19 @@ export function dashboardSections(fmt: Format) {
     const rows = list.flatMap((r) => {
       const key = fmt.esc(`${r.spec}/${r.task}`);
       const head = `<td class="strong">${fmt.esc(r.task)}${r.tally.done ? ' ✓' : ''}${hand(r.tally)}</td><td>${fmt.esc(r.spec)}</td>`;
-      const figures = `<td>${chips(r.tally, color)}</td>${active(r.tally)}${bar(r.tally.cost, max, specColor(r.spec))}${tokens(r.tally)}${cost(r.tally)}`;
+      const figures = (t: Tally) =>
+        `<td>${chips(t, color)}</td>${active(t)}${bar(t.cost, max, specColor(r.spec))}${tokens(t)}${cost(t)}`;
       // One session: the task's row is that session's row too (a line beneath would repeat it).
       const only = r.sessions.length === 1 ? r.sessions[0]! : undefined;
       if (only)
         return [
-          `<tr class="task-total task-session" data-task-total="${key}" data-task="${key}" data-session="${fmt.esc(only.ws ?? '')}">${head}<td>${fmt.esc(only.ws ?? '—')}</td>${figures}</tr>`,
+          `<tr class="task-total task-session" data-task-total="${key}" data-task="${key}" data-session="${fmt.esc(only.ws ?? '')}">${head}<td>${fmt.esc(only.ws ?? '—')}</td>${figures(r.tally)}</tr>`,
         ];
       return [
-        `<tr class="task-total" data-task-total="${key}">${head}<td class="muted">${r.sessions.length} sessions</td>${figures}</tr>`,
+        `<tr class="task-total" data-task-total="${key}">${head}<td class="muted">${r.sessions.length} sessions</td>${figures(r.tally)}</tr>`,
         ...r.sessions.map(
           (p) =>
-            `<tr class="task-session" data-task="${key}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}${hand(p.tally)}</td><td>${chips(p.tally, color)}</td>${active(p.tally)}${bar(p.tally.cost, max, specColor(r.spec))}${tokens(p.tally)}${cost(p.tally)}</tr>`,
+            `<tr class="task-session" data-task="${key}" data-session="${fmt.esc(p.ws ?? '')}"><td class="muted">└</td><td></td><td>${fmt.esc(p.ws ?? '—')}${hand(p.tally)}</td>${figures(p.tally)}</tr>`,
         ),
       ];
     });
