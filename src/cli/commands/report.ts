@@ -69,10 +69,11 @@ export async function reportCommand(argv: string[], { onFolded }: { onFolded?: (
   const limitFlag = values['token-limit'];
   if (limitFlag !== undefined && limitFlag !== 'max' && !(/^\d+$/.test(limitFlag) && Number(limitFlag) > 0))
     throw new UsageError(`--token-limit expects a number of tokens or max, got "${limitFlag}"`);
-  const hours = values['session-length'] === undefined ? BLOCK_HOURS : Number(values['session-length']);
-  if (!/^\d+(\.\d+)?$/.test(values['session-length'] ?? '5') || !(hours >= 1 && hours <= 168))
+  const lengthFlag = values['session-length'];
+  const hours = lengthFlag === undefined ? BLOCK_HOURS : Number(lengthFlag);
+  if (lengthFlag !== undefined && (!/^\d+(\.\d+)?$/.test(lengthFlag) || !(hours >= 1 && hours <= 168)))
     throw new UsageError(
-      `--session-length expects hours from 1 to 168 (a block starts at its first call's hour), got "${values['session-length']}"`,
+      `--session-length expects hours from 1 to 168 (a block starts at its first call's hour), got "${lengthFlag}"`,
     );
   // Neither 'UTC' nor the machine's zone needs Intl: its first formatter loads time-zone data (~27 ms).
   const storeDir = historyDir();
