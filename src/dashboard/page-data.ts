@@ -6,7 +6,7 @@ import { priceItem } from '../report/project-usage.js';
 import { skippedNote } from '../report/skipped-note.js';
 import type { DayRange } from '../time/day-range.js';
 import { dayKey } from '../time/zoned.js';
-import { DONE, MANUAL, type DailyRow, type DashboardData, type PageRow } from './client/page-data-types.js';
+import { DONE, MANUAL, ROW, type DailyRow, type DashboardData, type PageRow } from './client/page-data-types.js';
 
 export type { DashboardData } from './client/page-data-types.js';
 
@@ -71,13 +71,13 @@ export function pageData(
       ];
       rows.set(key, row);
     }
-    if (item.kind === 'manual') row[9] |= MANUAL;
-    row[5] += total;
-    row[6] += item.calls;
-    row[7] += Number(pico ?? 0);
-    row[8] |= 1 << modelIds.id(item.model);
-    row[10] = Math.min(row[10], first);
-    row[11] = Math.max(row[11], last);
+    if (item.kind === 'manual') row[ROW.flags] |= MANUAL;
+    row[ROW.tokens] += total;
+    row[ROW.calls] += item.calls;
+    row[ROW.pico] += Number(pico ?? 0);
+    row[ROW.models] |= 1 << modelIds.id(item.model);
+    row[ROW.first] = Math.min(row[ROW.first], first);
+    row[ROW.last] = Math.max(row[ROW.last], last);
     const dkey = `${day},${name(item.spec)},${name(item.model)}`;
     let d = daily.get(dkey);
     if (!d) daily.set(dkey, (d = [day, name(item.spec), name(item.model), 0, 0, 0, 0, 0, 0, 0]));
@@ -96,12 +96,12 @@ export function pageData(
   const baseMinute = firstMinute;
   const minute = (t: number) => Math.floor(t / 60_000) - baseMinute;
   for (const row of rows.values()) {
-    row[0] = dayAt[row[0]]!;
+    row[ROW.day] = dayAt[row[ROW.day]]!;
     let bits = 0;
-    for (let b = 0; b < modelAt.length; b++) if (row[8] & (1 << b)) bits |= 1 << modelAt[b]!;
-    row[8] = bits;
-    row[10] -= baseMinute;
-    row[11] -= baseMinute;
+    for (let b = 0; b < modelAt.length; b++) if (row[ROW.models] & (1 << b)) bits |= 1 << modelAt[b]!;
+    row[ROW.models] = bits;
+    row[ROW.first] -= baseMinute;
+    row[ROW.last] -= baseMinute;
   }
   for (const d of daily.values()) d[0] = dayAt[d[0]]!;
   const sessions = [...view.sessions.values()]
