@@ -7,13 +7,27 @@ export type CsvCell = string | number | null;
  * leading ' as OWASP advises: model names and ids come from transcripts anyone can write. Numbers
  * (negative ones too) are numbers, never text, so they are left alone.
  */
-export function toCsv(header: string[], rows: CsvCell[][]): string {
-  return `${[header, ...rows].map(csvRecord).join('\r\n')}\r\n`;
+export function toCsv(header: string[], rows: Iterable<CsvCell[]>): string {
+  return [...csvPieces(header, rows)].join('');
 }
 
-/** One record, without its line end. */
-export function csvRecord(row: CsvCell[]): string {
-  return row.map(csvField).join(',');
+/** The same text in pieces of `batch` records (a header's among the first): written as the rows are made. */
+export function* csvPieces(header: string[], rows: Iterable<CsvCell[]>, batch = 256): Generator<string> {
+  let piece = csvRecord(header);
+  let records = 0;
+  for (const row of rows) {
+    piece += csvRecord(row);
+    if (++records % batch === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield piece;
+}
+
+/** One record, with its line end. */
+function csvRecord(row: CsvCell[]): string {
+  return `${row.map(csvField).join(',')}\r\n`;
 }
 
 function csvField(cell: CsvCell): string {

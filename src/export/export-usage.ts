@@ -1,7 +1,7 @@
 import type { DayRange } from '../report/project-usage.js';
 import type { ProjectContext } from '../workflow/context.js';
 import { projectSnapshot } from '../workflow/snapshot.js';
-import { csvRecord } from './csv.js';
+import { csvPieces } from './csv.js';
 import { prettyJsonChunks, StreamedRows, TextChunks } from '../render/json-chunks.js';
 import { skippedFields, skippedNote } from '../report/skipped-note.js';
 import { pricedUsage, type PricedItem } from './priced-usage.js';
@@ -59,7 +59,13 @@ export function exportUsage(
   const view = projectSnapshot(ctx);
   const rows = () => pricedUsage(view, ctx.book, ctx.tz, range);
   const skipped = skippedNote(view);
-  if (format === 'csv') return { text: new TextChunks(() => csvChunks(rows())), skipped };
+  if (format === 'csv') {
+    const cells = (priced: PricedItem) => {
+      const row = exportRow(priced);
+      return EXPORT_COLUMNS.map((c) => row[c]);
+    };
+    return { text: new TextChunks(() => csvPieces([...EXPORT_COLUMNS], mapRows(rows(), cells))), skipped };
+  }
   const meta = {
     priceTable: ctx.book.table,
     timeZone: ctx.tz,
@@ -70,24 +76,6 @@ export function exportUsage(
   const json = { ...meta, rows: new StreamedRows(() => mapRows(rows(), exportRow)) };
   return { text: new TextChunks(() => prettyJsonChunks(json)), skipped };
 }
-
-/** The CSV text (a header, then a record per item, CRLF after each), CSV_BATCH records a piece. */
-function* csvChunks(items: Iterable<PricedItem>): Generator<string> {
-  let piece = `${csvRecord([...EXPORT_COLUMNS])}\r\n`;
-  let records = 0;
-  for (const priced of items) {
-    const row = exportRow(priced);
-    piece += `${csvRecord(EXPORT_COLUMNS.map((c) => row[c]))}\r\n`;
-    if (++records % CSV_BATCH === 0) {
-      yield piece;
-      piece = '';
-    }
-  }
-  yield piece;
-}
-
-/** Records per piece of CSV (~150 bytes each): a piece stays a small string. */
-const CSV_BATCH = 256;
 
 function* mapRows<S, R>(rows: Iterable<S>, make: (s: S) => R): Generator<R> {
   for (const s of rows) yield make(s);
