@@ -8,7 +8,7 @@ import { tupleOf } from '../usage/tokens.js';
 import { assembleBase, baseId, type BuiltBase } from './index-base.js';
 import { EventSink } from './packed-events.js';
 import { addGapBaselines, outranks } from './rolled-up.js';
-import { decodeRollup, rollupSources } from './rollup-decode.js';
+import { flatEntries, sourcesOf, type FlatEntry } from './rollup-bytes.js';
 import { SLOT_MS } from './rollup-format.js';
 import { addStoredEvent } from './stored-events.js';
 import { buildState, restoreState, type BasePieces, type BuildState, type Parts } from './base-state.js';
@@ -80,12 +80,12 @@ function sumRollups(
   parts: Parts,
   counted: ReadonlyMap<string, { bytes: number; sha: string }>,
 ): boolean {
-  const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel), 'utf8');
+  const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel));
   const chosen = new Map<string, { bytes: number; sha: string }>();
   const failed = new Set<string>();
   for (const rel of rollups) {
     try {
-      for (const s of rollupSources(read(rel))) {
+      for (const s of sourcesOf(read(rel))) {
         const earlier = counted.get(s.src);
         if (earlier) {
           if (outranks(s, earlier)) return false;
@@ -100,24 +100,28 @@ function sumRollups(
   }
   for (const rel of rollups) {
     if (failed.has(rel)) continue;
-    let decoded: ReturnType<typeof decodeRollup>;
+    let entries: FlatEntry[];
     try {
-      decoded = decodeRollup(read(rel), { keys: false, rows: 'packed' });
+      entries = flatEntries(read(rel));
     } catch (error) {
       parts.problems.set(rel, `${rel}: ${(error as Error).message}`);
       continue;
     }
-    decoded.entries.forEach((entry, i) => {
+    for (const entry of entries) {
       const pick = chosen.get(entry.src);
-      if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) return;
+      if (pick?.bytes !== entry.bytes || pick.sha !== entry.sha) continue;
       chosen.delete(entry.src); // the same entry in a second file counts once
       parts.counted.set(entry.src, pick);
-      parts.sums.addEntry(entry, (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel));
+      parts.sums.addEntry(
+        entry.cs,
+        entry.rows,
+        (day) => (parts.keyDays[day] ??= []).includes(rel) || parts.keyDays[day]!.push(rel),
+      );
       addGapBaselines(parts.baselines, entry);
-      const { base, names } = entry.packed!;
-      for (const stored of decoded.rawEvents[i]!)
+      const { base, names } = entry.rows;
+      for (const stored of entry.events)
         if (!addStoredEvent(parts.events, stored, base * SLOT_MS, names)) parts.malformed++;
-    });
+    }
   }
   return true;
 }

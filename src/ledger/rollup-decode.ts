@@ -124,6 +124,29 @@ export function unpackRow(r: number[], { base, attributions, names }: Omit<Packe
   };
 }
 
+/** An entry's `gaps` checked (`bad` makes the error). */
+export function entryGaps(raw: unknown, bad: () => Error): RollupEntry['gaps'] {
+  const gaps: RollupEntry['gaps'] = {};
+  for (const [model, t] of Object.entries((raw ?? {}) as Record<string, unknown>)) {
+    if (!Array.isArray(t) || t.length !== 5 || !t.every(isCount)) throw bad();
+    gaps[model] = t as RollupEntry['gaps'][string];
+  }
+  return gaps;
+}
+
+/**
+ * An entry's events (an array) for a reader that packs them without a record each: as stored,
+ * but those whose kind or fields the packed form cannot hold decoded. A time no date can hold
+ * fails here, in both forms, failing the file.
+ */
+export function entryEvents(raw: unknown[], base: number, names: string[]): unknown[] {
+  return raw.map((ev) =>
+    Array.isArray(ev) && typeof ev[1] === 'number' && !validDate(base * SLOT_MS + ev[1])
+      ? decodeEvent(ev, base * SLOT_MS, names)
+      : ev,
+  );
+}
+
 function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entry: RollupEntry; events: unknown[] } {
   const e = raw as Record<string, unknown>;
   const bad = (what: string) => new RollupFormatError(`entry ${typeof e?.src === 'string' ? e.src : '?'}: ${what}`);
@@ -163,24 +186,17 @@ function decodeEntry(raw: unknown, as: 'objects' | 'packed' = 'objects'): { entr
     if (as === 'packed') continue;
     rows.push(unpackRow(r as number[], { base, attributions, names: names as string[] }));
   }
-  const gaps: RollupEntry['gaps'] = {};
-  for (const [model, t] of Object.entries((e.gaps ?? {}) as Record<string, unknown>)) {
-    if (!Array.isArray(t) || t.length !== 5 || !t.every(isCount)) throw bad('bad gaps');
-    gaps[model] = t as RollupEntry['gaps'][string];
-  }
+  const gaps = entryGaps(e.gaps, () => bad('bad gaps'));
   const keys: Record<string, string> = {};
   for (const [day, run] of Object.entries((e.keys ?? {}) as Record<string, unknown>)) {
     if (typeof run !== 'string' || run.length % KEY_CHARS !== 0) throw bad('bad keys');
     keys[day] = run;
   }
   if (!Array.isArray(e.events)) throw bad('bad events');
-  const events = (e.events as unknown[]).map((ev) =>
-    // Packed: as stored, for a reader that packs them without a record each. A time no date can
-    // hold fails here, in both forms, failing the file.
-    as === 'packed' && !(Array.isArray(ev) && typeof ev[1] === 'number' && !validDate(base * SLOT_MS + ev[1]))
-      ? ev
-      : decodeEvent(ev, base * SLOT_MS, names as string[]),
-  );
+  const events =
+    as === 'packed'
+      ? entryEvents(e.events, base, names as string[])
+      : e.events.map((ev) => decodeEvent(ev, base * SLOT_MS, names as string[]));
   const packed =
     as === 'packed' ? { packed: { base, rows: e.rows as number[][], attributions, names: names as string[] } } : {};
   return {

@@ -5,7 +5,8 @@
 import { StringTable } from '../history/string-table.js';
 import { dayKey } from '../time/zoned.js';
 import { ITEM_KINDS, ITEM_WIDTH, ItemRows, NAME_CELLS, type ItemTable } from './packed-items.js';
-import { FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, SLOT_MS, type RollupEntry } from './rollup-format.js';
+import { ROW_WIDTH, type FlatRows } from './rollup-bytes.js';
+import { FLAG_FAST, FLAG_GAP, FLAG_LONG, keyDay, SLOT_MS } from './rollup-format.js';
 
 /**
  * Rolled-up rows summed into items per day (in the index's time zone), Claude session,
@@ -89,35 +90,35 @@ export class UsageSums {
     return byKey;
   }
 
-  /** An entry's rows; `onKeyDay` hears of each UTC day whose calls the entry keys. */
-  addEntry(entry: RollupEntry, onKeyDay: (day: string) => void): void {
-    const { base, rows, attributions, names } = entry.packed!;
+  /** The rows of an entry of Claude session `claudeSession`; `onKeyDay` hears of each UTC day whose calls the entry keys. */
+  addEntry(claudeSession: string | null, rows: FlatRows, onKeyDay: (day: string) => void): void {
+    const { base, cells: r, count, attributions, names } = rows;
     const { items } = this;
-    let sums = this.byClaudeSession.get(entry.cs);
-    if (!sums) this.byClaudeSession.set(entry.cs, (sums = this.restored ? this.keysOf(entry.cs) : new Map()));
+    let sums = this.byClaudeSession.get(claudeSession);
+    if (!sums) this.byClaudeSession.set(claudeSession, (sums = this.restored ? this.keysOf(claudeSession) : new Map()));
     const attributionIds = attributions.map((a) => this.attributionIds.id(JSON.stringify(a)));
-    const cs = items.name(entry.cs);
+    const cs = items.name(claudeSession);
     const modelIds = new Map<number, number>();
     let lastUtcDay = -1;
     let lastSlot = Number.NaN;
     let day = 0;
-    for (const r of rows) {
-      const slot = base + r[0]!;
-      const flags = r[3]! & (FLAG_FAST | FLAG_LONG | FLAG_GAP);
-      const first = slot * SLOT_MS + r[10]!;
-      const last = slot * SLOT_MS + (r.length === 12 ? r[11]! : r[10]!);
+    for (let row = 0; row < count * ROW_WIDTH; row += ROW_WIDTH) {
+      const slot = base + r[row]!;
+      const flags = r[row + 3]! & (FLAG_FAST | FLAG_LONG | FLAG_GAP);
+      const first = slot * SLOT_MS + r[row + 10]!;
+      const last = slot * SLOT_MS + r[row + 11]!;
       if (slot !== lastSlot) {
         day = this.dayIds.id(dayKey(slot * SLOT_MS, this.tz)); // a zone's day is the same for a whole 15-minute slot
         lastSlot = slot;
       }
       const utc = Math.floor(slot / SLOTS_PER_DAY);
       if ((flags & FLAG_GAP) === 0 && utc !== lastUtcDay) onKeyDay(keyDay((lastUtcDay = utc) * 86_400_000));
-      let model = modelIds.get(r[2]!);
-      if (model === undefined) modelIds.set(r[2]!, (model = this.modelIds.id(names[r[2]!]!)));
-      const key = groupKey(day, attributionIds[r[1]!]!, model, flags);
+      let model = modelIds.get(r[row + 2]!);
+      if (model === undefined) modelIds.set(r[row + 2]!, (model = this.modelIds.id(names[r[row + 2]!]!)));
+      const key = groupKey(day, attributionIds[r[row + 1]!]!, model, flags);
       let at = sums.get(key);
       if (at === undefined) {
-        const [ws, spec, task, phase, branch, commit] = attributions[r[1]!]!;
+        const [ws, spec, task, phase, branch, commit] = attributions[r[row + 1]!]!;
         at = items.add();
         const c = items.cells;
         c[at] = ITEM_KINDS.indexOf(flags & FLAG_GAP ? 'gap' : 'call');
@@ -125,7 +126,7 @@ export class UsageSums {
         c[at + 2] = last - first;
         c[at + 4] = flags & FLAG_LONG ? 1 : 0;
         c[at + 5] = flags & FLAG_FAST ? 1 : 0;
-        c[at + 6] = items.name(names[r[2]!]!);
+        c[at + 6] = items.name(names[r[row + 2]!]!);
         c[at + 7] = cs;
         c[at + 8] = items.name(ws);
         c[at + 9] = items.name(spec);
@@ -136,12 +137,12 @@ export class UsageSums {
         sums.set(key, at);
       }
       const c = items.cells;
-      c[at + 11] = c[at + 11]! + r[5]!;
-      c[at + 12] = c[at + 12]! + r[6]!;
-      c[at + 13] = c[at + 13]! + r[7]!;
-      c[at + 14] = c[at + 14]! + r[8]!;
-      c[at + 15] = c[at + 15]! + r[9]!;
-      c[at + 3] = c[at + 3]! + r[4]!;
+      c[at + 11] = c[at + 11]! + r[row + 5]!;
+      c[at + 12] = c[at + 12]! + r[row + 6]!;
+      c[at + 13] = c[at + 13]! + r[row + 7]!;
+      c[at + 14] = c[at + 14]! + r[row + 8]!;
+      c[at + 15] = c[at + 15]! + r[row + 9]!;
+      c[at + 3] = c[at + 3]! + r[row + 4]!;
       const was = c[at + 1]!;
       const end = Math.max(was + c[at + 2]!, last);
       if (first < was) c[at + 1] = first;
