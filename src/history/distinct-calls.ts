@@ -11,6 +11,8 @@ import { StringTable } from './string-table.js';
 const COPIED = 1; // the representative copy is a fork's copy (requestSessionId names another session)
 const FAST = 2;
 export const NUM = 6; // per record: time, then the five token kinds of request variant A
+/** Room a message or request id takes (`msg_` or `req_` and 24 characters), with some to spare. */
+const ID_BYTES = 32;
 
 /**
  * The distinct API calls of a history, each once, whatever number of copies were added: the same
@@ -131,8 +133,22 @@ export class DistinctCalls {
     return this.sessions.list[session]! < this.sessions.list[this.meta[4 * i + 1]!]!;
   }
 
+  /**
+   * Room for `calls` distinct calls, made at once (see StringArena.reserve): a scan reserves what
+   * the bytes it is about to read may hold. Fewer only means the tables grow as they fill.
+   */
+  reserve(calls: number): void {
+    if (NUM * calls > this.num.length) this.resize(calls);
+    this.idArena.reserve(calls, calls * ID_BYTES);
+    this.reqArena.reserve(calls, calls * ID_BYTES);
+  }
+
   private grow(): void {
-    const num = new Float64Array(Math.max(NUM * 1024, NUM * Math.ceil((this.num.length / NUM) * 1.5)));
+    this.resize(Math.max(1024, Math.ceil((this.num.length / NUM) * 1.5)));
+  }
+
+  private resize(calls: number): void {
+    const num = new Float64Array(NUM * calls);
     num.set(this.num);
     this.num = num;
     const meta = new Uint32Array((num.length / NUM) * 4);

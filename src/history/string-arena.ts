@@ -106,8 +106,25 @@ export class StringArena {
     for (let i = 0; i < this.count; i++) if (this.lengths[i]! >= 0) this.place(i);
   }
 
+  /**
+   * Room for `count` strings of `bytes` bytes in all, made at once: a scan that knows how much it
+   * will read grows nothing step by step, and leaves no outgrown arrays behind (their memory
+   * stays with the process long after they are freed). Room never used is never touched.
+   */
+  reserve(count: number, bytes: number): void {
+    if (count > this.starts.length) this.resizeLists(count);
+    if (bytes > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(bytes);
+      this.bytes.copy(bigger, 0, 0, this.used);
+      this.bytes = bigger;
+    }
+  }
+
   private growList(): void {
-    const size = Math.max(1024, Math.ceil(this.starts.length * 1.5));
+    this.resizeLists(Math.max(1024, Math.ceil(this.starts.length * 1.5)));
+  }
+
+  private resizeLists(size: number): void {
     for (const key of this.slots ? (['starts', 'hashes'] as const) : (['starts'] as const)) {
       const next = new Uint32Array(size);
       next.set(this[key]);

@@ -130,3 +130,35 @@ describe('CallTable counts as CallSet does', () => {
     }
   });
 });
+
+describe('room reserved for a scan', () => {
+  // 3,000 distinct calls (past the 1,024 a table starts with), ids of every length and script,
+  // two copies each, the second with more output.
+  const copies: Copy[] = [];
+  for (let k = 0; k < 3000; k++) {
+    const id = `msg_${'é日'.repeat(k % 7)}${k}`;
+    const base = { id, time: Date.UTC(2026, 10, 20, 10, 0, k), session: `s-${k % 5}`, copiedFrom: null, fast: false };
+    copies.push({ ...base, requestId: k % 3 ? `req_${k}` : null, tokens: [k, 1, 2, 3, 4], model: 'claude-opus-4-6' });
+    copies.push({ ...base, requestId: k % 3 ? `req_${k}` : null, tokens: [k, 9, 2, 3, 4], model: 'claude-opus-4-6' });
+  }
+
+  it('counts as a table grown step by step, reserved before its first call or between them', () => {
+    const grown = fromTable(tableOf(copies));
+    expect(Object.keys(grown)).toHaveLength(3000);
+    for (const [at, room] of [
+      [0, 6000],
+      [0, 10],
+      [1500, 4000],
+      [4000, 2500],
+    ] as const) {
+      const t = new CallTable();
+      copies.forEach((c, i) => {
+        if (i === at) t.reserve(room);
+        t.addCopy(call(c), c.session, 'p');
+      });
+      expect(fromTable(t), `room for ${room} after ${at} copies`).toEqual(grown);
+      expect(t.indexOf(copies[5999]!.id)).toBe(2999);
+      expect(fromTable(throughRecords(t))).toEqual(grown);
+    }
+  });
+});
