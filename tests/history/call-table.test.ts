@@ -133,13 +133,19 @@ describe('CallTable counts as CallSet does', () => {
 
 describe('room reserved for a scan', () => {
   // 3,000 distinct calls (past the 1,024 a table starts with), ids of every length and script,
-  // two copies each, the second with more output.
+  // two copies each, the second with more output (ids and sessions wider than copyArb's).
   const copies: Copy[] = [];
   for (let k = 0; k < 3000; k++) {
     const id = `msg_${'é日'.repeat(k % 7)}${k}`;
     const base = { id, time: Date.UTC(2026, 10, 20, 10, 0, k), session: `s-${k % 5}`, copiedFrom: null, fast: false };
-    copies.push({ ...base, requestId: k % 3 ? `req_${k}` : null, tokens: [k, 1, 2, 3, 4], model: 'claude-opus-4-6' });
-    copies.push({ ...base, requestId: k % 3 ? `req_${k}` : null, tokens: [k, 9, 2, 3, 4], model: 'claude-opus-4-6' });
+    const copy = (output: number) =>
+      ({
+        ...base,
+        requestId: k % 3 ? `req_${k}` : null,
+        tokens: [k, output, 2, 3, 4],
+        model: 'claude-opus-4-6',
+      }) as Copy;
+    copies.push(copy(1), copy(9));
   }
 
   it('counts as a table grown step by step, reserved before its first call or between them', () => {
