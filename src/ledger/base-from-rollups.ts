@@ -83,9 +83,11 @@ function sumRollups(
   const read = (rel: string) => fs.readFileSync(path.join(ledgerDir, rel));
   const chosen = new Map<string, { bytes: number; sha: string }>();
   const failed = new Set<string>();
+  let rows = 0;
   for (const rel of rollups) {
     try {
       for (const s of sourcesOf(read(rel))) {
+        rows += s.rows ?? 0;
         const earlier = counted.get(s.src);
         if (earlier) {
           if (outranks(s, earlier)) return false;
@@ -98,6 +100,9 @@ function sumRollups(
       failed.add(rel);
     }
   }
+  // Room for as many items as there are rows (at most one item each): summed at once, the
+  // items do not grow in steps whose outgrown tables the process would keep (glibc does).
+  parts.sums.items.reserve(rows);
   for (const rel of rollups) {
     if (failed.has(rel)) continue;
     let entries: FlatEntry[];

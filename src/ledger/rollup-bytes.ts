@@ -57,8 +57,11 @@ export function canonicalEntries(buf: Buffer): FlatEntry[] | undefined {
   return new EntryReader(buf).file();
 }
 
-/** Each entry's source, size and hash (rollupSources of the file's text). */
-export function sourcesOf(buf: Buffer): Array<{ src: string; bytes: number; sha: string }> {
+/**
+ * Each entry's source, size and hash (rollupSources of the file's text); read from bytes, how many
+ * rows it holds too (a reader reserves room for their sums).
+ */
+export function sourcesOf(buf: Buffer): Array<{ src: string; bytes: number; sha: string; rows?: number }> {
   return new EntryReader(buf).sources() ?? rollupSources(buf.toString('utf8'));
 }
 
@@ -107,8 +110,8 @@ class EntryReader {
   }
 
   /** The entries' sources; undefined when rollupSources must read the file. */
-  sources(): Array<{ src: string; bytes: number; sha: string }> | undefined {
-    const out: Array<{ src: string; bytes: number; sha: string }> = [];
+  sources(): Array<{ src: string; bytes: number; sha: string; rows: number }> | undefined {
+    const out: Array<{ src: string; bytes: number; sha: string; rows: number }> = [];
     return this.lines((s, e) => {
       this.pos = s;
       this.end = e;
@@ -116,7 +119,7 @@ class EntryReader {
       const bytes = this.count(BYTES);
       const sha = this.headString(SHA);
       if (!/^[0-9a-f]+$/.test(sha)) throw notCanonical; // as rollupSources reads a header
-      out.push({ src, bytes, sha });
+      out.push({ src, bytes, sha, rows: this.rowCount(e) });
     })
       ? out
       : undefined;
@@ -183,6 +186,17 @@ class EntryReader {
     } catch {
       throw notCanonical; // decodeRollup words the error
     }
+  }
+
+  /** The rows of the entry line ending at `e`, counted by their opening brackets (0 when not found). */
+  private rowCount(e: number): number {
+    const buf = this.buf;
+    const from = buf.indexOf(ROWS, this.pos);
+    const to = from < 0 ? -1 : buf.indexOf(GAPS, from);
+    if (from < 0 || to < 0 || to > e) return 0;
+    let n = 0;
+    for (let p = from + ROWS.length; p < to; p++) if (buf[p] === 0x5b) n++;
+    return n;
   }
 
   private attrs(names: string[]): RowAttribution[] {
