@@ -10,46 +10,17 @@
  * are then exactly what it gives.
  */
 import { ascii, decodeString, JsonBytes } from '../transcript/json-bytes.js';
-import { decodeRollup, entryEvents, entryGaps, rollupSources } from './rollup-decode.js';
-import { SLOT_MS, type PackedRows, type RollupEntry, type RowAttribution } from './rollup-format.js';
+import { entryEvents, entryGaps, rollupSources } from './rollup-decode.js';
+import { SLOT_MS, type RowAttribution } from './rollup-format.js';
+import { decodedEntries, ROW_WIDTH, type FlatEntry, type FlatRows } from './rollup-flat.js';
 
-/** Cells of a row in FlatRows: [slot offset, attribution, model, flags, calls, 5 token counts, first, last]. */
-export const ROW_WIDTH = 12;
-
-/** An entry's rows as one table of numbers (`last` filled in with `first` where a row leaves it out). */
-export interface FlatRows {
-  base: number;
-  attributions: RowAttribution[];
-  names: string[];
-  cells: Float64Array;
-  count: number;
-}
-
-/** An entry as the summing read needs it; `events` as stored, mapped as decodeRollup maps packed ones. */
-export interface FlatEntry {
-  src: string;
-  bytes: number;
-  sha: string;
-  cs: string | null;
-  gaps: RollupEntry['gaps'];
-  rows: FlatRows;
-  events: unknown[];
-}
+export { ROW_WIDTH, type FlatEntry, type FlatRows } from './rollup-flat.js';
 
 /** Every entry of a rollup file (its bytes), its rows flat. Throws what decodeRollup throws. */
 export function flatEntries(buf: Buffer): FlatEntry[] {
   const fast = canonicalEntries(buf);
   if (fast) return fast;
-  const decoded = decodeRollup(buf.toString('utf8'), { keys: false, rows: 'packed' });
-  return decoded.entries.map((entry, i) => ({
-    src: entry.src,
-    bytes: entry.bytes,
-    sha: entry.sha,
-    cs: entry.cs,
-    gaps: entry.gaps,
-    rows: flatRows(entry.packed!),
-    events: decoded.rawEvents[i]!,
-  }));
+  return decodedEntries(buf.toString('utf8'));
 }
 
 /** The entries of a file in the encoder's own layout, read from its bytes; undefined for any other file. */
@@ -63,16 +34,6 @@ export function canonicalEntries(buf: Buffer): FlatEntry[] | undefined {
  */
 export function sourcesOf(buf: Buffer): Array<{ src: string; bytes: number; sha: string; rows?: number }> {
   return new EntryReader(buf).sources() ?? rollupSources(buf.toString('utf8'));
-}
-
-/** Rows as decodeRollup packs them, flat. */
-export function flatRows({ base, rows, attributions, names }: PackedRows): FlatRows {
-  const cells = new Float64Array(rows.length * ROW_WIDTH);
-  rows.forEach((r, i) => {
-    cells.set(r, i * ROW_WIDTH);
-    if (r.length === ROW_WIDTH - 1) cells[i * ROW_WIDTH + ROW_WIDTH - 1] = r[ROW_WIDTH - 2]!;
-  });
-  return { base, attributions, names, cells, count: rows.length };
 }
 
 const HEADER = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/;
