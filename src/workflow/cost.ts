@@ -11,13 +11,21 @@ import type { ProjectContext } from './context.js';
 import { guideSplitCost } from './guide-split.js';
 import { versionsNote } from '../ledger/claude-versions.js';
 import { projectSnapshot } from './snapshot.js';
+import { collectGarbage } from '../store/full-gc.js';
 
 export type CostPeriod = 'today' | 'week' | 'month' | 'all';
+
+/** Task rows past which `cost --json` collects its garbage before writing them (a team's months). */
+const BIG_ANSWER_ROWS = 4096;
 
 /** `spec-session cost --json`: all time unless a range is given. */
 export function costJsonReport(ctx: ProjectContext, range: DayRange): TextChunks {
   const view = projectSnapshot(ctx);
   const usage = projectUsage(view, ctx.book, ctx.tz, range);
+  // The month tables a big projection read are garbage now, and V8 frees a typed array only at a
+  // full collection (see full-gc.ts): collected before the answer's rows are made, a team's ten
+  // years of warm `cost --json` peaked at 93-95 MB against 101-104 MB, in the same time.
+  if (usage.tasks.length >= BIG_ANSWER_ROWS) collectGarbage();
   const seen = view.claudeCode;
   const answer = {
     ...costJson(
