@@ -10,7 +10,7 @@
  * are then exactly what it gives.
  */
 import { ascii, decodeString, JsonBytes } from '../transcript/json-bytes.js';
-import { entryEvents, entryGaps, rollupSources } from './rollup-decode.js';
+import { entryEvents, entryGaps, ROLLUP_HEADER, rollupSources } from './rollup-decode.js';
 import { SLOT_MS, type RowAttribution } from './rollup-format.js';
 import { decodedEntries, ROW_WIDTH, type FlatEntry, type FlatRows } from './rollup-flat.js';
 
@@ -36,7 +36,6 @@ export function sourcesOf(buf: Buffer): Array<{ src: string; bytes: number; sha:
   return new EntryReader(buf).sources() ?? rollupSources(buf.toString('utf8'));
 }
 
-const HEADER = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/;
 const CLOSING = ascii(']}');
 const KEYS = ascii(',"keys":{');
 const SRC = ascii('{"src":');
@@ -90,7 +89,7 @@ class EntryReader {
   private lines(visit: (s: number, e: number) => void): boolean {
     const buf = this.buf;
     const first = buf.indexOf(10);
-    if (first < 0 || !HEADER.test(buf.toString('latin1', 0, Math.min(first, 64)))) return false;
+    if (first < 0 || !ROLLUP_HEADER.test(buf.toString('latin1', 0, Math.min(first, 64)))) return false;
     let last = buf.length;
     if (buf[last - 1] === 10) last--;
     const closing = buf.lastIndexOf(10, last - 1) + 1;

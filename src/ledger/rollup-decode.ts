@@ -60,13 +60,16 @@ export function rollupSources(text: string): Array<{ src: string; bytes: number;
   return out;
 }
 
+/** The first line of a rollup file as its encoder writes it (its day captured). */
+export const ROLLUP_HEADER = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/;
+
 /**
  * The file as its encoder writes it: a header line, one entry per line, a closing line. A file in
  * any other shape (edited by hand, say) is parsed whole and its entries re-serialised.
  */
 function forEachEntryLine(text: string, visit: (line: string) => void): string {
   const lines = text.split('\n');
-  const header = /^\{"v":1,"day":"(\d{4}-\d{2}-\d{2})","entries":\[$/.exec(lines[0] ?? '');
+  const header = ROLLUP_HEADER.exec(lines[0] ?? '');
   const closing = lines.at(-1) === '' ? lines.at(-2) : lines.at(-1);
   if (header && closing === ']}') {
     const last = lines.lastIndexOf(']}');
