@@ -14,7 +14,7 @@ export interface ReportOptions {
   since?: string;
   until?: string;
   book: PriceBook;
-  /** Only the sessions of this project: its folder under `projects/` (see isProject). */
+  /** Only the sessions of this project: its folder under `projects/` (see inProject). */
   project?: string;
 }
 
@@ -109,8 +109,9 @@ export function buildUsageReport(history: UsageSources, opts: ReportOptions): Us
     summary = history.summary();
     models = summary.models;
     withCostState = new Set();
+    const wanted = opts.project === undefined ? undefined : inProject(opts.project);
     for (const [session, s] of Object.entries(summary.sessions)) {
-      if (opts.project !== undefined && !isProject(s.project, opts.project)) continue;
+      if (wanted && !wanted(s.project)) continue;
       if (s.costState) for (const v of s.versions ?? []) withCostState.add(v);
       for (const row of s.rows) {
         const g = groupAt(session, row[0]! * SLOT_MS);
@@ -235,14 +236,14 @@ export function usageReportByProjectJson(all: UsageReport, projects: Array<{ nam
 }
 
 /**
- * Whether the folder under `projects/` is the project asked for: its name as ccusage takes it
+ * A test of whether a folder under `projects/` is the project asked for: its name as ccusage takes it
  * (`-home-me-shop`), without the leading dash (`home-me-shop`, which a shell does not take for an
  * option), or the project's path (`/home/me/shop`: Claude Code names the folder after it, every
  * character but letters and digits made a dash).
  */
-export function isProject(folder: string, asked: string): boolean {
+export function inProject(asked: string): (folder: string) => boolean {
   const munged = asked.replace(/[^a-zA-Z0-9]/g, '-');
-  return folder === asked || folder === munged || folder === `-${munged}`;
+  return (folder) => folder === asked || folder === munged || folder === `-${munged}`;
 }
 
 /**

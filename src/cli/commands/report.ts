@@ -4,7 +4,7 @@ import { updateHistory } from '../../history/update-history.js';
 import {
   buildUsageReport,
   firstDayOfLast,
-  isProject,
+  inProject,
   reportProjects,
   usageReportByProjectJson,
   usageReportJson,
@@ -17,6 +17,7 @@ import { inRange } from '../../time/day-range.js';
 import { withYoungGenerationHeld } from '../../store/young-generation.js';
 import { assertTimeZone, dayKey, systemTimeZone } from '../../time/zoned.js';
 import { systemClock } from '../../time/clock.js';
+import { tokensAt } from '../../usage/tokens.js';
 import { commonReportOptions, dayRange, parse, UsageError, type Options } from '../../args/parse-args.js';
 import { priceBookFrom } from '../../pricing/price-book-from.js';
 import { progressBar } from '../progress.js';
@@ -194,26 +195,22 @@ function blockCalls(
   { since, until, project }: { since?: string; until?: string; project?: string },
 ): BlockCall[] {
   const range = { since, until };
+  const wanted = project === undefined ? undefined : inProject(project);
   const calls: BlockCall[] = [];
   const table = view.calls();
   for (let i = 0; i < table.size; i++) {
-    if (project !== undefined && !isProject(table.project(i), project)) continue;
+    if (wanted && !wanted(table.project(i))) continue;
     const time = table.time(i);
     if (inRange({ time }, range, tz))
       calls.push({ time, model: table.model(i), tokens: table.tokens(i), fast: table.fast(i) });
   }
   const summary = view.summary();
   for (const s of Object.values(summary.sessions)) {
-    if (project !== undefined && !isProject(s.project, project)) continue;
-    for (const [at, model, input, output, cacheWrite5m, cacheWrite1h, cacheRead] of s.gaps) {
-      const time = at ?? s.last;
+    if (wanted && !wanted(s.project)) continue;
+    for (const gap of s.gaps) {
+      const time = gap[0] ?? s.last;
       if (inRange({ time }, range, tz))
-        calls.push({
-          time,
-          model: summary.models[model]!,
-          tokens: { input, output, cacheWrite5m, cacheWrite1h, cacheRead },
-          fast: false,
-        });
+        calls.push({ time, model: summary.models[gap[1]]!, tokens: tokensAt(gap as number[], 2), fast: false });
     }
   }
   return calls.sort((a, b) => a.time - b.time);
