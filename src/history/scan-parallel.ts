@@ -16,14 +16,16 @@ const PROGRESS_EVERY = 16 << 20;
 
 const pendingOf = (j: ScanJob) => Math.max(0, j.size - (j.previous?.offset ?? 0));
 
+/** The new bytes of `jobs`. */
+const pendingIn = (jobs: ScanJob[]) => jobs.reduce((sum, j) => sum + pendingOf(j), 0);
+
 /**
- * The table for a scan of `jobs`, with room for the calls their new bytes may hold: one per 8 KB
+ * The table for a scan of `bytes` new bytes, with room for the calls they may hold: one per 8 KB
  * (a 1.6 GiB history has one per 18 KB; real ones 10 to 30). Grown step by step to 92,000 calls,
  * its arrays left ~6 MB of a cold report's 100 MB peak behind them (measured at 1.6 GiB).
  */
-function tableFor(jobs: ScanJob[]): CallTable {
+function tableFor(bytes: number): CallTable {
   const table = new CallTable();
-  const bytes = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
   if (bytes >= RESERVE_FROM_BYTES) table.reserve(Math.min(Math.ceil(bytes / (8 << 10)), 1 << 22));
   return table;
 }
@@ -38,7 +40,7 @@ const RESERVE_FROM_BYTES = 32 << 20;
  * an object per copy, and never content.
  */
 export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: number) => void): Promise<ScanResult> {
-  const pending = jobs.reduce((sum, j) => sum + pendingOf(j), 0);
+  const pending = pendingIn(jobs);
   const script = bundleScript(); // any thread may start helpers
   // One thread unless asked: measured on 2 shared cores at 1.6 GiB, a second scan thread cut a cold
   // run from 3.0-3.5 s to 2.6-2.7 s but raised its peak from ~115 to ~150 MB (a V8 isolate and its
@@ -49,7 +51,7 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
     4,
   );
   if (!script || cores < 2 || pending < PARALLEL_MIN_BYTES || jobs.length < 2) {
-    const calls = tableFor(jobs);
+    const calls = tableFor(pending);
     return { files: jobs.map((j) => scanWithProgress(j, calls, onProgress)), calls: [calls] };
   }
   const shares: ScanJob[][] = Array.from({ length: cores }, () => []);
@@ -76,7 +78,7 @@ export async function scanTranscripts(jobs: ScanJob[], onProgress?: (bytes: numb
   );
   // Start the workers before reading: the main thread's share runs while they start.
   await new Promise((resolve) => setImmediate(resolve));
-  const calls = tableFor(own!);
+  const calls = tableFor(load[0]!); // own is shares[0]: load[0] its bytes
   const files: FileScan[] = [];
   for (const job of own!) {
     files.push(scanWithProgress(job, calls, onProgress));
@@ -99,7 +101,7 @@ function scanWithProgress(job: ScanJob, calls: CallTable, onProgress?: (bytes: n
 export function runScanWorker(): void {
   const { data, port } = workerSide();
   const { jobs } = data as { jobs: ScanJob[] };
-  const calls = tableFor(jobs);
+  const calls = tableFor(pendingIn(jobs));
   let unreported = 0;
   const files = jobs.map((job) => {
     const scan = scanFile(job, calls);
